@@ -1,0 +1,87 @@
+/**
+ * The operation stream shared by workloads, traces and the engine's replay loop.
+ *
+ * Operations travel in columnar batches, never as one object per operation, so that a
+ * generator can hand the engine millions of operations a second without allocating.
+ *
+ * Each operation names its object twice:
+ * - `id`: the stable name the user sees (a trace's id, a workload's never-reused counter);
+ * - `slot`: a small dense integer chosen by the producer, unique among *live* objects and
+ *   reused after a free. The replay loop keeps its handle table indexed by slot, so the
+ *   consumer needs no hash map and its memory follows the live set, not the history.
+ */
+
+/** `a id size` — PyObject_Malloc(size). */
+export const OP_ALLOC = 0;
+/** `f id` — PyObject_Free. */
+export const OP_FREE = 1;
+/** `r id size` — PyObject_Realloc(p, size); the id keeps its name when the block moves. */
+export const OP_REALLOC = 2;
+/** `c label` / a workload phase: no allocator effect; `size` holds an index into `labels`. */
+export const OP_MARK = 3;
+
+export type OpKind = typeof OP_ALLOC | typeof OP_FREE | typeof OP_REALLOC | typeof OP_MARK;
+
+export class OpBatch {
+  /** OP_ALLOC, OP_FREE, OP_REALLOC or OP_MARK. */
+  readonly kind: Uint8Array;
+  /** Dense live-object slot (unused for OP_MARK). */
+  readonly slot: Int32Array;
+  /** Requested bytes for OP_ALLOC / OP_REALLOC; label index for OP_MARK. */
+  readonly size: Int32Array;
+  /** The object's public id (below 2^53). */
+  readonly id: Float64Array;
+  /** Labels of OP_MARK entries of this batch. */
+  labels: string[] = [];
+  /** Number of operations filled. */
+  length = 0;
+
+  constructor(readonly capacity: number) {
+    this.kind = new Uint8Array(capacity);
+    this.slot = new Int32Array(capacity);
+    this.size = new Int32Array(capacity);
+    this.id = new Float64Array(capacity);
+  }
+
+  clear(): void {
+    this.length = 0;
+    this.labels.length = 0;
+  }
+
+  get full(): boolean {
+    return this.length >= this.capacity;
+  }
+
+  alloc(slot: number, id: number, size: number): void {
+    const i = this.length++;
+    this.kind[i] = OP_ALLOC;
+    this.slot[i] = slot;
+    this.id[i] = id;
+    this.size[i] = size;
+  }
+
+  free(slot: number, id: number): void {
+    const i = this.length++;
+    this.kind[i] = OP_FREE;
+    this.slot[i] = slot;
+    this.id[i] = id;
+    this.size[i] = 0;
+  }
+
+  realloc(slot: number, id: number, size: number): void {
+    const i = this.length++;
+    this.kind[i] = OP_REALLOC;
+    this.slot[i] = slot;
+    this.id[i] = id;
+    this.size[i] = size;
+  }
+
+  mark(label: string): void {
+    const i = this.length++;
+    this.kind[i] = OP_MARK;
+    this.slot[i] = -1;
+    this.id[i] = -1;
+    this.size[i] = this.labels.length;
+    this.labels.push(label);
+  }
+}
