@@ -1,0 +1,682 @@
+/**
+ * An exact model of CPython's small-object allocator (Objects/obmalloc.c) for one version family.
+ *
+ * Glossary (C names, see docs/obmalloc.md):
+ * - block: one allocation unit of a size class; a *handle* names it: `(pool << slotShift) | slot`
+ *   for a pymalloc block (≥ 0), `-(i + 1)` for a block served outside pymalloc ("large").
+ * - pool: POOL_SIZE bytes of blocks of one class; named by `arenaSlot * maxPools + k`, where `k`
+ *   is the pool's position in its arena (ascending addresses).
+ * - arena: ARENA_SIZE bytes holding 64 pools (63 when its base is not pool-aligned); named by its
+ *   slot in the `arenas[]` vector (`arena_object` index, the pool header's `arenaindex`).
+ *
+ * The hot path (malloc/free/realloc) touches only typed arrays and integers: no JavaScript object
+ * is allocated per operation. Every list CPython keeps is kept here, with the same discipline:
+ * - pool free lists: LIFO, the next never-used block staged at the tail (`freeblock`, `nextoffset`);
+ * - `usedpools[c]`: partially used pools of class c, head first; full→used pools go to the head;
+ * - `freepools`: empty pools, LIFO, one list per arena (G1+) or one global list (G0);
+ * - `usable_arenas`: arenas with a free pool, sorted by `nfreepools` ascending, a re-sorted arena
+ *   placed leftmost among its new count (`nfp2lasta`, 3.8+; provably the same order as the
+ *   2.5–3.7 linear walk, spec §3.4);
+ * - `unused_arena_objects`: free arena slots, LIFO, fresh slots chained in ascending order.
+ */
+import type { ArenaAlignment, Geometry, Preset } from './presets';
+import { geometry } from './presets';
+import type { StatsSnapshot } from './stats';
+import { STATS_VERSION } from './stats';
+
+/** No pool / no arena / end of a list. */
+const NIL = -1;
+/** `DUMMY_SIZE_IDX`: a pool carved but never given a class. */
+const DUMMY_SIZE_IDX = -1;
+/** `INITIAL_ARENA_OBJECTS`: the arenas[] vector starts with 16 slots and doubles. */
+const INITIAL_ARENA_OBJECTS = 16;
+/** Small handles are int32: the model refuses to grow past this many block slots. */
+const MAX_BLOCK_SLOTS = 2 ** 31;
+/** Requests are below 2^31 bytes (the trace format's bound). */
+const MAX_REQUEST = 0x7fffffff;
+
+export interface AllocatorOptions {
+  /** Pool alignment of every new arena (64 or 63 pools); the family's default when omitted. */
+  arenas?: ArenaAlignment;
+  /**
+   * Pools per arena for the first arenas allocated, run-length encoded as `[pools, count]`
+   * (e.g. `[[64, 19], [63, 144]]`, as a native 3.10+ run records it); `arenas` applies after it.
+   */
+  arenaSequence?: ReadonlyArray<readonly [number, number]>;
+}
+
+export class EngineError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'EngineError';
+  }
+}
+
+export class Allocator {
+  readonly preset: Preset;
+  readonly geometry: Geometry;
+  /** Default alignment of new arenas. */
+  readonly arenaAlignment: ArenaAlignment;
+  private readonly arenaSequence: ReadonlyArray<readonly [number, number]>;
+
+  // --- geometry, copied into fields for the hot path ---------------------------------------
+  private readonly threshold: number;
+  private readonly shift: number;
+  readonly slotShift: number;
+  readonly slotMask: number;
+  /** log2(maxPools): pool index → arena slot. */
+  readonly poolShift: number;
+  readonly maxPools: number;
+  private readonly blockSize: Int32Array;
+  private readonly numBlocks: Int32Array;
+  private readonly globalFreepools: boolean;
+  private readonly releaseAlways: boolean;
+  private readonly releaseNever: boolean;
+  private readonly takeOverForeign: boolean;
+
+  // --- per pool (index: arenaSlot * maxPools + k) -------------------------------------------
+  /** `pool_header.ref.count`: blocks handed out. */
+  poolCount = new Int32Array(0);
+  /** `pool_header.freeblock`: slot at the head of the free list, or NIL when the pool is full. */
+  poolFree = new Int32Array(0);
+  /** `pool_header.nextpool`: next in `usedpools[c]` or in a `freepools` list. */
+  poolNext = new Int32Array(0);
+  /** `pool_header.prevpool`: previous in `usedpools[c]` (NIL at the head). */
+  poolPrev = new Int32Array(0);
+  /** `pool_header.szidx`: size class, or DUMMY_SIZE_IDX. */
+  poolSzidx = new Int32Array(0);
+  /** `pool_header.nextoffset` as a slot number: the next never-used block. */
+  poolNextSlot = new Int32Array(0);
+
+  // --- per block slot (index: handle) -------------------------------------------------------
+  /** The free-list link CPython stores inside a free block: next slot, or NIL. */
+  blockNext = new Int16Array(0);
+  /** Requested size of a live block (1..threshold); 0 when the block is not handed out. */
+  blockReq = new Uint16Array(0);
+
+  // --- per arena slot (`struct arena_object`; G0 uses the same arrays for its address vector) ---
+  /** `address != 0`: the slot holds an allocated arena. */
+  arenaAddress = new Uint8Array(0);
+  /** `pool_address` as a pool position: the next never-used pool of the arena. */
+  arenaPoolAddress = new Int32Array(0);
+  /** `nfreepools`: empty plus never-used pools (G0: never-used pools of the newest arena). */
+  arenaNfree = new Int32Array(0);
+  /** `ntotalpools`: 64, or 63 for a misaligned base. */
+  arenaNtotal = new Int32Array(0);
+  /** `freepools`: head of the arena's empty-pool list (G1+). */
+  arenaFreepools = new Int32Array(0);
+  /** `nextarena`: next in `usable_arenas` or in `unused_arena_objects`. */
+  arenaNext = new Int32Array(0);
+  /** `prevarena`: previous in `usable_arenas`. */
+  arenaPrev = new Int32Array(0);
+
+  // --- allocator-wide state ------------------------------------------------------------------
+  /** `usedpools[c]`: head pool of the class's partially used pools. */
+  readonly usedpools: Int32Array;
+  /** `nfp2lasta[k]`: rightmost arena of `usable_arenas` with k free pools (3.8+ acceleration). */
+  readonly nfp2lasta: Int32Array;
+  /** `usable_arenas` head. */
+  usableArenas = NIL;
+  /** `unused_arena_objects` head. */
+  unusedArenaObjects = NIL;
+  /** `maxarenas`: slots in the arenas[] vector. */
+  maxarenas = 0;
+  /** G0's global `freepools`. */
+  freepools = NIL;
+  /** G0: `narenas − 1`, the arena `arenabase` points into. */
+  newestArena = NIL;
+
+  // --- counters (what `sys._debugmallocstats` reports) --------------------------------------
+  /** `narenas_currently_allocated`. */
+  narenasCurrent = 0;
+  /** `narenas_highwater`. */
+  narenasHighwater = 0;
+  /** `ntimes_arena_allocated`. */
+  ntimesArenaAllocated = 0;
+  misalignedArenas = 0;
+  /** Σ ntotalpools over allocated arenas. */
+  poolsInArenas = 0;
+  /** Pools carved from allocated arenas (used + full + empty). */
+  poolsCarved = 0;
+  /** Carved pools with count 0. */
+  poolsEmpty = 0;
+  readonly classBlocks: Int32Array;
+  readonly classUsedPools: Int32Array;
+  readonly classFullPools: Int32Array;
+  requestedBytes = 0;
+  /** Operations applied (malloc, free, realloc). */
+  ops = 0;
+
+  // --- blocks outside pymalloc ----------------------------------------------------------------
+  largeSize = new Float64Array(0);
+  largeLive = new Uint8Array(0);
+  private largeFreeSlots = new Int32Array(0);
+  private largeFreeTop = 0;
+  largeTop = 0;
+  largeCount = 0;
+  largeBytes = 0;
+
+  constructor(preset: Preset, options: AllocatorOptions = {}) {
+    this.preset = preset;
+    this.geometry = geometry(preset);
+    this.arenaAlignment = options.arenas ?? preset.defaultArenas;
+    this.arenaSequence = options.arenaSequence ?? [];
+    for (const [pools, count] of this.arenaSequence) {
+      if ((pools !== this.geometry.maxPools && pools !== this.geometry.maxPools - 1) || !(count >= 0)) {
+        throw new EngineError(`arenaSequence: [${pools}, ${count}] is not [${this.geometry.maxPools} or ${this.geometry.maxPools - 1}, count ≥ 0]`);
+      }
+    }
+    const g = this.geometry;
+    this.threshold = preset.SMALL_REQUEST_THRESHOLD;
+    this.shift = preset.ALIGNMENT_SHIFT;
+    this.slotShift = g.slotShift;
+    this.slotMask = (1 << g.slotShift) - 1;
+    this.maxPools = g.maxPools;
+    this.poolShift = Math.log2(g.maxPools);
+    if (!Number.isInteger(this.poolShift)) throw new EngineError('ARENA_SIZE / POOL_SIZE must be a power of two');
+    this.blockSize = g.blockSize;
+    this.numBlocks = g.numBlocks;
+    this.globalFreepools = preset.freepools === 'global';
+    this.releaseAlways = preset.arenaRelease === 'always';
+    this.releaseNever = preset.arenaRelease === 'never';
+    this.takeOverForeign = preset.reallocTakesOverForeign;
+    this.usedpools = new Int32Array(g.nclasses).fill(NIL);
+    this.nfp2lasta = new Int32Array(g.maxPools + 1).fill(NIL);
+    this.classBlocks = new Int32Array(g.nclasses);
+    this.classUsedPools = new Int32Array(g.nclasses);
+    this.classFullPools = new Int32Array(g.nclasses);
+  }
+
+  // =========================================================================================
+  // Public operations
+  // =========================================================================================
+
+  /** `PyObject_Malloc(n)`: returns a handle. */
+  malloc(n: number): number {
+    this.ops++;
+    if (n >>> 0 !== n || n > MAX_REQUEST) throw new EngineError(`malloc: size ${n} is not an integer in [0, 2^31)`);
+    return this.alloc(n);
+  }
+
+  /** `PyObject_Free(p)`. */
+  free(h: number): void {
+    this.ops++;
+    this.checkLive(h);
+    this.release(h);
+  }
+
+  /** `PyObject_Realloc(p, n)`: returns the (possibly new) handle. */
+  realloc(h: number, n: number): number {
+    this.ops++;
+    if (n >>> 0 !== n || n > MAX_REQUEST) throw new EngineError(`realloc: size ${n} is not an integer in [0, 2^31)`);
+    this.checkLive(h);
+    if (h < 0) {
+      // A block outside pymalloc stays with libc (`realloc`), whatever the new size — except in
+      // 2.3/2.4, which take a small request over into a pool (removed after SF bug 1185883).
+      if (this.takeOverForeign && n <= this.threshold) {
+        const q = this.alloc(n === 0 ? 1 : n);
+        this.largeRelease(h);
+        return q;
+      }
+      const li = -h - 1;
+      this.largeBytes += n - this.largeSize[li]!;
+      this.largeSize[li] = n;
+      return h;
+    }
+    const size = this.blockSize[this.poolSzidx[h >>> this.slotShift]!]!;
+    if (n <= size && 4 * n > 3 * size) {
+      // Same block: growing within it, or shrinking by less than a quarter.
+      this.requestedBytes += n - this.blockReq[h]!;
+      this.blockReq[h] = n;
+      return h;
+    }
+    // Move: malloc first (through the whole allocator, so 0 and > threshold go to libc), then free.
+    const q = this.alloc(n);
+    this.release(h);
+    return q;
+  }
+
+  /** Whether a handle names a pymalloc block (as opposed to a libc one). */
+  isSmall(h: number): boolean {
+    return h >= 0;
+  }
+
+  /** Pool index of a small handle. */
+  poolOf(h: number): number {
+    return h >>> this.slotShift;
+  }
+
+  /** Arena slot (`arenaindex`) of a small handle. */
+  arenaOf(h: number): number {
+    return h >>> (this.slotShift + this.poolShift);
+  }
+
+  /** Block index within its pool: `(addr − pool − POOL_OVERHEAD) / blocksize`. */
+  slotOf(h: number): number {
+    return h & this.slotMask;
+  }
+
+  /** Size class of a small handle. */
+  szidxOf(h: number): number {
+    return this.poolSzidx[h >>> this.slotShift]!;
+  }
+
+  /** Requested bytes of a live block. */
+  requestedOf(h: number): number {
+    return h >= 0 ? this.blockReq[h]! : this.largeSize[-h - 1]!;
+  }
+
+  // =========================================================================================
+  // Allocation path (pymalloc_alloc)
+  // =========================================================================================
+
+  private alloc(n: number): number {
+    if (n === 0 || n > this.threshold) return this.largeAlloc(n);
+    const c = (n - 1) >> this.shift;
+    const p = this.usedpools[c]!;
+    if (p === NIL) return this.allocFromNewPool(c, n);
+    // Pop the head of the first used pool's free list.
+    this.poolCount[p]!++;
+    const base = p << this.slotShift;
+    const slot = this.poolFree[p]!;
+    const next = this.blockNext[base + slot]!;
+    if (next !== NIL) {
+      this.poolFree[p] = next;
+    } else {
+      // pymalloc_pool_extend: stage the next never-used block, or the pool is now full.
+      const ns = this.poolNextSlot[p]!;
+      if (ns < this.numBlocks[c]!) {
+        this.poolFree[p] = ns;
+        this.blockNext[base + ns] = NIL;
+        this.poolNextSlot[p] = ns + 1;
+      } else {
+        this.poolFree[p] = NIL;
+        const nx = this.poolNext[p]!;
+        this.usedpools[c] = nx;
+        if (nx !== NIL) this.poolPrev[nx] = NIL;
+        this.classUsedPools[c]!--;
+        this.classFullPools[c]!++;
+      }
+    }
+    this.blockReq[base + slot] = n;
+    this.classBlocks[c]!++;
+    this.requestedBytes += n;
+    return base | slot;
+  }
+
+  /** allocate_from_new_pool (3.9 name; the same steps inline in older `PyObject_Malloc`). */
+  private allocFromNewPool(c: number, n: number): number {
+    let p: number;
+    if (this.globalFreepools) {
+      // G0: the global empty-pool list first, else the next never-used pool of the newest arena.
+      p = this.freepools;
+      if (p !== NIL) {
+        this.freepools = this.poolNext[p]!;
+        this.poolsEmpty--;
+      } else {
+        let a = this.newestArena;
+        if (a === NIL || this.arenaNfree[a] === 0) a = this.newArena();
+        p = (a << this.poolShift) + this.arenaPoolAddress[a]!++;
+        this.arenaNfree[a]!--;
+        this.poolSzidx[p] = DUMMY_SIZE_IDX;
+        this.poolsCarved++;
+      }
+    } else {
+      let a = this.usableArenas;
+      if (a === NIL) {
+        a = this.newArena();
+        this.usableArenas = a;
+        this.arenaNext[a] = NIL;
+        this.arenaPrev[a] = NIL;
+        this.nfp2lasta[this.arenaNfree[a]!] = a;
+      }
+      // The head has the fewest free pools: taking one keeps the list sorted.
+      const nf = this.arenaNfree[a]!;
+      if (this.nfp2lasta[nf] === a) this.nfp2lasta[nf] = NIL;
+      if (nf > 1) this.nfp2lasta[nf - 1] = a;
+      p = this.arenaFreepools[a]!;
+      if (p !== NIL) {
+        this.arenaFreepools[a] = this.poolNext[p]!;
+        this.poolsEmpty--;
+      } else {
+        p = (a << this.poolShift) + this.arenaPoolAddress[a]!++;
+        this.poolSzidx[p] = DUMMY_SIZE_IDX;
+        this.poolsCarved++;
+      }
+      this.arenaNfree[a] = nf - 1;
+      if (nf === 1) {
+        // Wholly allocated: leaves usable_arenas.
+        const nx = this.arenaNext[a]!;
+        this.usableArenas = nx;
+        if (nx !== NIL) this.arenaPrev[nx] = NIL;
+      }
+    }
+    // Frontlink as the only pool of usedpools[c] (it was empty).
+    this.usedpools[c] = p;
+    this.poolNext[p] = NIL;
+    this.poolPrev[p] = NIL;
+    this.poolCount[p] = 1;
+    this.classUsedPools[c]!++;
+    this.classBlocks[c]!++;
+    this.requestedBytes += n;
+    const base = p << this.slotShift;
+    let slot: number;
+    if (this.poolSzidx[p] === c) {
+      // The pool last served this class: its free list is still valid; hand out its head.
+      slot = this.poolFree[p]!;
+      this.poolFree[p] = this.blockNext[base + slot]!;
+    } else {
+      // Initialise: hand out block 0, stage block 1, next never-used block is 2.
+      this.poolSzidx[p] = c;
+      slot = 0;
+      this.poolFree[p] = 1;
+      this.blockNext[base + 1] = NIL;
+      this.poolNextSlot[p] = 2;
+    }
+    this.blockReq[base + slot] = n;
+    return base | slot;
+  }
+
+  /** new_arena(): take an `arena_object` slot and give it ARENA_SIZE bytes. */
+  private newArena(): number {
+    let a: number;
+    if (this.globalFreepools) {
+      // G0: the address vector just grows; arenas are never given back.
+      a = this.newestArena + 1;
+      if (a >= this.maxarenas) this.growArenas(this.maxarenas === 0 ? INITIAL_ARENA_OBJECTS : this.maxarenas * 2);
+      this.newestArena = a;
+    } else {
+      if (this.unusedArenaObjects === NIL) {
+        const old = this.maxarenas;
+        const cap = old === 0 ? INITIAL_ARENA_OBJECTS : old * 2;
+        this.growArenas(cap);
+        // Chain the new slots in ascending order.
+        for (let i = old; i < cap; i++) this.arenaNext[i] = i + 1 < cap ? i + 1 : NIL;
+        this.unusedArenaObjects = old;
+      }
+      a = this.unusedArenaObjects;
+      this.unusedArenaObjects = this.arenaNext[a]!;
+    }
+    const ntotal = this.nextArenaPools();
+    this.arenaAddress[a] = 1;
+    this.arenaFreepools[a] = NIL;
+    this.arenaPoolAddress[a] = 0;
+    this.arenaNtotal[a] = ntotal;
+    this.arenaNfree[a] = ntotal;
+    this.narenasCurrent++;
+    this.ntimesArenaAllocated++;
+    if (this.narenasCurrent > this.narenasHighwater) this.narenasHighwater = this.narenasCurrent;
+    if (ntotal < this.maxPools) this.misalignedArenas++;
+    this.poolsInArenas += ntotal;
+    return a;
+  }
+
+  /** Pools of the next arena: from `arenaSequence` while it lasts, else the alignment option. */
+  private nextArenaPools(): number {
+    let k = this.ntimesArenaAllocated;
+    for (const [pools, count] of this.arenaSequence) {
+      if (k < count) return pools;
+      k -= count;
+    }
+    return this.arenaAlignment === 'aligned' ? this.maxPools : this.maxPools - 1;
+  }
+
+  // =========================================================================================
+  // Free path (pymalloc_free, insert_to_usedpool, insert_to_freepool)
+  // =========================================================================================
+
+  private release(h: number): void {
+    if (h < 0) {
+      this.largeRelease(h);
+      return;
+    }
+    const p = h >>> this.slotShift;
+    const c = this.poolSzidx[p]!;
+    this.requestedBytes -= this.blockReq[h]!;
+    this.blockReq[h] = 0;
+    this.classBlocks[c]!--;
+    // Push on the pool's free list.
+    const lastfree = this.poolFree[p]!;
+    this.blockNext[h] = lastfree;
+    this.poolFree[p] = h & this.slotMask;
+    const count = --this.poolCount[p]!;
+    if (lastfree === NIL) {
+      // The pool was full: it goes to the front of usedpools[c], serving the next request.
+      const head = this.usedpools[c]!;
+      this.poolNext[p] = head;
+      this.poolPrev[p] = NIL;
+      if (head !== NIL) this.poolPrev[head] = p;
+      this.usedpools[c] = p;
+      this.classFullPools[c]!--;
+      this.classUsedPools[c]!++;
+      return;
+    }
+    if (count !== 0) return;
+    // The pool is empty: unlink it from usedpools[c].
+    const nx = this.poolNext[p]!;
+    const pv = this.poolPrev[p]!;
+    if (pv !== NIL) this.poolNext[pv] = nx;
+    else this.usedpools[c] = nx;
+    if (nx !== NIL) this.poolPrev[nx] = pv;
+    this.classUsedPools[c]!--;
+    this.poolsEmpty++;
+    if (this.globalFreepools) {
+      this.poolNext[p] = this.freepools;
+      this.freepools = p;
+      return;
+    }
+    this.insertToFreepool(p);
+  }
+
+  private insertToFreepool(p: number): void {
+    const a = p >>> this.poolShift;
+    this.poolNext[p] = this.arenaFreepools[a]!;
+    this.arenaFreepools[a] = p;
+    let nf = this.arenaNfree[a]!;
+    const lastnf = this.nfp2lasta[nf]!;
+    if (lastnf === a) {
+      // It was the rightmost arena with nf free pools: its left neighbour may be the new one.
+      const pv = this.arenaPrev[a]!;
+      this.nfp2lasta[nf] = pv !== NIL && this.arenaNfree[pv] === nf ? pv : NIL;
+    }
+    this.arenaNfree[a] = ++nf;
+
+    // Case 1: every pool is empty. Release it, unless (3.9+) it is the tail of usable_arenas.
+    if (nf === this.arenaNtotal[a] && !this.releaseNever && (this.releaseAlways || this.arenaNext[a] !== NIL)) {
+      this.releaseArena(a);
+      return;
+    }
+    // Case 2: the arena had no free pool, so it was in no list: it becomes the head.
+    if (nf === 1) {
+      const head = this.usableArenas;
+      this.arenaNext[a] = head;
+      this.arenaPrev[a] = NIL;
+      if (head !== NIL) this.arenaPrev[head] = a;
+      this.usableArenas = a;
+      if (this.nfp2lasta[1] === NIL) this.nfp2lasta[1] = a;
+      return;
+    }
+    if (this.nfp2lasta[nf] === NIL) this.nfp2lasta[nf] = a;
+    // Case 4: it was the rightmost of its old count, so the list is still sorted.
+    if (a === lastnf) return;
+    // Case 3: slide right, to just after the last arena with the old count.
+    const pv = this.arenaPrev[a]!;
+    const nx = this.arenaNext[a]!;
+    if (pv !== NIL) this.arenaNext[pv] = nx;
+    else this.usableArenas = nx;
+    this.arenaPrev[nx] = pv;
+    const after = this.arenaNext[lastnf]!;
+    this.arenaPrev[a] = lastnf;
+    this.arenaNext[a] = after;
+    if (after !== NIL) this.arenaPrev[after] = a;
+    this.arenaNext[lastnf] = a;
+  }
+
+  private releaseArena(a: number): void {
+    const pv = this.arenaPrev[a]!;
+    const nx = this.arenaNext[a]!;
+    if (pv !== NIL) this.arenaNext[pv] = nx;
+    else this.usableArenas = nx;
+    if (nx !== NIL) this.arenaPrev[nx] = pv;
+    this.arenaNext[a] = this.unusedArenaObjects;
+    this.unusedArenaObjects = a;
+    this.arenaAddress[a] = 0;
+    this.narenasCurrent--;
+    const carved = this.arenaPoolAddress[a]!;
+    this.poolsCarved -= carved;
+    this.poolsEmpty -= carved;
+    this.poolsInArenas -= this.arenaNtotal[a]!;
+    if (this.arenaNtotal[a]! < this.maxPools) this.misalignedArenas--;
+    // The pools' headers are left as they were: a reused slot carves its pools afresh (szidx DUMMY).
+  }
+
+  // =========================================================================================
+  // Blocks outside pymalloc (requests of 0 or above the threshold)
+  // =========================================================================================
+
+  private largeAlloc(n: number): number {
+    let li: number;
+    if (this.largeFreeTop > 0) {
+      li = this.largeFreeSlots[--this.largeFreeTop]!;
+    } else {
+      li = this.largeTop++;
+      if (li >= this.largeSize.length) this.growLarge(Math.max(64, this.largeSize.length * 2));
+    }
+    this.largeSize[li] = n;
+    this.largeLive[li] = 1;
+    this.largeCount++;
+    this.largeBytes += n;
+    return -(li + 1);
+  }
+
+  private largeRelease(h: number): void {
+    const li = -h - 1;
+    this.largeLive[li] = 0;
+    this.largeCount--;
+    this.largeBytes -= this.largeSize[li]!;
+    this.largeFreeSlots[this.largeFreeTop++] = li;
+  }
+
+  private checkLive(h: number): void {
+    if (h >= 0) {
+      if (h < this.blockReq.length && this.blockReq[h] !== 0) return;
+    } else {
+      const li = -h - 1;
+      if (li < this.largeTop && this.largeLive[li] === 1) return;
+    }
+    throw new EngineError(`handle ${h} does not name a live block (double free or stale handle)`);
+  }
+
+  // =========================================================================================
+  // Storage growth
+  // =========================================================================================
+
+  private growArenas(cap: number): void {
+    const pools = cap * this.maxPools;
+    const slots = pools << this.slotShift;
+    if (pools * 2 ** this.slotShift > MAX_BLOCK_SLOTS) {
+      throw new EngineError(
+        `the model is limited to ${MAX_BLOCK_SLOTS >>> (this.slotShift + this.poolShift)} arena slots ` +
+          `(${(MAX_BLOCK_SLOTS / 2 ** (this.slotShift + this.poolShift) * this.preset.ARENA_SIZE) / 2 ** 30} GiB of arenas)`,
+      );
+    }
+    this.arenaAddress = grow(this.arenaAddress, cap);
+    this.arenaPoolAddress = grow(this.arenaPoolAddress, cap);
+    this.arenaNfree = grow(this.arenaNfree, cap);
+    this.arenaNtotal = grow(this.arenaNtotal, cap);
+    this.arenaFreepools = grow(this.arenaFreepools, cap);
+    this.arenaNext = grow(this.arenaNext, cap);
+    this.arenaPrev = grow(this.arenaPrev, cap);
+    this.poolCount = grow(this.poolCount, pools);
+    this.poolFree = grow(this.poolFree, pools);
+    this.poolNext = grow(this.poolNext, pools);
+    this.poolPrev = grow(this.poolPrev, pools);
+    this.poolSzidx = grow(this.poolSzidx, pools, DUMMY_SIZE_IDX);
+    this.poolNextSlot = grow(this.poolNextSlot, pools);
+    this.blockNext = grow(this.blockNext, slots);
+    this.blockReq = grow(this.blockReq, slots);
+    this.maxarenas = cap;
+  }
+
+  private growLarge(cap: number): void {
+    this.largeSize = grow(this.largeSize, cap);
+    this.largeLive = grow(this.largeLive, cap);
+    this.largeFreeSlots = grow(this.largeFreeSlots, cap);
+  }
+
+  // =========================================================================================
+  // Introspection
+  // =========================================================================================
+
+  /** A fresh statistics snapshot (plain data). */
+  stats(): StatsSnapshot {
+    const g = this.geometry;
+    const P = this.preset;
+    const n = g.nclasses;
+    const usedPools = new Array<number>(n);
+    const fullPools = new Array<number>(n);
+    const blocks = new Array<number>(n);
+    const availableBlocks = new Array<number>(n);
+    let inUseBytes = 0;
+    let availBytes = 0;
+    let quant = 0;
+    let poolsUsed = 0;
+    let poolsFull = 0;
+    for (let c = 0; c < n; c++) {
+      const u = this.classUsedPools[c]!;
+      const f = this.classFullPools[c]!;
+      const b = this.classBlocks[c]!;
+      const avail = (u + f) * g.numBlocks[c]! - b;
+      usedPools[c] = u;
+      fullPools[c] = f;
+      blocks[c] = b;
+      availableBlocks[c] = avail;
+      inUseBytes += b * g.blockSize[c]!;
+      availBytes += avail * g.blockSize[c]!;
+      quant += (u + f) * g.quantization[c]!;
+      poolsUsed += u;
+      poolsFull += f;
+    }
+    const untouched = this.poolsInArenas - this.poolsCarved;
+    return {
+      statsVersion: STATS_VERSION,
+      ops: this.ops,
+      classes: { usedPools, fullPools, blocks, availableBlocks },
+      pools: { used: poolsUsed, full: poolsFull, empty: this.poolsEmpty, untouched },
+      arenas: {
+        current: this.narenasCurrent,
+        highwater: this.narenasHighwater,
+        allocatedTotal: this.ntimesArenaAllocated,
+        reclaimed: this.ntimesArenaAllocated - this.narenasCurrent,
+        misaligned: this.misalignedArenas,
+      },
+      bytes: {
+        requested: this.requestedBytes,
+        blocksInUse: inUseBytes,
+        availableBlocks: availBytes,
+        freePools: (untouched + this.poolsEmpty) * P.POOL_SIZE,
+        poolHeaders: (poolsUsed + poolsFull) * P.POOL_OVERHEAD,
+        quantization: quant,
+        arenaAlignment: this.misalignedArenas * P.POOL_SIZE,
+        arenas: this.narenasCurrent * P.ARENA_SIZE,
+        large: this.largeBytes,
+      },
+      large: { count: this.largeCount, bytes: this.largeBytes },
+    };
+  }
+
+  /** Bytes of the model's own typed arrays (its memory cost, not the simulated memory). */
+  modelBytes(): number {
+    let total = 0;
+    for (const v of Object.values(this)) if (ArrayBuffer.isView(v)) total += v.byteLength;
+    return total;
+  }
+}
+
+/** A copy of `a` with length `n`, new entries set to `fill`. */
+function grow<T extends Int32Array | Int16Array | Uint16Array | Uint8Array | Float64Array>(a: T, n: number, fill = 0): T {
+  const b = new (a.constructor as new (n: number) => T)(n);
+  b.set(a);
+  if (fill !== 0) b.fill(fill, a.length);
+  return b;
+}

@@ -1,0 +1,69 @@
+/**
+ * A replay that remembers, per live slot, the object's public id and handle: what a checkpoint
+ * report needs to say which blocks share a pool or an arena. (The bare `applyBatch` loop in
+ * shared/engine/replay.ts keeps only handles and is what benchmarks time.)
+ */
+import { Allocator } from '../engine/allocator';
+import { OP_ALLOC, OP_FREE, OP_MARK, OP_REALLOC, type OpBatch } from '../ops/op-batch';
+
+export class TrackedReplay {
+  handles = new Int32Array(1024);
+  ids = new Float64Array(1024);
+  live = new Uint8Array(1024);
+  /** Slots ever used (live or not): the scan bound for reports. */
+  slotsUsed = 0;
+  /** Operation lines seen, checkpoints included (the oracle's `op` index). */
+  opIndex = 0;
+  /** Allocator operations applied (`applied`). */
+  applied = 0;
+
+  constructor(readonly alloc: Allocator) {}
+
+  /**
+   * Apply a batch; `onMark(label, op, applied)` is called at every mark, with the state as it is
+   * at that point of the stream.
+   */
+  apply(batch: OpBatch, onMark?: (label: string | null, op: number, applied: number) => void, labelOf?: (batch: OpBatch, i: number) => string | null): void {
+    const a = this.alloc;
+    for (let i = 0; i < batch.length; i++) {
+      const k = batch.kind[i]!;
+      const s = batch.slot[i]!;
+      if (k === OP_MARK) {
+        if (onMark) onMark(labelOf ? labelOf(batch, i) : (batch.labels[batch.size[i]!] ?? null), this.opIndex, this.applied);
+        this.opIndex++;
+        continue;
+      }
+      if (k === OP_ALLOC) {
+        if (s >= this.handles.length) this.grow(s);
+        if (this.live[s]) throw new Error(`slot ${s} is already live (id ${this.ids[s]})`);
+        this.handles[s] = a.malloc(batch.size[i]!);
+        this.ids[s] = batch.id[i]!;
+        this.live[s] = 1;
+        if (s >= this.slotsUsed) this.slotsUsed = s + 1;
+      } else if (k === OP_FREE) {
+        if (!this.live[s]) throw new Error(`free of slot ${s}, which is not live`);
+        a.free(this.handles[s]!);
+        this.live[s] = 0;
+      } else if (k === OP_REALLOC) {
+        if (!this.live[s]) throw new Error(`realloc of slot ${s}, which is not live`);
+        this.handles[s] = a.realloc(this.handles[s]!, batch.size[i]!);
+      }
+      this.opIndex++;
+      this.applied++;
+    }
+  }
+
+  private grow(slot: number): void {
+    let n = this.handles.length * 2;
+    while (n <= slot) n *= 2;
+    const h = new Int32Array(n);
+    h.set(this.handles);
+    const ids = new Float64Array(n);
+    ids.set(this.ids);
+    const live = new Uint8Array(n);
+    live.set(this.live);
+    this.handles = h;
+    this.ids = ids;
+    this.live = live;
+  }
+}
