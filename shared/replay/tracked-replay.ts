@@ -3,7 +3,7 @@
  * report needs to say which blocks share a pool or an arena. (The bare `applyBatch` loop in
  * shared/engine/replay.ts keeps only handles and is what benchmarks time.)
  */
-import { Allocator } from '../engine/allocator';
+import type { Allocator } from '../engine/allocator';
 import { OP_ALLOC, OP_FREE, OP_MARK, OP_REALLOC, type OpBatch } from '../ops/op-batch';
 
 export class TrackedReplay {

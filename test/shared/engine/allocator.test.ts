@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Allocator, createAllocator, EngineError } from '../../../shared/engine';
+import type { Allocator} from '../../../shared/engine';
+import { createAllocator, EngineError } from '../../../shared/engine';
 import { checkInvariants } from '../../../shared/engine/invariants';
 
 /** Handles of a pool's blocks as slot numbers, for readable expectations. */
