@@ -23,6 +23,7 @@ import type { ArenaAlignment, Geometry, Preset } from './presets';
 import { geometry } from './presets';
 import type { StatsSnapshot } from './stats';
 import { STATS_VERSION } from './stats';
+import { OP_ALLOC as OP_ALLOC_KIND, OP_FREE as OP_FREE_KIND, OP_REALLOC as OP_REALLOC_KIND } from '../ops/op-batch';
 
 /** No pool / no arena / end of a list. */
 const NIL = -1;
@@ -32,6 +33,16 @@ const DUMMY_SIZE_IDX = -1;
 const INITIAL_ARENA_OBJECTS = 16;
 /** Small handles are int32: the model refuses to grow past this many block slots. */
 const MAX_BLOCK_SLOTS = 2 ** 31;
+/** Layout of a packed pool header (see `pools`). */
+export const PH_COUNT = 0;
+export const PH_FREEBLOCK = 1;
+export const PH_NEXTPOOL = 2;
+export const PH_PREVPOOL = 3;
+export const PH_SZIDX = 4;
+export const PH_NEXTSLOT = 5;
+export const POOL_STRIDE_SHIFT = 3;
+/** End of a block free list in the low half of `blocks`. */
+export const BLOCK_NIL = 0xffff;
 /** Requests are below 2^31 bytes (the trace format's bound). */
 const MAX_REQUEST = 0x7fffffff;
 
@@ -74,25 +85,22 @@ export class Allocator {
   private readonly releaseNever: boolean;
   private readonly takeOverForeign: boolean;
 
-  // --- per pool (index: arenaSlot * maxPools + k) -------------------------------------------
-  /** `pool_header.ref.count`: blocks handed out. */
-  poolCount = new Int32Array(0);
-  /** `pool_header.freeblock`: slot at the head of the free list, or NIL when the pool is full. */
-  poolFree = new Int32Array(0);
-  /** `pool_header.nextpool`: next in `usedpools[c]` or in a `freepools` list. */
-  poolNext = new Int32Array(0);
-  /** `pool_header.prevpool`: previous in `usedpools[c]` (NIL at the head). */
-  poolPrev = new Int32Array(0);
-  /** `pool_header.szidx`: size class, or DUMMY_SIZE_IDX. */
-  poolSzidx = new Int32Array(0);
-  /** `pool_header.nextoffset` as a slot number: the next never-used block. */
-  poolNextSlot = new Int32Array(0);
+  // --- per pool: the pool header, packed (index: (arenaSlot * maxPools + k) << POOL_STRIDE_SHIFT) ---
+  /**
+   * `struct pool_header` fields of every pool, POOL_STRIDE ints each: PH_COUNT (`ref.count`),
+   * PH_FREEBLOCK (`freeblock` as a slot, NIL when full), PH_NEXTPOOL / PH_PREVPOOL (`nextpool`,
+   * `prevpool`: links of `usedpools[c]` or of a `freepools` list), PH_SZIDX (`szidx`, or
+   * DUMMY_SIZE_IDX) and PH_NEXTSLOT (`nextoffset` as a slot: the next never-used block).
+   * One array keeps a pool's header in one cache line, as in C.
+   */
+  pools = new Int32Array(0);
 
   // --- per block slot (index: handle) -------------------------------------------------------
-  /** The free-list link CPython stores inside a free block: next slot, or NIL. */
-  blockNext = new Int16Array(0);
-  /** Requested size of a live block (1..threshold); 0 when the block is not handed out. */
-  blockReq = new Uint16Array(0);
+  /**
+   * Per block: the requested size of a live block in the high 16 bits (0 when not handed out) and,
+   * in the low 16 bits, the free-list link CPython stores inside a free block (BLOCK_NIL = end).
+   */
+  blocks = new Int32Array(0);
 
   // --- per arena slot (`struct arena_object`; G0 uses the same arrays for its address vector) ---
   /** `address != 0`: the slot holds an allocated arena. */
@@ -201,16 +209,22 @@ export class Allocator {
   /** `PyObject_Free(p)`. */
   free(h: number): void {
     this.ops++;
-    this.checkLive(h);
-    this.release(h);
+    if (h >= 0) {
+      // The live test reads the word the free path writes next: no extra memory traffic.
+      if (!(this.blocks[h]! >>> 16)) this.notLive(h);
+      this.release(h);
+    } else {
+      this.checkLarge(h);
+      this.largeRelease(h);
+    }
   }
 
   /** `PyObject_Realloc(p, n)`: returns the (possibly new) handle. */
   realloc(h: number, n: number): number {
     this.ops++;
     if (n >>> 0 !== n || n > MAX_REQUEST) throw new EngineError(`realloc: size ${n} is not an integer in [0, 2^31)`);
-    this.checkLive(h);
     if (h < 0) {
+      this.checkLarge(h);
       // A block outside pymalloc stays with libc (`realloc`), whatever the new size — except in
       // 2.3/2.4, which take a small request over into a pool (removed after SF bug 1185883).
       if (this.takeOverForeign && n <= this.threshold) {
@@ -223,17 +237,119 @@ export class Allocator {
       this.largeSize[li] = n;
       return h;
     }
-    const size = this.blockSize[this.poolSzidx[h >>> this.slotShift]!]!;
+    const v = this.blocks[h]!;
+    const req = v >>> 16;
+    if (!req) this.notLive(h);
+    const size = this.blockSize[this.pools[((h >>> this.slotShift) << POOL_STRIDE_SHIFT) + PH_SZIDX]!]!;
     if (n <= size && 4 * n > 3 * size) {
       // Same block: growing within it, or shrinking by less than a quarter.
-      this.requestedBytes += n - this.blockReq[h]!;
-      this.blockReq[h] = n;
+      this.requestedBytes += n - req;
+      this.blocks[h] = (n << 16) | (v & 0xffff);
       return h;
     }
     // Move: malloc first (through the whole allocator, so 0 and > threshold go to libc), then free.
     const q = this.alloc(n);
     this.release(h);
     return q;
+  }
+
+  /**
+   * The replay loop: applies operations `[from, to)` of op columns (shared/ops/op-batch.ts) with
+   * handles kept in `handles[slot]`, and returns how many allocator operations it applied.
+   *
+   * The same steps as malloc/free/realloc, with the two commonest cases inlined — a block taken
+   * from the head pool of `usedpools[c]` that does not fill it, and a free that leaves its pool
+   * partially used — and the arrays held in locals. Every other case goes through the methods
+   * above, after which the locals are reloaded (the arrays may have grown).
+   */
+  applyOps(kind: Uint8Array, slot: Int32Array, size: Int32Array, from: number, to: number, handles: Int32Array): number {
+    let P = this.pools;
+    let B = this.blocks;
+    const used = this.usedpools;
+    const classBlocks = this.classBlocks;
+    const numBlocks = this.numBlocks;
+    const threshold = this.threshold;
+    const shift = this.shift;
+    const slotShift = this.slotShift;
+    const slotMask = this.slotMask;
+    let fast = 0;
+    let slow = 0;
+    let requested = 0;
+    for (let i = from; i < to; i++) {
+      const k = kind[i]!;
+      if (k === OP_ALLOC_KIND) {
+        const n = size[i]!;
+        if (n > 0 && n <= threshold) {
+          const c = (n - 1) >> shift;
+          const p = used[c]!;
+          if (p !== NIL) {
+            const ph = p << POOL_STRIDE_SHIFT;
+            const base = p << slotShift;
+            const s = P[ph + PH_FREEBLOCK]!;
+            const h = base | s;
+            const next = B[h]! & 0xffff;
+            let ok = true;
+            if (next !== BLOCK_NIL) {
+              P[ph + PH_FREEBLOCK] = next;
+            } else {
+              const ns = P[ph + PH_NEXTSLOT]!;
+              if (ns < numBlocks[c]!) {
+                P[ph + PH_FREEBLOCK] = ns;
+                B[base | ns] = BLOCK_NIL;
+                P[ph + PH_NEXTSLOT] = ns + 1;
+              } else {
+                ok = false; // the pool fills up: the general path unlinks it
+              }
+            }
+            if (ok) {
+              P[ph + PH_COUNT]!++;
+              B[h] = (n << 16) | BLOCK_NIL;
+              classBlocks[c]!++;
+              requested += n;
+              handles[slot[i]!] = h;
+              fast++;
+              continue;
+            }
+          }
+        }
+        handles[slot[i]!] = this.malloc(n);
+        slow++;
+        P = this.pools;
+        B = this.blocks;
+      } else if (k === OP_FREE_KIND) {
+        const h = handles[slot[i]!]!;
+        if (h >= 0) {
+          const v = B[h]!;
+          if (v >>> 16) {
+            const ph = (h >>> slotShift) << POOL_STRIDE_SHIFT;
+            const lastfree = P[ph + PH_FREEBLOCK]!;
+            const count = P[ph + PH_COUNT]!;
+            if (lastfree !== NIL && count > 1) {
+              B[h] = lastfree;
+              P[ph + PH_FREEBLOCK] = h & slotMask;
+              P[ph + PH_COUNT] = count - 1;
+              classBlocks[P[ph + PH_SZIDX]!]!--;
+              requested -= v >>> 16;
+              fast++;
+              continue;
+            }
+          }
+        }
+        this.free(h);
+        slow++;
+        P = this.pools;
+        B = this.blocks;
+      } else if (k === OP_REALLOC_KIND) {
+        const s = slot[i]!;
+        handles[s] = this.realloc(handles[s]!, size[i]!);
+        slow++;
+        P = this.pools;
+        B = this.blocks;
+      }
+    }
+    this.ops += fast;
+    this.requestedBytes += requested;
+    return fast + slow;
   }
 
   /** Whether a handle names a pymalloc block (as opposed to a libc one). */
@@ -258,12 +374,22 @@ export class Allocator {
 
   /** Size class of a small handle. */
   szidxOf(h: number): number {
-    return this.poolSzidx[h >>> this.slotShift]!;
+    return this.poolField(h >>> this.slotShift, PH_SZIDX);
   }
 
   /** Requested bytes of a live block. */
   requestedOf(h: number): number {
-    return h >= 0 ? this.blockReq[h]! : this.largeSize[-h - 1]!;
+    return h >= 0 ? this.blocks[h]! >>> 16 : this.largeSize[-h - 1]!;
+  }
+
+  /** A pool header field (PH_COUNT, PH_FREEBLOCK, …) of pool `p`. */
+  poolField(p: number, field: number): number {
+    return this.pools[(p << POOL_STRIDE_SHIFT) + field]!;
+  }
+
+  /** The free-list link stored in block `h` (BLOCK_NIL at the end). */
+  blockLink(h: number): number {
+    return this.blocks[h]! & 0xffff;
   }
 
   // =========================================================================================
@@ -276,49 +402,54 @@ export class Allocator {
     const p = this.usedpools[c]!;
     if (p === NIL) return this.allocFromNewPool(c, n);
     // Pop the head of the first used pool's free list.
-    this.poolCount[p]!++;
+    const P = this.pools;
+    const B = this.blocks;
+    const ph = p << POOL_STRIDE_SHIFT;
+    P[ph + PH_COUNT]!++;
     const base = p << this.slotShift;
-    const slot = this.poolFree[p]!;
-    const next = this.blockNext[base + slot]!;
-    if (next !== NIL) {
-      this.poolFree[p] = next;
+    const slot = P[ph + PH_FREEBLOCK]!;
+    const h = base | slot;
+    const next = B[h]! & 0xffff;
+    if (next !== BLOCK_NIL) {
+      P[ph + PH_FREEBLOCK] = next;
     } else {
       // pymalloc_pool_extend: stage the next never-used block, or the pool is now full.
-      const ns = this.poolNextSlot[p]!;
+      const ns = P[ph + PH_NEXTSLOT]!;
       if (ns < this.numBlocks[c]!) {
-        this.poolFree[p] = ns;
-        this.blockNext[base + ns] = NIL;
-        this.poolNextSlot[p] = ns + 1;
+        P[ph + PH_FREEBLOCK] = ns;
+        B[base | ns] = BLOCK_NIL;
+        P[ph + PH_NEXTSLOT] = ns + 1;
       } else {
-        this.poolFree[p] = NIL;
-        const nx = this.poolNext[p]!;
+        P[ph + PH_FREEBLOCK] = NIL;
+        const nx = P[ph + PH_NEXTPOOL]!;
         this.usedpools[c] = nx;
-        if (nx !== NIL) this.poolPrev[nx] = NIL;
+        if (nx !== NIL) P[(nx << POOL_STRIDE_SHIFT) + PH_PREVPOOL] = NIL;
         this.classUsedPools[c]!--;
         this.classFullPools[c]!++;
       }
     }
-    this.blockReq[base + slot] = n;
+    B[h] = (n << 16) | BLOCK_NIL;
     this.classBlocks[c]!++;
     this.requestedBytes += n;
-    return base | slot;
+    return h;
   }
 
   /** allocate_from_new_pool (3.9 name; the same steps inline in older `PyObject_Malloc`). */
   private allocFromNewPool(c: number, n: number): number {
     let p: number;
+    const P = this.pools;
     if (this.globalFreepools) {
       // G0: the global empty-pool list first, else the next never-used pool of the newest arena.
       p = this.freepools;
       if (p !== NIL) {
-        this.freepools = this.poolNext[p]!;
+        this.freepools = P[(p << POOL_STRIDE_SHIFT) + PH_NEXTPOOL]!;
         this.poolsEmpty--;
       } else {
         let a = this.newestArena;
         if (a === NIL || this.arenaNfree[a] === 0) a = this.newArena();
         p = (a << this.poolShift) + this.arenaPoolAddress[a]!++;
         this.arenaNfree[a]!--;
-        this.poolSzidx[p] = DUMMY_SIZE_IDX;
+        this.pools[(p << POOL_STRIDE_SHIFT) + PH_SZIDX] = DUMMY_SIZE_IDX;
         this.poolsCarved++;
       }
     } else {
@@ -336,11 +467,11 @@ export class Allocator {
       if (nf > 1) this.nfp2lasta[nf - 1] = a;
       p = this.arenaFreepools[a]!;
       if (p !== NIL) {
-        this.arenaFreepools[a] = this.poolNext[p]!;
+        this.arenaFreepools[a] = this.pools[(p << POOL_STRIDE_SHIFT) + PH_NEXTPOOL]!;
         this.poolsEmpty--;
       } else {
         p = (a << this.poolShift) + this.arenaPoolAddress[a]!++;
-        this.poolSzidx[p] = DUMMY_SIZE_IDX;
+        this.pools[(p << POOL_STRIDE_SHIFT) + PH_SZIDX] = DUMMY_SIZE_IDX;
         this.poolsCarved++;
       }
       this.arenaNfree[a] = nf - 1;
@@ -351,29 +482,32 @@ export class Allocator {
         if (nx !== NIL) this.arenaPrev[nx] = NIL;
       }
     }
-    // Frontlink as the only pool of usedpools[c] (it was empty).
+    // Frontlink as the only pool of usedpools[c] (it was empty). `pools` may have grown.
+    const Q = this.pools;
+    const B = this.blocks;
+    const ph = p << POOL_STRIDE_SHIFT;
     this.usedpools[c] = p;
-    this.poolNext[p] = NIL;
-    this.poolPrev[p] = NIL;
-    this.poolCount[p] = 1;
+    Q[ph + PH_NEXTPOOL] = NIL;
+    Q[ph + PH_PREVPOOL] = NIL;
+    Q[ph + PH_COUNT] = 1;
     this.classUsedPools[c]!++;
     this.classBlocks[c]!++;
     this.requestedBytes += n;
     const base = p << this.slotShift;
     let slot: number;
-    if (this.poolSzidx[p] === c) {
+    if (Q[ph + PH_SZIDX] === c) {
       // The pool last served this class: its free list is still valid; hand out its head.
-      slot = this.poolFree[p]!;
-      this.poolFree[p] = this.blockNext[base + slot]!;
+      slot = Q[ph + PH_FREEBLOCK]!;
+      Q[ph + PH_FREEBLOCK] = B[base | slot]! & 0xffff;
     } else {
       // Initialise: hand out block 0, stage block 1, next never-used block is 2.
-      this.poolSzidx[p] = c;
+      Q[ph + PH_SZIDX] = c;
       slot = 0;
-      this.poolFree[p] = 1;
-      this.blockNext[base + 1] = NIL;
-      this.poolNextSlot[p] = 2;
+      Q[ph + PH_FREEBLOCK] = 1;
+      B[base | 1] = BLOCK_NIL;
+      Q[ph + PH_NEXTSLOT] = 2;
     }
-    this.blockReq[base + slot] = n;
+    B[base | slot] = (n << 16) | BLOCK_NIL;
     return base | slot;
   }
 
@@ -425,27 +559,30 @@ export class Allocator {
   // Free path (pymalloc_free, insert_to_usedpool, insert_to_freepool)
   // =========================================================================================
 
+  /** Free a live small block (the caller checked it). */
   private release(h: number): void {
     if (h < 0) {
       this.largeRelease(h);
       return;
     }
+    const P = this.pools;
+    const B = this.blocks;
     const p = h >>> this.slotShift;
-    const c = this.poolSzidx[p]!;
-    this.requestedBytes -= this.blockReq[h]!;
-    this.blockReq[h] = 0;
+    const ph = p << POOL_STRIDE_SHIFT;
+    const c = P[ph + PH_SZIDX]!;
+    this.requestedBytes -= B[h]! >>> 16;
     this.classBlocks[c]!--;
     // Push on the pool's free list.
-    const lastfree = this.poolFree[p]!;
-    this.blockNext[h] = lastfree;
-    this.poolFree[p] = h & this.slotMask;
-    const count = --this.poolCount[p]!;
+    const lastfree = P[ph + PH_FREEBLOCK]!;
+    B[h] = lastfree === NIL ? BLOCK_NIL : lastfree;
+    P[ph + PH_FREEBLOCK] = h & this.slotMask;
+    const count = --P[ph + PH_COUNT]!;
     if (lastfree === NIL) {
       // The pool was full: it goes to the front of usedpools[c], serving the next request.
       const head = this.usedpools[c]!;
-      this.poolNext[p] = head;
-      this.poolPrev[p] = NIL;
-      if (head !== NIL) this.poolPrev[head] = p;
+      P[ph + PH_NEXTPOOL] = head;
+      P[ph + PH_PREVPOOL] = NIL;
+      if (head !== NIL) P[(head << POOL_STRIDE_SHIFT) + PH_PREVPOOL] = p;
       this.usedpools[c] = p;
       this.classFullPools[c]!--;
       this.classUsedPools[c]!++;
@@ -453,15 +590,15 @@ export class Allocator {
     }
     if (count !== 0) return;
     // The pool is empty: unlink it from usedpools[c].
-    const nx = this.poolNext[p]!;
-    const pv = this.poolPrev[p]!;
-    if (pv !== NIL) this.poolNext[pv] = nx;
+    const nx = P[ph + PH_NEXTPOOL]!;
+    const pv = P[ph + PH_PREVPOOL]!;
+    if (pv !== NIL) P[(pv << POOL_STRIDE_SHIFT) + PH_NEXTPOOL] = nx;
     else this.usedpools[c] = nx;
-    if (nx !== NIL) this.poolPrev[nx] = pv;
+    if (nx !== NIL) P[(nx << POOL_STRIDE_SHIFT) + PH_PREVPOOL] = pv;
     this.classUsedPools[c]!--;
     this.poolsEmpty++;
     if (this.globalFreepools) {
-      this.poolNext[p] = this.freepools;
+      P[ph + PH_NEXTPOOL] = this.freepools;
       this.freepools = p;
       return;
     }
@@ -470,7 +607,7 @@ export class Allocator {
 
   private insertToFreepool(p: number): void {
     const a = p >>> this.poolShift;
-    this.poolNext[p] = this.arenaFreepools[a]!;
+    this.pools[(p << POOL_STRIDE_SHIFT) + PH_NEXTPOOL] = this.arenaFreepools[a]!;
     this.arenaFreepools[a] = p;
     let nf = this.arenaNfree[a]!;
     const lastnf = this.nfp2lasta[nf]!;
@@ -557,13 +694,12 @@ export class Allocator {
     this.largeFreeSlots[this.largeFreeTop++] = li;
   }
 
-  private checkLive(h: number): void {
-    if (h >= 0) {
-      if (h < this.blockReq.length && this.blockReq[h] !== 0) return;
-    } else {
-      const li = -h - 1;
-      if (li < this.largeTop && this.largeLive[li] === 1) return;
-    }
+  private checkLarge(h: number): void {
+    const li = -h - 1;
+    if (!(li < this.largeTop && this.largeLive[li] === 1)) this.notLive(h);
+  }
+
+  private notLive(h: number): never {
     throw new EngineError(`handle ${h} does not name a live block (double free or stale handle)`);
   }
 
@@ -587,14 +723,8 @@ export class Allocator {
     this.arenaFreepools = grow(this.arenaFreepools, cap);
     this.arenaNext = grow(this.arenaNext, cap);
     this.arenaPrev = grow(this.arenaPrev, cap);
-    this.poolCount = grow(this.poolCount, pools);
-    this.poolFree = grow(this.poolFree, pools);
-    this.poolNext = grow(this.poolNext, pools);
-    this.poolPrev = grow(this.poolPrev, pools);
-    this.poolSzidx = grow(this.poolSzidx, pools, DUMMY_SIZE_IDX);
-    this.poolNextSlot = grow(this.poolNextSlot, pools);
-    this.blockNext = grow(this.blockNext, slots);
-    this.blockReq = grow(this.blockReq, slots);
+    this.pools = grow(this.pools, pools << POOL_STRIDE_SHIFT);
+    this.blocks = grow(this.blocks, slots);
     this.maxarenas = cap;
   }
 
@@ -673,10 +803,9 @@ export class Allocator {
   }
 }
 
-/** A copy of `a` with length `n`, new entries set to `fill`. */
-function grow<T extends Int32Array | Int16Array | Uint16Array | Uint8Array | Float64Array>(a: T, n: number, fill = 0): T {
+/** A copy of `a` with length `n`, new entries 0. */
+function grow<T extends Int32Array | Uint8Array | Float64Array>(a: T, n: number): T {
   const b = new (a.constructor as new (n: number) => T)(n);
   b.set(a);
-  if (fill !== 0) b.fill(fill, a.length);
   return b;
 }

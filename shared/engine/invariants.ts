@@ -12,7 +12,7 @@
  * unused_arena_objects holds exactly the slots with address 0, once each.
  * Counters equal their recomputation, and the byte breakdown sums to arenas × ARENA_SIZE.
  */
-import type { Allocator } from './allocator';
+import { BLOCK_NIL, PH_COUNT, PH_FREEBLOCK, PH_NEXTPOOL, PH_NEXTSLOT, PH_PREVPOOL, PH_SZIDX, type Allocator } from './allocator';
 
 const NIL = -1;
 
@@ -34,19 +34,24 @@ export function findViolations(a: Allocator): string[] {
   const G0 = P.freepools === 'global';
   const S = 1 << a.slotShift;
   const nPoolsCap = a.maxarenas * a.maxPools;
+  /** Next slot of a block's free-list link, NIL at the end. */
+  const link = (h: number): number => {
+    const nx = a.blockLink(h);
+    return nx === BLOCK_NIL ? NIL : nx;
+  };
 
   // --- usedpools lists ---------------------------------------------------------------------
   const inUsed = new Uint8Array(nPoolsCap);
   for (let c = 0; c < g.nclasses; c++) {
     let prev = NIL;
     let n = 0;
-    for (let p = a.usedpools[c]!; p !== NIL; p = a.poolNext[p]!) {
+    for (let p = a.usedpools[c]!; p !== NIL; p = a.poolField(p, PH_NEXTPOOL)) {
       if (p < 0 || p >= nPoolsCap || ++n > nPoolsCap) {
         bad(`usedpools[${c}]: broken or cyclic list at pool ${p}`);
         break;
       }
-      if (a.poolPrev[p] !== prev) bad(`usedpools[${c}]: pool ${p} prevpool ${a.poolPrev[p]} != ${prev}`);
-      if (a.poolSzidx[p] !== c) bad(`usedpools[${c}]: pool ${p} has szidx ${a.poolSzidx[p]}`);
+      if (a.poolField(p, PH_PREVPOOL) !== prev) bad(`usedpools[${c}]: pool ${p} prevpool ${a.poolField(p, PH_PREVPOOL)} != ${prev}`);
+      if (a.poolField(p, PH_SZIDX) !== c) bad(`usedpools[${c}]: pool ${p} has szidx ${a.poolField(p, PH_SZIDX)}`);
       inUsed[p] = 1;
       prev = p;
     }
@@ -56,14 +61,14 @@ export function findViolations(a: Allocator): string[] {
   const inFree = new Uint8Array(nPoolsCap);
   const walkFree = (head: number, arena: number, what: string): number => {
     let n = 0;
-    for (let p = head; p !== NIL; p = a.poolNext[p]!) {
+    for (let p = head; p !== NIL; p = a.poolField(p, PH_NEXTPOOL)) {
       if (p < 0 || p >= nPoolsCap || ++n > nPoolsCap) {
         bad(`${what}: broken or cyclic list at pool ${p}`);
         break;
       }
       if (inFree[p]) bad(`${what}: pool ${p} listed twice`);
       inFree[p] = 1;
-      if (a.poolCount[p] !== 0) bad(`${what}: pool ${p} has count ${a.poolCount[p]}`);
+      if (a.poolField(p, PH_COUNT) !== 0) bad(`${what}: pool ${p} has count ${a.poolField(p, PH_COUNT)}`);
       if (arena !== NIL && p >>> a.poolShift !== arena) bad(`${what}: pool ${p} belongs to arena ${p >>> a.poolShift}`);
     }
     return n;
@@ -101,25 +106,25 @@ export function findViolations(a: Allocator): string[] {
     }
     for (let k = 0; k < carved; k++) {
       const p = (s << a.poolShift) + k;
-      const count = a.poolCount[p]!;
+      const count = a.poolField(p, PH_COUNT);
       if (count === 0) {
         emptyTotal++;
         if (!inFree[p]) bad(`pool ${p}: empty but on no freepools list`);
         if (inUsed[p]) bad(`pool ${p}: empty but in usedpools`);
         continue;
       }
-      const c = a.poolSzidx[p]!;
+      const c = a.poolField(p, PH_SZIDX);
       if (c < 0 || c >= g.nclasses) {
         bad(`pool ${p}: count ${count} with szidx ${c}`);
         continue;
       }
       const nb = g.numBlocks[c]!;
-      const nextSlot = a.poolNextSlot[p]!;
+      const nextSlot = a.poolField(p, PH_NEXTSLOT);
       if (count > nb) bad(`pool ${p}: count ${count} > NUMBLOCKS ${nb}`);
       if (nextSlot < 2 || nextSlot > nb) bad(`pool ${p}: nextoffset slot ${nextSlot} outside 2..${nb}`);
       if (count === nb) {
         classFull[c]!++;
-        if (a.poolFree[p] !== NIL) bad(`pool ${p}: full but freeblock ${a.poolFree[p]}`);
+        if (a.poolField(p, PH_FREEBLOCK) !== NIL) bad(`pool ${p}: full but freeblock ${a.poolField(p, PH_FREEBLOCK)}`);
         if (inUsed[p]) bad(`pool ${p}: full but in usedpools`);
       } else {
         classUsed[c]!++;
@@ -130,13 +135,13 @@ export function findViolations(a: Allocator): string[] {
       seenSlot.fill(0);
       const base = p << a.slotShift;
       let nfree = 0;
-      for (let sl = a.poolFree[p]!; sl !== NIL; sl = a.blockNext[base + sl]!) {
+      for (let sl = a.poolField(p, PH_FREEBLOCK); sl !== NIL; sl = link(base + sl)) {
         if (sl < 0 || sl >= nextSlot || seenSlot[sl]) {
           bad(`pool ${p}: free list slot ${sl} repeated or at/after nextoffset ${nextSlot}`);
           break;
         }
         seenSlot[sl] = 1;
-        if (a.blockReq[base + sl] !== 0) bad(`pool ${p}: slot ${sl} is live and on the free list`);
+        if ((a.blocks[base + sl]! >>> 16) !== 0) bad(`pool ${p}: slot ${sl} is live and on the free list`);
         nfree++;
       }
       if (count + nfree + (nb - nextSlot) !== nb) {
@@ -147,7 +152,7 @@ export function findViolations(a: Allocator): string[] {
       const hi = (c + 1) << a.preset.ALIGNMENT_SHIFT;
       // Slots at or beyond nextoffset were never handed out, so only those below it can be live.
       for (let sl = 0; sl < nextSlot; sl++) {
-        const req = a.blockReq[base + sl]!;
+        const req = (a.blocks[base + sl]! >>> 16);
         if (req === 0) continue;
         live++;
         requested += req;

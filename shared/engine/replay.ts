@@ -3,7 +3,7 @@
  * by the producer's dense slot numbers (shared/ops/op-batch.ts), so no map lookup is needed and
  * memory follows the live set.
  */
-import { OP_ALLOC, OP_FREE, OP_REALLOC, type OpBatch } from '../ops/op-batch';
+import { maxSlot, type OpColumns } from '../ops/op-batch';
 import type { Allocator } from './allocator';
 
 export class HandleTable {
@@ -27,30 +27,7 @@ export class HandleTable {
  * Apply ops `[from, to)` of a batch; marks are skipped (the caller reads them from the batch).
  * Returns the number of allocator operations applied.
  */
-export function applyBatch(alloc: Allocator, table: HandleTable, batch: OpBatch, from = 0, to = batch.length): number {
-  const kind = batch.kind;
-  const slot = batch.slot;
-  const size = batch.size;
-  let handles = table.handles;
-  let applied = 0;
-  for (let i = from; i < to; i++) {
-    const k = kind[i]!;
-    if (k === OP_ALLOC) {
-      const s = slot[i]!;
-      if (s >= handles.length) {
-        table.ensure(s);
-        handles = table.handles;
-      }
-      handles[s] = alloc.malloc(size[i]!);
-      applied++;
-    } else if (k === OP_FREE) {
-      alloc.free(handles[slot[i]!]!);
-      applied++;
-    } else if (k === OP_REALLOC) {
-      const s = slot[i]!;
-      handles[s] = alloc.realloc(handles[s]!, size[i]!);
-      applied++;
-    }
-  }
-  return applied;
+export function applyBatch(alloc: Allocator, table: HandleTable, batch: OpColumns, from = 0, to = batch.length): number {
+  table.ensure(maxSlot(batch, from, to));
+  return alloc.applyOps(batch.kind, batch.slot, batch.size, from, to, table.handles);
 }

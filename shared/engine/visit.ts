@@ -2,7 +2,7 @@
  * Walk the allocator's arenas and pools without I/O (for the arena occupancy map and for tests),
  * in arena-slot order, pools in address order: what `sys._debugmallocstats` walks.
  */
-import type { Allocator } from './allocator';
+import { PH_COUNT, PH_SZIDX, type Allocator } from './allocator';
 
 export type PoolState = 'used' | 'full' | 'empty' | 'untouched';
 
@@ -43,8 +43,8 @@ export function visitArenas(a: Allocator, visit: (arena: ArenaVisit) => void): v
         pools.push({ index: k, state: 'untouched', szidx: -1, count: 0, capacity: 0 });
         continue;
       }
-      const szidx = a.poolSzidx[p]!;
-      const count = a.poolCount[p]!;
+      const szidx = a.poolField(p, PH_SZIDX);
+      const count = a.poolField(p, PH_COUNT);
       const capacity = szidx >= 0 ? nb[szidx]! : 0;
       const state: PoolState = count === 0 ? 'empty' : count === capacity ? 'full' : 'used';
       if (count === 0) free++;

@@ -22,7 +22,16 @@ export const OP_MARK = 3;
 
 export type OpKind = typeof OP_ALLOC | typeof OP_FREE | typeof OP_REALLOC | typeof OP_MARK;
 
-export class OpBatch {
+/** Op columns of any origin (a batch, a whole trace in memory): what replay loops read. */
+export interface OpColumns {
+  readonly kind: Uint8Array;
+  readonly slot: Int32Array;
+  readonly size: Int32Array;
+  readonly id: Float64Array;
+  readonly length: number;
+}
+
+export class OpBatch implements OpColumns {
   /** OP_ALLOC, OP_FREE, OP_REALLOC or OP_MARK. */
   readonly kind: Uint8Array;
   /** Dense live-object slot (unused for OP_MARK). */
@@ -84,4 +93,12 @@ export class OpBatch {
     this.size[i] = this.labels.length;
     this.labels.push(label);
   }
+}
+
+/** The largest slot named by ops `[from, to)` (−1 if none): what a handle table must hold. */
+export function maxSlot(ops: OpColumns, from = 0, to = ops.length): number {
+  let m = -1;
+  const slot = ops.slot;
+  for (let i = from; i < to; i++) if (slot[i]! > m) m = slot[i]!;
+  return m;
 }

@@ -4,7 +4,7 @@
  * id within an arena, arenas by their smallest id. It is independent of addresses and arena
  * slot numbers, so it compares a model with a real interpreter.
  */
-import type { Allocator } from '../engine/allocator';
+import { PH_SZIDX, type Allocator } from '../engine/allocator';
 import type { TrackedReplay } from './tracked-replay';
 
 export interface Placement {
@@ -56,7 +56,7 @@ export function placement(r: TrackedReplay): Placement {
     const order = Array.from({ length: hi - lo }, (_, i) => lo + i).sort((x, y) => ids[x]! - ids[y]!);
     const pool: PlacedPool = {
       pool: p,
-      szidx: a.poolSzidx[p]!,
+      szidx: a.poolField(p, PH_SZIDX),
       ids: Float64Array.from(order, (k) => ids[k]!),
       slots: Int32Array.from(order, (k) => slots[k]!),
     };

@@ -4,7 +4,7 @@
  * shared/engine/replay.ts keeps only handles and is what benchmarks time.)
  */
 import type { Allocator } from '../engine/allocator';
-import { OP_ALLOC, OP_FREE, OP_MARK, OP_REALLOC, type OpBatch } from '../ops/op-batch';
+import { OP_ALLOC, OP_FREE, OP_MARK, OP_REALLOC, type OpColumns } from '../ops/op-batch';
 
 export class TrackedReplay {
   handles = new Int32Array(1024);
@@ -20,24 +20,24 @@ export class TrackedReplay {
   constructor(readonly alloc: Allocator) {}
 
   /**
-   * Apply a batch; `onMark(label, op, applied)` is called at every mark, with the state as it is
-   * at that point of the stream.
+   * Apply ops `[from, to)` of op columns; `onMark(i, op, applied)` is called at every mark (its
+   * index `i` in the columns) with the state as it is at that point of the stream.
    */
-  apply(batch: OpBatch, onMark?: (label: string | null, op: number, applied: number) => void, labelOf?: (batch: OpBatch, i: number) => string | null): void {
+  apply(ops: OpColumns, onMark?: (i: number, op: number, applied: number) => void, from = 0, to = ops.length): void {
     const a = this.alloc;
-    for (let i = 0; i < batch.length; i++) {
-      const k = batch.kind[i]!;
-      const s = batch.slot[i]!;
+    for (let i = from; i < to; i++) {
+      const k = ops.kind[i]!;
+      const s = ops.slot[i]!;
       if (k === OP_MARK) {
-        if (onMark) onMark(labelOf ? labelOf(batch, i) : (batch.labels[batch.size[i]!] ?? null), this.opIndex, this.applied);
+        if (onMark) onMark(i, this.opIndex, this.applied);
         this.opIndex++;
         continue;
       }
       if (k === OP_ALLOC) {
         if (s >= this.handles.length) this.grow(s);
         if (this.live[s]) throw new Error(`slot ${s} is already live (id ${this.ids[s]})`);
-        this.handles[s] = a.malloc(batch.size[i]!);
-        this.ids[s] = batch.id[i]!;
+        this.handles[s] = a.malloc(ops.size[i]!);
+        this.ids[s] = ops.id[i]!;
         this.live[s] = 1;
         if (s >= this.slotsUsed) this.slotsUsed = s + 1;
       } else if (k === OP_FREE) {
@@ -46,7 +46,7 @@ export class TrackedReplay {
         this.live[s] = 0;
       } else if (k === OP_REALLOC) {
         if (!this.live[s]) throw new Error(`realloc of slot ${s}, which is not live`);
-        this.handles[s] = a.realloc(this.handles[s]!, batch.size[i]!);
+        this.handles[s] = a.realloc(this.handles[s]!, ops.size[i]!);
       }
       this.opIndex++;
       this.applied++;

@@ -1,0 +1,73 @@
+/**
+ * Arenascope's command line: `npm run cli -- COMMAND …`. Exit status: 0 done, 2 bad arguments or
+ * bad input file (the message says which and why), 1 an internal error; `conformance` exits 1 when
+ * a case does not match.
+ */
+import { TraceError } from '../../shared/trace';
+import { EngineError } from '../../shared/engine';
+import { benchCommand, benchUsage } from './commands/bench';
+import { conformanceCommand, conformanceUsage } from './commands/conformance';
+import { replayCommand, replayUsage } from './commands/replay';
+import { TraceFileError } from '../host/trace-file';
+import { UsageError } from './usage-error';
+
+type Command = (argv: string[], out: (line: string) => void) => Promise<number>;
+
+const COMMANDS: Record<string, { run: Command; usage: string; summary: string }> = {
+  replay: { run: replayCommand, usage: replayUsage, summary: 'replay a pymtrace and print a JSON line per checkpoint' },
+  bench: { run: benchCommand, usage: benchUsage, summary: 'time the engine replaying a trace held in memory' },
+  conformance: { run: conformanceCommand, usage: conformanceUsage, summary: 'compare the engine with recorded real-interpreter runs' },
+};
+
+function help(): string {
+  const lines = ['usage: npm run cli -- COMMAND [options]', '', 'commands:'];
+  for (const [name, c] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(12)} ${c.summary}`, `      ${c.usage}`);
+  return lines.join('\n');
+}
+
+export async function main(argv: string[], out: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    out(help());
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS[name];
+  try {
+    if (!command) throw new UsageError(`unknown command '${name}' (commands: ${Object.keys(COMMANDS).join(', ')})`);
+    return await command.run(rest, out);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`arenascope: ${error.message}\n`);
+      if (command) process.stderr.write(`usage: npm run cli -- ${command.usage}\n`);
+      return 2;
+    }
+    if (error instanceof TraceError || error instanceof TraceFileError) {
+      process.stderr.write(`arenascope: ${(error as Error).message}\n`);
+      return 2;
+    }
+    if (error instanceof EngineError) {
+      process.stderr.write(`arenascope: ${error.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`arenascope: internal error: ${(error as Error).stack ?? String(error)}\n`);
+    return 1;
+  }
+}
+
+// Run when executed directly (not when imported by tests).
+if (process.argv[1] && /cli[\\/]main\.[cm]?[jt]s$/.test(process.argv[1])) {
+  // A reader that stops early (`| head`) is not an error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`arenascope: internal error: ${String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

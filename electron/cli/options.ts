@@ -1,0 +1,41 @@
+/** Parsing and checking of the options several commands share. */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { resolveVersion, UnknownVersionError, type ArenaAlignment, type ResolvedVersion } from '../../shared/engine';
+import { UsageError } from './usage-error';
+
+/** `util.parseArgs` with its errors turned into usage errors that name the command. */
+export function parse<T extends ParseArgsConfig>(command: string, argv: string[], config: T): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseArgs({ ...config, args: argv, strict: true }) as ReturnType<typeof parseArgs<T>>;
+  } catch (error) {
+    throw new UsageError(`${command}: ${(error as Error).message}`);
+  }
+}
+
+export function versionOption(command: string, value: string | undefined): ResolvedVersion {
+  if (value === undefined) throw new UsageError(`${command}: --python VERSION is required (e.g. --python 3.11)`);
+  try {
+    return resolveVersion(value);
+  } catch (error) {
+    if (error instanceof UnknownVersionError) throw new UsageError(`${command}: --python: ${error.message}`);
+    throw error;
+  }
+}
+
+export function arenasOption(command: string, value: string | undefined): ArenaAlignment | undefined {
+  if (value === undefined) return undefined;
+  if (value === 'aligned' || value === 'misaligned') return value;
+  throw new UsageError(`${command}: --arenas must be 'aligned' or 'misaligned', not '${value}'`);
+}
+
+export function positiveIntOption(command: string, name: string, value: string | undefined, fallback: number, max = 1e9): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > max) throw new UsageError(`${command}: --${name} must be an integer from 1 to ${max}, not '${value}'`);
+  return n;
+}
+
+export function onePositional(command: string, positionals: string[], what: string): string {
+  if (positionals.length !== 1) throw new UsageError(`${command}: expected one ${what}, got ${positionals.length === 0 ? 'none' : positionals.join(' ')}`);
+  return positionals[0]!;
+}
