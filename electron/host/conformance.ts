@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createAllocator, resolveVersion, type AllocatorOptions, type ResolvedVersion } from '../../shared/engine';
-import { checkpointRecord, compareRecord } from '../../shared/replay/checkpoint-report';
+import { checkpointRecord, compareRecord, type CheckpointRecord } from '../../shared/replay/checkpoint-report';
 import { TrackedReplay } from '../../shared/replay/tracked-replay';
 import type { TraceColumns } from '../../shared/trace';
 import { sha256Hasher } from './sha256';
@@ -60,35 +60,55 @@ export function presetFor(interpreter: string): ResolvedVersion {
   return resolveVersion(INTERPRETER_PRESET[interpreter] ?? interpreter);
 }
 
-/** Replays `columns` under one interpreter's preset and compares with the expected lines. */
-export function checkCase(c: ConformanceCase, columns: TraceColumns, maxDiffs = 5): ConformanceResult {
+/** What a case replays: the preset and arena option (cases that share them share the replay). */
+function replayKey(c: ConformanceCase): { version: ResolvedVersion; options: AllocatorOptions; key: string } {
   const version = presetFor(c.interpreter);
   const options: AllocatorOptions = c.mode === 'aligned' || c.mode === 'misaligned' ? { arenas: c.mode } : {};
-  const want = readFileSync(c.expectedFile, 'utf8')
+  return { version, options, key: `${version.preset.family}/${options.arenas ?? 'default'}` };
+}
+
+/** The checkpoint records of a replay of `columns`. */
+export function replayRecords(columns: TraceColumns, version: ResolvedVersion, options: AllocatorOptions): CheckpointRecord[] {
+  const replay = new TrackedReplay(createAllocator(version, options));
+  const records: CheckpointRecord[] = [];
+  replay.apply(columns, (i, op, applied) => {
+    const k = columns.size[i]!;
+    records.push(checkpointRecord(replay, { label: columns.checkpoints.label[k] ?? null, op, applied, version: version.version }, sha256Hasher));
+  });
+  return records;
+}
+
+function readExpected(file: string): Record<string, unknown>[] {
+  return readFileSync(file, 'utf8')
     .split('\n')
     .filter((l) => l.trim() !== '')
     .map((l, i) => {
       try {
         return JSON.parse(l) as Record<string, unknown>;
       } catch {
-        throw new Error(`${c.expectedFile}:${i + 1}: not a JSON line`);
+        throw new Error(`${file}:${i + 1}: not a JSON line`);
       }
     });
-  const replay = new TrackedReplay(createAllocator(version, options));
-  const result: ConformanceResult = { ...c, preset: version.preset.family, checkpoints: 0, mismatched: 0, diffs: [] };
-  replay.apply(columns, (i, op, applied) => {
-    const k = columns.size[i]!;
-    const rec = checkpointRecord(replay, { label: columns.checkpoints.label[k] ?? null, op, applied, version: version.version }, sha256Hasher);
-    const expected = want[result.checkpoints++];
+}
+
+/** Replays `columns` under one interpreter's preset and compares with the expected lines. */
+export function checkCase(c: ConformanceCase, columns: TraceColumns, cache = new Map<string, CheckpointRecord[]>(), maxDiffs = 5): ConformanceResult {
+  const { version, options, key } = replayKey(c);
+  let records = cache.get(key);
+  if (!records) cache.set(key, (records = replayRecords(columns, version, options)));
+  const want = readExpected(c.expectedFile);
+  const result: ConformanceResult = { ...c, preset: version.preset.family, checkpoints: records.length, mismatched: 0, diffs: [] };
+  records.forEach((rec, k) => {
+    const expected = want[k];
     const diffs = expected ? compareRecord(rec, expected) : ['no expected line for this checkpoint'];
     if (diffs.length > 0) {
       result.mismatched++;
       for (const d of diffs) if (result.diffs.length < maxDiffs) result.diffs.push(`checkpoint ${k} (${rec.label ?? 'null'}): ${d}`);
     }
   });
-  if (result.checkpoints !== want.length) {
+  if (records.length !== want.length) {
     result.mismatched++;
-    result.diffs.push(`${result.checkpoints} checkpoints replayed, ${want.length} expected`);
+    result.diffs.push(`${records.length} checkpoints replayed, ${want.length} expected`);
   }
   return result;
 }
@@ -111,6 +131,7 @@ export async function runConformance(dir: string, onResult: (r: ConformanceResul
       continue;
     }
     const columns = await loadTrace(path);
+    const cache = new Map<string, CheckpointRecord[]>();
     for (const c of group) {
       try {
         presetFor(c.interpreter);
@@ -118,7 +139,7 @@ export async function runConformance(dir: string, onResult: (r: ConformanceResul
         push(skip(c, (error as Error).message));
         continue;
       }
-      push(checkCase(c, columns));
+      push(checkCase(c, columns, cache));
     }
   }
   return results;

@@ -53,13 +53,21 @@ export function placement(r: TrackedReplay): Placement {
     const lo = counts[p]!;
     const hi = counts[p + 1]!;
     if (lo === hi) continue;
-    const order = Array.from({ length: hi - lo }, (_, i) => lo + i).sort((x, y) => ids[x]! - ids[y]!);
-    const pool: PlacedPool = {
-      pool: p,
-      szidx: a.poolField(p, PH_SZIDX),
-      ids: Float64Array.from(order, (k) => ids[k]!),
-      slots: Int32Array.from(order, (k) => slots[k]!),
-    };
+    let sorted = true;
+    for (let k = lo + 1; k < hi && sorted; k++) sorted = ids[k - 1]! < ids[k]!;
+    let pool: PlacedPool;
+    if (sorted) {
+      // The common case (blocks handed out in id order): views, no copy.
+      pool = { pool: p, szidx: a.poolField(p, PH_SZIDX), ids: ids.subarray(lo, hi), slots: slots.subarray(lo, hi) };
+    } else {
+      const order = Array.from({ length: hi - lo }, (_, i) => lo + i).sort((x, y) => ids[x]! - ids[y]!);
+      pool = {
+        pool: p,
+        szidx: a.poolField(p, PH_SZIDX),
+        ids: Float64Array.from(order, (k) => ids[k]!),
+        slots: Int32Array.from(order, (k) => slots[k]!),
+      };
+    }
     const arena = p >>> a.poolShift;
     let list = byArena.get(arena);
     if (!list) byArena.set(arena, (list = []));
