@@ -1,0 +1,24 @@
+/**
+ * `npm run bench -- NAME [options]`: benchmarks that print a ratio against a reference measured in
+ * the same run. See docs/benchmarks.md.
+ */
+import { engineBench } from './engine';
+
+const SUITES: Record<string, { run: (argv: string[]) => Promise<number>; what: string }> = {
+  engine: { run: engineBench, what: 'the engine replaying traces vs the real CPython allocator (reference oracle)' },
+};
+
+const [name, ...rest] = process.argv.slice(2);
+const suite = name === undefined ? undefined : SUITES[name];
+if (!suite) {
+  process.stderr.write(`usage: npm run bench -- NAME [options]\n${Object.entries(SUITES).map(([n, s]) => `  ${n.padEnd(10)} ${s.what}`).join('\n')}\n`);
+  process.exitCode = 2;
+} else {
+  suite.run(rest).then(
+    (code) => (process.exitCode = code),
+    (error: unknown) => {
+      process.stderr.write(`bench ${name}: ${(error as Error).message}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
