@@ -24,6 +24,7 @@ import { geometry } from './presets';
 import type { StatsSnapshot } from './stats';
 import { STATS_VERSION } from './stats';
 import { OP_ALLOC as OP_ALLOC_KIND, OP_FREE as OP_FREE_KIND, OP_REALLOC as OP_REALLOC_KIND } from '../ops/op-batch';
+import type { HandleTable } from './replay';
 
 /** No pool / no arena / end of a list. */
 const NIL = -1;
@@ -255,14 +256,17 @@ export class Allocator {
 
   /**
    * The replay loop: applies operations `[from, to)` of op columns (shared/ops/op-batch.ts) with
-   * handles kept in `handles[slot]`, and returns how many allocator operations it applied.
+   * handles kept in `table.handles[slot]` (grown on demand), and stops early at the first OP_MARK.
+   * Returns the index it stopped at: `to`, or the position of that mark (not consumed), so that the
+   * caller can note the marker with the operation count it falls at.
    *
    * The same steps as malloc/free/realloc, with the two commonest cases inlined — a block taken
    * from the head pool of `usedpools[c]` that does not fill it, and a free that leaves its pool
    * partially used — and the arrays held in locals. Every other case goes through the methods
    * above, after which the locals are reloaded (the arrays may have grown).
    */
-  applyOps(kind: Uint8Array, slot: Int32Array, size: Int32Array, from: number, to: number, handles: Int32Array): number {
+  applyOps(kind: Uint8Array, slot: Int32Array, size: Int32Array, from: number, to: number, table: HandleTable): number {
+    let handles = table.handles;
     let P = this.pools;
     let B = this.blocks;
     const used = this.usedpools;
@@ -273,20 +277,24 @@ export class Allocator {
     const slotShift = this.slotShift;
     const slotMask = this.slotMask;
     let fast = 0;
-    let slow = 0;
     let requested = 0;
-    for (let i = from; i < to; i++) {
+    let i = from;
+    for (; i < to; i++) {
       const k = kind[i]!;
       if (k === OP_ALLOC_KIND) {
         const n = size[i]!;
+        const s = slot[i]!;
+        if (s >= handles.length) {
+          table.ensure(s);
+          handles = table.handles;
+        }
         if (n > 0 && n <= threshold) {
           const c = (n - 1) >> shift;
           const p = used[c]!;
           if (p !== NIL) {
             const ph = p << POOL_STRIDE_SHIFT;
             const base = p << slotShift;
-            const s = P[ph + PH_FREEBLOCK]!;
-            const h = base | s;
+            const h = base | P[ph + PH_FREEBLOCK]!;
             const next = B[h]! & 0xffff;
             let ok = true;
             if (next !== BLOCK_NIL) {
@@ -306,14 +314,13 @@ export class Allocator {
               B[h] = (n << 16) | BLOCK_NIL;
               classBlocks[c]!++;
               requested += n;
-              handles[slot[i]!] = h;
+              handles[s] = h;
               fast++;
               continue;
             }
           }
         }
-        handles[slot[i]!] = this.malloc(n);
-        slow++;
+        handles[s] = this.malloc(n);
         P = this.pools;
         B = this.blocks;
       } else if (k === OP_FREE_KIND) {
@@ -336,20 +343,20 @@ export class Allocator {
           }
         }
         this.free(h);
-        slow++;
         P = this.pools;
         B = this.blocks;
       } else if (k === OP_REALLOC_KIND) {
         const s = slot[i]!;
         handles[s] = this.realloc(handles[s]!, size[i]!);
-        slow++;
         P = this.pools;
         B = this.blocks;
+      } else {
+        break; // OP_MARK: the caller notes it
       }
     }
     this.ops += fast;
     this.requestedBytes += requested;
-    return fast + slow;
+    return i;
   }
 
   /** Whether a handle names a pymalloc block (as opposed to a libc one). */

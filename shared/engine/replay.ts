@@ -3,7 +3,7 @@
  * by the producer's dense slot numbers (shared/ops/op-batch.ts), so no map lookup is needed and
  * memory follows the live set.
  */
-import { maxSlot, type OpColumns } from '../ops/op-batch';
+import type { OpColumns } from '../ops/op-batch';
 import type { Allocator } from './allocator';
 
 export class HandleTable {
@@ -24,10 +24,12 @@ export class HandleTable {
 }
 
 /**
- * Apply ops `[from, to)` of a batch; marks are skipped (the caller reads them from the batch).
- * Returns the number of allocator operations applied.
+ * Apply ops `[from, to)` of a batch, passing over marks. Returns the number of allocator
+ * operations applied.
  */
 export function applyBatch(alloc: Allocator, table: HandleTable, batch: OpColumns, from = 0, to = batch.length): number {
-  table.ensure(maxSlot(batch, from, to));
-  return alloc.applyOps(batch.kind, batch.slot, batch.size, from, to, table.handles);
+  const before = alloc.ops;
+  let i = from;
+  while (i < to) i = alloc.applyOps(batch.kind, batch.slot, batch.size, i, to, table) + 1;
+  return alloc.ops - before;
 }

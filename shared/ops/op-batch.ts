@@ -94,11 +94,3 @@ export class OpBatch implements OpColumns {
     this.labels.push(label);
   }
 }
-
-/** The largest slot named by ops `[from, to)` (−1 if none): what a handle table must hold. */
-export function maxSlot(ops: OpColumns, from = 0, to = ops.length): number {
-  let m = -1;
-  const slot = ops.slot;
-  for (let i = from; i < to; i++) if (slot[i]! > m) m = slot[i]!;
-  return m;
-}

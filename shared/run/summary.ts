@@ -1,0 +1,25 @@
+/** Peak and final value of every series of a run, kept as samples arrive. */
+import { SERIES, SERIES_COUNT } from './sample';
+
+export class SeriesSummary {
+  private readonly peak = new Float64Array(SERIES_COUNT).fill(-Infinity);
+  private readonly last = new Float64Array(SERIES_COUNT);
+  samples = 0;
+
+  add(row: Float64Array): void {
+    for (let i = 0; i < SERIES_COUNT; i++) {
+      const v = row[i]!;
+      if (v > this.peak[i]!) this.peak[i] = v;
+      this.last[i] = v;
+    }
+    this.samples++;
+  }
+
+  toJSON(): Record<string, { peak: number; final: number }> {
+    const out: Record<string, { peak: number; final: number }> = {};
+    SERIES.forEach((s, i) => {
+      out[s.key] = { peak: this.samples ? this.peak[i]! : 0, final: this.last[i]! };
+    });
+    return out;
+  }
+}
