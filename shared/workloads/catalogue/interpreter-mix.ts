@@ -1,0 +1,206 @@
+/**
+ * W13 `interpreter-mix` — a CPython-like stream: measured request sizes, a four-part lifetime
+ * mixture (immediate, short, medium, long), reallocs of recent objects, an import phase rich in
+ * permanent objects, and phase boundaries that free every phase-scoped object, newest first.
+ *
+ * Streams: "size" (sizes, realloc factors), "life" (lifetime categories and lengths), "victim"
+ * (which recent object a REALLOC takes). Lifetimes count ALLOCs; phases count ops.
+ */
+import type { OpBatch } from '../../ops/op-batch';
+import { GeneratorBase } from '../core/generator-base';
+import { LifetimeQueue } from '../core/lifetime-queue';
+import { growInt32 } from '../core/live-table';
+import { MAX_COUNT, num, numberParam, ParamError, realParam, sizesParam, str } from '../params';
+import { chanceThreshold, type Rng, type Seed, stream } from '../prng';
+import { SizeDist } from '../sizes';
+import type { ResolvedParams, WorkloadDef } from '../workload';
+
+/** Lifetime mixture during import (§3 W13): immediate, short, medium, long. */
+const IMPORT_WEIGHTS = [0.2, 0.1, 0.1, 0.6] as const;
+/** A REALLOC takes one of this many most recently allocated live objects. */
+const RECENT = 64;
+
+class InterpreterMix extends GeneratorBase {
+  private readonly sizes: SizeDist;
+  private readonly sizeRng: Rng;
+  private readonly lifeRng: Rng;
+  private readonly victimRng: Rng;
+  /** Cumulative category thresholds on a draw's high word, [normal ×3, import ×3] (the fourth category takes the rest). */
+  private readonly cum = new Float64Array(6);
+  private readonly immediateMean: number;
+  private readonly shortMin: number;
+  private readonly shortSpan: number;
+  private readonly mediumMin: number;
+  private readonly mediumSpan: number;
+  private readonly pPhaseEnd: number;
+  private readonly reallocRate: number;
+  private readonly factorMin: number;
+  private readonly factorSpan: number;
+  private readonly reallocCap: number;
+  private readonly importOps: number;
+  private readonly phaseLen: number;
+  private readonly queue = new LifetimeQueue();
+  private readonly recentSlot = new Int32Array(RECENT);
+  private readonly recentId = new Float64Array(RECENT).fill(-1);
+  private recentPos = 0;
+  /** Objects that die at the end of the current phase, oldest first. */
+  private phaseObjs = new Int32Array(0);
+  private phaseCount = 0;
+  private ops = 0;
+  private phase = 1;
+  private nextBoundary: number;
+  private flushing = false;
+  private importing: boolean;
+  private started = false;
+
+  constructor(p: ResolvedParams, seed: Seed) {
+    // An iteration writes at most: start, import-end and phase marks, an ALLOC and a REALLOC.
+    super(5, true);
+    this.sizes = SizeDist.parse(str(p, 'sizes'));
+    this.sizeRng = stream(seed, 'size');
+    this.lifeRng = stream(seed, 'life');
+    this.victimRng = stream(seed, 'victim');
+    const w = [num(p, 'w_immediate'), num(p, 'w_short'), num(p, 'w_medium'), num(p, 'w_long')];
+    const total = w[0]! + w[1]! + w[2]! + w[3]!;
+    this.cum[0] = chanceThreshold(w[0]! / total);
+    this.cum[1] = chanceThreshold((w[0]! + w[1]!) / total);
+    this.cum[2] = chanceThreshold((w[0]! + w[1]! + w[2]!) / total);
+    this.cum[3] = chanceThreshold(IMPORT_WEIGHTS[0]);
+    this.cum[4] = chanceThreshold(IMPORT_WEIGHTS[0] + IMPORT_WEIGHTS[1]);
+    this.cum[5] = chanceThreshold(IMPORT_WEIGHTS[0] + IMPORT_WEIGHTS[1] + IMPORT_WEIGHTS[2]);
+    this.immediateMean = num(p, 'immediate_mean');
+    this.shortMin = num(p, 'short_min');
+    this.shortSpan = Math.log(num(p, 'short_max') / this.shortMin);
+    this.mediumMin = num(p, 'medium_min');
+    this.mediumSpan = Math.log(num(p, 'medium_max') / this.mediumMin);
+    this.pPhaseEnd = chanceThreshold(num(p, 'p_phase_end'));
+    this.reallocRate = chanceThreshold(num(p, 'realloc_rate'));
+    this.factorMin = num(p, 'realloc_min_factor');
+    this.factorSpan = num(p, 'realloc_max_factor') - this.factorMin;
+    this.reallocCap = num(p, 'realloc_cap');
+    this.phaseLen = num(p, 'phase_len');
+    this.importOps = Math.floor(num(p, 'import_frac') * this.phaseLen);
+    this.importing = this.importOps > 0;
+    this.nextBoundary = this.phaseLen;
+  }
+
+  protected produce(out: OpBatch): void {
+    const t = this.objs;
+    const q = this.queue;
+    while (out.capacity - out.length >= 5) {
+      if (!this.started) {
+        out.mark(this.importing ? 'import' : 'phase-1');
+        this.started = true;
+      }
+      if (this.flushing) {
+        if (this.phaseCount > 0) {
+          t.free(out, this.phaseObjs[--this.phaseCount]!);
+          this.ops++;
+          continue;
+        }
+        this.flushing = false;
+        this.phase++;
+        this.nextBoundary = this.ops + this.phaseLen;
+        out.mark(`phase-${this.phase}`);
+      }
+      const due = q.pop();
+      if (due >= 0) {
+        t.free(out, due);
+        this.ops++;
+        continue;
+      }
+      if (this.ops >= this.nextBoundary) {
+        this.flushing = true;
+        continue;
+      }
+      if (this.importing && this.ops >= this.importOps) {
+        this.importing = false;
+        out.mark('phase-1');
+      }
+      this.allocOne(out);
+    }
+  }
+
+  private allocOne(out: OpBatch): void {
+    const t = this.objs;
+    const q = this.queue;
+    const life = this.lifeRng;
+    q.advance();
+    const slot = t.alloc(out, this.sizes.sample(this.sizeRng));
+    this.ops++;
+    const r = this.recentPos;
+    this.recentSlot[r] = slot;
+    this.recentId[r] = t.ids[slot]!;
+    this.recentPos = r + 1 === RECENT ? 0 : r + 1;
+    // One draw: its high word picks the category, its low word the REALLOC coin.
+    const u = life.nextHi();
+    const reallocNow = life.lo < this.reallocRate;
+    const c = this.importing ? 3 : 0;
+    if (u < this.cum[c]!) q.schedule(slot, q.now + life.geometric(this.immediateMean));
+    else if (u < this.cum[c + 1]!) q.schedule(slot, q.now + Math.floor(this.shortMin * Math.exp(life.u01() * this.shortSpan)));
+    else if (u < this.cum[c + 2]!) q.schedule(slot, q.now + Math.floor(this.mediumMin * Math.exp(life.u01() * this.mediumSpan)));
+    else if (life.chance(this.pPhaseEnd)) {
+      if (this.phaseCount === this.phaseObjs.length) this.phaseObjs = growInt32(this.phaseObjs);
+      this.phaseObjs[this.phaseCount++] = slot;
+    } // else: lives forever
+    if (reallocNow) this.reallocRecent(out);
+  }
+
+  /** REALLOC one of the most recently allocated live objects to old·uniform(f_min, f_max), up to 8, capped. */
+  private reallocRecent(out: OpBatch): void {
+    const t = this.objs;
+    const start = this.victimRng.uniformInt(RECENT);
+    for (let i = 0; i < RECENT; i++) {
+      const r = (start + i) % RECENT;
+      const slot = this.recentSlot[r]!;
+      if (this.recentId[r]! < 0 || t.ids[slot] !== this.recentId[r]) continue;
+      const factor = this.factorMin + this.sizeRng.u01() * this.factorSpan;
+      let size = Math.ceil((t.sizes[slot]! * factor) / 8) * 8;
+      if (size > this.reallocCap) size = this.reallocCap;
+      t.realloc(out, slot, size);
+      this.ops++;
+      return;
+    }
+  }
+}
+
+export const interpreterMix: WorkloadDef = {
+  name: 'interpreter-mix',
+  id: 'W13',
+  version: 1,
+  title: 'CPython-like mix (the default realistic workload)',
+  description:
+    'Measured CPython request sizes with a four-part lifetime mixture: 40 % die within a few allocations, 20 % within ' +
+    'about a thousand, 30 % within about a million, and 10 % live to the end of their phase or forever; 5 % of allocations ' +
+    'also realloc a recent object. An import phase at the start creates mostly permanent objects. Under 2.4 retained memory ' +
+    'climbs in steps to the largest footprint and stays there. Under 3.9+ it grows during import, then ' +
+    'shows a low saw-tooth: each phase end frees the newest arenas while older ones stay pinned by permanent objects.',
+  finite: false,
+  params: [
+    sizesParam('sizes', 'py312-mix', 'Request sizes (py39-mix, espresso-mix or a fitted table(…) also fit).'),
+    realParam('w_immediate', 'weight', 0.4, 0, 1, 'Share of objects dying almost at once: geometric(immediate_mean) allocations.'),
+    realParam('w_short', 'weight', 0.2, 0, 1, 'Share with short lives: log-uniform short_min … short_max allocations.'),
+    realParam('w_medium', 'weight', 0.3, 0, 1, 'Share with medium lives: log-uniform medium_min … medium_max allocations.'),
+    realParam('w_long', 'weight', 0.1, 0, 1, 'Share living to the end of the phase (p_phase_end) or forever.'),
+    realParam('immediate_mean', 'allocation events', 3, 0, 1e6, 'Mean life of the immediate share.'),
+    numberParam('short_min', 'allocation events', 8, 1, 1e12, 'Shortest short life.'),
+    numberParam('short_max', 'allocation events', 1024, 1, 1e12, 'Longest short life.'),
+    numberParam('medium_min', 'allocation events', 1000, 1, 1e12, 'Shortest medium life.'),
+    numberParam('medium_max', 'allocation events', 1_000_000, 1, 1e12, 'Longest medium life.'),
+    realParam('p_phase_end', '', 0.5, 0, 1, 'Probability a long-lived object dies at the end of its phase (else never).'),
+    realParam('realloc_rate', 'per allocation', 0.05, 0, 0.5, 'Probability an allocation is followed by a REALLOC of a recent object.'),
+    realParam('realloc_min_factor', '', 1.05, 0.01, 100, 'A REALLOC multiplies the size by uniform(min, max) …'),
+    realParam('realloc_max_factor', '', 2.0, 0.01, 100, '… rounded up to 8 bytes.'),
+    numberParam('realloc_cap', 'bytes', 65_536, 8, 2 ** 31 - 8, 'Largest size a REALLOC makes.'),
+    realParam('import_frac', 'of a phase', 0.02, 0, 1, 'The first import_frac·phase_len ops are the import (long 60 %, immediate 20 %, short 10 %, medium 10 %).'),
+    numberParam('phase_len', 'ops', 50_000_000, 1000, MAX_COUNT, 'Ops per phase; at its end every phase-scoped object dies, newest first.'),
+  ],
+  check(p) {
+    const w = num(p, 'w_immediate') + num(p, 'w_short') + num(p, 'w_medium') + num(p, 'w_long');
+    if (!(w > 0)) throw new ParamError('w_long', p.w_long, 'the four lifetime weights must not all be 0');
+    for (const [lo, hi] of [['short_min', 'short_max'], ['medium_min', 'medium_max'], ['realloc_min_factor', 'realloc_max_factor']] as const) {
+      if (num(p, lo) > num(p, hi)) throw new ParamError(lo, p[lo], `must be at most ${hi} = ${p[hi]}`);
+    }
+  },
+  create: (p, seed) => new InterpreterMix(p, seed),
+};

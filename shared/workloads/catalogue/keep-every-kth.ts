@@ -1,0 +1,204 @@
+/**
+ * W04 `keep-every-kth` — fill N blocks, free all but every k-th, churn another class, then
+ * free the survivors. State O(hold_live): block i has slot i and id 1 + i; hold object h has
+ * slot N + h.
+ */
+import type { OpBatch } from '../../ops/op-batch';
+import { GeneratorBase } from '../core/generator-base';
+import { MAX_COUNT, MAX_LIVE, num, numberParam, ParamError } from '../params';
+import { stream, type Rng, type Seed } from '../prng';
+import type { ResolvedParams, WorkloadDef } from '../workload';
+
+const FILL = 0;
+const THIN = 1;
+const HOLD_FILL = 2;
+const HOLD_CHURN = 3;
+const RELEASE_SURVIVORS = 4;
+const RELEASE_HOLD = 5;
+const MARKS: Record<number, string> = { [FILL]: 'fill', [THIN]: 'thin', [HOLD_FILL]: 'hold', [RELEASE_SURVIVORS]: 'release' };
+
+class KeepEveryKth extends GeneratorBase {
+  private readonly n: number;
+  private readonly size: number;
+  private readonly k: number;
+  private readonly offset: number;
+  private readonly holdSize: number;
+  private readonly holdLive: number;
+  private readonly holdOps: number;
+  private readonly victimRng: Rng;
+  private readonly holdIds: Float64Array;
+  private readonly base: number;
+  private phase = FILL;
+  private marked = false;
+  /** Blocks allocated by the fill. */
+  private filled = 0;
+  /** Every block below this index that is not a survivor has been freed. */
+  private thinned = 0;
+  /** Survivors below this index have been freed (release). */
+  private released = 0;
+  private holdAllocated = 0;
+  private holdFreed = 0;
+  private holdDone = 0;
+  private drainCursor = 0;
+
+  constructor(p: ResolvedParams, seed: Seed) {
+    super(3);
+    this.n = num(p, 'N');
+    this.size = num(p, 'size');
+    this.k = num(p, 'k');
+    this.offset = num(p, 'offset');
+    this.holdSize = num(p, 'hold_size');
+    this.holdLive = num(p, 'hold_live');
+    this.holdOps = num(p, 'hold_ops');
+    this.victimRng = stream(seed, 'victim');
+    this.holdIds = new Float64Array(this.holdLive);
+    this.base = this.objs.nextId;
+  }
+
+  private next(phase: number): void {
+    this.phase = phase;
+    this.marked = false;
+  }
+
+  protected produce(out: OpBatch): void {
+    const t = this.objs;
+    while (out.length <= out.capacity - 3) {
+      if (!this.marked) {
+        const label = MARKS[this.phase];
+        if (label !== undefined) out.mark(label);
+        this.marked = true;
+      }
+      const room = out.capacity - out.length;
+      switch (this.phase) {
+        case FILL: {
+          const end = Math.min(this.n, this.filled + room);
+          for (let i = this.filled; i < end; i++) out.alloc(i, this.base + i, this.size);
+          t.live += end - this.filled;
+          t.nextId = this.base + end;
+          this.filled = end;
+          if (end === this.n) this.next(THIN);
+          break;
+        }
+        case THIN: {
+          // Up to `room` frees, in allocation order, skipping i ≡ offset (mod k).
+          let i = this.thinned;
+          let r = i % this.k;
+          let written = 0;
+          while (i < this.n && written < room) {
+            if (r !== this.offset) {
+              out.free(i, this.base + i);
+              written++;
+            }
+            i++;
+            if (++r === this.k) r = 0;
+          }
+          t.live -= written;
+          this.thinned = i;
+          if (i === this.n) this.next(this.holdLive > 0 ? HOLD_FILL : RELEASE_SURVIVORS);
+          break;
+        }
+        case HOLD_FILL: {
+          const h = this.holdAllocated++;
+          this.holdIds[h] = t.nextId;
+          out.alloc(this.n + h, t.nextId++, this.holdSize);
+          t.live++;
+          if (this.holdAllocated === this.holdLive) this.next(HOLD_CHURN);
+          break;
+        }
+        case HOLD_CHURN: {
+          if (this.holdDone >= this.holdOps) {
+            this.next(RELEASE_SURVIVORS);
+            break;
+          }
+          const h = this.victimRng.uniformInt(this.holdLive);
+          out.free(this.n + h, this.holdIds[h]!);
+          this.holdIds[h] = t.nextId;
+          out.alloc(this.n + h, t.nextId++, this.holdSize);
+          this.holdDone += 2;
+          break;
+        }
+        case RELEASE_SURVIVORS: {
+          let i = this.released;
+          if (i < this.n) {
+            if (i % this.k !== this.offset) i += (this.offset - (i % this.k) + this.k) % this.k;
+          }
+          if (i >= this.n) {
+            this.released = this.n;
+            this.next(RELEASE_HOLD);
+            break;
+          }
+          out.free(i, this.base + i);
+          t.live--;
+          this.released = i + 1;
+          break;
+        }
+        default: {
+          if (this.holdFreed === this.holdAllocated) {
+            this.done = true;
+            return;
+          }
+          const h = this.holdFreed++;
+          out.free(this.n + h, this.holdIds[h]!);
+          t.live--;
+        }
+      }
+    }
+  }
+
+  /** Whether block i (i < N) is live. */
+  private blockLive(i: number): boolean {
+    if (i >= this.filled) return false;
+    const survivor = i % this.k === this.offset;
+    if (!survivor) return i >= this.thinned;
+    return i >= this.released;
+  }
+
+  protected override drainStep(out: OpBatch): boolean {
+    const t = this.objs;
+    const total = this.n + this.holdLive;
+    while (this.drainCursor < total) {
+      if (out.full) return true;
+      const s = this.drainCursor++;
+      if (s < this.n) {
+        if (this.blockLive(s)) {
+          out.free(s, this.base + s);
+          t.live--;
+        }
+      } else {
+        const h = s - this.n;
+        if (h < this.holdAllocated && h >= this.holdFreed) {
+          out.free(s, this.holdIds[h]!);
+          t.live--;
+        }
+      }
+    }
+    return false;
+  }
+}
+
+export const keepEveryKth: WorkloadDef = {
+  name: 'keep-every-kth',
+  id: 'W04',
+  version: 1,
+  title: 'Keep every k-th block: fragmentation pinning',
+  description:
+    'Allocate N blocks, free all but every k-th, churn a second size class for a while, then free the survivors. ' +
+    'While k is at most the blocks per pool, every pool keeps a survivor and the second class needs fresh pools in every ' +
+    'version. Up to the blocks per arena, pools empty but every arena is pinned, so nothing is released. Beyond that, ' +
+    '3.9+ releases all but about N/k arenas while 2.4 releases nothing; 1 MiB arenas (3.10+) move the knee four times further right.',
+  finite: true,
+  params: [
+    numberParam('N', 'blocks', 10_485_760, 1, MAX_LIVE - 1_000_000, 'Blocks of the fill.'),
+    numberParam('size', 'bytes', 16, 1, 512, 'Request size of the fill blocks.'),
+    numberParam('k', '', 1000, 2, MAX_LIVE, 'Keep every k-th block (sweep 2, 16, 256, 1000, 4096, 16 192, 65 536, 10^5, 10^6).'),
+    numberParam('offset', 'index', 0, 0, MAX_LIVE, 'Survivors are the blocks i with i mod k = offset.'),
+    numberParam('hold_size', 'bytes', 48, 1, 2 ** 31 - 1, 'Request size of the second class.'),
+    numberParam('hold_live', 'objects', 100_000, 0, 1_000_000, 'Live objects of the second class.'),
+    numberParam('hold_ops', 'ops', 10_000_000, 0, MAX_COUNT, 'Ops of uniform replacement among them.'),
+  ],
+  check(p) {
+    if (num(p, 'k') > num(p, 'N')) throw new ParamError('k', p.k, `must be at most N = ${p.N}`);
+    if (num(p, 'offset') >= num(p, 'k')) throw new ParamError('offset', p.offset, `must be below k = ${p.k}`);
+  },
+  create: (p, seed) => new KeepEveryKth(p, seed),
+};

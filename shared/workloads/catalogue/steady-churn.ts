@@ -1,0 +1,164 @@
+/**
+ * W02 `steady-churn` — fill L slots, then replace one live object per step; or the
+ * xmalloc-test producer/consumer shape (victim = batch).
+ */
+import type { OpBatch } from '../../ops/op-batch';
+import { GeneratorBase } from '../core/generator-base';
+import { growInt32 } from '../core/live-table';
+import { choiceParam, MAX_LIVE, num, numberParam, ParamError, sizesParam, str } from '../params';
+import { stream, type Rng, type Seed } from '../prng';
+import { SizeDist } from '../sizes';
+import type { ResolvedParams, WorkloadDef } from '../workload';
+
+const VICTIMS = ['uniform', 'fifo', 'lifo', 'batch'] as const;
+
+class SteadyChurn extends GeneratorBase {
+  private readonly slots: number;
+  private readonly sizes: SizeDist;
+  private readonly sizeRng: Rng;
+  private readonly victimRng: Rng;
+  private readonly victim: string;
+  private filled = 0;
+  private churning = false;
+  private churnMarked = false;
+  private ring = 0;
+
+  constructor(p: ResolvedParams, seed: Seed) {
+    super(2);
+    this.slots = num(p, 'L');
+    this.sizes = SizeDist.parse(str(p, 'sizes'));
+    this.victim = str(p, 'victim');
+    this.sizeRng = stream(seed, 'size');
+    this.victimRng = stream(seed, 'victim');
+  }
+
+  protected produce(out: OpBatch): void {
+    const t = this.objs;
+    const sizes = this.sizes;
+    const sizeRng = this.sizeRng;
+    const n = this.slots;
+    // A step writes at most 2 operations: room for one more step ⇔ out.length ≤ limit.
+    const limit = out.capacity - 2;
+    while (!this.churning) {
+      if (out.length > limit) return;
+      if (this.filled === 0) out.mark('fill');
+      // Fresh table: the s-th ALLOC gets slot s, and a replacement keeps its slot.
+      t.alloc(out, sizes.sample(sizeRng));
+      if (++this.filled === n) {
+        this.churning = true;
+        if (out.length > limit) return;
+      }
+    }
+    if (!this.churnMarked) {
+      if (out.length > limit) return;
+      out.mark('churn');
+      this.churnMarked = true;
+    }
+    switch (this.victim) {
+      case 'uniform': {
+        const rng = this.victimRng;
+        while (out.length <= limit) t.replace(out, rng.uniformInt(n), sizes.sample(sizeRng));
+        return;
+      }
+      case 'fifo':
+        while (out.length <= limit) {
+          t.replace(out, this.ring, sizes.sample(sizeRng));
+          if (++this.ring === n) this.ring = 0;
+        }
+        return;
+      default: // lifo: the most recently allocated object is always the one in the last slot
+        while (out.length <= limit) t.replace(out, n - 1, sizes.sample(sizeRng));
+    }
+  }
+}
+
+/** Batches pushed on a stack until depth_hi, popped (objects in index order, then the record) until depth_lo. */
+class BatchChurn extends GeneratorBase {
+  private readonly perBatch: number;
+  private readonly objectSize: number;
+  private readonly recordSize: number;
+  private readonly hi: number;
+  private readonly lo: number;
+  private stack = new Int32Array(0);
+  private depth = 0;
+  private producing = true;
+  private marked = false;
+  /** Index inside the batch being produced or consumed. */
+  private k = 0;
+
+  constructor(p: ResolvedParams) {
+    super(2);
+    this.perBatch = num(p, 'batch');
+    this.objectSize = num(p, 'object_size');
+    this.recordSize = num(p, 'record_size');
+    this.hi = num(p, 'depth_hi');
+    this.lo = num(p, 'depth_lo');
+  }
+
+  protected produce(out: OpBatch): void {
+    const t = this.objs;
+    const width = this.perBatch + 1;
+    while (out.length <= out.capacity - 2) {
+      if (!this.marked) {
+        out.mark(this.producing ? 'produce' : 'consume');
+        this.marked = true;
+      }
+      if (this.producing) {
+        const pos = this.depth * width + this.k;
+        if (pos >= this.stack.length) this.stack = growInt32(this.stack, pos + 1);
+        this.stack[pos] = t.alloc(out, this.k === 0 ? this.recordSize : this.objectSize);
+        if (++this.k === width) {
+          this.k = 0;
+          if (++this.depth === this.hi) {
+            this.producing = false;
+            this.marked = false;
+          }
+        }
+      } else {
+        // Objects 1..batch in index order, then the record at index 0.
+        const base = (this.depth - 1) * width;
+        const idx = this.k < this.perBatch ? this.k + 1 : 0;
+        t.free(out, this.stack[base + idx]!);
+        if (++this.k === width) {
+          this.k = 0;
+          if (--this.depth === this.lo) {
+            this.producing = true;
+            this.marked = false;
+          }
+        }
+      }
+    }
+  }
+}
+
+export const steadyChurn: WorkloadDef = {
+  name: 'steady-churn',
+  id: 'W02',
+  version: 1,
+  title: 'Constant live set, one replacement per step',
+  description:
+    'Fill L slots with sizes from a distribution, then free one live object and allocate a new one per step ' +
+    '(victim uniform, FIFO ring, or LIFO). No arena ever empties, so 2.4 and 3.9+ have the same flat shape at ' +
+    'different levels. victim = batch is the xmalloc-test producer/consumer: batches of objects pushed on a stack ' +
+    'and freed together; under 3.9+ retained memory can swing between the depth_lo and depth_hi footprints, under 2.4 it stays at depth_hi.',
+  finite: false,
+  params: [
+    numberParam('L', 'objects', 1_000_000, 1, MAX_LIVE, 'Live objects (uniform / fifo / lifo).'),
+    sizesParam('sizes', 'py312-mix', 'Request sizes (uniform / fifo / lifo).'),
+    choiceParam('victim', 'uniform', VICTIMS, 'Which object a step replaces; batch = producer/consumer batches.'),
+    numberParam('batch', 'objects', 4096, 1, 1_000_000, 'Objects per batch (victim = batch).'),
+    numberParam('object_size', 'bytes', 64, 1, 2 ** 31 - 1, 'Request size of batch objects (victim = batch).'),
+    numberParam('record_size', 'bytes', 32_776, 1, 2 ** 31 - 1, 'Request size of the batch record (victim = batch).'),
+    numberParam('depth_hi', 'batches', 100, 1, 10_000, 'Produce until this many batches are queued.'),
+    numberParam('depth_lo', 'batches', 50, 0, 10_000, 'Then consume down to this many.'),
+  ],
+  check(p) {
+    if (num(p, 'depth_lo') >= num(p, 'depth_hi')) {
+      throw new ParamError('depth_lo', p.depth_lo, `must be below depth_hi = ${p.depth_hi}`);
+    }
+    if (p.victim === 'batch' && num(p, 'depth_hi') * (num(p, 'batch') + 1) > MAX_LIVE) {
+      throw new ParamError('batch', p.batch, `depth_hi·(batch + 1) live objects exceed ${MAX_LIVE}`);
+    }
+  },
+  create: (p, seed) => (str(p, 'victim') === 'batch' ? new BatchChurn(p) : new SteadyChurn(p, seed)),
+};

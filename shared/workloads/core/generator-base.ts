@@ -1,0 +1,127 @@
+/**
+ * What every catalogue generator shares: whole-step writing with a spill for small batches,
+ * the optional drain, and the live-object table.
+ *
+ * A subclass implements `produce(out)`: write whole steps while `room(out) >= stepMax` and the
+ * workload has not ended (set `done`). When a batch has some room left but less than a step,
+ * the base class runs one step into a private batch of exactly `stepMax` operations and copies
+ * it out over as many `fill` calls as it takes, so any batch size works, even 1.
+ */
+import { OP_ALLOC, OP_FREE, OP_MARK, OpBatch } from '../../ops/op-batch';
+import type { Generator } from '../workload';
+import { LiveTable } from './live-table';
+
+export abstract class GeneratorBase implements Generator {
+  done = false;
+  protected readonly objs: LiveTable;
+  private readonly spill: OpBatch;
+  private spillPos = 0;
+  /** Net live objects and ALLOCs in spilled operations not yet copied out (the counts run ahead of the stream by these). */
+  private pendingLive = 0;
+  private pendingAllocs = 0;
+  private draining = false;
+  private drainMarked = false;
+  private drainSlot = 0;
+
+  /** `stepMax`: the most operations (marks included) one step can write. */
+  protected constructor(
+    protected readonly stepMax: number,
+    trackSizes = false,
+  ) {
+    this.spill = new OpBatch(stepMax);
+    this.objs = new LiveTable(trackSizes);
+  }
+
+  get liveCount(): number {
+    return this.objs.live - this.pendingLive;
+  }
+
+  get allocCount(): number {
+    return this.objs.allocCount - this.pendingAllocs;
+  }
+
+  /** Writes whole steps into `out` while a step fits; sets `done` at the workload's end. */
+  protected abstract produce(out: OpBatch): void;
+
+  fill(batch: OpBatch): void {
+    if (!this.flushSpill(batch)) return;
+    if (this.done) return;
+    if (this.draining) {
+      this.drain(batch);
+      return;
+    }
+    this.produce(batch);
+    if (!this.done && !this.draining && !batch.full && batch.capacity - batch.length < this.stepMax) {
+      const sp = this.spill;
+      sp.clear();
+      this.spillPos = 0;
+      this.produce(sp);
+      for (let i = 0; i < sp.length; i++) {
+        if (sp.kind[i] === OP_ALLOC) {
+          this.pendingLive++;
+          this.pendingAllocs++;
+        } else if (sp.kind[i] === OP_FREE) this.pendingLive--;
+      }
+      this.flushSpill(batch);
+    }
+  }
+
+  finish(): void {
+    if (this.draining) return;
+    if (this.done && this.liveCount === 0) return;
+    this.draining = true;
+    this.done = false;
+  }
+
+  /** Room left in `out`. */
+  protected static room(out: OpBatch): number {
+    return out.capacity - out.length;
+  }
+
+  /** Copies pending spilled operations; true when none remain. */
+  private flushSpill(batch: OpBatch): boolean {
+    const sp = this.spill;
+    while (this.spillPos < sp.length) {
+      if (batch.full) return false;
+      const i = this.spillPos++;
+      const kind = sp.kind[i]!;
+      if (kind === OP_MARK) batch.mark(sp.labels[sp.size[i]!]!);
+      else if (kind === OP_ALLOC) {
+        batch.alloc(sp.slot[i]!, sp.id[i]!, sp.size[i]!);
+        this.pendingLive--;
+        this.pendingAllocs--;
+      } else if (kind === OP_FREE) {
+        batch.free(sp.slot[i]!, sp.id[i]!);
+        this.pendingLive++;
+      } else batch.realloc(sp.slot[i]!, sp.id[i]!, sp.size[i]!);
+    }
+    return true;
+  }
+
+  private drain(out: OpBatch): void {
+    if (!this.drainMarked) {
+      if (out.full) return;
+      out.mark('drain');
+      this.drainMarked = true;
+    }
+    if (!this.drainStep(out)) {
+      this.done = true;
+      this.draining = false;
+    }
+  }
+
+  /**
+   * Frees live objects into `out` until it is full; false once nothing is live. The default
+   * frees the live table's objects in slot order; generators that keep their objects elsewhere
+   * override it.
+   */
+  protected drainStep(out: OpBatch): boolean {
+    const t = this.objs;
+    while (this.drainSlot < t.high) {
+      if (out.full) return true;
+      const slot = this.drainSlot++;
+      if (t.ids[slot]! >= 0) t.free(out, slot);
+    }
+    return false;
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * The live objects of a generator: id and size per slot, a free-slot stack, the id counter.
+ *
+ * Slots are handed out from the stack of freed slots first (so the slot space stays as small as
+ * the peak live set) and otherwise from the high-water mark. Arrays grow by doubling: memory
+ * follows the peak live set, never the history.
+ */
+import type { OpBatch } from '../../ops/op-batch';
+
+const INITIAL = 1024;
+
+export class LiveTable {
+  /** Id of the object in each slot; −1 for a free slot. */
+  ids = new Float64Array(0);
+  /** Current requested size of the object in each slot (only with `trackSizes`). */
+  sizes = new Int32Array(0);
+  private freeSlots = new Int32Array(0);
+  private top = 0;
+  /** Slots ever handed out: every live slot is below it. */
+  high = 0;
+  live = 0;
+  /** The next id; ids start at 1 and are never reused. */
+  nextId = 1;
+
+  /** `trackSizes`: keep `sizes` up to date (one more random write per op, so only when needed). */
+  constructor(private readonly trackSizes = false) {}
+
+  get allocCount(): number {
+    return this.nextId - 1;
+  }
+
+  /** Writes ALLOC(size) for a new object and returns its slot. */
+  alloc(out: OpBatch, size: number): number {
+    let slot: number;
+    if (this.top > 0) slot = this.freeSlots[--this.top]!;
+    else {
+      slot = this.high++;
+      if (slot >= this.ids.length) this.grow();
+    }
+    const id = this.nextId++;
+    this.ids[slot] = id;
+    if (this.trackSizes) this.sizes[slot] = size;
+    this.live++;
+    out.alloc(slot, id, size);
+    return slot;
+  }
+
+  /** Writes FREE for the object in `slot` (which must be live). */
+  free(out: OpBatch, slot: number): void {
+    out.free(slot, this.ids[slot]!);
+    this.ids[slot] = -1;
+    this.live--;
+    if (this.top === this.freeSlots.length) this.freeSlots = growInt32(this.freeSlots);
+    this.freeSlots[this.top++] = slot;
+  }
+
+  /**
+   * Writes FREE of the object in `slot` and ALLOC(size) of a new one in the same slot: the
+   * replacement step of churn workloads, without a round trip through the free-slot stack.
+   */
+  replace(out: OpBatch, slot: number, size: number): void {
+    out.free(slot, this.ids[slot]!);
+    const id = this.nextId++;
+    this.ids[slot] = id;
+    if (this.trackSizes) this.sizes[slot] = size;
+    out.alloc(slot, id, size);
+  }
+
+  /** Writes REALLOC(size) for the object in `slot` (which must be live). */
+  realloc(out: OpBatch, slot: number, size: number): void {
+    if (this.trackSizes) this.sizes[slot] = size;
+    out.realloc(slot, this.ids[slot]!, size);
+  }
+
+  isLive(slot: number): boolean {
+    return slot < this.high && this.ids[slot]! >= 0;
+  }
+
+  /** Hands out slots from 0 again; only when nothing is live (keeps fill orders slot = index). */
+  resetSlots(): void {
+    if (this.live !== 0) throw new Error('resetSlots with live objects');
+    this.top = 0;
+    this.high = 0;
+  }
+
+  private grow(): void {
+    const n = Math.max(INITIAL, this.ids.length * 2);
+    const ids = new Float64Array(n).fill(-1);
+    ids.set(this.ids);
+    this.ids = ids;
+    if (this.trackSizes) {
+      const sizes = new Int32Array(n);
+      sizes.set(this.sizes);
+      this.sizes = sizes;
+    }
+  }
+}
+
+export function growInt32(a: Int32Array<ArrayBuffer>, min = 0): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(Math.max(INITIAL, a.length * 2, min));
+  b.set(a);
+  return b;
+}
+
+export function growFloat64(a: Float64Array<ArrayBuffer>, min = 0): Float64Array<ArrayBuffer> {
+  const b = new Float64Array(Math.max(INITIAL, a.length * 2, min));
+  b.set(a);
+  return b;
+}
