@@ -1,0 +1,110 @@
+/**
+ * Gzip members that carry their own length, so a reader can walk a session file member by member
+ * (like BGZF): every flush of the writer is one complete member, checked by its own CRC-32, and a
+ * torn or damaged member costs only what follows it. The file stays one ordinary multi-member gzip
+ * stream that any gunzip reads.
+ *
+ * The length lives in the optional FEXTRA header field (RFC 1952 §2.3.1.1) as subfield `AS`, 4 bytes
+ * little-endian: the size of the whole member in bytes, header to trailer.
+ */
+import { promisify } from 'node:util';
+import { constants, gunzipSync, gzip } from 'node:zlib';
+
+const gzipAsync = promisify(gzip);
+
+const ID1 = 0x1f;
+const ID2 = 0x8b;
+const CM_DEFLATE = 8;
+const FEXTRA = 4;
+const BASE_HEADER = 10;
+/** XLEN (2) + SI1 SI2 (2) + LEN (2) + size (4). */
+const EXTRA_BYTES = 10;
+const SI1 = 0x41; // 'A'
+const SI2 = 0x53; // 'S'
+
+export function isGzip(bytes: Uint8Array): boolean {
+  return bytes.length >= 2 && bytes[0] === ID1 && bytes[1] === ID2;
+}
+
+/** Compresses `data` on the thread pool into one sized member. */
+export async function sizedMember(data: Uint8Array): Promise<Buffer> {
+  const plain = await gzipAsync(data);
+  // zlib writes a bare 10-byte header (no optional fields); insert FEXTRA after it.
+  if (plain[3] !== 0) throw new Error('unexpected gzip header flags from zlib');
+  const out = Buffer.allocUnsafe(plain.length + EXTRA_BYTES);
+  plain.copy(out, 0, 0, BASE_HEADER);
+  out[3] = FEXTRA;
+  out.writeUInt16LE(EXTRA_BYTES - 2, BASE_HEADER);
+  out[BASE_HEADER + 2] = SI1;
+  out[BASE_HEADER + 3] = SI2;
+  out.writeUInt16LE(4, BASE_HEADER + 4);
+  out.writeUInt32LE(out.length, BASE_HEADER + 6);
+  plain.copy(out, BASE_HEADER + EXTRA_BYTES, BASE_HEADER);
+  return out;
+}
+
+/** What is at one offset of a gzip file. */
+export type MemberAt =
+  /** A sized member, decompressed and checked (CRC-32 and length). */
+  | { kind: 'member'; size: number; data: Buffer }
+  /** A member without our size field (the file was recompressed by another tool): read the rest as one stream. */
+  | { kind: 'foreign' }
+  /** The file ends inside the member. */
+  | { kind: 'truncated'; reason: string }
+  | { kind: 'corrupt'; reason: string };
+
+export function memberAt(bytes: Uint8Array, offset: number): MemberAt {
+  const left = bytes.length - offset;
+  if (left < BASE_HEADER) {
+    // A torn header still starts with the magic bytes; anything else is damage.
+    const torn = left < 1 || bytes[offset] === ID1;
+    return torn ? { kind: 'truncated', reason: `the file ends ${left} bytes into a gzip header` } : { kind: 'corrupt', reason: 'not a gzip member' };
+  }
+  if (bytes[offset] !== ID1 || bytes[offset + 1] !== ID2 || bytes[offset + 2] !== CM_DEFLATE) return { kind: 'corrupt', reason: 'not a gzip member' };
+  const flags = bytes[offset + 3]!;
+  if ((flags & FEXTRA) === 0) return { kind: 'foreign' };
+  if (left < BASE_HEADER + EXTRA_BYTES) return { kind: 'truncated', reason: 'the file ends inside a gzip header' };
+  const view = Buffer.from(bytes.buffer, bytes.byteOffset + offset, BASE_HEADER + EXTRA_BYTES);
+  if (view.readUInt16LE(BASE_HEADER) !== EXTRA_BYTES - 2 || view[BASE_HEADER + 2] !== SI1 || view[BASE_HEADER + 3] !== SI2 || view.readUInt16LE(BASE_HEADER + 4) !== 4) {
+    return { kind: 'foreign' };
+  }
+  const size = view.readUInt32LE(BASE_HEADER + 6);
+  if (size < BASE_HEADER + EXTRA_BYTES + 8) return { kind: 'corrupt', reason: `member size ${size} is impossible` };
+  if (size > left) return { kind: 'truncated', reason: `the member needs ${size} bytes, the file has ${left} left` };
+  const member = bytes.subarray(offset, offset + size);
+  // The trailer's ISIZE says how big the output is: one output buffer of that size instead of a
+  // 16 KiB default per member (capped, since a damaged ISIZE must not allocate much).
+  const isize = Buffer.from(member.buffer, member.byteOffset + size - 4, 4).readUInt32LE(0);
+  let data: Buffer;
+  try {
+    data = gunzipSync(member, { chunkSize: Math.min(Math.max(isize, 64), 1 << 20) });
+  } catch (error) {
+    return { kind: 'corrupt', reason: `gzip member damaged (${(error as Error).message})` };
+  }
+  // ISIZE of the member's trailer: a size field damaged to span two members would pass gunzip.
+  if (isize !== data.length % 2 ** 32) {
+    return { kind: 'corrupt', reason: 'member size does not match its trailer' };
+  }
+  return { kind: 'member', size, data };
+}
+
+/**
+ * The rest of a foreign gzip stream, as far as it decompresses: a truncated stream gives what came
+ * before the cut; a damaged one is reported.
+ */
+export function inflateForeign(bytes: Uint8Array): { data: Buffer; problem?: string } {
+  try {
+    return { data: gunzipSync(bytes, { finishFlush: constants.Z_SYNC_FLUSH }) };
+  } catch (error) {
+    return { data: Buffer.alloc(0), problem: `gzip stream damaged (${(error as Error).message})` };
+  }
+}
+
+/** Decompresses at most the first bytes of a gzip stream, for a cheap look at the header. */
+export function inflatePrefix(bytes: Uint8Array): Buffer {
+  try {
+    return gunzipSync(bytes.subarray(0, 1 << 16), { finishFlush: constants.Z_SYNC_FLUSH });
+  } catch {
+    return Buffer.alloc(0);
+  }
+}

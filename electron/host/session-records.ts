@@ -1,0 +1,103 @@
+/**
+ * The records of an Arenascope session file (format in docs/session-format.md), as valibot schemas:
+ * the writer checks what it writes against them and the reader checks every record it reads, so a
+ * file this build wrote is always one it can read, and a damaged record is named, not misread.
+ *
+ * Bump SESSION_VERSION whenever a record changes shape; the reader refuses versions it does not know.
+ */
+import * as v from 'valibot';
+import { RunConfigSchema } from '../../shared/protocol/run-config';
+import { RunStateSchema, type WorkerToHost } from '../../shared/protocol/worker-messages';
+import { SERIES_COUNT } from '../../shared/run/sample';
+
+export const SESSION_FORMAT = 'arenascope-session';
+export const SESSION_VERSION = 1;
+/** Rows per `samples` record at most, so that no single line grows huge. */
+export const SAMPLES_PER_RECORD = 8192;
+
+const Count = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
+const Finite = v.pipe(v.number(), v.finite());
+const Text = (max: number) => v.pipe(v.string(), v.maxLength(max));
+const RunId = v.pipe(v.string(), v.minLength(1), v.maxLength(200));
+const Timestamp = Text(40);
+
+/** The worker's `started` message without its type: what the run actually ran. */
+export const StartedInfoSchema = v.strictObject({
+  engineVersion: Text(100),
+  workloadVersion: Finite,
+  python: v.strictObject({ version: Text(40), family: Text(40), arenas: v.picklist(['aligned', 'misaligned']) }),
+  params: v.record(Text(200), v.union([Finite, Text(4096)])),
+});
+export type StartedInfo = v.InferOutput<typeof StartedInfoSchema>;
+
+/** Every state a worker reports, plus `crashed`: the host's own verdict when a worker process died. */
+export const SessionRunStateSchema = v.picklist([...RunStateSchema.options, 'crashed']);
+export type SessionRunState = v.InferOutput<typeof SessionRunStateSchema>;
+/** States after which a run sends nothing more. */
+export const FINAL_STATES: ReadonlySet<SessionRunState> = new Set(['done', 'stopped', 'failed', 'crashed']);
+
+export const RunStatusSchema = v.strictObject({
+  state: SessionRunStateSchema,
+  ops: Count,
+  wallMs: Finite,
+  /** Why a run failed or crashed (an error message, an exit code or signal). */
+  reason: v.optional(Text(4096)),
+});
+export type RunStatus = v.InferOutput<typeof RunStatusSchema>;
+
+/** What the host knows of a run besides its config when it starts it. */
+export const RunMetaSchema = v.strictObject({
+  /** A name the user gave the run. */
+  name: v.optional(Text(200)),
+  /** ISO 8601 time the host started the run. */
+  createdAt: v.optional(Timestamp),
+});
+export type RunMeta = v.InferOutput<typeof RunMetaSchema>;
+
+const SampleColumns = v.pipe(
+  v.array(v.array(Finite)),
+  v.length(SERIES_COUNT, `expected ${SERIES_COUNT} columns (one per series)`),
+  v.check((cols) => cols.every((c) => c.length === cols[0]!.length), 'columns differ in length'),
+  v.check((cols) => cols[0]!.length > 0, 'no rows'),
+);
+
+export const HeaderRecordSchema = v.strictObject({
+  t: v.literal('session'),
+  format: v.literal(SESSION_FORMAT),
+  version: v.literal(SESSION_VERSION),
+  /** ISO 8601 time the session was created. */
+  createdAt: Timestamp,
+  /** The series keys of every samples record's columns, in order (shared/run/sample.ts SERIES). */
+  series: v.array(Text(40)),
+  /** Longest time the writer kept records before flushing them: what a crash may lose. */
+  flushMs: v.pipe(Count, v.minValue(1)),
+  /** Application that wrote the file and its version, for diagnosis only. */
+  app: v.optional(Text(100)),
+});
+export type HeaderRecord = v.InferOutput<typeof HeaderRecordSchema>;
+
+export const BodyRecordSchema = v.variant('t', [
+  v.strictObject({ t: v.literal('run'), run: RunId, config: RunConfigSchema, ...RunMetaSchema.entries }),
+  v.strictObject({ t: v.literal('started'), run: RunId, ...StartedInfoSchema.entries }),
+  /** Sample rows as columns in the header's series order; `coalesced` samples the worker dropped. */
+  v.strictObject({ t: v.literal('samples'), run: RunId, columns: SampleColumns, coalesced: v.optional(Count) }),
+  v.strictObject({ t: v.literal('phase'), run: RunId, op: Count, label: Text(200) }),
+  v.strictObject({ t: v.literal('status'), run: RunId, ...RunStatusSchema.entries }),
+  /** The writer closed the file cleanly; nothing follows. */
+  v.strictObject({ t: v.literal('end'), closedAt: Timestamp }),
+]);
+export type BodyRecord = v.InferOutput<typeof BodyRecordSchema>;
+
+// The worker's `started` message must fit the record, or sessions would refuse what runs produce.
+type WorkerStarted = Omit<Extract<WorkerToHost, { type: 'started' }>, 'type'>;
+const _startedFits = (s: WorkerStarted): StartedInfo => s;
+void _startedFits;
+
+/** The first issue of a failed parse as `field: message` (the field as a dotted path). */
+export function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string {
+  // The deepest issue names the field; a variant's own issue only says which `t` it expected.
+  const issue = issues[0]!;
+  const deepest = issue.issues?.length ? issue.issues[0]! : issue;
+  const path = v.getDotPath(deepest) ?? v.getDotPath(issue);
+  return path ? `field ${path}: ${deepest.message}` : deepest.message;
+}

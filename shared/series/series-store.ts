@@ -1,0 +1,129 @@
+/**
+ * The host's memory of every run's samples: per run, one chunked Float64 column per series (SERIES
+ * order) with a min/max pyramid beside it, plus the run's phase markers. Sample batches are appended
+ * as workers send them; charts ask for `window`s, which cost O(maxPoints · FANOUT · levels) however
+ * long the run is, and never drop a spike.
+ *
+ * Pure TypeScript (no I/O), so the host, the command line and tests share it. Memory: 8 bytes per
+ * value, plus ≈ 2/15 of that for the pyramid, plus at most one partly filled chunk per series.
+ */
+import { SERIES, SERIES_COUNT, SERIES_INDEX } from '../run/sample';
+import { type Axis, AXIS_INDEX, type Phase, RunSeries } from './run-series';
+import { decimate, type SeriesWindow } from './series-window';
+
+export type { Axis, Phase, SeriesWindow };
+
+/** What a run holds: its sample count and, once it has samples, the range of both x axes. */
+export interface RunStats {
+  samples: number;
+  phases: number;
+  /** [first, last] of each x axis; null while the run has no sample. */
+  range: Record<Axis, [number, number]> | null;
+}
+
+export class SeriesStore {
+  private readonly runs = new Map<string, RunSeries>();
+
+  /** Starts an empty run. A run id may be used once until `removeRun`. */
+  addRun(runId: string): void {
+    if (this.runs.has(runId)) throw new Error(`run ${runId} already exists`);
+    this.runs.set(runId, new RunSeries(runId));
+  }
+
+  has(runId: string): boolean {
+    return this.runs.has(runId);
+  }
+
+  runIds(): string[] {
+    return [...this.runs.keys()];
+  }
+
+  /** Forgets a run and its memory. False when there was no such run. */
+  removeRun(runId: string): boolean {
+    return this.runs.delete(runId);
+  }
+
+  /**
+   * Appends sample rows given as columns in SERIES order (one array per series, all the same length),
+   * as a worker's `samples` message carries them. Throws RangeError, changing nothing, when a column
+   * is missing or short, a value is not finite, or `op` / `wall_ms` would go backwards.
+   */
+  append(runId: string, columns: readonly ArrayLike<number>[]): void {
+    this.run(runId).append(columns);
+  }
+
+  addPhase(runId: string, op: number, label: string): void {
+    this.run(runId).phases.push({ op, label });
+  }
+
+  /** A whole run at once (a loaded session): addRun, append, phases. */
+  loadRun(runId: string, columns: readonly ArrayLike<number>[], phases: readonly Phase[] = []): void {
+    const run = new RunSeries(runId);
+    run.append(columns);
+    for (const p of phases) run.phases.push({ op: p.op, label: p.label });
+    if (this.runs.has(runId)) throw new Error(`run ${runId} already exists`);
+    this.runs.set(runId, run);
+  }
+
+  phases(runId: string): readonly Phase[] {
+    return this.run(runId).phases;
+  }
+
+  stats(runId: string): RunStats {
+    const run = this.run(runId);
+    const n = run.length;
+    if (n === 0) return { samples: 0, phases: run.phases.length, range: null };
+    const span = (axis: Axis): [number, number] => {
+      const col = run.columns[AXIS_INDEX[axis]]!;
+      return [col.get(0), col.get(n - 1)];
+    };
+    return { samples: n, phases: run.phases.length, range: { op: span('op'), wall_ms: span('wall_ms') } };
+  }
+
+  /** The newest sample as a row in SERIES order, or undefined while the run has none. */
+  lastSample(runId: string): Float64Array | undefined {
+    const run = this.run(runId);
+    const n = run.length;
+    if (n === 0) return undefined;
+    const row = new Float64Array(SERIES_COUNT);
+    for (let s = 0; s < SERIES_COUNT; s++) row[s] = run.columns[s]!.get(n - 1);
+    return row;
+  }
+
+  /** Sample rows [start, end) (clamped to the run) as columns in SERIES order: for exports and saving. */
+  read(runId: string, start = 0, end = Infinity): Float64Array[] {
+    const run = this.run(runId);
+    const lo = Math.max(0, Math.min(start, run.length));
+    const hi = Math.max(lo, Math.min(end, run.length));
+    return run.columns.map((c) => c.slice(lo, hi));
+  }
+
+  /**
+   * Min/max-decimated points of `series` over x ∈ [from, to] of `axis` (see SeriesWindow): at most
+   * `maxPoints` points, each the true minimum and maximum of its bucket. `from`/`to` may be ∓Infinity
+   * for the run's first/last sample; from > to, or a range holding no sample, gives count 0.
+   */
+  window(runId: string, series: string, from: number, to: number, maxPoints: number, axis: Axis = 'op'): SeriesWindow {
+    const run = this.run(runId);
+    const s = SERIES_INDEX[series];
+    if (s === undefined) throw new RangeError(`unknown series ${JSON.stringify(series)} (known: ${SERIES.map((d) => d.key).join(', ')})`);
+    if (!Object.hasOwn(AXIS_INDEX, axis)) throw new RangeError(`unknown x axis ${JSON.stringify(axis)} (op or wall_ms)`);
+    if (!Number.isSafeInteger(maxPoints) || maxPoints < 1) throw new RangeError(`maxPoints must be a positive integer, got ${maxPoints}`);
+    if (Number.isNaN(from) || Number.isNaN(to)) throw new RangeError(`window bounds must be numbers, got ${from}..${to}`);
+    return decimate(run, s, AXIS_INDEX[axis], from, to, maxPoints);
+  }
+
+  /** Bytes of typed arrays held for one run, or for all runs. */
+  bytes(runId?: string): number {
+    if (runId !== undefined) return this.run(runId).bytes;
+    let total = 0;
+    for (const run of this.runs.values()) total += run.bytes;
+    return total;
+  }
+
+  private run(runId: string): RunSeries {
+    const run = this.runs.get(runId);
+    if (run === undefined) throw new Error(`unknown run ${runId}`);
+    return run;
+  }
+}
