@@ -1,6 +1,7 @@
 // Flat config. The layer rules (docs/architecture.md) are enforced here as well as by the
 // split tsconfigs: shared/ is pure (no Node, Electron, DOM or UI imports, nothing outside
-// shared/), the renderer never imports electron/, the worker never imports host code.
+// shared/), the renderer never imports electron/, the worker imports shared/ and electron/node/
+// only, and only electron/main (through host/electron-launcher.ts) touches Electron.
 import tseslint from 'typescript-eslint';
 import pluginVue from 'eslint-plugin-vue';
 import globals from 'globals';
@@ -56,10 +57,44 @@ export default tseslint.config(
     },
   },
   {
+    // The worker runs the same code under Electron and plain Node: shared/ and the Node-only
+    // electron/node/ layer, never Electron itself or the host's orchestration.
     files: ['electron/worker/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
-        patterns: [{ group: ['**/host/**', '**/main/**', '**/serve/**', '**/cli/**'], message: 'The worker imports only shared/.' }],
+        paths: [{ name: 'electron', message: 'The worker runs under plain Node too: no Electron imports.' }],
+        patterns: [{ group: ['**/host/**', '**/main/**', '**/serve/**', '**/cli/**', '**/preload/**', '**/renderer/**'], message: 'The worker imports only shared/ and electron/node/.' }],
+      }],
+    },
+  },
+  {
+    // electron/node/: Node-only helpers (trace files) for the worker and the host alike.
+    files: ['electron/node/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'electron', message: 'electron/node/ is plain Node: no Electron imports.' }],
+        patterns: [{ group: ['**/host/**', '**/main/**', '**/serve/**', '**/cli/**', '**/worker/**', '**/preload/**', '**/renderer/**'], message: 'electron/node/ imports only shared/ and Node.' }],
+      }],
+    },
+  },
+  {
+    // The host is shared by main, cli and serve, so it is plain Node: only the Electron launcher,
+    // which electron/main alone uses, may import Electron.
+    files: ['electron/host/**/*.ts'],
+    ignores: ['electron/host/electron-launcher.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'electron', message: 'electron/host/ is plain Node (used by cli and serve): Electron belongs in electron-launcher.ts or electron/main.' }],
+        patterns: [{ group: ['**/main/**', '**/serve/**', '**/cli/**', '**/worker/**', '**/preload/**', '**/renderer/**'], message: 'electron/host/ imports only shared/, electron/node/ and Node.' }],
+      }],
+    },
+  },
+  {
+    files: ['electron/cli/**/*.ts', 'electron/serve/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'electron', message: 'The command line and the browser server run under plain Node.' }],
+        patterns: [{ group: ['**/electron-launcher', '**/main/**'], message: 'The command line and the browser server launch workers with the Node launcher.' }],
       }],
     },
   },

@@ -3,8 +3,12 @@
  * the same run. See docs/benchmarks.md.
  */
 import { engineBench } from './engine';
+import { streamingMemoryBench } from './streaming-memory';
+import { workloadsBench } from './workloads';
 
 const SUITES: Record<string, { run: (argv: string[]) => Promise<number>; what: string }> = {
+  workloads: { run: workloadsBench, what: 'each workload end to end vs the bare engine replaying the same stream' },
+  'streaming-memory': { run: streamingMemoryBench, what: 'host memory and window() latency for a 24-hour run at 10 samples/s' },
   engine: { run: engineBench, what: 'the engine replaying traces vs the real CPython allocator (reference oracle)' },
 };
 

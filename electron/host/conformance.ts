@@ -10,7 +10,7 @@ import { checkpointRecord, compareRecord, type CheckpointRecord } from '../../sh
 import { TrackedReplay } from '../../shared/replay/tracked-replay';
 import type { TraceColumns } from '../../shared/trace';
 import { sha256Hasher } from './sha256';
-import { loadTrace } from './trace-file';
+import { loadTrace } from '../node/trace-file';
 
 /**
  * Interpreters whose build differs from upstream: the 3.6.15 builds we record from carry the

@@ -5,15 +5,22 @@
 import { app, BrowserWindow, session } from 'electron';
 import workerEntryPath from '../worker/index?modulePath';
 import { PROTOCOL_VERSION } from '../../shared/protocol/bridge';
+import { ElectronLauncher } from '../host/electron-launcher';
+import { RunManager } from '../host/run-manager';
+import { probeWorker } from '../host/worker-probe';
 import { denyAllPermissions, lockDownWebContents } from './lock-down';
 import { preloadPath, rendererLocation } from './paths';
 import { mainWindowOptions } from './window-options';
-import { probeWorker } from './worker-probe';
 
 /** The bundle's own folder (out/main), where the other built pieces are found from. */
 const mainDir = import.meta.dirname;
 
+/** How long quitting waits for each worker to stop (then SIGTERM, then Electron's own kill). */
+const QUIT_GRACE_MS = 1000;
+
 let mainWindow: BrowserWindow | null = null;
+/** Created once the app is ready (utility processes cannot start before). */
+let runs: RunManager | null = null;
 
 function createMainWindow(): BrowserWindow {
   const window = new BrowserWindow(mainWindowOptions(preloadPath(mainDir)));
@@ -27,8 +34,8 @@ function createMainWindow(): BrowserWindow {
   return window;
 }
 
-function checkWorker(): void {
-  probeWorker(workerEntryPath).then(
+function checkWorker(launcher: ElectronLauncher): void {
+  probeWorker(launcher).then(
     (version) => {
       if (version !== PROTOCOL_VERSION) {
         console.error(`arenascope: worker speaks protocol ${version}, main speaks ${PROTOCOL_VERSION}`);
@@ -57,15 +64,26 @@ function start(): void {
     if (process.platform !== 'darwin') app.quit();
   });
 
+  // Runs are stopped before the app goes, so each worker sends its final sample; quitting waits.
+  app.on('will-quit', (event) => {
+    const manager = runs;
+    if (manager === null) return;
+    runs = null;
+    event.preventDefault();
+    void manager.dispose().finally(() => app.quit());
+  });
+
   app.whenReady().then(
     () => {
       denyAllPermissions(session.defaultSession);
+      const launcher = new ElectronLauncher(workerEntryPath);
+      runs = new RunManager(launcher, { graceMs: QUIT_GRACE_MS });
       mainWindow = createMainWindow();
       // macOS: clicking the dock icon with no window open reopens one.
       app.on('activate', () => {
         if (BrowserWindow.getAllWindows().length === 0) mainWindow = createMainWindow();
       });
-      checkWorker();
+      checkWorker(launcher);
     },
     (error: unknown) => {
       console.error('arenascope: failed to start:', error);

@@ -1,12 +1,17 @@
 /**
- * Worker entry: one process per run (see docs/architecture.md). Placeholder until the run
- * protocol lands: it only answers pings.
+ * Worker entry: one process per run (see docs/architecture.md). Wires a `RunSession` to the
+ * process: the parent channel, the clock, setImmediate between engine slices, and trace files.
  *
- * The worker imports shared/ only, never Electron or host code, so that `child_process.fork`
- * can run it under plain Node exactly as `utilityProcess.fork` runs it under Electron.
+ * The worker imports shared/ and electron/node/ only, never Electron or host code, so that
+ * `child_process.fork` runs it under plain Node exactly as `utilityProcess.fork` runs it under
+ * Electron.
  */
+import { readTraceBatches } from '../node/trace-file';
 import { connectToParent } from './parent-channel';
-import { handleMessage } from './handle-message';
+import { RunSession } from './run-session';
+
+/** How long an exiting worker waits for its last messages to leave before going anyway. */
+const EXIT_DRAIN_MS = 2000;
 
 const parent = connectToParent();
 if (parent === null) {
@@ -14,11 +19,27 @@ if (parent === null) {
   process.exit(1);
 }
 
-parent.onMessage((message) => {
-  const reply = handleMessage(message);
-  if (reply !== null) parent.send(reply);
+const session = new RunSession({
+  now: () => performance.now(),
+  defer: (task) => void setImmediate(task),
+  every: (ms, task) => {
+    const timer = setInterval(task, ms);
+    return () => clearInterval(timer);
+  },
+  send: (message) => parent.send(message),
+  unacknowledged: () => parent.unacknowledged,
+  exit: (code) => {
+    const timeout = new Promise((resolve) => setTimeout(resolve, EXIT_DRAIN_MS).unref());
+    void Promise.race([parent.drain(), timeout]).then(() => process.exit(code));
+  },
+  log: (line) => void process.stderr.write(`${line}\n`),
+  openTrace: async function* (path) {
+    for await (const step of readTraceBatches(path)) yield step.batch;
+  },
 });
 
+parent.onMessage((message) => session.receive(message));
+
 // A forked worker whose host went away has nobody to report to: leave instead of lingering as
-// an orphan. (Electron kills its utility processes itself when the app quits.)
-process.on('disconnect', () => process.exit(0));
+// an orphan. (Electron ends its utility processes itself when the app quits.)
+parent.onDisconnect(() => process.exit(0));

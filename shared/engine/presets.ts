@@ -13,6 +13,8 @@ export interface Preset {
   covers: string;
   /** One line on what the family does with memory: shown next to the version picker. */
   policy: string;
+  /** A release of the family, standing for it where a version is needed (object layouts). */
+  example: string;
   /** `ALIGNMENT_SHIFT`: size classes are `1 << ALIGNMENT_SHIFT` bytes apart. */
   ALIGNMENT_SHIFT: number;
   /** `SMALL_REQUEST_THRESHOLD`: the largest request pymalloc serves. */
@@ -45,37 +47,37 @@ const COMMON = { POOL_OVERHEAD: 48 } as const;
 
 export const FAMILIES: Readonly<Record<FamilyId, Preset>> = {
   G0: {
-    ...COMMON, family: 'G0', covers: '2.3 – 2.4',
+    ...COMMON, family: 'G0', example: '2.4.6', covers: '2.3 – 2.4',
     policy: 'arenas are never returned; empty pools go to one global list',
     ALIGNMENT_SHIFT: 3, SMALL_REQUEST_THRESHOLD: 256, POOL_SIZE: 4096, ARENA_SIZE: 262144,
     defaultArenas: 'misaligned', freepools: 'global', arenaRelease: 'never', reallocTakesOverForeign: true,
   },
   G1: {
-    ...COMMON, family: 'G1', covers: '2.5 – 2.7.6, 3.0 – 3.2',
+    ...COMMON, family: 'G1', example: '2.7.6', covers: '2.5 – 2.7.6, 3.0 – 3.2',
     policy: 'an arena is returned as soon as all its pools are empty; requests ≤ 256 bytes',
     ALIGNMENT_SHIFT: 3, SMALL_REQUEST_THRESHOLD: 256, POOL_SIZE: 4096, ARENA_SIZE: 262144,
     defaultArenas: 'misaligned', freepools: 'per-arena', arenaRelease: 'always', reallocTakesOverForeign: false,
   },
   G2: {
-    ...COMMON, family: 'G2', covers: '2.7.7 – 2.7.16, 3.3 – 3.7.3 (upstream 3.6)',
+    ...COMMON, family: 'G2', example: '3.6.15', covers: '2.7.7 – 2.7.16, 3.3 – 3.7.3 (upstream 3.6)',
     policy: 'an arena is returned as soon as all its pools are empty; 8-byte classes up to 512 bytes',
     ALIGNMENT_SHIFT: 3, SMALL_REQUEST_THRESHOLD: 512, POOL_SIZE: 4096, ARENA_SIZE: 262144,
     defaultArenas: 'aligned', freepools: 'per-arena', arenaRelease: 'always', reallocTakesOverForeign: false,
   },
   G3: {
-    ...COMMON, family: 'G3', covers: '2.7.17 – 2.7.18, 3.7.4 – 3.8',
+    ...COMMON, family: 'G3', example: '3.8.20', covers: '2.7.17 – 2.7.18, 3.7.4 – 3.8',
     policy: 'an arena is returned as soon as all its pools are empty; 16-byte classes',
     ALIGNMENT_SHIFT: 4, SMALL_REQUEST_THRESHOLD: 512, POOL_SIZE: 4096, ARENA_SIZE: 262144,
     defaultArenas: 'aligned', freepools: 'per-arena', arenaRelease: 'always', reallocTakesOverForeign: false,
   },
   G4: {
-    ...COMMON, family: 'G4', covers: '3.9',
+    ...COMMON, family: 'G4', example: '3.9.25', covers: '3.9',
     policy: 'one empty arena kept (the tail of usable_arenas); the rest are returned',
     ALIGNMENT_SHIFT: 4, SMALL_REQUEST_THRESHOLD: 512, POOL_SIZE: 4096, ARENA_SIZE: 262144,
     defaultArenas: 'aligned', freepools: 'per-arena', arenaRelease: 'keep-tail', reallocTakesOverForeign: false,
   },
   G5: {
-    ...COMMON, family: 'G5', covers: '3.10 – 3.14',
+    ...COMMON, family: 'G5', example: '3.12.12', covers: '3.10 – 3.14',
     policy: 'one empty arena kept; 16 KiB pools in 1 MiB arenas',
     ALIGNMENT_SHIFT: 4, SMALL_REQUEST_THRESHOLD: 512, POOL_SIZE: 16384, ARENA_SIZE: 1048576,
     defaultArenas: 'misaligned', freepools: 'per-arena', arenaRelease: 'keep-tail', reallocTakesOverForeign: false,

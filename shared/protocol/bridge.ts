@@ -7,11 +7,9 @@
  * and events arrive with the IPC protocol.
  */
 
-/**
- * Bumped whenever a message or bridge member changes shape, so that a renderer, host and worker
- * built from different commits refuse to talk instead of misreading each other.
- */
-export const PROTOCOL_VERSION = 1;
+import { PROTOCOL_VERSION } from './version';
+
+export { PROTOCOL_VERSION };
 
 /** The global name the bridge is exposed under (`window[BRIDGE_GLOBAL]`). */
 export const BRIDGE_GLOBAL = 'arenascope';

@@ -1,32 +1,78 @@
 /**
- * Messages between the host and a worker (utility process or forked Node child).
+ * Messages between the host and a worker process (Electron utility process or forked Node child).
+ * Both sides validate what they receive: a message crossed a process boundary. A message that does
+ * not parse is rejected with the reason and changes nothing.
  *
- * Placeholder: only the liveness check exists until the run protocol lands. The worker checks
- * every message it receives with these guards, because the message crossed a process boundary.
+ * Samples travel as columns (one number array per series, in shared/run/sample.ts SERIES order),
+ * never as one object per sample.
  */
+import * as v from 'valibot';
+import { SERIES_COUNT } from '../run/sample';
+import { RunConfigSchema } from './run-config';
+import { PROTOCOL_VERSION } from './version';
 
-/** Host → worker: "are you alive, and which protocol do you speak?" */
-export interface WorkerPing {
-  readonly type: 'ping';
-}
+const Count = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
 
-/** Worker → host: the answer to a ping. */
-export interface WorkerPong {
-  readonly type: 'pong';
-  readonly protocolVersion: number;
-}
+// ---- host → worker ---------------------------------------------------------------------------
 
-export type HostToWorker = WorkerPing;
-export type WorkerToHost = WorkerPong;
+export const HostToWorkerSchema = v.variant('type', [
+  v.strictObject({ type: v.literal('ping') }),
+  /** Start the run (once). */
+  v.strictObject({ type: v.literal('start'), protocolVersion: v.number(), config: RunConfigSchema }),
+  v.strictObject({ type: v.literal('pause') }),
+  v.strictObject({ type: v.literal('resume') }),
+  /** While paused: run exactly `ops` more operations, report, stay paused. */
+  v.strictObject({ type: v.literal('step'), ops: v.pipe(v.number(), v.safeInteger(), v.minValue(1)) }),
+  /** Finish now: final sample, `done`, exit. */
+  v.strictObject({ type: v.literal('stop') }),
+  v.strictObject({
+    type: v.literal('set-sampling'),
+    sampleEvery: v.pipe(v.number(), v.safeInteger(), v.minValue(1)),
+    maxSampleIntervalMs: v.optional(v.pipe(v.number(), v.finite(), v.minValue(10), v.maxValue(60_000))),
+  }),
+]);
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
-}
+export type HostToWorker = v.InferOutput<typeof HostToWorkerSchema>;
 
-export function isWorkerPing(value: unknown): value is WorkerPing {
-  return isRecord(value) && value['type'] === 'ping';
-}
+// ---- worker → host ---------------------------------------------------------------------------
 
-export function isWorkerPong(value: unknown): value is WorkerPong {
-  return isRecord(value) && value['type'] === 'pong' && Number.isInteger(value['protocolVersion']);
+export const RunStateSchema = v.picklist(['starting', 'running', 'paused', 'done', 'stopped', 'failed']);
+export type RunState = v.InferOutput<typeof RunStateSchema>;
+
+export const WorkerToHostSchema = v.variant('type', [
+  v.strictObject({ type: v.literal('pong'), protocolVersion: v.number() }),
+  /** The worker resolved the config: versions and the effective parameters. */
+  v.strictObject({
+    type: v.literal('started'),
+    engineVersion: v.string(),
+    workloadVersion: v.number(),
+    python: v.strictObject({ version: v.string(), family: v.string(), arenas: v.picklist(['aligned', 'misaligned']) }),
+    params: v.record(v.string(), v.union([v.number(), v.string()])),
+  }),
+  v.strictObject({ type: v.literal('status'), state: RunStateSchema, ops: Count, wallMs: v.number() }),
+  /** Sample rows as columns; `coalesced` counts samples dropped because the host was slow. */
+  v.strictObject({
+    type: v.literal('samples'),
+    columns: v.pipe(
+      v.array(v.array(v.number())),
+      v.length(SERIES_COUNT, `expected ${SERIES_COUNT} columns, one per series`),
+      v.check((columns) => columns.every((c) => c.length === columns[0]!.length), 'every column must hold the same number of rows'),
+    ),
+    coalesced: Count,
+  }),
+  v.strictObject({ type: v.literal('phase'), op: Count, label: v.pipe(v.string(), v.maxLength(200)) }),
+  /** Something the worker refused or failed at; `fatal` ends the run. */
+  v.strictObject({ type: v.literal('error'), message: v.string(), fatal: v.boolean() }),
+  v.strictObject({ type: v.literal('done'), state: v.picklist(['done', 'stopped']), ops: Count, wallMs: v.number() }),
+]);
+
+export type WorkerToHost = v.InferOutput<typeof WorkerToHostSchema>;
+
+export { PROTOCOL_VERSION };
+
+/** Parse a message, or say why it is not one (the reason names the offending field). */
+export function parseMessage<T>(schema: v.GenericSchema<unknown, T>, data: unknown): { ok: true; value: T } | { ok: false; reason: string } {
+  const r = v.safeParse(schema, data);
+  if (r.success) return { ok: true, value: r.output };
+  return { ok: false, reason: v.summarize(r.issues).replace(/\n/g, '; ') };
 }

@@ -8,7 +8,8 @@ import type { WorkloadTarget } from '../workloads/workload';
 export function targetOf(v: ResolvedVersion, alignment: ArenaAlignment): WorkloadTarget {
   const p = v.preset;
   return {
-    python: v.version.split('.').slice(0, 2).join('.'),
+    // A family name ("G3") stands for a release of that family.
+    python: (/^\d/.test(v.version) ? v.version : p.example).split('.').slice(0, 2).join('.'),
     poolSize: p.POOL_SIZE,
     poolOverhead: p.POOL_OVERHEAD,
     // A misaligned arena loses its first partial pool (see Preset.defaultArenas).

@@ -5,7 +5,7 @@
  * comes first, so the figures are for compiled code; every run starts from an empty allocator.
  */
 import { createAllocator, applyBatch, HandleTable } from '../../../shared/engine';
-import { loadTrace } from '../../host/trace-file';
+import { loadTrace } from '../../node/trace-file';
 import { arenasOption, onePositional, parse, positiveIntOption, versionOption } from '../options';
 
 export const benchUsage = 'bench TRACE --python VERSION [--arenas aligned|misaligned] [--runs N]';

@@ -7,7 +7,7 @@ import { createAllocator } from '../../../shared/engine';
 import { canonicalJson, checkpointRecord } from '../../../shared/replay/checkpoint-report';
 import { TrackedReplay } from '../../../shared/replay/tracked-replay';
 import { formatTraceMessage } from '../../../shared/trace';
-import { readTrace } from '../../host/trace-file';
+import { readTrace } from '../../node/trace-file';
 import { sha256Hasher } from '../../host/sha256';
 import { arenasOption, onePositional, parse, versionOption } from '../options';
 

@@ -63,7 +63,7 @@ describe('conformance fixtures', () => {
     const lines = readFileSync(c.expectedFile, 'utf8');
     expect(lines.length).toBeGreaterThan(0);
     const wrong: ConformanceCase = { ...c, interpreter: '3.11.7', mode: 'aligned' };
-    return import('../../../electron/host/trace-file').then(async ({ loadTrace }) => {
+    return import('../../../electron/node/trace-file').then(async ({ loadTrace }) => {
       const r = checkCase(wrong, await loadTrace(c.tracePath!));
       expect(r.mismatched).toBeGreaterThan(0);
       expect(r.diffs.join('\n')).toMatch(/pools/);

@@ -7,7 +7,7 @@ import { createAllocator, resolveVersion, type StatsSnapshot } from '../../../sh
 import { RunLoop } from '../../../shared/run/run-loop';
 import { getWorkload } from '../../../shared/workloads/registry';
 import { resolveParams } from '../../../shared/workloads/params';
-import { targetOf } from '../../../electron/cli/commands/run';
+import { targetOf } from '../../../shared/run/target';
 
 interface Phase {
   label: string;

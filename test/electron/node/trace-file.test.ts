@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { OP_ALLOC, OP_FREE, OP_MARK } from '../../../shared/ops/op-batch';
 import { TraceError } from '../../../shared/trace';
-import { loadTrace, readTrace, readTraceBatches, traceBytes } from '../../../electron/host/trace-file';
+import { loadTrace, readTrace, readTraceBatches, traceBytes } from '../../../electron/node/trace-file';
 
 const FIXTURE = fileURLToPath(new URL('../../fixtures/conformance/traces/interleave.pymtrace.gz', import.meta.url));
 

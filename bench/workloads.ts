@@ -1,0 +1,87 @@
+/**
+ * Workloads end to end (generator + engine + sampling at the default cadence, through the same run
+ * loop the command line and the worker use) against the bare engine replaying the very same
+ * operation stream from memory. Prints ops/s of both and their ratio; target ≥ 70 %.
+ *
+ *   npm run bench -- workloads [--ops 3000000] [--runs 5] [--python 3.11] [--only NAME,…]
+ */
+import { parseArgs } from 'node:util';
+import { applyBatch, createAllocator, HandleTable, resolveVersion } from '../shared/engine';
+import { OpBatch, type OpColumns } from '../shared/ops/op-batch';
+import { RunLoop } from '../shared/run/run-loop';
+import { WORKLOADS } from '../shared/workloads/registry';
+import { resolveParams } from '../shared/workloads/params';
+import { targetOf } from '../shared/run/target';
+
+const TARGET = 0.7;
+const SAMPLE_EVERY = 10_000;
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[(s.length - 1) >> 1]!;
+}
+
+/** The first `ops` allocator operations of a workload, as in-memory columns. */
+function capture(create: () => ReturnType<(typeof WORKLOADS)[number]['create']>, ops: number): OpColumns & { applied: number } {
+  const g = create();
+  const batch = new OpBatch(1 << 14);
+  const kind: number[] = [];
+  const cols = { kind: new Uint8Array(ops + 64), slot: new Int32Array(ops + 64), size: new Int32Array(ops + 64), id: new Float64Array(ops + 64), length: 0, applied: 0 };
+  while (cols.applied < ops && !g.done) {
+    batch.clear();
+    g.fill(batch);
+    for (let i = 0; i < batch.length && cols.applied < ops; i++) {
+      if (batch.kind[i] === 3) continue; // marks do not reach the engine
+      const j = cols.length++;
+      cols.kind[j] = batch.kind[i]!;
+      cols.slot[j] = batch.slot[i]!;
+      cols.size[j] = batch.size[i]!;
+      cols.id[j] = batch.id[i]!;
+      cols.applied++;
+    }
+  }
+  void kind;
+  return cols;
+}
+
+export async function workloadsBench(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { ops: { type: 'string', default: '3000000' }, runs: { type: 'string', default: '5' }, python: { type: 'string', default: '3.11' }, only: { type: 'string' } },
+  });
+  const ops = Number(values.ops);
+  const runs = Number(values.runs);
+  const version = resolveVersion(values.python);
+  const arenas = version.preset.defaultArenas;
+  const only = values.only?.split(',');
+  console.log(`${'workload'.padEnd(22)} ${'ops'.padStart(9)} ${'bare Mops/s'.padStart(12)} ${'e2e Mops/s'.padStart(11)} ${'ratio'.padStart(6)}`);
+  let worst = Infinity;
+  for (const def of WORKLOADS) {
+    if (only && !only.includes(def.name)) continue;
+    const params = resolveParams(def, {});
+    const create = () => def.create(params, 1, targetOf(version, arenas));
+    const cols = capture(create, ops);
+    const bare: number[] = [];
+    const e2e: number[] = [];
+    for (let r = 0; r <= runs; r++) {
+      const a = createAllocator(version, { arenas });
+      const t0 = performance.now();
+      applyBatch(a, new HandleTable(1024), cols);
+      const t1 = performance.now();
+      const b = createAllocator(version, { arenas });
+      const t2 = performance.now();
+      const loop = new RunLoop(create(), b, { sampleEvery: SAMPLE_EVERY, clock: () => performance.now() - t2, onSample: () => {} });
+      while (loop.ops < cols.applied && !loop.done) loop.run(cols.applied - loop.ops);
+      const t3 = performance.now();
+      if (b.ops !== cols.applied) throw new Error(`${def.name}: end to end applied ${b.ops} ops, captured ${cols.applied}`);
+      if (r === 0) continue; // warm-up
+      bare.push(cols.applied / (t1 - t0) / 1000);
+      e2e.push(cols.applied / (t3 - t2) / 1000);
+    }
+    const ratio = median(e2e) / median(bare);
+    worst = Math.min(worst, ratio);
+    console.log(`${def.name.padEnd(22)} ${String(cols.applied).padStart(9)} ${median(bare).toFixed(1).padStart(12)} ${median(e2e).toFixed(1).padStart(11)} ${(ratio * 100).toFixed(0).padStart(5)}%`);
+  }
+  console.log(`worst ratio ${(worst * 100).toFixed(0)}% (target ≥ ${TARGET * 100}%): ${worst >= TARGET ? 'met' : 'NOT met'}`);
+  return 0;
+}

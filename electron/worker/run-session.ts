@@ -1,0 +1,404 @@
+/**
+ * One run inside a worker process: the host's messages in, the engine driven in short slices, the
+ * samples, phases and state changes out.
+ *
+ * The engine work is cut into slices of about `SLICE_MS`, each scheduled with `env.defer`
+ * (setImmediate), so the process reads its messages between two slices: a `pause` takes effect
+ * within one slice. Samples leave through the `Outbox`, flushed every `FLUSH_INTERVAL_MS` unless
+ * the host has not taken the previous messages yet (then the rows wait, coalesced when too many).
+ *
+ * Everything the process provides (clock, scheduling, channel, exit, the trace file) comes in
+ * through `SessionEnv`, so tests drive a session with a fake clock and no process.
+ */
+import { createAllocator, ENGINE_VERSION } from '../../shared/engine';
+import type { OpBatch } from '../../shared/ops/op-batch';
+import type { RunConfig } from '../../shared/protocol/run-config';
+import { HostToWorkerSchema, parseMessage, PROTOCOL_VERSION, type RunState, type WorkerToHost } from '../../shared/protocol/worker-messages';
+import type { BatchFeed } from '../../shared/run/batch-feed';
+import { resolveRun, RunConfigError, type ResolvedRun } from '../../shared/run/resolve-run';
+import { RunLoop } from '../../shared/run/run-loop';
+import { Outbox } from './outbox';
+
+export interface SessionEnv {
+  /** Milliseconds on a monotonic clock. */
+  now(): number;
+  /** Runs `task` after the messages already received have been handled (setImmediate). */
+  defer(task: () => void): void;
+  /** Runs `task` every `ms` until the returned function is called. */
+  every(ms: number, task: () => void): () => void;
+  send(message: WorkerToHost): void;
+  /** Sends the host has not taken yet (0 when the transport cannot tell). */
+  unacknowledged(): number;
+  /** Ends the process once what was sent has left it. */
+  exit(code: number): void;
+  /** A line for the worker's stderr (which the host keeps for crash reports). */
+  log(line: string): void;
+  /** A trace file's operations, batch by batch; each batch stays valid until the next is asked for. */
+  openTrace(path: string): AsyncIterable<OpBatch>;
+}
+
+/** Engine work between two looks at the message queue. */
+export const SLICE_MS = 10;
+/** At most 20 sample messages a second. */
+export const FLUSH_INTERVAL_MS = 50;
+/** Messages the host may leave unread before samples are held back (and coalesced). */
+export const MAX_UNACKNOWLEDGED = 2;
+/** Operations per `RunLoop.run` call are tuned so that one call takes about this long. */
+const CHUNK_MS = 1;
+const MIN_CHUNK = 256;
+const MAX_CHUNK = 1 << 18;
+
+type Lifecycle = 'idle' | 'starting' | 'active' | 'ended';
+
+export class RunSession {
+  readonly outbox = new Outbox();
+  private lifecycle: Lifecycle = 'idle';
+  private paused = false;
+  private stopRequested = false;
+  /** Operations left of a `step` (only while paused). */
+  private stepLeft = 0;
+  private run: ResolvedRun | null = null;
+  private loop: RunLoop | null = null;
+  private feed: BatchFeed | null = null;
+  private trace: AsyncIterator<OpBatch> | null = null;
+  /** Resolves the trace pump's wait once the feed's batch has been copied out. */
+  private feedWaiter: (() => void) | null = null;
+  private startedAt = 0;
+  /** Running time before the current stretch (pauses excluded): what `durationMs` limits. */
+  private activeBefore = 0;
+  private runningSince = 0;
+  private lastSampleAt = 0;
+  private lastSampleOp = -1;
+  private maxSampleIntervalMs = 0;
+  private chunk = 4096;
+  private scheduled = false;
+  private stopFlushing: (() => void) | null = null;
+  /** Flushes held back because the host had not taken the previous messages. */
+  heldFlushes = 0;
+
+  constructor(private readonly env: SessionEnv) {}
+
+  /** The state the host sees. */
+  get state(): RunState {
+    if (this.lifecycle === 'idle' || this.lifecycle === 'starting') return 'starting';
+    return this.paused ? 'paused' : 'running';
+  }
+
+  /** Read through a getter: the run can end while the trace pump awaits. */
+  get ended(): boolean {
+    return this.lifecycle === 'ended';
+  }
+
+  get ops(): number {
+    return this.loop?.ops ?? 0;
+  }
+
+  /** Handles one message from the host: anything at all, validated here. */
+  receive(raw: unknown): void {
+    // A host of another protocol version may shape `start` differently: its version is checked
+    // before the shape, so that it hears "protocol mismatch", not "malformed".
+    const version = startVersionOf(raw);
+    if (version !== null && version !== PROTOCOL_VERSION && this.lifecycle === 'idle') {
+      return this.fail(`protocol mismatch: the host speaks protocol ${version}, this worker ${PROTOCOL_VERSION}`);
+    }
+    const parsed = parseMessage(HostToWorkerSchema, raw);
+    if (!parsed.ok) {
+      this.refuse(`malformed message ignored: ${parsed.reason}`);
+      return;
+    }
+    const message = parsed.value;
+    try {
+      switch (message.type) {
+        case 'ping':
+          this.env.send({ type: 'pong', protocolVersion: PROTOCOL_VERSION });
+          return;
+        case 'start':
+          this.start(message.protocolVersion, message.config);
+          return;
+      }
+      if (this.lifecycle === 'idle') return this.refuse(`'${message.type}' before 'start'`);
+      if (this.lifecycle === 'ended') return this.refuse(`'${message.type}' after the run ended`);
+      switch (message.type) {
+        case 'pause':
+          return this.pause();
+        case 'resume':
+          return this.resume();
+        case 'step':
+          return this.step(message.ops);
+        case 'stop':
+          return this.stop();
+        case 'set-sampling':
+          this.loop!.setSampleEvery(message.sampleEvery);
+          if (message.maxSampleIntervalMs !== undefined) this.maxSampleIntervalMs = message.maxSampleIntervalMs;
+          return;
+      }
+    } catch (error) {
+      this.fail(`internal error handling '${message.type}': ${describe(error)}`);
+    }
+  }
+
+  // ---- commands ---------------------------------------------------------------------------------
+
+  private start(protocolVersion: number, config: RunConfig): void {
+    if (this.lifecycle !== 'idle') return this.refuse("'start' again: this worker already has a run");
+    if (protocolVersion !== PROTOCOL_VERSION) {
+      return this.fail(`protocol mismatch: the host speaks protocol ${protocolVersion}, this worker ${PROTOCOL_VERSION}`);
+    }
+    let run: ResolvedRun;
+    try {
+      run = resolveRun(config);
+    } catch (error) {
+      return this.fail(error instanceof RunConfigError ? error.message : `cannot start: ${describe(error)}`);
+    }
+    this.lifecycle = 'starting';
+    this.run = run;
+    this.startedAt = this.env.now();
+    this.maxSampleIntervalMs = run.maxSampleIntervalMs;
+    const alloc = createAllocator(run.version, { arenas: run.arenas });
+    this.loop = new RunLoop(run.generator, alloc, {
+      sampleEvery: run.sampleEvery,
+      clock: () => this.env.now() - this.startedAt,
+      onSample: (row) => {
+        this.outbox.addSample(row);
+        this.lastSampleOp = row[0]!;
+        this.lastSampleAt = this.env.now();
+      },
+      onMark: (mark) => this.outbox.addPhase(mark),
+    });
+    if (run.tracePath === null) {
+      this.begin();
+      return;
+    }
+    this.feed = run.generator as BatchFeed;
+    const trace = this.env.openTrace(run.tracePath)[Symbol.asyncIterator]();
+    this.trace = trace;
+    // The first batch is read before `started`, so that a missing or unreadable file fails the
+    // start instead of a run that has begun.
+    trace.next().then(
+      (first) => {
+        if (this.lifecycle !== 'starting') return;
+        this.begin();
+        void this.pumpTrace(first);
+      },
+      (error: unknown) => this.fail(describe(error)),
+    );
+  }
+
+  private begin(): void {
+    const run = this.run!;
+    this.lifecycle = 'active';
+    this.env.send({
+      type: 'started',
+      engineVersion: ENGINE_VERSION,
+      workloadVersion: run.workload.version,
+      python: { version: run.version.version, family: run.version.preset.family, arenas: run.arenas },
+      params: run.params,
+    });
+    // The empty allocator is the first point of every chart.
+    this.sampleIfNew();
+    this.stopFlushing = this.env.every(FLUSH_INTERVAL_MS, () => this.flush(false));
+    if (this.stopRequested) return this.finish('stopped');
+    this.runningSince = this.env.now();
+    this.sendStatus(this.state);
+    this.schedule();
+  }
+
+  private pause(): void {
+    if (!this.paused) {
+      this.activeBefore = this.activeMs();
+      this.paused = true;
+    }
+    // A pause during a step ends the step where it is.
+    this.stepLeft = 0;
+    if (this.lifecycle === 'active') {
+      this.sampleIfNew();
+      this.flush(true);
+    }
+    this.sendStatus(this.state);
+  }
+
+  private resume(): void {
+    if (this.paused) {
+      this.paused = false;
+      this.stepLeft = 0;
+      this.runningSince = this.env.now();
+      this.schedule();
+    }
+    this.sendStatus(this.state);
+  }
+
+  private step(ops: number): void {
+    if (!this.paused) return this.refuse("'step' is for a paused run: send 'pause' first");
+    this.stepLeft += ops;
+    this.schedule();
+  }
+
+  private stop(): void {
+    if (this.lifecycle === 'starting') this.stopRequested = true;
+    else this.finish('stopped');
+  }
+
+  // ---- the engine, in slices --------------------------------------------------------------------
+
+  private schedule(): void {
+    if (this.scheduled || this.lifecycle !== 'active' || (this.paused && this.stepLeft === 0)) return;
+    this.scheduled = true;
+    this.env.defer(this.slice);
+  }
+
+  private readonly slice = (): void => {
+    this.scheduled = false;
+    if (this.lifecycle !== 'active' || (this.paused && this.stepLeft === 0)) return;
+    const run = this.run!;
+    const loop = this.loop!;
+    const sliceStart = this.env.now();
+    try {
+      for (;;) {
+        let want = Math.min(this.chunk, run.opsBudget - loop.ops);
+        if (this.paused) want = Math.min(want, this.stepLeft);
+        const t0 = this.env.now();
+        const done = want > 0 ? loop.run(want) : 0;
+        const t1 = this.env.now();
+        this.tuneChunk(done, t1 - t0);
+        if (this.paused) this.stepLeft -= done;
+        if (this.feed?.drained) this.wakeFeed();
+        if (t1 - this.lastSampleAt >= this.maxSampleIntervalMs) this.sampleIfNew(t1);
+        if (loop.done || loop.ops >= run.opsBudget || this.activeMs() >= run.durationMs) return this.finish('done');
+        if (this.paused && this.stepLeft === 0) return this.stepDone();
+        // Fewer than asked and not done: a trace feed waiting for its next batch, which reschedules.
+        if (done < want) return;
+        if (t1 - sliceStart >= SLICE_MS) break;
+      }
+    } catch (error) {
+      return this.fail(describe(error));
+    }
+    this.schedule();
+  };
+
+  /** Aims each `run` call at about CHUNK_MS, so a slice overshoots SLICE_MS by little. */
+  private tuneChunk(done: number, ms: number): void {
+    if (done < this.chunk || ms <= 0) return;
+    const next = Math.round((done / ms) * CHUNK_MS);
+    this.chunk = Math.max(MIN_CHUNK, Math.min(MAX_CHUNK, next));
+  }
+
+  private stepDone(): void {
+    this.sampleIfNew();
+    this.flush(true);
+    this.sendStatus('paused');
+  }
+
+  private async pumpTrace(first: IteratorResult<OpBatch>): Promise<void> {
+    const feed = this.feed!;
+    const trace = this.trace!;
+    let next = first;
+    try {
+      while (!next.done) {
+        feed.offer(next.value);
+        this.schedule();
+        // The reader reuses its batch: ask for the next one only once the feed has copied it out.
+        await new Promise<void>((resolve) => {
+          this.feedWaiter = resolve;
+        });
+        if (this.ended) return;
+        next = await trace.next();
+        if (this.ended) return;
+      }
+      feed.end();
+      this.schedule();
+    } catch (error) {
+      this.fail(describe(error));
+    }
+  }
+
+  private wakeFeed(): void {
+    const resolve = this.feedWaiter;
+    this.feedWaiter = null;
+    resolve?.();
+  }
+
+  // ---- samples and reports ----------------------------------------------------------------------
+
+  private activeMs(now = this.env.now()): number {
+    return this.paused || this.lifecycle !== 'active' ? this.activeBefore : this.activeBefore + (now - this.runningSince);
+  }
+
+  /** A sample unless the last one already shows this operation count. */
+  private sampleIfNew(now = this.env.now()): void {
+    const loop = this.loop;
+    if (loop === null) return;
+    if (loop.ops !== this.lastSampleOp) loop.sampleNow();
+    this.lastSampleAt = now;
+  }
+
+  private flush(force: boolean): void {
+    if (this.outbox.empty) return;
+    // A host that has not read the last messages gets nothing new: the rows wait in the bounded
+    // buffer (coalesced if it fills) until it catches up. Transitions flush regardless: they are rare.
+    if (!force && this.env.unacknowledged() >= MAX_UNACKNOWLEDGED) {
+      this.heldFlushes++;
+      return;
+    }
+    if (this.outbox.phasesDropped > 0) this.env.log(`arenascope worker: ${this.outbox.phasesDropped} phase markers dropped (more than the outbox holds between two flushes)`);
+    for (const message of this.outbox.take()) this.env.send(message);
+  }
+
+  private sendStatus(state: RunState): void {
+    this.env.send({ type: 'status', state, ops: this.ops, wallMs: this.wallMs() });
+  }
+
+  private wallMs(): number {
+    // A run refused at `start` never had a clock.
+    return this.loop === null ? 0 : this.env.now() - this.startedAt;
+  }
+
+  private refuse(message: string): void {
+    this.env.log(`arenascope worker: ${message}`);
+    this.env.send({ type: 'error', message, fatal: false });
+  }
+
+  // ---- the end ----------------------------------------------------------------------------------
+
+  private finish(state: 'done' | 'stopped'): void {
+    if (this.lifecycle === 'ended') return;
+    // The last row is always the state the run ended in.
+    this.sampleIfNew();
+    this.activeBefore = this.activeMs();
+    this.end();
+    this.flush(true);
+    const report = { ops: this.ops, wallMs: this.wallMs() };
+    this.env.send({ type: 'done', state, ...report });
+    this.env.send({ type: 'status', state, ...report });
+    this.env.exit(0);
+  }
+
+  /** A fatal error: what was sampled goes out, then the error, then the process ends. */
+  private fail(message: string): void {
+    if (this.lifecycle === 'ended') return;
+    this.env.log(`arenascope worker: ${message}`);
+    this.end();
+    this.flush(true);
+    this.env.send({ type: 'error', message, fatal: true });
+    this.env.send({ type: 'status', state: 'failed', ops: this.ops, wallMs: this.wallMs() });
+    this.env.exit(1);
+  }
+
+  private end(): void {
+    this.lifecycle = 'ended';
+    this.stopFlushing?.();
+    this.stopFlushing = null;
+    this.wakeFeed();
+    // Closes the trace file if the run ends before it does.
+    void this.trace?.return?.().catch(() => undefined);
+  }
+}
+
+function startVersionOf(raw: unknown): number | null {
+  if (typeof raw !== 'object' || raw === null) return null;
+  const m = raw as { type?: unknown; protocolVersion?: unknown };
+  return m.type === 'start' && typeof m.protocolVersion === 'number' ? m.protocolVersion : null;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
