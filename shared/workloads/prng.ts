@@ -9,12 +9,14 @@
  *
  * Reproducibility: the integer samplers (`uniformInt`, `nextHi`, `next64`, and the alias table
  * and permutation elsewhere) are exact and give the same numbers on every machine. The float
- * samplers (`u01`-based `geometric`, `exponential`, `logUniform`, `pareto`, the Zipf sampler) call
- * Math.log/exp, whose last bit may differ between JavaScript engines: they are reproducible on the
- * same engine (V8 ships its own fdlibm port, so Node and Electron of one V8 version agree on every
- * machine). That is why a result file records the generator version with the seed and parameters.
+ * samplers (`u01`-based `geometric`, `exponential`, `logUniform`, `pareto`, the Zipf sampler) use
+ * the table-based `ln`/`exp` of fastmath.ts, whose tables are built with Math.log/exp, whose last
+ * bit may differ between JavaScript engines: they are reproducible on the same engine (V8 ships
+ * its own fdlibm port, so Node and Electron of one V8 version agree on every machine). That is why a result file records the generator version with the seed and parameters.
  */
 
+
+import { exp, ln } from './fastmath';
 
 const TWO32 = 4294967296;
 const TWO_M32 = 1 / TWO32;
@@ -310,7 +312,7 @@ export class Rng {
     return this.u01() < p;
   }
 
-  /** `geometric(mean m)` on 0, 1, 2, …: floor(Math.log(1−u) / Math.log(1−p)) with p = 1/(m+1). */
+  /** `geometric(mean m)` on 0, 1, 2, …: floor(ln(1−u) / ln(1−p)) with p = 1/(m+1) (ln: fastmath.ts). */
   geometric(mean: number): number {
     if (mean <= 0) return 0;
     if (mean !== this.geoMean) {
@@ -318,29 +320,30 @@ export class Rng {
       this.geoMean = mean;
       this.geoLogQ = Math.log(mean / (mean + 1));
     }
-    return Math.floor(Math.log(1 - this.u01()) / this.geoLogQ);
+    return Math.floor(ln(1 - this.u01()) / this.geoLogQ);
   }
 
   private geoMean = NaN;
   private geoLogQ = 0;
 
-  /** `exponential(mean m)` = −m·Math.log(1−u). */
+  /** `exponential(mean m)` = −m·ln(1−u). */
   exponential(mean: number): number {
-    return -mean * Math.log(1 - this.u01());
+    return -mean * ln(1 - this.u01());
   }
 
   /** `log_uniform(a, b)` = floor(a·(b/a)^u), clamped to [a, b]. */
   logUniform(a: number, b: number): number {
-    const v = Math.floor(a * Math.exp(this.u01() * Math.log(b / a)));
+    const v = Math.floor(a * exp(this.u01() * Math.log(b / a)));
     return v < a ? a : v > b ? b : v;
   }
 
   /**
    * Classic Pareto xm·(1−u)^(−1/α), support ≥ xm; clamped at `cap` (truncated version).
-   * Computed as xm·Math.exp(−Math.log(1−u)/α): Math.pow costs six times exp + log on V8.
+   * Computed as xm·exp(−ln(1−u)/α) with fastmath.ts's exp and ln: Math.pow costs six times
+   * Math.exp + Math.log on V8, and those twice these.
    */
   pareto(alpha: number, xm: number, cap = Infinity): number {
-    const v = xm * Math.exp(-Math.log(1 - this.u01()) / alpha);
+    const v = xm * exp(-ln(1 - this.u01()) / alpha);
     return v > cap ? cap : v;
   }
 }

@@ -13,6 +13,7 @@
  * monomorphic and a constant row costs a single 64-bit draw (none at all for `const(s)`).
  */
 import { AliasTable } from './alias';
+import { exp } from './fastmath';
 import type { Rng } from './prng';
 
 const TWO_M32 = 1 / 4294967296;
@@ -228,7 +229,7 @@ export class SizeDist {
     const a = this.a[row]!;
     if (kind === ROW_UNIFORM) return a + rng.uniformInt(this.b[row]! - a + 1);
     if (kind === ROW_LOG_UNIFORM) {
-      const v = Math.floor(a * Math.exp(rng.u01() * this.span[row]!));
+      const v = Math.floor(a * exp(rng.u01() * this.span[row]!));
       const b = this.b[row]!;
       return v < a ? a : v > b ? b : v;
     }

@@ -2,8 +2,10 @@
  * `zipf(K, s)` over ranks 1..K by rejection-inversion (Hörmann & Derflinger 1996), in the
  * form Apache Commons RNG uses (`RejectionInversionZipfSampler`): H(x) = ((x)^(1−s) − 1)/(1−s),
  * whose limit exists at s = 1, so every s ≥ 0 works (s = 0 is uniform). O(1) memory,
- * about 1.1 uniforms per sample. Float-based: reproducible on the same JavaScript engine.
+ * about 1.1 uniforms per sample. Float-based (ln/exp of fastmath.ts, Math.log1p/expm1): reproducible
+ * on the same JavaScript engine.
  */
+import { exp, ln } from './fastmath';
 import type { Rng } from './prng';
 
 const TAYLOR_THRESHOLD = 1e-8;
@@ -38,18 +40,18 @@ export class ZipfSampler {
   }
 
   private hIntegral(x: number): number {
-    const logX = Math.log(x);
+    const logX = ln(x);
     return helper2((1 - this.exponent) * logX) * logX;
   }
 
   private h(x: number): number {
-    return Math.exp(-this.exponent * Math.log(x));
+    return exp(-this.exponent * ln(x));
   }
 
   private hIntegralInverse(x: number): number {
     let t = x * (1 - this.exponent);
     if (t < -1) t = -1; // numerical noise only
-    return Math.exp(helper1(t) * x);
+    return exp(helper1(t) * x);
   }
 }
 

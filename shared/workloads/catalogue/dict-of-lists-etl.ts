@@ -293,7 +293,7 @@ class DictOfListsEtl extends GeneratorBase {
 export const dictOfListsEtl: WorkloadDef = {
   name: 'dict-of-lists-etl',
   id: 'W08',
-  version: 1,
+  version: 2,
   title: 'ETL batches: group by key into a dict of lists',
   description:
     'Each batch parses records (a tuple and short strings per record), groups values by key into a dict of lists ' +

@@ -8,6 +8,7 @@
  */
 import type { OpBatch } from '../../ops/op-batch';
 import { GeneratorBase } from '../core/generator-base';
+import { exp } from '../fastmath';
 import { LifetimeQueue } from '../core/lifetime-queue';
 import { growInt32 } from '../core/live-table';
 import { MAX_COUNT, num, numberParam, ParamError, realParam, sizesParam, str } from '../params';
@@ -137,8 +138,8 @@ class InterpreterMix extends GeneratorBase {
     const reallocNow = life.lo < this.reallocRate;
     const c = this.importing ? 3 : 0;
     if (u < this.cum[c]!) q.schedule(slot, q.now + life.geometric(this.immediateMean));
-    else if (u < this.cum[c + 1]!) q.schedule(slot, q.now + Math.floor(this.shortMin * Math.exp(life.u01() * this.shortSpan)));
-    else if (u < this.cum[c + 2]!) q.schedule(slot, q.now + Math.floor(this.mediumMin * Math.exp(life.u01() * this.mediumSpan)));
+    else if (u < this.cum[c + 1]!) q.schedule(slot, q.now + Math.floor(this.shortMin * exp(life.u01() * this.shortSpan)));
+    else if (u < this.cum[c + 2]!) q.schedule(slot, q.now + Math.floor(this.mediumMin * exp(life.u01() * this.mediumSpan)));
     else if (life.chance(this.pPhaseEnd)) {
       if (this.phaseCount === this.phaseObjs.length) this.phaseObjs = growInt32(this.phaseObjs);
       this.phaseObjs[this.phaseCount++] = slot;
@@ -167,7 +168,7 @@ class InterpreterMix extends GeneratorBase {
 export const interpreterMix: WorkloadDef = {
   name: 'interpreter-mix',
   id: 'W13',
-  version: 1,
+  version: 2,
   title: 'CPython-like mix (the default realistic workload)',
   description:
     'Measured CPython request sizes with a four-part lifetime mixture: 40 % die within a few allocations, 20 % within ' +

@@ -222,7 +222,7 @@ class LruCacheServer extends GeneratorBase {
 export const lruCacheServer: WorkloadDef = {
   name: 'lru-cache-server',
   id: 'W06',
-  version: 1,
+  version: 2,
   title: 'LRU cache server with a shrink and regrow',
   description:
     'Zipf-distributed requests on an LRU cache: a miss allocates a key string, a node and a value and may evict the ' +

@@ -121,7 +121,7 @@ class MixedLargeSmall extends GeneratorBase {
 export const mixedLargeSmall: WorkloadDef = {
   name: 'mixed-large-small',
   id: 'W10',
-  version: 1,
+  version: 2,
   title: 'Small objects mixed with large buffers',
   description:
     'Each request allocates a handful of small objects and often one large buffer (513 B – 1 MiB), frees them at the ' +

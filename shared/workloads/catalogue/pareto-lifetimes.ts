@@ -59,7 +59,7 @@ class ParetoLifetimes extends GeneratorBase {
 export const paretoLifetimes: WorkloadDef = {
   name: 'pareto-lifetimes',
   id: 'W05',
-  version: 1,
+  version: 2,
   title: 'Heavy-tailed (Pareto) lifetimes',
   description:
     'Every allocation draws a Pareto lifetime in allocation events (median 2^(1/alpha) for xm = 1) and is freed when it ' +

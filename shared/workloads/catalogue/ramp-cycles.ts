@@ -153,7 +153,7 @@ class RampCycles extends GeneratorBase {
 export const rampCycles: WorkloadDef = {
   name: 'ramp-cycles',
   id: 'W03',
-  version: 1,
+  version: 2,
   title: 'Load cycles: ramp up, plateau, ramp down to a trough',
   description:
     'Each cycle ramps the live set up to Lmax, holds it, ramps down to a small residual and holds that; with the class ' +

@@ -82,7 +82,7 @@ class RefcountTemporaries extends GeneratorBase {
 export const refcountTemporaries: WorkloadDef = {
   name: 'refcount-temporaries',
   id: 'W14',
-  version: 1,
+  version: 2,
   title: 'Expression temporaries (cfrac-like)',
   description:
     'Arithmetic temporaries of 16–32 bytes allocated a few at a time and freed newest first, as reference counting ' +

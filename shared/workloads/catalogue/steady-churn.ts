@@ -134,7 +134,7 @@ class BatchChurn extends GeneratorBase {
 export const steadyChurn: WorkloadDef = {
   name: 'steady-churn',
   id: 'W02',
-  version: 1,
+  version: 2,
   title: 'Constant live set, one replacement per step',
   description:
     'Fill L slots with sizes from a distribution, then free one live object and allocate a new one per step ' +

@@ -8,6 +8,7 @@
  */
 import type { OpBatch } from '../../ops/op-batch';
 import { GeneratorBase } from '../core/generator-base';
+import { exp } from '../fastmath';
 import { FOREVER, LifetimeQueue } from '../core/lifetime-queue';
 import { LAYOUT_CHOICES, resolveLayout } from '../core/python-layout';
 import { choiceParam, num, numberParam, ParamError, realParam, str } from '../params';
@@ -87,7 +88,7 @@ class StringBuilder extends GeneratorBase {
   private start(out: OpBatch, b: number): void {
     const first = this.piece();
     const rng = this.sizeRng;
-    this.target[b] = Math.floor(this.finalMin * Math.exp(rng.u01() * this.finalSpan));
+    this.target[b] = Math.floor(this.finalMin * exp(rng.u01() * this.finalSpan));
     this.len[b] = first;
     if (this.bytearray) {
       this.objSlot[b] = this.alloc(out, BYTEARRAY_OBJECT);
@@ -154,7 +155,7 @@ class StringBuilder extends GeneratorBase {
 export const stringBuilder: WorkloadDef = {
   name: 'string-builder',
   id: 'W09',
-  version: 1,
+  version: 2,
   title: 'Interleaved string builders (s += piece)',
   description:
     'Several strings grow by appending short pieces, round robin: each append allocates and frees the piece and ' +

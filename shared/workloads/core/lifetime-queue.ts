@@ -32,6 +32,8 @@ export class LifetimeQueue {
   private next = new Int32Array(0);
   private deathOf = new Float64Array(0);
   private readonly b0: number;
+  /** 1 / b0 (exact: b0 is a power of two), so that a block number is a multiply, not a divide. */
+  private readonly inv0: number;
   private readonly mask0: number;
   private readonly r1: number;
   private readonly mask1: number;
@@ -49,6 +51,7 @@ export class LifetimeQueue {
   /** `bits0` / `bits1`: log2 of the level sizes (tests shrink them to reach the heap quickly). */
   constructor(bits0 = 16, bits1 = 16) {
     this.b0 = 2 ** bits0;
+    this.inv0 = 2 ** -bits0;
     this.mask0 = this.b0 - 1;
     this.r1 = 2 ** bits1;
     this.mask1 = this.r1 - 1;
@@ -71,8 +74,8 @@ export class LifetimeQueue {
     let d = death < this.now ? this.now : death;
     if (d < this.cursor) d = this.cursor;
     this.count++;
-    const cb = Math.floor(this.cursor / this.b0);
-    const kb = Math.floor(d / this.b0);
+    const cb = Math.floor(this.cursor * this.inv0);
+    const kb = Math.floor(d * this.inv0);
     if (kb === cb) {
       const b = d & this.mask0;
       this.next[slot] = this.direct[b]!;
@@ -119,7 +122,7 @@ export class LifetimeQueue {
 
   /** The cursor entered a new block: move its level-1 bucket and heap entries to level 0. */
   private cascade(): void {
-    const block = Math.floor(this.cursor / this.b0);
+    const block = Math.floor(this.cursor * this.inv0);
     const j = block & this.mask1;
     let s = this.level1[j]!;
     this.level1[j] = -1;
