@@ -7,6 +7,7 @@ import { TraceError } from '../../shared/trace';
 import { EngineError } from '../../shared/engine';
 import { benchCommand, benchUsage } from './commands/bench';
 import { conformanceCommand, conformanceUsage } from './commands/conformance';
+import { openCommand, openUsage } from './commands/open';
 import { replayCommand, replayUsage } from './commands/replay';
 import { runCommand, runUsage } from './commands/run';
 import { workloadsCommand, workloadsUsage } from './commands/workloads';
@@ -18,6 +19,7 @@ type Command = (argv: string[], out: (line: string) => void) => Promise<number>;
 const COMMANDS: Record<string, { run: Command; usage: string; summary: string }> = {
   workloads: { run: workloadsCommand, usage: workloadsUsage, summary: 'list the workloads with their parameters, defaults and ranges' },
   run: { run: runCommand, usage: runUsage, summary: 'run a workload against the engine; --out DIR writes samples.csv and run.json' },
+  open: { run: openCommand, usage: openUsage, summary: 'print the runs of a session file and their summaries' },
   replay: { run: replayCommand, usage: replayUsage, summary: 'replay a pymtrace and print a JSON line per checkpoint' },
   bench: { run: benchCommand, usage: benchUsage, summary: 'time the engine replaying a trace held in memory' },
   conformance: { run: conformanceCommand, usage: conformanceUsage, summary: 'compare the engine with recorded real-interpreter runs' },

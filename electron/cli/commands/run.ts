@@ -1,46 +1,39 @@
 /**
- * `run --workload NAME --python VERSION [--set key=value]… [--seed N] [--ops N | --duration 10m]
- *  [--sample-every N] [--arenas aligned|misaligned] [--out DIR]`
+ * `run --workload NAME --python VERSION [--python VERSION]… [--set key=value]… [--seed N]
+ *  [--ops N | --duration 10m] [--sample-every N] [--arenas aligned|misaligned] [--out DIR]`
  *
- * Runs a workload (or `trace-replay` with `--set path=FILE`) against the engine, with a live
- * progress line on a terminal; with `--out`, writes `samples.csv` (one row per sample, the columns
- * of shared/run/sample.ts) and `run.json` (versions, seed, parameters, phases, peak and final of
- * every series).
+ * Runs a workload (or `trace-replay` with `--set path=FILE`) against the engine, one worker process
+ * per `--python`, all at once, through the same host code the app uses. A live progress line on a
+ * terminal; with `--out`, per run `samples.csv` and `run.json` (in DIR itself for one run, in
+ * DIR/<version> for several) and DIR/session.arenascope.gz, written while the runs go.
+ *
+ * Exit status: 0 every run finished, 2 bad arguments, 3 a worker died (the others finish and
+ * everything collected is kept), 1 an internal error.
  */
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { createAllocator, ENGINE_VERSION } from '../../../shared/engine';
-import { BatchFeed } from '../../../shared/run/batch-feed';
-import { RunLoop, type PhaseMark } from '../../../shared/run/run-loop';
-import { SERIES } from '../../../shared/run/sample';
+import { join, resolve } from 'node:path';
+import { DEFAULT_SAMPLE_EVERY, type RunConfig } from '../../../shared/protocol/run-config';
+import { resolveRun, RunConfigError } from '../../../shared/run/resolve-run';
+import { SERIES, SERIES_INDEX } from '../../../shared/run/sample';
 import { SeriesSummary } from '../../../shared/run/summary';
-import { targetOf } from '../../../shared/run/target';
-import { ParamError, parseSeed, resolveParams } from '../../../shared/workloads/params';
-import { getWorkload, UnknownWorkloadError } from '../../../shared/workloads/registry';
-import { TRACE_REPLAY } from '../../../shared/workloads/trace-replay';
-import type { Generator } from '../../../shared/workloads/workload';
 import { AtomicTextWriter, writeFileAtomic } from '../../host/atomic-file';
-import { readTraceBatches } from '../../node/trace-file';
-import { arenasOption, parse, positiveIntOption, versionOption } from '../options';
+import { NodeLauncher } from '../../host/node-launcher';
+import { RunManager, type RunEvent, type StartedInfo } from '../../host/run-manager';
+import { SessionWriter } from '../../host/session-file';
+import { parse, positiveIntOption } from '../options';
 import { UsageError } from '../usage-error';
 
-// Re-exported for callers that found it here first (benchmarks, workload curve tests).
-export { targetOf };
-
 export const runUsage =
-  'run --workload NAME --python VERSION [--set key=value]... [--seed N] [--ops N | --duration 10m] [--sample-every N] [--arenas aligned|misaligned] [--out DIR]';
+  'run --workload NAME --python VERSION [--python VERSION]... [--set key=value]... [--seed N] [--ops N | --duration 10m] [--sample-every N] [--arenas aligned|misaligned] [--out DIR]';
 
-/** Operations of an endless workload when neither --ops nor --duration is given. */
-const DEFAULT_OPS = 10_000_000;
-const DEFAULT_SAMPLE_EVERY = 10_000;
-/** Operations between looks at the clock (progress, --duration). */
-const SLICE = 1 << 18;
+/** Exit status when a worker died. */
+export const EXIT_CRASHED = 3;
 
 export function parseDuration(text: string): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(text.trim());
   if (!m) throw new UsageError(`run: --duration must look like 500ms, 30s, 10m or 2h, not '${text}'`);
   const ms = Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h'];
-  if (!(ms > 0)) throw new UsageError(`run: --duration must be positive, not '${text}'`);
+  if (!(ms >= 1)) throw new UsageError(`run: --duration must be at least 1ms, not '${text}'`);
   return ms;
 }
 
@@ -54,11 +47,29 @@ function parseSets(values: string[] | undefined): Record<string, string> {
   return out;
 }
 
+/** What the command keeps per run while it goes. */
+interface RunTrack {
+  runId: string;
+  label: string;
+  config: RunConfig;
+  dir: string | null;
+  csv: AtomicTextWriter | null;
+  summary: SeriesSummary;
+  phases: { op: number; label: string }[];
+  started: StartedInfo | null;
+  ops: number;
+  wallMs: number;
+  arenas: number;
+  retained: number;
+  end: 'running' | 'done' | 'stopped' | 'failed' | 'crashed';
+  reason: string | null;
+}
+
 export async function runCommand(argv: string[], out: (line: string) => void): Promise<number> {
   const { values } = parse('run', argv, {
     options: {
       workload: { type: 'string' },
-      python: { type: 'string' },
+      python: { type: 'string', multiple: true },
       set: { type: 'string', multiple: true },
       seed: { type: 'string' },
       ops: { type: 'string' },
@@ -70,139 +81,205 @@ export async function runCommand(argv: string[], out: (line: string) => void): P
     allowPositionals: false,
   });
   if (!values.workload) throw new UsageError('run: --workload NAME is required (see `workloads`)');
-  const version = versionOption('run', values.python);
-  const arenas = arenasOption('run', values.arenas) ?? version.preset.defaultArenas;
+  const pythons = values.python ?? [];
+  if (pythons.length === 0) throw new UsageError('run: --python VERSION is required (e.g. --python 3.11; repeat it to compare versions)');
+  if (new Set(pythons).size !== pythons.length) throw new UsageError(`run: --python given twice for the same version (${pythons.join(', ')})`);
   if (values.ops !== undefined && values.duration !== undefined) throw new UsageError('run: give --ops or --duration, not both');
-  const sampleEvery = positiveIntOption('run', 'sample-every', values['sample-every'], DEFAULT_SAMPLE_EVERY);
-  const durationMs = values.duration === undefined ? Infinity : parseDuration(values.duration);
-  const sets = parseSets(values.set);
-  let seed: bigint;
-  try {
-    seed = parseSeed(values.seed ?? '1');
-  } catch (error) {
-    throw new UsageError(`run: --seed: ${(error as Error).message}`);
+  if (values.arenas !== undefined && values.arenas !== 'aligned' && values.arenas !== 'misaligned') {
+    throw new UsageError(`run: --arenas must be 'aligned' or 'misaligned', not '${values.arenas}'`);
   }
+  const params: Record<string, string> = parseSets(values.set);
+  if (values.workload === 'trace-replay' && params['path']) params['path'] = resolve(params['path']);
 
-  // The workload: a generator, or a trace file fed batch by batch.
-  const isTrace = values.workload === TRACE_REPLAY.name;
-  let generator: Generator;
-  let params: Record<string, unknown>;
-  let workloadVersion: number;
-  let finite: boolean;
-  if (isTrace) {
-    const unknown = Object.keys(sets).filter((k) => k !== 'path');
-    if (unknown.length > 0 || !sets['path']) throw new UsageError(`run: trace-replay takes exactly --set path=FILE${unknown.length ? ` (unknown: ${unknown.join(', ')})` : ''}`);
-    generator = new BatchFeed();
-    params = { path: sets['path'] };
-    workloadVersion = TRACE_REPLAY.version;
-    finite = true;
-  } else {
+  const configs: RunConfig[] = pythons.map((python) => ({
+    workload: values.workload!,
+    params,
+    seed: values.seed ?? '1',
+    python,
+    ...(values.arenas ? { arenas: values.arenas as 'aligned' | 'misaligned' } : {}),
+    ...(values.ops !== undefined ? { ops: positiveIntOption('run', 'ops', values.ops, 1, Number.MAX_SAFE_INTEGER) } : {}),
+    ...(values.duration !== undefined ? { durationMs: parseDuration(values.duration) } : {}),
+    sampleEvery: positiveIntOption('run', 'sample-every', values['sample-every'], DEFAULT_SAMPLE_EVERY),
+  }));
+  // Refuse a bad configuration here, with the reason, before any process starts.
+  const resolved = configs.map((c) => {
     try {
-      const def = getWorkload(values.workload);
-      const resolved = resolveParams(def, sets);
-      generator = def.create(resolved, seed, targetOf(version, arenas));
-      params = { ...resolved };
-      workloadVersion = def.version;
-      finite = def.finite;
+      return resolveRun(c);
     } catch (error) {
-      if (error instanceof ParamError || error instanceof UnknownWorkloadError) throw new UsageError(`run: ${error.message}`);
+      if (error instanceof RunConfigError) throw new UsageError(`run: ${error.message}`);
       throw error;
     }
-  }
-  const budget = values.ops !== undefined ? positiveIntOption('run', 'ops', values.ops, 0, Number.MAX_SAFE_INTEGER) : durationMs < Infinity || finite ? Infinity : DEFAULT_OPS;
-
-  // Output files.
-  let csv: AtomicTextWriter | null = null;
-  if (values.out) {
-    try {
-      mkdirSync(values.out, { recursive: true });
-    } catch (error) {
-      throw new UsageError(`run: --out ${values.out}: ${(error as Error).message}`);
-    }
-    csv = new AtomicTextWriter(join(values.out, 'samples.csv'));
-    csv.write(`${SERIES.map((s) => s.key).join(',')}\n`);
-  }
-
-  const started = performance.now();
-  const clock = (): number => performance.now() - started;
-  const summary = new SeriesSummary();
-  const phases: PhaseMark[] = [];
-  const alloc = createAllocator(version, { arenas });
-  const loop = new RunLoop(generator, alloc, {
-    sampleEvery,
-    clock,
-    onSample: (row) => {
-      summary.add(row);
-      if (csv) csv.write(`${Array.prototype.join.call(row, ',')}\n`);
-    },
-    onMark: (m) => phases.push(m),
   });
 
-  const tty = process.stderr.isTTY === true;
-  let lastProgress = 0;
-  const progress = (final: boolean): void => {
-    const now = clock();
-    if (!tty || (!final && now - lastProgress < 250)) return;
-    lastProgress = now;
-    const rate = loop.ops / Math.max(now / 1000, 1e-3);
-    const mib = (alloc.narenasCurrent * alloc.preset.ARENA_SIZE) / 2 ** 20;
-    process.stderr.write(`\r${loop.ops.toLocaleString('en')} ops  ${Math.round(rate).toLocaleString('en')} ops/s  retained ${mib.toFixed(1)} MiB  arenas ${alloc.narenasCurrent}   ${final ? '\n' : ''}`);
-  };
-
-  try {
-    const step = (): void => {
-      while (loop.ops < budget && clock() < durationMs && !loop.done) {
-        const before = loop.ops;
-        loop.run(Math.min(SLICE, budget - loop.ops));
-        progress(false);
-        if (loop.ops === before) break; // starved (a trace feed waiting for its next batch) or done
+  // Output: one folder per run (DIR itself for a single run) and one session file.
+  let session: SessionWriter | null = null;
+  const tracks: RunTrack[] = resolved.map((r, i) => ({
+    runId: `run-${i + 1}`,
+    label: `${r.version.version} ${r.workload.name}`,
+    config: configs[i]!,
+    dir: values.out ? (configs.length === 1 ? values.out : join(values.out, r.version.version)) : null,
+    csv: null,
+    summary: new SeriesSummary(),
+    phases: [],
+    started: null,
+    ops: 0,
+    wallMs: 0,
+    arenas: 0,
+    retained: 0,
+    end: 'running',
+    reason: null,
+  }));
+  if (values.out) {
+    try {
+      for (const t of tracks) {
+        mkdirSync(t.dir!, { recursive: true });
+        t.csv = new AtomicTextWriter(join(t.dir!, 'samples.csv'));
+        t.csv.write(`${SERIES.map((s) => s.key).join(',')}\n`);
       }
-    };
-    if (isTrace) {
-      const feed = generator as BatchFeed;
-      for await (const s of readTraceBatches(String(params['path']))) {
-        feed.offer(s.batch);
-        while (!feed.drained || loop.batch.length > 0) {
-          const before = loop.ops;
-          step();
-          if (loop.ops >= budget || clock() >= durationMs || loop.ops === before) break;
-        }
-        if (loop.ops >= budget || clock() >= durationMs) break;
-      }
-      feed.end();
+      session = await SessionWriter.open(join(values.out, 'session.arenascope.gz'), { overwrite: true });
+    } catch (error) {
+      for (const t of tracks) t.csv?.abort();
+      throw new UsageError(`run: --out ${values.out}: ${(error as Error).message}`);
     }
-    step();
-    // The last state is always a sample, so `final` is the state the run ended in.
-    loop.sampleNow();
-    progress(true);
-  } catch (error) {
-    csv?.abort();
-    throw error;
   }
 
-  const wallMs = clock();
-  const result = {
-    arenascope: { engine: ENGINE_VERSION, samplesFormat: 1 },
-    workload: { name: isTrace ? TRACE_REPLAY.name : getWorkload(values.workload).name, version: workloadVersion, params },
-    seed: seed.toString(),
-    python: { requested: version.requested, version: version.version, family: version.preset.family, arenas },
-    budget: { ops: Number.isFinite(budget) ? budget : null, durationMs: Number.isFinite(durationMs) ? durationMs : null },
-    sampleEvery,
-    ops: loop.ops,
-    wallMs: Math.round(wallMs),
-    opsPerSecond: Math.round(loop.ops / Math.max(wallMs / 1000, 1e-3)),
-    samples: summary.samples,
-    phases,
-    summary: summary.toJSON(),
+  const manager = new RunManager(new NodeLauncher());
+  const byId = new Map(tracks.map((t) => [t.runId, t]));
+  const row = new Float64Array(SERIES.length);
+  const onEvent = (t: RunTrack, event: RunEvent): void => {
+    switch (event.type) {
+      case 'started': {
+        const { type: _type, ...info } = event;
+        t.started = info;
+        session?.setStarted(t.runId, info);
+        break;
+      }
+      case 'samples': {
+        const n = event.columns[0]?.length ?? 0;
+        for (let i = 0; i < n; i++) {
+          for (let k = 0; k < SERIES.length; k++) row[k] = event.columns[k]![i]!;
+          t.summary.add(row);
+          t.csv?.write(`${row.join(',')}\n`);
+        }
+        if (n > 0) {
+          t.ops = row[SERIES_INDEX['op']!]!;
+          t.wallMs = row[SERIES_INDEX['wall_ms']!]!;
+          t.arenas = row[SERIES_INDEX['arenas']!]!;
+          t.retained = row[SERIES_INDEX['arena_bytes']!]!;
+        }
+        session?.appendSamples(t.runId, event.columns, event.coalesced);
+        break;
+      }
+      case 'phase':
+        t.phases.push({ op: event.op, label: event.label });
+        session?.addPhase(t.runId, event.op, event.label);
+        break;
+      case 'status':
+        t.ops = Math.max(t.ops, event.ops);
+        break;
+      case 'error':
+        if (event.fatal) {
+          t.end = 'failed';
+          t.reason = event.message;
+        }
+        break;
+      case 'done':
+        t.end = event.state;
+        t.ops = event.ops;
+        t.wallMs = event.wallMs;
+        break;
+      case 'crashed':
+        t.end = 'crashed';
+        t.reason = event.reason;
+        break;
+      default:
+        break;
+    }
+    if (event.type === 'done' || event.type === 'crashed' || (event.type === 'error' && event.fatal)) {
+      session?.setStatus(t.runId, { state: t.end === 'running' ? 'done' : t.end, ops: t.ops, wallMs: t.wallMs, ...(t.reason ? { reason: t.reason } : {}) });
+    }
   };
-  if (values.out && csv) {
-    csv.commit();
-    writeFileAtomic(join(values.out, 'run.json'), `${JSON.stringify(result, null, 2)}\n`);
+  manager.onEvent(({ runId, event }) => {
+    const t = byId.get(runId);
+    if (t) onEvent(t, event);
+  });
+
+  // Progress on a terminal: one line for all runs.
+  const tty = process.stderr.isTTY === true;
+  const progress = (final: boolean): void => {
+    if (!tty) return;
+    const parts = tracks.map((t) => `${t.label}: ${t.ops.toLocaleString('en')} ops, ${Math.round(t.ops / Math.max(t.wallMs / 1000, 1e-3)).toLocaleString('en')} ops/s, retained ${(t.retained / 2 ** 20).toFixed(1)} MiB, ${t.arenas} arenas`);
+    process.stderr.write(`\r\x1b[K${parts.join(' | ')}${final ? '\n' : ''}`);
+  };
+  const ticker = tty ? setInterval(() => progress(false), 250) : null;
+
+  // Ctrl-C stops the runs cleanly: final samples, files written.
+  const interrupt = (): void => {
+    for (const t of tracks) manager.stop(t.runId);
+  };
+  process.once('SIGINT', interrupt);
+  try {
+    for (const t of tracks) {
+      session?.addRun(t.runId, t.config, { name: t.label });
+      manager.start(t.config, t.runId);
+    }
+    await Promise.all(tracks.map((t) => manager.whenExited(t.runId)));
+  } finally {
+    process.removeListener('SIGINT', interrupt);
+    if (ticker) clearInterval(ticker);
+    progress(true);
+    await manager.dispose();
   }
-  const s = result.summary;
-  out(
-    `${result.workload.name} on ${version.version} (${version.preset.family}, ${arenas} arenas): ${loop.ops.toLocaleString('en')} ops in ${(wallMs / 1000).toFixed(2)} s; ` +
-      `arenas peak ${s['arenas']!.peak}, final ${s['arenas']!.final}; retained ${s['arena_bytes']!.final} bytes (peak ${s['arena_bytes']!.peak}); requested ${s['requested_bytes']!.final} bytes`,
-  );
+
+  // Files, then the report.
+  for (const t of tracks) {
+    if (t.end === 'running') {
+      // The worker left without `done` or a crash report (it should not): keep what arrived.
+      t.end = 'crashed';
+      t.reason ??= 'the worker ended without reporting';
+    }
+    if (t.csv && t.dir) {
+      t.csv.commit();
+      const r = resolved[tracks.indexOf(t)]!;
+      writeFileAtomic(
+        join(t.dir, 'run.json'),
+        `${JSON.stringify(
+          {
+            engine: t.started?.engineVersion ?? null,
+            workload: { name: r.workload.name, version: t.started?.workloadVersion ?? r.workload.version, params: t.started?.params ?? r.params },
+            seed: r.seed.toString(),
+            python: { requested: r.version.requested, version: r.version.version, family: r.version.preset.family, arenas: r.arenas },
+            budget: { ops: Number.isFinite(r.opsBudget) ? r.opsBudget : null, durationMs: Number.isFinite(r.durationMs) ? r.durationMs : null },
+            sampleEvery: r.sampleEvery,
+            state: t.end,
+            reason: t.reason,
+            ops: t.ops,
+            wallMs: Math.round(t.wallMs),
+            samples: t.summary.samples,
+            phases: t.phases,
+            summary: t.summary.toJSON(),
+          },
+          null,
+          2,
+        )}\n`,
+      );
+    }
+  }
+  await session?.close();
+  for (const t of tracks) {
+    const s = t.summary.toJSON();
+    const head = `${t.label} (${resolved[tracks.indexOf(t)]!.version.preset.family}, ${resolved[tracks.indexOf(t)]!.arenas} arenas)`;
+    if (t.end === 'crashed' || t.end === 'failed') {
+      out(`${head}: ${t.end.toUpperCase()}: ${t.reason ?? 'no reason given'}; ${t.summary.samples} samples kept, up to op ${t.ops.toLocaleString('en')}`);
+      continue;
+    }
+    out(
+      `${head}: ${t.ops.toLocaleString('en')} ops in ${(t.wallMs / 1000).toFixed(2)} s${t.end === 'stopped' ? ' (stopped)' : ''}; ` +
+        `arenas peak ${s['arenas']!.peak}, final ${s['arenas']!.final}; retained ${s['arena_bytes']!.final} bytes (peak ${s['arena_bytes']!.peak}); requested ${s['requested_bytes']!.final} bytes`,
+    );
+  }
+  if (values.out) out(`wrote ${values.out}${tracks.length > 1 ? '/<version>' : ''}/samples.csv, run.json and ${join(values.out, 'session.arenascope.gz')}`);
+  if (tracks.some((t) => t.end === 'crashed')) return EXIT_CRASHED;
+  if (tracks.some((t) => t.end === 'failed')) return 1;
   return 0;
 }

@@ -1,0 +1,160 @@
+/** `run`, `workloads` and `open` as a user runs them: real host process, real workers, real files. */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+const MAIN = join(ROOT, 'electron/cli/main.ts');
+const tmp = mkdtempSync(join(tmpdir(), 'arenascope-run-'));
+
+function cli(...args: string[]) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Child processes of `pid` (from /proc). */
+function childPids(pid: number): number[] {
+  const out: number[] = [];
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === pid) out.push(Number(d));
+    } catch {
+      // gone
+    }
+  }
+  return out;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function waitFor<T>(what: string, fn: () => T | undefined | false, ms = 30_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+function csvRows(file: string): number[][] {
+  const [header, ...rows] = readFileSync(file, 'utf8').trim().split('\n');
+  expect(header).toBe('op,wall_ms,requested_bytes,block_bytes,pool_bytes,arena_bytes,arenas,pools_used,pools_full,pools_empty,large_bytes');
+  return rows.map((r) => r.split(',').map(Number));
+}
+
+describe('workloads', () => {
+  it('lists all sixteen with parameters, as text and as JSON', () => {
+    const r = cli('workloads', '--json');
+    expect(r.code).toBe(0);
+    const list = JSON.parse(r.stdout) as { name: string; params: { name: string }[] }[];
+    expect(list.map((w) => w.name)).toEqual([
+      'seed-16b-fill-free', 'steady-churn', 'ramp-cycles', 'keep-every-kth', 'pareto-lifetimes', 'lru-cache-server', 'larson-server',
+      'dict-of-lists-etl', 'string-builder', 'mixed-large-small', 'int-list-del', 'arena-edge-thrash', 'interpreter-mix',
+      'refcount-temporaries', 'size-sweep-window', 'trace-replay',
+    ]);
+    expect(list.every((w) => w.params.length > 0)).toBe(true);
+    const text = cli('workloads');
+    expect(text.stdout).toMatch(/^W04 keep-every-kth/m);
+    expect(text.stdout).toMatch(/k = 1000 +\[2, \d+\], an integer/);
+  });
+});
+
+describe('run', () => {
+  it('runs two versions in two worker processes and writes a folder per run and a session', () => {
+    const out = join(tmp, 'two');
+    const r = cli('run', '--workload', 'seed-16b-fill-free', '--python', '3.8', '--python', '3.11', '--set', 'N=300000', '--sample-every', '5000', '--out', out);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^3\.8\.20 seed-16b-fill-free \(G3, aligned arenas\): 600,000 ops .* final 0;/m);
+    expect(r.stdout).toMatch(/^3\.11\.14 seed-16b-fill-free \(G5, misaligned arenas\): 600,000 ops .* final 1;/m);
+    for (const v of ['3.8.20', '3.11.14']) {
+      const rows = csvRows(join(out, v, 'samples.csv'));
+      expect(rows.length).toBeGreaterThanOrEqual(120);
+      expect(rows[rows.length - 1]![0]).toBe(600_000);
+      const run = JSON.parse(readFileSync(join(out, v, 'run.json'), 'utf8')) as Record<string, unknown>;
+      expect(run['state']).toBe('done');
+      expect((run['workload'] as { params: Record<string, unknown> }).params['N']).toBe(300_000);
+      expect(run['phases']).toEqual([{ op: 0, label: 'fill' }, { op: 300_000, label: 'free' }]);
+    }
+    const open = cli('open', join(out, 'session.arenascope.gz'), '--json');
+    expect(open.code).toBe(0);
+    const s = JSON.parse(open.stdout) as { runs: { python: string; state: string; arenas: { final: number } }[]; warnings: string[] };
+    expect(s.warnings).toEqual([]);
+    expect(s.runs.map((x) => [x.python, x.state, x.arenas.final])).toEqual([['3.8.20', 'done', 0], ['3.11.14', 'done', 1]]);
+  });
+
+  it('survives a killed worker: says which run crashed and why, lets the other finish, exits 3', async () => {
+    const out = join(tmp, 'killed');
+    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'run', '--workload', 'steady-churn', '--python', '3.9', '--python', '3.12', '--set', 'L=20000', '--ops', '30000000', '--out', out], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    const workers = await waitFor('two workers', () => {
+      const p = childPids(child.pid!);
+      return p.length >= 2 && p;
+    });
+    await sleep(800);
+    process.kill(Math.min(...workers), 'SIGKILL');
+    expect(await exited).toBe(3);
+    expect(stdout).toMatch(/CRASHED: killed by SIGKILL/);
+    expect(stdout).toMatch(/: 30,000,000 ops in/);
+    const open = cli('open', join(out, 'session.arenascope.gz'), '--json');
+    const s = JSON.parse(open.stdout) as { runs: { state: string; samples: number; reason: string | null }[] };
+    expect(s.runs.map((x) => x.state).sort()).toEqual(['crashed', 'done']);
+    const crashed = s.runs.find((x) => x.state === 'crashed')!;
+    expect(crashed.reason).toMatch(/SIGKILL/);
+    expect(crashed.samples).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('a killed host loses at most the last ~2 s of its session file', async () => {
+    const out = join(tmp, 'host-killed');
+    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'run', '--workload', 'steady-churn', '--python', '3.11', '--set', 'L=20000', '--duration', '60s', '--sample-every', '20000', '--out', out], {
+      cwd: ROOT,
+      stdio: 'ignore',
+    });
+    const exited = new Promise<void>((r) => child.on('exit', () => r()));
+    await waitFor('a worker', () => childPids(child.pid!).length > 0 && true);
+    const workers = childPids(child.pid!);
+    await sleep(4500);
+    const killedAt = Date.now();
+    process.kill(child.pid!, 'SIGKILL');
+    await exited;
+    // The orphaned worker notices its parent is gone and leaves.
+    await waitFor('the worker to leave', () => workers.every((p) => !existsSync(`/proc/${p}`) || readFileSync(`/proc/${p}/stat`, 'utf8').includes(') Z')) && true, 10_000);
+    void killedAt;
+    const open = cli('open', join(out, 'session.arenascope.gz'), '--json');
+    expect(open.code).toBe(0);
+    expect(open.stderr).toMatch(/not closed/);
+    const s = JSON.parse(open.stdout) as { runs: { samples: number; ops: number }[] };
+    expect(s.runs).toHaveLength(1);
+    // 4.5 s of running, flushed every 2 s: at least ~2 s of samples must be there.
+    expect(s.runs[0]!.samples).toBeGreaterThan(10);
+    expect(s.runs[0]!.ops).toBeGreaterThan(0);
+  }, 120_000);
+
+  it.each([
+    [['run', '--python', '3.11'], /--workload NAME is required/],
+    [['run', '--workload', 'steady-churn'], /--python VERSION is required/],
+    [['run', '--workload', 'nope', '--python', '3.11'], /unknown workload 'nope': known are seed-16b-fill-free/],
+    [['run', '--workload', 'steady-churn', '--python', '3.11', '--set', 'L=-5'], /parameter 'L' = "-5": out of range: valid is \[1, /],
+    [['run', '--workload', 'steady-churn', '--python', '3.11', '--set', 'L=NaN'], /parameter 'L'/],
+    [['run', '--workload', 'steady-churn', '--python', '3.11', '--ops', '5', '--duration', '1s'], /--ops or --duration, not both/],
+    [['run', '--workload', 'steady-churn', '--python', '3.11', '--duration', 'soon'], /--duration must look like/],
+    [['run', '--workload', 'steady-churn', '--python', '9.9'], /unknown CPython version '9\.9'/],
+    [['open', join(tmp, 'nothing.arenascope.gz')], /nothing\.arenascope\.gz/],
+  ])('exits 2 with a clear message: %j', (args, message) => {
+    const r = cli(...(args as string[]));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+  });
+});
