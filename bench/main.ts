@@ -3,11 +3,13 @@
  * the same run. See docs/benchmarks.md.
  */
 import { engineBench } from './engine';
+import { streamingBench } from './streaming';
 import { streamingMemoryBench } from './streaming-memory';
 import { workloadsBench } from './workloads';
 
 const SUITES: Record<string, { run: (argv: string[]) => Promise<number>; what: string }> = {
   workloads: { run: workloadsBench, what: 'each workload end to end vs the bare engine replaying the same stream' },
+  streaming: { run: streamingBench, what: 'worker ops/s with sampling and IPC on vs off, then host memory for a 24-hour run' },
   'streaming-memory': { run: streamingMemoryBench, what: 'host memory and window() latency for a 24-hour run at 10 samples/s' },
   engine: { run: engineBench, what: 'the engine replaying traces vs the real CPython allocator (reference oracle)' },
 };
