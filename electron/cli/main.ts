@@ -10,6 +10,7 @@ import { conformanceCommand, conformanceUsage } from './commands/conformance';
 import { openCommand, openUsage } from './commands/open';
 import { replayCommand, replayUsage } from './commands/replay';
 import { runCommand, runUsage } from './commands/run';
+import { serveCommand, serveUsage } from './commands/serve';
 import { workloadsCommand, workloadsUsage } from './commands/workloads';
 import { TraceFileError } from '../node/trace-file';
 import { UsageError } from './usage-error';
@@ -21,6 +22,7 @@ const COMMANDS: Record<string, { run: Command; usage: string; summary: string }>
   run: { run: runCommand, usage: runUsage, summary: 'run a workload against the engine; --out DIR writes samples.csv and run.json' },
   open: { run: openCommand, usage: openUsage, summary: 'print the runs of a session file and their summaries' },
   replay: { run: replayCommand, usage: replayUsage, summary: 'replay a pymtrace and print a JSON line per checkpoint' },
+  serve: { run: serveCommand, usage: serveUsage, summary: 'serve the dashboard to a browser (prints the URL with its access token first)' },
   bench: { run: benchCommand, usage: benchUsage, summary: 'time the engine replaying a trace held in memory' },
   conformance: { run: conformanceCommand, usage: conformanceUsage, summary: 'compare the engine with recorded real-interpreter runs' },
 };

@@ -2,14 +2,21 @@
  * Electron main process: app lifecycle and the window. Thin on purpose: policy lives in the
  * small modules beside it, run orchestration in electron/host.
  */
-import { app, BrowserWindow, session } from 'electron';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { app, BrowserWindow, ipcMain, Menu, session } from 'electron';
 import workerEntryPath from '../worker/index?modulePath';
-import { PROTOCOL_VERSION } from '../../shared/protocol/bridge';
+import { type MenuAction, PROTOCOL_VERSION } from '../../shared/protocol/bridge';
+import { BRIDGE_CHANNELS } from '../../shared/protocol/bridge-messages';
+import { AppHost } from '../host/app-host';
 import { ElectronLauncher } from '../host/electron-launcher';
-import { RunManager } from '../host/run-manager';
 import { probeWorker } from '../host/worker-probe';
+import { forwardEvents, registerBridgeIpc } from './bridge-ipc';
 import { denyAllPermissions, lockDownWebContents } from './lock-down';
+import { buildMenuTemplate } from './menu-template';
 import { preloadPath, rendererLocation } from './paths';
+import type { TrustedRenderer } from './sender-check';
+import { openSessionDialog, saveSessionDialog } from './session-dialogs';
 import { mainWindowOptions } from './window-options';
 
 /** The bundle's own folder (out/main), where the other built pieces are found from. */
@@ -20,18 +27,47 @@ const QUIT_GRACE_MS = 1000;
 
 let mainWindow: BrowserWindow | null = null;
 /** Created once the app is ready (utility processes cannot start before). */
-let runs: RunManager | null = null;
+let host: AppHost | null = null;
+/** The window whose page may use the bridge, and the page it must show. */
+let trusted: TrustedRenderer | null = null;
 
-function createMainWindow(): BrowserWindow {
+const log = (line: string): void => void process.stderr.write(`${line}\n`);
+
+function createMainWindow(appHost: AppHost): BrowserWindow {
   const window = new BrowserWindow(mainWindowOptions(preloadPath(mainDir)));
   window.once('ready-to-show', () => window.show());
+  const location = rendererLocation(app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL, mainDir);
+  const appUrl = location.kind === 'url' ? location.url : pathToFileURL(location.path).href;
+  const contentsId = window.webContents.id;
+  trusted = { webContentsId: contentsId, appUrl };
+  forwardEvents(appHost, window.webContents);
   window.on('closed', () => {
     mainWindow = null;
+    if (trusted?.webContentsId === contentsId) trusted = null;
   });
-  const location = rendererLocation(app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL, mainDir);
   const loading = location.kind === 'url' ? window.loadURL(location.url) : window.loadFile(location.path);
   loading.catch((error: unknown) => console.error('arenascope: the renderer failed to load:', error));
   return window;
+}
+
+/** A menu item for the page: sent as a bridge `menu` event to the window. */
+function sendMenuAction(action: MenuAction): void {
+  const contents = mainWindow?.webContents;
+  if (contents && !contents.isDestroyed()) contents.send(BRIDGE_CHANNELS.event, { event: { type: 'menu', action } });
+}
+
+function installMenu(appHost: AppHost): void {
+  const template = buildMenuTemplate({
+    platform: process.platform,
+    appName: app.getName(),
+    devTools: !app.isPackaged,
+    handlers: {
+      action: sendMenuAction,
+      openSession: () => void openSessionDialog(mainWindow, appHost),
+      saveSessionAs: () => void saveSessionDialog(mainWindow, appHost),
+    },
+  });
+  Menu.setApplicationMenu(Menu.buildFromTemplate(template));
 }
 
 function checkWorker(launcher: ElectronLauncher): void {
@@ -64,24 +100,34 @@ function start(): void {
     if (process.platform !== 'darwin') app.quit();
   });
 
-  // Runs are stopped before the app goes, so each worker sends its final sample; quitting waits.
+  // Runs are stopped before the app goes, so each worker sends its final sample and the autosave
+  // file is closed; quitting waits.
   app.on('will-quit', (event) => {
-    const manager = runs;
-    if (manager === null) return;
-    runs = null;
+    const appHost = host;
+    if (appHost === null) return;
+    host = null;
     event.preventDefault();
-    void manager.dispose().finally(() => app.quit());
+    void appHost.dispose().finally(() => app.quit());
   });
 
   app.whenReady().then(
     () => {
       denyAllPermissions(session.defaultSession);
       const launcher = new ElectronLauncher(workerEntryPath);
-      runs = new RunManager(launcher, { graceMs: QUIT_GRACE_MS });
-      mainWindow = createMainWindow();
+      const appHost = new AppHost({
+        launcher,
+        graceMs: QUIT_GRACE_MS,
+        autosaveDir: join(app.getPath('userData'), 'sessions'),
+        app: `${app.getName()} ${app.getVersion()}`,
+        log,
+      });
+      host = appHost;
+      registerBridgeIpc(ipcMain, appHost, () => trusted, log);
+      installMenu(appHost);
+      mainWindow = createMainWindow(appHost);
       // macOS: clicking the dock icon with no window open reopens one.
       app.on('activate', () => {
-        if (BrowserWindow.getAllWindows().length === 0) mainWindow = createMainWindow();
+        if (BrowserWindow.getAllWindows().length === 0) mainWindow = createMainWindow(appHost);
       });
       checkWorker(launcher);
     },

@@ -7,6 +7,11 @@
  * within one slice. Samples leave through the `Outbox`, flushed every `FLUSH_INTERVAL_MS` unless
  * the host has not taken the previous messages yet (then the rows wait, coalesced when too many).
  *
+ * Detail snapshots (per-class table and arena map, shared/run/detail.ts) leave at most every
+ * `DETAIL_INTERVAL_MS` of wall time while operations progress, at phase markers (at most every
+ * `DETAIL_MIN_GAP_MS`), when a pause or a step lands, and at the end; never twice for the same
+ * operation count. The periodic and phase ones wait while the host lags, like samples.
+ *
  * Everything the process provides (clock, scheduling, channel, exit, the trace file) comes in
  * through `SessionEnv`, so tests drive a session with a fake clock and no process.
  */
@@ -16,6 +21,7 @@ import type { RunConfig } from '../../shared/protocol/run-config';
 import { HostToWorkerSchema, parseMessage, PROTOCOL_VERSION, type RunState, type WorkerToHost } from '../../shared/protocol/worker-messages';
 import type { BatchFeed } from '../../shared/run/batch-feed';
 import { resolveRun, RunConfigError, type ResolvedRun } from '../../shared/run/resolve-run';
+import { takeDetail } from '../../shared/run/detail';
 import { RunLoop } from '../../shared/run/run-loop';
 import { Outbox } from './outbox';
 
@@ -45,6 +51,10 @@ export const FLUSH_INTERVAL_MS = 50;
 export const MAX_UNACKNOWLEDGED = 2;
 /** Operations per `RunLoop.run` call are tuned so that one call takes about this long. */
 const CHUNK_MS = 1;
+/** A detail snapshot walks every pool: about once a second is plenty for a live arena map. */
+export const DETAIL_INTERVAL_MS = 1000;
+/** Phase markers can come thousands a second (a trace's checkpoints): at most ten details a second for them. */
+export const DETAIL_MIN_GAP_MS = 100;
 const MIN_CHUNK = 256;
 const MAX_CHUNK = 1 << 18;
 
@@ -69,6 +79,8 @@ export class RunSession {
   private runningSince = 0;
   private lastSampleAt = 0;
   private lastSampleOp = -1;
+  private lastDetailAt = -Infinity;
+  private lastDetailOp = -1;
   private maxSampleIntervalMs = 0;
   private chunk = 4096;
   private scheduled = false;
@@ -163,7 +175,11 @@ export class RunSession {
         this.lastSampleOp = row[0]!;
         this.lastSampleAt = this.env.now();
       },
-      onMark: (mark) => this.outbox.addPhase(mark),
+      onMark: (mark) => {
+        this.outbox.addPhase(mark);
+        const now = this.env.now();
+        if (now - this.lastDetailAt >= DETAIL_MIN_GAP_MS) this.detailIfNew(now, false);
+      },
     });
     if (run.tracePath === null) {
       this.begin();
@@ -196,6 +212,7 @@ export class RunSession {
     });
     // The empty allocator is the first point of every chart.
     this.sampleIfNew();
+    this.detailIfNew(this.env.now(), true);
     this.stopFlushing = this.env.every(FLUSH_INTERVAL_MS, () => this.flush(false));
     if (this.stopRequested) return this.finish('stopped');
     this.runningSince = this.env.now();
@@ -213,6 +230,7 @@ export class RunSession {
     if (this.lifecycle === 'active') {
       this.sampleIfNew();
       this.flush(true);
+      this.detailIfNew(this.env.now(), true);
     }
     this.sendStatus(this.state);
   }
@@ -263,6 +281,7 @@ export class RunSession {
         if (this.paused) this.stepLeft -= done;
         if (this.feed?.drained) this.wakeFeed();
         if (t1 - this.lastSampleAt >= this.maxSampleIntervalMs) this.sampleIfNew(t1);
+        if (t1 - this.lastDetailAt >= DETAIL_INTERVAL_MS) this.detailIfNew(t1, false);
         if (loop.done || loop.ops >= run.opsBudget || this.activeMs() >= run.durationMs) return this.finish('done');
         if (this.paused && this.stepLeft === 0) return this.stepDone();
         // Fewer than asked and not done: a trace feed waiting for its next batch, which reschedules.
@@ -285,6 +304,7 @@ export class RunSession {
   private stepDone(): void {
     this.sampleIfNew();
     this.flush(true);
+    this.detailIfNew(this.env.now(), true);
     this.sendStatus('paused');
   }
 
@@ -331,6 +351,19 @@ export class RunSession {
     this.lastSampleAt = now;
   }
 
+  /**
+   * A detail snapshot unless the last one already shows this operation count. `force`: send even
+   * while the host lags (transitions are rare; the periodic ones simply wait for the next slice).
+   */
+  private detailIfNew(now: number, force: boolean): void {
+    const loop = this.loop;
+    if (loop === null || loop.ops === this.lastDetailOp) return;
+    if (!force && this.env.unacknowledged() >= MAX_UNACKNOWLEDGED) return;
+    this.lastDetailOp = loop.ops;
+    this.lastDetailAt = now;
+    this.env.send(takeDetail(loop.alloc, now - this.startedAt));
+  }
+
   private flush(force: boolean): void {
     if (this.outbox.empty) return;
     // A host that has not read the last messages gets nothing new: the rows wait in the bounded
@@ -366,6 +399,7 @@ export class RunSession {
     this.activeBefore = this.activeMs();
     this.end();
     this.flush(true);
+    this.detailIfNew(this.env.now(), true);
     const report = { ops: this.ops, wallMs: this.wallMs() };
     this.env.send({ type: 'done', state, ...report });
     this.env.send({ type: 'status', state, ...report });
@@ -378,6 +412,7 @@ export class RunSession {
     this.env.log(`arenascope worker: ${message}`);
     this.end();
     this.flush(true);
+    this.detailIfNew(this.env.now(), true);
     this.env.send({ type: 'error', message, fatal: true });
     this.env.send({ type: 'status', state: 'failed', ops: this.ops, wallMs: this.wallMs() });
     this.env.exit(1);

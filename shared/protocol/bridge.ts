@@ -1,12 +1,14 @@
 /**
  * The one object the renderer talks to: `window.arenascope`.
  *
- * The preload provides it in Electron; a WebSocket client will provide the same shape in a plain
- * browser (electron/serve). The renderer never learns which one it has, so everything it needs
- * must be expressible here. For now the bridge only carries the protocol version; the commands
- * and events arrive with the IPC protocol.
+ * The preload provides it in Electron (over IPC); a WebSocket client provides the same shape in a
+ * plain browser (electron/serve). The renderer never learns which one it has, so everything it
+ * needs is expressible here. Every request crossing a trust boundary is validated with the schemas
+ * in bridge-messages.ts before the host acts on it.
  */
-
+import type { ParamSpec } from '../workloads/workload';
+import type { RunConfig } from './run-config';
+import type { RunState } from './worker-messages';
 import { PROTOCOL_VERSION } from './version';
 
 export { PROTOCOL_VERSION };
@@ -14,7 +16,126 @@ export { PROTOCOL_VERSION };
 /** The global name the bridge is exposed under (`window[BRIDGE_GLOBAL]`). */
 export const BRIDGE_GLOBAL = 'arenascope';
 
+/** A CPython version family as the version picker shows it. */
+export interface VersionInfo {
+  family: string;
+  covers: string;
+  /** One line on its policy ("arenas are never returned", "one empty arena kept", …). */
+  policy: string;
+  /** Versions to offer in the picker, newest first (e.g. "3.13", "3.12", …). */
+  examples: string[];
+  defaultArenas: 'aligned' | 'misaligned';
+}
+
+/** A workload as the run form shows it: its schema drives the generated form. */
+export interface WorkloadInfo {
+  name: string;
+  id: string;
+  title: string;
+  description: string;
+  finite: boolean;
+  params: readonly ParamSpec[] | readonly { kind: 'path'; name: string; description: string }[];
+}
+
+export type RunDisplayState = RunState | 'crashed';
+
+/** What the run list shows of a run. */
+export interface RunSummary {
+  runId: string;
+  /** A short name: "3.11.14 steady-churn". */
+  name: string;
+  config: RunConfig;
+  state: RunDisplayState;
+  ops: number;
+  wallMs: number;
+  /** Resolved version and family, once the worker started. */
+  python: { version: string; family: string; arenas: 'aligned' | 'misaligned' } | null;
+  /** Effective parameters (defaults filled in), once started. */
+  params: Record<string, number | string> | null;
+  /** Why it failed or crashed. */
+  reason: string | null;
+  samples: number;
+}
+
+export type Axis = 'op' | 'wall_ms';
+
+export interface WindowQuery {
+  runId: string;
+  /** Series keys of shared/run/sample.ts SERIES. */
+  series: string[];
+  /** ±Infinity for "from the first" / "to the last" sample. */
+  from: number;
+  to: number;
+  /** Usually the chart's width in pixels. */
+  maxPoints: number;
+  axis: Axis;
+}
+
+/** Min/max-decimated points: per x bucket, the true minimum and maximum of each series. */
+export interface WindowResult {
+  runId: string;
+  axis: Axis;
+  /** First and last x of the whole run (for the overview and the zoom limits); null with no samples. */
+  range: [number, number] | null;
+  series: Record<string, { x: number[]; min: number[]; max: number[] }>;
+  phases: { op: number; wallMs: number | null; label: string }[];
+}
+
+/** The engine's state at one moment, for the size-class table and the arena map. */
+export interface DetailSnapshot {
+  runId: string;
+  op: number;
+  wallMs: number;
+  /** Per size class (index = szidx): block size, used and full pools, blocks in use, available blocks. */
+  classes: { blockSize: number[]; usedPools: number[]; fullPools: number[]; blocks: number[]; availableBlocks: number[] };
+  /**
+   * Arenas in slot order: `pools` holds per pool of the arena one code: −1 never carved, 0 empty,
+   * otherwise 1…100, the percentage of its blocks in use (100 = full); `szidx` the pool's class (−1 none).
+   */
+  arenas: { slot: number; totalPools: number; pools: number[]; szidx: number[] }[];
+}
+
+export type BridgeEvent =
+  | { type: 'runs'; runs: RunSummary[] }
+  | { type: 'run'; run: RunSummary }
+  /** New samples arrived: the renderer asks for the window it shows when it wants them. */
+  | { type: 'samples'; runId: string; samples: number; lastOp: number }
+  | { type: 'phase'; runId: string; op: number; label: string }
+  | { type: 'notice'; level: 'info' | 'error'; message: string }
+  /** An application-menu item the renderer acts on (Electron only; see electron/main/menu-template.ts). */
+  | { type: 'menu'; action: MenuAction };
+
+/**
+ * Menu items handled by the page. Opening and saving sessions are not here: main shows the native
+ * dialogs itself and reports the outcome with `runs` and `notice` events; zoom is Electron's own.
+ */
+export const MENU_ACTIONS = [
+  'new-run',
+  'export',
+  'theme-light',
+  'theme-dark',
+  'theme-system',
+  'toggle-run-list',
+  'toggle-detail',
+  'about',
+  'metric-definitions',
+] as const;
+export type MenuAction = (typeof MENU_ACTIONS)[number];
+
+export type RunCommand = { type: 'pause' } | { type: 'resume' } | { type: 'step'; ops: number } | { type: 'stop' } | { type: 'remove' };
+
 export interface Bridge {
   /** The `PROTOCOL_VERSION` the host side of this bridge was built with. */
   readonly protocolVersion: number;
+  versions(): Promise<VersionInfo[]>;
+  workloads(): Promise<WorkloadInfo[]>;
+  /** Validates the config (the error names the field) and starts a worker. */
+  startRun(config: RunConfig): Promise<{ runId: string }>;
+  command(runId: string, command: RunCommand): Promise<void>;
+  runs(): Promise<RunSummary[]>;
+  window(query: WindowQuery): Promise<WindowResult>;
+  /** The latest detail snapshot at or before `op` (null when there is none yet). */
+  detail(runId: string, op: number): Promise<DetailSnapshot | null>;
+  /** Events as they happen; returns the unsubscribe function. */
+  subscribe(listener: (event: BridgeEvent) => void): () => void;
 }

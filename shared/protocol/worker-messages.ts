@@ -8,6 +8,7 @@
  */
 import * as v from 'valibot';
 import { SERIES_COUNT } from '../run/sample';
+import { DetailMessageSchema } from './detail-message';
 import { RunConfigSchema } from './run-config';
 import { PROTOCOL_VERSION } from './version';
 
@@ -61,6 +62,8 @@ export const WorkerToHostSchema = v.variant('type', [
     coalesced: Count,
   }),
   v.strictObject({ type: v.literal('phase'), op: Count, label: v.pipe(v.string(), v.maxLength(200)) }),
+  /** The engine's state for the size-class table and the arena map (shared/run/detail.ts). */
+  DetailMessageSchema,
   /** Something the worker refused or failed at; `fatal` ends the run. */
   v.strictObject({ type: v.literal('error'), message: v.string(), fatal: v.boolean() }),
   v.strictObject({ type: v.literal('done'), state: v.picklist(['done', 'stopped']), ops: Count, wallMs: v.number() }),

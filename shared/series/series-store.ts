@@ -90,6 +90,16 @@ export class SeriesStore {
     return row;
   }
 
+  /**
+   * Wall-clock time of the first sample at or after operation `op`: where a phase marker sits on the
+   * wall_ms axis. Null when no sample has reached `op` yet.
+   */
+  wallAtOp(runId: string, op: number): number | null {
+    const run = this.run(runId);
+    const i = run.columns[AXIS_INDEX.op]!.lowerBound(op);
+    return i < run.length ? run.columns[AXIS_INDEX.wall_ms]!.get(i) : null;
+  }
+
   /** Sample rows [start, end) (clamped to the run) as columns in SERIES order: for exports and saving. */
   read(runId: string, start = 0, end = Infinity): Float64Array[] {
     const run = this.run(runId);

@@ -1,0 +1,501 @@
+/**
+ * The host half of the bridge (shared/protocol/bridge.ts), shared by the desktop app (Electron
+ * main, workers as utility processes) and the browser server (plain Node, forked workers): the
+ * launcher is injected.
+ *
+ * It owns the runs of one session: a RunManager for the live workers, a SeriesStore with every
+ * run's samples and phases, a bounded DetailStore per run, and each run's summary. Subscribers
+ * hear `runs` (the list changed), `run` (one run's summary changed), `samples` (new data, at most
+ * ten notices a second per run: the page asks for the window it shows), `phase` and `notice`.
+ *
+ * With an `autosaveDir`, every run started is written to a session file there as it goes
+ * (docs/session-format.md), so a crash of the host loses seconds, not runs. Sessions opened from a
+ * file join the list as finished runs (without detail snapshots: files do not hold them) and are
+ * not copied into the autosave file; `saveSession` writes every run in the list.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type Bridge, type BridgeEvent, type DetailSnapshot, PROTOCOL_VERSION, type RunCommand, type RunSummary, type VersionInfo, type WindowQuery, type WindowResult, type WorkloadInfo } from '../../shared/protocol/bridge';
+import { type RunConfig, RunConfigSchema } from '../../shared/protocol/run-config';
+import { parseMessage } from '../../shared/protocol/worker-messages';
+import { resolveRun, RunConfigError } from '../../shared/run/resolve-run';
+import { SERIES_INDEX } from '../../shared/run/sample';
+import { SeriesStore } from '../../shared/series';
+import { versionInfos, workloadInfos } from './catalogue';
+import { DetailStore, toSnapshot } from './detail-store';
+import type { Launcher } from './launcher';
+import { type RunEvent, RunManager, type StartedInfo } from './run-manager';
+import { openSession, saveSession, SessionWriter, type SessionRun, FINAL_STATES } from './session-file';
+
+/** At most this many `samples` notices a second per run. */
+export const SAMPLES_NOTICE_MS = 100;
+
+export interface AppHostOptions {
+  launcher: Launcher;
+  /** Folder of the autosaved session files; none: no autosave. */
+  autosaveDir?: string | null;
+  /** Application name and version for session headers. */
+  app?: string;
+  /** RunManager's grace between stop, SIGTERM and SIGKILL when quitting. */
+  graceMs?: number;
+  /** Session writer flush interval (default 2 s). */
+  flushMs?: number;
+  /** Detail snapshots kept per run. */
+  detailCapacity?: number;
+  /** Where the host logs what it refused or failed at; default stderr. */
+  log?: (line: string) => void;
+}
+
+/** A request the host refuses: its message says which field or run is at fault. */
+export class BridgeInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BridgeInputError';
+  }
+}
+
+interface HostRun {
+  summary: RunSummary;
+  createdAt: string;
+  started: StartedInfo | null;
+  coalesced: number;
+  details: DetailStore;
+  /** A worker was started for it (false for runs opened from a file). */
+  live: boolean;
+  exited: boolean;
+  /** In the autosave file. */
+  autosaved: boolean;
+  lastSamplesNotice: number;
+  samplesTimer: ReturnType<typeof setTimeout> | null;
+}
+
+const OP = SERIES_INDEX['op']!;
+const WALL_MS = SERIES_INDEX['wall_ms']!;
+
+export class AppHost implements Bridge {
+  readonly protocolVersion = PROTOCOL_VERSION;
+  readonly store = new SeriesStore();
+  private readonly manager: RunManager;
+  private readonly runsById = new Map<string, HostRun>();
+  private readonly listeners = new Set<(event: BridgeEvent) => void>();
+  private readonly log: (line: string) => void;
+  private readonly autosaveDir: string | null;
+  private session: Promise<SessionWriter | null> | null = null;
+  /** The autosave writer once open; every write goes through it synchronously, in event order. */
+  private writer: SessionWriter | null = null;
+  private sessionFailed = false;
+  private seq = 0;
+  private disposed = false;
+
+  constructor(private readonly options: AppHostOptions) {
+    this.log = options.log ?? ((line) => void process.stderr.write(`${line}\n`));
+    this.autosaveDir = options.autosaveDir ?? null;
+    this.manager = new RunManager(options.launcher, { log: this.log, ...(options.graceMs !== undefined ? { graceMs: options.graceMs } : {}) });
+    this.manager.onEvent(({ runId, event }) => {
+      const run = this.runsById.get(runId);
+      if (run !== undefined) this.received(run, event);
+      else if (event.type === 'exit') this.manager.forget(runId);
+    });
+  }
+
+  // ---- Bridge -----------------------------------------------------------------------------------
+
+  async versions(): Promise<VersionInfo[]> {
+    return versionInfos();
+  }
+
+  async workloads(): Promise<WorkloadInfo[]> {
+    return workloadInfos();
+  }
+
+  async runs(): Promise<RunSummary[]> {
+    return this.summaries();
+  }
+
+  /** Validates the configuration (the error names the field or parameter) and starts a worker. */
+  async startRun(config: RunConfig): Promise<{ runId: string }> {
+    if (this.disposed) throw new Error('the host is shutting down');
+    const parsed = parseMessage(RunConfigSchema, config);
+    if (!parsed.ok) throw new BridgeInputError(`invalid run configuration: ${parsed.reason}`);
+    let name: string;
+    try {
+      const resolved = resolveRun(parsed.value);
+      name = `${resolved.version.version} ${resolved.workload.name}`;
+    } catch (error) {
+      if (error instanceof RunConfigError) throw new BridgeInputError(`invalid run configuration: ${error.message}`);
+      throw error;
+    }
+    const session = await this.autosave();
+    if (this.disposed) throw new Error('the host is shutting down');
+    this.writer = session;
+    const runId = this.nextId();
+    const run = this.addRun(runId, parsed.value, name, true);
+    this.store.addRun(runId);
+    if (session !== null && !this.sessionFailed) {
+      run.autosaved = true;
+      this.autosaved(run, (w) => w.addRun(runId, parsed.value, { name, createdAt: run.createdAt }));
+    }
+    try {
+      this.manager.start(parsed.value, runId);
+    } catch (error) {
+      this.runsById.delete(runId);
+      this.store.removeRun(runId);
+      throw error;
+    }
+    this.emit({ type: 'runs', runs: this.summaries() });
+    return { runId };
+  }
+
+  async command(runId: string, command: RunCommand): Promise<void> {
+    const run = this.get(runId);
+    const state = run.summary.state;
+    switch (command.type) {
+      case 'remove':
+        return this.remove(runId, run);
+      case 'stop':
+        // Stopping an ended run is not an error: the user's intent is already met.
+        if (run.live && !run.exited) this.manager.stop(runId);
+        return;
+      case 'pause':
+      case 'resume':
+        if (!this.manager.status(runId) || !(command.type === 'pause' ? this.manager.pause(runId) : this.manager.resume(runId))) {
+          throw new BridgeInputError(`run '${runId}' has ended (${state}): it cannot ${command.type}`);
+        }
+        return;
+      case 'step':
+        if (state !== 'paused') throw new BridgeInputError(`run '${runId}' is ${state}: step is for a paused run (pause it first)`);
+        if (!this.manager.step(runId, command.ops)) throw new BridgeInputError(`run '${runId}' has ended: it cannot step`);
+        return;
+    }
+  }
+
+  async window(query: WindowQuery): Promise<WindowResult> {
+    this.get(query.runId);
+    const stats = this.store.stats(query.runId);
+    const series: WindowResult['series'] = {};
+    for (const key of query.series) {
+      const w = this.store.window(query.runId, key, query.from, query.to, query.maxPoints, query.axis);
+      series[key] = { x: Array.from(w.x), min: Array.from(w.min), max: Array.from(w.max) };
+    }
+    const phases = this.store.phases(query.runId).map((p) => ({ op: p.op, wallMs: this.store.wallAtOp(query.runId, p.op), label: p.label }));
+    return { runId: query.runId, axis: query.axis, range: stats.range === null ? null : stats.range[query.axis], series, phases };
+  }
+
+  async detail(runId: string, op: number): Promise<DetailSnapshot | null> {
+    const d = this.get(runId).details.at(op);
+    return d === null ? null : toSnapshot(runId, d);
+  }
+
+  subscribe(listener: (event: BridgeEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
+  }
+
+  /** Tells every subscriber something (main's dialogs report their outcome this way). */
+  notify(level: 'info' | 'error', message: string): void {
+    this.emit({ type: 'notice', level, message });
+  }
+
+  // ---- sessions ---------------------------------------------------------------------------------
+
+  /** The autosave file, once the first run has opened it (null without autosave). */
+  async autosavePath(): Promise<string | null> {
+    return (await this.session)?.path ?? null;
+  }
+
+  /** Loads a session file's runs as finished runs (new ids). Warnings say what a damaged file lost. */
+  async openSession(path: string): Promise<{ runIds: string[]; warnings: string[] }> {
+    const ids = new Map<string, string>();
+    const { session, warnings } = await openSession(path, {
+      store: this.store,
+      runId: (idInFile) => {
+        const id = ids.get(idInFile) ?? this.nextId();
+        ids.set(idInFile, id);
+        return id;
+      },
+    });
+    const runIds: string[] = [];
+    for (const r of session.runs) {
+      const stats = this.store.stats(r.id);
+      const last = this.store.lastSample(r.id);
+      const status = r.status;
+      const finalState = status !== undefined && FINAL_STATES.has(status.state) ? status : null;
+      const name = r.meta.name ?? (r.started ? `${r.started.python.version} ${r.config.workload}` : `${r.config.python} ${r.config.workload}`);
+      const run = this.addRun(r.id, r.config, name, false);
+      run.createdAt = r.meta.createdAt ?? session.createdAt;
+      run.started = r.started ?? null;
+      run.coalesced = r.coalesced;
+      run.exited = true;
+      Object.assign(run.summary, {
+        state: finalState?.state ?? 'stopped',
+        ops: Math.max(status?.ops ?? 0, last?.[OP] ?? 0),
+        wallMs: Math.max(status?.wallMs ?? 0, last?.[WALL_MS] ?? 0),
+        python: r.started?.python ?? null,
+        params: r.started?.params ?? null,
+        reason: finalState ? (finalState.reason ?? null) : 'the session file ends before the run did',
+        samples: stats.samples,
+      } satisfies Partial<RunSummary>);
+      runIds.push(r.id);
+    }
+    this.emit({ type: 'runs', runs: this.summaries() });
+    for (const w of warnings) this.emit({ type: 'notice', level: 'error', message: w });
+    this.emit({ type: 'notice', level: 'info', message: `opened ${path}: ${runIds.length} run${runIds.length === 1 ? '' : 's'}` });
+    return { runIds, warnings };
+  }
+
+  /** Writes every run in the list (live ones as far as they got) to `path`, atomically. */
+  async saveSession(path: string): Promise<void> {
+    const runs: SessionRun[] = [...this.runsById.values()].map((run) => {
+      const s = run.summary;
+      return {
+        id: s.runId,
+        config: s.config,
+        meta: { name: s.name, createdAt: run.createdAt },
+        ...(run.started ? { started: run.started } : {}),
+        status: { state: s.state, ops: s.ops, wallMs: s.wallMs, ...(s.reason !== null ? { reason: s.reason } : {}) },
+        coalesced: run.coalesced,
+      };
+    });
+    await saveSession(path, { runs, store: this.store }, this.options.app !== undefined ? { app: this.options.app } : {});
+  }
+
+  /** Stops every worker (each sends its final sample), then closes the autosave file. */
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    try {
+      await this.manager.dispose();
+    } finally {
+      for (const run of this.runsById.values()) this.flushSamplesNotice(run);
+      const session = await this.session;
+      await session?.close().catch((error: unknown) => this.log(`arenascope: closing the session file failed: ${String(error)}`));
+      this.listeners.clear();
+    }
+  }
+
+  // ---- worker events ----------------------------------------------------------------------------
+
+  private received(run: HostRun, event: RunEvent): void {
+    const s = run.summary;
+    const id = s.runId;
+    switch (event.type) {
+      case 'started': {
+        const { type: _type, ...info } = event;
+        run.started = info;
+        s.python = info.python;
+        s.params = info.params;
+        s.name = `${info.python.version} ${s.config.workload}`;
+        this.autosaved(run, (w) => w.setStarted(id, info));
+        this.emit({ type: 'run', run: { ...s } });
+        break;
+      }
+      case 'status':
+        this.syncStatus(run);
+        this.emit({ type: 'run', run: { ...s } });
+        break;
+      case 'samples': {
+        const rows = event.columns[0]!.length;
+        try {
+          this.store.append(id, event.columns);
+        } catch (error) {
+          this.log(`arenascope: run ${id}: samples refused by the store: ${(error as Error).message}`);
+          return;
+        }
+        run.coalesced += event.coalesced;
+        s.samples += rows;
+        if (rows > 0) {
+          s.ops = event.columns[OP]![rows - 1]!;
+          s.wallMs = event.columns[WALL_MS]![rows - 1]!;
+        }
+        this.autosaved(run, (w) => w.appendSamples(id, event.columns, event.coalesced));
+        this.samplesNotice(run);
+        break;
+      }
+      case 'phase':
+        this.store.addPhase(id, event.op, event.label);
+        this.autosaved(run, (w) => w.addPhase(id, event.op, event.label));
+        this.emit({ type: 'phase', runId: id, op: event.op, label: event.label });
+        break;
+      case 'detail':
+        run.details.add(event);
+        break;
+      case 'error':
+        if (event.fatal) {
+          this.syncStatus(run);
+          this.flushSamplesNotice(run);
+          this.recordStatus(run);
+          this.emit({ type: 'run', run: { ...s } });
+        }
+        this.emit({ type: 'notice', level: 'error', message: `${s.name} (${id}): ${event.message}` });
+        break;
+      case 'done':
+        this.syncStatus(run);
+        this.flushSamplesNotice(run);
+        this.recordStatus(run);
+        this.emit({ type: 'run', run: { ...s } });
+        break;
+      case 'crashed':
+        this.syncStatus(run);
+        this.flushSamplesNotice(run);
+        this.recordStatus(run);
+        this.emit({ type: 'run', run: { ...s } });
+        this.emit({ type: 'notice', level: 'error', message: `${s.name} (${id}) crashed: ${event.reason}` });
+        break;
+      case 'exit': {
+        run.exited = true;
+        const before = s.state;
+        this.syncStatus(run);
+        this.flushSamplesNotice(run);
+        // Ended by the host (quitting) without `done`: the manager's verdict is the last word.
+        if (s.state !== before) this.recordStatus(run);
+        this.emit({ type: 'run', run: { ...s } });
+        break;
+      }
+      case 'pong':
+        break;
+    }
+  }
+
+  /** Copies the manager's view of the run's state (it knows about crashes and host-ended runs). */
+  private syncStatus(run: HostRun): void {
+    const status = this.manager.status(run.summary.runId);
+    if (status === undefined) return;
+    const s = run.summary;
+    s.state = status.state;
+    s.ops = Math.max(s.ops, status.ops);
+    s.wallMs = Math.max(s.wallMs, status.wallMs);
+    s.reason = status.reason;
+  }
+
+  private recordStatus(run: HostRun): void {
+    const s = run.summary;
+    this.autosaved(run, (w) => w.setStatus(s.runId, { state: s.state, ops: s.ops, wallMs: s.wallMs, ...(s.reason !== null ? { reason: s.reason } : {}) }));
+  }
+
+  /** A `samples` notice now, or when SAMPLES_NOTICE_MS has passed since the last one. */
+  private samplesNotice(run: HostRun): void {
+    if (run.samplesTimer !== null) return;
+    const wait = run.lastSamplesNotice + SAMPLES_NOTICE_MS - performance.now();
+    if (wait <= 0) return this.sendSamplesNotice(run);
+    run.samplesTimer = setTimeout(() => this.sendSamplesNotice(run), wait);
+  }
+
+  /** Sends a notice that is waiting for its turn, so the last samples of a run are announced at once. */
+  private flushSamplesNotice(run: HostRun): void {
+    if (run.samplesTimer !== null) this.sendSamplesNotice(run);
+  }
+
+  private sendSamplesNotice(run: HostRun): void {
+    if (run.samplesTimer !== null) clearTimeout(run.samplesTimer);
+    run.samplesTimer = null;
+    run.lastSamplesNotice = performance.now();
+    if (!this.runsById.has(run.summary.runId)) return;
+    this.emit({ type: 'samples', runId: run.summary.runId, samples: run.summary.samples, lastOp: run.summary.ops });
+  }
+
+  // ---- helpers ----------------------------------------------------------------------------------
+
+  private addRun(runId: string, config: RunConfig, name: string, live: boolean): HostRun {
+    const run: HostRun = {
+      summary: { runId, name, config, state: 'starting', ops: 0, wallMs: 0, python: null, params: null, reason: null, samples: 0 },
+      createdAt: new Date().toISOString(),
+      started: null,
+      coalesced: 0,
+      details: new DetailStore(this.options.detailCapacity),
+      live,
+      exited: false,
+      autosaved: false,
+      lastSamplesNotice: -Infinity,
+      samplesTimer: null,
+    };
+    this.runsById.set(runId, run);
+    return run;
+  }
+
+  private remove(runId: string, run: HostRun): void {
+    // A live run is stopped; its exit is then forgotten by the manager listener.
+    if (run.live && !run.exited) this.manager.stop(runId);
+    else this.manager.forget(runId);
+    if (run.samplesTimer !== null) clearTimeout(run.samplesTimer);
+    this.runsById.delete(runId);
+    this.store.removeRun(runId);
+    this.emit({ type: 'runs', runs: this.summaries() });
+  }
+
+  private get(runId: string): HostRun {
+    const run = this.runsById.get(runId);
+    if (run === undefined) throw new BridgeInputError(`no run '${runId}'`);
+    return run;
+  }
+
+  private summaries(): RunSummary[] {
+    return [...this.runsById.values()].map((r) => ({ ...r.summary }));
+  }
+
+  private nextId(): string {
+    let id: string;
+    do id = `run-${++this.seq}`;
+    while (this.runsById.has(id) || this.store.has(id));
+    return id;
+  }
+
+  /** Opens the autosave file on first use; a failure is told once and the runs go on unsaved. */
+  private autosave(): Promise<SessionWriter | null> {
+    if (this.autosaveDir === null) return Promise.resolve(null);
+    this.session ??= this.openAutosave(this.autosaveDir).catch((error: unknown) => {
+      this.sessionFailed = true;
+      const message = `autosave is off: ${(error as Error).message}`;
+      this.log(`arenascope: ${message}`);
+      this.emit({ type: 'notice', level: 'error', message });
+      return null;
+    });
+    return this.session;
+  }
+
+  private async openAutosave(dir: string): Promise<SessionWriter> {
+    await mkdir(dir, { recursive: true });
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    const writerOptions = {
+      ...(this.options.flushMs !== undefined ? { flushMs: this.options.flushMs } : {}),
+      ...(this.options.app !== undefined ? { app: this.options.app } : {}),
+      onError: (error: Error) => this.writeFailed(error),
+    };
+    // Two hosts started in the same millisecond would pick the same name: the second takes a suffix.
+    for (let n = 1; ; n++) {
+      const path = join(dir, `session-${stamp}${n === 1 ? '' : `-${n}`}.arenascope.gz`);
+      try {
+        return await SessionWriter.open(path, writerOptions);
+      } catch (error) {
+        if (n >= 20 || !/EEXIST/.test((error as Error).message)) throw error;
+      }
+    }
+  }
+
+  /** Runs a session-writer call for an autosaved run; a failure is logged and told once, never thrown. */
+  private autosaved(run: HostRun, write: (writer: SessionWriter) => void): void {
+    const writer = this.writer;
+    if (!run.autosaved || this.sessionFailed || writer === null) return;
+    try {
+      write(writer);
+    } catch (error) {
+      this.writeFailed(error as Error);
+    }
+  }
+
+  private writeFailed(error: Error): void {
+    this.log(`arenascope: autosave: ${error.message}`);
+    if (this.sessionFailed) return;
+    this.sessionFailed = true;
+    this.emit({ type: 'notice', level: 'error', message: `autosave stopped: ${error.message}` });
+  }
+
+  private emit(event: BridgeEvent): void {
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.log(`arenascope: a bridge event listener threw: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      }
+    }
+  }
+}

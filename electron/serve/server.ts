@@ -1,0 +1,138 @@
+/**
+ * The browser server: the built renderer over HTTP and the bridge over a WebSocket on the same
+ * origin, so the dashboard runs in any browser against a host process (remote use, end-to-end
+ * tests). Loopback only unless told otherwise; every request but `GET /health` needs the access
+ * token (docs/serve.md).
+ */
+import { createReadStream } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { WebSocketServer } from 'ws';
+import type { Bridge } from '../../shared/protocol/bridge';
+import { BRIDGE_SOCKET_PATH, TOKEN_PARAM } from '../../shared/protocol/bridge-messages';
+import { cookieHeader, cookieToken, newToken, queryToken, tokenMatches } from './access-token';
+import { SECURITY_HEADERS } from './security-headers';
+import { serveSocket } from './socket-bridge';
+import { mimeType, resolveStatic } from './static-files';
+
+export interface ServerOptions {
+  /** Interface to listen on; default 127.0.0.1. */
+  host?: string;
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  /** The built renderer (out/renderer). */
+  rendererDir: string;
+  appHost: Bridge;
+  /** Default: 32 random bytes, base64url. */
+  token?: string;
+  log?: (line: string) => void;
+}
+
+export interface RunningServer {
+  /** The page's URL with the token: what to open. */
+  url: string;
+  host: string;
+  port: number;
+  token: string;
+  /** Closes every socket and stops listening (the host is the caller's to dispose). */
+  close(): Promise<void>;
+}
+
+/** Requests bigger than this (1 MiB) are refused: a run config or a window query is a few KB. */
+const MAX_MESSAGE_BYTES = 1 << 20;
+
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const host = options.host ?? '127.0.0.1';
+  const token = options.token ?? newToken();
+  const log = options.log ?? ((line) => void process.stderr.write(`${line}\n`));
+  let port = 0;
+
+  const server = createServer((req, res) => {
+    void handleHttp(req, res).catch((error: unknown) => {
+      log(`arenascope serve: ${req.method} ${req.url}: ${String(error)}`);
+      if (!res.headersSent) plain(res, 500, 'internal error');
+      else res.destroy();
+    });
+  });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+
+  async function handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (req.method !== 'GET' && req.method !== 'HEAD') return plain(res, 405, 'method not allowed', { Allow: 'GET, HEAD' });
+    if (url.pathname === '/health') {
+      res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+      res.end(JSON.stringify({ status: 'ok' }));
+      return;
+    }
+    const fromQuery = queryToken(url);
+    const authorised = tokenMatches(fromQuery, token) || tokenMatches(cookieToken(req, port), token);
+    if (!authorised) return plain(res, 401, `missing or wrong access token: open the URL the server printed (…/?${TOKEN_PARAM}=…)`);
+    const file = await resolveStatic(options.rendererDir, url.pathname);
+    if (file === null) return plain(res, 404, 'not found');
+    const headers: Record<string, string> = {
+      ...SECURITY_HEADERS,
+      'Content-Type': mimeType(file.path),
+      'Content-Length': String(file.size),
+      'Cache-Control': 'no-store',
+    };
+    // The page was opened with the token: later requests (its scripts, styles) show the cookie instead.
+    if (fromQuery !== null) headers['Set-Cookie'] = cookieHeader(port, token);
+    res.writeHead(200, headers);
+    if (req.method === 'HEAD') return void res.end();
+    const stream = createReadStream(file.path);
+    stream.on('error', () => res.destroy());
+    stream.pipe(res);
+  }
+
+  server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const refuse = (status: number, reason: string): void => {
+      log(`arenascope serve: refused a WebSocket: ${reason}`);
+      socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    };
+    if (url.pathname !== BRIDGE_SOCKET_PATH) return refuse(404, 'Not Found');
+    // A page from another origin must not drive the host, even if it somehow had the token.
+    const origin = req.headers.origin;
+    if (origin !== undefined && !sameHost(origin, req.headers.host)) return refuse(403, 'Forbidden');
+    const fromQuery = queryToken(url);
+    if (fromQuery !== null && !tokenMatches(fromQuery, token)) return refuse(401, 'Unauthorized');
+    wss.handleUpgrade(req, socket, head, (ws) => serveSocket(ws, options.appHost, token, fromQuery !== null, log));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  port = (server.address() as AddressInfo).port;
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  return {
+    url: `http://${shownHost}:${port}/?${TOKEN_PARAM}=${token}`,
+    host,
+    port,
+    token,
+    close: async () => {
+      for (const ws of wss.clients) ws.close(1001, 'the server is shutting down');
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}
+
+function plain(res: ServerResponse, status: number, text: string, extra: Record<string, string> = {}): void {
+  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', ...SECURITY_HEADERS, ...extra });
+  res.end(`${text}\n`);
+}
+
+function sameHost(origin: string, host: string | undefined): boolean {
+  try {
+    return host !== undefined && new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
