@@ -1,10 +1,16 @@
 import { createApp } from 'vue';
 import { createPinia } from 'pinia';
 import App from './App.vue';
-import { useAppStore } from './stores/app';
+import { getBridge } from './bridge/get-bridge';
+import { connectHost, hostUnreachable } from './services/host';
+import './style.css';
 
 const pinia = createPinia();
 const app = createApp(App).use(pinia);
-// Read the bridge here, at the edge, so the store itself never touches globals.
-useAppStore(pinia).connect(window.arenascope);
 app.mount('#app');
+// Read the bridge here, at the edge, so nothing else touches globals. In a browser it takes a
+// round trip (the server's hello); the page says "connecting" meanwhile.
+getBridge().then(
+  (bridge) => connectHost(bridge, pinia),
+  (error: unknown) => hostUnreachable(error, pinia),
+);

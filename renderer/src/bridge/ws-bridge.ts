@@ -1,0 +1,204 @@
+/**
+ * The bridge in a plain browser: the preload's `Bridge`, spoken over a WebSocket to `serve` in the
+ * envelope of shared/protocol/bridge-messages.ts (the shared `createBridgeClient` does the
+ * encoding). What this adds over shared `connectSocketBridge` is staying connected: a drop fails
+ * every pending request (their answers will never come), tells the user, and reconnects with
+ * exponential backoff; listeners survive, and a reconnect re-announces the runs list.
+ */
+import type { Bridge, BridgeEvent } from '../../../shared/protocol/bridge';
+import { createBridgeClient } from '../../../shared/protocol/bridge-client';
+import type { BridgeTransport } from '../../../shared/protocol/bridge-client';
+import { classifyHostMessage, CLOSE_UNAUTHORISED } from '../../../shared/protocol/bridge-messages';
+import type { BridgeResponse } from '../../../shared/protocol/bridge-messages';
+
+/**
+ * The part of the DOM's WebSocket the bridge uses, so tests can hand it a fake. Handlers take
+ * `never` so that both the DOM's (Event, MessageEvent, CloseEvent) and a fake's signatures fit.
+ */
+export interface SocketLike {
+  readonly readyState: number;
+  send(data: string): void;
+  close(): void;
+  onopen: ((ev: never) => void) | null;
+  onclose: ((ev: never) => void) | null;
+  onerror: ((ev: never) => void) | null;
+  onmessage: ((ev: never) => void) | null;
+}
+
+const OPEN = 1;
+
+export interface Timers {
+  set(fn: () => void, ms: number): unknown;
+  clear(handle: unknown): void;
+}
+
+export interface WsBridgeOptions {
+  url: string;
+  createSocket?: (url: string) => SocketLike;
+  timers?: Timers;
+  /** First retry delay; doubled per failed attempt up to `maxRetryMs`. */
+  retryMs?: number;
+  maxRetryMs?: number;
+}
+
+export type WsStatus = 'connecting' | 'open' | 'closed';
+
+export interface WsBridge extends Bridge {
+  readonly status: WsStatus;
+  /** Stops reconnecting and fails whatever is pending. */
+  close(): void;
+}
+
+/**
+ * Connects; resolves once the server said hello (it does only after accepting the token), with the
+ * protocol version it announced. Rejects, with the server's reason, when the first socket closes
+ * before that: a wrong token or no server is for the user to fix, not for a retry loop.
+ */
+export function connectWsBridge(options: WsBridgeOptions): Promise<WsBridge> {
+  const createSocket = options.createSocket ?? ((url: string): SocketLike => new WebSocket(url));
+  const timers: Timers = options.timers ?? { set: (fn, ms) => setTimeout(fn, ms), clear: (h) => clearTimeout(h as ReturnType<typeof setTimeout>) };
+  const retryMs = options.retryMs ?? 250;
+  const maxRetryMs = options.maxRetryMs ?? 8000;
+
+  const listeners = new Set<(event: BridgeEvent) => void>();
+  const pending = new Map<number, (response: BridgeResponse) => void>();
+  let socket: SocketLike | null = null;
+  let status: WsStatus = 'connecting';
+  /** Hello received on the current socket: requests may go. */
+  let ready = false;
+  let attempt = 0;
+  let retryTimer: unknown = null;
+  let closedByUser = false;
+  let bridge: WsBridge | null = null;
+  /** Tell the user about the first failure of a streak, not every retry. */
+  let announcedDrop = false;
+
+  function emit(event: BridgeEvent): void {
+    for (const l of [...listeners]) l(event);
+  }
+
+  function failPending(error: string): void {
+    const all = [...pending.entries()];
+    pending.clear();
+    for (const [id, settle] of all) settle({ id, ok: false, error });
+  }
+
+  const transport: BridgeTransport = {
+    request: (request) =>
+      new Promise((settle) => {
+        if (!ready || !socket || socket.readyState !== OPEN) {
+          settle({ id: request.id, ok: false, error: closedByUser ? 'the bridge is closed' : 'not connected to the host (reconnecting…)' });
+          return;
+        }
+        pending.set(request.id, settle);
+        socket.send(JSON.stringify(request));
+      }),
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
+  };
+
+  return new Promise<WsBridge>((resolve, reject) => {
+    function hello(protocolVersion: number): void {
+      ready = true;
+      status = 'open';
+      attempt = 0;
+      if (bridge === null) {
+        const client = createBridgeClient(transport, protocolVersion);
+        bridge = {
+          ...client,
+          get status() {
+            return status;
+          },
+          close,
+        };
+        resolve(bridge);
+        return;
+      }
+      if (protocolVersion !== bridge.protocolVersion) {
+        emit({ type: 'notice', level: 'error', message: `The host now speaks protocol ${protocolVersion}, this page ${bridge.protocolVersion}: reload the page.` });
+      }
+      if (announcedDrop) emit({ type: 'notice', level: 'info', message: 'Reconnected to the host.' });
+      announcedDrop = false;
+      // Whatever changed while we were away: re-announcing the runs refreshes every view.
+      bridge.runs().then(
+        (runs) => emit({ type: 'runs', runs }),
+        (e: unknown) => emit({ type: 'notice', level: 'error', message: `Could not reload the runs: ${e instanceof Error ? e.message : String(e)}` }),
+      );
+    }
+
+    function message(data: unknown): void {
+      let raw: unknown;
+      try {
+        raw = typeof data === 'string' ? JSON.parse(data) : undefined;
+      } catch {
+        raw = undefined;
+      }
+      const m = raw === undefined ? null : classifyHostMessage(raw);
+      if (m === null) emit({ type: 'notice', level: 'error', message: 'The host sent a message this page cannot read; ignored.' });
+      else if (m.kind === 'hello') {
+        if (!ready) hello(m.protocolVersion);
+      } else if (m.kind === 'event') emit(m.event);
+      else if (m.response.id !== null) {
+        const settle = pending.get(m.response.id);
+        pending.delete(m.response.id);
+        settle?.(m.response);
+      } else {
+        // A refusal the host could not tie to a request (it could not read the id).
+        emit({ type: 'notice', level: 'error', message: `The host refused a request: ${m.response.ok ? 'unknown' : m.response.error}` });
+      }
+    }
+
+    function closed(ev: { code?: number; reason?: string }): void {
+      ready = false;
+      status = 'closed';
+      const why = ev.reason ? `the host closed the connection: ${ev.reason}` : 'the connection to the host was lost';
+      failPending(why);
+      if (closedByUser) return;
+      if (bridge === null) {
+        reject(new Error(why));
+        return;
+      }
+      if (ev.code === CLOSE_UNAUTHORISED) {
+        emit({ type: 'notice', level: 'error', message: `${why}; reload the page from the address serve printed.` });
+        return;
+      }
+      if (!announcedDrop) emit({ type: 'notice', level: 'error', message: `Lost the connection to the host (${why}); reconnecting…` });
+      announcedDrop = true;
+      const delay = Math.min(maxRetryMs, retryMs * 2 ** attempt);
+      attempt++;
+      retryTimer = timers.set(connect, delay);
+    }
+
+    function connect(): void {
+      retryTimer = null;
+      status = 'connecting';
+      const s = createSocket(options.url);
+      socket = s;
+      s.onmessage = (ev: { data: unknown }) => {
+        if (socket === s) message(ev.data);
+      };
+      s.onerror = () => undefined; // always followed by close, which does the work
+      s.onclose = (ev: { code?: number; reason?: string }) => {
+        if (socket !== s) return;
+        socket = null;
+        closed(ev);
+      };
+    }
+
+    function close(): void {
+      closedByUser = true;
+      if (retryTimer !== null) timers.clear(retryTimer);
+      retryTimer = null;
+      const s = socket;
+      socket = null;
+      ready = false;
+      status = 'closed';
+      failPending('the bridge was closed');
+      s?.close();
+    }
+
+    connect();
+  });
+}

@@ -1,0 +1,104 @@
+/**
+ * Windows from the host → Chart.js datasets. Each series is drawn as its bucket maxima and minima,
+ * with the space between filled: at any zoom a spike inside a bucket stays visible as the band's
+ * top edge instead of being averaged away. Plain arrays of {x, y}, built per fetch and handed to a
+ * non-reactive chart, never kept in Vue state.
+ */
+import type { ChartDataset } from 'chart.js';
+import type { WindowResult } from '../../../shared/protocol/bridge';
+
+export interface Point {
+  x: number;
+  y: number;
+}
+
+export type LineDataset = ChartDataset<'line', Point[]>;
+
+/** Marks the lower edge of a band, so the legend and tooltip can leave it out. */
+export const MIN_SUFFIX = ' (min)';
+
+export function toPoints(x: readonly number[], y: readonly number[]): Point[] {
+  const n = Math.min(x.length, y.length);
+  const out = new Array<Point>(n);
+  for (let i = 0; i < n; i++) out[i] = { x: x[i]!, y: y[i]! };
+  return out;
+}
+
+/** Colours per series; readable on both themes. Runs in an overlay take them in turn. */
+export const SERIES_COLORS: Readonly<Record<string, string>> = {
+  arena_bytes: '#d9480f',
+  pool_bytes: '#1c7ed6',
+  block_bytes: '#2b8a3e',
+  requested_bytes: '#9c36b5',
+  arenas: '#d9480f',
+  pools_used: '#1c7ed6',
+  pools_full: '#2b8a3e',
+  pools_empty: '#f59f00',
+  large_bytes: '#868e96',
+};
+
+export const RUN_COLORS = ['#d9480f', '#1c7ed6', '#2b8a3e', '#9c36b5', '#f59f00', '#0ca678', '#e64980', '#495057'];
+
+export function colorFor(key: string): string {
+  return SERIES_COLORS[key] ?? '#868e96';
+}
+
+/** `#rrggbb` with an alpha, for the band's fill. */
+export function withAlpha(hex: string, alpha: number): string {
+  const a = Math.round(Math.max(0, Math.min(1, alpha)) * 255)
+    .toString(16)
+    .padStart(2, '0');
+  return `${hex}${a}`;
+}
+
+/** The two datasets of one band: max first, then min filled up to it ('-1' = the previous one). */
+export function bandDatasets(s: { x: number[]; min: number[]; max: number[] }, label: string, color: string): LineDataset[] {
+  const common = { borderColor: color, borderWidth: 1.25, pointRadius: 0, pointHitRadius: 4, tension: 0, parsing: false as const, normalized: true };
+  return [
+    { ...common, label, data: toPoints(s.x, s.max), fill: false, backgroundColor: color },
+    { ...common, label: label + MIN_SUFFIX, data: toPoints(s.x, s.min), fill: '-1', backgroundColor: withAlpha(color, 0.25) },
+  ];
+}
+
+/** One run's window, one band per requested key (keys absent from the result are skipped). */
+export function runDatasets(result: WindowResult, keys: readonly string[], labelOf: (key: string) => string = (k) => k): LineDataset[] {
+  const out: LineDataset[] = [];
+  for (const key of keys) {
+    const s = result.series[key];
+    if (s) out.push(...bandDatasets(s, labelOf(key), colorFor(key)));
+  }
+  return out;
+}
+
+/** Several runs' windows of one series, one band per run, for the compare overlay. */
+export function overlayDatasets(results: readonly { name: string; result: WindowResult }[], key: string): LineDataset[] {
+  const out: LineDataset[] = [];
+  results.forEach(({ name, result }, i) => {
+    const s = result.series[key];
+    if (s) out.push(...bandDatasets(s, name, RUN_COLORS[i % RUN_COLORS.length]!));
+  });
+  return out;
+}
+
+/** Phase marks on the chart's x axis (their op, or their wall time when the axis is wall time). */
+export function phaseMarks(result: WindowResult): { x: number; label: string }[] {
+  const out: { x: number; label: string }[] = [];
+  for (const p of result.phases) {
+    const x = result.axis === 'op' ? p.op : p.wallMs;
+    if (x !== null) out.push({ x, label: p.label });
+  }
+  return out;
+}
+
+/**
+ * The op at a chart x: the op itself on the op axis; on the wall-time axis, the op of the last
+ * bucket at or before x (the window then carries the 'op' series, whose max is that bucket's last op).
+ */
+export function opAtX(result: WindowResult, x: number): number | null {
+  if (result.axis === 'op') return Math.round(x);
+  const ops = result.series['op'];
+  if (!ops || ops.x.length === 0) return null;
+  let best: number | null = null;
+  for (let i = 0; i < ops.x.length && ops.x[i]! <= x; i++) best = ops.max[i]!;
+  return best ?? ops.min[0]!;
+}

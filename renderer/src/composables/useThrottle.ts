@@ -1,0 +1,34 @@
+/**
+ * Runs `fn` at most once per `ms`: the first call at once, later ones folded into one trailing call.
+ * Live runs announce samples many times a second; the views redraw at most 1000/ms times.
+ */
+import { onBeforeUnmount } from 'vue';
+
+export function throttle(fn: () => void, ms: number): { schedule: () => void; cancel: () => void } {
+  let last = -Infinity;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  function run(): void {
+    timer = null;
+    last = Date.now();
+    fn();
+  }
+  return {
+    schedule() {
+      if (timer !== null) return;
+      const wait = last + ms - Date.now();
+      if (wait <= 0) run();
+      else timer = setTimeout(run, wait);
+    },
+    cancel() {
+      if (timer !== null) clearTimeout(timer);
+      timer = null;
+    },
+  };
+}
+
+/** `throttle` cancelled with the component. */
+export function useThrottle(fn: () => void, ms: number): () => void {
+  const t = throttle(fn, ms);
+  onBeforeUnmount(t.cancel);
+  return t.schedule;
+}

@@ -1,0 +1,29 @@
+/**
+ * Which series each chart shows, and their definitions (from SERIES, the one source of truth).
+ */
+import { SERIES } from '../../../shared/run/sample';
+import type { SeriesDef } from '../../../shared/run/sample';
+
+/** The main chart: retained memory, from what the system gave (arenas) down to what was asked. */
+export const MEMORY_KEYS = ['arena_bytes', 'pool_bytes', 'block_bytes', 'requested_bytes'] as const;
+export const ARENA_KEYS = ['arenas'] as const;
+export const POOL_KEYS = ['pools_used', 'pools_full', 'pools_empty'] as const;
+
+export function seriesDef(key: string): SeriesDef | undefined {
+  return SERIES.find((s) => s.key === key);
+}
+
+export function describe(key: string): string {
+  const s = seriesDef(key);
+  return s ? `${key} (${s.unit}): ${s.description}` : key;
+}
+
+/** Why the top line sits above the bottom one: the paragraph under the definitions. */
+export const GAP_EXPLANATION = [
+  'requested_bytes ≤ block_bytes ≤ pool_bytes ≤ arena_bytes. Each step rounds up:',
+  'a request is served by a block of its size class (rounded up to the alignment);',
+  'a pool holds blocks of one class only, so a pool with a single live block counts whole;',
+  'an arena is held from the system as long as any of its pools is in use (and, depending on the',
+  'version, some empty arenas are kept too). After a program frees most of its objects, the few',
+  'survivors scattered across arenas keep those arenas — hence arena bytes far above requested bytes.',
+].join(' ');

@@ -1,0 +1,31 @@
+/**
+ * The few numbers the compare table needs per run, read exactly from the host's min/max pyramid
+ * with tiny windows instead of downloading the series.
+ */
+import type { Bridge, RunSummary } from '../../../shared/protocol/bridge';
+import { lastFreePhase } from '../model/compare';
+import type { RunFigures } from '../model/compare';
+
+const KEY = 'arena_bytes';
+
+export async function fetchRunFigures(bridge: Bridge, run: RunSummary): Promise<RunFigures> {
+  const base = { runId: run.runId, axis: 'op' as const, series: [KEY] };
+  // One bucket over everything: its max is the run's true peak.
+  const all = await bridge.window({ ...base, from: -Infinity, to: Infinity, maxPoints: 1 });
+  const figures: RunFigures = { runId: run.runId, name: run.name, peak: null, final: null, afterFree: null };
+  if (!all.range) return figures;
+  const lastOp = all.range[1];
+  const maxima = all.series[KEY]?.max ?? [];
+  figures.peak = maxima.length > 0 ? Math.max(...maxima) : null;
+  // A window of width zero at the last op holds exactly the last sample.
+  const last = await bridge.window({ ...base, from: lastOp, to: lastOp, maxPoints: 1 });
+  figures.final = last.series[KEY]?.max.at(-1) ?? null;
+  const free = lastFreePhase(all.phases, lastOp);
+  if (free) {
+    // Fine buckets over the free phase: the last one ends at the phase's end; its minimum is what
+    // is left once the phase's frees are applied (arena bytes only fall during a free phase).
+    const w = await bridge.window({ ...base, from: free.start, to: free.end, maxPoints: 4096 });
+    figures.afterFree = w.series[KEY]?.min.at(-1) ?? null;
+  }
+  return figures;
+}

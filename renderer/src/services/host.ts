@@ -1,0 +1,112 @@
+/**
+ * The renderer's only I/O: every call to the bridge goes through here, so stores stay plain state
+ * and every failure ends up in front of the user (a notice, or the caller's inline message).
+ */
+import type { Pinia } from 'pinia';
+import type { Bridge, BridgeEvent, DetailSnapshot, RunCommand, WindowQuery, WindowResult } from '../../../shared/protocol/bridge';
+import type { RunConfig } from '../../../shared/protocol/run-config';
+import { useAppStore } from '../stores/app';
+import { useCatalogStore } from '../stores/catalog';
+import { useRunsStore } from '../stores/runs';
+
+let bridge: Bridge | null = null;
+/** Listeners for "this run has new data" (samples and phases): the chart composables. */
+const dataListeners = new Set<(runId: string) => void>();
+
+export function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+function need(): Bridge {
+  if (!bridge) throw new Error('no host connected');
+  return bridge;
+}
+
+export function onRunData(listener: (runId: string) => void): () => void {
+  dataListeners.add(listener);
+  return () => dataListeners.delete(listener);
+}
+
+function handle(pinia: Pinia, event: BridgeEvent): void {
+  const runs = useRunsStore(pinia);
+  switch (event.type) {
+    case 'runs':
+      runs.setRuns(event.runs);
+      // A whole new list (e.g. after a reconnect): every shown window may be stale.
+      for (const r of event.runs) for (const l of [...dataListeners]) l(r.runId);
+      break;
+    case 'run':
+      runs.upsert(event.run);
+      break;
+    case 'samples':
+      runs.progress(event.runId, event.samples, event.lastOp);
+      for (const l of [...dataListeners]) l(event.runId);
+      break;
+    case 'phase':
+      for (const l of [...dataListeners]) l(event.runId);
+      break;
+    case 'notice':
+      useAppStore(pinia).notify(event.level, event.message);
+      break;
+  }
+}
+
+/** Called once at startup with whatever bridge the page has. */
+export function connectHost(b: Bridge | undefined, pinia: Pinia): void {
+  const app = useAppStore(pinia);
+  app.connect(b);
+  if (!b || app.connection !== 'connected') return;
+  bridge = b;
+  b.subscribe((event) => handle(pinia, event));
+  void loadCatalog(pinia);
+  b.runs().then(
+    (list) => useRunsStore(pinia).setRuns(list),
+    (e: unknown) => app.notify('error', `Could not list the runs: ${errorMessage(e)}`),
+  );
+}
+
+/** Called instead of `connectHost` when the host refused or could not be reached. */
+export function hostUnreachable(error: unknown, pinia: Pinia): void {
+  useAppStore(pinia).fail(errorMessage(error));
+}
+
+export async function loadCatalog(pinia?: Pinia): Promise<void> {
+  const catalog = useCatalogStore(pinia);
+  catalog.loading = true;
+  try {
+    const b = need();
+    const [versions, workloads] = await Promise.all([b.versions(), b.workloads()]);
+    catalog.setCatalog(versions, workloads);
+  } catch (e) {
+    catalog.error = errorMessage(e);
+  } finally {
+    catalog.loading = false;
+  }
+}
+
+/** Starts a run and shows it; the host's refusal (naming the field) is thrown for the form to show. */
+export async function startRun(config: RunConfig): Promise<string> {
+  const { runId } = await need().startRun(config);
+  useRunsStore().select(runId);
+  return runId;
+}
+
+export async function runCommand(runId: string, command: RunCommand): Promise<void> {
+  try {
+    await need().command(runId, command);
+  } catch (e) {
+    useAppStore().notify('error', `Could not ${command.type} ${runId}: ${errorMessage(e)}`);
+  }
+}
+
+export function fetchWindow(query: WindowQuery): Promise<WindowResult> {
+  return need().window(query);
+}
+
+export function fetchDetail(runId: string, op: number): Promise<DetailSnapshot | null> {
+  return need().detail(runId, op);
+}
+
+export function currentBridge(): Bridge {
+  return need();
+}

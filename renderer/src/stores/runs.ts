@@ -1,0 +1,70 @@
+/**
+ * The run list as the host last described it, which run is shown, and which are compared.
+ * Summaries only (a few numbers per run): series stay in the host and are fetched per window.
+ */
+import { defineStore } from 'pinia';
+import { computed, ref } from 'vue';
+import type { RunSummary } from '../../../shared/protocol/bridge';
+
+export const useRunsStore = defineStore('runs', () => {
+  const runs = ref<RunSummary[]>([]);
+  const selectedId = ref<string | null>(null);
+  const compareIds = ref<string[]>([]);
+  /**
+   * When each summary last came from the host (Date.now()). The host sends a full summary only on
+   * state changes and between them just `samples` events (ops, no wall time), so a running run's
+   * elapsed time is extrapolated from its last summary (see `elapsedMs`).
+   */
+  const receivedAt = ref<Record<string, number>>({});
+
+  const selected = computed(() => runs.value.find((r) => r.runId === selectedId.value) ?? null);
+  const compared = computed(() => compareIds.value.map((id) => runs.value.find((r) => r.runId === id)).filter((r): r is RunSummary => r !== undefined));
+
+  /** Keeps the selection and comparison to runs that still exist. */
+  function prune(): void {
+    const ids = new Set(runs.value.map((r) => r.runId));
+    if (selectedId.value !== null && !ids.has(selectedId.value)) selectedId.value = null;
+    if (selectedId.value === null) selectedId.value = runs.value.at(-1)?.runId ?? null;
+    compareIds.value = compareIds.value.filter((id) => ids.has(id));
+  }
+
+  function setRuns(list: RunSummary[]): void {
+    runs.value = list;
+    const now = Date.now();
+    receivedAt.value = Object.fromEntries(list.map((r) => [r.runId, now]));
+    prune();
+  }
+
+  function upsert(run: RunSummary): void {
+    receivedAt.value = { ...receivedAt.value, [run.runId]: Date.now() };
+    const i = runs.value.findIndex((r) => r.runId === run.runId);
+    if (i >= 0) runs.value.splice(i, 1, run);
+    else runs.value.push(run);
+    prune();
+  }
+
+  /** Progress between summaries, from a `samples` event. */
+  function progress(runId: string, samples: number, lastOp: number): void {
+    const run = runs.value.find((r) => r.runId === runId);
+    if (!run || samples < run.samples) return;
+    run.samples = samples;
+    run.ops = lastOp;
+  }
+
+  /** Running time: the host's figure, plus the time since it sent it while the run is running. */
+  function elapsedMs(run: RunSummary, now: number): number {
+    if (run.state !== 'running') return run.wallMs;
+    return run.wallMs + Math.max(0, now - (receivedAt.value[run.runId] ?? now));
+  }
+
+  function select(runId: string): void {
+    selectedId.value = runId;
+  }
+
+  function toggleCompare(runId: string, on: boolean): void {
+    const rest = compareIds.value.filter((id) => id !== runId);
+    compareIds.value = on ? [...rest, runId] : rest;
+  }
+
+  return { runs, selectedId, compareIds, selected, compared, setRuns, upsert, progress, elapsedMs, select, toggleCompare };
+});

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { bandDatasets, MIN_SUFFIX, opAtX, overlayDatasets, phaseMarks, runDatasets, toPoints, withAlpha } from '../../renderer/src/charts/series-datasets';
+import type { WindowResult } from '../../shared/protocol/bridge';
+
+const result: WindowResult = {
+  runId: 'run-1',
+  axis: 'op',
+  range: [0, 300],
+  series: {
+    arena_bytes: { x: [0, 100, 200, 300], min: [0, 10, 20, 20], max: [0, 15, 40, 20] },
+    pool_bytes: { x: [0, 100], min: [1, 2], max: [3, 4] },
+  },
+  phases: [
+    { op: 0, wallMs: 0, label: 'fill' },
+    { op: 200, wallMs: null, label: 'free' },
+  ],
+};
+
+describe('series to datasets', () => {
+  it('zips x and y into points', () => {
+    expect(toPoints([1, 2, 3], [4, 5])).toEqual([{ x: 1, y: 4 }, { x: 2, y: 5 }]);
+  });
+
+  it('draws a band as max, then min filled up to it', () => {
+    const [max, min] = bandDatasets(result.series['arena_bytes']!, 'arena_bytes', '#d9480f');
+    expect(max!.label).toBe('arena_bytes');
+    expect(max!.fill).toBe(false);
+    expect(max!.data.map((p) => p.y)).toEqual([0, 15, 40, 20]);
+    expect(min!.label).toBe(`arena_bytes${MIN_SUFFIX}`);
+    expect(min!.fill).toBe('-1');
+    expect(min!.data.map((p) => p.y)).toEqual([0, 10, 20, 20]);
+    expect(min!.backgroundColor).toBe('#d9480f40');
+  });
+
+  it('keeps the requested order and skips absent series', () => {
+    const ds = runDatasets(result, ['pool_bytes', 'block_bytes', 'arena_bytes']);
+    expect(ds.map((d) => d.label)).toEqual(['pool_bytes', `pool_bytes${MIN_SUFFIX}`, 'arena_bytes', `arena_bytes${MIN_SUFFIX}`]);
+  });
+
+  it('overlays runs with one colour each', () => {
+    const ds = overlayDatasets([{ name: 'A', result }, { name: 'B', result }], 'arena_bytes');
+    expect(ds.map((d) => d.label)).toEqual(['A', `A${MIN_SUFFIX}`, 'B', `B${MIN_SUFFIX}`]);
+    expect(ds[0]!.borderColor).not.toBe(ds[2]!.borderColor);
+  });
+
+  it('places phase marks on the axis, skipping those without a wall time on the time axis', () => {
+    expect(phaseMarks(result)).toEqual([{ x: 0, label: 'fill' }, { x: 200, label: 'free' }]);
+    expect(phaseMarks({ ...result, axis: 'wall_ms' })).toEqual([{ x: 0, label: 'fill' }]);
+  });
+
+  it('maps a picked x to an op', () => {
+    expect(opAtX(result, 149.6)).toBe(150);
+    const wall: WindowResult = { ...result, axis: 'wall_ms', series: { op: { x: [0, 50, 100], min: [0, 900, 1900], max: [800, 1800, 2500] } } };
+    expect(opAtX(wall, 60)).toBe(1800);
+    expect(opAtX(wall, -5)).toBe(0);
+    expect(opAtX({ ...wall, series: {} }, 60)).toBeNull();
+  });
+
+  it('formats alpha', () => {
+    expect(withAlpha('#000000', 1)).toBe('#000000ff');
+    expect(withAlpha('#000000', 0)).toBe('#00000000');
+  });
+});
