@@ -1,0 +1,117 @@
+/**
+ * The dashboard as a user drives it, in real Chromium against the real browser server: start
+ * seed-16b-fill-free under 2.4 and 3.11, watch both grow, pause and resume, zoom, compare, and
+ * check that the retained-after-free values shown are the engine's own. Screenshots go to
+ * test-results/e2e (artifacts, not committed).
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAllocator, resolveVersion } from '../../shared/engine';
+import { RunLoop } from '../../shared/run/run-loop';
+import { targetOf } from '../../shared/run/target';
+import { getWorkload } from '../../shared/workloads/registry';
+import { resolveParams } from '../../shared/workloads/params';
+import { ARTIFACTS, e2eAvailable, launchBrowser, startServe, type Served } from './harness';
+
+// Long enough (about 84 M operations per run) that a pause lands while the run goes.
+const PARAMS = { N: 10_485_760, repeat: 4 };
+
+/** Arena bytes at the end of the last free phase, computed by the engine in this process. */
+function engineRetainedAfterFree(python: string): number {
+  const v = resolveVersion(python);
+  const arenas = v.preset.defaultArenas;
+  const def = getWorkload('seed-16b-fill-free');
+  const alloc = createAllocator(v, { arenas });
+  const loop = new RunLoop(def.create(resolveParams(def, PARAMS), 1n, targetOf(v, arenas)), alloc, { sampleEvery: 1 << 30, clock: () => 0 });
+  while (!loop.done) loop.run(1 << 24);
+  return alloc.narenasCurrent * v.preset.ARENA_SIZE;
+}
+
+const run = e2eAvailable();
+
+describe.runIf(run)('dashboard in Chromium', () => {
+  let served: Served;
+  let browser: Browser;
+  let page: Page;
+  const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    served = await startServe();
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
+    page.on('pageerror', (e) => {
+      throw e;
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await served?.stop();
+  });
+
+  const rowOf = (python: string) => page.locator('[data-testid="run-row"]', { hasText: `${resolveVersion(python).version.split('.').slice(0, 2).join('.')}` });
+  const opsOf = async (python: string): Promise<number> => Number(await rowOf(python).locator('[data-testid="run-ops"]').getAttribute('data-value'));
+
+  async function startRun(python: string): Promise<void> {
+    await page.selectOption('[data-testid="version-select"]', python);
+    await page.selectOption('[data-testid="workload-select"]', 'seed-16b-fill-free');
+    await page.fill('[data-testid="param-N"]', String(PARAMS.N));
+    await page.fill('[data-testid="param-repeat"]', String(PARAMS.repeat));
+    await page.click('[data-testid="start-button"]');
+  }
+
+  it('runs, pauses, resumes, zooms and compares', async () => {
+    await page.goto(served.url);
+    await expect.poll(() => page.locator('[data-testid="version-select"] option').count(), { timeout: 20_000 }).toBeGreaterThan(5);
+    await expect.poll(() => page.textContent('[data-testid="version-policy"]')).toMatch(/family/);
+    await shot('1-setup');
+
+    await startRun('2.4');
+    await startRun('3.11');
+    await expect.poll(() => page.locator('[data-testid="run-row"]').count(), { timeout: 20_000 }).toBe(2);
+
+    // Both grow.
+    await expect.poll(() => opsOf('2.4'), { timeout: 30_000 }).toBeGreaterThan(0);
+    await expect.poll(() => opsOf('3.11'), { timeout: 30_000 }).toBeGreaterThan(0);
+
+    // Pause 3.11 while it runs, see its count hold, then resume.
+    const row = rowOf('3.11');
+    await row.locator('[data-testid="run-pause"]').click();
+    await expect.poll(() => row.getAttribute('data-state'), { timeout: 10_000 }).toBe('paused');
+    const held = await opsOf('3.11');
+    expect(held).toBeLessThan(2 * PARAMS.N * PARAMS.repeat);
+    await page.waitForTimeout(600);
+    expect(await opsOf('3.11')).toBe(held);
+    await shot('2-paused');
+    await row.locator('[data-testid="run-resume"]').click();
+    await expect.poll(() => opsOf('3.11'), { timeout: 10_000 }).toBeGreaterThan(held);
+    for (const py of ['2.4', '3.11']) {
+      await expect.poll(() => rowOf(py).getAttribute('data-state'), { timeout: 90_000 }).toBe('done');
+    }
+    const total = 2 * PARAMS.N * PARAMS.repeat;
+    expect(await opsOf('2.4')).toBe(total);
+    expect(await opsOf('3.11')).toBe(total);
+    await shot('3-done');
+
+    // Zoom the main chart with the wheel: the chart refetches its window; the page stays healthy.
+    const chart = page.locator('[data-testid="chart-main"]');
+    const box = (await chart.boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.wheel(0, -600);
+    await page.waitForTimeout(500);
+    await shot('4-zoomed');
+
+    // Compare both runs: retained after free as the engine computes it.
+    for (const py of ['2.4', '3.11']) await rowOf(py).locator('[data-testid="compare-checkbox"]').check();
+    await expect.poll(() => page.locator('[data-testid="compare-row"]').count(), { timeout: 20_000 }).toBe(2);
+    for (const py of ['2.4', '3.11']) {
+      const cell = page.locator('[data-testid="compare-row"]', { hasText: resolveVersion(py).version }).locator('[data-testid="retained-after-free"]');
+      await expect.poll(async () => Number(await cell.getAttribute('data-value')), { timeout: 20_000 }).toBe(engineRetainedAfterFree(py));
+      expect(await cell.getAttribute('data-source')).toBe('free-phase');
+    }
+    await shot('5-compare');
+  }, 240_000);
+});

@@ -1,0 +1,83 @@
+/**
+ * End-to-end harness: the real browser server (`npm run cli -- serve`) with the built renderer, and
+ * Debian's Chromium driven by playwright-core. On a machine without Chromium the e2e tests are
+ * skipped with a warning, except under CI, where a missing browser is a failure.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser } from 'playwright-core';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const ARTIFACTS = join(ROOT, 'test-results', 'e2e');
+
+const CHROMIUM_CANDIDATES = [process.env['CHROMIUM_PATH'], '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].filter(
+  (p): p is string => typeof p === 'string' && p !== '',
+);
+
+export function chromiumPath(): string | null {
+  return CHROMIUM_CANDIDATES.find((p) => existsSync(p)) ?? null;
+}
+
+/** Whether e2e tests can run here; logs why not. */
+export function e2eAvailable(): boolean {
+  if (chromiumPath()) return true;
+  if (process.env['CI']) throw new Error('e2e: no Chromium found (install Debian\'s chromium package, or set CHROMIUM_PATH)');
+  process.stderr.write('e2e: skipped — no Chromium found (apt-get install chromium, or set CHROMIUM_PATH)\n');
+  return false;
+}
+
+/** Builds the renderer once when `out/renderer` is missing (a fresh checkout after `npm install`). */
+export function ensureRendererBuilt(): void {
+  if (existsSync(join(ROOT, 'out/renderer/index.html'))) return;
+  const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], { cwd: ROOT, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`building the renderer failed:\n${r.stderr}`);
+}
+
+export interface Served {
+  url: string;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export async function startServe(extraArgs: string[] = []): Promise<Served> {
+  ensureRendererBuilt();
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'electron/cli/main.ts'), 'serve', '--port', '0', ...extraArgs], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    let buf = '';
+    const timer = setTimeout(() => reject(new Error(`serve printed no URL in 30 s; stderr:\n${stderr}`)), 30_000);
+    child.stdout!.on('data', (d: Buffer) => {
+      buf += d.toString();
+      const nl = buf.indexOf('\n');
+      if (nl >= 0) {
+        clearTimeout(timer);
+        resolve(buf.slice(0, nl).trim());
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`serve exited with ${code}; stderr:\n${stderr}`)));
+  });
+  return {
+    url,
+    process: child,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGINT');
+        setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+      }),
+  };
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: chromiumPath()!,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+  });
+}
