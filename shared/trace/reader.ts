@@ -413,7 +413,8 @@ export class TraceReader {
       if (++p >= n) return INCOMPLETE;
       c = buf[p]!;
     }
-    if (c !== NL || id >= ID_LIMIT || size >= SIZE_LIMIT) return this.generalLine(buf, start, batch);
+    // Over-long lines (leading zeros) go the general way too, so the limit holds however the input was cut.
+    if (c !== NL || id >= ID_LIMIT || size >= SIZE_LIMIT || p - start > this.maxLine) return this.generalLine(buf, start, batch);
     return this.apply(op, id, size, buf, start, p, batch);
   }
 
@@ -584,6 +585,9 @@ export class TraceReader {
   private reject(buf: Uint8Array, start: number, reason: string): number {
     const e = buf.indexOf(NL, start);
     if (e < 0) return INCOMPLETE;
+    // A line over the limit is refused for its length whatever else is wrong with it: a line carried
+    // over from an earlier chunk is, so a line in one piece must be too.
+    if (e - start > this.maxLine) return this.longLine(buf, start, e);
     const line = this.lines + 1;
     this.report(line, excerpt(buf, start, e), reason);
     this.lines = line;

@@ -22,7 +22,16 @@ export class ParamError extends Error {
 function show(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'bigint') return `${value}`;
-  return String(value);
+  // Not every value converts: an object whose toString is not a function, or without a prototype.
+  try {
+    return String(value);
+  } catch {
+    try {
+      return JSON.stringify(value) ?? typeof value;
+    } catch {
+      return `(${typeof value})`;
+    }
+  }
 }
 
 export function rangeText(p: NumberParam): string {

@@ -348,7 +348,7 @@ class Parser {
 
   distribution(): Row[] {
     const name = this.name();
-    const named = NAMED[name];
+    const named = Object.hasOwn(NAMED, name) ? NAMED[name] : undefined;
     if (named !== undefined) return named.rows();
     switch (name) {
       case 'table': {
