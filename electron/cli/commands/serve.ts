@@ -1,5 +1,5 @@
 /**
- * `serve [--port N] [--host 127.0.0.1] [--open] [--autosave DIR] [--renderer DIR]`
+ * `serve [--port N] [--host 127.0.0.1] [--open] [--autosave DIR] [--renderer DIR] [--session FILE]…`
  *
  * The dashboard in a browser: serves the built renderer and the bridge (electron/serve), with runs
  * in forked workers. The first line on stdout is the URL to open, token included; everything else
@@ -16,7 +16,7 @@ import { startServer } from '../../serve/server';
 import { parse, positiveIntOption } from '../options';
 import { UsageError } from '../usage-error';
 
-export const serveUsage = 'serve [--port N] [--host 127.0.0.1] [--open] [--autosave DIR] [--renderer DIR]';
+export const serveUsage = 'serve [--port N] [--host 127.0.0.1] [--open] [--autosave DIR] [--renderer DIR] [--session FILE]...';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
@@ -33,6 +33,7 @@ export async function serveCommand(argv: string[], out: (line: string) => void):
       open: { type: 'boolean' },
       autosave: { type: 'string' },
       renderer: { type: 'string' },
+      session: { type: 'string', multiple: true },
     },
     allowPositionals: false,
   });
@@ -45,6 +46,16 @@ export async function serveCommand(argv: string[], out: (line: string) => void):
   if (!LOOPBACK.has(host)) process.stderr.write(`arenascope: serving on ${host}: anyone who can reach it and has the URL (with its token) can run workloads here\n`);
 
   const appHost = new AppHost({ launcher: new NodeLauncher(), autosaveDir: values.autosave ?? null, app: 'arenascope serve' });
+  // Saved sessions to show (finished runs), opened before the page can ask for them.
+  for (const file of values.session ?? []) {
+    try {
+      const { warnings } = await appHost.openSession(file);
+      for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
+    } catch (error) {
+      await appHost.dispose();
+      throw new UsageError(`serve: --session: ${(error as Error).message}`);
+    }
+  }
   let server;
   try {
     server = await startServer({ host, port, rendererDir, appHost });

@@ -1,0 +1,151 @@
+/**
+ * The dashboard under a long run: a synthetic 24-hour run sampled 10 times a second (864,000
+ * samples of every series) is written as a session file, served by the real browser server
+ * (`serve --session`), and shown in Chromium. We zoom and pan the main chart and time each action
+ * to the chart redrawn with the window fetched for it (p95 target ≤ 50 ms), then read the
+ * renderer's JavaScript heap after a collection (target ≤ 250 MB).
+ *
+ *   npm run bench -- dashboard [--hours 24] [--rate 10] [--actions 40]
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { SERIES_COUNT, SERIES_INDEX } from '../shared/run/sample';
+import { SessionWriter } from '../electron/host/session-file';
+import { chromiumPath, launchBrowser, startServe } from '../test/e2e/harness';
+
+const LATENCY_TARGET_MS = 50;
+
+/** What the page's chart canvas carries (see SeriesChart.vue); typed here without the DOM library. */
+interface DataElement {
+  dataset: Record<string, string | undefined>;
+}
+const HEAP_TARGET_MB = 250;
+
+/** A plausible retained-memory story with spikes: a slow random walk, sawtooth phases, rare bursts. */
+export async function writeSyntheticSession(file: string, hours: number, rate: number): Promise<number> {
+  const total = Math.round(hours * 3600 * rate);
+  const writer = await SessionWriter.open(file, { overwrite: true });
+  writer.addRun('run-1', { workload: 'steady-churn', params: {}, seed: '1', python: '3.11', sampleEvery: 10_000 }, { name: `synthetic ${hours} h at ${rate}/s` });
+  const BATCH = 8192;
+  let state = 0x9e3779b9;
+  const rand = (): number => {
+    state = (Math.imul(state ^ (state >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) | 0;
+    return ((state >>> 0) % 1_000_000) / 1_000_000;
+  };
+  let walk = 64 * 2 ** 20;
+  for (let start = 0; start < total; start += BATCH) {
+    const n = Math.min(BATCH, total - start);
+    const cols = Array.from({ length: SERIES_COUNT }, () => new Array<number>(n).fill(0));
+    for (let i = 0; i < n; i++) {
+      const k = start + i;
+      walk = Math.max(2 ** 20, walk + (rand() - 0.5) * 2 ** 18);
+      const spike = rand() < 1e-4 ? 200 * 2 ** 20 : 0;
+      const saw = ((k % 36_000) / 36_000) * 32 * 2 ** 20;
+      const arena = Math.ceil((walk + saw + spike) / 2 ** 20) * 2 ** 20;
+      cols[SERIES_INDEX['op']!]![i] = k * 10_000;
+      cols[SERIES_INDEX['wall_ms']!]![i] = (k * 1000) / rate;
+      cols[SERIES_INDEX['arena_bytes']!]![i] = arena;
+      cols[SERIES_INDEX['pool_bytes']!]![i] = Math.round(arena * 0.9);
+      cols[SERIES_INDEX['block_bytes']!]![i] = Math.round(arena * 0.8);
+      cols[SERIES_INDEX['requested_bytes']!]![i] = Math.round(arena * 0.75);
+      cols[SERIES_INDEX['arenas']!]![i] = arena / 2 ** 20;
+      cols[SERIES_INDEX['pools_used']!]![i] = Math.round(arena / 2 ** 14 / 3);
+      cols[SERIES_INDEX['pools_full']!]![i] = Math.round(arena / 2 ** 14 / 2);
+    }
+    writer.appendSamples('run-1', cols);
+  }
+  writer.setStatus('run-1', { state: 'done', ops: (total - 1) * 10_000, wallMs: ((total - 1) * 1000) / rate });
+  await writer.close();
+  return total;
+}
+
+function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(p * s.length))]!;
+}
+
+export async function dashboardBench(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { hours: { type: 'string', default: '24' }, rate: { type: 'string', default: '10' }, actions: { type: 'string', default: '40' } } });
+  if (!chromiumPath()) {
+    process.stderr.write('bench dashboard: no Chromium found (apt-get install chromium, or set CHROMIUM_PATH)\n');
+    return 2;
+  }
+  const work = mkdtempSync(join(tmpdir(), 'arenascope-dash-'));
+  const file = join(work, 'synthetic.arenascope.gz');
+  const t0 = performance.now();
+  const samples = await writeSyntheticSession(file, Number(values.hours), Number(values.rate));
+  console.log(`synthetic session: ${samples.toLocaleString('en')} samples × ${SERIES_COUNT} series, written in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  const served = await startServe(['--session', file]);
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    await page.goto(served.url);
+    await page.locator('[data-testid="run-row"]').first().click();
+    const canvas = page.locator('[data-testid="chart-main"]');
+    await page.waitForFunction("Number(document.querySelector('[data-testid=\"chart-main\"]')?.dataset.draws ?? '0') > 0", null, { timeout: 60_000 });
+    await page.waitForTimeout(1000);
+    // Latency is measured in the page, from the gesture's last input event (the wheel notch, or the
+    // button release that ends a pan) to the redraw with the fetched window.
+    await page.evaluate(`(() => {
+      const mark = () => { window.__inputAt = performance.now(); };
+      window.addEventListener('wheel', mark, { capture: true, passive: true });
+      window.addEventListener('pointerup', mark, { capture: true });
+      window.addEventListener('mouseup', mark, { capture: true });
+    })()`);
+    const box = (await canvas.boundingBox())!;
+    const latencies: number[] = [];
+    const actions = Number(values.actions);
+    const prof = process.env['DASH_PROFILE'] ? await page.context().newCDPSession(page) : null;
+    if (prof) {
+      await prof.send('Profiler.enable');
+      await prof.send('Profiler.setSamplingInterval', { interval: 100 });
+      await prof.send('Profiler.start');
+    }
+    for (let i = 0; i < actions; i++) {
+      const before = await canvas.evaluate((el) => Number((el as unknown as DataElement).dataset['draws'] ?? '0'));
+      const x = box.x + box.width * (0.2 + 0.6 * ((i * 0.37) % 1));
+      const y = box.y + box.height / 2;
+      if (i % 4 === 3) {
+        // Pan: drag a quarter of the width.
+        await page.mouse.move(x, y);
+        await page.mouse.down();
+        await page.mouse.move(x + (i % 8 === 3 ? 1 : -1) * box.width * 0.25, y, { steps: 4 });
+        await page.mouse.up();
+      } else {
+        await page.mouse.move(x, y);
+        await page.mouse.wheel(0, i % 8 < 4 ? -300 : 300);
+      }
+      await page.waitForFunction(`Number(document.querySelector('[data-testid="chart-main"]').dataset.draws ?? '0') > ${before}`, null, { timeout: 10_000 });
+      const drawnAt = await canvas.evaluate((el) => Number((el as unknown as DataElement).dataset['drawnAt']));
+      const inputAt = Number(await page.evaluate('window.__inputAt'));
+      latencies.push(drawnAt - inputAt);
+      await page.waitForTimeout(150);
+    }
+    if (prof) {
+      const { profile } = (await prof.send('Profiler.stop')) as { profile: { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number }[] } };
+      const self = new Map<string, number>();
+      for (const n of profile.nodes) {
+        const k = `${n.callFrame.functionName || '(anon)'} ${n.callFrame.url.split('/').pop()}:${n.callFrame.lineNumber}`;
+        self.set(k, (self.get(k) ?? 0) + (n.hitCount ?? 0));
+      }
+      const top = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 25);
+      for (const [k, v] of top) console.log(String(v).padStart(6), k);
+    }
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('HeapProfiler.collectGarbage');
+    const heap = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number; totalSize: number };
+    const p50 = percentile(latencies, 0.5);
+    const p95 = percentile(latencies, 0.95);
+    const heapMb = heap.usedSize / 2 ** 20;
+    console.log(`zoom/pan → redrawn chart over ${latencies.length} actions: p50 ${p50.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms (target p95 ≤ ${LATENCY_TARGET_MS} ms): ${p95 <= LATENCY_TARGET_MS ? 'met' : 'NOT met'}`);
+    console.log(`renderer JS heap after gc: ${heapMb.toFixed(1)} MB (target ≤ ${HEAP_TARGET_MB} MB): ${heapMb <= HEAP_TARGET_MB ? 'met' : 'NOT met'}`);
+    await page.screenshot({ path: join(work, 'dashboard.png') });
+  } finally {
+    await browser.close();
+    await served.stop();
+    rmSync(work, { recursive: true, force: true });
+  }
+  return 0;
+}
