@@ -17,10 +17,15 @@ import { chromiumPath, launchBrowser, startServe } from '../test/e2e/harness';
 
 const LATENCY_TARGET_MS = 50;
 
-/** What the page's chart canvas carries (see SeriesChart.vue); typed here without the DOM library. */
+/**
+ * What the page's chart canvas carries (see SeriesChart.vue); typed here without the DOM library.
+ * Page functions are passed to Playwright as functions, not strings: the page's CSP has no
+ * 'unsafe-eval'.
+ */
 interface DataElement {
   dataset: Record<string, string | undefined>;
 }
+
 const HEAP_TARGET_MB = 250;
 
 /** A plausible retained-memory story with spikes: a slow random walk, sawtooth phases, rare bursts. */
@@ -84,16 +89,15 @@ export async function dashboardBench(argv: string[]): Promise<number> {
     await page.goto(served.url);
     await page.locator('[data-testid="run-row"]').first().click();
     const canvas = page.locator('[data-testid="chart-main"]');
-    await page.waitForFunction("Number(document.querySelector('[data-testid=\"chart-main\"]')?.dataset.draws ?? '0') > 0", null, { timeout: 60_000 });
+    await page.waitForFunction((n) => Number((globalThis as unknown as { document: { querySelector(selector: string): DataElement | null } }).document.querySelector('[data-testid="chart-main"]')?.dataset['draws'] ?? '0') > n, 0, { timeout: 60_000 });
     await page.waitForTimeout(1000);
     // Latency is measured in the page, from the gesture's last input event (the wheel notch, or the
     // button release that ends a pan) to the redraw with the fetched window.
-    await page.evaluate(`(() => {
-      const mark = () => { window.__inputAt = performance.now(); };
-      window.addEventListener('wheel', mark, { capture: true, passive: true });
-      window.addEventListener('pointerup', mark, { capture: true });
-      window.addEventListener('mouseup', mark, { capture: true });
-    })()`);
+    await page.evaluate(() => {
+      const w = globalThis as unknown as { __inputAt: number; performance: { now(): number }; addEventListener(type: string, fn: () => void, options: object): void };
+      // No named inner functions: the module loader would wrap them in a helper the page lacks.
+      for (const type of ['wheel', 'pointerup', 'mouseup']) w.addEventListener(type, () => void (w.__inputAt = w.performance.now()), { capture: true, passive: true });
+    });
     const box = (await canvas.boundingBox())!;
     const latencies: number[] = [];
     const actions = Number(values.actions);
@@ -117,9 +121,9 @@ export async function dashboardBench(argv: string[]): Promise<number> {
         await page.mouse.move(x, y);
         await page.mouse.wheel(0, i % 8 < 4 ? -300 : 300);
       }
-      await page.waitForFunction(`Number(document.querySelector('[data-testid="chart-main"]').dataset.draws ?? '0') > ${before}`, null, { timeout: 10_000 });
+      await page.waitForFunction((n) => Number((globalThis as unknown as { document: { querySelector(selector: string): DataElement | null } }).document.querySelector('[data-testid="chart-main"]')?.dataset['draws'] ?? '0') > n, before, { timeout: 10_000 });
       const drawnAt = await canvas.evaluate((el) => Number((el as unknown as DataElement).dataset['drawnAt']));
-      const inputAt = Number(await page.evaluate('window.__inputAt'));
+      const inputAt = await page.evaluate(() => (globalThis as unknown as { __inputAt: number }).__inputAt);
       latencies.push(drawnAt - inputAt);
       await page.waitForTimeout(150);
     }

@@ -11,7 +11,8 @@ import { RunStateSchema, type WorkerToHost } from '../../shared/protocol/worker-
 import { SERIES_COUNT } from '../../shared/run/sample';
 
 export const SESSION_FORMAT = 'arenascope-session';
-export const SESSION_VERSION = 1;
+/** 2: the arena counters `arenas_highwater`, `arenas_allocated_total`, `arenas_reclaimed` joined the series. */
+export const SESSION_VERSION = 2;
 /** Rows per `samples` record at most, so that no single line grows huge. */
 export const SAMPLES_PER_RECORD = 8192;
 

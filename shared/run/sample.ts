@@ -22,6 +22,9 @@ export const SERIES: readonly SeriesDef[] = [
   { key: 'pools_full', unit: 'pools', description: 'pools with every block handed out' },
   { key: 'pools_empty', unit: 'pools', description: 'carved pools with no live block, kept for reuse' },
   { key: 'large_bytes', unit: 'bytes', description: 'requested bytes of live blocks served by the C library (0 bytes or above the threshold)' },
+  { key: 'arenas_highwater', unit: 'arenas', description: 'the most arenas allocated at once so far (narenas_highwater)' },
+  { key: 'arenas_allocated_total', unit: 'arenas', description: 'arenas allocated since the run started, released ones included (ntimes_arena_allocated)' },
+  { key: 'arenas_reclaimed', unit: 'arenas', description: 'arenas given back to the system so far (allocated total − current)' },
 ] as const;
 
 export type SeriesKey = (typeof SERIES)[number]['key'];
@@ -50,4 +53,7 @@ export function writeSample(a: Allocator, wallMs: number, row: Float64Array | nu
   row[offset + 8] = fullPools;
   row[offset + 9] = a.poolsEmpty;
   row[offset + 10] = a.largeBytes;
+  row[offset + 11] = a.narenasHighwater;
+  row[offset + 12] = a.ntimesArenaAllocated;
+  row[offset + 13] = a.ntimesArenaAllocated - a.narenasCurrent;
 }

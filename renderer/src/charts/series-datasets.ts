@@ -35,6 +35,9 @@ export const SERIES_COLORS: Readonly<Record<string, string>> = {
   pools_full: '#2b8a3e',
   pools_empty: '#f59f00',
   large_bytes: '#868e96',
+  arenas_highwater: '#1c7ed6',
+  arenas_allocated_total: '#2b8a3e',
+  arenas_reclaimed: '#9c36b5',
 };
 
 export const RUN_COLORS = ['#d9480f', '#1c7ed6', '#2b8a3e', '#9c36b5', '#f59f00', '#0ca678', '#e64980', '#495057'];

@@ -45,7 +45,7 @@ async function waitFor<T>(what: string, fn: () => T | undefined | false, ms = 30
 
 function csvRows(file: string): number[][] {
   const [header, ...rows] = readFileSync(file, 'utf8').trim().split('\n');
-  expect(header).toBe('op,wall_ms,requested_bytes,block_bytes,pool_bytes,arena_bytes,arenas,pools_used,pools_full,pools_empty,large_bytes');
+  expect(header).toBe('op,wall_ms,requested_bytes,block_bytes,pool_bytes,arena_bytes,arenas,pools_used,pools_full,pools_empty,large_bytes,arenas_highwater,arenas_allocated_total,arenas_reclaimed');
   return rows.map((r) => r.split(',').map(Number));
 }
 

@@ -11,6 +11,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RunConfig } from '../../../shared/protocol/run-config';
 import { SERIES_COUNT } from '../../../shared/run/sample';
+import { SESSION_VERSION } from '../../../electron/host/session-records';
 import {
   type FlushTimer,
   openSession,
@@ -216,7 +217,7 @@ describe('session round trip', () => {
       const { session, warnings } = await openSession(file);
       expect(warnings).toEqual([]);
       expectPrefixOfRuns(session, true);
-      expect(session.version).toBe(1);
+      expect(session.version).toBe(SESSION_VERSION);
       expect(session.flushMs).toBe(2000);
       expect(session.closedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
       // Coalesced counts add up across batches (every 7th round of each run with samples).
@@ -230,7 +231,7 @@ describe('session round trip', () => {
     const bytes = readFileSync(gzFile);
     const text = gunzipSync(bytes).toString('utf8');
     const lines = text.trimEnd().split('\n');
-    expect(JSON.parse(lines[0]!)).toMatchObject({ t: 'session', format: 'arenascope-session', version: 1 });
+    expect(JSON.parse(lines[0]!)).toMatchObject({ t: 'session', format: 'arenascope-session', version: SESSION_VERSION });
     expect(JSON.parse(lines.at(-1)!)).toMatchObject({ t: 'end' });
     expect(readFileSync(plainFile, 'utf8').split('\n').length).toBe(lines.length + 1);
     let members = 0;
@@ -306,7 +307,7 @@ describe('the session writer', () => {
     expect(() => w.addRun('r', RUNS[0]!.config)).toThrow(/already added/);
     expect(() => w.addRun('bad', { ...RUNS[0]!.config, sampleEvery: 0 })).toThrow(/cannot record run: field config.sampleEvery/);
     expect(() => w.appendSamples('nope', columns(1, 0))).toThrow(/run nope was not added/);
-    expect(() => w.appendSamples('r', columns(1, 0).slice(1))).toThrow(/expected 11 columns/);
+    expect(() => w.appendSamples('r', columns(1, 0).slice(1))).toThrow(/expected 14 columns/);
     const bad = columns(2, 0);
     bad[5]![1] = NaN;
     expect(() => w.appendSamples('r', bad)).toThrow(/arena_bytes\[1\] is not a finite number/);
@@ -443,10 +444,10 @@ describe('damaged session files', () => {
   it('an unknown format version is refused with the record and the reason', async () => {
     await ready;
     const path = tempFile('v9.arenascope');
-    writeFileSync(path, readFileSync(plainFile, 'utf8').replace('"version":1', '"version":9'));
+    writeFileSync(path, readFileSync(plainFile, 'utf8').replace(`"version":${SESSION_VERSION}`, '"version":9'));
     const error = await openSession(path).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SessionFileError);
-    expect(error).toMatchObject({ file: path, record: 1, reason: 'session format version 9 is not supported (this build reads version 1)' });
+    expect(error).toMatchObject({ file: path, record: 1, reason: `session format version 9 is not supported (this build reads version ${SESSION_VERSION})` });
     const gz = tempFile('v9.arenascope.gz');
     writeFileSync(gz, gzipSync(readFileSync(path)));
     await expect(openSession(gz)).rejects.toThrow(/version 9 is not supported/);
