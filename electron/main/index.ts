@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { app, BrowserWindow, ipcMain, Menu, session } from 'electron';
+import { app, BrowserWindow, ipcMain, Menu, session, shell } from 'electron';
 import workerEntryPath from '../worker/index?modulePath';
 import { type MenuAction, PROTOCOL_VERSION } from '../../shared/protocol/bridge';
 import { BRIDGE_CHANNELS } from '../../shared/protocol/bridge-messages';
@@ -14,6 +14,7 @@ import { probeWorker } from '../host/worker-probe';
 import { forwardEvents, registerBridgeIpc } from './bridge-ipc';
 import { denyAllPermissions, lockDownWebContents } from './lock-down';
 import { buildMenuTemplate } from './menu-template';
+import { filesFromArgv, OpenQueue, openFiles } from './open-files';
 import { preloadPath, rendererLocation } from './paths';
 import type { TrustedRenderer } from './sender-check';
 import { openSessionDialog, saveSessionDialog } from './session-dialogs';
@@ -30,6 +31,8 @@ let mainWindow: BrowserWindow | null = null;
 let host: AppHost | null = null;
 /** The window whose page may use the bridge, and the page it must show. */
 let trusted: TrustedRenderer | null = null;
+/** Files the OS asked us to open (command line, second launch, macOS open-file), waiting for the page. */
+const toOpen = new OpenQueue();
 
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
@@ -41,13 +44,26 @@ function createMainWindow(appHost: AppHost): BrowserWindow {
   const contentsId = window.webContents.id;
   trusted = { webContentsId: contentsId, appUrl };
   forwardEvents(appHost, window.webContents);
+  // Files to open wait until the page can show what becomes of them (runs, notices).
+  window.webContents.on('did-finish-load', () => toOpen.attach((paths) => void openFiles(paths, appHost)));
   window.on('closed', () => {
     mainWindow = null;
+    toOpen.detach();
     if (trusted?.webContentsId === contentsId) trusted = null;
   });
   const loading = location.kind === 'url' ? window.loadURL(location.url) : window.loadFile(location.path);
   loading.catch((error: unknown) => console.error('arenascope: the renderer failed to load:', error));
   return window;
+}
+
+/** Brings the window forward, or opens one (macOS keeps running without any). */
+function showWindow(): void {
+  if (mainWindow === null) {
+    if (host !== null && app.isReady()) mainWindow = createMainWindow(host);
+    return;
+  }
+  if (mainWindow.isMinimized()) mainWindow.restore();
+  mainWindow.focus();
 }
 
 /** A menu item for the page: sent as a bridge `menu` event to the window. */
@@ -85,14 +101,25 @@ function start(): void {
   // Every renderer is sandboxed, including any that a future feature forgets to configure.
   app.enableSandbox();
 
-  // Locked down as soon as they exist, before any page can run.
-  app.on('web-contents-created', (_event, contents) => lockDownWebContents(contents));
+  // Locked down as soon as they exist, before any page can run. Links open in the browser only
+  // when allow-listed (external-links.ts).
+  app.on('web-contents-created', (_event, contents) => lockDownWebContents(contents, { openExternal: (url) => shell.openExternal(url), log }));
 
-  // A second launch focuses the running window instead of starting a second app.
-  app.on('second-instance', () => {
-    if (mainWindow === null) return;
-    if (mainWindow.isMinimized()) mainWindow.restore();
-    mainWindow.focus();
+  // Files named on our own command line (a file association on Windows and Linux).
+  toOpen.add(filesFromArgv(process.argv, { cwd: process.cwd(), defaultApp: process.defaultApp }));
+
+  // macOS hands files over in 'open-file', possibly before 'ready': listen from the start.
+  app.on('open-file', (event, path) => {
+    event.preventDefault();
+    toOpen.add([path]);
+    showWindow();
+  });
+
+  // A second launch focuses the running window instead of starting a second app, and the files
+  // it was asked to open are opened here.
+  app.on('second-instance', (_event, argv, workingDirectory) => {
+    toOpen.add(filesFromArgv(argv, { cwd: workingDirectory, defaultApp: process.defaultApp }));
+    showWindow();
   });
 
   // Desktop convention: closing the last window quits, except on macOS where the app stays.

@@ -7,6 +7,7 @@
  * Electron.
  */
 import { readTraceBatches } from '../node/trace-file';
+import { memoryBudgetFromEnv } from './memory-budget';
 import { connectToParent } from './parent-channel';
 import { RunSession } from './run-session';
 
@@ -18,6 +19,10 @@ if (parent === null) {
   console.error('arenascope worker: no parent channel; start me with utilityProcess.fork or child_process.fork');
   process.exit(1);
 }
+
+// A run that outgrows this stops with a message rather than being killed by the OS (memory-budget.ts).
+const budget = memoryBudgetFromEnv(process.env);
+if (budget.warning !== null) process.stderr.write(`arenascope worker: ${budget.warning}\n`);
 
 const session = new RunSession({
   now: () => performance.now(),
@@ -36,6 +41,7 @@ const session = new RunSession({
   openTrace: async function* (path) {
     for await (const step of readTraceBatches(path)) yield step.batch;
   },
+  memoryBudget: { megabytes: budget.megabytes, rss: () => process.memoryUsage.rss() },
 });
 
 parent.onMessage((message) => session.receive(message));

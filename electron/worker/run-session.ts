@@ -23,6 +23,7 @@ import type { BatchFeed } from '../../shared/run/batch-feed';
 import { resolveRun, RunConfigError, type ResolvedRun } from '../../shared/run/resolve-run';
 import { takeDetail } from '../../shared/run/detail';
 import { RunLoop } from '../../shared/run/run-loop';
+import { MEMORY_CHECK_INTERVAL_MS, overBudget } from './memory-budget';
 import { Outbox } from './outbox';
 
 export interface SessionEnv {
@@ -41,6 +42,11 @@ export interface SessionEnv {
   log(line: string): void;
   /** A trace file's operations, batch by batch; each batch stays valid until the next is asked for. */
   openTrace(path: string): AsyncIterable<OpBatch>;
+  /**
+   * The memory budget (memory-budget.ts): megabytes, and the process's resident set in bytes.
+   * Without it a run is not watched.
+   */
+  memoryBudget?: { readonly megabytes: number; rss(): number };
 }
 
 /** Engine work between two looks at the message queue. */
@@ -81,6 +87,7 @@ export class RunSession {
   private lastSampleOp = -1;
   private lastDetailAt = -Infinity;
   private lastDetailOp = -1;
+  private lastMemoryCheckAt = -Infinity;
   private maxSampleIntervalMs = 0;
   private chunk = 4096;
   private scheduled = false;
@@ -282,6 +289,10 @@ export class RunSession {
         if (this.feed?.drained) this.wakeFeed();
         if (t1 - this.lastSampleAt >= this.maxSampleIntervalMs) this.sampleIfNew(t1);
         if (t1 - this.lastDetailAt >= DETAIL_INTERVAL_MS) this.detailIfNew(t1, false);
+        if (t1 - this.lastMemoryCheckAt >= MEMORY_CHECK_INTERVAL_MS) {
+          const over = this.checkMemory(t1);
+          if (over !== null) return this.fail(over);
+        }
         if (loop.done || loop.ops >= run.opsBudget || this.activeMs() >= run.durationMs) return this.finish('done');
         if (this.paused && this.stepLeft === 0) return this.stepDone();
         // Fewer than asked and not done: a trace feed waiting for its next batch, which reschedules.
@@ -293,6 +304,15 @@ export class RunSession {
     }
     this.schedule();
   };
+
+  /** Why the run must stop for memory, or null (memory-budget.ts). */
+  private checkMemory(now: number): string | null {
+    this.lastMemoryCheckAt = now;
+    const budget = this.env.memoryBudget;
+    if (budget === undefined) return null;
+    const loop = this.loop!;
+    return overBudget(budget.megabytes, { rss: budget.rss(), modelBytes: loop.alloc.modelBytes() }, loop.ops);
+  }
 
   /** Aims each `run` call at about CHUNK_MS, so a slice overshoots SLICE_MS by little. */
   private tuneChunk(done: number, ms: number): void {
