@@ -6,13 +6,16 @@
 import { TraceError } from '../../shared/trace';
 import { EngineError } from '../../shared/engine';
 import { benchCommand, benchUsage } from './commands/bench';
+import { compareCommand, compareUsage } from './commands/compare';
 import { conformanceCommand, conformanceUsage } from './commands/conformance';
+import { exportCommand, exportUsage } from './commands/export';
 import { openCommand, openUsage } from './commands/open';
 import { replayCommand, replayUsage } from './commands/replay';
 import { runCommand, runUsage } from './commands/run';
 import { serveCommand, serveUsage } from './commands/serve';
 import { workloadsCommand, workloadsUsage } from './commands/workloads';
 import { TraceFileError } from '../node/trace-file';
+import { ExportWriteError } from '../host/export';
 import { UsageError } from './usage-error';
 
 type Command = (argv: string[], out: (line: string) => void) => Promise<number>;
@@ -20,6 +23,8 @@ type Command = (argv: string[], out: (line: string) => void) => Promise<number>;
 const COMMANDS: Record<string, { run: Command; usage: string; summary: string }> = {
   workloads: { run: workloadsCommand, usage: workloadsUsage, summary: 'list the workloads with their parameters, defaults and ranges' },
   run: { run: runCommand, usage: runUsage, summary: 'run a workload against the engine; --out DIR writes samples.csv and run.json' },
+  compare: { run: compareCommand, usage: compareUsage, summary: 'run one workload on several versions at once; --out DIR writes overlaid charts and a report' },
+  export: { run: exportCommand, usage: exportUsage, summary: 'export a saved session: PNG, SVG, CSV, JSON, HTML report' },
   open: { run: openCommand, usage: openUsage, summary: 'print the runs of a session file and their summaries' },
   replay: { run: replayCommand, usage: replayUsage, summary: 'replay a pymtrace and print a JSON line per checkpoint' },
   serve: { run: serveCommand, usage: serveUsage, summary: 'serve the dashboard to a browser (prints the URL with its access token first)' },
@@ -51,6 +56,11 @@ export async function main(argv: string[], out: (line: string) => void = (l) => 
     }
     if (error instanceof TraceError || error instanceof TraceFileError) {
       process.stderr.write(`arenascope: ${(error as Error).message}\n`);
+      return 2;
+    }
+    // An export that could not be written names the file; nothing half-written was left.
+    if (error instanceof ExportWriteError) {
+      process.stderr.write(`arenascope: ${error.message}\n`);
       return 2;
     }
     if (error instanceof EngineError) {

@@ -15,13 +15,15 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Bridge, type BridgeEvent, type DetailSnapshot, PROTOCOL_VERSION, type RunCommand, type RunSummary, type VersionInfo, type WindowQuery, type WindowResult, type WorkloadInfo } from '../../shared/protocol/bridge';
+import { type Bridge, type BridgeEvent, type DetailSnapshot, type ExportRequest, type ExportResult, PROTOCOL_VERSION, type RunCommand, type RunSummary, type VersionInfo, type WindowQuery, type WindowResult, type WorkloadInfo } from '../../shared/protocol/bridge';
 import { type RunConfig, RunConfigSchema } from '../../shared/protocol/run-config';
 import { parseMessage } from '../../shared/protocol/worker-messages';
 import { resolveRun, RunConfigError } from '../../shared/run/resolve-run';
 import { SERIES_INDEX } from '../../shared/run/sample';
 import { SeriesStore } from '../../shared/series';
+import { storeWindow } from '../../shared/charts/window';
 import { versionInfos, workloadInfos } from './catalogue';
+import { buildExport, ExportError, type ExportRun, zip } from './export';
 import { DetailStore, toSnapshot } from './detail-store';
 import type { Launcher } from './launcher';
 import { type RunEvent, RunManager, type StartedInfo } from './run-manager';
@@ -171,19 +173,75 @@ export class AppHost implements Bridge {
 
   async window(query: WindowQuery): Promise<WindowResult> {
     this.get(query.runId);
-    const stats = this.store.stats(query.runId);
-    const series: WindowResult['series'] = {};
-    for (const key of query.series) {
-      const w = this.store.window(query.runId, key, query.from, query.to, query.maxPoints, query.axis);
-      series[key] = { x: Array.from(w.x), min: Array.from(w.min), max: Array.from(w.max) };
-    }
-    const phases = this.store.phases(query.runId).map((p) => ({ op: p.op, wallMs: this.store.wallAtOp(query.runId, p.op), label: p.label }));
-    return { runId: query.runId, axis: query.axis, range: stats.range === null ? null : stats.range[query.axis], series, phases };
+    return storeWindow(this.store, query);
   }
 
   async detail(runId: string, op: number): Promise<DetailSnapshot | null> {
     const d = this.get(runId).details.at(op);
     return d === null ? null : toSnapshot(runId, d);
+  }
+
+  /**
+   * Renders an export of some runs (live ones as far as they got) with the same code as the command
+   * line (./export); the page saves the files. Several files come back as one zip when asked.
+   */
+  async export(request: ExportRequest): Promise<ExportResult> {
+    const started = performance.now();
+    const runs: ExportRun[] = request.runIds.map((id) => {
+      const run = this.get(id);
+      const s = run.summary;
+      const detail = run.details.at(Infinity);
+      return {
+        id,
+        name: s.name,
+        config: s.config,
+        started: run.started,
+        status: { state: s.state, ops: s.ops, wallMs: s.wallMs, ...(s.reason !== null ? { reason: s.reason } : {}) },
+        createdAt: run.createdAt,
+        coalesced: run.coalesced,
+        detail: detail === null ? null : toSnapshot(id, detail),
+      };
+    });
+    const whole = request.from === -Infinity && request.to === Infinity;
+    let built;
+    try {
+      built = await buildExport(
+        { store: this.store, runs, ...(this.options.app !== undefined ? { app: this.options.app } : {}) },
+        {
+          formats: request.formats,
+          mode: request.mode,
+          ...(request.charts ? { charts: request.charts } : {}),
+          axis: request.axis,
+          range: whole ? null : [Number.isFinite(request.from) ? request.from : (this.firstX(request) ?? 0), Number.isFinite(request.to) ? request.to : (this.lastX(request) ?? 0)],
+          width: request.width,
+          height: request.height,
+          theme: request.theme,
+        },
+      );
+    } catch (error) {
+      if (error instanceof ExportError) throw new BridgeInputError(`export: ${error.message}`);
+      throw error;
+    }
+    let files = built.files;
+    if (request.archive && files.length > 1) {
+      const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
+      files = [{ name: `arenascope-export-${stamp}.zip`, mime: 'application/zip', data: zip(files) }];
+    }
+    return {
+      files: files.map((f) => ({ name: f.name, mime: f.mime, base64: Buffer.from(typeof f.data === 'string' ? Buffer.from(f.data, 'utf8') : f.data).toString('base64') })),
+      ms: Math.round(performance.now() - started),
+    };
+  }
+
+  /** The smallest first / largest last x of the requested runs (an open end of an export window). */
+  private firstX(request: ExportRequest): number | null {
+    const xs = request.runIds.map((id) => this.store.stats(id).range?.[request.axis][0]).filter((x): x is number => x !== undefined);
+    return xs.length > 0 ? Math.min(...xs) : null;
+  }
+
+  private lastX(request: ExportRequest): number | null {
+    const xs = request.runIds.map((id) => this.store.stats(id).range?.[request.axis][1]).filter((x): x is number => x !== undefined);
+    return xs.length > 0 ? Math.max(...xs) : null;
   }
 
   subscribe(listener: (event: BridgeEvent) => void): () => void {

@@ -38,5 +38,7 @@ function invoke(host: BridgeMethods, call: BridgeCall): Promise<unknown> {
       return host.window(call.query);
     case 'detail':
       return host.detail(call.runId, call.op);
+    case 'export':
+      return host.export(call.request);
   }
 }

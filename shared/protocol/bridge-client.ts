@@ -3,7 +3,7 @@
  * bridge-messages.ts: the preload's IPC (one `invoke` per request) and the browser's WebSocket
  * (requests and responses matched by id). Pure: no DOM, no Electron; the transport is handed in.
  */
-import type { Bridge, BridgeEvent, RunCommand, WindowQuery } from './bridge';
+import type { Bridge, BridgeEvent, ExportRequest, RunCommand, WindowQuery } from './bridge';
 import {
   BRIDGE_SOCKET_PATH,
   type BridgeMethod,
@@ -52,6 +52,7 @@ export function createBridgeClient(transport: BridgeTransport, protocolVersion: 
     command: (runId: string, command: RunCommand) => call('command', { runId, command }),
     window: (query: WindowQuery) => call('window', { query: { ...query, from: wireNumber(query.from), to: wireNumber(query.to) } }),
     detail: (runId: string, op: number) => call('detail', { runId, op: wireNumber(op) }),
+    export: (request: ExportRequest) => call('export', { request: { ...request, from: wireNumber(request.from), to: wireNumber(request.to) } }),
     subscribe: (listener) => transport.subscribe(listener),
   };
 }

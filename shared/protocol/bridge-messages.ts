@@ -16,7 +16,7 @@
  */
 import * as v from 'valibot';
 import { SERIES, SERIES_COUNT } from '../run/sample';
-import type { Bridge, BridgeEvent, RunCommand, WindowQuery } from './bridge';
+import { type Bridge, type BridgeEvent, EXPORT_FORMATS, EXPORT_MAX_SIZE, EXPORT_MIN_SIZE, type ExportRequest, type RunCommand, type WindowQuery } from './bridge';
 import { RunConfigSchema, type RunConfig } from './run-config';
 
 // ---- names ------------------------------------------------------------------------------------
@@ -43,6 +43,7 @@ export type BridgeMethods = Pick<Bridge, BridgeMethod>;
 /** A window bound or detail operation on the wire: a number, or null for "unbounded" / "latest". */
 type WireNumber = number | null;
 export type WireWindowQuery = Omit<WindowQuery, 'from' | 'to'> & { from: WireNumber; to: WireNumber };
+export type WireExportRequest = Omit<ExportRequest, 'from' | 'to'> & { from: WireNumber; to: WireNumber };
 
 /** Each method's wire params. */
 export interface BridgeParams {
@@ -53,6 +54,7 @@ export interface BridgeParams {
   command: { runId: string; command: RunCommand };
   window: { query: WireWindowQuery };
   detail: { runId: string; op: WireNumber };
+  export: { request: WireExportRequest };
 }
 
 export type BridgeRequest = { [M in BridgeMethod]: { id: number; method: M; params: BridgeParams[M] } }[BridgeMethod];
@@ -97,6 +99,23 @@ export const WindowQuerySchema = v.strictObject({
   axis: v.picklist(['op', 'wall_ms']),
 });
 
+const Size = v.pipe(v.number(), v.safeInteger(), v.minValue(EXPORT_MIN_SIZE), v.maxValue(EXPORT_MAX_SIZE));
+const unique = <T extends string>(what: string) => v.check((xs: T[]) => new Set(xs).size === xs.length, `${what} named twice`);
+
+export const ExportRequestSchema = v.strictObject({
+  runIds: v.pipe(v.array(RunId), v.minLength(1, 'expected at least one run'), v.maxLength(64), unique<string>('a run is')),
+  mode: v.picklist(['runs', 'compare']),
+  charts: v.optional(v.pipe(v.array(v.pipe(v.string(), v.maxLength(100))), v.minLength(1, 'expected at least one chart'), v.maxLength(64), unique<string>('a chart is'))),
+  formats: v.pipe(v.array(v.picklist(EXPORT_FORMATS, `expected a format (${EXPORT_FORMATS.join(', ')})`)), v.minLength(1, 'expected at least one format'), unique<(typeof EXPORT_FORMATS)[number]>('a format is')),
+  axis: v.picklist(['op', 'wall_ms']),
+  from: Bound,
+  to: Bound,
+  width: Size,
+  height: Size,
+  theme: v.picklist(['light', 'dark']),
+  archive: v.boolean(),
+});
+
 const request = <M extends BridgeMethod, P extends v.GenericSchema>(method: M, params: P) =>
   v.strictObject({ id: Id, method: v.literal(method), params });
 
@@ -108,6 +127,7 @@ export const BridgeRequestSchema = v.variant('method', [
   request('command', v.strictObject({ runId: RunId, command: RunCommandSchema })),
   request('window', v.strictObject({ query: WindowQuerySchema })),
   request('detail', v.strictObject({ runId: RunId, op: Bound })),
+  request('export', v.strictObject({ request: ExportRequestSchema })),
 ]);
 
 /** A request as the host acts on it: wire nulls turned back into ±Infinity. */
@@ -116,7 +136,8 @@ export type BridgeCall =
   | { id: number; method: 'startRun'; config: RunConfig }
   | { id: number; method: 'command'; runId: string; command: RunCommand }
   | { id: number; method: 'window'; query: WindowQuery }
-  | { id: number; method: 'detail'; runId: string; op: number };
+  | { id: number; method: 'detail'; runId: string; op: number }
+  | { id: number; method: 'export'; request: ExportRequest };
 
 export type ParsedRequest = { ok: true; call: BridgeCall } | { ok: false; id: number | null; error: string };
 
@@ -140,6 +161,13 @@ export function parseBridgeRequest(raw: unknown): ParsedRequest {
     }
     case 'detail':
       return { ok: true, call: { id: req.id, method: 'detail', runId: req.params.runId, op: req.params.op ?? Infinity } };
+    case 'export': {
+      const r = req.params.request;
+      const request: ExportRequest = { ...r, runIds: [...r.runIds], formats: [...r.formats], from: r.from ?? -Infinity, to: r.to ?? Infinity };
+      if (r.charts) request.charts = [...r.charts];
+      else delete request.charts;
+      return { ok: true, call: { id: req.id, method: 'export', request } };
+    }
   }
 }
 

@@ -122,6 +122,46 @@ export const MENU_ACTIONS = [
 ] as const;
 export type MenuAction = (typeof MENU_ACTIONS)[number];
 
+/** File formats of an export (docs/exports.md). */
+export const EXPORT_FORMATS = ['png', 'svg', 'csv', 'json', 'html'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+/** Smallest and largest chart side, in pixels. */
+export const EXPORT_MIN_SIZE = 200;
+export const EXPORT_MAX_SIZE = 8000;
+
+/** What to export: the host renders the files (the command line's exports come from the same code). */
+export interface ExportRequest {
+  runIds: string[];
+  /** `runs`: each run's charts; `compare`: one chart per series with the runs overlaid, and a delta table. */
+  mode: 'runs' | 'compare';
+  /** Run chart ids (`memory`, `arenas`, `pools`) or, comparing, series keys; absent: all. */
+  charts?: string[];
+  formats: ExportFormat[];
+  axis: Axis;
+  /** The x window on `axis`; ±Infinity for the run's first / last sample (the whole run). */
+  from: number;
+  to: number;
+  /** Chart size in pixels (PNG and SVG). */
+  width: number;
+  height: number;
+  theme: 'light' | 'dark';
+  /** Several files come back as one `.zip`, so that the page saves one download. */
+  archive: boolean;
+}
+
+/** One file of an export, its bytes in base64 (JSON carries no binary). */
+export interface ExportedFile {
+  name: string;
+  mime: string;
+  base64: string;
+}
+
+export interface ExportResult {
+  files: ExportedFile[];
+  /** How long the host took to render them, ms. */
+  ms: number;
+}
+
 export type RunCommand = { type: 'pause' } | { type: 'resume' } | { type: 'step'; ops: number } | { type: 'stop' } | { type: 'remove' };
 
 export interface Bridge {
@@ -136,6 +176,8 @@ export interface Bridge {
   window(query: WindowQuery): Promise<WindowResult>;
   /** The latest detail snapshot at or before `op` (null when there is none yet). */
   detail(runId: string, op: number): Promise<DetailSnapshot | null>;
+  /** Renders charts, samples, the JSON and the report of some runs (nothing is written on the host). */
+  export(request: ExportRequest): Promise<ExportResult>;
   /** Events as they happen; returns the unsubscribe function. */
   subscribe(listener: (event: BridgeEvent) => void): () => void;
 }

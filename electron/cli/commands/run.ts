@@ -5,12 +5,16 @@
  * Runs a workload (or `trace-replay` with `--set path=FILE`) against the engine, one worker process
  * per `--python`, all at once, through the same host code the app uses. A live progress line on a
  * terminal; with `--out`, per run `samples.csv` and `run.json` (in DIR itself for one run, in
- * DIR/<version> for several) and DIR/session.arenascope.gz, written while the runs go.
+ * DIR/<version> for several) and DIR/session.arenascope.gz, written while the runs go. With
+ * `--format png,svg,csv,json,html` (and `--width`, `--height`, `--theme`, `--axis`), DIR gets those
+ * exports instead of samples.csv and run.json, made by the app's export code (docs/exports.md);
+ * `compare` is this command with the runs overlaid (./compare.ts).
  *
  * Exit status: 0 every run finished, 2 bad arguments, 3 a worker died (the others finish and
  * everything collected is kept), 1 an internal error.
  */
 import { mkdirSync } from 'node:fs';
+import type { DetailSnapshot } from '../../../shared/protocol/bridge';
 import { join, resolve } from 'node:path';
 import { DEFAULT_SAMPLE_EVERY, type RunConfig } from '../../../shared/protocol/run-config';
 import { resolveRun, RunConfigError } from '../../../shared/run/resolve-run';
@@ -20,11 +24,14 @@ import { AtomicTextWriter, writeFileAtomic } from '../../host/atomic-file';
 import { NodeLauncher } from '../../host/node-launcher';
 import { RunManager, type RunEvent, type StartedInfo } from '../../host/run-manager';
 import { SessionWriter } from '../../host/session-file';
+import { SeriesStore } from '../../../shared/series';
+import { toSnapshot } from '../../host/detail-store';
+import { EXPORT_OPTIONS, exportToDir, readExportOptions } from './export';
 import { parse, positiveIntOption } from '../options';
 import { UsageError } from '../usage-error';
 
 export const runUsage =
-  'run --workload NAME --python VERSION [--python VERSION]... [--set key=value]... [--seed N] [--ops N | --duration 10m] [--sample-every N] [--arenas aligned|misaligned] [--out DIR]';
+  'run --workload NAME --python VERSION [--python VERSION]... [--set key=value]... [--seed N] [--ops N | --duration 10m] [--sample-every N] [--arenas aligned|misaligned] [--out DIR [--format png,svg,csv,json,html] [--width N] [--height N] [--theme light|dark] [--axis op|wall_ms]]';
 
 /** Exit status when a worker died. */
 export const EXIT_CRASHED = 3;
@@ -37,11 +44,11 @@ export function parseDuration(text: string): number {
   return ms;
 }
 
-function parseSets(values: string[] | undefined): Record<string, string> {
+function parseSets(command: string, values: string[] | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   for (const kv of values ?? []) {
     const eq = kv.indexOf('=');
-    if (eq <= 0) throw new UsageError(`run: --set takes key=value, not '${kv}'`);
+    if (eq <= 0) throw new UsageError(`${command}: --set takes key=value, not '${kv}'`);
     out[kv.slice(0, eq).trim()] = kv.slice(eq + 1).trim();
   }
   return out;
@@ -63,32 +70,49 @@ interface RunTrack {
   retained: number;
   end: 'running' | 'done' | 'stopped' | 'failed' | 'crashed';
   reason: string | null;
+  /** The last detail snapshot (size classes, for the report), when exporting. */
+  detail: DetailSnapshot | null;
 }
 
+/** The options of `run` and `compare`. */
+export const RUN_OPTIONS = {
+  workload: { type: 'string' },
+  python: { type: 'string', multiple: true },
+  set: { type: 'string', multiple: true },
+  seed: { type: 'string' },
+  ops: { type: 'string' },
+  duration: { type: 'string' },
+  'sample-every': { type: 'string' },
+  arenas: { type: 'string' },
+  out: { type: 'string' },
+  ...EXPORT_OPTIONS,
+} as const;
+
+type RunValues = ReturnType<typeof parse<{ options: typeof RUN_OPTIONS; allowPositionals: false }>>['values'];
+
 export async function runCommand(argv: string[], out: (line: string) => void): Promise<number> {
-  const { values } = parse('run', argv, {
-    options: {
-      workload: { type: 'string' },
-      python: { type: 'string', multiple: true },
-      set: { type: 'string', multiple: true },
-      seed: { type: 'string' },
-      ops: { type: 'string' },
-      duration: { type: 'string' },
-      'sample-every': { type: 'string' },
-      arenas: { type: 'string' },
-      out: { type: 'string' },
-    },
-    allowPositionals: false,
-  });
-  if (!values.workload) throw new UsageError('run: --workload NAME is required (see `workloads`)');
+  const { values } = parse('run', argv, { options: RUN_OPTIONS, allowPositionals: false });
+  return runAndExport('run', values, out);
+}
+
+/**
+ * The body of `run` and `compare`: the runs, their files, the report lines; then, with `--format`,
+ * the exports (`compare`: overlaid charts and a delta table).
+ */
+export async function runAndExport(command: 'run' | 'compare', values: RunValues, out: (line: string) => void): Promise<number> {
+  if (!values.workload) throw new UsageError(`${command}: --workload NAME is required (see \`workloads\`)`);
   const pythons = values.python ?? [];
-  if (pythons.length === 0) throw new UsageError('run: --python VERSION is required (e.g. --python 3.11; repeat it to compare versions)');
-  if (new Set(pythons).size !== pythons.length) throw new UsageError(`run: --python given twice for the same version (${pythons.join(', ')})`);
-  if (values.ops !== undefined && values.duration !== undefined) throw new UsageError('run: give --ops or --duration, not both');
+  if (pythons.length === 0) throw new UsageError(`${command}: --python VERSION is required (e.g. --python 3.11; repeat it to compare versions)`);
+  if (command === 'compare' && pythons.length < 2) throw new UsageError('compare: give --python at least twice (e.g. --python 2.4 --python 3.11)');
+  if (new Set(pythons).size !== pythons.length) throw new UsageError(`${command}: --python given twice for the same version (${pythons.join(', ')})`);
+  if (values.ops !== undefined && values.duration !== undefined) throw new UsageError(`${command}: give --ops or --duration, not both`);
   if (values.arenas !== undefined && values.arenas !== 'aligned' && values.arenas !== 'misaligned') {
-    throw new UsageError(`run: --arenas must be 'aligned' or 'misaligned', not '${values.arenas}'`);
+    throw new UsageError(`${command}: --arenas must be 'aligned' or 'misaligned', not '${values.arenas}'`);
   }
-  const params: Record<string, string> = parseSets(values.set);
+  // Exports: `run` makes them when --format says so; `compare` with --out makes all of them unless told.
+  const exporting = readExportOptions(command, values, command === 'compare' && values.out !== undefined ? 'all' : null);
+  if (exporting && !values.out) throw new UsageError(`${command}: --format needs --out DIR (where the files go)`);
+  const params: Record<string, string> = parseSets(command, values.set);
   if (values.workload === 'trace-replay' && params['path']) params['path'] = resolve(params['path']);
 
   const configs: RunConfig[] = pythons.map((python) => ({
@@ -97,16 +121,16 @@ export async function runCommand(argv: string[], out: (line: string) => void): P
     seed: values.seed ?? '1',
     python,
     ...(values.arenas ? { arenas: values.arenas as 'aligned' | 'misaligned' } : {}),
-    ...(values.ops !== undefined ? { ops: positiveIntOption('run', 'ops', values.ops, 1, Number.MAX_SAFE_INTEGER) } : {}),
+    ...(values.ops !== undefined ? { ops: positiveIntOption(command, 'ops', values.ops, 1, Number.MAX_SAFE_INTEGER) } : {}),
     ...(values.duration !== undefined ? { durationMs: parseDuration(values.duration) } : {}),
-    sampleEvery: positiveIntOption('run', 'sample-every', values['sample-every'], DEFAULT_SAMPLE_EVERY),
+    sampleEvery: positiveIntOption(command, 'sample-every', values['sample-every'], DEFAULT_SAMPLE_EVERY),
   }));
   // Refuse a bad configuration here, with the reason, before any process starts.
   const resolved = configs.map((c) => {
     try {
       return resolveRun(c);
     } catch (error) {
-      if (error instanceof RunConfigError) throw new UsageError(`run: ${error.message}`);
+      if (error instanceof RunConfigError) throw new UsageError(`${command}: ${error.message}`);
       throw error;
     }
   });
@@ -117,7 +141,8 @@ export async function runCommand(argv: string[], out: (line: string) => void): P
     runId: `run-${i + 1}`,
     label: `${r.version.version} ${r.workload.name}`,
     config: configs[i]!,
-    dir: values.out ? (configs.length === 1 ? values.out : join(values.out, r.version.version)) : null,
+    // With --format the exports replace samples.csv and run.json.
+    dir: values.out && !exporting ? (configs.length === 1 ? values.out : join(values.out, r.version.version)) : null,
     csv: null,
     summary: new SeriesSummary(),
     phases: [],
@@ -128,18 +153,24 @@ export async function runCommand(argv: string[], out: (line: string) => void): P
     retained: 0,
     end: 'running',
     reason: null,
+    detail: null,
   }));
+  // Exports are made from the samples kept here.
+  const store = exporting ? new SeriesStore() : null;
+  for (const t of tracks) store?.addRun(t.runId);
   if (values.out) {
     try {
+      mkdirSync(values.out, { recursive: true });
       for (const t of tracks) {
-        mkdirSync(t.dir!, { recursive: true });
+        if (t.dir === null) continue;
+        mkdirSync(t.dir, { recursive: true });
         t.csv = new AtomicTextWriter(join(t.dir!, 'samples.csv'));
         t.csv.write(`${SERIES.map((s) => s.key).join(',')}\n`);
       }
       session = await SessionWriter.open(join(values.out, 'session.arenascope.gz'), { overwrite: true });
     } catch (error) {
       for (const t of tracks) t.csv?.abort();
-      throw new UsageError(`run: --out ${values.out}: ${(error as Error).message}`);
+      throw new UsageError(`${command}: --out ${values.out}: ${(error as Error).message}`);
     }
   }
 
@@ -168,10 +199,15 @@ export async function runCommand(argv: string[], out: (line: string) => void): P
           t.retained = row[SERIES_INDEX['arena_bytes']!]!;
         }
         session?.appendSamples(t.runId, event.columns, event.coalesced);
+        if (store && n > 0) store.append(t.runId, event.columns);
         break;
       }
+      case 'detail':
+        if (store) t.detail = toSnapshot(t.runId, event);
+        break;
       case 'phase':
         t.phases.push({ op: event.op, label: event.label });
+        store?.addPhase(t.runId, event.op, event.label);
         session?.addPhase(t.runId, event.op, event.label);
         break;
       case 'status':
@@ -278,8 +314,38 @@ export async function runCommand(argv: string[], out: (line: string) => void): P
         `arenas peak ${s['arenas']!.peak}, final ${s['arenas']!.final}; retained ${s['arena_bytes']!.final} bytes (peak ${s['arena_bytes']!.peak}); requested ${s['requested_bytes']!.final} bytes`,
     );
   }
-  if (values.out) out(`wrote ${values.out}${tracks.length > 1 ? '/<version>' : ''}/samples.csv, run.json and ${join(values.out, 'session.arenascope.gz')}`);
+  if (command === 'compare') for (const line of deltaLines(tracks)) out(line);
+  if (store && exporting && values.out) {
+    const runs = tracks.map((t) => ({
+      id: t.runId,
+      name: t.label,
+      config: t.config,
+      started: t.started,
+      status: { state: t.end === 'running' ? ('done' as const) : t.end, ops: t.ops, wallMs: t.wallMs, ...(t.reason ? { reason: t.reason } : {}) },
+      detail: t.detail,
+    }));
+    await exportToDir(command, values.out, { store, runs }, { ...exporting, mode: command === 'compare' ? 'compare' : 'runs' }, out);
+    out(`wrote ${join(values.out, 'session.arenascope.gz')}`);
+  } else if (values.out) {
+    out(`wrote ${values.out}${tracks.length > 1 ? '/<version>' : ''}/samples.csv, run.json and ${join(values.out, 'session.arenascope.gz')}`);
+  }
   if (tracks.some((t) => t.end === 'crashed')) return EXIT_CRASHED;
   if (tracks.some((t) => t.end === 'failed')) return 1;
   return 0;
+}
+
+/** `compare`'s table on stdout: per series, each run's peak and final with its difference from the first run. */
+function deltaLines(tracks: readonly RunTrack[]): string[] {
+  const base = tracks[0]!.summary.toJSON();
+  const lines = [`differences from ${tracks[0]!.label}:`];
+  for (const s of SERIES) {
+    if (s.key === 'op' || s.key === 'wall_ms') continue;
+    const cells = tracks.map((t, i) => {
+      const f = t.summary.toJSON()[s.key]!;
+      const d = (v: number, b: number): string => (i === 0 ? '' : ` (${v - b >= 0 ? '+' : ''}${v - b})`);
+      return `${t.label.split(' ')[0]} peak ${f.peak}${d(f.peak, base[s.key]!.peak)} final ${f.final}${d(f.final, base[s.key]!.final)}`;
+    });
+    lines.push(`  ${s.key} (${s.unit}): ${cells.join('; ')}`);
+  }
+  return lines;
 }

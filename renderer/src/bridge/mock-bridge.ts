@@ -219,6 +219,11 @@ export function createMockBridge(options: { runs?: number; samples?: number } = 
     runs: () => record('runs', [], () => [...runs.values()].map((r) => ({ ...r.summary }))),
     window: (q) => record('window', [q], () => window(q)),
     detail: (runId, op) => record('detail', [runId, op], () => detail(runId, op)),
+    // Rendering is the host's (electron/host/export): the mock answers with one tiny text file per format.
+    export: (request) => record('export', [request], () => ({
+      files: request.formats.map((f) => ({ name: `mock.${f}`, mime: 'text/plain', base64: btoa(`${f} of ${request.runIds.join(',')}`) })),
+      ms: 0,
+    })),
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

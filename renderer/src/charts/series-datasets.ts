@@ -6,6 +6,10 @@
  */
 import type { ChartDataset } from 'chart.js';
 import type { WindowResult } from '../../../shared/protocol/bridge';
+// Colours are shared with the exports (shared/charts), so an exported chart looks like this one.
+import { BAND_FILL_ALPHA, BAND_LINE_WIDTH, colorFor, RUN_COLORS, withAlpha } from '../../../shared/charts/colors';
+
+export { colorFor, RUN_COLORS, SERIES_COLORS, withAlpha } from '../../../shared/charts/colors';
 
 export interface Point {
   x: number;
@@ -24,42 +28,12 @@ export function toPoints(x: readonly number[], y: readonly number[]): Point[] {
   return out;
 }
 
-/** Colours per series; readable on both themes. Runs in an overlay take them in turn. */
-export const SERIES_COLORS: Readonly<Record<string, string>> = {
-  arena_bytes: '#d9480f',
-  pool_bytes: '#1c7ed6',
-  block_bytes: '#2b8a3e',
-  requested_bytes: '#9c36b5',
-  arenas: '#d9480f',
-  pools_used: '#1c7ed6',
-  pools_full: '#2b8a3e',
-  pools_empty: '#f59f00',
-  large_bytes: '#868e96',
-  arenas_highwater: '#1c7ed6',
-  arenas_allocated_total: '#2b8a3e',
-  arenas_reclaimed: '#9c36b5',
-};
-
-export const RUN_COLORS = ['#d9480f', '#1c7ed6', '#2b8a3e', '#9c36b5', '#f59f00', '#0ca678', '#e64980', '#495057'];
-
-export function colorFor(key: string): string {
-  return SERIES_COLORS[key] ?? '#868e96';
-}
-
-/** `#rrggbb` with an alpha, for the band's fill. */
-export function withAlpha(hex: string, alpha: number): string {
-  const a = Math.round(Math.max(0, Math.min(1, alpha)) * 255)
-    .toString(16)
-    .padStart(2, '0');
-  return `${hex}${a}`;
-}
-
 /** The two datasets of one band: max first, then min filled up to it ('-1' = the previous one). */
 export function bandDatasets(s: { x: number[]; min: number[]; max: number[] }, label: string, color: string): LineDataset[] {
-  const common = { borderColor: color, borderWidth: 1.25, pointRadius: 0, pointHitRadius: 4, tension: 0, parsing: false as const, normalized: true };
+  const common = { borderColor: color, borderWidth: BAND_LINE_WIDTH, pointRadius: 0, pointHitRadius: 4, tension: 0, parsing: false as const, normalized: true };
   return [
     { ...common, label, data: toPoints(s.x, s.max), fill: false, backgroundColor: color },
-    { ...common, label: label + MIN_SUFFIX, data: toPoints(s.x, s.min), fill: '-1', backgroundColor: withAlpha(color, 0.25) },
+    { ...common, label: label + MIN_SUFFIX, data: toPoints(s.x, s.min), fill: '-1', backgroundColor: withAlpha(color, BAND_FILL_ALPHA) },
   ];
 }
 

@@ -4,10 +4,8 @@
 import { SERIES } from '../../../shared/run/sample';
 import type { SeriesDef } from '../../../shared/run/sample';
 
-/** The main chart: retained memory, from what the system gave (arenas) down to what was asked. */
-export const MEMORY_KEYS = ['arena_bytes', 'pool_bytes', 'block_bytes', 'requested_bytes'] as const;
-export const ARENA_KEYS = ['arenas', 'arenas_highwater', 'arenas_allocated_total', 'arenas_reclaimed'] as const;
-export const POOL_KEYS = ['pools_used', 'pools_full', 'pools_empty'] as const;
+/** The charts' series (memory, arenas, pools): defined once in shared/charts, for the screen and the exports. */
+export { ARENA_KEYS, MEMORY_KEYS, POOL_KEYS } from '../../../shared/charts/definitions';
 
 export function seriesDef(key: string): SeriesDef | undefined {
   return SERIES.find((s) => s.key === key);

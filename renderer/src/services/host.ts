@@ -3,7 +3,7 @@
  * and every failure ends up in front of the user (a notice, or the caller's inline message).
  */
 import type { Pinia } from 'pinia';
-import type { Bridge, BridgeEvent, DetailSnapshot, RunCommand, WindowQuery, WindowResult } from '../../../shared/protocol/bridge';
+import type { Bridge, BridgeEvent, DetailSnapshot, ExportRequest, ExportResult, MenuAction, RunCommand, WindowQuery, WindowResult } from '../../../shared/protocol/bridge';
 import type { RunConfig } from '../../../shared/protocol/run-config';
 import { useAppStore } from '../stores/app';
 import { useCatalogStore } from '../stores/catalog';
@@ -27,6 +27,14 @@ export function onRunData(listener: (runId: string) => void): () => void {
   return () => dataListeners.delete(listener);
 }
 
+/** Listeners for application-menu items (Electron's File → Export…, …). */
+const menuListeners = new Set<(action: MenuAction) => void>();
+
+export function onMenu(listener: (action: MenuAction) => void): () => void {
+  menuListeners.add(listener);
+  return () => menuListeners.delete(listener);
+}
+
 function handle(pinia: Pinia, event: BridgeEvent): void {
   const runs = useRunsStore(pinia);
   switch (event.type) {
@@ -47,6 +55,9 @@ function handle(pinia: Pinia, event: BridgeEvent): void {
       break;
     case 'notice':
       useAppStore(pinia).notify(event.level, event.message);
+      break;
+    case 'menu':
+      for (const l of [...menuListeners]) l(event.action);
       break;
   }
 }
@@ -105,6 +116,11 @@ export function fetchWindow(query: WindowQuery): Promise<WindowResult> {
 
 export function fetchDetail(runId: string, op: number): Promise<DetailSnapshot | null> {
   return need().detail(runId, op);
+}
+
+/** Renders an export on the host (the same code as the command line's); the caller saves the files. */
+export function exportRuns(request: ExportRequest): Promise<ExportResult> {
+  return need().export(request);
 }
 
 export function currentBridge(): Bridge {

@@ -1,0 +1,67 @@
+/**
+ * Which charts exist and what they show: the dashboard's three run charts (retained memory, arenas,
+ * pools) and the one-series overlays of a comparison. The renderer and the exports both read these.
+ */
+import { SERIES } from '../run/sample';
+
+export type YUnit = 'bytes' | 'count';
+
+export interface ChartDef {
+  id: RunChartId;
+  title: string;
+  /** What a screen reader (and an image's alt text) says. */
+  label: string;
+  keys: readonly string[];
+  yUnit: YUnit;
+}
+
+/** The main chart: retained memory, from what the system gave (arenas) down to what was asked. */
+export const MEMORY_KEYS = ['arena_bytes', 'pool_bytes', 'block_bytes', 'requested_bytes'] as const;
+export const ARENA_KEYS = ['arenas', 'arenas_highwater', 'arenas_allocated_total', 'arenas_reclaimed'] as const;
+export const POOL_KEYS = ['pools_used', 'pools_full', 'pools_empty'] as const;
+
+export const RUN_CHART_IDS = ['memory', 'arenas', 'pools'] as const;
+export type RunChartId = (typeof RUN_CHART_IDS)[number];
+
+export const RUN_CHARTS: Readonly<Record<RunChartId, ChartDef>> = {
+  memory: { id: 'memory', title: 'Retained memory', label: 'Retained memory over time', keys: MEMORY_KEYS, yUnit: 'bytes' },
+  arenas: { id: 'arenas', title: 'Arenas', label: 'Arenas over time', keys: ARENA_KEYS, yUnit: 'count' },
+  pools: { id: 'pools', title: 'Pools', label: 'Pool states over time', keys: POOL_KEYS, yUnit: 'count' },
+};
+
+/** The x axes' keys are not charted on their own. */
+const X_KEYS = new Set(['op', 'wall_ms']);
+
+/** Series a comparison overlays, one chart each: every sample column but the x axes. */
+export const COMPARE_KEYS: readonly string[] = SERIES.map((s) => s.key).filter((k) => !X_KEYS.has(k));
+
+/** The y unit of a series' chart. */
+export function yUnitOf(key: string): YUnit {
+  return SERIES.find((s) => s.key === key)?.unit === 'bytes' ? 'bytes' : 'count';
+}
+
+const SERIES_TITLES: Readonly<Record<string, string>> = {
+  arena_bytes: 'Arena bytes (retained)',
+  pool_bytes: 'Pool bytes',
+  block_bytes: 'Block bytes',
+  requested_bytes: 'Requested bytes',
+  arenas: 'Arenas',
+  pools_used: 'Pools in use (partly)',
+  pools_full: 'Full pools',
+  pools_empty: 'Empty pools',
+  large_bytes: 'Large (libc) bytes',
+  arenas_highwater: 'Arenas high-water mark',
+  arenas_allocated_total: 'Arenas allocated in total',
+  arenas_reclaimed: 'Arenas given back',
+};
+
+/** A series' chart title in a comparison. */
+export function seriesTitle(key: string): string {
+  const t = SERIES_TITLES[key] ?? key.replace(/_/g, ' ');
+  return t.charAt(0).toUpperCase() + t.slice(1);
+}
+
+/** The x axis' title. */
+export function axisTitle(axis: 'op' | 'wall_ms'): string {
+  return axis === 'op' ? 'operations' : 'wall time';
+}

@@ -1,0 +1,47 @@
+/**
+ * Axis ticks at "nice" values (1, 2, 5 × 10ⁿ), the way Chart.js' linear scale picks them, for
+ * charts drawn without Chart.js (SVG exports).
+ */
+
+function niceNum(range: number, round: boolean): number {
+  const exponent = Math.floor(Math.log10(range));
+  const fraction = range / 10 ** exponent;
+  let nice: number;
+  if (round) nice = fraction < 1.5 ? 1 : fraction < 3 ? 2 : fraction < 7 ? 5 : 10;
+  else nice = fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 5 ? 5 : 10;
+  return nice * 10 ** exponent;
+}
+
+export interface Ticks {
+  /** The axis' extent: nice bounds around the data (or the given bounds when `fixed`). */
+  min: number;
+  max: number;
+  values: number[];
+}
+
+/**
+ * About `count` ticks over [min, max]. With `fixed` the axis keeps exactly [min, max] and only the
+ * ticks inside it are returned; otherwise the extent grows to the ticks around the data.
+ */
+export function niceTicks(min: number, max: number, count: number, fixed = false): Ticks {
+  if (!Number.isFinite(min) || !Number.isFinite(max)) return { min: 0, max: 1, values: [0, 1] };
+  if (max < min) [min, max] = [max, min];
+  if (max === min) {
+    const pad = min === 0 ? 1 : Math.abs(min) * 0.1;
+    if (!fixed) return niceTicks(min - pad, max + pad, count);
+    return { min, max, values: [min] };
+  }
+  const spacing = niceNum(niceNum(max - min, false) / Math.max(1, count - 1), true);
+  const first = Math.ceil(min / spacing - 1e-9) * spacing;
+  // Rounding may land a hair inside the data: then one step further out.
+  let lo = fixed ? min : Math.floor(min / spacing) * spacing;
+  if (lo > min) lo -= spacing;
+  let hi = fixed ? max : Math.ceil(max / spacing) * spacing;
+  if (hi < max) hi += spacing;
+  const values: number[] = [];
+  for (let v = fixed ? first : lo, i = 0; v <= hi + spacing * 1e-9 && i < 1000; i++, v = (fixed ? first : lo) + i * spacing) {
+    // Rounded to the spacing's precision, so 0.1 + 0.2 prints as 0.3.
+    values.push(Number(v.toPrecision(12)));
+  }
+  return { min: lo, max: hi, values };
+}
