@@ -9,29 +9,8 @@ export interface PhaseMark {
   label: string;
 }
 
-/** Free phases are marked "free", or "free-2", "free-3"… when a workload repeats them. */
-export function isFreeLabel(label: string): boolean {
-  return label === 'free' || label.startsWith('free-');
-}
-
-/**
- * The op range of the run's last free phase: from its mark to the next mark (or the run's last
- * op). Retained-after-free is read at its end, i.e. once the frees of that phase are all applied.
- */
-export function lastFreePhase(phases: readonly PhaseMark[], lastOp: number): { start: number; end: number } | null {
-  let index = -1;
-  for (let i = 0; i < phases.length; i++) if (isFreeLabel(phases[i]!.label)) index = i;
-  if (index < 0) return null;
-  const start = phases[index]!.op;
-  let end = lastOp;
-  for (let i = index + 1; i < phases.length; i++) {
-    if (phases[i]!.op > start) {
-      end = Math.min(phases[i]!.op, lastOp);
-      break;
-    }
-  }
-  return { start, end: Math.max(start, end) };
-}
+// The free-phase reading is shared with the exports' summaries, so screen and report agree.
+export { isFreeLabel, lastFreePhase } from '../../../shared/charts/summary';
 
 export interface RunFigures {
   runId: string;

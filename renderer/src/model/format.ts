@@ -1,52 +1,10 @@
 /**
- * Numbers as the dashboard shows them: bytes in binary units (pymalloc's sizes are powers of two),
- * counts with SI suffixes, durations in the largest sensible unit.
+ * Numbers as the dashboard shows them: the shared chart formats (so screen and exports read the
+ * same), plus the run list's rate.
  */
-const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-
-export function formatBytes(n: number): string {
-  if (!Number.isFinite(n)) return '—';
-  const sign = n < 0 ? '−' : '';
-  let v = Math.abs(n);
-  let u = 0;
-  while (v >= 1024 && u < BYTE_UNITS.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return `${sign}${u === 0 ? v.toFixed(0) : v.toFixed(v < 10 ? 2 : 1)} ${BYTE_UNITS[u]}`;
-}
-
-export function formatCount(n: number): string {
-  if (!Number.isFinite(n)) return '—';
-  const abs = Math.abs(n);
-  if (abs >= 1e9) return `${(n / 1e9).toFixed(2)}G`;
-  if (abs >= 1e6) return `${(n / 1e6).toFixed(2)}M`;
-  if (abs >= 1e4) return `${(n / 1e3).toFixed(1)}k`;
-  return String(Math.round(n));
-}
-
-export function formatDuration(ms: number): string {
-  if (!Number.isFinite(ms)) return '—';
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  const s = ms / 1000;
-  if (s < 60) return `${s.toFixed(1)} s`;
-  const m = Math.floor(s / 60);
-  return `${m} min ${Math.round(s - m * 60)} s`;
-}
+export { formatBytes, formatCount, formatDelta, formatDuration, formatValue } from '../../../shared/charts/format';
 
 /** Operations per second over the run's running time (0 before any time has passed). */
 export function opsPerSecond(ops: number, wallMs: number): number {
   return wallMs > 0 ? (ops * 1000) / wallMs : 0;
-}
-
-/** A value in the unit its series is measured in. */
-export function formatValue(unit: string, n: number): string {
-  switch (unit) {
-    case 'bytes':
-      return formatBytes(n);
-    case 'ms':
-      return formatDuration(n);
-    default:
-      return formatCount(n);
-  }
 }
