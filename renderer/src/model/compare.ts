@@ -4,11 +4,6 @@
  * module decides what they mean.
  */
 
-export interface PhaseMark {
-  op: number;
-  label: string;
-}
-
 // The free-phase reading is shared with the exports' summaries, so screen and report agree.
 export { isFreeLabel, lastFreePhase } from '../../../shared/charts/summary';
 
