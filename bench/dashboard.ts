@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import { SERIES_COUNT, SERIES_INDEX } from '../shared/run/sample';
 import { SessionWriter } from '../electron/host/session-file';
 import { chromiumPath, launchBrowser, startServe } from '../test/e2e/harness';
+import { mulberry32 } from '../test/support/mulberry32';
 
 const LATENCY_TARGET_MS = 50;
 
@@ -34,11 +35,7 @@ export async function writeSyntheticSession(file: string, hours: number, rate: n
   const writer = await SessionWriter.open(file, { overwrite: true });
   writer.addRun('run-1', { workload: 'steady-churn', params: {}, seed: '1', python: '3.11', sampleEvery: 10_000 }, { name: `synthetic ${hours} h at ${rate}/s` });
   const BATCH = 8192;
-  let state = 0x9e3779b9;
-  const rand = (): number => {
-    state = (Math.imul(state ^ (state >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) | 0;
-    return ((state >>> 0) % 1_000_000) / 1_000_000;
-  };
+  const rand = mulberry32(0x9e3779b9);
   let walk = 64 * 2 ** 20;
   for (let start = 0; start < total; start += BATCH) {
     const n = Math.min(BATCH, total - start);

@@ -384,11 +384,6 @@ export class Allocator {
     return this.poolField(h >>> this.slotShift, PH_SZIDX);
   }
 
-  /** Requested bytes of a live block. */
-  requestedOf(h: number): number {
-    return h >= 0 ? this.blocks[h]! >>> 16 : this.largeSize[-h - 1]!;
-  }
-
   /** A pool header field (PH_COUNT, PH_FREEBLOCK, …) of pool `p`. */
   poolField(p: number, field: number): number {
     return this.pools[(p << POOL_STRIDE_SHIFT) + field]!;

@@ -4,18 +4,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SERIES_COUNT, SERIES_INDEX } from '../../../shared/run/sample';
 import { type Axis, CHUNK_ROWS, FANOUT, SeriesStore, type SeriesWindow } from '../../../shared/series';
+// Deterministic, so a failure can be replayed.
+import { mulberry32 as prng } from '../../support/mulberry32';
 
-/** Deterministic PRNG (mulberry32), so a failure can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 /** A synthetic run as plain columns: op and wall_ms non-decreasing (with repeats), the rest noisy. */
 function syntheticRun(n: number, seed: number): Float64Array[] {

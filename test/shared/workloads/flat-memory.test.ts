@@ -2,15 +2,13 @@
  * Long runs in flat memory: `steady-churn` for 10^8 operations (generator + engine + sampling) must
  * not grow the process heap beyond its live set once that set is built.
  */
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { createAllocator } from '../../../shared/engine';
 import { RunLoop } from '../../../shared/run/run-loop';
 import { createGenerator } from '../../../shared/workloads/registry';
+import { fullCollector } from '../../support/full-gc';
 
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
+const gc = fullCollector();
 
 function heapBytes(): number {
   gc();
