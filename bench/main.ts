@@ -1,19 +1,16 @@
 /**
  * `npm run bench -- NAME [options]`: benchmarks that print a ratio against a reference measured in
- * the same run. See docs/benchmarks.md.
+ * the same run. See docs/benchmarks.md. Each suite is imported only when run, so that one suite's
+ * modules (a browser driver, the exporters) do not weigh on another's memory figures.
  */
-import { dashboardBench } from './dashboard';
-import { engineBench } from './engine';
-import { streamingBench } from './streaming';
-import { streamingMemoryBench } from './streaming-memory';
-import { workloadsBench } from './workloads';
+type Suite = (argv: string[]) => Promise<number>;
 
-const SUITES: Record<string, { run: (argv: string[]) => Promise<number>; what: string }> = {
-  workloads: { run: workloadsBench, what: 'each workload end to end vs the bare engine replaying the same stream' },
-  streaming: { run: streamingBench, what: 'worker ops/s with sampling and IPC on vs off, then host memory for a 24-hour run' },
-  'streaming-memory': { run: streamingMemoryBench, what: 'host memory and window() latency for a 24-hour run at 10 samples/s' },
-  dashboard: { run: dashboardBench, what: 'zoom/pan latency and renderer heap for a 24-hour run in Chromium' },
-  engine: { run: engineBench, what: 'the engine replaying traces vs the real CPython allocator (reference oracle)' },
+const SUITES: Record<string, { load: () => Promise<Suite>; what: string }> = {
+  workloads: { load: async () => (await import('./workloads')).workloadsBench, what: 'each workload end to end vs the bare engine replaying the same stream' },
+  streaming: { load: async () => (await import('./streaming')).streamingBench, what: 'worker ops/s with sampling and IPC on vs off, then host memory for a 24-hour run' },
+  'streaming-memory': { load: async () => (await import('./streaming-memory')).streamingMemoryBench, what: 'host memory and window() latency for a 24-hour run at 10 samples/s' },
+  dashboard: { load: async () => (await import('./dashboard')).dashboardBench, what: 'zoom/pan latency and renderer heap for a 24-hour run in Chromium' },
+  engine: { load: async () => (await import('./engine')).engineBench, what: 'the engine replaying traces vs the real CPython allocator (reference oracle)' },
 };
 
 const [name, ...rest] = process.argv.slice(2);
@@ -22,11 +19,14 @@ if (!suite) {
   process.stderr.write(`usage: npm run bench -- NAME [options]\n${Object.entries(SUITES).map(([n, s]) => `  ${n.padEnd(10)} ${s.what}`).join('\n')}\n`);
   process.exitCode = 2;
 } else {
-  suite.run(rest).then(
-    (code) => (process.exitCode = code),
-    (error: unknown) => {
-      process.stderr.write(`bench ${name}: ${(error as Error).message}\n`);
-      process.exitCode = 1;
-    },
-  );
+  suite
+    .load()
+    .then((run) => run(rest))
+    .then(
+      (code) => (process.exitCode = code),
+      (error: unknown) => {
+        process.stderr.write(`bench ${name}: ${(error as Error).message}\n`);
+        process.exitCode = 1;
+      },
+    );
 }

@@ -10,38 +10,18 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { SERIES, SERIES_COUNT } from '../shared/run/sample';
 import { type Axis, SeriesStore } from '../shared/series';
 import { type FlushTimer, openSession, SessionWriter } from '../electron/host/session-file';
+import { fullCollector as collector } from '../test/support/full-gc';
+import { mulberry32 as prng } from '../test/support/mulberry32';
 
 const TARGET_MB = 150;
 const WINDOW_TARGET_MS = 10;
 const MB = 1024 * 1024;
 
-/** A full collection, so that what is measured is what is held. */
-function collector(): () => void {
-  const g = (globalThis as { gc?: () => void }).gc;
-  if (g) return g;
-  setFlagsFromString('--expose-gc');
-  return runInNewContext('gc') as () => void;
-}
-
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
-}
-
-/** Deterministic PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
 }
 
 /**
@@ -54,6 +34,8 @@ class SyntheticRun {
   private i = 0;
   private live = 2_000_000;
   private arenas = 8;
+  private highwater = 8;
+  private allocated = 8;
 
   fill(cols: number[][], rows: number, intervalMs: number): void {
     for (let r = 0; r < rows; r++, this.i++) {
@@ -62,8 +44,11 @@ class SyntheticRun {
       const block = Math.round(this.live * 1.18);
       const pools = Math.ceil(block / 16_384);
       const full = Math.floor(pools * 0.7);
-      this.arenas = Math.max(this.arenas, Math.ceil(pools / 64));
+      const grown = Math.max(this.arenas, Math.ceil(pools / 64));
+      this.allocated += grown - this.arenas;
+      this.arenas = grown;
       if (this.rnd() < 0.001) this.arenas = Math.max(1, this.arenas - 1);
+      this.highwater = Math.max(this.highwater, this.arenas);
       const row = [
         this.i * 100_000,
         this.i * intervalMs + this.rnd() * 3,
@@ -76,7 +61,11 @@ class SyntheticRun {
         full,
         Math.max(0, this.arenas * 64 - pools),
         Math.round(this.rnd() * 50_000),
+        this.highwater,
+        this.allocated,
+        this.allocated - this.arenas,
       ];
+      if (row.length !== SERIES_COUNT) throw new Error(`synthetic row has ${row.length} values, SERIES has ${SERIES_COUNT}`);
       for (let s = 0; s < SERIES_COUNT; s++) cols[s]!.push(row[s]!);
     }
   }
