@@ -40,10 +40,8 @@ const NONE = -1;
 export class OpGuard {
   /** Live id per slot, NONE for a free slot. */
   private slotId = new Float64Array(1024).fill(NONE);
-  /** Slots ever used: every live slot is below it. */
-  private high = 0;
-  /** The largest id ever allocated: a larger one cannot be live. */
-  private maxId = -1;
+  /** The largest id ever allocated: a larger one cannot be live (a double from the start: ids pass 2^31). */
+  private maxId = -0.5;
   /** Live id → slot, only once an id has come back (null while ids only grow). */
   private live: Map<number, number> | null = null;
   /** Operations checked so far (marks not counted). */
@@ -75,7 +73,6 @@ export class OpGuard {
         }
         this.slotId[s] = d;
         this.live?.set(d, s);
-        if (s >= this.high) this.high = s + 1;
       } else if (k === OP_FREE || k === OP_REALLOC) {
         if (held !== d) this.refuse(k, d, s, held === NONE ? 'no object is live in the slot' : `the slot holds live id ${held}`);
         if (k === OP_FREE) {
@@ -89,7 +86,7 @@ export class OpGuard {
 
   private buildLive(): Map<number, number> {
     const live = new Map<number, number>();
-    for (let s = 0; s < this.high; s++) if (this.slotId[s] !== NONE) live.set(this.slotId[s]!, s);
+    for (let s = 0; s < this.slotId.length; s++) if (this.slotId[s] !== NONE) live.set(this.slotId[s]!, s);
     this.live = live;
     return live;
   }
