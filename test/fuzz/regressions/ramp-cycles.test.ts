@@ -29,3 +29,27 @@ describe('ramp-cycles at small Lmax (fuzz counterexample)', () => {
     expect(above).toBeGreaterThan(100);
   });
 });
+
+describe('ramp-cycles phase lengths at their edges', () => {
+  /** Ops between each mark and the next, by label. */
+  function phaseOps(params: Record<string, unknown>): Map<string, number> {
+    const gen = createGenerator('ramp-cycles', params, 3);
+    const r = runChecked(gen, Number.MAX_SAFE_INTEGER, { batch: 1 });
+    expect(r.done).toBe(true);
+    return r.checker.phaseOps;
+  }
+
+  it('T_flat = 1 is one replacement (2 ops), T_trough = 0 an empty trough', () => {
+    const ops = phaseOps({ ...COUNTEREXAMPLE, cycles: 3 });
+    for (const c of [1, 2, 3]) {
+      expect(ops.get(`flat-${c}`)).toBe(2);
+      expect(ops.get(`trough-${c}`)).toBe(0);
+    }
+  });
+
+  it('T_flat = 0 skips the plateau; T_trough = 3 rounds up to two replacements', () => {
+    const ops = phaseOps({ Lmax: 10, T_flat: 0, T_trough: 3, cycles: 2 });
+    expect(ops.get('flat-1')).toBe(0);
+    expect(ops.get('trough-2')).toBe(4);
+  });
+});
