@@ -176,6 +176,7 @@ export class RunSession {
     const alloc = createAllocator(run.version, { arenas: run.arenas });
     this.loop = new RunLoop(run.generator, alloc, {
       sampleEvery: run.sampleEvery,
+      source: { workload: run.workload.name, params: run.params, seed: run.seed },
       clock: () => this.env.now() - this.startedAt,
       onSample: (row) => {
         this.outbox.addSample(row);
