@@ -72,7 +72,9 @@ export function modelVersions(info: InterpreterInfo, extra: readonly string[]): 
       if (error instanceof UnknownVersionError) throw new RecordRefusal(`${what}: ${error.message}`);
       throw error;
     }
-    if (!out.some((o) => o.version === r.version)) out.push(r);
+    // 3.8 and 3.8.18 are one release line: one model of it is enough.
+    const line = (x: ResolvedVersion): string => x.version.split('.').slice(0, 2).join('.');
+    if (!out.some((o) => line(o) === line(r))) out.push(r);
   };
   add(info.version, `the interpreter's version ${info.version} (${info.path})`);
   for (const v of extra) add(v, `--model ${v}`);
