@@ -10,7 +10,8 @@
  *    the engine for the same versions, and compares every checkpoint (placement fingerprints, size
  *    classes, arenas, pools, large blocks);
  * 3. records the same program with the reference capture tool on the same interpreter and compares
- *    the op counts (a, f, r): the target is within 1 %.
+ *    the op counts (a, f, r): the target is within 1 % (threads.py is shown but not judged: thread
+ *    scheduling makes two runs of the same tool differ).
  * DIR are copies of the reference tools (copied again to a temporary folder and built there).
  * Exit status 1 when a checkpoint differs or a count is off by more than 1 %.
  */
@@ -98,7 +99,8 @@ export async function recordFidelityBench(argv: string[]): Promise<number> {
         const ours = s.ops_alloc + s.ops_free + s.ops_realloc;
         const theirs = cap['a']! + cap['f']! + cap['r']!;
         const diff = (100 * (ours - theirs)) / theirs;
-        if (Math.abs(diff) > 1) failures++;
+        // threads.py interleaves by the scheduler: two runs of either tool differ; it is shown, not judged.
+        if (Math.abs(diff) > 1 && name !== 'threads') failures++;
         // Checkpoints: the oracle under the recording interpreter and one of the other geometry, vs the engine.
         const versions = [{ path: py.path, version: prepared.interpreter.version }];
         const o = other(prepared.interpreter.version);

@@ -5,7 +5,8 @@
 #     python record_bootstrap.py CONFIG_JSON -- -m package.module [args...]
 #
 # CONFIG_JSON: {"library": path, "fd": n, "domains": 1|2|3, "checkpointEvery": n, "maxOps": n,
-#               "chunkRecords": n, "maxMemChunks": n, "rssMs": n, "spillDir": path|null}
+#               "chunkRecords": n, "maxMemChunks": n, "rssMs": n, "spillDir": path|null,
+#               "handoffPath": path|null}
 #
 # Everything the harness needs is imported before the hooks go in, so the trace holds the program's
 # allocations (plus runpy reading and compiling it, and the teardown after it). The agent is loaded
@@ -17,7 +18,6 @@ import json
 import os
 import runpy
 import sys
-import tempfile
 import traceback
 
 EXIT_REFUSED = 97  # the host reads this status as "the bootstrap refused"; the reason is on stderr
@@ -31,17 +31,30 @@ def refuse(message):
 
 def debug_malloc_stats():
     """sys._debugmallocstats() writes to file descriptor 2 (C stdio), not sys.stderr: catch it there."""
+    # (No tempfile module: it imports random, shutil, bz2... which the program's own imports would
+    # then find done, and the trace would lose their allocations.)
     sys.stderr.flush()
+    path = os.path.join(os.environ.get("TMPDIR") or "/tmp", "arenascope-stats-%d" % os.getpid())
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.unlink(path)
     saved = os.dup(2)
-    with tempfile.TemporaryFile() as tmp:
-        os.dup2(tmp.fileno(), 2)
+    try:
+        os.dup2(fd, 2)
         try:
             sys._debugmallocstats()
         finally:
             os.dup2(saved, 2)
             os.close(saved)
-        tmp.seek(0)
-        return tmp.read().decode("ascii", "replace")
+        os.lseek(fd, 0, os.SEEK_SET)
+        chunks = []
+        while True:
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                break
+            chunks.append(chunk)
+        return b"".join(chunks).decode("ascii", "replace")
+    finally:
+        os.close(fd)
 
 
 def arenas_in(stats):
@@ -123,7 +136,7 @@ def main():
     lib.agent_arena_mark.restype = ctypes.c_int64
     lib.agent_arena_set_base.argtypes = [ctypes.c_int64, ctypes.c_int64]
     lib.agent_record_start.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_uint64, ctypes.c_uint64,
-                                       ctypes.c_uint32, ctypes.c_uint32, ctypes.c_uint32, ctypes.c_char_p]
+                                       ctypes.c_uint32, ctypes.c_uint32, ctypes.c_uint32, ctypes.c_char_p, ctypes.c_char_p]
     lib.agent_record_start.restype = ctypes.c_int
     lib.agent_record_stop.restype = ctypes.c_int
 
@@ -145,10 +158,11 @@ def main():
         sys.argv = [module] + args  # runpy puts the module's file name here
         sys.path[0] = os.getcwd()
     spill = config.get("spillDir")
+    handoff = config.get("handoffPath")
     gc.collect()
     if lib.agent_record_start(fd, int(config["domains"]), int(config["checkpointEvery"]), int(config["maxOps"]),
                               int(config["chunkRecords"]), int(config["maxMemChunks"]), int(config["rssMs"]),
-                              spill.encode() if spill else None) != 0:
+                              spill.encode() if spill else None, handoff.encode() if handoff else None) != 0:
         refuse(lib.agent_last_error().decode())
 
     error = None

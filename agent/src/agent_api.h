@@ -101,6 +101,12 @@ typedef struct {
   uint32_t flush_ms;       /* the writer sends a partial chunk after this long */
   uint32_t rss_ms;         /* RSS sampling period (0: never) */
   const char *spill_dir;   /* where the spill file goes (NULL: $TMPDIR or /tmp) */
+  /*
+   * At exit, when the host is not reading fast enough, the rest of the byte stream (from wherever
+   * the pipe stopped, mid-frame or not) goes to this file instead, so the program never waits for
+   * the host to exit; the host reads it after the pipe as the stream's continuation. NULL: wait.
+   */
+  const char *handoff_path;
 } agent_stream_config;
 
 /* Callbacks into the hook module, made by the writer thread. */

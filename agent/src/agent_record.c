@@ -16,6 +16,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "agent_api.h"
@@ -301,11 +302,12 @@ AGENT_EXPORT void agent_arena_set_base(int64_t count, int64_t mark) {
 AGENT_EXPORT int64_t agent_arena_count(void) { return G.arena_base_known ? arena_count() : -1; }
 
 /*
- * Starts recording: records go to `fd` as frames. domains: 1 OBJ, 2 MEM, 3 both.
+ * Starts recording: records go to `fd` as frames (and, at exit, what the host has not taken yet
+ * to `handoff_path`). domains: 1 OBJ, 2 MEM, 3 both.
  * Returns 0, or -1 with agent_last_error() saying why.
  */
 AGENT_EXPORT int agent_record_start(int fd, int domains, uint64_t checkpoint_every, uint64_t max_ops, uint32_t chunk_records,
-                                    uint32_t max_mem_chunks, uint32_t rss_ms, const char *spill_dir) {
+                                    uint32_t max_mem_chunks, uint32_t rss_ms, const char *spill_dir, const char *handoff_path) {
   if (G.started) {
     snprintf(last_error, sizeof last_error, "recording was already started in this process");
     return -1;
@@ -317,7 +319,7 @@ AGENT_EXPORT int agent_record_start(int fd, int domains, uint64_t checkpoint_eve
     snprintf(last_error, sizeof last_error, "out of memory for the address map");
     return -1;
   }
-  agent_stream_config cfg = {fd, chunk_records, max_mem_chunks, 20, rss_ms, spill_dir};
+  agent_stream_config cfg = {fd, chunk_records, max_mem_chunks, 20, rss_ms, spill_dir, handoff_path};
   agent_stream_hooks hooks = {lock, unlock, append_from_stream, produced};
   G.stream = agent_stream_open(&cfg, &hooks);
   if (!G.stream) {
@@ -397,6 +399,8 @@ AGENT_EXPORT int agent_record_stop(void) {
   /* The arena hook stays: it only counts, and arenas it saw mapped are unmapped through it. */
   agent_stream_stats st;
   agent_stream_get_stats(G.stream, &st);
+  struct rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
   char summary[2048];
   snprintf(summary, sizeof summary,
            "{\"ops_alloc\":%llu,\"ops_free\":%llu,\"ops_realloc\":%llu,\"ops_checkpoint\":%llu,"
@@ -404,7 +408,7 @@ AGENT_EXPORT int agent_record_stop(void) {
            "\"skipped_unknown_frees\":%llu,\"unknown_reallocs_logged_as_alloc\":%llu,\"stale_address_implicit_frees\":%llu,"
            "\"truncated\":%d,\"truncated_reason\":\"%s\",\"ended_with_end_checkpoint\":%d,"
            "\"arenas_start\":%lld,\"arenas_peak\":%lld,\"arenas_final\":%lld,\"arena_allocs\":%llu,\"arena_frees\":%llu,"
-           "\"forks\":%llu,\"spilled_bytes\":%llu,\"max_queued_chunks\":%llu}",
+           "\"forks\":%llu,\"spilled_bytes\":%llu,\"max_queued_chunks\":%llu,\"cpu_user_ms\":%ld,\"cpu_sys_ms\":%ld}",
            (unsigned long long)G.ops_alloc, (unsigned long long)G.ops_free, (unsigned long long)G.ops_realloc,
            (unsigned long long)G.ops_checkpoint, (unsigned long long)G.peak_live_bytes, (unsigned long long)G.peak_live_blocks,
            (unsigned long long)G.live_bytes, (unsigned long long)G.live_blocks, (unsigned long long)G.skipped_unknown_frees,
@@ -412,7 +416,8 @@ AGENT_EXPORT int agent_record_stop(void) {
            G.truncated_why ? G.truncated_why : "", was_recording, (long long)G.arena_start, (long long)G.arena_peak,
            (long long)(G.arena_base_known ? arena_count() : -1), (unsigned long long)G.arena_allocs,
            (unsigned long long)G.arena_frees, (unsigned long long)G.forks, (unsigned long long)st.spilled_bytes,
-           (unsigned long long)st.max_queued_chunks);
+           (unsigned long long)st.max_queued_chunks, (long)(ru.ru_utime.tv_sec * 1000 + ru.ru_utime.tv_usec / 1000),
+           (long)(ru.ru_stime.tv_sec * 1000 + ru.ru_stime.tv_usec / 1000));
   agent_stream_close(G.stream, summary);
   agent_map_destroy(&G.map);
   return 0;

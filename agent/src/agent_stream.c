@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -46,6 +47,8 @@ struct agent_stream {
   pthread_t thread;
   int thread_started;
   chunk *spill_buf; /* the writer's buffer for chunks read back from the spill file */
+  int out_fd; /* where frames go: the host's pipe, or the handoff file once exiting */
+  char *handoff_path;
   agent_stream_stats stats;
 };
 
@@ -153,11 +156,27 @@ agent_record *agent_stream_slot(agent_stream *s) {
   return &c->rec[c->n++];
 }
 
+/*
+ * Writes the iovecs to the stream. The pipe is non-blocking: while it is full the writer polls, and
+ * once the program is exiting (stopping) the rest of the stream goes to the handoff file instead.
+ */
 static int send_all(agent_stream *s, struct iovec *iov, int n) {
   while (n > 0) {
-    ssize_t w = writev(s->cfg.fd, iov, n);
+    ssize_t w = writev(s->out_fd, iov, n);
     if (w < 0) {
       if (errno == EINTR) continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) {
+        if (__atomic_load_n(&s->stopping, __ATOMIC_ACQUIRE) && s->handoff_path && s->out_fd == s->cfg.fd) {
+          int fd = open(s->handoff_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+          if (fd >= 0) {
+            s->out_fd = fd;
+            continue;
+          }
+        }
+        struct pollfd p = {s->out_fd, POLLOUT, 0};
+        poll(&p, 1, 100);
+        continue;
+      }
       return -1;
     }
     s->stats.bytes_sent += (uint64_t)w;
@@ -209,6 +228,7 @@ static uint64_t read_rss(void) {
 
 /* Moves the partly filled chunk to the queue (and, when due, adds an RSS sample first). */
 static void rotate(agent_stream *s, int with_rss) {
+  if (s->stopping) return; /* close() has taken the last chunk */
   uint64_t rss = with_rss ? read_rss() : 0;
   s->hooks.lock();
   if (with_rss && rss) s->hooks.append(AGENT_OP_RSS, rss, 0);
@@ -304,6 +324,7 @@ static void *writer_main(void *arg) {
     }
   }
   if (s->summary) send_frame(s, AGENT_FRAME_SUMMARY, s->summary, (uint32_t)strlen(s->summary), strlen(s->summary));
+  if (s->out_fd != s->cfg.fd) close(s->out_fd);
   return NULL;
 }
 
@@ -316,6 +337,13 @@ agent_stream *agent_stream_open(const agent_stream_config *cfg, const agent_stre
   if (s->cfg.flush_ms == 0) s->cfg.flush_ms = 20;
   s->hooks = *hooks;
   s->spill_fd = -1;
+  s->out_fd = cfg->fd;
+  s->handoff_path = cfg->handoff_path && *cfg->handoff_path ? strdup(cfg->handoff_path) : NULL;
+  s->cfg.handoff_path = NULL;
+  s->cfg.spill_dir = cfg->spill_dir && *cfg->spill_dir ? strdup(cfg->spill_dir) : NULL;
+  /* Non-blocking: a full pipe must never park the writer where exiting cannot reach it. */
+  int fl = fcntl(cfg->fd, F_GETFL);
+  if (fl >= 0) fcntl(cfg->fd, F_SETFL, fl | O_NONBLOCK);
   pthread_mutex_init(&s->qlock, NULL);
   pthread_cond_init(&s->qcond, NULL);
   s->spill_buf = malloc(chunk_bytes(s));
@@ -341,7 +369,7 @@ void agent_stream_close(agent_stream *s, const char *summary) {
   s->hooks.unlock();
   pthread_mutex_lock(&s->qlock);
   s->summary = summary ? strdup(summary) : NULL;
-  s->stopping = 1;
+  __atomic_store_n(&s->stopping, 1, __ATOMIC_RELEASE);
   pthread_cond_signal(&s->qcond);
   pthread_mutex_unlock(&s->qlock);
   if (s->thread_started) pthread_join(s->thread, NULL);
@@ -355,6 +383,8 @@ void agent_stream_close(agent_stream *s, const char *summary) {
   free(s->spill_buf);
   free(s->summary);
   s->summary = NULL;
+  free(s->handoff_path);
+  s->handoff_path = NULL;
   /* The stream object itself stays: its stats are read after close. */
 }
 

@@ -57,6 +57,9 @@ export interface AgentSummary {
   forks: number;
   spilled_bytes: number;
   max_queued_chunks: number;
+  /** The program's CPU time (all threads, the agent's writer included) when recording ended. */
+  cpu_user_ms: number;
+  cpu_sys_ms: number;
 }
 
 /** The agent's stream was not what the agent writes: where and why. */

@@ -8,6 +8,10 @@
  * buffers and then spills to a file: the program never waits long for the host, the host lags.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { open, unlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { locateAgent } from '../agent/locate';
 import type { InterpreterInfo } from '../python/interpreter';
@@ -65,6 +69,8 @@ const DOMAINS = { obj: 1, mem: 2, both: 3 } as const;
 export function startRecording(options: RecorderOptions, onFrame: (frame: RecordsFrame) => void): Recording {
   const agent = locateAgent();
   const bootstrap = join(agent.pythonDir, 'record_bootstrap.py');
+  // Where the program leaves, at exit, whatever we have not read yet: it never waits for us to exit.
+  const handoff = join(tmpdir(), `arenascope-handoff-${process.pid}-${randomBytes(6).toString('hex')}`);
   const config = {
     library: agent.library,
     fd: 3,
@@ -75,6 +81,7 @@ export function startRecording(options: RecorderOptions, onFrame: (frame: Record
     maxMemChunks: options.maxMemChunks ?? 64,
     rssMs: options.rssMs ?? 100,
     spillDir: null,
+    handoffPath: handoff,
   };
   const target = options.target.kind === 'script' ? [resolve(options.cwd, options.target.path)] : ['-m', options.target.name];
   // The user's script keeps its name in sys.argv[0] as they typed it; the bootstrap resolves it.
@@ -116,6 +123,25 @@ export function startRecording(options: RecorderOptions, onFrame: (frame: Record
     // summary; a forked child closes its copy at once, an exec'd one never had it).
     records.resume();
     await streamEnded;
+    // The stream's continuation, if the program left it in a file at exit: read it now, in order.
+    if (existsSync(handoff) && !decodeError) {
+      try {
+        const fh = await open(handoff, 'r');
+        try {
+          const buf = Buffer.allocUnsafe(1 << 20);
+          for (;;) {
+            const { bytesRead } = await fh.read(buf, 0, buf.length, null);
+            if (bytesRead === 0) break;
+            decoder.push(Buffer.from(buf.subarray(0, bytesRead)));
+          }
+        } finally {
+          await fh.close();
+          await unlink(handoff).catch(() => undefined);
+        }
+      } catch (error) {
+        decodeError = error as Error;
+      }
+    }
     if (decodeError) throw decodeError;
     return {
       code: exit.code,

@@ -53,6 +53,19 @@ describe.skipIf(!newest)('the stream', () => {
     expect(replayed.ops).toBe(r.result.ops);
   }, 120_000);
 
+  it('exits without waiting for a host that stopped reading: the rest of the stream is handed off in a file', async () => {
+    const r = await record(request(newest!.path, 'json_docs.py', { args: ['200'], chunkRecords: 4096, maxMemChunks: 4 }), (run) => {
+      run.recording.pause();
+      // Not a byte is read until the program has exited: it must get there on its own.
+      run.recording.child.once('exit', () => run.recording.resume());
+    });
+    expect(r.result.end.code).toBe(0);
+    const s = r.result.summary!;
+    expect(r.result.ops).toBe(s.ops_alloc + s.ops_free + s.ops_realloc);
+    expect(r.result.lagAtExit).toBe(r.result.ops);
+    expect((await replayFile(r.tracePath, newest!.version)).ops).toBe(r.result.ops);
+  }, 120_000);
+
   it('keeps what a killed program recorded and reports the signal', async () => {
     const r = await record(request(newest!.path, 'killed.py'));
     expect(r.stdout).toContain('before the kill');
