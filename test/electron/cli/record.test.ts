@@ -5,7 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { ensureAgentBuilt } from '../../support/agent-build';
 import { pythonsFrom } from '../../support/pythons';
+
+ensureAgentBuilt();
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const PROGRAMS = join(ROOT, 'test/fixtures/programs');

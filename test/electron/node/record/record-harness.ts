@@ -7,6 +7,9 @@ import { createAllocator } from '../../../../shared/engine';
 import { applyBatch, HandleTable } from '../../../../shared/engine/replay';
 import { readTrace } from '../../../../electron/node/trace-file';
 import { ProgramRun, prepareProgram, type ProgramRunRequest, type ProgramRunResult } from '../../../../electron/node/record/program-run';
+import { ensureAgentBuilt } from '../../../support/agent-build';
+
+ensureAgentBuilt();
 
 export const ROOT = fileURLToPath(new URL('../../../..', import.meta.url));
 export const PROGRAMS = join(ROOT, 'test/fixtures/programs');
