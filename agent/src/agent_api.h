@@ -84,8 +84,11 @@ typedef struct {
 
 int agent_map_init(agent_map *m, size_t capacity);
 void agent_map_destroy(agent_map *m);
-/* Inserts or overwrites; returns 0, or -1 when the table could not grow (out of memory). */
-int agent_map_put(agent_map *m, uintptr_t key, uint64_t id, uint64_t size);
+/*
+ * Inserts; returns 0, or 1 when `key` was already there (its old id and size in *old_id, *old_size,
+ * now overwritten), or -1 when the table could not grow (out of memory). One probe either way.
+ */
+int agent_map_put(agent_map *m, uintptr_t key, uint64_t id, uint64_t size, uint64_t *old_id, uint64_t *old_size);
 /* Finds and removes `key`; returns 1 and fills *id, *size if it was there. */
 int agent_map_take(agent_map *m, uintptr_t key, uint64_t *id, uint64_t *size);
 /* Finds without removing. */

@@ -49,16 +49,22 @@ static int grow(agent_map *m) {
   return 0;
 }
 
-int agent_map_put(agent_map *m, uintptr_t key, uint64_t id, uint64_t size) {
+int agent_map_put(agent_map *m, uintptr_t key, uint64_t id, uint64_t size, uint64_t *old_id, uint64_t *old_size) {
   /* Load factor at most 1/2: probes stay short. */
   if ((m->count + 1) * 2 > m->mask + 1 && grow(m) != 0) return -1;
   size_t j = slot_of(m, key);
   while (m->slots[j].key != 0 && m->slots[j].key != key) j = (j + 1) & m->mask;
-  if (m->slots[j].key == 0) m->count++;
+  int replaced = m->slots[j].key == key;
+  if (replaced) {
+    *old_id = m->slots[j].id;
+    *old_size = m->slots[j].size;
+  } else {
+    m->count++;
+  }
   m->slots[j].key = key;
   m->slots[j].id = id;
   m->slots[j].size = size;
-  return 0;
+  return replaced;
 }
 
 agent_map_entry *agent_map_find(agent_map *m, uintptr_t key) {

@@ -113,27 +113,26 @@ static void note_live(int64_t dbytes, int64_t dblocks) {
   if (G.live_blocks > G.peak_live_blocks) G.peak_live_blocks = G.live_blocks;
 }
 
-/* An address handed out while still mapped means a free we did not see: free its old id first. */
-static void drop_stale(uintptr_t addr) {
-  uint64_t id, size;
-  if (agent_map_take(&G.map, addr, &id, &size)) {
-    emit(AGENT_OP_FREE, id, 0);
-    G.ops_free++;
-    G.stale_implicit_frees++;
-    note_live(-(int64_t)size, -1);
-    after_op();
-  }
+/* An address handed out while still mapped means a free we did not see: its old id is freed first. */
+static void stale_free(uint64_t id, uint64_t size) {
+  emit(AGENT_OP_FREE, id, 0);
+  G.ops_free++;
+  G.stale_implicit_frees++;
+  note_live(-(int64_t)size, -1);
+  after_op();
 }
 
 static void on_alloc(void *p, size_t size) {
   lock();
   if (G.recording) {
-    drop_stale((uintptr_t)p);
-    if (G.recording) {
-      uint64_t id = G.next_id++;
-      if (agent_map_put(&G.map, (uintptr_t)p, id, size) != 0) {
-        stop_recording_locked("out of memory for the address map");
-      } else {
+    uint64_t id = G.next_id, old_id, old_size;
+    int put = agent_map_put(&G.map, (uintptr_t)p, id, size, &old_id, &old_size);
+    if (put < 0) {
+      stop_recording_locked("out of memory for the address map");
+    } else {
+      G.next_id++;
+      if (put == 1) stale_free(old_id, old_size);
+      if (G.recording) {
         emit(AGENT_OP_ALLOC, id, clamp_size(size));
         G.ops_alloc++;
         note_live((int64_t)size, 1);
@@ -165,8 +164,10 @@ static void on_realloc(void *old, void *p, size_t size) {
   if (G.recording) {
     uint64_t id, old_size;
     if (agent_map_take(&G.map, (uintptr_t)old, &id, &old_size)) {
-      if (p != old) drop_stale((uintptr_t)p);
-      if (agent_map_put(&G.map, (uintptr_t)p, id, size) != 0) {
+      uint64_t stale_id, stale_size;
+      int put = agent_map_put(&G.map, (uintptr_t)p, id, size, &stale_id, &stale_size);
+      if (put == 1) stale_free(stale_id, stale_size);
+      if (put < 0) {
         stop_recording_locked("out of memory for the address map");
       } else if (G.recording) {
         emit(AGENT_OP_REALLOC, id, clamp_size(size));

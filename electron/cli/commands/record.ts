@@ -66,7 +66,9 @@ export async function recordCommand(argv: string[], _out: (line: string) => void
   const checkpointEvery = values['checkpoint-every'] === undefined ? 0 : positiveIntOption('record', 'checkpoint-every', values['checkpoint-every'], 0, Number.MAX_SAFE_INTEGER);
   const maxOps = values['max-ops'] === undefined ? 0 : positiveIntOption('record', 'max-ops', values['max-ops'], 0, Number.MAX_SAFE_INTEGER);
   const sampleEvery = positiveIntOption('record', 'sample-every', values['sample-every'], DEFAULT_SAMPLE_EVERY);
-  const outDir = resolve(values.out ?? 'arenascope-record');
+  // `npm run cli` starts us in the package's folder; the program runs where the user typed the command.
+  const cwd = (process.env['npm_lifecycle_event'] === 'cli' && process.env['INIT_CWD']) || process.cwd();
+  const outDir = resolve(cwd, values.out ?? 'arenascope-record');
   const tracePath = join(outDir, 'trace.pymtrace.gz');
   const live = values.live === true;
   const err = (line: string): void => void process.stderr.write(`${line}\n`);
@@ -77,7 +79,7 @@ export async function recordCommand(argv: string[], _out: (line: string) => void
       python: values.python ?? 'python3',
       target,
       args,
-      cwd: process.cwd(),
+      cwd,
       env: { ...process.env },
       models: values.model ?? [],
       domains,
