@@ -200,6 +200,8 @@ export class ProgramRun {
       end = await this.recording.ended;
     } finally {
       clearInterval(this.flushTimer);
+      // A trace always ends with `c end`: the agent writes it, unless recording stopped early (--max-ops) or the program died.
+      if (!this.stream.sawEnd) this.writer.checkpoint('end');
       this.gzip.end(this.writer.take());
     }
     await this.fileDone;

@@ -4,6 +4,8 @@
  * real arena count is there, the stream spills instead of blocking, a killed program keeps what
  * it recorded, forks and subinterpreters are handled as documented.
  */
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { pythonsFrom } from '../../../support/pythons';
 import { record, replayFile, request } from './record-harness';
@@ -64,6 +66,17 @@ describe.skipIf(!newest)('the stream', () => {
     expect(r.result.ops).toBe(s.ops_alloc + s.ops_free + s.ops_realloc);
     expect(r.result.lagAtExit).toBe(r.result.ops);
     expect((await replayFile(r.tracePath, newest!.version)).ops).toBe(r.result.ops);
+  }, 120_000);
+
+  it('stops recording at --max-ops, the program running on, and the trace still ends with c end', async () => {
+    const r = await record(request(newest!.path, 'json_docs.py', { args: ['100'], maxOps: 5000 }));
+    expect(r.stdout).toContain('json_docs 100');
+    expect(r.result.end.code).toBe(0);
+    expect(r.result.summary!.truncated).toBe(1);
+    expect(r.result.summary!.truncated_reason).toBe('--max-ops reached');
+    expect(r.result.ops).toBe(5000);
+    const text = gunzipSync(readFileSync(r.tracePath)).toString();
+    expect(text.trimEnd().split('\n').at(-1)).toBe('c end');
   }, 120_000);
 
   it('keeps what a killed program recorded and reports the signal', async () => {
