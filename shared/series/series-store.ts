@@ -9,6 +9,7 @@
  */
 import { SERIES, SERIES_COUNT, SERIES_INDEX } from '../run/sample';
 import { type Axis, AXIS_INDEX, type Phase, RunSeries } from './run-series';
+import type { SpillOptions, SpillSource, SpillStats } from './run-spill';
 import { decimate, type SeriesWindow } from './series-window';
 
 export type { Axis, Phase, SeriesWindow };
@@ -23,6 +24,22 @@ export interface RunStats {
 
 export class SeriesStore {
   private readonly runs = new Map<string, RunSeries>();
+
+  /** `spill`: the memory budget of each run given a file to spill to (`spillTo`); see run-spill.ts. */
+  constructor(private readonly options: { spill?: SpillOptions } = {}) {}
+
+  /**
+   * Bounds the run's memory from now on: full-resolution chunks beyond the budget are dropped and read
+   * back from `source` (the session file holding the run's rows) when a window needs them.
+   */
+  spillTo(runId: string, source: SpillSource): void {
+    this.run(runId).spillTo(source, this.options.spill);
+  }
+
+  /** The run's spill figures, or undefined when it has no file to spill to. */
+  spillStats(runId: string): SpillStats | undefined {
+    return this.run(runId).spill?.stats();
+  }
 
   /** Starts an empty run. A run id may be used once until `removeRun`. */
   addRun(runId: string): void {
@@ -40,6 +57,7 @@ export class SeriesStore {
 
   /** Forgets a run and its memory. False when there was no such run. */
   removeRun(runId: string): boolean {
+    this.runs.get(runId)?.spill?.close();
     return this.runs.delete(runId);
   }
 

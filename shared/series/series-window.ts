@@ -6,8 +6,15 @@
  * they occur). Drawing a vertical stroke from min to max per bucket, or the points in x order, shows
  * every spike of a million-sample run at a thousand pixels. Buckets are aligned to the requested
  * range, not to the data, so a live chart that keeps `from` fixed does not shimmer as data arrives.
+ *
+ * A run whose old rows were spilled to its session file (./run-spill.ts): when the range touches a
+ * spilled chunk of the series and holds at least SNAP_ROWS_PER_POINT samples per point, each bucket's
+ * end moves forward to the next multiple of FANOUT rows, so that every bucket but the range's two ends
+ * is answered by the pyramid alone and a zoom over a week reads at most two pages from the disk. A
+ * point then holds up to FANOUT − 1 samples of the next bucket's x range; its x, xEnd, min, max and
+ * samples still describe exactly the samples it holds.
  */
-import type { RangeExtrema } from './min-max-pyramid';
+import { FANOUT, type RangeExtrema } from './min-max-pyramid';
 import type { RunSeries } from './run-series';
 
 /**
@@ -28,6 +35,9 @@ export interface SeriesWindow {
   /** Samples aggregated into the bucket. */
   samples: Float64Array;
 }
+
+/** Fewer samples per point than this, and a window over spilled rows stays exact (reading them back). */
+export const SNAP_ROWS_PER_POINT = FANOUT;
 
 export function emptyWindow(): SeriesWindow {
   const none = () => new Float64Array(0);
@@ -58,6 +68,7 @@ export function decimate(run: RunSeries, series: number, axis: number, from: num
     samples: new Float64Array(capacity),
   };
   const pyramid = run.pyramids[series]!;
+  const snap = end - start >= SNAP_ROWS_PER_POINT * maxPoints && run.columns[series]!.anySpilled(start, end);
   const ext: RangeExtrema = { min: 0, minRow: 0, max: 0, maxRow: 0 };
   let count = 0;
   let row = start;
@@ -66,7 +77,8 @@ export function decimate(run: RunSeries, series: number, axis: number, from: num
   for (let b = 0; row < end; b++) {
     // Jump over empty buckets: go straight to the bucket of the next sample.
     if (grid > 0) b = Math.max(b, Math.min(maxPoints - 1, Math.floor((xs.get(row) - lo) / grid)));
-    const stop = grid === 0 || b >= maxPoints - 1 ? end : xs.lowerBound(lo + (b + 1) * grid, row, end);
+    let stop = grid === 0 || b >= maxPoints - 1 ? end : xs.lowerBound(lo + (b + 1) * grid, row, end);
+    if (snap && stop > row) stop = Math.min(end, Math.ceil(stop / FANOUT) * FANOUT);
     if (stop <= row) continue;
     pyramid.extrema(row, stop, ext);
     out.x[count] = xs.get(row);
