@@ -186,6 +186,8 @@ class Loader {
   /** Per run (by its id in the file): rows loaded so far and where they lie in the file. */
   private readonly indexes = new Map<string, RunIndex>();
   private readonly rowsLoaded = new Map<string, number>();
+  /** The store's id of each index's run. */
+  private readonly indexed = new Map<RunIndex, string>();
   /** Rows taken from the current piece, indexed once the piece has been read whole. */
   private pieceRows: PieceRows[] = [];
   private header: HeaderRecord | undefined;
@@ -331,7 +333,10 @@ class Loader {
 
   /** The piece just read whole holds the rows taken from it: index them. */
   private endPiece(offset: number, size: number): void {
-    for (const p of this.pieceRows) p.index.add(offset, size, p.first, p.count);
+    for (const p of this.pieceRows) {
+      p.index.add(offset, size, p.first, p.count);
+      if (this.options.spill) this.store.enforceBudget(this.indexed.get(p.index)!);
+    }
     this.pieceRows = [];
   }
 
@@ -421,6 +426,7 @@ class Loader {
       this.store.addRun(id);
       const index = new RunIndex();
       this.indexes.set(r.run, index);
+      this.indexed.set(index, id);
       this.rowsLoaded.set(r.run, 0);
       if (this.options.spill) this.store.spillTo(id, new SessionSpillSource(this.file, this.gzip, r.run, index));
       this.runs.set(r.run, run);

@@ -131,16 +131,21 @@ export class ChunkedColumn {
   /** Rows [start, end) as a new array. */
   slice(start: number, end: number): Float64Array {
     const out = new Float64Array(Math.max(0, end - start));
+    this.copyInto(out, 0, start, end);
+    return out;
+  }
+
+  /** Copies rows [start, end) into `out` from `at` on. */
+  copyInto(out: Float64Array, at: number, start: number, end: number): void {
     let row = start;
     while (row < end) {
       const chunk = this.chunks[row >>> CHUNK_SHIFT]!;
       const off = row & CHUNK_MASK;
       const n = Math.min(end - row, CHUNK_ROWS - off);
-      if (chunk !== null) out.set(chunk.subarray(off, off + n), row - start);
-      else for (let i = 0; i < n; i++) out[row - start + i] = this.fault!(row + i);
+      if (chunk !== null) out.set(chunk.subarray(off, off + n), at + row - start);
+      else for (let i = 0; i < n; i++) out[at + row - start + i] = this.fault!(row + i);
       row += n;
     }
-    return out;
   }
 
   /** Bytes of the typed arrays this column holds (allocated, not just used). */
