@@ -208,14 +208,29 @@ class Loader {
     this.store = options.store ?? new SeriesStore();
   }
 
-  /** Walks sized gzip members one by one; a foreign (or huge) member ends the walk with the rest inflated as a stream. */
+  /**
+   * Walks sized gzip members one by one, read READ_BYTES at a time (a member larger than what is
+   * buffered gets a read of its own); a foreign (or huge) member ends the walk with the rest of the
+   * file inflated as a stream.
+   */
   async readGzip(): Promise<void> {
     const maxMember = this.options.maxMemberBytes ?? MAX_MEMBER_BYTES;
+    const readBytes = this.options.readBytes ?? READ_BYTES;
+    // The file's bytes [bufferAt, bufferAt + buffer.length).
+    let buffer: Buffer = Buffer.alloc(0);
+    let bufferAt = 0;
+    const bytesAt = async (offset: number, length: number): Promise<Buffer> => {
+      if (offset < bufferAt || offset + length > bufferAt + buffer.length) {
+        buffer = await this.read(offset, Math.min(this.size - offset, Math.max(length, readBytes)));
+        bufferAt = offset;
+      }
+      return buffer.subarray(offset - bufferAt, offset - bufferAt + length);
+    };
     let offset = 0;
     let carry = '';
     while (offset < this.size && !this.stop) {
       const left = this.size - offset;
-      const h = memberHead(await this.read(offset, Math.min(MEMBER_HEAD_BYTES, left)), left);
+      const h = memberHead(await bytesAt(offset, Math.min(MEMBER_HEAD_BYTES, left)), left);
       if (h.kind === 'foreign' || (h.kind === 'sized' && h.size > maxMember)) {
         // Positions inside a streamed part are not member offsets: name the stream only.
         await this.readGzipStream(offset, carry);
@@ -226,14 +241,13 @@ class Loader {
         this.stop = { kind: h.kind === 'truncated' ? 'truncated' : 'damaged', reason: h.reason, where };
         return;
       }
-      const bytes = await this.read(offset, h.size);
-      this.held(bytes.length + carry.length);
+      const bytes = await bytesAt(offset, h.size);
       const m = memberAt(bytes, 0);
       if (m.kind !== 'member') {
         this.stop = { kind: m.kind === 'truncated' ? 'truncated' : 'damaged', reason: m.kind === 'foreign' ? 'not a gzip member' : m.reason, where };
         return;
       }
-      this.held(bytes.length + m.data.length + carry.length);
+      this.held(buffer.length + m.data.length + carry.length);
       // A line split across members cannot be read back from one member: no index past it.
       if (carry !== '') this.endIndexes();
       const text = carry + m.data.toString('utf8');

@@ -28,14 +28,14 @@ export interface SpillSource {
 export interface SpillOptions {
   /** Bytes of full-resolution value chunks a run keeps in memory before spilling the oldest (default 32 MiB). */
   budgetBytes?: number;
-  /** Pages of read-back rows kept per run (default 16; a page is PAGE_ROWS rows of every series). */
+  /** Pages of read-back rows kept per run (default 64, ≈ 7 MB; a page is PAGE_ROWS rows of every series). */
   pageCache?: number;
 }
 
 export const DEFAULT_SPILL_BUDGET = 32 * 1024 * 1024;
-const DEFAULT_PAGE_CACHE = 16;
+const DEFAULT_PAGE_CACHE = 64;
 /** Rows read back at once: small enough to read fast, aligned so that a page lies inside one chunk. */
-export const PAGE_SHIFT = 12;
+export const PAGE_SHIFT = 10;
 export const PAGE_ROWS = 1 << PAGE_SHIFT;
 if (CHUNK_ROWS % PAGE_ROWS !== 0) throw new Error('CHUNK_ROWS must be a multiple of PAGE_ROWS');
 

@@ -37,7 +37,7 @@ export interface SeriesWindow {
 }
 
 /** Fewer samples per point than this, and a window over spilled rows stays exact (reading them back). */
-export const SNAP_ROWS_PER_POINT = FANOUT;
+export const SNAP_ROWS_PER_POINT = 8;
 
 export function emptyWindow(): SeriesWindow {
   const none = () => new Float64Array(0);

@@ -77,7 +77,8 @@ function sameWindows(store: SeriesStore, id: string): void {
   const rnd = prng(17);
   for (let i = 0; i < 20; i++) {
     const from = Math.floor(rnd() * (N - 20_000)) * 10_000;
-    const to = from + Math.floor(rnd() * 15_000) * 10_000;
+    // Fewer than 8 samples a point: exact, the spilled rows read back.
+    const to = from + Math.floor(rnd() * 7_900) * 10_000;
     expect(store.window(id, 'arena_bytes', from, to, 1000)).toEqual(whole.window('a', 'arena_bytes', from, to, 1000));
   }
   // Zoomed out over spilled rows: the spike stays.
@@ -158,11 +159,11 @@ describe('the streamed reader', () => {
     expect(p.reading.largestHeld * 20).toBeLessThan(plainSize);
     same(p.session.store, 'a', cols);
 
-    const g = await openSession(gz);
-    // Every byte once, and each member's header twice (it is looked at before the member is read).
+    const g = await openSession(gz, { readBytes: 1 << 16 });
+    // Every byte, and again the start of each member that crossed the end of a read.
     expect(g.reading.bytesRead).toBeGreaterThanOrEqual(gzSize);
-    expect(g.reading.bytesRead).toBeLessThan(gzSize * 1.01);
-    // One member and its text at a time.
+    expect(g.reading.bytesRead).toBeLessThan(gzSize * 1.5);
+    // The read buffer, one member's text and a line carried over at most.
     expect(g.reading.largestHeld).toBeLessThan(1 << 20);
     expect(g.reading.largestHeld * 10).toBeLessThan(plainSize);
 
