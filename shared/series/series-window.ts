@@ -9,10 +9,12 @@
  *
  * A run whose old rows were spilled to its session file (./run-spill.ts): when the range touches a
  * spilled chunk of the series and holds at least SNAP_ROWS_PER_POINT samples per point, each bucket's
- * end moves forward to the next multiple of FANOUT rows, so that every bucket but the range's two ends
- * is answered by the pyramid alone and a zoom over a week reads at most two pages from the disk. A
- * point then holds up to FANOUT − 1 samples of the next bucket's x range; its x, xEnd, min, max and
- * samples still describe exactly the samples it holds.
+ * end moves forward to the next multiple of FANOUT rows, and an end of the range that lies in a
+ * spilled chunk moves out to its group's edge, so that every bucket is answered by the pyramid (and
+ * the x axes, always in memory) alone: a zoom over a week reads nothing from the disk. A point then
+ * holds up to FANOUT − 1 samples of the next bucket's x range (the first and last up to FANOUT − 1
+ * samples just outside [from, to]); its x, xEnd, min, max and samples still describe exactly the
+ * samples it holds.
  */
 import { FANOUT, type RangeExtrema } from './min-max-pyramid';
 import type { RunSeries } from './run-series';
@@ -51,9 +53,16 @@ export function decimate(run: RunSeries, series: number, axis: number, from: num
   // Infinite ends mean "from the first sample" / "to the last".
   const lo = Number.isFinite(from) ? from : Math.min(xs.get(0), to);
   const hi = Number.isFinite(to) ? to : Math.max(xs.get(n - 1), lo);
-  const start = xs.lowerBound(lo);
-  const end = xs.upperBound(hi, start);
+  let start = xs.lowerBound(lo);
+  let end = xs.upperBound(hi, start);
   if (start >= end) return emptyWindow();
+  const values = run.columns[series]!;
+  const snap = end - start >= SNAP_ROWS_PER_POINT * maxPoints && values.anySpilled(start, end);
+  if (snap) {
+    // An end in a spilled chunk moves out to a whole group, so no row is read back from the file.
+    if (!values.resident(start)) start -= start % FANOUT;
+    if (!values.resident(end - 1)) end = Math.min(n, end + ((FANOUT - (end % FANOUT)) % FANOUT));
+  }
 
   // Never more points than samples: the arrays are sized for the smaller of the two.
   const capacity = Math.min(maxPoints, end - start);
@@ -68,7 +77,6 @@ export function decimate(run: RunSeries, series: number, axis: number, from: num
     samples: new Float64Array(capacity),
   };
   const pyramid = run.pyramids[series]!;
-  const snap = end - start >= SNAP_ROWS_PER_POINT * maxPoints && run.columns[series]!.anySpilled(start, end);
   const ext: RangeExtrema = { min: 0, minRow: 0, max: 0, maxRow: 0 };
   let count = 0;
   let row = start;
