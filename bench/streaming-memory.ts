@@ -11,7 +11,9 @@
  *   npm run bench -- streaming-memory [--hours 24] [--rate 10] [--batches-per-s 4] [--zooms 400]
  *                                     [--budget-mb 32] [--plain] [--fsync]
  */
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -89,6 +91,29 @@ class SimulatedTimer implements FlushTimer {
   clear(handle: unknown): void {
     if (this.due === handle) this.due = undefined;
   }
+}
+
+/** Copies a one-run plain session with its run's records written twice, the second time as run "run-2". */
+async function doubled(from: string, to: string): Promise<void> {
+  const out = createWriteStream(to);
+  const write = async (line: string): Promise<void> => {
+    if (!out.write(line + '\n')) await once(out, 'drain');
+  };
+  const body = async (rename: boolean): Promise<void> => {
+    for await (const line of createInterface({ input: createReadStream(from), crlfDelay: Infinity })) {
+      if (line.startsWith('{"t":"session"') || line.startsWith('{"t":"end"')) continue;
+      await write(rename ? line.replace('"run":"run"', '"run":"run-2"') : line);
+    }
+  };
+  for await (const line of createInterface({ input: createReadStream(from), crlfDelay: Infinity })) {
+    await write(line);
+    break;
+  }
+  await body(false);
+  await body(true);
+  await write(JSON.stringify({ t: 'end', closedAt: new Date().toISOString() }));
+  out.end();
+  await once(out, 'finish');
 }
 
 export async function streamingMemoryBench(argv: string[]): Promise<number> {
@@ -224,18 +249,23 @@ export async function streamingMemoryBench(argv: string[]): Promise<number> {
       const grew = (m.heapUsed + m.arrayBuffers - base.heapUsed - base.arrayBuffers) / MB;
       console.log(
         `${what.padEnd(28)} ${(size / MB).toFixed(1)} MB (${(size / total).toFixed(1)} B/sample); opens in ${openS.toFixed(1)} s (target < ${OPEN_TARGET_S} s), ` +
-          `${session.store.stats('run').samples.toLocaleString('en')} samples, ${warnings.length} warnings; ` +
+          `${session.runs.map((r) => session.store.stats(r.id).samples.toLocaleString('en')).join(' + ')} samples, ${warnings.length} warnings; ` +
           `held at most ${(reading.largestHeld / MB).toFixed(2)} MB of the file; heap after gc +${grew.toFixed(1)} MB for a store of ${(reopened.bytes() / MB).toFixed(1)} MB`,
       );
       if (values.plain && path === file) {
         const plain = join(dir, 'bench.arenascope');
         const s = performance.now();
         await saveSession(plain, session, { gzip: false });
-        console.log(`saved as plain text in ${((performance.now() - s) / 1000).toFixed(1)} s (every spilled page read back from the gzip file)`);
+        console.log(`saved as plain text (${(statSync(plain).size / MB).toFixed(0)} MB) in ${((performance.now() - s) / 1000).toFixed(1)} s (every spilled page read back from the gzip file)`);
         reopened.removeRun('run');
-        return (await opened(plain, 'plain session file:')) && openS < OPEN_TARGET_S;
+        // A week at 10 samples a second is ≈ 600 MB of plain text: the file to open holds the run
+        // twice (a second run of the same samples), to be over 1 GiB.
+        const twice = join(dir, 'twice.arenascope');
+        await doubled(plain, twice);
+        rmSync(plain);
+        return (await opened(twice, 'plain session file, 2 runs:')) && openS < OPEN_TARGET_S;
       }
-      reopened.removeRun('run');
+      for (const r of session.runs) reopened.removeRun(r.id);
       return openS < OPEN_TARGET_S;
     };
     const openOk = await opened(file, 'session file (gzip):');
