@@ -36,6 +36,11 @@ export class SessionSpillSource implements SpillSource {
     return this.index.rows;
   }
 
+  extent(row: number): [number, number] {
+    const piece = this.index.piece(this.index.find(row));
+    return [piece.firstRow, piece.firstRow + piece.rows];
+  }
+
   read(start: number, end: number): Float64Array[] {
     if (!(start >= 0 && end <= this.index.rows && start <= end)) throw new RangeError(`${this.path}: rows ${start}–${end} of run ${this.fileRunId} are not in the file's index (${this.index.rows} rows)`);
     const out = Array.from({ length: SERIES_COUNT }, () => new Float64Array(end - start));

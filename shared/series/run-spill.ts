@@ -21,9 +21,17 @@ export interface SpillSource {
   readonly rows: number;
   /** Rows [start, end) (end ≤ rows) as columns in SERIES order. Synchronous; throws when the file cannot be read. */
   read(start: number, end: number): Float64Array[];
+  /**
+   * The rows stored together with `row` (a gzip member holds many): reading any of them costs what
+   * reading all of them does, so the run takes them all at once (up to MAX_READ_PAGES pages).
+   */
+  extent?(row: number): [number, number];
   /** The run left the store: release what the source holds (an open file). */
   close?(): void;
 }
+
+/** Pages read back at once at most, when the file stores more rows together. */
+const MAX_READ_PAGES = 16;
 
 export interface SpillOptions {
   /** Bytes of full-resolution value chunks a run keeps in memory before spilling the oldest (default 32 MiB). */
@@ -145,14 +153,34 @@ export class RunSpill {
       this.pages.set(p, cached);
       return cached;
     }
-    const start = p * PAGE_ROWS;
-    const end = start + PAGE_ROWS;
+    // The pages the file stores together with this one, within reach: [first, last).
+    let first = p;
+    let last = p + 1;
+    if (this.source.extent !== undefined) {
+      const [a, b] = this.source.extent(p * PAGE_ROWS);
+      const reach = Math.min(MAX_READ_PAGES, this.pageCache);
+      first = Math.max(Math.floor(a / PAGE_ROWS), p - (reach >> 1), 0);
+      last = Math.min(Math.ceil(b / PAGE_ROWS), first + reach, Math.floor(this.source.rows / PAGE_ROWS));
+      if (last <= p) last = p + 1;
+      if (first > p) first = p;
+    }
+    const start = first * PAGE_ROWS;
+    const end = last * PAGE_ROWS;
     const columns = this.source.read(start, end);
-    this.pagesRead++;
+    this.pagesRead += last - first;
     this.check(columns, start, end);
-    if (this.pages.size >= this.pageCache) this.pages.delete(this.pages.keys().next().value!);
-    this.pages.set(p, columns);
-    return columns;
+    let wanted: Float64Array[] | undefined;
+    for (let q = first; q < last; q++) {
+      const page = q === first && last === first + 1 ? columns : columns.map((c) => c.slice((q - first) * PAGE_ROWS, (q - first + 1) * PAGE_ROWS));
+      if (q === p) wanted = page;
+      this.pages.delete(q);
+      if (this.pages.size >= this.pageCache) this.pages.delete(this.pages.keys().next().value!);
+      this.pages.set(q, page);
+    }
+    // The wanted page is the most recently used.
+    this.pages.delete(p);
+    this.pages.set(p, wanted!);
+    return wanted!;
   }
 
   /**
