@@ -50,6 +50,11 @@ export interface AppHostOptions {
   detailCapacity?: number;
   /** Where the host logs what it refused or failed at; default stderr. */
   log?: (line: string) => void;
+  /**
+   * Bytes of full-resolution samples each run keeps in memory once it has a session file to spill
+   * older ones to (autosaved and opened runs; default 32 MiB): see shared/series/run-spill.ts.
+   */
+  seriesBudgetBytes?: number;
 }
 
 /** A request the host refuses: its message says which field or run is at fault. */
@@ -76,7 +81,7 @@ const WALL_MS = SERIES_INDEX['wall_ms']!;
 
 export class AppHost implements Bridge {
   readonly protocolVersion = PROTOCOL_VERSION;
-  readonly store = new SeriesStore();
+  readonly store: SeriesStore;
   private readonly manager: RunManager;
   private readonly runsById: RunRecorder<HostRun>;
   private readonly sessionRecords: SessionSink<HostRun>;
@@ -93,6 +98,7 @@ export class AppHost implements Bridge {
   constructor(private readonly options: AppHostOptions) {
     this.log = options.log ?? ((line) => void process.stderr.write(`${line}\n`));
     this.autosaveDir = options.autosaveDir ?? null;
+    this.store = new SeriesStore(options.seriesBudgetBytes !== undefined ? { spill: { budgetBytes: options.seriesBudgetBytes } } : {});
     this.manager = new RunManager(options.launcher, { log: this.log, ...(options.graceMs !== undefined ? { graceMs: options.graceMs } : {}) });
     this.sessionRecords = sessionSink<HostRun>(
       (run) => (run.autosaved && !this.sessionFailed ? this.writer : null),
@@ -142,6 +148,8 @@ export class AppHost implements Bridge {
     if (session !== null && !this.sessionFailed) {
       run.autosaved = true;
       this.sessionRecords.add(run, { name, createdAt: run.createdAt });
+      // Old rows leave memory once written: the file holds them (autosave failing later only stops the spilling).
+      if (!this.sessionFailed) this.store.spillTo(runId, session.spillSource(runId));
     }
     try {
       this.manager.start(parsed.value, runId);
@@ -271,6 +279,7 @@ export class AppHost implements Bridge {
     const ids = new Map<string, string>();
     const { session, warnings } = await openSession(path, {
       store: this.store,
+      spill: true,
       runId: (idInFile) => {
         const id = ids.get(idInFile) ?? this.nextId();
         ids.set(idInFile, id);
