@@ -28,6 +28,8 @@ import { DetailStore, toSnapshot } from './detail-store';
 import type { Launcher } from './launcher';
 import { type RunEvent, RunManager, type StartedInfo } from './run-manager';
 import { openSession, saveSession, SessionWriter, type SessionRun, FINAL_STATES } from './session-file';
+import { DESKTOP_POLICY, type HostPolicy } from './policy/capabilities';
+import { admitRun } from './policy/run-access';
 
 /** At most this many `samples` notices a second per run. */
 export const SAMPLES_NOTICE_MS = 100;
@@ -46,6 +48,8 @@ export interface AppHostOptions {
   detailCapacity?: number;
   /** Where the host logs what it refused or failed at; default stderr. */
   log?: (line: string) => void;
+  /** What a client may do with the host's files and programs (policy/capabilities.ts); default: the desktop's, everything. */
+  policy?: HostPolicy;
 }
 
 /** A request the host refuses: its message says which field or run is at fault. */
@@ -82,6 +86,7 @@ export class AppHost implements Bridge {
   private readonly listeners = new Set<(event: BridgeEvent) => void>();
   private readonly log: (line: string) => void;
   private readonly autosaveDir: string | null;
+  readonly policy: HostPolicy;
   private session: Promise<SessionWriter | null> | null = null;
   /** The autosave writer once open; every write goes through it synchronously, in event order. */
   private writer: SessionWriter | null = null;
@@ -92,7 +97,8 @@ export class AppHost implements Bridge {
   constructor(private readonly options: AppHostOptions) {
     this.log = options.log ?? ((line) => void process.stderr.write(`${line}\n`));
     this.autosaveDir = options.autosaveDir ?? null;
-    this.manager = new RunManager(options.launcher, { log: this.log, ...(options.graceMs !== undefined ? { graceMs: options.graceMs } : {}) });
+    this.policy = options.policy ?? DESKTOP_POLICY;
+    this.manager = new RunManager(options.launcher, { log: this.log, quoteFileContent: this.policy.quoteFileContent, ...(options.graceMs !== undefined ? { graceMs: options.graceMs } : {}) });
     this.manager.onEvent(({ runId, event }) => {
       const run = this.runsById.get(runId);
       if (run !== undefined) this.received(run, event);
@@ -120,13 +126,16 @@ export class AppHost implements Bridge {
     const parsed = parseMessage(RunConfigSchema, config);
     if (!parsed.ok) throw new BridgeInputError(`invalid run configuration: ${parsed.reason}`);
     let name: string;
+    let resolved;
     try {
-      const resolved = resolveRun(parsed.value);
+      resolved = resolveRun(parsed.value);
       name = `${resolved.version.version} ${resolved.workload.name}`;
     } catch (error) {
       if (error instanceof RunConfigError) throw new BridgeInputError(`invalid run configuration: ${error.message}`);
       throw error;
     }
+    // A path on the host or a program to start: the policy decides (the worker gets the path it resolved).
+    const workerConfig = await admitRun(this.policy, parsed.value, resolved);
     const session = await this.autosave();
     if (this.disposed) throw new Error('the host is shutting down');
     this.writer = session;
@@ -138,7 +147,7 @@ export class AppHost implements Bridge {
       this.autosaved(run, (w) => w.addRun(runId, parsed.value, { name, createdAt: run.createdAt }));
     }
     try {
-      this.manager.start(parsed.value, runId);
+      this.manager.start(workerConfig, runId);
     } catch (error) {
       this.runsById.delete(runId);
       this.store.removeRun(runId);
@@ -261,10 +270,15 @@ export class AppHost implements Bridge {
     return (await this.session)?.path ?? null;
   }
 
-  /** Loads a session file's runs as finished runs (new ids). Warnings say what a damaged file lost. */
-  async openSession(path: string): Promise<{ runIds: string[]; warnings: string[] }> {
+  /**
+   * Loads a session file's runs as finished runs (new ids). Warnings say what a damaged file lost.
+   * A path from a client goes through the policy; `trusted` is for the operator's own (serve's
+   * `--session FILE`, the app's dialogs).
+   */
+  async openSession(path: string, options: { trusted?: boolean } = {}): Promise<{ runIds: string[]; warnings: string[] }> {
     const ids = new Map<string, string>();
-    const { session, warnings } = await openSession(path, {
+    const real = options.trusted === true ? path : await this.policy.readablePath(path, 'session file');
+    const { session, warnings } = await openSession(real, {
       store: this.store,
       runId: (idInFile) => {
         const id = ids.get(idInFile) ?? this.nextId();

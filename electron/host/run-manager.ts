@@ -53,6 +53,11 @@ export interface RunManagerOptions {
   graceMs?: number;
   /** Where the manager reports what it ignored; default: stderr. */
   log?: (line: string) => void;
+  /**
+   * Whether a worker's error may quote an input file's content (its `quoted` form): true (the
+   * default) where the user owns the files, false for a browser server's clients.
+   */
+  quoteFileContent?: boolean;
 }
 
 export class UnknownRunError extends Error {
@@ -80,6 +85,7 @@ export class RunManager {
   private readonly listeners = new Set<(event: RunManagerEvent) => void>();
   private readonly graceMs: number;
   private readonly log: (line: string) => void;
+  private readonly quoteFileContent: boolean;
   private seq = 0;
   private disposed = false;
   /** Worker messages ignored, all runs together. */
@@ -96,6 +102,7 @@ export class RunManager {
   ) {
     this.graceMs = options.graceMs ?? 2000;
     this.log = options.log ?? ((line) => void process.stderr.write(`${line}\n`));
+    this.quoteFileContent = options.quoteFileContent ?? true;
     process.on('exit', this.exitHook);
   }
 
@@ -226,7 +233,7 @@ export class RunManager {
       this.log(`arenascope: run ${run.status.runId}: ignored a malformed worker message: ${parsed.reason}`);
       return;
     }
-    const message = parsed.value;
+    const message = this.quoteFileContent ? withQuote(parsed.value) : parsed.value;
     const status = run.status;
     switch (message.type) {
       case 'started': {
@@ -325,4 +332,9 @@ function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
       resolve();
     });
   });
+}
+
+/** An error message in its quoting form (for the file's owner), when the worker gave one. */
+function withQuote(message: WorkerToHost): WorkerToHost {
+  return message.type === 'error' && message.quoted !== undefined ? { ...message, message: message.quoted } : message;
 }
