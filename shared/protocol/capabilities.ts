@@ -12,12 +12,12 @@ export interface HostCapabilities {
    */
   files: 'any' | 'confined' | 'none';
   /** The folders a path may lie in when `files` is `confined` (absolute, as the host resolved them). */
-  fileRoots: string[];
+  fileRoots: readonly string[];
   /** Starting programs on the host (a Python program to record, a real interpreter): `serve --allow-programs`. */
   programs: boolean;
 }
 
-export const DESKTOP_CAPABILITIES: HostCapabilities = Object.freeze({ files: 'any', fileRoots: [], programs: true }) as HostCapabilities;
+export const DESKTOP_CAPABILITIES: HostCapabilities = Object.freeze({ files: 'any', fileRoots: [], programs: true });
 
 /** Reads a hello's `capabilities` loosely: anything unreadable means the most restricted set. */
 export function readCapabilities(raw: unknown): HostCapabilities {
