@@ -32,6 +32,8 @@ import { RunManager } from './run-manager';
 import { type RecordedRun, RunRecorder, type RunSink } from './runs/recorder';
 import { seriesSink, sessionSink, type SessionSink } from './runs/sinks';
 import { openSession, saveSession, SessionWriter, type SessionRun, FINAL_STATES } from './session-file';
+import { DESKTOP_POLICY, type HostPolicy } from './policy/capabilities';
+import { admitRun } from './policy/run-access';
 
 /** At most this many `samples` notices a second per run. */
 export const SAMPLES_NOTICE_MS = 100;
@@ -55,6 +57,8 @@ export interface AppHostOptions {
    * older ones to (autosaved and opened runs; default 32 MiB): see shared/series/run-spill.ts.
    */
   seriesBudgetBytes?: number;
+  /** What a client may do with the host's files and programs (policy/capabilities.ts); default: the desktop's, everything. */
+  policy?: HostPolicy;
 }
 
 /** A request the host refuses: its message says which field or run is at fault. */
@@ -88,6 +92,7 @@ export class AppHost implements Bridge {
   private readonly listeners = new Set<(event: BridgeEvent) => void>();
   private readonly log: (line: string) => void;
   private readonly autosaveDir: string | null;
+  readonly policy: HostPolicy;
   private session: Promise<SessionWriter | null> | null = null;
   /** The autosave writer once open; every write goes through it synchronously, in event order. */
   private writer: SessionWriter | null = null;
@@ -99,7 +104,8 @@ export class AppHost implements Bridge {
     this.log = options.log ?? ((line) => void process.stderr.write(`${line}\n`));
     this.autosaveDir = options.autosaveDir ?? null;
     this.store = new SeriesStore(options.seriesBudgetBytes !== undefined ? { spill: { budgetBytes: options.seriesBudgetBytes } } : {});
-    this.manager = new RunManager(options.launcher, { log: this.log, ...(options.graceMs !== undefined ? { graceMs: options.graceMs } : {}) });
+    this.policy = options.policy ?? DESKTOP_POLICY;
+    this.manager = new RunManager(options.launcher, { log: this.log, quoteFileContent: this.policy.quoteFileContent, ...(options.graceMs !== undefined ? { graceMs: options.graceMs } : {}) });
     this.sessionRecords = sessionSink<HostRun>(
       (run) => (run.autosaved && !this.sessionFailed ? this.writer : null),
       (error) => this.writeFailed(error),
@@ -132,13 +138,16 @@ export class AppHost implements Bridge {
     const parsed = parseMessage(RunConfigSchema, config);
     if (!parsed.ok) throw new BridgeInputError(`invalid run configuration: ${parsed.reason}`);
     let name: string;
+    let resolved;
     try {
-      const resolved = resolveRun(parsed.value);
+      resolved = resolveRun(parsed.value);
       name = `${resolved.version.version} ${resolved.workload.name}`;
     } catch (error) {
       if (error instanceof RunConfigError) throw new BridgeInputError(`invalid run configuration: ${error.message}`);
       throw error;
     }
+    // A path on the host or a program to start: the policy decides (the worker gets the path it resolved).
+    const workerConfig = await admitRun(this.policy, parsed.value, resolved);
     const session = await this.autosave();
     if (this.disposed) throw new Error('the host is shutting down');
     this.writer = session;
@@ -152,7 +161,7 @@ export class AppHost implements Bridge {
       if (!this.sessionFailed) this.store.spillTo(runId, session.spillSource(runId));
     }
     try {
-      this.manager.start(parsed.value, runId);
+      this.manager.start(workerConfig, runId);
     } catch (error) {
       this.runsById.remove(runId);
       this.store.removeRun(runId);
@@ -274,10 +283,15 @@ export class AppHost implements Bridge {
     return (await this.session)?.path ?? null;
   }
 
-  /** Loads a session file's runs as finished runs (new ids). Warnings say what a damaged file lost. */
-  async openSession(path: string): Promise<{ runIds: string[]; warnings: string[] }> {
+  /**
+   * Loads a session file's runs as finished runs (new ids). Warnings say what a damaged file lost.
+   * A path from a client goes through the policy; `trusted` is for the operator's own (serve's
+   * `--session FILE`, the app's dialogs).
+   */
+  async openSession(path: string, options: { trusted?: boolean } = {}): Promise<{ runIds: string[]; warnings: string[] }> {
     const ids = new Map<string, string>();
-    const { session, warnings } = await openSession(path, {
+    const real = options.trusted === true ? path : await this.policy.readablePath(path, 'session file');
+    const { session, warnings } = await openSession(real, {
       store: this.store,
       spill: true,
       runId: (idInFile) => {
