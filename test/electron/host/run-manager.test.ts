@@ -207,7 +207,7 @@ describe('run manager', () => {
         const h = new Harness(undefined, { quoteFileContent: quote });
         const id = h.manager.start(config);
         await h.manager.whenExited(id);
-        expect(h.manager.status(id)).toMatchObject({ state: 'failed', reason });
+        expect(h.record(id)).toMatchObject({ state: 'failed', reason });
         expect(h.of(id, 'error')[0]!.message).toBe(reason);
       }
     } finally {
