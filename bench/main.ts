@@ -10,6 +10,7 @@ const SUITES: Record<string, { load: () => Promise<Suite>; what: string }> = {
   streaming: { load: async () => (await import('./streaming')).streamingBench, what: 'worker ops/s with sampling and IPC on vs off, then host memory for a 24-hour run' },
   'streaming-memory': { load: async () => (await import('./streaming-memory')).streamingMemoryBench, what: 'host memory and window() latency for a 24-hour run at 10 samples/s' },
   dashboard: { load: async () => (await import('./dashboard')).dashboardBench, what: 'zoom/pan latency and renderer heap for a 24-hour run in Chromium' },
+  callgrind: { load: async () => (await import('./callgrind')).callgrindBench, what: 'engine instructions per op under callgrind vs the committed budget (--check fails above +3 %)' },
   'op-guard': { load: async () => (await import('./op-guard')).opGuardBench, what: "the run loop's operation guard vs the bare engine on the same stream" },
   record: { load: async () => (await import('./record')).recordBench, what: 'a program\'s wall time recorded vs plain, and the live models\' rate and lag' },
   'record-fidelity': { load: async () => (await import('./record-fidelity')).recordFidelityBench, what: 'record vs the reference capture (op counts) and oracle (checkpoints) on real programs' },
