@@ -7,10 +7,10 @@
  * The real pass runs first: in native arena mode on 3.10+ the pools of each arena depend on where
  * the kernel put it, and the model is then given that sequence.
  */
+import { createHash } from 'node:crypto';
 import { createAllocator } from '../../../shared/engine';
-import { checkpointRecord, compareRecord, type CheckpointRecord } from '../../../shared/replay/checkpoint-report';
+import { checkpointRecord, compareRecord, type CheckpointRecord, type Hasher } from '../../../shared/replay/checkpoint-report';
 import { TrackedReplay } from '../../../shared/replay/tracked-replay';
-import { sha256Hasher } from '../../host/sha256';
 import { chooseModel, modelOptions, type ModelChoice } from './model-choice';
 import { RealHelper, RealHelperError, type HelperCheckpoint, type HelperEnd, type HelperReady } from './real-helper';
 import { arenaModeFor, type RealInterpreter } from './real-interpreter';
@@ -48,6 +48,12 @@ export interface VerifyOptions {
   /** A checkpoint every this many applied operations (besides the stream's marks). */
   every: number;
   env?: NodeJS.ProcessEnv;
+}
+
+/** SHA-256 for the model's fingerprints: the helper's C hashes the same canonical text. */
+function sha256Hasher(): Hasher {
+  const h = createHash('sha256');
+  return { update: (chunk) => void h.update(chunk, 'latin1'), digest: () => h.digest('hex') };
 }
 
 export function realRecord(c: HelperCheckpoint, label: string | null, version: string): RealRecord {
