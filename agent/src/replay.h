@@ -83,6 +83,11 @@ void replay_arena_remove(void);
 int replay_arena_hooked(void);
 /* Arenas mapped, unmapped, and mapped with MAX_POOLS - 1 pools since install. */
 extern int64_t replay_arena_nalloc, replay_arena_nfree, replay_arena_nshort;
+/* Most arenas mapped at once (any, not only since install) since the last reset. */
+extern int64_t replay_arena_peak;
+void replay_arena_reset_peak(void);
+/* Carved pools with no block in the live arenas mapped since ordinal `since`. */
+int64_t replay_arena_empty_pools(const replay_geom *g, int64_t since);
 /* Pools of the n-th arena mapped since install (63/64 with 16 KiB pools), or -1. */
 int replay_arena_pools(int64_t n);
 /* Ordinal (since install) of the live hooked arena holding address a, or -1. */
@@ -116,6 +121,6 @@ typedef struct {
     int32_t slot;
 } replay_block;
 /* Writes the checkpoint's JSON fields (classes .. slot_fingerprint) for blocks[0..n); sorts blocks. */
-int replay_report_placement(replay_block *blocks, size_t n, unsigned nclasses);
+int replay_report_placement(replay_block *blocks, size_t n, const replay_geom *g);
 
 #endif

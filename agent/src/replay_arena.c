@@ -26,7 +26,7 @@ static live_arena *live;              /* arenas mapped and not yet unmapped */
 static size_t nlive, live_cap;
 static unsigned char *pools_of;       /* pools of the n-th arena mapped since install */
 static size_t pools_cap;
-int64_t replay_arena_nalloc, replay_arena_nfree, replay_arena_nshort;
+int64_t replay_arena_nalloc, replay_arena_nfree, replay_arena_nshort, replay_arena_peak;
 
 static void *map_at_offset(size_t size, uintptr_t offset)
 {
@@ -63,6 +63,7 @@ static void note_alloc(uintptr_t base)
     }
     replay_arena_nalloc++;
     replay_arena_nshort += short_;
+    if (replay_arena_nalloc - replay_arena_nfree > replay_arena_peak) replay_arena_peak = replay_arena_nalloc - replay_arena_nfree;
 }
 
 static void *hook_alloc(void *ctx, size_t size)
@@ -92,7 +93,7 @@ int replay_arena_install(int m, uintptr_t get_fn, uintptr_t set_fn, const replay
     mode = m;
     pool_size = g->pool_size;
     arena_size = g->arena_size;
-    replay_arena_nalloc = replay_arena_nfree = replay_arena_nshort = 0;
+    replay_arena_nalloc = replay_arena_nfree = replay_arena_nshort = replay_arena_peak = 0;
     nlive = 0;
     if (m == RA_NONE) return 0;
     if (!get_fn || !set_fn) return -1;
@@ -114,6 +115,24 @@ void replay_arena_remove(void)
 }
 
 int replay_arena_hooked(void) { return mode != RA_NONE; }
+
+void replay_arena_reset_peak(void) { replay_arena_peak = replay_arena_nalloc - replay_arena_nfree; }
+
+int64_t replay_arena_empty_pools(const replay_geom *g, int64_t since)
+{
+    /* A carved pool has maxnextoffset set; a never-carved one is still the zeroed mmap. */
+    int64_t n = 0;
+    size_t i;
+    for (i = 0; i < nlive; i++) {
+        uintptr_t p, end = live[i].base + arena_size;
+        if (live[i].ordinal < since) continue;
+        for (p = (live[i].base + g->pool_size - 1) & ~(g->pool_size - 1); p + g->pool_size <= end; p += g->pool_size) {
+            const replay_pool_header *h = (const replay_pool_header *)p;
+            if (h->ref.count == 0 && h->maxnextoffset != 0) n++;
+        }
+    }
+    return n;
+}
 
 int replay_arena_pools(int64_t n)
 {

@@ -154,6 +154,7 @@ static void check_first(run *r, uintptr_t p, size_t n)
 static int checkpoint(run *r)
 {
     size_t s, n = 0, anomalies = 0;
+    int64_t requested = 0, block_bytes = 0;
     for (s = 0; s < r->used; s++) {
         if ((r->fl[s] & (F_LIVE | F_SMALL)) != (F_LIVE | F_SMALL)) continue;
         if (n == r->blocks_cap) {
@@ -173,6 +174,8 @@ static int checkpoint(run *r)
         b->szidx = pool->szidx;
         b->slot = bs ? (int32_t)(off / bs) : -1;
         if (!bs || bs < (uintptr_t)r->cur[s] || pool->ref.count < 1 || off % bs) anomalies++;
+        requested += r->cur[s];
+        block_bytes += (int64_t)bs;
     }
     replay_out("{\"kind\":\"ck\",\"op\":%" PRId64 ",\"applied\":%" PRId64 ",\"large\":{\"count\":%" PRId64
                ",\"bytes\":%" PRId64 "},\"anomalies\":%zu,\"first_block_failures\":%" PRId64 ",",
@@ -180,7 +183,15 @@ static int checkpoint(run *r)
     if (replay_arena_hooked())
         replay_out("\"arena_hook\":{\"allocated\":%" PRId64 ",\"freed\":%" PRId64 ",\"short\":%" PRId64 "},",
                    replay_arena_nalloc - r->ar0_alloc, replay_arena_nfree - r->ar0_free, replay_arena_nshort - r->ar0_short);
-    if (replay_report_placement(r->blocks, n, r->g.nclasses) != 0) return -1;
+    replay_out("\"requested_bytes\":%" PRId64 ",\"block_bytes\":%" PRId64 ",", requested, block_bytes);
+    if (replay_arena_hooked()) {
+        /* the stream's arenas: pre-slate arenas are full of fillers and never released */
+        int64_t base = r->ar0_alloc - r->ar0_free;
+        replay_out("\"arenas_current\":%" PRId64 ",\"arenas_highwater\":%" PRId64 ",\"pools_empty\":%" PRId64 ",",
+                   replay_arena_nalloc - replay_arena_nfree - base, replay_arena_peak - base,
+                   replay_arena_empty_pools(&r->g, r->ar0_alloc));
+    }
+    if (replay_report_placement(r->blocks, n, &r->g) != 0) return -1;
     replay_out(",\"ops_ns\":%" PRId64 "}\n", r->ops_ns);
     return replay_out_flush();
 }
@@ -333,6 +344,7 @@ REPLAY_EXPORT int arenascope_replay_main(const int64_t *cfg)
     r.ar0_alloc = replay_arena_nalloc;
     r.ar0_free = replay_arena_nfree;
     r.ar0_short = replay_arena_nshort;
+    replay_arena_reset_peak();
     if (!replay_arena_hooked() && replay_ranges_read(&r.after_slate) != 0) {
         replay_arena_remove();
         emit_error("cannot read /proc/self/maps");

@@ -82,8 +82,10 @@ static void digest(const replay_block *b, const pool_group *pools, const arena_g
     replay_sha256_hex(&h.sha, hex);
 }
 
-int replay_report_placement(replay_block *b, size_t n, unsigned nclasses)
+int replay_report_placement(replay_block *b, size_t n, const replay_geom *g)
 {
+    unsigned nclasses = g->nclasses;
+    int64_t full = 0;
     pool_group *pools = NULL;
     arena_group *arenas = NULL;
     size_t npools = 0, narenas = 0, i;
@@ -106,6 +108,11 @@ int replay_report_placement(replay_block *b, size_t n, unsigned nclasses)
         pools[npools - 1].count++;
         if (b[i].szidx < nclasses) cblocks[b[i].szidx]++;
     }
+    /* every block of a pool the stream took is the stream's: full when it holds capacity of them */
+    for (i = 0; i < npools; i++) {
+        unsigned c = b[pools[i].start].szidx;
+        if (c < nclasses && pools[i].count == (g->pool_size - g->pool_overhead) / replay_block_size(g, c)) full++;
+    }
     qsort(pools, npools, sizeof *pools, by_arena_minid);
     arenas = malloc((npools ? npools : 1) * sizeof *arenas);
     if (!arenas) goto nomem;
@@ -122,7 +129,7 @@ int replay_report_placement(replay_block *b, size_t n, unsigned nclasses)
     digest(b, pools, arenas, narenas, 0, fp);
     digest(b, pools, arenas, narenas, 1, sfp);
 
-    replay_out("\"arenas\":%zu,\"pools\":%zu,\"classes\":[", narenas, npools);
+    replay_out("\"arenas\":%zu,\"pools\":%zu,\"pools_full\":%" PRId64 ",\"classes\":[", narenas, npools, full);
     first = 1;
     for (i = 0; i < nclasses; i++) {
         if (!cblocks[i]) continue;

@@ -48,6 +48,15 @@ export interface HelperCheckpoint {
   arena_hook?: { allocated: number; freed: number; short: number };
   /** Nanoseconds spent in the allocator calls so far (checkpoints excluded). */
   ops_ns: number;
+  /** Requested bytes and block bytes of the live small blocks. */
+  requested_bytes: number;
+  block_bytes: number;
+  /** Pools holding as many live blocks as they can. */
+  pools_full: number;
+  /** With a hook: the stream's arenas now and at most, and their carved pools with no block. */
+  arenas_current?: number;
+  arenas_highwater?: number;
+  pools_empty?: number;
 }
 
 export interface HelperEnd {

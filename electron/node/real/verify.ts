@@ -15,12 +15,17 @@ import { chooseModel, modelOptions, type ModelChoice } from './model-choice';
 import { RealHelper, RealHelperError, type HelperCheckpoint, type HelperEnd, type HelperReady } from './real-helper';
 import { arenaModeFor, type RealInterpreter } from './real-interpreter';
 import { walkStream, type StreamSource } from './op-stream';
+import { RealSeries } from './real-series';
+import { SERIES, SERIES_COUNT, writeSample } from '../../../shared/run/sample';
 
 /** A real checkpoint in the oracle's schema (what `compareRecord` reads as the expected line). */
 export type RealRecord = Omit<CheckpointRecord, 'debug'> & { anomalies: number; arena_hook?: HelperCheckpoint['arena_hook'] };
 
 export interface VerifyRow {
   index: number;
+  /** The sample rows (SERIES order) of model and real at this checkpoint. */
+  modelSample: Float64Array;
+  realSample: Float64Array;
   model: CheckpointRecord;
   real: RealRecord;
   diffs: string[];
@@ -89,6 +94,19 @@ export function diffCheckpoint(model: CheckpointRecord, real: RealRecord): strin
   return diffs;
 }
 
+/** Series a real run measures only with an arena hook (2.7 has none). */
+const HOOK_SERIES = new Set(['pools_empty', 'arenas_allocated_total', 'arenas_reclaimed']);
+
+/** The charted series of model and real, compared (wall time aside). */
+export function diffSamples(model: Float64Array, real: Float64Array, hooked: boolean): string[] {
+  const diffs: string[] = [];
+  SERIES.forEach((s, i) => {
+    if (s.key === 'wall_ms' || (!hooked && HOOK_SERIES.has(s.key))) return;
+    if (model[i] !== real[i]) diffs.push(`${s.key}: model ${model[i]}, real ${real[i]}`);
+  });
+  return diffs;
+}
+
 export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
   const mode = arenaModeFor(opts.interpreter, opts.arenas);
   const version = opts.interpreter.info.version;
@@ -121,7 +139,11 @@ export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
   const replay = new TrackedReplay(createAllocator(model.version, modelOptions(mode, end.arena_pools)));
   const labels: (string | null)[] = [];
   const records: CheckpointRecord[] = [];
+  const samples: Float64Array[] = [];
   const take = (op: number, appliedSoFar: number): void => {
+    const row = new Float64Array(SERIES_COUNT);
+    writeSample(replay.alloc, 0, row);
+    samples.push(row);
     records.push(checkpointRecord(replay, { label: labels[records.length] ?? null, op, applied: appliedSoFar, version }, sha256Hasher));
   };
   await walkStream(
@@ -135,6 +157,7 @@ export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
   );
   const modelMs = performance.now() - t1;
 
+  const series = new RealSeries(ready);
   const rows: VerifyRow[] = [];
   const n = Math.max(records.length, reals.length);
   let identical = 0;
@@ -144,8 +167,11 @@ export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
     if (!m || !r) throw new RealHelperError(`${records.length} model checkpoints but ${reals.length} real ones`);
     const real = realRecord(r, realLabels[k] ?? null, version);
     const diffs = diffCheckpoint(m, real);
+    const realSample = series.row(r, 0);
+    const modelSample = samples[k]!;
+    diffs.push(...diffSamples(modelSample, realSample, r.arena_hook !== undefined));
     if (diffs.length === 0) identical++;
-    rows.push({ index: k, model: m, real, diffs });
+    rows.push({ index: k, model: m, real, diffs, modelSample, realSample });
   }
   return { interpreter: opts.interpreter, mode, model, ready, end, rows, identical, applied, realMs, modelMs };
 }
