@@ -86,8 +86,8 @@ extern int64_t replay_arena_nalloc, replay_arena_nfree, replay_arena_nshort;
 /* Most arenas mapped at once (any, not only since install) since the last reset. */
 extern int64_t replay_arena_peak;
 void replay_arena_reset_peak(void);
-/* Carved pools with no block in the live arenas mapped since ordinal `since`. */
-int64_t replay_arena_empty_pools(const replay_geom *g, int64_t since);
+/* Pools of the live arenas mapped since ordinal `since`: with blocks, full, carved and empty. */
+void replay_arena_scan(const replay_geom *g, int64_t since, int64_t *used, int64_t *full, int64_t *empty);
 /* Pools of the n-th arena mapped since install (63/64 with 16 KiB pools), or -1. */
 int replay_arena_pools(int64_t n);
 /* Ordinal (since install) of the live hooked arena holding address a, or -1. */

@@ -118,20 +118,22 @@ int replay_arena_hooked(void) { return mode != RA_NONE; }
 
 void replay_arena_reset_peak(void) { replay_arena_peak = replay_arena_nalloc - replay_arena_nfree; }
 
-int64_t replay_arena_empty_pools(const replay_geom *g, int64_t since)
+void replay_arena_scan(const replay_geom *g, int64_t since, int64_t *used, int64_t *full, int64_t *empty)
 {
     /* A carved pool has maxnextoffset set; a never-carved one is still the zeroed mmap. */
-    int64_t n = 0;
     size_t i;
+    *used = *full = *empty = 0;
     for (i = 0; i < nlive; i++) {
         uintptr_t p, end = live[i].base + arena_size;
         if (live[i].ordinal < since) continue;
         for (p = (live[i].base + g->pool_size - 1) & ~(g->pool_size - 1); p + g->pool_size <= end; p += g->pool_size) {
             const replay_pool_header *h = (const replay_pool_header *)p;
-            if (h->ref.count == 0 && h->maxnextoffset != 0) n++;
+            if (h->maxnextoffset == 0) continue;
+            if (h->ref.count == 0) { (*empty)++; continue; }
+            (*used)++;
+            if (h->szidx < g->nclasses && h->ref.count == (g->pool_size - g->pool_overhead) / replay_block_size(g, h->szidx)) (*full)++;
         }
     }
-    return n;
 }
 
 int replay_arena_pools(int64_t n)

@@ -6,6 +6,9 @@
  *               (kind 0 alloc, 1 free, 2 realloc, 3 mark; a mark is a checkpoint).
  *   RF_CHECKPOINT: a checkpoint between two operations (the host's sampling cadence).
  *   RF_END:     the stream is over: a last line, then return.
+ *   RF_DETAIL n: from now on checkpoints carry the placement (n = 1, the default: size classes,
+ *               fingerprints; what verification compares) or only the charted counts (n = 0: a
+ *               walk of the arenas' pool headers, or without a hook (2.7) sets of pools; no sort).
  * Helper -> host, on fd_out: one JSON object per line: "ready" (geometry and clean slate), "ck"
  * per checkpoint, "end"; or "error" with a message, after which the helper stops.
  */
@@ -17,7 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
-enum { RF_OPS = 1, RF_CHECKPOINT = 2, RF_END = 3 };
+enum { RF_OPS = 1, RF_CHECKPOINT = 2, RF_END = 3, RF_DETAIL = 4 };
 enum { K_ALLOC = 0, K_FREE = 1, K_REALLOC = 2, K_MARK = 3 };
 /* Configuration slots handed over by the bootstrap (agent/python/replay_bootstrap.py). */
 enum { C_LAYOUT = 0, C_FD_IN, C_FD_OUT, C_MALLOC, C_REALLOC, C_FREE, C_GET_ARENA, C_SET_ARENA,
@@ -42,6 +45,7 @@ typedef struct {
     uint8_t seen[64];                         /* classes whose first block was checked */
     int64_t first_failures, first_fail_class, first_fail_op;
     int64_t ops_ns;
+    int detail;         /* checkpoints with placement (see RF_DETAIL) */
 } run;
 
 static int64_t now_ns(void)
@@ -151,12 +155,61 @@ static void check_first(run *r, uintptr_t p, size_t n)
     }
 }
 
+/* Without the arena hook (2.7), the counts of a checkpoint without placement: distinct pools (full
+ * ones among them) and arenas of the live small blocks, through open-addressing sets, no sort. */
+static uintptr_t *set_buf;
+static size_t set_cap;
+
+static int set_add(uintptr_t *set, size_t mask, uintptr_t key)
+{
+    size_t h = (size_t)((key >> 12) * 0x9E3779B97F4A7C15ull) & mask;
+    while (set[h] != 0) {
+        if (set[h] == key) return 0;
+        h = (h + 1) & mask;
+    }
+    set[h] = key;
+    return 1;
+}
+
+static int count_pools(run *r, int64_t *pools, int64_t *full, int64_t *arenas)
+{
+    size_t s, cap = 1024, live = 0;
+    for (s = 0; s < r->used; s++) live += (r->fl[s] & (F_LIVE | F_SMALL)) == (F_LIVE | F_SMALL);
+    while (cap < 4 * live + 16) cap *= 2;
+    if (cap > set_cap) {
+        uintptr_t *b = realloc(set_buf, cap * sizeof *b);
+        if (!b) return -1;
+        set_buf = b;
+        set_cap = cap;
+    }
+    /* the first half holds pools, the second arenas (arenaindex + 1, never 0) */
+    memset(set_buf, 0, cap * sizeof *set_buf);
+    size_t half = cap / 2, mask = half - 1;
+    for (s = 0; s < r->used; s++) {
+        if ((r->fl[s] & (F_LIVE | F_SMALL)) != (F_LIVE | F_SMALL)) continue;
+        replay_pool_header *pool = replay_pool_of(&r->g, r->addr[s]);
+        if (!set_add(set_buf, mask, (uintptr_t)pool)) continue;
+        (*pools)++;
+        if (pool->szidx < r->g.nclasses && pool->ref.count == (r->g.pool_size - r->g.pool_overhead) / replay_block_size(&r->g, pool->szidx)) (*full)++;
+        *arenas += set_add(set_buf + half, mask, ((uintptr_t)pool->arenaindex + 1) << 12);
+    }
+    return 0;
+}
+
 static int checkpoint(run *r)
 {
     size_t s, n = 0, anomalies = 0;
     int64_t requested = 0, block_bytes = 0;
+    int detail = r->detail;
+    int64_t lt_pools = 0, lt_full = 0, lt_arenas = 0;
+    if (!detail && !replay_arena_hooked() && count_pools(r, &lt_pools, &lt_full, &lt_arenas) != 0) return -1;
     for (s = 0; s < r->used; s++) {
         if ((r->fl[s] & (F_LIVE | F_SMALL)) != (F_LIVE | F_SMALL)) continue;
+        if (!detail) {
+            requested += r->cur[s];
+            block_bytes += (int64_t)(((uintptr_t)r->cur[s] + (1u << r->g.align_shift) - 1) & ~(((uintptr_t)1 << r->g.align_shift) - 1));
+            continue;
+        }
         if (n == r->blocks_cap) {
             size_t cap = r->blocks_cap ? r->blocks_cap * 2 : 4096;
             replay_block *b = realloc(r->blocks, cap * sizeof *b);
@@ -186,12 +239,16 @@ static int checkpoint(run *r)
     replay_out("\"requested_bytes\":%" PRId64 ",\"block_bytes\":%" PRId64 ",", requested, block_bytes);
     if (replay_arena_hooked()) {
         /* the stream's arenas: pre-slate arenas are full of fillers and never released */
-        int64_t base = r->ar0_alloc - r->ar0_free;
+        int64_t base = r->ar0_alloc - r->ar0_free, used, full, empty;
+        replay_arena_scan(&r->g, r->ar0_alloc, &used, &full, &empty);
         replay_out("\"arenas_current\":%" PRId64 ",\"arenas_highwater\":%" PRId64 ",\"pools_empty\":%" PRId64 ",",
-                   replay_arena_nalloc - replay_arena_nfree - base, replay_arena_peak - base,
-                   replay_arena_empty_pools(&r->g, r->ar0_alloc));
+                   replay_arena_nalloc - replay_arena_nfree - base, replay_arena_peak - base, empty);
+        if (!detail) replay_out("\"pools\":%" PRId64 ",\"pools_full\":%" PRId64 ",", used, full);
+    } else if (!detail) {
+        replay_out("\"pools\":%" PRId64 ",\"pools_full\":%" PRId64 ",\"arenas\":%" PRId64 ",", lt_pools, lt_full, lt_arenas);
     }
-    if (replay_report_placement(r->blocks, n, &r->g) != 0) return -1;
+    if (detail && replay_report_placement(r->blocks, n, &r->g) != 0) return -1;
+    if (!detail) replay_out("\"detail\":0");
     replay_out(",\"ops_ns\":%" PRId64 "}\n", r->ops_ns);
     return replay_out_flush();
 }
@@ -292,6 +349,8 @@ static int serve(run *r)
                 free(buf);
                 return 2;
             }
+        } else if (hdr[0] == RF_DETAIL) {
+            r->detail = hdr[1] != 0;
         } else if (hdr[0] == RF_CHECKPOINT) {
             if (checkpoint(r) != 0) { emit_error("cannot write a checkpoint"); free(buf); return 2; }
         } else if (hdr[0] == RF_END) {
@@ -320,6 +379,7 @@ REPLAY_EXPORT int arenascope_replay_main(const int64_t *cfg)
     const char *bad;
     int rc, mode;
     memset(&r, 0, sizeof r);
+    r.detail = 1;
     replay_out_init((int)cfg[C_FD_OUT]);
     if (cfg[C_LAYOUT] != CONFIG_LAYOUT) { emit_error("the bootstrap and the library are from different builds"); return 2; }
     r.fd_in = (int)cfg[C_FD_IN];

@@ -27,7 +27,14 @@ export const CADENCE_LABEL = 'sample';
  * Walks the stream into `consumer`; `labels` receives each checkpoint's label in order, before
  * the consumer is asked to make it. Returns the number of applied (a/f/r) operations.
  */
-export async function walkStream(source: StreamSource, every: number, consumer: StreamConsumer, labels: (string | null)[]): Promise<number> {
+export async function walkStream(
+  source: StreamSource,
+  every: number,
+  consumer: StreamConsumer,
+  labels: (string | null)[],
+  /** Asked between batches: true ends the stream there (a stopped run, a duration budget). */
+  stop: () => boolean = () => false,
+): Promise<number> {
   let applied = 0;
   let nextCadence = every;
   const feed = async (cols: OpColumns, markLabel: (i: number, k: number) => string | null, limit: number): Promise<boolean> => {
@@ -59,6 +66,11 @@ export async function walkStream(source: StreamSource, every: number, consumer: 
     for await (const step of readTraceBatches(source.path)) {
       const cps = step.checkpoints;
       await feed(step.batch, (_i, k) => cps[k]!.label, Infinity);
+      if (stop()) {
+        labels.push('end');
+        await consumer.checkpoint();
+        break;
+      }
     }
     return applied;
   }
@@ -70,12 +82,7 @@ export async function walkStream(source: StreamSource, every: number, consumer: 
     gen.fill(batch);
     if (batch.length === 0) break;
     const more = await feed(batch, (i) => batch.labels[batch.size[i]!] ?? null, source.ops);
-    if (!more || applied >= source.ops || gen.done) {
-      if (more && gen.done) {
-        // the workload ended by itself: nothing further
-      }
-      break;
-    }
+    if (!more || applied >= source.ops || gen.done || stop()) break;
   }
   labels.push('end');
   await consumer.checkpoint();

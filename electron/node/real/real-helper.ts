@@ -15,8 +15,11 @@ import type { RealArenaMode } from './real-interpreter';
 const RF_OPS = 1;
 const RF_CHECKPOINT = 2;
 const RF_END = 3;
+const RF_DETAIL = 4;
 /** Bytes per operation in an RF_OPS frame: id f64, slot i32, size i32, kind u8. */
 const OP_BYTES = 17;
+/** Bytes of frames queued for the helper before a writer waits for it to catch up. */
+const WRITE_AHEAD = 8 << 20;
 
 /** The helper's first line: the allocator it found and the clean slate it made. */
 export interface HelperReady {
@@ -29,7 +32,11 @@ export interface HelperReady {
   slate: { fillers: number; drained: number; fresh_pools: number; new_arena_pools: number };
 }
 
-/** One checkpoint measured on the real allocator (the oracle schema's fields, less label and version). */
+/**
+ * One checkpoint measured on the real allocator (the oracle schema's fields, less label and
+ * version). After `setDetail(false)` the placement fields (classes, arenas, fingerprints, pools per
+ * arena) are absent, and `pools` / `pools_full` come from the arenas' pool headers.
+ */
 export interface HelperCheckpoint {
   op: number;
   applied: number;
@@ -193,7 +200,10 @@ export class RealHelper {
   private async write(buf: Uint8Array): Promise<void> {
     this.check();
     if (this.exited) throw this.failure ?? new RealHelperError('the helper has ended');
-    if (!this.child.stdin.write(buf)) {
+    // Queue up to WRITE_AHEAD bytes before waiting: waiting at the stream's small default mark
+    // would cost a round trip through the scheduler per batch, which dominates on a busy machine.
+    this.child.stdin.write(buf);
+    if (this.child.stdin.writableLength > WRITE_AHEAD) {
       await new Promise<void>((resolve) => {
         const done = (): void => {
           this.child.stdin.off('drain', done);
@@ -220,6 +230,17 @@ export class RealHelper {
     new Int32Array(buf.buffer, 8 + 12 * n, n).set(ops.size.subarray(from, to));
     buf.set(ops.kind.subarray(from, to), 8 + 16 * n);
     await this.write(buf);
+  }
+
+  /**
+   * Whether checkpoints carry the placement (size classes, fingerprints: the default, what
+   * verification compares) or only the charted counts, read from the arenas' pool headers without
+   * sorting the live blocks (a real run's samples). Without an arena hook (2.7) they always carry it.
+   */
+  async setDetail(placement: boolean): Promise<void> {
+    const f = frame(RF_DETAIL);
+    new Uint32Array(f.buffer)[1] = placement ? 1 : 0;
+    await this.write(f);
   }
 
   /** Asks for a checkpoint at this point of the stream. */

@@ -4,7 +4,8 @@
  * addresses and pool headers, arenas from the arena hook (mapped minus unmapped since the slate,
  * the peak, and carved pools with no block). Without a hook (2.7) an arena is counted while it holds
  * a live block: exact for 2.7, which returns an arena as soon as it is empty; the arenas allocated
- * and reclaimed and the empty pools are not measured there and read 0.
+ * and reclaimed and the empty pools are not measured there and read 0, and the high-water mark is
+ * the most arenas seen at a sample.
  */
 import { SERIES_COUNT, SERIES_INDEX } from '../../../shared/run/sample';
 import type { HelperCheckpoint, HelperReady } from './real-helper';

@@ -16,6 +16,7 @@ import { RealHelper, RealHelperError, type HelperCheckpoint, type HelperEnd, typ
 import { arenaModeFor, type RealInterpreter } from './real-interpreter';
 import { walkStream, type StreamSource } from './op-stream';
 import { RealSeries } from './real-series';
+import { HOOK_ONLY_SERIES } from './sample-verdict';
 import { SERIES, SERIES_COUNT, writeSample } from '../../../shared/run/sample';
 
 /** A real checkpoint in the oracle's schema (what `compareRecord` reads as the expected line). */
@@ -94,14 +95,12 @@ export function diffCheckpoint(model: CheckpointRecord, real: RealRecord): strin
   return diffs;
 }
 
-/** Series a real run measures only with an arena hook (2.7 has none). */
-const HOOK_SERIES = new Set(['pools_empty', 'arenas_allocated_total', 'arenas_reclaimed']);
 
 /** The charted series of model and real, compared (wall time aside). */
 export function diffSamples(model: Float64Array, real: Float64Array, hooked: boolean): string[] {
   const diffs: string[] = [];
   SERIES.forEach((s, i) => {
-    if (s.key === 'wall_ms' || (!hooked && HOOK_SERIES.has(s.key))) return;
+    if (s.key === 'wall_ms' || (!hooked && HOOK_ONLY_SERIES.has(s.key))) return;
     if (model[i] !== real[i]) diffs.push(`${s.key}: model ${model[i]}, real ${real[i]}`);
   });
   return diffs;
