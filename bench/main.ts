@@ -10,6 +10,7 @@ const SUITES: Record<string, { load: () => Promise<Suite>; what: string }> = {
   streaming: { load: async () => (await import('./streaming')).streamingBench, what: 'worker ops/s with sampling and IPC on vs off, then host memory for a 24-hour run' },
   'streaming-memory': { load: async () => (await import('./streaming-memory')).streamingMemoryBench, what: 'host memory and window() latency for a 24-hour run at 10 samples/s' },
   dashboard: { load: async () => (await import('./dashboard')).dashboardBench, what: 'zoom/pan latency and renderer heap for a 24-hour run in Chromium' },
+  real: { load: async () => (await import('./real')).realBench, what: 'the real-interpreter run kind vs the model on the same workload stream' },
   engine: { load: async () => (await import('./engine')).engineBench, what: 'the engine replaying traces vs the real CPython allocator (reference oracle)' },
 };
 

@@ -8,7 +8,7 @@
  *   RF_END:     the stream is over: a last line, then return.
  *   RF_DETAIL n: from now on checkpoints carry the placement (n = 1, the default: size classes,
  *               fingerprints; what verification compares) or only the charted counts (n = 0: a
- *               walk of the arenas' pool headers, or without a hook (2.7) sets of pools; no sort).
+ *               counts kept at every operation, and the hook's arenas; no sort of the blocks).
  * Helper -> host, on fd_out: one JSON object per line: "ready" (geometry and clean slate), "ck"
  * per checkpoint, "end"; or "error" with a message, after which the helper stops.
  */
@@ -17,6 +17,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -46,6 +47,9 @@ typedef struct {
     int64_t first_failures, first_fail_class, first_fail_op;
     int64_t ops_ns;
     int detail;         /* checkpoints with placement (see RF_DETAIL) */
+    int64_t pools_used, pools_full, arenas_used;  /* pools with a block, full ones, arenas with a block */
+    int64_t *arena_pools;                         /* pools with a block, by arenaindex */
+    size_t arena_pools_cap;
 } run;
 
 static int64_t now_ns(void)
@@ -155,45 +159,42 @@ static void check_first(run *r, uintptr_t p, size_t n)
     }
 }
 
-/* Without the arena hook (2.7), the counts of a checkpoint without placement: distinct pools (full
- * ones among them) and arenas of the live small blocks, through open-addressing sets, no sort. */
-static uintptr_t *set_buf;
-static size_t set_cap;
-
-static int set_add(uintptr_t *set, size_t mask, uintptr_t key)
+/* Pools and arenas in use, kept up to date at every operation from the pool headers around the
+ * call (ref.count after a malloc, before a free): a light checkpoint then costs nothing, even
+ * without the arena hook (2.7). Only the stream's blocks live in the stream's pools. */
+static unsigned capacity_of(const run *r, const replay_pool_header *pool)
 {
-    size_t h = (size_t)((key >> 12) * 0x9E3779B97F4A7C15ull) & mask;
-    while (set[h] != 0) {
-        if (set[h] == key) return 0;
-        h = (h + 1) & mask;
-    }
-    set[h] = key;
-    return 1;
+    return pool->szidx < r->g.nclasses ? (unsigned)((r->g.pool_size - r->g.pool_overhead) / replay_block_size(&r->g, pool->szidx)) : 0;
 }
 
-static int count_pools(run *r, int64_t *pools, int64_t *full, int64_t *arenas)
+static void took_block(run *r, uintptr_t p)
 {
-    size_t s, cap = 1024, live = 0;
-    for (s = 0; s < r->used; s++) live += (r->fl[s] & (F_LIVE | F_SMALL)) == (F_LIVE | F_SMALL);
-    while (cap < 4 * live + 16) cap *= 2;
-    if (cap > set_cap) {
-        uintptr_t *b = realloc(set_buf, cap * sizeof *b);
-        if (!b) return -1;
-        set_buf = b;
-        set_cap = cap;
+    const replay_pool_header *pool = replay_pool_of(&r->g, p);
+    if (pool->ref.count == capacity_of(r, pool)) r->pools_full++;
+    if (pool->ref.count == 1) {
+        unsigned ai = pool->arenaindex;
+        r->pools_used++;
+        if (ai >= r->arena_pools_cap) {
+            size_t cap = r->arena_pools_cap ? r->arena_pools_cap : 64;
+            while (cap <= ai) cap *= 2;
+            int64_t *n = realloc(r->arena_pools, cap * sizeof *n);
+            if (!n) return;
+            memset(n + r->arena_pools_cap, 0, (cap - r->arena_pools_cap) * sizeof *n);
+            r->arena_pools = n;
+            r->arena_pools_cap = cap;
+        }
+        if (r->arena_pools[ai]++ == 0) r->arenas_used++;
     }
-    /* the first half holds pools, the second arenas (arenaindex + 1, never 0) */
-    memset(set_buf, 0, cap * sizeof *set_buf);
-    size_t half = cap / 2, mask = half - 1;
-    for (s = 0; s < r->used; s++) {
-        if ((r->fl[s] & (F_LIVE | F_SMALL)) != (F_LIVE | F_SMALL)) continue;
-        replay_pool_header *pool = replay_pool_of(&r->g, r->addr[s]);
-        if (!set_add(set_buf, mask, (uintptr_t)pool)) continue;
-        (*pools)++;
-        if (pool->szidx < r->g.nclasses && pool->ref.count == (r->g.pool_size - r->g.pool_overhead) / replay_block_size(&r->g, pool->szidx)) (*full)++;
-        *arenas += set_add(set_buf + half, mask, ((uintptr_t)pool->arenaindex + 1) << 12);
+}
+
+/* Called with the header as it was just before the block left its pool. */
+static void gave_block(run *r, unsigned count_before, unsigned capacity, unsigned ai)
+{
+    if (count_before == capacity) r->pools_full--;
+    if (count_before == 1) {
+        r->pools_used--;
+        if (ai < r->arena_pools_cap && --r->arena_pools[ai] == 0) r->arenas_used--;
     }
-    return 0;
 }
 
 static int checkpoint(run *r)
@@ -201,8 +202,6 @@ static int checkpoint(run *r)
     size_t s, n = 0, anomalies = 0;
     int64_t requested = 0, block_bytes = 0;
     int detail = r->detail;
-    int64_t lt_pools = 0, lt_full = 0, lt_arenas = 0;
-    if (!detail && !replay_arena_hooked() && count_pools(r, &lt_pools, &lt_full, &lt_arenas) != 0) return -1;
     for (s = 0; s < r->used; s++) {
         if ((r->fl[s] & (F_LIVE | F_SMALL)) != (F_LIVE | F_SMALL)) continue;
         if (!detail) {
@@ -243,10 +242,9 @@ static int checkpoint(run *r)
         replay_arena_scan(&r->g, r->ar0_alloc, &used, &full, &empty);
         replay_out("\"arenas_current\":%" PRId64 ",\"arenas_highwater\":%" PRId64 ",\"pools_empty\":%" PRId64 ",",
                    replay_arena_nalloc - replay_arena_nfree - base, replay_arena_peak - base, empty);
-        if (!detail) replay_out("\"pools\":%" PRId64 ",\"pools_full\":%" PRId64 ",", used, full);
-    } else if (!detail) {
-        replay_out("\"pools\":%" PRId64 ",\"pools_full\":%" PRId64 ",\"arenas\":%" PRId64 ",", lt_pools, lt_full, lt_arenas);
     }
+    if (!detail)
+        replay_out("\"pools\":%" PRId64 ",\"pools_full\":%" PRId64 ",\"arenas\":%" PRId64 ",", r->pools_used, r->pools_full, r->arenas_used);
     if (detail && replay_report_placement(r->blocks, n, &r->g) != 0) return -1;
     if (!detail) replay_out("\"detail\":0");
     replay_out(",\"ops_ns\":%" PRId64 "}\n", r->ops_ns);
@@ -282,6 +280,7 @@ static int apply(run *r, const double *ids, const int32_t *slots, const int32_t 
             if (sz - 1 < g->threshold) {
                 r->fl[s] = F_LIVE | F_SMALL;
                 check_first(r, (uintptr_t)p, sz);
+                took_block(r, (uintptr_t)p);
             } else {
                 r->fl[s] = F_LIVE;
                 r->large_count++;
@@ -289,19 +288,38 @@ static int apply(run *r, const double *ids, const int32_t *slots, const int32_t 
             }
         } else if (kinds[i] == K_FREE) {
             if (!(r->fl[s] & F_LIVE)) { emit_error("free of a slot that is not live"); return -1; }
-            g->free_((void *)r->addr[s]);
+            if (r->fl[s] & F_SMALL) {
+                const replay_pool_header *pool = replay_pool_of(g, r->addr[s]);
+                unsigned before = pool->ref.count, cap = capacity_of(r, pool), ai = pool->arenaindex;
+                g->free_((void *)r->addr[s]);
+                gave_block(r, before, cap, ai);
+            } else {
+                g->free_((void *)r->addr[s]);
+            }
             if (!(r->fl[s] & F_SMALL)) { r->large_count--; r->large_bytes -= r->cur[s]; }
             r->fl[s] = 0;
         } else if (kinds[i] == K_REALLOC) {
             size_t sz = (size_t)sizes[i];
             void *old = (void *)r->addr[s], *p;
+            unsigned before = 0, cap = 0, ai = 0;
             if (!(r->fl[s] & F_LIVE)) { emit_error("realloc of a slot that is not live"); return -1; }
+            if (r->fl[s] & F_SMALL) {
+                const replay_pool_header *pool = replay_pool_of(g, (uintptr_t)old);
+                before = pool->ref.count;
+                cap = capacity_of(r, pool);
+                ai = pool->arenaindex;
+            }
             p = g->realloc_(old, sz);
             if (!p) { emit_error("PyObject_Realloc returned NULL"); return -1; }
             if (r->fl[s] & F_SMALL) {
+                /* a move is a malloc of the new block, then a free of the old one (another class, so another pool) */
+                if (p != old) gave_block(r, before, cap, ai);
                 /* pymalloc keeps the block in a pool only for 1 <= size <= threshold */
                 if (sz - 1 < g->threshold) {
-                    if (p != old) check_first(r, (uintptr_t)p, sz);
+                    if (p != old) {
+                        check_first(r, (uintptr_t)p, sz);
+                        took_block(r, (uintptr_t)p);
+                    }
                 } else {
                     r->fl[s] = F_LIVE;
                     r->large_count++;
@@ -355,9 +373,13 @@ static int serve(run *r)
             if (checkpoint(r) != 0) { emit_error("cannot write a checkpoint"); free(buf); return 2; }
         } else if (hdr[0] == RF_END) {
             int64_t k;
-            replay_out("{\"kind\":\"end\",\"op\":%" PRId64 ",\"applied\":%" PRId64 ",\"ops_ns\":%" PRId64
+            struct rusage ru;
+            int64_t cpu_us = 0;
+            if (getrusage(RUSAGE_SELF, &ru) == 0)
+                cpu_us = (int64_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000 + ru.ru_utime.tv_usec + ru.ru_stime.tv_usec;
+            replay_out("{\"kind\":\"end\",\"cpu_us\":%" PRId64 ",\"op\":%" PRId64 ",\"applied\":%" PRId64 ",\"ops_ns\":%" PRId64
                        ",\"first_block_failures\":%" PRId64 ",\"first_fail_class\":%" PRId64 ",\"first_fail_op\":%" PRId64 ",\"arena_pools\":[",
-                       r->op_index, r->applied, r->ops_ns, r->first_failures, r->first_fail_class, r->first_fail_op);
+                       cpu_us, r->op_index, r->applied, r->ops_ns, r->first_failures, r->first_fail_class, r->first_fail_op);
             for (k = r->ar0_alloc; k < replay_arena_nalloc; k++)
                 replay_out("%s%d", k == r->ar0_alloc ? "" : ",", replay_arena_pools(k));
             replay_out("]}\n");

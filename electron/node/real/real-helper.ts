@@ -67,6 +67,8 @@ export interface HelperCheckpoint {
 }
 
 export interface HelperEnd {
+  /** CPU time of the helper process (user + system, its whole life), microseconds. */
+  cpu_us: number;
   op: number;
   applied: number;
   ops_ns: number;
