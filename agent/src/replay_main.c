@@ -48,6 +48,7 @@ typedef struct {
     int64_t ops_ns;
     int detail;         /* checkpoints with placement (see RF_DETAIL) */
     int64_t pools_used, pools_full, arenas_used;  /* pools with a block, full ones, arenas with a block */
+    int64_t small_requested, small_blocks;        /* requested and block bytes of the live small blocks */
     int64_t *arena_pools;                         /* pools with a block, by arenaindex */
     size_t arena_pools_cap;
 } run;
@@ -167,6 +168,12 @@ static unsigned capacity_of(const run *r, const replay_pool_header *pool)
     return pool->szidx < r->g.nclasses ? (unsigned)((r->g.pool_size - r->g.pool_overhead) / replay_block_size(&r->g, pool->szidx)) : 0;
 }
 
+static int64_t rounded(const run *r, int64_t n)
+{
+    int64_t a = (int64_t)1 << r->g.align_shift;
+    return (n + a - 1) & ~(a - 1);
+}
+
 static void took_block(run *r, uintptr_t p)
 {
     const replay_pool_header *pool = replay_pool_of(&r->g, p);
@@ -202,13 +209,10 @@ static int checkpoint(run *r)
     size_t s, n = 0, anomalies = 0;
     int64_t requested = 0, block_bytes = 0;
     int detail = r->detail;
-    for (s = 0; s < r->used; s++) {
+    /* without placement, the running sums; with it, the same sums recomputed from the blocks */
+    if (!detail) { requested = r->small_requested; block_bytes = r->small_blocks; }
+    for (s = 0; detail && s < r->used; s++) {
         if ((r->fl[s] & (F_LIVE | F_SMALL)) != (F_LIVE | F_SMALL)) continue;
-        if (!detail) {
-            requested += r->cur[s];
-            block_bytes += (int64_t)(((uintptr_t)r->cur[s] + (1u << r->g.align_shift) - 1) & ~(((uintptr_t)1 << r->g.align_shift) - 1));
-            continue;
-        }
         if (n == r->blocks_cap) {
             size_t cap = r->blocks_cap ? r->blocks_cap * 2 : 4096;
             replay_block *b = realloc(r->blocks, cap * sizeof *b);
@@ -281,6 +285,8 @@ static int apply(run *r, const double *ids, const int32_t *slots, const int32_t 
                 r->fl[s] = F_LIVE | F_SMALL;
                 check_first(r, (uintptr_t)p, sz);
                 took_block(r, (uintptr_t)p);
+                r->small_requested += (int64_t)sz;
+                r->small_blocks += rounded(r, (int64_t)sz);
             } else {
                 r->fl[s] = F_LIVE;
                 r->large_count++;
@@ -291,8 +297,12 @@ static int apply(run *r, const double *ids, const int32_t *slots, const int32_t 
             if (r->fl[s] & F_SMALL) {
                 const replay_pool_header *pool = replay_pool_of(g, r->addr[s]);
                 unsigned before = pool->ref.count, cap = capacity_of(r, pool), ai = pool->arenaindex;
+                /* the block's size is its pool's class (a block shrunk in place keeps it) */
+                int64_t bs = (int64_t)replay_block_size(g, pool->szidx);
                 g->free_((void *)r->addr[s]);
                 gave_block(r, before, cap, ai);
+                r->small_requested -= r->cur[s];
+                r->small_blocks -= bs;
             } else {
                 g->free_((void *)r->addr[s]);
             }
@@ -302,18 +312,26 @@ static int apply(run *r, const double *ids, const int32_t *slots, const int32_t 
             size_t sz = (size_t)sizes[i];
             void *old = (void *)r->addr[s], *p;
             unsigned before = 0, cap = 0, ai = 0;
+            int64_t old_bs = 0;
             if (!(r->fl[s] & F_LIVE)) { emit_error("realloc of a slot that is not live"); return -1; }
             if (r->fl[s] & F_SMALL) {
                 const replay_pool_header *pool = replay_pool_of(g, (uintptr_t)old);
                 before = pool->ref.count;
                 cap = capacity_of(r, pool);
                 ai = pool->arenaindex;
+                old_bs = (int64_t)replay_block_size(g, pool->szidx);
             }
             p = g->realloc_(old, sz);
             if (!p) { emit_error("PyObject_Realloc returned NULL"); return -1; }
             if (r->fl[s] & F_SMALL) {
                 /* a move is a malloc of the new block, then a free of the old one (another class, so another pool) */
                 if (p != old) gave_block(r, before, cap, ai);
+                r->small_requested -= r->cur[s];
+                if (p != old) r->small_blocks -= old_bs;
+                if (sz - 1 < g->threshold) {
+                    r->small_requested += (int64_t)sz;
+                    if (p != old) r->small_blocks += rounded(r, (int64_t)sz);
+                }
                 /* pymalloc keeps the block in a pool only for 1 <= size <= threshold */
                 if (sz - 1 < g->threshold) {
                     if (p != old) {

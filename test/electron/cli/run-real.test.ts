@@ -58,6 +58,14 @@ describe('run --real', () => {
     expect(existsSync(join(out, 'session.arenascope.gz'))).toBe(true);
   });
 
+  it.skipIf(!modern)('a trace with moving and in-place reallocs: the real run\'s samples equal the model\'s', () => {
+    const trace = join(ROOT, 'test/fixtures/conformance/traces/realloc-mix.pymtrace.gz');
+    const r = cli('run', '--workload', 'trace-replay', '--set', `path=${trace}`, '--real', modern!.path, '--arenas', 'misaligned', '--sample-every', '5000');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/real trace-replay vs .* trace-replay: identical at (\d+) of \1 common samples/);
+    expect(Number(/identical at (\d+)/.exec(r.stdout)![1])).toBeGreaterThan(40);
+  });
+
   it('refuses an interpreter it cannot use, naming it; exit 2', () => {
     const r = cli('run', '--workload', 'steady-churn', '--real', '/bin/true', '--ops', '1000');
     expect(r.status).toBe(2);
