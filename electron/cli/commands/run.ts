@@ -143,7 +143,7 @@ export async function runAndExport(command: 'run' | 'compare', values: RunValues
     sampleEvery: positiveIntOption(command, 'sample-every', values['sample-every'], DEFAULT_SAMPLE_EVERY),
   }));
   // A real run replays the same stream: the same configuration under the interpreter's own version.
-  const configs: RunConfig[] = [...modelConfigs, ...reals.map((r) => ({ ...modelConfigs[0]!, python: r.info.version }))];
+  const configs: RunConfig[] = [...modelConfigs, ...reals.map((r) => ({ ...modelConfigs[0]!, python: r.info.version, real: { interpreter: r.info.path } }))];
   // Refuse a bad configuration here, with the reason, before any process starts.
   const resolved = configs.map((c) => {
     try {
