@@ -3,8 +3,9 @@
  * main, workers as utility processes) and the browser server (plain Node, forked workers): the
  * launcher is injected.
  *
- * It owns the runs of one session: a RunManager for the live workers, a SeriesStore with every
- * run's samples and phases, a bounded DetailStore per run, and each run's summary. Subscribers
+ * It owns the runs of one session: a RunManager for the live workers, a RunRecorder (runs/recorder.ts)
+ * that keeps each run's record and feeds a SeriesStore with every run's samples and phases, a bounded
+ * DetailStore per run, the autosave file and the page's events. Subscribers
  * hear `runs` (the list changed), `run` (one run's summary changed), `samples` (new data, at most
  * ten notices a second per run: the page asks for the window it shows), `phase` and `notice`.
  *
@@ -17,6 +18,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Bridge, type BridgeEvent, type DetailSnapshot, type ExportRequest, type ExportResult, PROTOCOL_VERSION, type RunCommand, type RunSummary, type VersionInfo, type WindowQuery, type WindowResult, type WorkloadInfo } from '../../shared/protocol/bridge';
 import { type RunConfig, RunConfigSchema } from '../../shared/protocol/run-config';
+import { NEW_RUN_RECORD, statusOf, type RunRecord } from '../../shared/protocol/run-record';
 import { parseMessage } from '../../shared/protocol/worker-messages';
 import { resolveRun, RunConfigError } from '../../shared/run/resolve-run';
 import { SERIES_INDEX } from '../../shared/run/sample';
@@ -26,7 +28,9 @@ import { versionInfos, workloadInfos } from './catalogue';
 import { buildExport, ExportError, type ExportRun, zip } from './export';
 import { DetailStore, toSnapshot } from './detail-store';
 import type { Launcher } from './launcher';
-import { type RunEvent, RunManager, type StartedInfo } from './run-manager';
+import { RunManager } from './run-manager';
+import { type RecordedRun, RunRecorder, type RunSink } from './runs/recorder';
+import { seriesSink, sessionSink, type SessionSink } from './runs/sinks';
 import { openSession, saveSession, SessionWriter, type SessionRun, FINAL_STATES } from './session-file';
 
 /** At most this many `samples` notices a second per run. */
@@ -56,15 +60,11 @@ export class BridgeInputError extends Error {
   }
 }
 
-interface HostRun {
-  summary: RunSummary;
+interface HostRun extends RecordedRun {
   createdAt: string;
-  started: StartedInfo | null;
-  coalesced: number;
   details: DetailStore;
   /** A worker was started for it (false for runs opened from a file). */
   live: boolean;
-  exited: boolean;
   /** In the autosave file. */
   autosaved: boolean;
   lastSamplesNotice: number;
@@ -78,7 +78,8 @@ export class AppHost implements Bridge {
   readonly protocolVersion = PROTOCOL_VERSION;
   readonly store = new SeriesStore();
   private readonly manager: RunManager;
-  private readonly runsById = new Map<string, HostRun>();
+  private readonly runsById: RunRecorder<HostRun>;
+  private readonly sessionRecords: SessionSink<HostRun>;
   private readonly listeners = new Set<(event: BridgeEvent) => void>();
   private readonly log: (line: string) => void;
   private readonly autosaveDir: string | null;
@@ -93,10 +94,15 @@ export class AppHost implements Bridge {
     this.log = options.log ?? ((line) => void process.stderr.write(`${line}\n`));
     this.autosaveDir = options.autosaveDir ?? null;
     this.manager = new RunManager(options.launcher, { log: this.log, ...(options.graceMs !== undefined ? { graceMs: options.graceMs } : {}) });
+    this.sessionRecords = sessionSink<HostRun>(
+      (run) => (run.autosaved && !this.sessionFailed ? this.writer : null),
+      (error) => this.writeFailed(error),
+    );
+    this.runsById = new RunRecorder<HostRun>([seriesSink(this.store), this.sessionRecords, { detail: (run, d) => run.details.add(d) }, this.bridgeEvents()], this.log);
+    this.runsById.listen(this.manager);
+    // A removed run's worker is forgotten once it has gone.
     this.manager.onEvent(({ runId, event }) => {
-      const run = this.runsById.get(runId);
-      if (run !== undefined) this.received(run, event);
-      else if (event.type === 'exit') this.manager.forget(runId);
+      if (event.type === 'exit' && !this.runsById.has(runId)) this.manager.forget(runId);
     });
   }
 
@@ -138,12 +144,12 @@ export class AppHost implements Bridge {
     this.store.addRun(runId);
     if (session !== null && !this.sessionFailed) {
       run.autosaved = true;
-      this.autosaved(run, (w) => w.addRun(runId, parsed.value, { name, createdAt: run.createdAt }));
+      this.sessionRecords.add(run, { name, createdAt: run.createdAt });
     }
     try {
       this.manager.start(parsed.value, runId);
     } catch (error) {
-      this.runsById.delete(runId);
+      this.runsById.remove(runId);
       this.store.removeRun(runId);
       throw error;
     }
@@ -153,13 +159,13 @@ export class AppHost implements Bridge {
 
   async command(runId: string, command: RunCommand): Promise<void> {
     const run = this.get(runId);
-    const state = run.summary.state;
+    const state = run.record.state;
     switch (command.type) {
       case 'remove':
         return this.remove(runId, run);
       case 'stop':
         // Stopping an ended run is not an error: the user's intent is already met.
-        if (run.live && !run.exited) this.manager.stop(runId);
+        if (run.live && !run.record.exited) this.manager.stop(runId);
         return;
       case 'pause':
       case 'resume':
@@ -192,16 +198,15 @@ export class AppHost implements Bridge {
     const started = performance.now();
     const runs: ExportRun[] = request.runIds.map((id) => {
       const run = this.get(id);
-      const s = run.summary;
       const detail = run.details.at(Infinity);
       return {
         id,
-        name: s.name,
-        config: s.config,
-        started: run.started,
-        status: { state: s.state, ops: s.ops, wallMs: s.wallMs, ...(s.reason !== null ? { reason: s.reason } : {}) },
+        name: run.name,
+        config: run.config,
+        started: run.record.started,
+        status: statusOf(run.record),
         createdAt: run.createdAt,
-        coalesced: run.coalesced,
+        coalesced: run.record.coalesced,
         detail: detail === null ? null : toSnapshot(id, detail),
       };
     });
@@ -282,20 +287,18 @@ export class AppHost implements Bridge {
       const status = r.status;
       const finalState = status !== undefined && FINAL_STATES.has(status.state) ? status : null;
       const name = r.meta.name ?? (r.started ? `${r.started.python.version} ${r.config.workload}` : `${r.config.python} ${r.config.workload}`);
-      const run = this.addRun(r.id, r.config, name, false);
-      run.createdAt = r.meta.createdAt ?? session.createdAt;
-      run.started = r.started ?? null;
-      run.coalesced = r.coalesced;
-      run.exited = true;
-      Object.assign(run.summary, {
+      const run = this.addRun(r.id, r.config, name, false, {
         state: finalState?.state ?? 'stopped',
         ops: Math.max(status?.ops ?? 0, last?.[OP] ?? 0),
         wallMs: Math.max(status?.wallMs ?? 0, last?.[WALL_MS] ?? 0),
-        python: r.started?.python ?? null,
-        params: r.started?.params ?? null,
+        started: r.started ?? null,
         reason: finalState ? (finalState.reason ?? null) : 'the session file ends before the run did',
         samples: stats.samples,
-      } satisfies Partial<RunSummary>);
+        coalesced: r.coalesced,
+        finished: true,
+        exited: true,
+      });
+      run.createdAt = r.meta.createdAt ?? session.createdAt;
       runIds.push(r.id);
     }
     this.emit({ type: 'runs', runs: this.summaries() });
@@ -306,17 +309,14 @@ export class AppHost implements Bridge {
 
   /** Writes every run in the list (live ones as far as they got) to `path`, atomically. */
   async saveSession(path: string): Promise<void> {
-    const runs: SessionRun[] = [...this.runsById.values()].map((run) => {
-      const s = run.summary;
-      return {
-        id: s.runId,
-        config: s.config,
-        meta: { name: s.name, createdAt: run.createdAt },
-        ...(run.started ? { started: run.started } : {}),
-        status: { state: s.state, ops: s.ops, wallMs: s.wallMs, ...(s.reason !== null ? { reason: s.reason } : {}) },
-        coalesced: run.coalesced,
-      };
-    });
+    const runs: SessionRun[] = this.runsById.list().map((run) => ({
+      id: run.runId,
+      config: run.config,
+      meta: { name: run.name, createdAt: run.createdAt },
+      ...(run.record.started ? { started: run.record.started } : {}),
+      status: statusOf(run.record),
+      coalesced: run.record.coalesced,
+    }));
     await saveSession(path, { runs, store: this.store }, this.options.app !== undefined ? { app: this.options.app } : {});
   }
 
@@ -327,110 +327,39 @@ export class AppHost implements Bridge {
     try {
       await this.manager.dispose();
     } finally {
-      for (const run of this.runsById.values()) this.flushSamplesNotice(run);
+      for (const run of this.runsById.list()) this.flushSamplesNotice(run);
       const session = await this.session;
       await session?.close().catch((error: unknown) => this.log(`arenascope: closing the session file failed: ${String(error)}`));
       this.listeners.clear();
     }
   }
 
-  // ---- worker events ----------------------------------------------------------------------------
+  // ---- run events → bridge events --------------------------------------------------------------
 
-  private received(run: HostRun, event: RunEvent): void {
-    const s = run.summary;
-    const id = s.runId;
-    switch (event.type) {
-      case 'started': {
-        const { type: _type, ...info } = event;
-        run.started = info;
-        s.python = info.python;
-        s.params = info.params;
-        s.name = `${info.python.version} ${s.config.workload}`;
-        this.autosaved(run, (w) => w.setStarted(id, info));
-        this.emit({ type: 'run', run: { ...s } });
-        break;
-      }
-      case 'status':
-        this.syncStatus(run);
-        this.emit({ type: 'run', run: { ...s } });
-        break;
-      case 'samples': {
-        const rows = event.columns[0]!.length;
-        try {
-          this.store.append(id, event.columns);
-        } catch (error) {
-          this.log(`arenascope: run ${id}: samples refused by the store: ${(error as Error).message}`);
-          return;
-        }
-        run.coalesced += event.coalesced;
-        s.samples += rows;
-        if (rows > 0) {
-          s.ops = event.columns[OP]![rows - 1]!;
-          s.wallMs = event.columns[WALL_MS]![rows - 1]!;
-        }
-        this.autosaved(run, (w) => w.appendSamples(id, event.columns, event.coalesced));
-        this.samplesNotice(run);
-        break;
-      }
-      case 'phase':
-        this.store.addPhase(id, event.op, event.label);
-        this.autosaved(run, (w) => w.addPhase(id, event.op, event.label));
-        this.emit({ type: 'phase', runId: id, op: event.op, label: event.label });
-        break;
-      case 'detail':
-        run.details.add(event);
-        break;
-      case 'error':
-        if (event.fatal) {
-          this.syncStatus(run);
-          this.flushSamplesNotice(run);
-          this.recordStatus(run);
-          this.emit({ type: 'run', run: { ...s } });
-        }
-        this.emit({ type: 'notice', level: 'error', message: `${s.name} (${id}): ${event.message}` });
-        break;
-      case 'done':
-        this.syncStatus(run);
-        this.flushSamplesNotice(run);
-        this.recordStatus(run);
-        this.emit({ type: 'run', run: { ...s } });
-        break;
-      case 'crashed':
-        this.syncStatus(run);
-        this.flushSamplesNotice(run);
-        this.recordStatus(run);
-        this.emit({ type: 'run', run: { ...s } });
-        this.emit({ type: 'notice', level: 'error', message: `${s.name} (${id}) crashed: ${event.reason}` });
-        break;
-      case 'exit': {
-        run.exited = true;
-        const before = s.state;
-        this.syncStatus(run);
-        this.flushSamplesNotice(run);
-        // Ended by the host (quitting) without `done`: the manager's verdict is the last word.
-        if (s.state !== before) this.recordStatus(run);
-        this.emit({ type: 'run', run: { ...s } });
-        break;
-      }
-      case 'pong':
-        break;
-    }
-  }
-
-  /** Copies the manager's view of the run's state (it knows about crashes and host-ended runs). */
-  private syncStatus(run: HostRun): void {
-    const status = this.manager.status(run.summary.runId);
-    if (status === undefined) return;
-    const s = run.summary;
-    s.state = status.state;
-    s.ops = Math.max(s.ops, status.ops);
-    s.wallMs = Math.max(s.wallMs, status.wallMs);
-    s.reason = status.reason;
-  }
-
-  private recordStatus(run: HostRun): void {
-    const s = run.summary;
-    this.autosaved(run, (w) => w.setStatus(s.runId, { state: s.state, ops: s.ops, wallMs: s.wallMs, ...(s.reason !== null ? { reason: s.reason } : {}) }));
+  /** What the page hears of a run's events (the recorder keeps the run's record up to date first). */
+  private bridgeEvents(): RunSink<HostRun> {
+    return {
+      started: (run, info) => {
+        run.name = `${info.python.version} ${run.config.workload}`;
+        this.emit({ type: 'run', run: summaryOf(run) });
+      },
+      samples: (run) => this.samplesNotice(run),
+      phase: (run, op, label) => this.emit({ type: 'phase', runId: run.runId, op, label }),
+      error: (run, message, fatal) => {
+        // A fatal error is told with the run's end (below), after the run's new state.
+        if (!fatal) this.emit({ type: 'notice', level: 'error', message: `${run.name} (${run.runId}): ${message}` });
+      },
+      changed: (run) => {
+        // The run's last samples are announced at once, not after the throttle's wait.
+        if (run.record.finished || run.record.exited) this.flushSamplesNotice(run);
+        this.emit({ type: 'run', run: summaryOf(run) });
+      },
+      ended: (run) => {
+        const r = run.record;
+        if (r.state === 'failed') this.emit({ type: 'notice', level: 'error', message: `${run.name} (${run.runId}): ${r.reason ?? 'failed'}` });
+        if (r.state === 'crashed') this.emit({ type: 'notice', level: 'error', message: `${run.name} (${run.runId}) crashed: ${r.reason ?? 'no reason given'}` });
+      },
+    };
   }
 
   /** A `samples` notice now, or when SAMPLES_NOTICE_MS has passed since the last one. */
@@ -450,35 +379,33 @@ export class AppHost implements Bridge {
     if (run.samplesTimer !== null) clearTimeout(run.samplesTimer);
     run.samplesTimer = null;
     run.lastSamplesNotice = performance.now();
-    if (!this.runsById.has(run.summary.runId)) return;
-    this.emit({ type: 'samples', runId: run.summary.runId, samples: run.summary.samples, lastOp: run.summary.ops });
+    if (!this.runsById.has(run.runId)) return;
+    this.emit({ type: 'samples', runId: run.runId, samples: run.record.samples, lastOp: run.record.ops });
   }
 
   // ---- helpers ----------------------------------------------------------------------------------
 
-  private addRun(runId: string, config: RunConfig, name: string, live: boolean): HostRun {
-    const run: HostRun = {
-      summary: { runId, name, config, state: 'starting', ops: 0, wallMs: 0, python: null, params: null, reason: null, samples: 0 },
+  private addRun(runId: string, config: RunConfig, name: string, live: boolean, record: RunRecord = NEW_RUN_RECORD): HostRun {
+    return this.runsById.add({
+      runId,
+      config,
+      name,
+      record,
       createdAt: new Date().toISOString(),
-      started: null,
-      coalesced: 0,
       details: new DetailStore(this.options.detailCapacity),
       live,
-      exited: false,
       autosaved: false,
       lastSamplesNotice: -Infinity,
       samplesTimer: null,
-    };
-    this.runsById.set(runId, run);
-    return run;
+    });
   }
 
   private remove(runId: string, run: HostRun): void {
     // A live run is stopped; its exit is then forgotten by the manager listener.
-    if (run.live && !run.exited) this.manager.stop(runId);
+    if (run.live && !run.record.exited) this.manager.stop(runId);
     else this.manager.forget(runId);
     if (run.samplesTimer !== null) clearTimeout(run.samplesTimer);
-    this.runsById.delete(runId);
+    this.runsById.remove(runId);
     this.store.removeRun(runId);
     this.emit({ type: 'runs', runs: this.summaries() });
   }
@@ -490,7 +417,7 @@ export class AppHost implements Bridge {
   }
 
   private summaries(): RunSummary[] {
-    return [...this.runsById.values()].map((r) => ({ ...r.summary }));
+    return this.runsById.list().map(summaryOf);
   }
 
   private nextId(): string {
@@ -532,17 +459,6 @@ export class AppHost implements Bridge {
     }
   }
 
-  /** Runs a session-writer call for an autosaved run; a failure is logged and told once, never thrown. */
-  private autosaved(run: HostRun, write: (writer: SessionWriter) => void): void {
-    const writer = this.writer;
-    if (!run.autosaved || this.sessionFailed || writer === null) return;
-    try {
-      write(writer);
-    } catch (error) {
-      this.writeFailed(error as Error);
-    }
-  }
-
   private writeFailed(error: Error): void {
     this.log(`arenascope: autosave: ${error.message}`);
     if (this.sessionFailed) return;
@@ -559,4 +475,21 @@ export class AppHost implements Bridge {
       }
     }
   }
+}
+
+/** What the run list shows of a run. */
+function summaryOf(run: HostRun): RunSummary {
+  const r = run.record;
+  return {
+    runId: run.runId,
+    name: run.name,
+    config: run.config,
+    state: r.state,
+    ops: r.ops,
+    wallMs: r.wallMs,
+    python: r.started?.python ?? null,
+    params: r.started?.params ?? null,
+    reason: r.reason,
+    samples: r.samples,
+  };
 }

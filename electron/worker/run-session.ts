@@ -18,7 +18,7 @@
 import { createAllocator, ENGINE_VERSION } from '../../shared/engine';
 import type { OpBatch } from '../../shared/ops/op-batch';
 import type { RunConfig } from '../../shared/protocol/run-config';
-import { HostToWorkerSchema, parseMessage, PROTOCOL_VERSION, type RunState, type WorkerToHost } from '../../shared/protocol/worker-messages';
+import { HostToWorkerSchema, parseMessage, PROTOCOL_VERSION, type WorkerRunState, type WorkerToHost } from '../../shared/protocol/worker-messages';
 import type { BatchFeed } from '../../shared/run/batch-feed';
 import { resolveRun, RunConfigError, type ResolvedRun } from '../../shared/run/resolve-run';
 import { takeDetail } from '../../shared/run/detail';
@@ -98,7 +98,7 @@ export class RunSession {
   constructor(private readonly env: SessionEnv) {}
 
   /** The state the host sees. */
-  get state(): RunState {
+  get state(): WorkerRunState {
     if (this.lifecycle === 'idle' || this.lifecycle === 'starting') return 'starting';
     return this.paused ? 'paused' : 'running';
   }
@@ -176,6 +176,7 @@ export class RunSession {
     const alloc = createAllocator(run.version, { arenas: run.arenas });
     this.loop = new RunLoop(run.generator, alloc, {
       sampleEvery: run.sampleEvery,
+      source: { workload: run.workload.name, params: run.params, seed: run.seed },
       clock: () => this.env.now() - this.startedAt,
       onSample: (row) => {
         this.outbox.addSample(row);
@@ -396,7 +397,7 @@ export class RunSession {
     for (const message of this.outbox.take()) this.env.send(message);
   }
 
-  private sendStatus(state: RunState): void {
+  private sendStatus(state: WorkerRunState): void {
     this.env.send({ type: 'status', state, ops: this.ops, wallMs: this.wallMs() });
   }
 

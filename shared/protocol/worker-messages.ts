@@ -37,8 +37,9 @@ export type HostToWorker = v.InferOutput<typeof HostToWorkerSchema>;
 
 // ---- worker → host ---------------------------------------------------------------------------
 
-export const RunStateSchema = v.picklist(['starting', 'running', 'paused', 'done', 'stopped', 'failed']);
-export type RunState = v.InferOutput<typeof RunStateSchema>;
+/** The states a worker reports of itself; the host's `RunState` (run-record.ts) adds `crashed`. */
+export const WorkerRunStateSchema = v.picklist(['starting', 'running', 'paused', 'done', 'stopped', 'failed']);
+export type WorkerRunState = v.InferOutput<typeof WorkerRunStateSchema>;
 
 export const WorkerToHostSchema = v.variant('type', [
   v.strictObject({ type: v.literal('pong'), protocolVersion: v.number() }),
@@ -50,7 +51,7 @@ export const WorkerToHostSchema = v.variant('type', [
     python: v.strictObject({ version: v.string(), family: v.string(), arenas: v.picklist(['aligned', 'misaligned']) }),
     params: v.record(v.string(), v.union([v.number(), v.string()])),
   }),
-  v.strictObject({ type: v.literal('status'), state: RunStateSchema, ops: Count, wallMs: v.number() }),
+  v.strictObject({ type: v.literal('status'), state: WorkerRunStateSchema, ops: Count, wallMs: v.number() }),
   /** Sample rows as columns; `coalesced` counts samples dropped because the host was slow. */
   v.strictObject({
     type: v.literal('samples'),

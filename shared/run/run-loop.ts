@@ -8,6 +8,7 @@ import type { Allocator } from '../engine/allocator';
 import { HandleTable } from '../engine/replay';
 import { OP_MARK, OpBatch } from '../ops/op-batch';
 import type { Generator } from '../workloads/workload';
+import { OpGuard, type RunSource } from './op-guard';
 import { SERIES_COUNT, writeSample } from './sample';
 
 export interface PhaseMark {
@@ -26,6 +27,8 @@ export interface RunLoopOptions {
   /** Called with each sample row (reused: copy what you keep). */
   onSample?: (row: Float64Array) => void;
   onMark?: (mark: PhaseMark) => void;
+  /** The run's workload, parameters and seed, named when the stream breaks its contract. */
+  source?: RunSource;
 }
 
 export class RunLoop {
@@ -37,6 +40,8 @@ export class RunLoop {
   private nextSample: number;
   private sampleEvery: number;
   private finished = false;
+  /** Refuses an invalid operation before the engine applies it (op-guard.ts). */
+  private readonly guard: OpGuard;
 
   constructor(
     readonly generator: Generator,
@@ -47,6 +52,7 @@ export class RunLoop {
     this.batch = new OpBatch(options.batchSize ?? 1 << 14);
     this.sampleEvery = options.sampleEvery;
     this.nextSample = options.sampleEvery;
+    this.guard = new OpGuard(options.source);
   }
 
   /** Allocator operations applied so far. */
@@ -90,6 +96,7 @@ export class RunLoop {
         b.clear();
         this.cursor = 0;
         this.generator.fill(b);
+        this.guard.check(b);
         // A generator fed from outside (a trace being read) may have nothing yet: return for more.
         if (b.length === 0) break;
       }

@@ -114,14 +114,19 @@ class ArenaEdgeThrash extends GeneratorBase {
     // Live: fill blocks [drained, filled) and, inside a loop, the bursts allocated and not yet freed.
     const liveBurst = this.phase === LOOP ? (this.k <= burst ? this.k : 2 * burst - this.k) : 0;
     const total = this.fillCount + liveBurst;
-    while (this.drainCursor < total) {
+    for (;;) {
+      // Skip what is not live: a run finished early in its fill has only [drained, filled) of a
+      // planned fill that may be 10^9 blocks; walking the whole plan made such a drain take seconds.
+      let s = this.drainCursor;
+      if (s < this.drained) s = this.drained;
+      if (s >= this.filled && s < this.fillCount) s = this.fillCount;
+      this.drainCursor = s;
+      if (s >= total) break;
       if (out.full) return true;
-      const s = this.drainCursor++;
+      this.drainCursor = s + 1;
       if (s < this.fillCount) {
-        if (s >= this.drained && s < this.filled) {
-          out.free(s, this.base + s);
-          t.live--;
-        }
+        out.free(s, this.base + s);
+        t.live--;
       } else {
         out.free(s, this.burstIds[s - this.fillCount]!);
         t.live--;

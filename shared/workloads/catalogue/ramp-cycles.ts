@@ -36,9 +36,13 @@ class RampCycles extends GeneratorBase {
   private readonly sizeRng: Rng;
   private readonly victimRng: Rng;
   private readonly coinRng: Rng;
-  /** Live slots in allocation order, a ring: random victims are swap-removed. */
-  private readonly dq: Int32Array;
-  private readonly mask: number;
+  /**
+   * Live slots in allocation order, a ring: random victims are swap-removed. It grows when full:
+   * the ramp down is a random walk that can climb above Lmax before it falls (with p_down = 0.25
+   * it passes Lmax + k with probability 3^-k per cycle), so no size fixed from Lmax is enough.
+   */
+  private dq: Int32Array;
+  private mask: number;
   private head = 0;
   private len = 0;
   private cycle = 1;
@@ -68,7 +72,18 @@ class RampCycles extends GeneratorBase {
     this.mask = cap - 1;
   }
 
+  /** Doubles the ring, unwrapping it so that allocation order (oldest first) is kept. */
+  private growRing(): void {
+    const old = this.dq;
+    const dq = new Int32Array(old.length * 2);
+    for (let i = 0; i < this.len; i++) dq[i] = old[(this.head + i) & this.mask]!;
+    this.dq = dq;
+    this.mask = dq.length - 1;
+    this.head = 0;
+  }
+
   private allocOne(out: OpBatch): void {
+    if (this.len > this.mask) this.growRing();
     const dist = (this.cycle & 1) === 1 ? this.distOdd : this.distEven;
     const slot = this.objs.alloc(out, dist.sample(this.sizeRng));
     this.dq[(this.head + this.len) & this.mask] = slot;

@@ -2,6 +2,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -92,7 +93,7 @@ describe('run', () => {
 
   it('survives a killed worker: says which run crashed and why, lets the other finish, exits 3', async () => {
     const out = join(tmp, 'killed');
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'run', '--workload', 'steady-churn', '--python', '3.9', '--python', '3.12', '--set', 'L=20000', '--ops', '30000000', '--out', out], {
+    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'run', '--workload', 'steady-churn', '--python', '3.9', '--python', '3.12', '--set', 'L=20000', '--ops', '100000000', '--out', out], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -103,11 +104,22 @@ describe('run', () => {
       const p = childPids(child.pid!);
       return p.length >= 2 && p;
     });
-    await sleep(800);
+    // Kill one only once both runs' samples are in the session file (an event, not a guess at time):
+    // the file is gzip members appended at each flush; one being written does not decompress yet.
+    const session = join(out, 'session.arenascope.gz');
+    await waitFor('samples of both runs in the session file', () => {
+      let text: string;
+      try {
+        text = gunzipSync(readFileSync(session)).toString('utf8');
+      } catch {
+        return false;
+      }
+      return ['run-1', 'run-2'].every((id) => text.includes(`"t":"samples","run":"${id}"`));
+    }, 90_000);
     process.kill(Math.min(...workers), 'SIGKILL');
     expect(await exited).toBe(3);
     expect(stdout).toMatch(/CRASHED: killed by SIGKILL/);
-    expect(stdout).toMatch(/: 30,000,000 ops in/);
+    expect(stdout).toMatch(/: 100,000,000 ops in/);
     const open = cli('open', join(out, 'session.arenascope.gz'), '--json');
     const s = JSON.parse(open.stdout) as { runs: { state: string; samples: number; reason: string | null }[] };
     expect(s.runs.map((x) => x.state).sort()).toEqual(['crashed', 'done']);

@@ -94,7 +94,8 @@ describe('run session detail snapshots', () => {
     const batches = [0, 1, 2, 3].map((k) => {
       const b = new OpBatch(8);
       b.alloc(0, 10 * k, 16);
-      b.alloc(1, 10 * k + 1, 600);
+      // The 600-byte object stays live: each batch keeps it in a slot of its own (a valid stream).
+      b.alloc(1 + k, 10 * k + 1, 600);
       b.mark(`m${k}`);
       b.free(0, 10 * k);
       return b;

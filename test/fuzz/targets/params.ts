@@ -19,12 +19,18 @@
  * - a resolved configuration creates a generator that fills one batch without throwing, with ops a
  *   replay accepts (kinds, sizes, ids, and liveness from an empty heap); a `ParamError` from `create`
  *   is tolerated but reported as a note (the check belongs in `resolveParams`);
+ * - edge cases (a quarter): every parameter at an edge or its default (minimum, maximum, 0, 1, 2,
+ *   min + 1, one-size distributions, one value for every count of a unit so that ranges collapse);
+ *   the generator runs for EDGE_OPS operations in batches of changing sizes and drains, every
+ *   operation through the run loop's guard (shared/run/op-guard.ts). Uniform draws found the
+ *   ramp-cycles ring overrun once in ~49,000 cases; these find it within ~800;
  * - each case finishes within its time bound.
  */
 import fc from 'fast-check';
 import { resolveVersion } from '../../../shared/engine';
 import { OP_ALLOC, OP_FREE, OP_MARK, OP_REALLOC, OpBatch } from '../../../shared/ops/op-batch';
 import type { RunConfig } from '../../../shared/protocol/run-config';
+import { InvalidOpError, OpGuard } from '../../../shared/run/op-guard';
 import { resolveRun, RunConfigError } from '../../../shared/run/resolve-run';
 import { targetOf } from '../../../shared/run/target';
 import { ParamError, resolveParams } from '../../../shared/workloads/params';
@@ -36,9 +42,14 @@ import { check, describeError, fail, type FuzzResult, type FuzzTarget, HOSTILE_K
 const CASE_BOUND_MS = 5_000;
 /** Count parameters above this are only resolved, not run: a generator sized by them may take gigabytes. */
 const CHEAP_COUNT = 1_000_000;
+/** Edge cases cap counts here (a live set, a number of ops) and run the generator this far. */
+const EDGE_COUNT = 5_000;
+const EDGE_OPS = 6_000;
+/** Edge cases drain when at most this many objects are live. */
+const EDGE_DRAIN = 20_000;
 
 /** How far cases got, for the run's notes. */
-const stats = { cases: 0, resolved: 0, filled: 0 };
+const stats = { cases: 0, resolved: 0, filled: 0, edges: 0 };
 
 // ---- values ----------------------------------------------------------------------------------------
 
@@ -91,6 +102,92 @@ function userParams(def: WorkloadDef, cheap: boolean): fc.Arbitrary<{ entries: [
   return fc.record({
     entries: fc.oneof({ weight: 1, arbitrary: fc.constant<[string, unknown][]>([]) }, { weight: 6, arbitrary: fc.uniqueArray(entry, { maxLength: 6, selector: ([k]) => k }) }),
     nullProto: fc.boolean(),
+  });
+}
+
+// ---- edges ---------------------------------------------------------------------------------------
+
+/** Size texts at the edges: one size only, the smallest and largest small requests, the large path. */
+const EDGE_SIZES = ['const(1)', 'const(8)', 'const(16)', 'const(512)', 'const(513)', 'uniform(1, 1)', 'uniform(32, 32)', 'uniform(512, 513)', 'table(8:1)', 'mix(1: const(8))', 'log_uniform(8, 8)'];
+
+/** The values a number parameter takes at its edges (counts capped so that a run stays cheap). */
+function edgeNumbers(p: NumberParam): number[] {
+  const lo = p.exclusiveMin ? (p.integer ? p.min + 1 : p.min + Math.max(Math.abs(p.min) * 1e-9, 1e-9)) : p.min;
+  let hi = p.exclusiveMax ? (p.integer ? p.max - 1 : p.max - Math.max(Math.abs(p.max) * 1e-9, 1e-9)) : p.max;
+  if (p.unit !== 'bytes' && hi > EDGE_COUNT) hi = Math.max(lo, EDGE_COUNT);
+  const out = [lo, hi, Math.min(hi, p.default)];
+  if (p.integer) out.push(lo + 1, lo + 2, hi - 1);
+  for (const v of [0, 1, 2, 3]) if (v >= lo && v <= hi) out.push(v);
+  return [...new Set(out.filter((v) => v >= lo && v <= hi))];
+}
+
+/**
+ * Every parameter at an edge or left at its default (no hostile values: these cases must resolve
+ * and run): minimums, maximums, zeros, one and two; with `same`, every number parameter of one unit
+ * takes one value, so that a range (a minimum and a maximum) collapses to one value.
+ */
+function edgeParams(def: WorkloadDef): fc.Arbitrary<{ entries: [string, unknown][]; nullProto: boolean }> {
+  const one = (p: ParamSpec): fc.Arbitrary<[string, unknown] | null> => {
+    const value: fc.Arbitrary<unknown> = p.kind === 'number' ? fc.constantFrom(...edgeNumbers(p)) : p.kind === 'choice' ? fc.constantFrom(...p.choices) : fc.constantFrom(...EDGE_SIZES, p.default);
+    return fc.oneof({ weight: 3, arbitrary: value.map((v): [string, unknown] => [p.name, v]) }, { weight: 1, arbitrary: fc.constant(null) });
+  };
+  return fc.record({ same: fc.boolean(), pick: fc.tuple(...def.params.map(one)), shared: fc.nat(1000) }).map(({ same, pick, shared }) => {
+    const entries = pick.filter((e): e is [string, unknown] => e !== null);
+    if (same) {
+      // Per unit, one value of the first parameter's edges for all of them (if in every one's range).
+      const byUnit = new Map<string, number>();
+      for (const p of def.params) {
+        if (p.kind !== 'number') continue;
+        const edges = edgeNumbers(p);
+        const v = byUnit.get(p.unit) ?? edges[shared % edges.length]!;
+        byUnit.set(p.unit, v);
+        if (edges.includes(v) || (v >= p.min && v <= p.max)) {
+          const at = entries.findIndex(([k]) => k === p.name);
+          if (at >= 0) entries[at] = [p.name, v];
+          else entries.push([p.name, v]);
+        }
+      }
+    }
+    return { entries, nullProto: false };
+  });
+}
+
+/**
+ * A generator run past its first batch: batches of changing sizes for up to EDGE_OPS operations,
+ * then (when the live set is small) finish and drain, every operation through the run loop's guard
+ * plus a size check. Edge bugs show late (ramp-cycles freed id −1 at op 519, in its ninth cycle).
+ */
+function checkStream(gen: Generator, what: string): void {
+  const guard = new OpGuard();
+  const sizes = [2048, 1, 7, 64, 3];
+  let guardFails = '';
+  const step = (i: number): number => {
+    const batch = new OpBatch(sizes[i % sizes.length]!);
+    gen.fill(batch);
+    for (let j = 0; j < batch.length; j++) {
+      if (batch.kind[j] !== OP_MARK && batch.kind[j] !== OP_FREE) check(batch.size[j]! >= 0, () => `${what}: op ${guard.ops + j} has size ${batch.size[j]}`);
+    }
+    try {
+      guard.check(batch);
+    } catch (error) {
+      if (error instanceof InvalidOpError) guardFails = error.message;
+      else throw error;
+    }
+    check(guardFails === '', () => `${what}: ${guardFails}`);
+    check(batch.length > 0 || gen.done, () => `${what}: fill wrote nothing and the generator is not done`);
+    return batch.length;
+  };
+  timed(`${what}: ${EDGE_OPS} ops`, CASE_BOUND_MS, () => {
+    let i = 0;
+    while (!gen.done && guard.ops < EDGE_OPS) step(i++);
+    if (gen.liveCount > EDGE_DRAIN) return;
+    gen.finish();
+    let guardSteps = 0;
+    while (!gen.done) {
+      step(i++);
+      check(++guardSteps < 4 * EDGE_DRAIN + 100, () => `${what}: the drain does not end`);
+    }
+    check(gen.liveCount === 0, () => `${what}: ${gen.liveCount} objects live after the drain`);
   });
 }
 
@@ -225,7 +322,8 @@ const python = fc.oneof(
 );
 
 interface ParamsCase {
-  kind: 'params' | 'run';
+  /** `edges`: parameters at their edges, the generator run past its first batch and drained. */
+  kind: 'params' | 'run' | 'edges';
   def: number;
   user: { entries: [string, unknown][]; nullProto: boolean };
   workload: string;
@@ -235,12 +333,12 @@ interface ParamsCase {
   tracePath: unknown;
 }
 
-const caseArb: fc.Arbitrary<ParamsCase> = fc.record({ kind: fc.constantFrom('params' as const, 'params' as const, 'run' as const), def: fc.nat(WORKLOADS.length - 1) }).chain(({ kind, def }) =>
+const caseArb: fc.Arbitrary<ParamsCase> = fc.record({ kind: fc.constantFrom('params' as const, 'params' as const, 'run' as const, 'edges' as const), def: fc.nat(WORKLOADS.length - 1) }).chain(({ kind, def }) =>
   fc.record({
     kind: fc.constant(kind),
     def: fc.constant(def),
     // A run creates its generator inside resolveRun: keep its counts cheap.
-    user: userParams(WORKLOADS[def]!, kind === 'run'),
+    user: kind === 'edges' ? edgeParams(WORKLOADS[def]!) : userParams(WORKLOADS[def]!, kind === 'run'),
     workload: fc.oneof({ weight: 3, arbitrary: fc.constant(WORKLOADS[def]!.name) }, { weight: 1, arbitrary: workloadName }),
     seed: seedText,
     python,
@@ -317,21 +415,26 @@ function checkParams(c: ParamsCase, notes: Set<string>): void {
     notes.add(note.slice(0, 240));
     return;
   }
-  checkBatch(gen, `${def.name}(${JSON.stringify(resolved).slice(0, 200)})`);
+  const what = `${def.name}(${JSON.stringify(resolved).slice(0, 400)})`;
+  checkBatch(gen, what);
+  if (c.kind === 'edges') {
+    stats.edges++;
+    checkStream(def.create(resolved, 7n, targetFor(c.python, c.arenas)), what);
+  }
 }
 
 export const paramsTarget: FuzzTarget = {
   name: 'params',
   async run(numRuns: number, options: RunOptions = {}): Promise<FuzzResult> {
     const notes = new Set<string>();
-    Object.assign(stats, { cases: 0, resolved: 0, filled: 0 });
+    Object.assign(stats, { cases: 0, resolved: 0, filled: 0, edges: 0 });
     const property = fc.property(caseArb, (c) => {
       stats.cases++;
       return c.kind === 'run' ? checkRun(c, notes) : checkParams(c, notes);
     });
     const noteList: string[] = [];
     const result = await runProperty('params', property as unknown as fc.IProperty<[unknown]>, numRuns, options, noteList);
-    noteList.push(`${stats.cases} cases run (shrinking included): ${stats.resolved} resolved, ${stats.filled} generators filled a batch`);
+    noteList.push(`${stats.cases} cases run (shrinking included): ${stats.resolved} resolved, ${stats.filled} generators filled a batch, ${stats.edges} edge cases ran a stream and its drain`);
     noteList.push(...[...notes].slice(0, 10));
     if (notes.size > 10) noteList.push(`… and ${notes.size - 10} more`);
     return result;

@@ -35,6 +35,13 @@ export class StreamChecker {
   minSize = Infinity;
   maxSize = 0;
   readonly marks: string[] = [];
+  /** Ops checked before each mark of `marks`. */
+  private readonly markOps: number[] = [];
+
+  /** Ops from each mark to the next (or to the end), by label (a repeated label: its last phase). */
+  get phaseOps(): Map<string, number> {
+    return new Map(this.marks.map((label, i) => [label, (this.markOps[i + 1] ?? this.ops) - this.markOps[i]!]));
+  }
 
   private mix(v: number): void {
     if (this.ops <= this.hashLimit) this.hash = Math.imul(this.hash ^ (v | 0), 0x01000193);
@@ -55,6 +62,7 @@ export class StreamChecker {
         const label = b.labels[size];
         if (typeof label !== 'string' || label === '') this.fail(i, `mark without a label (${size})`);
         this.marks.push(label);
+        this.markOps.push(this.ops);
         continue;
       }
       this.ops++;

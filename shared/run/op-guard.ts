@@ -1,0 +1,106 @@
+/**
+ * The run loop's check of every operation a generator or a trace feed writes, before the engine
+ * sees it: a FREE or REALLOC must name the id live in its slot, an ALLOC must go to a free slot and
+ * name an id that is not live anywhere, ids are integers in [0, 2^53) and slots are ≥ 0. The engine
+ * works by slot alone, so without this an invalid stream (a workload bug) would silently free or
+ * move some other object and every figure after it would be wrong.
+ *
+ * Cheap enough to stay on: one Float64Array read (and at most one write) per operation. Whether an
+ * ALLOC's id is live in another slot is known for free while ids only grow (every catalogue
+ * workload: ids are never reused); once an id comes back (a trace may reuse a freed id), the guard
+ * builds a map of the live ids and keeps it from then on.
+ */
+import { OP_ALLOC, OP_FREE, OP_MARK, OP_REALLOC, type OpColumns } from '../ops/op-batch';
+import type { ParamValue } from '../workloads/workload';
+
+/** Which run wrote the stream: named in the error. */
+export interface RunSource {
+  workload: string;
+  params: Readonly<Record<string, ParamValue>>;
+  seed: bigint | number | string;
+}
+
+/** An internal fault: the operation stream broke its contract (a bug in the workload, not bad input). */
+export class InvalidOpError extends Error {
+  constructor(
+    readonly source: RunSource | undefined,
+    /** Allocator operations before the invalid one (marks not counted). */
+    readonly opIndex: number,
+    readonly reason: string,
+  ) {
+    const who = source === undefined ? 'the run' : `workload ${source.workload} (parameters ${JSON.stringify(source.params)}, seed ${String(source.seed)})`;
+    super(`internal error: ${who} wrote an invalid operation at op ${opIndex}: ${reason}`);
+    this.name = 'InvalidOpError';
+  }
+}
+
+const MAX_ID = 2 ** 53;
+const NONE = -1;
+
+export class OpGuard {
+  /** Live id per slot, NONE for a free slot. */
+  private slotId = new Float64Array(1024).fill(NONE);
+  /** The largest id ever allocated: a larger one cannot be live (a double from the start: ids pass 2^31). */
+  private maxId = -0.5;
+  /** Live id → slot, only once an id has come back (null while ids only grow). */
+  private live: Map<number, number> | null = null;
+  /** Operations checked so far (marks not counted). */
+  ops = 0;
+
+  constructor(private readonly source?: RunSource) {}
+
+  /** Checks ops `[0, length)` of `b` in order; throws InvalidOpError at the first invalid one. */
+  check(b: OpColumns): void {
+    const kind = b.kind;
+    const slot = b.slot;
+    const id = b.id;
+    for (let i = 0; i < b.length; i++) {
+      const k = kind[i]!;
+      if (k === OP_MARK) continue;
+      const s = slot[i]!;
+      const d = id[i]!;
+      if (!(d >= 0 && d < MAX_ID && Math.floor(d) === d)) this.refuse(k, d, s, `the id is not an integer in [0, 2^53)`);
+      if (s < 0) this.refuse(k, d, s, 'the slot is negative');
+      if (s >= this.slotId.length) this.grow(s);
+      const held = this.slotId[s]!;
+      if (k === OP_ALLOC) {
+        if (held !== NONE) this.refuse(k, d, s, `the slot holds live id ${held}`);
+        if (d > this.maxId) this.maxId = d;
+        else {
+          const live = this.live ?? this.buildLive();
+          const other = live.get(d);
+          if (other !== undefined) this.refuse(k, d, s, `id ${d} is already live (slot ${other})`);
+        }
+        this.slotId[s] = d;
+        this.live?.set(d, s);
+      } else if (k === OP_FREE || k === OP_REALLOC) {
+        if (held !== d) this.refuse(k, d, s, held === NONE ? 'no object is live in the slot' : `the slot holds live id ${held}`);
+        if (k === OP_FREE) {
+          this.slotId[s] = NONE;
+          this.live?.delete(d);
+        }
+      } else this.refuse(k, d, s, `unknown operation kind ${k}`);
+      this.ops++;
+    }
+  }
+
+  private buildLive(): Map<number, number> {
+    const live = new Map<number, number>();
+    for (let s = 0; s < this.slotId.length; s++) if (this.slotId[s] !== NONE) live.set(this.slotId[s]!, s);
+    this.live = live;
+    return live;
+  }
+
+  private grow(slot: number): void {
+    let n = this.slotId.length * 2;
+    while (n <= slot) n *= 2;
+    const next = new Float64Array(n).fill(NONE);
+    next.set(this.slotId);
+    this.slotId = next;
+  }
+
+  private refuse(kind: number, id: number, slot: number, why: string): never {
+    const name = kind === OP_ALLOC ? 'ALLOC' : kind === OP_FREE ? 'FREE' : kind === OP_REALLOC ? 'REALLOC' : `kind ${kind}`;
+    throw new InvalidOpError(this.source, this.ops, `${name} of id ${id} in slot ${slot}: ${why}`);
+  }
+}
