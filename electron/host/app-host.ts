@@ -32,6 +32,8 @@ import { RunManager } from './run-manager';
 import { type RecordedRun, RunRecorder, type RunSink } from './runs/recorder';
 import { seriesSink, sessionSink, type SessionSink } from './runs/sinks';
 import { openSession, saveSession, SessionWriter, type SessionRun, FINAL_STATES } from './session-file';
+import { DESKTOP_POLICY, type HostPolicy } from './policy/capabilities';
+import { admitRun } from './policy/run-access';
 
 /** At most this many `samples` notices a second per run. */
 export const SAMPLES_NOTICE_MS = 100;
@@ -50,6 +52,13 @@ export interface AppHostOptions {
   detailCapacity?: number;
   /** Where the host logs what it refused or failed at; default stderr. */
   log?: (line: string) => void;
+  /**
+   * Bytes of full-resolution samples each run keeps in memory once it has a session file to spill
+   * older ones to (autosaved and opened runs; default 32 MiB): see shared/series/run-spill.ts.
+   */
+  seriesBudgetBytes?: number;
+  /** What a client may do with the host's files and programs (policy/capabilities.ts); default: the desktop's, everything. */
+  policy?: HostPolicy;
 }
 
 /** A request the host refuses: its message says which field or run is at fault. */
@@ -76,13 +85,14 @@ const WALL_MS = SERIES_INDEX['wall_ms']!;
 
 export class AppHost implements Bridge {
   readonly protocolVersion = PROTOCOL_VERSION;
-  readonly store = new SeriesStore();
+  readonly store: SeriesStore;
   private readonly manager: RunManager;
   private readonly runsById: RunRecorder<HostRun>;
   private readonly sessionRecords: SessionSink<HostRun>;
   private readonly listeners = new Set<(event: BridgeEvent) => void>();
   private readonly log: (line: string) => void;
   private readonly autosaveDir: string | null;
+  readonly policy: HostPolicy;
   private session: Promise<SessionWriter | null> | null = null;
   /** The autosave writer once open; every write goes through it synchronously, in event order. */
   private writer: SessionWriter | null = null;
@@ -93,7 +103,9 @@ export class AppHost implements Bridge {
   constructor(private readonly options: AppHostOptions) {
     this.log = options.log ?? ((line) => void process.stderr.write(`${line}\n`));
     this.autosaveDir = options.autosaveDir ?? null;
-    this.manager = new RunManager(options.launcher, { log: this.log, ...(options.graceMs !== undefined ? { graceMs: options.graceMs } : {}) });
+    this.store = new SeriesStore(options.seriesBudgetBytes !== undefined ? { spill: { budgetBytes: options.seriesBudgetBytes } } : {});
+    this.policy = options.policy ?? DESKTOP_POLICY;
+    this.manager = new RunManager(options.launcher, { log: this.log, quoteFileContent: this.policy.quoteFileContent, ...(options.graceMs !== undefined ? { graceMs: options.graceMs } : {}) });
     this.sessionRecords = sessionSink<HostRun>(
       (run) => (run.autosaved && !this.sessionFailed ? this.writer : null),
       (error) => this.writeFailed(error),
@@ -129,13 +141,16 @@ export class AppHost implements Bridge {
     // the app will, behind the serve capability that allows programs (docs/real-runs.md).
     if (parsed.value.real) throw new BridgeInputError('invalid run configuration: real: real-interpreter runs are started from the command line (run --real EXE) in this version');
     let name: string;
+    let resolved;
     try {
-      const resolved = resolveRun(parsed.value);
+      resolved = resolveRun(parsed.value);
       name = `${resolved.version.version} ${resolved.workload.name}`;
     } catch (error) {
       if (error instanceof RunConfigError) throw new BridgeInputError(`invalid run configuration: ${error.message}`);
       throw error;
     }
+    // A path on the host or a program to start: the policy decides (the worker gets the path it resolved).
+    const workerConfig = await admitRun(this.policy, parsed.value, resolved);
     const session = await this.autosave();
     if (this.disposed) throw new Error('the host is shutting down');
     this.writer = session;
@@ -145,9 +160,11 @@ export class AppHost implements Bridge {
     if (session !== null && !this.sessionFailed) {
       run.autosaved = true;
       this.sessionRecords.add(run, { name, createdAt: run.createdAt });
+      // Old rows leave memory once written: the file holds them (autosave failing later only stops the spilling).
+      if (!this.sessionFailed) this.store.spillTo(runId, session.spillSource(runId));
     }
     try {
-      this.manager.start(parsed.value, runId);
+      this.manager.start(workerConfig, runId);
     } catch (error) {
       this.runsById.remove(runId);
       this.store.removeRun(runId);
@@ -269,11 +286,17 @@ export class AppHost implements Bridge {
     return (await this.session)?.path ?? null;
   }
 
-  /** Loads a session file's runs as finished runs (new ids). Warnings say what a damaged file lost. */
-  async openSession(path: string): Promise<{ runIds: string[]; warnings: string[] }> {
+  /**
+   * Loads a session file's runs as finished runs (new ids). Warnings say what a damaged file lost.
+   * A path from a client goes through the policy; `trusted` is for the operator's own (serve's
+   * `--session FILE`, the app's dialogs).
+   */
+  async openSession(path: string, options: { trusted?: boolean } = {}): Promise<{ runIds: string[]; warnings: string[] }> {
     const ids = new Map<string, string>();
-    const { session, warnings } = await openSession(path, {
+    const real = options.trusted === true ? path : await this.policy.readablePath(path, 'session file');
+    const { session, warnings } = await openSession(real, {
       store: this.store,
+      spill: true,
       runId: (idInFile) => {
         const id = ids.get(idInFile) ?? this.nextId();
         ids.set(idInFile, id);

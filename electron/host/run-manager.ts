@@ -9,7 +9,7 @@
  * (no more commands) and whether the process is gone. `dispose` ends every worker and a process
  * 'exit' hook kills any still alive, so no worker outlives the host.
  */
-import { parseMessage, PROTOCOL_VERSION, WorkerToHostSchema } from '../../shared/protocol/worker-messages';
+import { parseMessage, PROTOCOL_VERSION, WorkerToHostSchema, type WorkerToHost } from '../../shared/protocol/worker-messages';
 import { RunConfigSchema, type RunConfig } from '../../shared/protocol/run-config';
 import type { RunEvent } from '../../shared/protocol/run-record';
 import type { Launcher, WorkerExit, WorkerHandle } from './launcher';
@@ -39,6 +39,11 @@ export interface RunManagerOptions {
   graceMs?: number;
   /** Where the manager reports what it ignored; default: stderr. */
   log?: (line: string) => void;
+  /**
+   * Whether a worker's error may quote an input file's content (its `quoted` form): true (the
+   * default) where the user owns the files, false for a browser server's clients.
+   */
+  quoteFileContent?: boolean;
 }
 
 export class UnknownRunError extends Error {
@@ -61,6 +66,7 @@ export class RunManager {
   private readonly listeners = new Set<(event: RunManagerEvent) => void>();
   private readonly graceMs: number;
   private readonly log: (line: string) => void;
+  private readonly quoteFileContent: boolean;
   private seq = 0;
   private disposed = false;
   /** Worker messages ignored, all runs together. */
@@ -77,6 +83,7 @@ export class RunManager {
   ) {
     this.graceMs = options.graceMs ?? 2000;
     this.log = options.log ?? ((line) => void process.stderr.write(`${line}\n`));
+    this.quoteFileContent = options.quoteFileContent ?? true;
     process.on('exit', this.exitHook);
   }
 
@@ -195,7 +202,7 @@ export class RunManager {
       this.log(`arenascope: run ${run.status.runId}: ignored a malformed worker message: ${parsed.reason}`);
       return;
     }
-    const message = parsed.value;
+    const message = this.quoteFileContent ? withQuote(parsed.value) : parsed.value;
     if (message.type === 'done' || (message.type === 'error' && message.fatal)) run.status.finished = true;
     this.emit(run.status.runId, message);
   }
@@ -249,4 +256,9 @@ function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
       resolve();
     });
   });
+}
+
+/** An error message in its quoting form (for the file's owner), when the worker gave one. */
+function withQuote(message: WorkerToHost): WorkerToHost {
+  return message.type === 'error' && message.quoted !== undefined ? { ...message, message: message.quoted } : message;
 }

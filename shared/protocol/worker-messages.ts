@@ -65,8 +65,12 @@ export const WorkerToHostSchema = v.variant('type', [
   v.strictObject({ type: v.literal('phase'), op: Count, label: v.pipe(v.string(), v.maxLength(200)) }),
   /** The engine's state for the size-class table and the arena map (shared/run/detail.ts). */
   DetailMessageSchema,
-  /** Something the worker refused or failed at; `fatal` ends the run. */
-  v.strictObject({ type: v.literal('error'), message: v.string(), fatal: v.boolean() }),
+  /**
+   * Something the worker refused or failed at; `fatal` ends the run. `message` quotes nothing of an
+   * input file; `quoted`, when there is more to say, is the message with the offending text, for
+   * hosts whose user owns the file (the app, the command line; not a browser of `serve`).
+   */
+  v.strictObject({ type: v.literal('error'), message: v.string(), fatal: v.boolean(), quoted: v.optional(v.string()) }),
   v.strictObject({ type: v.literal('done'), state: v.picklist(['done', 'stopped']), ops: Count, wallMs: v.number() }),
 ]);
 

@@ -1,6 +1,9 @@
 // The run manager with real worker processes (forked from source through tsx): concurrent runs,
 // pause / resume / step / stop, crashes, garbage from a worker, and quitting without orphans. The
 // runs' states are what reduceRun makes of the manager's events, as the app and the CLI see them.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { NodeLauncher } from '../../../electron/host/node-launcher';
@@ -189,6 +192,27 @@ describe('run manager', () => {
     await h.manager.whenExited(id);
     expect(h.record(id)).toMatchObject({ state: 'failed', reason: expect.stringMatching(/^parameter 'N' = 0: out of range/) });
     expect(h.types(id)).toEqual(['error', 'status', 'exit']);
+  });
+
+  it("quotes a bad trace line for the file's owner, and not when told the client does not own it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'arenascope-quote-'));
+    try {
+      const trace = join(dir, 'bad.pymtrace');
+      writeFileSync(trace, 'a 1 8\nhello there\n');
+      const config: RunConfig = { workload: 'trace-replay', params: { path: trace }, seed: '0', python: '3.11', sampleEvery: 1 };
+      for (const [quote, reason] of [
+        [true, `${trace}:2: unknown op "hello" (got: "hello there")`],
+        [false, `${trace}:2: unknown op: expected a line starting with a, f, r, c or #`],
+      ] as const) {
+        const h = new Harness(undefined, { quoteFileContent: quote });
+        const id = h.manager.start(config);
+        await h.manager.whenExited(id);
+        expect(h.record(id)).toMatchObject({ state: 'failed', reason });
+        expect(h.of(id, 'error')[0]!.message).toBe(reason);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('leaves no worker alive on dispose, even one that ignores stop and SIGTERM', async () => {
