@@ -11,6 +11,7 @@ const SUITES: Record<string, { load: () => Promise<Suite>; what: string }> = {
   'streaming-memory': { load: async () => (await import('./streaming-memory')).streamingMemoryBench, what: 'host memory and window() latency for a 24-hour run at 10 samples/s' },
   dashboard: { load: async () => (await import('./dashboard')).dashboardBench, what: 'zoom/pan latency and renderer heap for a 24-hour run in Chromium' },
   callgrind: { load: async () => (await import('./callgrind')).callgrindBench, what: 'engine instructions per op under callgrind vs the committed budget (--check fails above +3 %)' },
+  real: { load: async () => (await import('./real')).realBench, what: 'the real-interpreter run kind vs the model on the same workload stream' },
   'op-guard': { load: async () => (await import('./op-guard')).opGuardBench, what: "the run loop's operation guard vs the bare engine on the same stream" },
   record: { load: async () => (await import('./record')).recordBench, what: 'a program\'s wall time recorded vs plain, and the live models\' rate and lag' },
   'record-fidelity': { load: async () => (await import('./record-fidelity')).recordFidelityBench, what: 'record vs the reference capture (op counts) and oracle (checkpoints) on real programs' },

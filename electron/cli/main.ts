@@ -14,6 +14,8 @@ import { recordCommand, recordUsage } from './commands/record';
 import { replayCommand, replayUsage } from './commands/replay';
 import { runCommand, runUsage } from './commands/run';
 import { serveCommand, serveUsage } from './commands/serve';
+import { verifyCommand, verifyUsage } from './commands/verify';
+import { verifyAllCommand, verifyAllUsage } from './commands/verify-all';
 import { workloadsCommand, workloadsUsage } from './commands/workloads';
 import { TraceFileError } from '../node/trace-file';
 import { ExportWriteError } from '../host/export';
@@ -31,6 +33,8 @@ const COMMANDS: Record<string, { run: Command; usage: string; summary: string }>
   replay: { run: replayCommand, usage: replayUsage, summary: 'replay a pymtrace and print a JSON line per checkpoint' },
   serve: { run: serveCommand, usage: serveUsage, summary: 'serve the dashboard to a browser (prints the URL with its access token first)' },
   bench: { run: benchCommand, usage: benchUsage, summary: 'time the engine replaying a trace held in memory' },
+  verify: { run: verifyCommand, usage: verifyUsage, summary: 'replay a workload or trace through an installed CPython\'s own allocator and check the model against it' },
+  'verify-all': { run: verifyAllCommand, usage: verifyAllUsage, summary: 'verify every workload and conformance trace on every installed interpreter and print the table' },
   conformance: { run: conformanceCommand, usage: conformanceUsage, summary: 'compare the engine with recorded real-interpreter runs' },
 };
 

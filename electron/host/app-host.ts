@@ -137,6 +137,9 @@ export class AppHost implements Bridge {
     if (this.disposed) throw new Error('the host is shutting down');
     const parsed = parseMessage(RunConfigSchema, config);
     if (!parsed.ok) throw new BridgeInputError(`invalid run configuration: ${parsed.reason}`);
+    // Real-interpreter runs start a program on the host: the command line has them (run --real);
+    // the app will, behind the serve capability that allows programs (docs/real-runs.md).
+    if (parsed.value.real) throw new BridgeInputError('invalid run configuration: real: real-interpreter runs are started from the command line (run --real EXE) in this version');
     let name: string;
     let resolved;
     try {

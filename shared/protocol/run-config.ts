@@ -25,6 +25,11 @@ export const RunConfigSchema = v.strictObject({
   /** Take a sample every this many operations (and at least every `maxSampleIntervalMs`). */
   sampleEvery: v.pipe(v.number(), v.safeInteger(), v.minValue(1)),
   maxSampleIntervalMs: v.optional(v.pipe(v.number(), v.finite(), v.minValue(10), v.maxValue(60_000))),
+  /**
+   * A real-interpreter run: the same stream through this installed interpreter's own allocator
+   * (docs/real-runs.md) instead of the engine; `python` above is then its version.
+   */
+  real: v.optional(v.strictObject({ interpreter: v.pipe(v.string(), v.minLength(1), v.maxLength(4096)) })),
 });
 
 export type RunConfig = v.InferOutput<typeof RunConfigSchema>;

@@ -33,9 +33,14 @@ import { toSnapshot } from '../../host/detail-store';
 import { EXPORT_OPTIONS, exportToDir, readExportOptions } from './export';
 import { parse, positiveIntOption } from '../options';
 import { UsageError } from '../usage-error';
+import { RealRunLauncher } from '../../host/real-run-launcher';
+import { AgentMissingError, locateAgent } from '../../node/agent/locate';
+import { InterpreterError } from '../../node/python/interpreter';
+import { arenaModeFor, openRealInterpreter, type RealInterpreter } from '../../node/real/real-interpreter';
+import { SamplesByOp, sampleVerdict, verdictText, type SampleVerdict } from '../../node/real/sample-verdict';
 
 export const runUsage =
-  'run --workload NAME --python VERSION [--python VERSION]... [--set key=value]... [--seed N] [--ops N | --duration 10m] [--sample-every N] [--arenas aligned|misaligned] [--out DIR [--format png,svg,csv,json,html] [--width N] [--height N] [--theme light|dark] [--axis op|wall_ms]]';
+  'run --workload NAME --python VERSION [--python VERSION]... [--real EXE]... [--set key=value]... [--seed N] [--ops N | --duration 10m] [--sample-every N] [--arenas aligned|misaligned] [--out DIR [--format png,svg,csv,json,html] [--width N] [--height N] [--theme light|dark] [--axis op|wall_ms]]';
 
 /** Exit status when a worker died. */
 export const EXIT_CRASHED = 3;
@@ -60,6 +65,14 @@ function parseSets(command: string, values: string[] | undefined): Record<string
 
 /** What the command keeps per run while it goes, besides the run's record. */
 interface RunTrack extends RecordedRun {
+  /** The first words of the report line: name, family, arenas (a real run: its executable). */
+  head: string;
+  manager: RunManager;
+  /** For a real-interpreter run: the interpreter; its samples are compared with the model run of its version. */
+  real: RealInterpreter | null;
+  /** The model's version string, to pair a real run with the model run of the same version. */
+  version: string;
+  samplesByOp: SamplesByOp | null;
   dir: string | null;
   csv: AtomicTextWriter | null;
   summary: SeriesSummary;
@@ -82,6 +95,8 @@ export interface RunIo {
 export const RUN_OPTIONS = {
   workload: { type: 'string' },
   python: { type: 'string', multiple: true },
+  /** An installed interpreter whose real allocator replays the same stream, as a run of its own. */
+  real: { type: 'string', multiple: true },
   set: { type: 'string', multiple: true },
   seed: { type: 'string' },
   ops: { type: 'string' },
@@ -105,9 +120,11 @@ export async function runCommand(argv: string[], out: (line: string) => void): P
  */
 export async function runAndExport(command: 'run' | 'compare', values: RunValues, out: (line: string) => void, io: RunIo = {}): Promise<number> {
   if (!values.workload) throw new UsageError(`${command}: --workload NAME is required (see \`workloads\`)`);
-  const pythons = values.python ?? [];
+  const reals = await openReals(command, values.real ?? [], values.arenas);
+  // With --real alone, the model runs are those interpreters' versions.
+  const pythons = values.python ?? [...new Set(reals.map((r) => r.info.version))];
   if (pythons.length === 0) throw new UsageError(`${command}: --python VERSION is required (e.g. --python 3.11; repeat it to compare versions)`);
-  if (command === 'compare' && pythons.length < 2) throw new UsageError('compare: give --python at least twice (e.g. --python 2.4 --python 3.11)');
+  if (command === 'compare' && pythons.length + reals.length < 2) throw new UsageError('compare: give --python at least twice (e.g. --python 2.4 --python 3.11), or --python and --real');
   if (new Set(pythons).size !== pythons.length) throw new UsageError(`${command}: --python given twice for the same version (${pythons.join(', ')})`);
   if (values.ops !== undefined && values.duration !== undefined) throw new UsageError(`${command}: give --ops or --duration, not both`);
   if (values.arenas !== undefined && values.arenas !== 'aligned' && values.arenas !== 'misaligned') {
@@ -119,7 +136,7 @@ export async function runAndExport(command: 'run' | 'compare', values: RunValues
   const params: Record<string, string> = parseSets(command, values.set);
   if (values.workload === 'trace-replay' && params['path']) params['path'] = resolve(params['path']);
 
-  const configs: RunConfig[] = pythons.map((python) => ({
+  const modelConfigs: RunConfig[] = pythons.map((python) => ({
     workload: values.workload!,
     params,
     seed: values.seed ?? '1',
@@ -129,6 +146,8 @@ export async function runAndExport(command: 'run' | 'compare', values: RunValues
     ...(values.duration !== undefined ? { durationMs: parseDuration(values.duration) } : {}),
     sampleEvery: positiveIntOption(command, 'sample-every', values['sample-every'], DEFAULT_SAMPLE_EVERY),
   }));
+  // A real run replays the same stream: the same configuration under the interpreter's own version.
+  const configs: RunConfig[] = [...modelConfigs, ...reals.map((r) => ({ ...modelConfigs[0]!, python: r.info.version, real: { interpreter: r.info.path } }))];
   // Refuse a bad configuration here, with the reason, before any process starts.
   const resolved = configs.map((c) => {
     try {
@@ -141,20 +160,33 @@ export async function runAndExport(command: 'run' | 'compare', values: RunValues
 
   // Output: one folder per run (DIR itself for a single run) and one session file.
   let session: SessionWriter | null = null;
-  const tracks: RunTrack[] = resolved.map((r, i) => ({
+  const modelManager = new RunManager(io.launcher ?? new NodeLauncher());
+  const tracks: RunTrack[] = resolved.map((r, i) => {
+    const real = i >= modelConfigs.length ? reals[i - modelConfigs.length]! : null;
+    const label = real ? `${real.info.version} real ${r.workload.name}` : `${r.version.version} ${r.workload.name}`;
+    return {
     runId: `run-${i + 1}`,
-    name: `${r.version.version} ${r.workload.name}`,
+    name: label,
+    head: real
+      ? `${label} (${real.info.executable}, arenas ${arenaModeFor(real, values.arenas as 'aligned' | 'misaligned' | undefined)})`
+      : `${label} (${r.version.preset.family}, ${r.arenas} arenas)`,
+    manager: real ? new RunManager(new RealRunLauncher(real)) : modelManager,
+    real,
+    version: real ? real.info.version : r.version.version,
+    samplesByOp: reals.length > 0 ? new SamplesByOp() : null,
     config: configs[i]!,
     record: NEW_RUN_RECORD,
     // With --format the exports replace samples.csv and run.json.
-    dir: values.out && !exporting ? (configs.length === 1 ? values.out : join(values.out, r.version.version)) : null,
+    dir: values.out && !exporting ? (configs.length === 1 ? values.out : join(values.out, real ? `real-${real.info.version}` : r.version.version)) : null,
     csv: null,
     summary: new SeriesSummary(),
     phases: [],
     arenas: 0,
     retained: 0,
     detail: null,
-  }));
+    };
+  });
+  const managers = [...new Set(tracks.map((t) => t.manager))];
   // Exports are made from the samples kept here.
   const store = exporting ? new SeriesStore() : null;
   for (const t of tracks) store?.addRun(t.runId);
@@ -174,7 +206,6 @@ export async function runAndExport(command: 'run' | 'compare', values: RunValues
     }
   }
 
-  const manager = new RunManager(io.launcher ?? new NodeLauncher());
   const row = new Float64Array(SERIES.length);
   // What only the command line keeps: samples.csv, the summary and phases for run.json and the report.
   const files: RunSink<RunTrack> = {
@@ -183,6 +214,7 @@ export async function runAndExport(command: 'run' | 'compare', values: RunValues
       for (let i = 0; i < n; i++) {
         for (let k = 0; k < SERIES.length; k++) row[k] = columns[k]![i]!;
         t.summary.add(row);
+        t.samplesByOp?.add(row);
         t.csv?.write(`${row.join(',')}\n`);
       }
       if (n > 0) {
@@ -198,7 +230,7 @@ export async function runAndExport(command: 'run' | 'compare', values: RunValues
   const sessionRecords = sessionSink<RunTrack>(() => session);
   const recorder = new RunRecorder<RunTrack>([...(store ? [seriesSink<RunTrack>(store)] : []), sessionRecords, files]);
   for (const t of tracks) recorder.add(t);
-  recorder.listen(manager);
+  for (const m of managers) recorder.listen(m);
 
   // Progress on a terminal: one line for all runs.
   const tty = process.stderr.isTTY === true;
@@ -211,22 +243,22 @@ export async function runAndExport(command: 'run' | 'compare', values: RunValues
 
   // Ctrl-C stops the runs cleanly: final samples, files written.
   const interrupt = (): void => {
-    for (const t of tracks) manager.stop(t.runId);
+    for (const t of tracks) t.manager.stop(t.runId);
   };
   process.once('SIGINT', interrupt);
   io.stop?.addEventListener('abort', interrupt);
   try {
     for (const t of tracks) {
       sessionRecords.add(t, { name: t.name });
-      manager.start(t.config, t.runId);
+      t.manager.start(t.config, t.runId);
     }
-    await Promise.all(tracks.map((t) => manager.whenExited(t.runId)));
+    await Promise.all(tracks.map((t) => t.manager.whenExited(t.runId)));
   } finally {
     process.removeListener('SIGINT', interrupt);
     io.stop?.removeEventListener('abort', interrupt);
     if (ticker) clearInterval(ticker);
     progress(true);
-    await manager.dispose();
+    await Promise.all(managers.map((m) => m.dispose()));
   }
 
   // Files, then the report.
@@ -262,7 +294,7 @@ export async function runAndExport(command: 'run' | 'compare', values: RunValues
   for (const t of tracks) {
     const s = t.summary.toJSON();
     const { state, reason, ops, wallMs } = t.record;
-    const head = `${t.name} (${resolved[tracks.indexOf(t)]!.version.preset.family}, ${resolved[tracks.indexOf(t)]!.arenas} arenas)`;
+    const head = t.head;
     if (state === 'crashed' || state === 'failed') {
       out(`${head}: ${state.toUpperCase()}: ${reason ?? 'no reason given'}; ${t.summary.samples} samples kept, up to op ${ops.toLocaleString('en')}`);
       continue;
@@ -273,6 +305,8 @@ export async function runAndExport(command: 'run' | 'compare', values: RunValues
     );
   }
   if (command === 'compare') for (const line of deltaLines(tracks)) out(line);
+  const verdicts = realVerdicts(tracks);
+  for (const v of verdicts) out(verdictText(v));
   if (store && exporting && values.out) {
     const runs = tracks.map((t) => ({
       id: t.runId,
@@ -282,7 +316,7 @@ export async function runAndExport(command: 'run' | 'compare', values: RunValues
       status: statusOf(t.record),
       detail: t.detail,
     }));
-    await exportToDir(command, values.out, { store, runs }, { ...exporting, mode: command === 'compare' ? 'compare' : 'runs' }, out);
+    await exportToDir(command, values.out, { store, runs, ...(verdicts.length > 0 ? { verdicts } : {}) }, { ...exporting, mode: command === 'compare' ? 'compare' : 'runs' }, out);
     out(`wrote ${join(values.out, 'session.arenascope.gz')}`);
   } else if (values.out) {
     out(`wrote ${values.out}${tracks.length > 1 ? '/<version>' : ''}/samples.csv, run.json and ${join(values.out, 'session.arenascope.gz')}`);
@@ -290,6 +324,37 @@ export async function runAndExport(command: 'run' | 'compare', values: RunValues
   if (tracks.some((t) => t.record.state === 'crashed')) return EXIT_CRASHED;
   if (tracks.some((t) => t.record.state === 'failed')) return 1;
   return 0;
+}
+
+/** Opens each --real interpreter (probe and refusals) and checks the agent is built: bad input is a usage error naming it. */
+async function openReals(command: string, paths: readonly string[], arenas: string | undefined): Promise<RealInterpreter[]> {
+  if (paths.length === 0) return [];
+  const out: RealInterpreter[] = [];
+  try {
+    locateAgent();
+    for (const p of paths) {
+      const real = await openRealInterpreter(p);
+      arenaModeFor(real, arenas === 'aligned' || arenas === 'misaligned' ? arenas : undefined);
+      if (out.some((o) => o.info.executable === real.info.executable)) throw new UsageError(`${command}: --real given twice for ${real.info.executable}`);
+      out.push(real);
+    }
+  } catch (error) {
+    if (error instanceof InterpreterError || error instanceof AgentMissingError) throw new UsageError(`${command}: --real: ${error.message}`);
+    throw error;
+  }
+  return out;
+}
+
+/** Each real run against the model run of its version (when there is one). */
+function realVerdicts(tracks: readonly RunTrack[]): SampleVerdict[] {
+  const verdicts: SampleVerdict[] = [];
+  for (const t of tracks) {
+    if (!t.real || !t.samplesByOp) continue;
+    const model = tracks.find((m) => !m.real && m.version === t.version && m.samplesByOp);
+    if (!model) continue;
+    verdicts.push(sampleVerdict({ name: model.name, samples: model.samplesByOp! }, { name: t.name, samples: t.samplesByOp, hooked: t.real.info.versionInfo[0] === 3 }));
+  }
+  return verdicts;
 }
 
 /** `compare`'s table on stdout: per series, each run's peak and final with its difference from the first run. */

@@ -132,6 +132,7 @@ export async function buildExport(source: ExportSource, options: ExportOptions):
         charts: charts.map((c, i) => ({ spec: c.spec, run: c.run, svg: renderSvg(c.spec, { width, height, theme, standalone: false, clipId: `clip-${i}` }) })),
         compareKeys: chartIds.filter((k) => SERIES.some((s) => s.key === k)),
         window: range ? { axis, range } : null,
+        verdicts: source.verdicts ?? [],
       }),
     });
   }

@@ -12,6 +12,7 @@ import { type ChartSpec, type ChartTheme, formatBytes, formatCount, formatDelta,
 import { SERIES } from '../../../shared/run/sample';
 import { escapeXml as esc } from './svg';
 import type { ExportRun } from './types';
+import type { SampleVerdict } from '../../node/real/sample-verdict';
 
 export interface ReportRun {
   run: ExportRun;
@@ -33,6 +34,27 @@ export interface ReportInput {
   compareKeys: readonly string[];
   /** The x window the charts show, when not the whole run. */
   window: { axis: 'op' | 'wall_ms'; range: [number, number] } | null;
+  /** Real-interpreter runs against the model (absent: no section). */
+  verdicts?: readonly SampleVerdict[];
+}
+
+function verdictTable(verdicts: readonly SampleVerdict[]): string {
+  return table(
+    ['Real run', 'Model run', 'Common samples', 'Identical', 'Verdict', 'Largest difference'],
+    verdicts.map((v) => {
+      const worst = Object.entries(v.maxDiff).filter(([, d]) => d > 0).sort((a, b) => b[1] - a[1])[0];
+      const same = v.compared > 0 && v.identical === v.compared;
+      return [
+        `<td>${esc(v.real)}</td>`,
+        `<td>${esc(v.model)}</td>`,
+        num(v.compared),
+        num(v.identical),
+        `<td data-verdict="${same ? 'identical' : 'different'}">${same ? 'identical' : v.compared === 0 ? 'no common sample' : `different (first ${esc(v.first ?? '')})`}</td>`,
+        `<td>${worst ? `${esc(worst[0])}: ${esc(fmt(worst[0], worst[1]))}` : '0'}</td>`,
+      ];
+    }),
+    'verdict',
+  );
 }
 
 const UNIT: Record<string, string> = Object.fromEntries(SERIES.map((s) => [s.key, s.unit]));
@@ -174,6 +196,14 @@ export function toHtml(input: ReportInput): string {
   );
   if (input.mode === 'compare' && runs.length > 1) {
     parts.push('<section id="compare"><h2>Differences from the first run</h2>', `<p class="muted">Each cell: the run's value, then its difference from ${esc(runs[0]!.info.name)}.</p>`, deltaTable(runs, input.compareKeys), '</section>');
+  }
+  if (input.verdicts && input.verdicts.length > 0) {
+    parts.push(
+      '<section id="verification"><h2>Real interpreter vs model</h2>',
+      '<p class="muted">Each real run replayed the same operations through the installed interpreter\'s own allocator; its samples, measured from real block addresses, are compared with the model run of the same version at the same operation counts (wall time aside).</p>',
+      verdictTable(input.verdicts),
+      '</section>',
+    );
   }
   parts.push('<section id="figures"><h2>Summary</h2>');
   for (const r of runs) parts.push(`<h3>${esc(r.info.name)} <small>${esc(r.run.id)}</small></h3>`, figuresTable(r));

@@ -4,6 +4,7 @@ import type { ThemeName } from '../../../shared/charts';
 import type { RunConfig } from '../../../shared/protocol/run-config';
 import type { SeriesStore } from '../../../shared/series';
 import type { RunStatus, StartedInfo } from '../session-records';
+import type { SampleVerdict } from '../../node/real/sample-verdict';
 
 import { EXPORT_MAX_SIZE, EXPORT_MIN_SIZE, type ExportFormat } from '../../../shared/protocol/bridge';
 
@@ -28,6 +29,8 @@ export interface ExportSource {
   runs: readonly ExportRun[];
   /** Application name and version ("Arenascope 0.1.0"), for the JSON and the report. */
   app?: string;
+  /** Real-interpreter runs checked against the model run of their version: a section of the report. */
+  verdicts?: readonly SampleVerdict[];
 }
 
 export interface ExportOptions {

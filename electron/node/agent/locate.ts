@@ -24,8 +24,9 @@ export class AgentMissingError extends Error {
 
 /** Candidate agent/ folders, most specific first. */
 function agentDirs(env: NodeJS.ProcessEnv): string[] {
+  // The override is the only place looked at: a user who points elsewhere must not get another build silently.
+  if (env['ARENASCOPE_AGENT_DIR']) return [resolve(env['ARENASCOPE_AGENT_DIR'])];
   const dirs: string[] = [];
-  if (env['ARENASCOPE_AGENT_DIR']) dirs.push(resolve(env['ARENASCOPE_AGENT_DIR']));
   const resources = (process as { resourcesPath?: string }).resourcesPath;
   if (resources) dirs.push(join(resources, 'agent'));
   // From the sources (electron/node/agent/) or from a bundle (out/main/): walk up to a folder that holds agent/.
