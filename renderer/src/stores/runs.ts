@@ -4,6 +4,7 @@
  */
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
+import { paramsLine, runLabels } from '../../../shared/charts/run-labels';
 import type { RunSummary } from '../../../shared/protocol/bridge';
 
 export const useRunsStore = defineStore('runs', () => {
@@ -19,6 +20,22 @@ export const useRunsStore = defineStore('runs', () => {
 
   const selected = computed(() => runs.value.find((r) => r.runId === selectedId.value) ?? null);
   const compared = computed(() => compareIds.value.map((id) => runs.value.find((r) => r.runId === id)).filter((r): r is RunSummary => r !== undefined));
+
+  /** Each run's name plus what tells it apart from the others ("… · k=1000"), for every place a run is named. */
+  const labels = computed(() => {
+    const list = runs.value;
+    const texts = runLabels(list.map((r) => ({ name: r.name, workload: r.config.workload, params: r.params ?? r.config.params, seed: r.config.seed, arenas: r.config.arenas ?? null })));
+    return new Map(list.map((r, i) => [r.runId, texts[i]!]));
+  });
+
+  function label(run: RunSummary): string {
+    return labels.value.get(run.runId) ?? run.name;
+  }
+
+  /** Every parameter and the seed of a run, for its tooltip. */
+  function paramsText(run: RunSummary): string {
+    return paramsLine(run.params ?? run.config.params, run.config.seed);
+  }
 
   /** Keeps the selection and comparison to runs that still exist. */
   function prune(): void {
@@ -66,5 +83,5 @@ export const useRunsStore = defineStore('runs', () => {
     compareIds.value = on ? [...rest, runId] : rest;
   }
 
-  return { runs, selectedId, compareIds, selected, compared, setRuns, upsert, progress, elapsedMs, select, toggleCompare };
+  return { runs, labels, label, paramsText, selectedId, compareIds, selected, compared, setRuns, upsert, progress, elapsedMs, select, toggleCompare };
 });
