@@ -11,6 +11,8 @@ const SUITES: Record<string, { load: () => Promise<Suite>; what: string }> = {
   'streaming-memory': { load: async () => (await import('./streaming-memory')).streamingMemoryBench, what: 'host memory and window() latency for a 24-hour run at 10 samples/s' },
   dashboard: { load: async () => (await import('./dashboard')).dashboardBench, what: 'zoom/pan latency and renderer heap for a 24-hour run in Chromium' },
   'op-guard': { load: async () => (await import('./op-guard')).opGuardBench, what: "the run loop's operation guard vs the bare engine on the same stream" },
+  record: { load: async () => (await import('./record')).recordBench, what: 'a program\'s wall time recorded vs plain, and the live models\' rate and lag' },
+  'record-fidelity': { load: async () => (await import('./record-fidelity')).recordFidelityBench, what: 'record vs the reference capture (op counts) and oracle (checkpoints) on real programs' },
   engine: { load: async () => (await import('./engine')).engineBench, what: 'the engine replaying traces vs the real CPython allocator (reference oracle)' },
 };
 

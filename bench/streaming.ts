@@ -18,16 +18,19 @@ const TARGET = 0.05;
 async function timedRun(manager: RunManager, config: RunConfig): Promise<{ opsPerS: number; samples: number }> {
   let samples = 0;
   let result: { ops: number; wallMs: number } | null = null;
+  let ended = '?';
   const id = `run-${Math.random().toString(36).slice(2)}`;
   const off = manager.onEvent(({ runId, event }) => {
     if (runId !== id) return;
     if (event.type === 'samples') samples += event.columns[0]?.length ?? 0;
     if (event.type === 'done') result = { ops: event.ops, wallMs: event.wallMs };
+    if (event.type === 'error' && event.fatal) ended = event.message;
+    if (event.type === 'exit' && result === null && ended === '?') ended = event.reason;
   });
   manager.start(config, id);
   await manager.whenExited(id);
   off();
-  if (!result) throw new Error(`run ${config.python} did not finish: ${manager.status(id)?.reason ?? '?'}`);
+  if (!result) throw new Error(`run ${config.python} did not finish: ${ended}`);
   const r = result as { ops: number; wallMs: number };
   return { opsPerS: r.ops / (r.wallMs / 1000), samples };
 }

@@ -3,8 +3,9 @@
  * main, workers as utility processes) and the browser server (plain Node, forked workers): the
  * launcher is injected.
  *
- * It owns the runs of one session: a RunManager for the live workers, a SeriesStore with every
- * run's samples and phases, a bounded DetailStore per run, and each run's summary. Subscribers
+ * It owns the runs of one session: a RunManager for the live workers, a RunRecorder (runs/recorder.ts)
+ * that keeps each run's record and feeds a SeriesStore with every run's samples and phases, a bounded
+ * DetailStore per run, the autosave file and the page's events. Subscribers
  * hear `runs` (the list changed), `run` (one run's summary changed), `samples` (new data, at most
  * ten notices a second per run: the page asks for the window it shows), `phase` and `notice`.
  *
@@ -17,6 +18,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Bridge, type BridgeEvent, type DetailSnapshot, type ExportRequest, type ExportResult, PROTOCOL_VERSION, type RunCommand, type RunSummary, type VersionInfo, type WindowQuery, type WindowResult, type WorkloadInfo } from '../../shared/protocol/bridge';
 import { type RunConfig, RunConfigSchema } from '../../shared/protocol/run-config';
+import { NEW_RUN_RECORD, statusOf, type RunRecord } from '../../shared/protocol/run-record';
 import { parseMessage } from '../../shared/protocol/worker-messages';
 import { resolveRun, RunConfigError } from '../../shared/run/resolve-run';
 import { SERIES_INDEX } from '../../shared/run/sample';
@@ -26,8 +28,12 @@ import { versionInfos, workloadInfos } from './catalogue';
 import { buildExport, ExportError, type ExportRun, zip } from './export';
 import { DetailStore, toSnapshot } from './detail-store';
 import type { Launcher } from './launcher';
-import { type RunEvent, RunManager, type StartedInfo } from './run-manager';
+import { RunManager } from './run-manager';
+import { type RecordedRun, RunRecorder, type RunSink } from './runs/recorder';
+import { seriesSink, sessionSink, type SessionSink } from './runs/sinks';
 import { openSession, saveSession, SessionWriter, type SessionRun, FINAL_STATES } from './session-file';
+import { DESKTOP_POLICY, type HostPolicy } from './policy/capabilities';
+import { admitRun } from './policy/run-access';
 
 /** At most this many `samples` notices a second per run. */
 export const SAMPLES_NOTICE_MS = 100;
@@ -46,6 +52,13 @@ export interface AppHostOptions {
   detailCapacity?: number;
   /** Where the host logs what it refused or failed at; default stderr. */
   log?: (line: string) => void;
+  /**
+   * Bytes of full-resolution samples each run keeps in memory once it has a session file to spill
+   * older ones to (autosaved and opened runs; default 32 MiB): see shared/series/run-spill.ts.
+   */
+  seriesBudgetBytes?: number;
+  /** What a client may do with the host's files and programs (policy/capabilities.ts); default: the desktop's, everything. */
+  policy?: HostPolicy;
 }
 
 /** A request the host refuses: its message says which field or run is at fault. */
@@ -56,15 +69,11 @@ export class BridgeInputError extends Error {
   }
 }
 
-interface HostRun {
-  summary: RunSummary;
+interface HostRun extends RecordedRun {
   createdAt: string;
-  started: StartedInfo | null;
-  coalesced: number;
   details: DetailStore;
   /** A worker was started for it (false for runs opened from a file). */
   live: boolean;
-  exited: boolean;
   /** In the autosave file. */
   autosaved: boolean;
   lastSamplesNotice: number;
@@ -76,12 +85,14 @@ const WALL_MS = SERIES_INDEX['wall_ms']!;
 
 export class AppHost implements Bridge {
   readonly protocolVersion = PROTOCOL_VERSION;
-  readonly store = new SeriesStore();
+  readonly store: SeriesStore;
   private readonly manager: RunManager;
-  private readonly runsById = new Map<string, HostRun>();
+  private readonly runsById: RunRecorder<HostRun>;
+  private readonly sessionRecords: SessionSink<HostRun>;
   private readonly listeners = new Set<(event: BridgeEvent) => void>();
   private readonly log: (line: string) => void;
   private readonly autosaveDir: string | null;
+  readonly policy: HostPolicy;
   private session: Promise<SessionWriter | null> | null = null;
   /** The autosave writer once open; every write goes through it synchronously, in event order. */
   private writer: SessionWriter | null = null;
@@ -92,11 +103,18 @@ export class AppHost implements Bridge {
   constructor(private readonly options: AppHostOptions) {
     this.log = options.log ?? ((line) => void process.stderr.write(`${line}\n`));
     this.autosaveDir = options.autosaveDir ?? null;
-    this.manager = new RunManager(options.launcher, { log: this.log, ...(options.graceMs !== undefined ? { graceMs: options.graceMs } : {}) });
+    this.store = new SeriesStore(options.seriesBudgetBytes !== undefined ? { spill: { budgetBytes: options.seriesBudgetBytes } } : {});
+    this.policy = options.policy ?? DESKTOP_POLICY;
+    this.manager = new RunManager(options.launcher, { log: this.log, quoteFileContent: this.policy.quoteFileContent, ...(options.graceMs !== undefined ? { graceMs: options.graceMs } : {}) });
+    this.sessionRecords = sessionSink<HostRun>(
+      (run) => (run.autosaved && !this.sessionFailed ? this.writer : null),
+      (error) => this.writeFailed(error),
+    );
+    this.runsById = new RunRecorder<HostRun>([seriesSink(this.store), this.sessionRecords, { detail: (run, d) => run.details.add(d) }, this.bridgeEvents()], this.log);
+    this.runsById.listen(this.manager);
+    // A removed run's worker is forgotten once it has gone.
     this.manager.onEvent(({ runId, event }) => {
-      const run = this.runsById.get(runId);
-      if (run !== undefined) this.received(run, event);
-      else if (event.type === 'exit') this.manager.forget(runId);
+      if (event.type === 'exit' && !this.runsById.has(runId)) this.manager.forget(runId);
     });
   }
 
@@ -120,13 +138,16 @@ export class AppHost implements Bridge {
     const parsed = parseMessage(RunConfigSchema, config);
     if (!parsed.ok) throw new BridgeInputError(`invalid run configuration: ${parsed.reason}`);
     let name: string;
+    let resolved;
     try {
-      const resolved = resolveRun(parsed.value);
+      resolved = resolveRun(parsed.value);
       name = `${resolved.version.version} ${resolved.workload.name}`;
     } catch (error) {
       if (error instanceof RunConfigError) throw new BridgeInputError(`invalid run configuration: ${error.message}`);
       throw error;
     }
+    // A path on the host or a program to start: the policy decides (the worker gets the path it resolved).
+    const workerConfig = await admitRun(this.policy, parsed.value, resolved);
     const session = await this.autosave();
     if (this.disposed) throw new Error('the host is shutting down');
     this.writer = session;
@@ -135,12 +156,14 @@ export class AppHost implements Bridge {
     this.store.addRun(runId);
     if (session !== null && !this.sessionFailed) {
       run.autosaved = true;
-      this.autosaved(run, (w) => w.addRun(runId, parsed.value, { name, createdAt: run.createdAt }));
+      this.sessionRecords.add(run, { name, createdAt: run.createdAt });
+      // Old rows leave memory once written: the file holds them (autosave failing later only stops the spilling).
+      if (!this.sessionFailed) this.store.spillTo(runId, session.spillSource(runId));
     }
     try {
-      this.manager.start(parsed.value, runId);
+      this.manager.start(workerConfig, runId);
     } catch (error) {
-      this.runsById.delete(runId);
+      this.runsById.remove(runId);
       this.store.removeRun(runId);
       throw error;
     }
@@ -150,13 +173,13 @@ export class AppHost implements Bridge {
 
   async command(runId: string, command: RunCommand): Promise<void> {
     const run = this.get(runId);
-    const state = run.summary.state;
+    const state = run.record.state;
     switch (command.type) {
       case 'remove':
         return this.remove(runId, run);
       case 'stop':
         // Stopping an ended run is not an error: the user's intent is already met.
-        if (run.live && !run.exited) this.manager.stop(runId);
+        if (run.live && !run.record.exited) this.manager.stop(runId);
         return;
       case 'pause':
       case 'resume':
@@ -189,16 +212,15 @@ export class AppHost implements Bridge {
     const started = performance.now();
     const runs: ExportRun[] = request.runIds.map((id) => {
       const run = this.get(id);
-      const s = run.summary;
       const detail = run.details.at(Infinity);
       return {
         id,
-        name: s.name,
-        config: s.config,
-        started: run.started,
-        status: { state: s.state, ops: s.ops, wallMs: s.wallMs, ...(s.reason !== null ? { reason: s.reason } : {}) },
+        name: run.name,
+        config: run.config,
+        started: run.record.started,
+        status: statusOf(run.record),
         createdAt: run.createdAt,
-        coalesced: run.coalesced,
+        coalesced: run.record.coalesced,
         detail: detail === null ? null : toSnapshot(id, detail),
       };
     });
@@ -261,11 +283,17 @@ export class AppHost implements Bridge {
     return (await this.session)?.path ?? null;
   }
 
-  /** Loads a session file's runs as finished runs (new ids). Warnings say what a damaged file lost. */
-  async openSession(path: string): Promise<{ runIds: string[]; warnings: string[] }> {
+  /**
+   * Loads a session file's runs as finished runs (new ids). Warnings say what a damaged file lost.
+   * A path from a client goes through the policy; `trusted` is for the operator's own (serve's
+   * `--session FILE`, the app's dialogs).
+   */
+  async openSession(path: string, options: { trusted?: boolean } = {}): Promise<{ runIds: string[]; warnings: string[] }> {
     const ids = new Map<string, string>();
-    const { session, warnings } = await openSession(path, {
+    const real = options.trusted === true ? path : await this.policy.readablePath(path, 'session file');
+    const { session, warnings } = await openSession(real, {
       store: this.store,
+      spill: true,
       runId: (idInFile) => {
         const id = ids.get(idInFile) ?? this.nextId();
         ids.set(idInFile, id);
@@ -279,20 +307,18 @@ export class AppHost implements Bridge {
       const status = r.status;
       const finalState = status !== undefined && FINAL_STATES.has(status.state) ? status : null;
       const name = r.meta.name ?? (r.started ? `${r.started.python.version} ${r.config.workload}` : `${r.config.python} ${r.config.workload}`);
-      const run = this.addRun(r.id, r.config, name, false);
-      run.createdAt = r.meta.createdAt ?? session.createdAt;
-      run.started = r.started ?? null;
-      run.coalesced = r.coalesced;
-      run.exited = true;
-      Object.assign(run.summary, {
+      const run = this.addRun(r.id, r.config, name, false, {
         state: finalState?.state ?? 'stopped',
         ops: Math.max(status?.ops ?? 0, last?.[OP] ?? 0),
         wallMs: Math.max(status?.wallMs ?? 0, last?.[WALL_MS] ?? 0),
-        python: r.started?.python ?? null,
-        params: r.started?.params ?? null,
+        started: r.started ?? null,
         reason: finalState ? (finalState.reason ?? null) : 'the session file ends before the run did',
         samples: stats.samples,
-      } satisfies Partial<RunSummary>);
+        coalesced: r.coalesced,
+        finished: true,
+        exited: true,
+      });
+      run.createdAt = r.meta.createdAt ?? session.createdAt;
       runIds.push(r.id);
     }
     this.emit({ type: 'runs', runs: this.summaries() });
@@ -303,17 +329,14 @@ export class AppHost implements Bridge {
 
   /** Writes every run in the list (live ones as far as they got) to `path`, atomically. */
   async saveSession(path: string): Promise<void> {
-    const runs: SessionRun[] = [...this.runsById.values()].map((run) => {
-      const s = run.summary;
-      return {
-        id: s.runId,
-        config: s.config,
-        meta: { name: s.name, createdAt: run.createdAt },
-        ...(run.started ? { started: run.started } : {}),
-        status: { state: s.state, ops: s.ops, wallMs: s.wallMs, ...(s.reason !== null ? { reason: s.reason } : {}) },
-        coalesced: run.coalesced,
-      };
-    });
+    const runs: SessionRun[] = this.runsById.list().map((run) => ({
+      id: run.runId,
+      config: run.config,
+      meta: { name: run.name, createdAt: run.createdAt },
+      ...(run.record.started ? { started: run.record.started } : {}),
+      status: statusOf(run.record),
+      coalesced: run.record.coalesced,
+    }));
     await saveSession(path, { runs, store: this.store }, this.options.app !== undefined ? { app: this.options.app } : {});
   }
 
@@ -324,110 +347,39 @@ export class AppHost implements Bridge {
     try {
       await this.manager.dispose();
     } finally {
-      for (const run of this.runsById.values()) this.flushSamplesNotice(run);
+      for (const run of this.runsById.list()) this.flushSamplesNotice(run);
       const session = await this.session;
       await session?.close().catch((error: unknown) => this.log(`arenascope: closing the session file failed: ${String(error)}`));
       this.listeners.clear();
     }
   }
 
-  // ---- worker events ----------------------------------------------------------------------------
+  // ---- run events → bridge events --------------------------------------------------------------
 
-  private received(run: HostRun, event: RunEvent): void {
-    const s = run.summary;
-    const id = s.runId;
-    switch (event.type) {
-      case 'started': {
-        const { type: _type, ...info } = event;
-        run.started = info;
-        s.python = info.python;
-        s.params = info.params;
-        s.name = `${info.python.version} ${s.config.workload}`;
-        this.autosaved(run, (w) => w.setStarted(id, info));
-        this.emit({ type: 'run', run: { ...s } });
-        break;
-      }
-      case 'status':
-        this.syncStatus(run);
-        this.emit({ type: 'run', run: { ...s } });
-        break;
-      case 'samples': {
-        const rows = event.columns[0]!.length;
-        try {
-          this.store.append(id, event.columns);
-        } catch (error) {
-          this.log(`arenascope: run ${id}: samples refused by the store: ${(error as Error).message}`);
-          return;
-        }
-        run.coalesced += event.coalesced;
-        s.samples += rows;
-        if (rows > 0) {
-          s.ops = event.columns[OP]![rows - 1]!;
-          s.wallMs = event.columns[WALL_MS]![rows - 1]!;
-        }
-        this.autosaved(run, (w) => w.appendSamples(id, event.columns, event.coalesced));
-        this.samplesNotice(run);
-        break;
-      }
-      case 'phase':
-        this.store.addPhase(id, event.op, event.label);
-        this.autosaved(run, (w) => w.addPhase(id, event.op, event.label));
-        this.emit({ type: 'phase', runId: id, op: event.op, label: event.label });
-        break;
-      case 'detail':
-        run.details.add(event);
-        break;
-      case 'error':
-        if (event.fatal) {
-          this.syncStatus(run);
-          this.flushSamplesNotice(run);
-          this.recordStatus(run);
-          this.emit({ type: 'run', run: { ...s } });
-        }
-        this.emit({ type: 'notice', level: 'error', message: `${s.name} (${id}): ${event.message}` });
-        break;
-      case 'done':
-        this.syncStatus(run);
-        this.flushSamplesNotice(run);
-        this.recordStatus(run);
-        this.emit({ type: 'run', run: { ...s } });
-        break;
-      case 'crashed':
-        this.syncStatus(run);
-        this.flushSamplesNotice(run);
-        this.recordStatus(run);
-        this.emit({ type: 'run', run: { ...s } });
-        this.emit({ type: 'notice', level: 'error', message: `${s.name} (${id}) crashed: ${event.reason}` });
-        break;
-      case 'exit': {
-        run.exited = true;
-        const before = s.state;
-        this.syncStatus(run);
-        this.flushSamplesNotice(run);
-        // Ended by the host (quitting) without `done`: the manager's verdict is the last word.
-        if (s.state !== before) this.recordStatus(run);
-        this.emit({ type: 'run', run: { ...s } });
-        break;
-      }
-      case 'pong':
-        break;
-    }
-  }
-
-  /** Copies the manager's view of the run's state (it knows about crashes and host-ended runs). */
-  private syncStatus(run: HostRun): void {
-    const status = this.manager.status(run.summary.runId);
-    if (status === undefined) return;
-    const s = run.summary;
-    s.state = status.state;
-    s.ops = Math.max(s.ops, status.ops);
-    s.wallMs = Math.max(s.wallMs, status.wallMs);
-    s.reason = status.reason;
-  }
-
-  private recordStatus(run: HostRun): void {
-    const s = run.summary;
-    this.autosaved(run, (w) => w.setStatus(s.runId, { state: s.state, ops: s.ops, wallMs: s.wallMs, ...(s.reason !== null ? { reason: s.reason } : {}) }));
+  /** What the page hears of a run's events (the recorder keeps the run's record up to date first). */
+  private bridgeEvents(): RunSink<HostRun> {
+    return {
+      started: (run, info) => {
+        run.name = `${info.python.version} ${run.config.workload}`;
+        this.emit({ type: 'run', run: summaryOf(run) });
+      },
+      samples: (run) => this.samplesNotice(run),
+      phase: (run, op, label) => this.emit({ type: 'phase', runId: run.runId, op, label }),
+      error: (run, message, fatal) => {
+        // A fatal error is told with the run's end (below), after the run's new state.
+        if (!fatal) this.emit({ type: 'notice', level: 'error', message: `${run.name} (${run.runId}): ${message}` });
+      },
+      changed: (run) => {
+        // The run's last samples are announced at once, not after the throttle's wait.
+        if (run.record.finished || run.record.exited) this.flushSamplesNotice(run);
+        this.emit({ type: 'run', run: summaryOf(run) });
+      },
+      ended: (run) => {
+        const r = run.record;
+        if (r.state === 'failed') this.emit({ type: 'notice', level: 'error', message: `${run.name} (${run.runId}): ${r.reason ?? 'failed'}` });
+        if (r.state === 'crashed') this.emit({ type: 'notice', level: 'error', message: `${run.name} (${run.runId}) crashed: ${r.reason ?? 'no reason given'}` });
+      },
+    };
   }
 
   /** A `samples` notice now, or when SAMPLES_NOTICE_MS has passed since the last one. */
@@ -447,35 +399,33 @@ export class AppHost implements Bridge {
     if (run.samplesTimer !== null) clearTimeout(run.samplesTimer);
     run.samplesTimer = null;
     run.lastSamplesNotice = performance.now();
-    if (!this.runsById.has(run.summary.runId)) return;
-    this.emit({ type: 'samples', runId: run.summary.runId, samples: run.summary.samples, lastOp: run.summary.ops });
+    if (!this.runsById.has(run.runId)) return;
+    this.emit({ type: 'samples', runId: run.runId, samples: run.record.samples, lastOp: run.record.ops });
   }
 
   // ---- helpers ----------------------------------------------------------------------------------
 
-  private addRun(runId: string, config: RunConfig, name: string, live: boolean): HostRun {
-    const run: HostRun = {
-      summary: { runId, name, config, state: 'starting', ops: 0, wallMs: 0, python: null, params: null, reason: null, samples: 0 },
+  private addRun(runId: string, config: RunConfig, name: string, live: boolean, record: RunRecord = NEW_RUN_RECORD): HostRun {
+    return this.runsById.add({
+      runId,
+      config,
+      name,
+      record,
       createdAt: new Date().toISOString(),
-      started: null,
-      coalesced: 0,
       details: new DetailStore(this.options.detailCapacity),
       live,
-      exited: false,
       autosaved: false,
       lastSamplesNotice: -Infinity,
       samplesTimer: null,
-    };
-    this.runsById.set(runId, run);
-    return run;
+    });
   }
 
   private remove(runId: string, run: HostRun): void {
     // A live run is stopped; its exit is then forgotten by the manager listener.
-    if (run.live && !run.exited) this.manager.stop(runId);
+    if (run.live && !run.record.exited) this.manager.stop(runId);
     else this.manager.forget(runId);
     if (run.samplesTimer !== null) clearTimeout(run.samplesTimer);
-    this.runsById.delete(runId);
+    this.runsById.remove(runId);
     this.store.removeRun(runId);
     this.emit({ type: 'runs', runs: this.summaries() });
   }
@@ -487,7 +437,7 @@ export class AppHost implements Bridge {
   }
 
   private summaries(): RunSummary[] {
-    return [...this.runsById.values()].map((r) => ({ ...r.summary }));
+    return this.runsById.list().map(summaryOf);
   }
 
   private nextId(): string {
@@ -529,17 +479,6 @@ export class AppHost implements Bridge {
     }
   }
 
-  /** Runs a session-writer call for an autosaved run; a failure is logged and told once, never thrown. */
-  private autosaved(run: HostRun, write: (writer: SessionWriter) => void): void {
-    const writer = this.writer;
-    if (!run.autosaved || this.sessionFailed || writer === null) return;
-    try {
-      write(writer);
-    } catch (error) {
-      this.writeFailed(error as Error);
-    }
-  }
-
   private writeFailed(error: Error): void {
     this.log(`arenascope: autosave: ${error.message}`);
     if (this.sessionFailed) return;
@@ -556,4 +495,21 @@ export class AppHost implements Bridge {
       }
     }
   }
+}
+
+/** What the run list shows of a run. */
+function summaryOf(run: HostRun): RunSummary {
+  const r = run.record;
+  return {
+    runId: run.runId,
+    name: run.name,
+    config: run.config,
+    state: r.state,
+    ops: r.ops,
+    wallMs: r.wallMs,
+    python: r.started?.python ?? null,
+    params: r.started?.params ?? null,
+    reason: r.reason,
+    samples: r.samples,
+  };
 }

@@ -1,51 +1,37 @@
 /**
- * Starts, supervises and stops runs: one worker process each, any number at once.
+ * Starts, supervises and stops worker processes: one per run, any number at once.
  *
  * Every message from a worker is validated (a malformed one is logged, counted and ignored) and
- * passed on as a typed event; the manager keeps each run's status (state, operations, wall time,
- * configuration, what the worker resolved, why it failed) but not its samples: those go to
- * whoever listens (the series store). A worker that dies before `done` marks its run `crashed`
- * with the reason; the other runs go on. `dispose` ends every worker and a process 'exit' hook
- * kills any still alive, so no worker outlives the host.
+ * passed on as a typed `RunEvent`; the end of the process follows as an `exit` event saying
+ * whether the host ended it. The manager keeps no run state: what a run's events mean (its state,
+ * operations, why it ended) is `reduceRun`'s (shared/protocol/run-record.ts) and the recorder's
+ * (runs/recorder.ts). It only knows what supervising needs: whether the worker said its last word
+ * (no more commands) and whether the process is gone. `dispose` ends every worker and a process
+ * 'exit' hook kills any still alive, so no worker outlives the host.
  */
-import { parseMessage, PROTOCOL_VERSION, WorkerToHostSchema, type RunState, type WorkerToHost } from '../../shared/protocol/worker-messages';
+import { parseMessage, PROTOCOL_VERSION, WorkerToHostSchema, type WorkerToHost } from '../../shared/protocol/worker-messages';
 import { RunConfigSchema, type RunConfig } from '../../shared/protocol/run-config';
-import { SERIES_INDEX } from '../../shared/run/sample';
+import type { RunEvent } from '../../shared/protocol/run-record';
 import type { Launcher, WorkerExit, WorkerHandle } from './launcher';
 
-export type StartedInfo = Omit<Extract<WorkerToHost, { type: 'started' }>, 'type'>;
-
-/** What a listener hears about a run: the worker's own messages, or what the host saw happen to it. */
-export type RunEvent =
-  | WorkerToHost
-  /** The worker ended before finishing, on its own (not asked to by the host). */
-  | { type: 'crashed'; reason: string }
-  /** The worker process is gone (always the run's last event). */
-  | { type: 'exit'; code: number | null; signal: string | null };
+export type { RunEvent };
 
 export interface RunManagerEvent {
   runId: string;
   event: RunEvent;
 }
 
-export type RunStatusState = RunState | 'crashed';
-
-export interface RunStatus {
+/** What the manager knows of a worker process. */
+export interface ProcessStatus {
   runId: string;
-  state: RunStatusState;
-  /** Operations applied, as last reported (status, samples or done). */
-  ops: number;
-  wallMs: number;
   config: RunConfig;
-  /** The worker's resolution of the config (versions, effective parameters); null until `started`. */
-  started: StartedInfo | null;
-  /** Why the run failed (the worker's fatal error) or crashed (how the process ended). */
-  reason: string | null;
+  pid: number | undefined;
+  /** The worker sent `done` or a fatal error: it takes no more commands. */
+  finished: boolean;
+  /** The process has ended. */
+  exited: boolean;
   /** Worker messages ignored because they did not parse. */
   malformed: number;
-  pid: number | undefined;
-  /** The worker process has ended. */
-  exited: boolean;
 }
 
 export interface RunManagerOptions {
@@ -53,6 +39,11 @@ export interface RunManagerOptions {
   graceMs?: number;
   /** Where the manager reports what it ignored; default: stderr. */
   log?: (line: string) => void;
+  /**
+   * Whether a worker's error may quote an input file's content (its `quoted` form): true (the
+   * default) where the user owns the files, false for a browser server's clients.
+   */
+  quoteFileContent?: boolean;
 }
 
 export class UnknownRunError extends Error {
@@ -63,23 +54,19 @@ export class UnknownRunError extends Error {
 }
 
 interface Run {
-  status: RunStatus;
+  status: ProcessStatus;
   handle: WorkerHandle;
-  /** `done` arrived: whatever the process does next is no crash. */
-  finished: boolean;
   /** The host asked it to end (stopAll / dispose): an exit by signal is expected. */
   stopping: boolean;
   exited: Promise<void>;
 }
-
-const OP = SERIES_INDEX['op']!;
-const WALL_MS = SERIES_INDEX['wall_ms']!;
 
 export class RunManager {
   private readonly runs = new Map<string, Run>();
   private readonly listeners = new Set<(event: RunManagerEvent) => void>();
   private readonly graceMs: number;
   private readonly log: (line: string) => void;
+  private readonly quoteFileContent: boolean;
   private seq = 0;
   private disposed = false;
   /** Worker messages ignored, all runs together. */
@@ -96,6 +83,7 @@ export class RunManager {
   ) {
     this.graceMs = options.graceMs ?? 2000;
     this.log = options.log ?? ((line) => void process.stderr.write(`${line}\n`));
+    this.quoteFileContent = options.quoteFileContent ?? true;
     process.on('exit', this.exitHook);
   }
 
@@ -109,20 +97,8 @@ export class RunManager {
     const handle = this.launcher.launch();
     let markExited: () => void = () => undefined;
     const run: Run = {
-      status: {
-        runId: id,
-        state: 'starting',
-        ops: 0,
-        wallMs: 0,
-        config: parsed.value,
-        started: null,
-        reason: null,
-        malformed: 0,
-        pid: handle.pid,
-        exited: false,
-      },
+      status: { runId: id, config: parsed.value, pid: handle.pid, finished: false, exited: false, malformed: 0 },
       handle,
-      finished: false,
       stopping: false,
       exited: new Promise((resolve) => {
         markExited = resolve;
@@ -160,13 +136,13 @@ export class RunManager {
     return this.command(runId, maxSampleIntervalMs === undefined ? { type: 'set-sampling', sampleEvery } : { type: 'set-sampling', sampleEvery, maxSampleIntervalMs });
   }
 
-  /** A copy of the run's status, or undefined for an unknown id. */
-  status(runId: string): RunStatus | undefined {
+  /** A copy of the worker's status, or undefined for an unknown id. */
+  status(runId: string): ProcessStatus | undefined {
     const run = this.runs.get(runId);
     return run && snapshot(run);
   }
 
-  list(): RunStatus[] {
+  list(): ProcessStatus[] {
     return [...this.runs.values()].map(snapshot);
   }
 
@@ -196,7 +172,7 @@ export class RunManager {
     const live = [...this.runs.values()].filter((run) => !run.status.exited);
     for (const run of live) {
       run.stopping = true;
-      if (!run.finished) run.handle.send({ type: 'stop' });
+      if (!run.status.finished) run.handle.send({ type: 'stop' });
     }
     for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
       await Promise.all(live.map((run) => withTimeout(run.exited, graceMs)));
@@ -226,61 +202,16 @@ export class RunManager {
       this.log(`arenascope: run ${run.status.runId}: ignored a malformed worker message: ${parsed.reason}`);
       return;
     }
-    const message = parsed.value;
-    const status = run.status;
-    switch (message.type) {
-      case 'started': {
-        const { type: _type, ...info } = message;
-        status.started = info;
-        break;
-      }
-      case 'status':
-        if (!run.finished) status.state = message.state;
-        status.ops = message.ops;
-        status.wallMs = message.wallMs;
-        break;
-      case 'samples': {
-        const rows = message.columns[OP]!.length;
-        if (rows > 0) {
-          status.ops = message.columns[OP]![rows - 1]!;
-          status.wallMs = message.columns[WALL_MS]![rows - 1]!;
-        }
-        break;
-      }
-      case 'done':
-        run.finished = true;
-        status.state = message.state;
-        status.ops = message.ops;
-        status.wallMs = message.wallMs;
-        break;
-      case 'error':
-        if (message.fatal) {
-          run.finished = true;
-          status.state = 'failed';
-          status.reason = message.message;
-        }
-        break;
-      case 'pong':
-      case 'phase':
-        break;
-    }
-    this.emit(status.runId, message);
+    const message = this.quoteFileContent ? withQuote(parsed.value) : parsed.value;
+    if (message.type === 'done' || (message.type === 'error' && message.fatal)) run.status.finished = true;
+    this.emit(run.status.runId, message);
   }
 
   private exited(run: Run, exit: WorkerExit): void {
-    const status = run.status;
-    status.exited = true;
-    if (!run.finished) {
-      if (run.stopping) {
-        status.state = 'stopped';
-        status.reason = `ended by the host before finishing (${exit.reason})`;
-      } else {
-        status.state = 'crashed';
-        status.reason = exit.reason;
-        this.emit(status.runId, { type: 'crashed', reason: exit.reason });
-      }
-    }
-    this.emit(status.runId, { type: 'exit', code: exit.code, signal: exit.signal });
+    run.status.exited = true;
+    // Ended by the host before its last word: the recorder calls the run stopped, not crashed.
+    const byHost = run.stopping && !run.status.finished;
+    this.emit(run.status.runId, { type: 'exit', code: exit.code, signal: exit.signal, reason: exit.reason, byHost });
   }
 
   // ---- helpers ---------------------------------------------------------------------------------
@@ -288,7 +219,7 @@ export class RunManager {
   private command(runId: string, message: Parameters<WorkerHandle['send']>[0]): boolean {
     const run = this.runs.get(runId);
     if (!run) throw new UnknownRunError(runId);
-    if (run.status.exited || run.finished) return false;
+    if (run.status.exited || run.status.finished) return false;
     run.handle.send(message);
     return true;
   }
@@ -313,7 +244,7 @@ export class RunManager {
 }
 
 /** A copy, with the pid as known now (an Electron utility process has one only once spawned). */
-function snapshot(run: Run): RunStatus {
+function snapshot(run: Run): ProcessStatus {
   return { ...run.status, pid: run.status.pid ?? run.handle.pid };
 }
 
@@ -325,4 +256,9 @@ function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
       resolve();
     });
   });
+}
+
+/** An error message in its quoting form (for the file's owner), when the worker gave one. */
+function withQuote(message: WorkerToHost): WorkerToHost {
+  return message.type === 'error' && message.quoted !== undefined ? { ...message, message: message.quoted } : message;
 }

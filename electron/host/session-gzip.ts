@@ -53,24 +53,44 @@ export type MemberAt =
   | { kind: 'truncated'; reason: string }
   | { kind: 'corrupt'; reason: string };
 
-export function memberAt(bytes: Uint8Array, offset: number): MemberAt {
-  const left = bytes.length - offset;
+/** What the header of the member at one offset says, before any of it is decompressed. */
+export type MemberHead =
+  | { kind: 'sized'; size: number }
+  | { kind: 'foreign' }
+  | { kind: 'truncated'; reason: string }
+  | { kind: 'corrupt'; reason: string };
+
+/** Bytes of a member header that say everything memberHead needs. */
+export const MEMBER_HEAD_BYTES = BASE_HEADER + EXTRA_BYTES;
+
+/**
+ * Reads a member's header from `head` (the first MEMBER_HEAD_BYTES bytes at the offset, or fewer
+ * when the file has fewer; `left` is what the file has from the offset on).
+ */
+export function memberHead(head: Uint8Array, left: number): MemberHead {
   if (left < BASE_HEADER) {
     // A torn header still starts with the magic bytes; anything else is damage.
-    const torn = left < 1 || bytes[offset] === ID1;
+    const torn = left < 1 || head[0] === ID1;
     return torn ? { kind: 'truncated', reason: `the file ends ${left} bytes into a gzip header` } : { kind: 'corrupt', reason: 'not a gzip member' };
   }
-  if (bytes[offset] !== ID1 || bytes[offset + 1] !== ID2 || bytes[offset + 2] !== CM_DEFLATE) return { kind: 'corrupt', reason: 'not a gzip member' };
-  const flags = bytes[offset + 3]!;
+  if (head[0] !== ID1 || head[1] !== ID2 || head[2] !== CM_DEFLATE) return { kind: 'corrupt', reason: 'not a gzip member' };
+  const flags = head[3]!;
   if ((flags & FEXTRA) === 0) return { kind: 'foreign' };
   if (left < BASE_HEADER + EXTRA_BYTES) return { kind: 'truncated', reason: 'the file ends inside a gzip header' };
-  const view = Buffer.from(bytes.buffer, bytes.byteOffset + offset, BASE_HEADER + EXTRA_BYTES);
+  const view = Buffer.from(head.buffer, head.byteOffset, BASE_HEADER + EXTRA_BYTES);
   if (view.readUInt16LE(BASE_HEADER) !== EXTRA_BYTES - 2 || view[BASE_HEADER + 2] !== SI1 || view[BASE_HEADER + 3] !== SI2 || view.readUInt16LE(BASE_HEADER + 4) !== 4) {
     return { kind: 'foreign' };
   }
   const size = view.readUInt32LE(BASE_HEADER + 6);
   if (size < BASE_HEADER + EXTRA_BYTES + 8) return { kind: 'corrupt', reason: `member size ${size} is impossible` };
   if (size > left) return { kind: 'truncated', reason: `the member needs ${size} bytes, the file has ${left} left` };
+  return { kind: 'sized', size };
+}
+
+export function memberAt(bytes: Uint8Array, offset: number): MemberAt {
+  const head = memberHead(bytes.subarray(offset, offset + MEMBER_HEAD_BYTES), bytes.length - offset);
+  if (head.kind !== 'sized') return head;
+  const { size } = head;
   const member = bytes.subarray(offset, offset + size);
   // The trailer's ISIZE says how big the output is: one output buffer of that size instead of a
   // 16 KiB default per member (capped, since a damaged ISIZE must not allocate much).

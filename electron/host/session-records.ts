@@ -7,7 +7,7 @@
  */
 import * as v from 'valibot';
 import { RunConfigSchema } from '../../shared/protocol/run-config';
-import { RunStateSchema, type WorkerToHost } from '../../shared/protocol/worker-messages';
+import { RunStatusSchema, StartedInfoSchema } from '../../shared/protocol/run-record';
 import { SERIES_COUNT } from '../../shared/run/sample';
 
 export const SESSION_FORMAT = 'arenascope-session';
@@ -22,29 +22,9 @@ const Text = (max: number) => v.pipe(v.string(), v.maxLength(max));
 const RunId = v.pipe(v.string(), v.minLength(1), v.maxLength(200));
 const Timestamp = Text(40);
 
-/** The worker's `started` message without its type: what the run actually ran. */
-export const StartedInfoSchema = v.strictObject({
-  engineVersion: Text(100),
-  workloadVersion: Finite,
-  python: v.strictObject({ version: Text(40), family: Text(40), arenas: v.picklist(['aligned', 'misaligned']) }),
-  params: v.record(Text(200), v.union([Finite, Text(4096)])),
-});
-export type StartedInfo = v.InferOutput<typeof StartedInfoSchema>;
-
-/** Every state a worker reports, plus `crashed`: the host's own verdict when a worker process died. */
-export const SessionRunStateSchema = v.picklist([...RunStateSchema.options, 'crashed']);
-export type SessionRunState = v.InferOutput<typeof SessionRunStateSchema>;
-/** States after which a run sends nothing more. */
-export const FINAL_STATES: ReadonlySet<SessionRunState> = new Set(['done', 'stopped', 'failed', 'crashed']);
-
-export const RunStatusSchema = v.strictObject({
-  state: SessionRunStateSchema,
-  ops: Count,
-  wallMs: Finite,
-  /** Why a run failed or crashed (an error message, an exit code or signal). */
-  reason: v.optional(Text(4096)),
-});
-export type RunStatus = v.InferOutput<typeof RunStatusSchema>;
+// A run's `started` and `status` records hold exactly the host's run record (shared/protocol/run-record.ts).
+export { FINAL_STATES, RunStatusSchema, StartedInfoSchema, type RunStatus, type StartedInfo } from '../../shared/protocol/run-record';
+export { RunStateSchema as SessionRunStateSchema, type RunState as SessionRunState } from '../../shared/protocol/run-record';
 
 /** What the host knows of a run besides its config when it starts it. */
 export const RunMetaSchema = v.strictObject({
@@ -89,11 +69,6 @@ export const BodyRecordSchema = v.variant('t', [
   v.strictObject({ t: v.literal('end'), closedAt: Timestamp }),
 ]);
 export type BodyRecord = v.InferOutput<typeof BodyRecordSchema>;
-
-// The worker's `started` message must fit the record, or sessions would refuse what runs produce.
-type WorkerStarted = Omit<Extract<WorkerToHost, { type: 'started' }>, 'type'>;
-const _startedFits = (s: WorkerStarted): StartedInfo => s;
-void _startedFits;
 
 /** The first issue of a failed parse as `field: message` (the field as a dotted path). */
 export function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string {

@@ -16,6 +16,8 @@ import * as v from 'valibot';
 import type { RunConfig } from '../../shared/protocol/run-config';
 import { SERIES, SERIES_COUNT } from '../../shared/run/sample';
 import { sizedMember } from './session-gzip';
+import { RunIndex } from './session-index';
+import { SessionSpillSource } from './session-spill';
 import {
   type BodyRecord,
   BodyRecordSchema,
@@ -68,6 +70,16 @@ interface RunState {
   /** Samples queued since the last flush, as columns. */
   pending: number[][] | undefined;
   coalesced: number;
+  /** Rows handed to flushes so far. */
+  drained: number;
+  /** Where its written samples are, for reading spilled rows back. */
+  index: RunIndex;
+}
+
+/** One flush's text and, per run, the rows it carries: [firstRow, count]. */
+interface Batch {
+  text: string;
+  rows: Map<RunIndex, [number, number]>;
 }
 
 export class SessionWriter {
@@ -133,7 +145,16 @@ export class SessionWriter {
     this.checkOpen();
     if (this.runs.has(runId)) throw new Error(`${this.path}: run ${runId} was already added`);
     this.queue({ t: 'run', run: runId, config, ...meta });
-    this.runs.set(runId, { lastOp: -Infinity, lastWallMs: -Infinity, pending: undefined, coalesced: 0 });
+    this.runs.set(runId, { lastOp: -Infinity, lastWallMs: -Infinity, pending: undefined, coalesced: 0, drained: 0, index: new RunIndex() });
+  }
+
+  /**
+   * Reads the run's written samples back (rows [0, rows) of what appendSamples was given, once
+   * flushed): the series store spills to the file through it. It outlives the writer: the file stays.
+   */
+  spillSource(runId: string): SessionSpillSource {
+    const run = this.run(runId);
+    return new SessionSpillSource(this.path, this.gzip, runId, run.index);
   }
 
   /** The worker's `started` report: engine and workload versions, effective parameters. */
@@ -198,9 +219,9 @@ export class SessionWriter {
       this.timer.clear(this.timerHandle);
       this.timerHandle = undefined;
     }
-    const text = this.drain();
-    if (text !== '') {
-      this.writing = this.writing.then(() => this.write(text));
+    const batch = this.drain();
+    if (batch.text !== '') {
+      this.writing = this.writing.then(() => this.write(batch));
       // A failed write keeps failing later ones (the chain stays rejected) without unhandled rejections.
       this.writing.catch(() => undefined);
     }
@@ -239,14 +260,17 @@ export class SessionWriter {
   }
 
   /** Everything queued as lines, in an order the reader accepts: runs before their samples, the end last. */
-  private drain(): string {
+  private drain(): Batch {
     const lines = this.ordered;
     this.ordered = [];
+    const batchRows = new Map<RunIndex, [number, number]>();
     for (const [id, run] of this.runs) {
       const cols = run.pending;
       if (cols === undefined) continue;
       run.pending = undefined;
       const rows = cols[0]!.length;
+      batchRows.set(run.index, [run.drained, rows]);
+      run.drained += rows;
       for (let start = 0; start < rows; start += SAMPLES_PER_RECORD) {
         const end = Math.min(rows, start + SAMPLES_PER_RECORD);
         const part = start === 0 && end === rows ? cols : cols.map((c) => c.slice(start, end));
@@ -261,20 +285,23 @@ export class SessionWriter {
     this.statuses.clear();
     if (this.end !== undefined) lines.push(this.end);
     this.end = undefined;
-    return lines.length === 0 ? '' : lines.join('\n') + '\n';
+    return { text: lines.length === 0 ? '' : lines.join('\n') + '\n', rows: batchRows };
   }
 
-  private async write(text: string): Promise<void> {
+  private async write(batch: Batch): Promise<void> {
     if (this.failure) throw this.failure;
     try {
-      const raw = Buffer.from(text, 'utf8');
+      const raw = Buffer.from(batch.text, 'utf8');
       const data = this.gzip ? await sizedMember(raw) : raw;
       let done = 0;
       while (done < data.length) {
         const { bytesWritten } = await this.handle.write(data, done, data.length - done);
         done += bytesWritten;
       }
+      const offset = this.written;
       this.written += data.length;
+      // Written (the OS has it, so a read sees it): the rows can now leave memory.
+      for (const [index, [first, count]] of batch.rows) index.add(offset, data.length, first, count);
       if (this.fsync) await this.handle.datasync();
     } catch (error) {
       this.failure = new Error(`${this.path}: cannot write the session file: ${(error as Error).message}`, { cause: error });

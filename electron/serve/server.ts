@@ -10,8 +10,10 @@ import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
 import type { Bridge } from '../../shared/protocol/bridge';
 import { BRIDGE_SOCKET_PATH, TOKEN_PARAM } from '../../shared/protocol/bridge-messages';
+import type { HostCapabilities } from '../../shared/protocol/capabilities';
 import { cookieHeader, cookieToken, newToken, queryToken, tokenMatches } from './access-token';
 import { SECURITY_HEADERS } from './security-headers';
+import { DEFAULT_LIMITS, hardFrameLimit, RunGate, type ServeLimits } from './limits';
 import { serveSocket } from './socket-bridge';
 import { mimeType, resolveStatic } from './static-files';
 
@@ -25,6 +27,13 @@ export interface ServerOptions {
   appHost: Bridge;
   /** Default: 32 random bytes, base64url. */
   token?: string;
+  /**
+   * What the host's policy lets a client do (the AppHost enforces it; the hello tells the page, so
+   * that it hides what it cannot do). Default: nothing beyond workloads, views and exports.
+   */
+  capabilities?: HostCapabilities;
+  /** Per-connection and server-wide limits (./limits.ts); defaults: DEFAULT_LIMITS. */
+  limits?: Partial<ServeLimits>;
   log?: (line: string) => void;
 }
 
@@ -38,14 +47,14 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Requests bigger than this (1 MiB) are refused: a run config or a window query is a few KB. */
-const MAX_MESSAGE_BYTES = 1 << 20;
-
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
   const token = options.token ?? newToken();
   const log = options.log ?? ((line) => void process.stderr.write(`${line}\n`));
   let port = 0;
+  const limits: ServeLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  const capabilities = options.capabilities ?? NO_CAPABILITIES;
+  const gate = new RunGate(limits);
 
   const server = createServer((req, res) => {
     void handleHttp(req, res).catch((error: unknown) => {
@@ -54,7 +63,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       else res.destroy();
     });
   });
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: hardFrameLimit(limits) });
 
   async function handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -96,7 +105,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (origin !== undefined && !sameHost(origin, req.headers.host)) return refuse(403, 'Forbidden');
     const fromQuery = queryToken(url);
     if (fromQuery !== null && !tokenMatches(fromQuery, token)) return refuse(401, 'Unauthorized');
-    wss.handleUpgrade(req, socket, head, (ws) => serveSocket(ws, options.appHost, token, fromQuery !== null, log));
+    if (wss.clients.size >= limits.connections) return refuse(503, 'Service Unavailable (too many connections)');
+    wss.handleUpgrade(req, socket, head, (ws) =>
+      serveSocket(ws, { host: options.appHost, token, preauthorised: fromQuery !== null, capabilities, limits, gate, log }),
+    );
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -123,6 +135,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     },
   };
 }
+
+const NO_CAPABILITIES: HostCapabilities = Object.freeze({ files: 'none', fileRoots: [], programs: false }) as HostCapabilities;
 
 function plain(res: ServerResponse, status: number, text: string, extra: Record<string, string> = {}): void {
   res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', ...SECURITY_HEADERS, ...extra });

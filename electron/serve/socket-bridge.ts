@@ -4,37 +4,74 @@
  * A socket whose URL carried the right token is authorised at once; one without a token must send
  * `{ "token": "…" }` as its first message within AUTH_TIMEOUT_MS, or it is closed with
  * CLOSE_UNAUTHORISED and the reason. Once authorised the server says hello (with the protocol
- * version), then answers requests and forwards the host's events. Anything malformed gets an
- * error response naming the field, is logged, and changes nothing.
+ * version and what this server lets a client do), then answers requests and forwards the host's
+ * events. Anything malformed gets an error response naming the field, is logged, and changes nothing.
+ *
+ * The connection's limits (./limits.ts) are checked here, before the host sees a request: message
+ * size, request rate, and for `startRun` the live runs of this connection and the workers' memory.
  */
-import type { WebSocket } from 'ws';
+import type { RawData, WebSocket } from 'ws';
 import type { Bridge } from '../../shared/protocol/bridge';
 import { type BridgeHello, type BridgeResponse, CLOSE_UNAUTHORISED } from '../../shared/protocol/bridge-messages';
+import type { HostCapabilities } from '../../shared/protocol/capabilities';
 import { handleBridgeRequest } from '../host/bridge-dispatch';
 import { tokenMatches } from './access-token';
+import { RequestRate, type RunGate, type ServeLimits } from './limits';
 
 export const AUTH_TIMEOUT_MS = 5000;
 /** Events are dropped for a browser this far behind (its next window request catches it up). */
 const MAX_BUFFERED_BYTES = 16 * 2 ** 20;
 
-export function serveSocket(ws: WebSocket, host: Bridge, token: string, preauthorised: boolean, log: (line: string) => void): void {
+export interface SocketContext {
+  host: Bridge;
+  token: string;
+  /** The URL carried the right token. */
+  preauthorised: boolean;
+  capabilities: HostCapabilities;
+  limits: ServeLimits;
+  /** The server's one gate for starting runs (shared by its connections). */
+  gate: RunGate;
+  log: (line: string) => void;
+}
+
+export function serveSocket(ws: WebSocket, ctx: SocketContext): void {
+  const { host, token, log, limits } = ctx;
   let unsubscribe: (() => void) | null = null;
+  const rate = new RequestRate(limits.requestsPerSecond, limits.requestBurst);
+  /** Runs this connection started, and its starts not yet answered. */
+  const own = new Set<string>();
+  let ownPending = 0;
+  let lastRateLog = -Infinity;
+
   const send = (message: BridgeResponse | BridgeHello | { event: unknown }): void => {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
   };
   const authorise = (): void => {
-    send({ hello: { protocolVersion: host.protocolVersion } });
+    send({ hello: { protocolVersion: host.protocolVersion, capabilities: ctx.capabilities } });
     unsubscribe = host.subscribe((event) => {
       if (ws.bufferedAmount > MAX_BUFFERED_BYTES && event.type === 'samples') return;
       send({ event });
     });
   };
-  const timer = preauthorised
+  const timer = ctx.preauthorised
     ? null
     : setTimeout(() => ws.close(CLOSE_UNAUTHORISED, 'no access token: send {"token": …} first or add ?token= to the URL'), AUTH_TIMEOUT_MS);
-  if (preauthorised) authorise();
+  if (ctx.preauthorised) authorise();
 
   ws.on('message', (data, isBinary) => {
+    const bytes = byteLength(data);
+    if (bytes > limits.messageBytes) {
+      log(`arenascope serve: refused a message of ${bytes} bytes`);
+      send({ id: null, ok: false, error: `limit: a message of ${bytes} bytes is over the ${limits.messageBytes}-byte limit` });
+      return;
+    }
+    if (unsubscribe !== null && !rate.take()) {
+      const now = performance.now();
+      if (now - lastRateLog > 1000) log('arenascope serve: a client is over its request rate; refusing until it slows down');
+      lastRateLog = now;
+      send({ id: headId(data), ok: false, error: `limit: more than ${limits.requestsPerSecond} requests a second (burst ${limits.requestBurst}); slow down and retry` });
+      return;
+    }
     if (isBinary) {
       log('arenascope serve: refused a binary WebSocket message');
       send({ id: null, ok: false, error: 'malformed request: expected JSON text, got a binary message' });
@@ -55,11 +92,54 @@ export function serveSocket(ws: WebSocket, host: Bridge, token: string, preautho
       else ws.close(CLOSE_UNAUTHORISED, 'wrong or missing access token');
       return;
     }
-    void handleBridgeRequest(host, raw, log).then(send);
+    if (!isStartRun(raw)) {
+      void handleBridgeRequest(host, raw, log).then(send);
+      return;
+    }
+    void host.runs().then((runs) => {
+      const refusal = ctx.gate.admit(runs, own, ownPending);
+      if (refusal !== null) {
+        log(`arenascope serve: refused a run: ${refusal}`);
+        send({ id: requestId(raw), ok: false, error: refusal });
+        return;
+      }
+      ownPending++;
+      void handleBridgeRequest(host, raw, log)
+        .then((response) => {
+          if (response.ok) own.add((response.result as { runId: string }).runId);
+          send(response);
+        })
+        .finally(() => {
+          ownPending--;
+          ctx.gate.settled();
+        });
+    });
   });
   ws.on('close', () => {
     if (timer !== null) clearTimeout(timer);
     unsubscribe?.();
   });
   ws.on('error', (error) => log(`arenascope serve: WebSocket error: ${error.message}`));
+}
+
+function isStartRun(raw: unknown): boolean {
+  return typeof raw === 'object' && raw !== null && (raw as { method?: unknown }).method === 'startRun';
+}
+
+function requestId(raw: unknown): number | null {
+  const id = (raw as { id?: unknown }).id;
+  return typeof id === 'number' && Number.isSafeInteger(id) && id >= 0 ? id : null;
+}
+
+function byteLength(data: RawData): number {
+  return Array.isArray(data) ? data.reduce((n, b) => n + b.byteLength, 0) : data.byteLength;
+}
+
+/** A refused request's id, read cheaply from its head (clients put it first), so the client can match the refusal. */
+function headId(data: RawData): number | null {
+  const first = Array.isArray(data) ? data[0] : data;
+  if (first === undefined) return null;
+  const head = (Buffer.isBuffer(first) ? first : Buffer.from(first)).subarray(0, 64).toString('latin1');
+  const m = /^\s*\{\s*"id"\s*:\s*(\d{1,15})\s*[,}]/.exec(head);
+  return m ? Number(m[1]) : null;
 }

@@ -18,11 +18,12 @@
 import { createAllocator, ENGINE_VERSION } from '../../shared/engine';
 import type { OpBatch } from '../../shared/ops/op-batch';
 import type { RunConfig } from '../../shared/protocol/run-config';
-import { HostToWorkerSchema, parseMessage, PROTOCOL_VERSION, type RunState, type WorkerToHost } from '../../shared/protocol/worker-messages';
+import { HostToWorkerSchema, parseMessage, PROTOCOL_VERSION, type WorkerRunState, type WorkerToHost } from '../../shared/protocol/worker-messages';
 import type { BatchFeed } from '../../shared/run/batch-feed';
 import { resolveRun, RunConfigError, type ResolvedRun } from '../../shared/run/resolve-run';
 import { takeDetail } from '../../shared/run/detail';
 import { RunLoop } from '../../shared/run/run-loop';
+import { TraceError } from '../../shared/trace/trace-error';
 import { MEMORY_CHECK_INTERVAL_MS, overBudget } from './memory-budget';
 import { Outbox } from './outbox';
 
@@ -98,7 +99,7 @@ export class RunSession {
   constructor(private readonly env: SessionEnv) {}
 
   /** The state the host sees. */
-  get state(): RunState {
+  get state(): WorkerRunState {
     if (this.lifecycle === 'idle' || this.lifecycle === 'starting') return 'starting';
     return this.paused ? 'paused' : 'running';
   }
@@ -204,7 +205,7 @@ export class RunSession {
         this.begin();
         void this.pumpTrace(first);
       },
-      (error: unknown) => this.fail(describe(error)),
+      (error: unknown) => this.failOn(error),
     );
   }
 
@@ -301,7 +302,7 @@ export class RunSession {
         if (t1 - sliceStart >= SLICE_MS) break;
       }
     } catch (error) {
-      return this.fail(describe(error));
+      return this.failOn(error);
     }
     this.schedule();
   };
@@ -348,7 +349,7 @@ export class RunSession {
       feed.end();
       this.schedule();
     } catch (error) {
-      this.fail(describe(error));
+      this.failOn(error);
     }
   }
 
@@ -397,7 +398,7 @@ export class RunSession {
     for (const message of this.outbox.take()) this.env.send(message);
   }
 
-  private sendStatus(state: RunState): void {
+  private sendStatus(state: WorkerRunState): void {
     this.env.send({ type: 'status', state, ops: this.ops, wallMs: this.wallMs() });
   }
 
@@ -427,14 +428,24 @@ export class RunSession {
     this.env.exit(0);
   }
 
-  /** A fatal error: what was sampled goes out, then the error, then the process ends. */
-  private fail(message: string): void {
+  /** A fatal error from reading or running; a bad trace line is told without its text, quoted apart. */
+  private failOn(error: unknown): void {
+    if (error instanceof TraceError) this.fail(error.contentFreeMessage, error.message);
+    else this.fail(describe(error));
+  }
+
+  /**
+   * A fatal error: what was sampled goes out, then the error, then the process ends. `quoted` (the
+   * message with a file's content) goes to the host only: never to stderr, whose last line a crash
+   * report may quote.
+   */
+  private fail(message: string, quoted?: string): void {
     if (this.lifecycle === 'ended') return;
     this.env.log(`arenascope worker: ${message}`);
     this.end();
     this.flush(true);
     this.detailIfNew(this.env.now(), true);
-    this.env.send({ type: 'error', message, fatal: true });
+    this.env.send({ type: 'error', message, fatal: true, ...(quoted !== undefined && quoted !== message ? { quoted } : {}) });
     this.env.send({ type: 'status', state: 'failed', ops: this.ops, wallMs: this.wallMs() });
     this.env.exit(1);
   }

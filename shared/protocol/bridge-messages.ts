@@ -17,6 +17,7 @@
 import * as v from 'valibot';
 import { SERIES, SERIES_COUNT } from '../run/sample';
 import { type Bridge, type BridgeEvent, EXPORT_FORMATS, EXPORT_MAX_SIZE, EXPORT_MIN_SIZE, type ExportRequest, type RunCommand, type WindowQuery } from './bridge';
+import { type HostCapabilities, readCapabilities } from './capabilities';
 import { RunConfigSchema, type RunConfig } from './run-config';
 
 // ---- names ------------------------------------------------------------------------------------
@@ -65,7 +66,8 @@ export interface BridgeEventMessage {
   event: BridgeEvent;
 }
 export interface BridgeHello {
-  hello: { protocolVersion: number };
+  /** `capabilities`: what this server lets a client do (shared/protocol/capabilities.ts). */
+  hello: { protocolVersion: number; capabilities?: HostCapabilities };
 }
 
 const Id = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
@@ -194,12 +196,16 @@ function readableId(raw: unknown): number | null {
 // ---- host → page ------------------------------------------------------------------------------
 
 /** What a client may receive; checked loosely (the host is trusted, the shape is not re-validated deeply). */
-export function classifyHostMessage(raw: unknown): { kind: 'response'; response: BridgeResponse } | { kind: 'event'; event: BridgeEvent } | { kind: 'hello'; protocolVersion: number } | null {
+export function classifyHostMessage(
+  raw: unknown,
+): { kind: 'response'; response: BridgeResponse } | { kind: 'event'; event: BridgeEvent } | { kind: 'hello'; protocolVersion: number; capabilities: HostCapabilities } | null {
   if (typeof raw !== 'object' || raw === null) return null;
   const m = raw as Record<string, unknown>;
   if (typeof m['ok'] === 'boolean' && 'id' in m) return { kind: 'response', response: m as unknown as BridgeResponse };
   if (typeof m['event'] === 'object' && m['event'] !== null) return { kind: 'event', event: m['event'] as BridgeEvent };
-  const hello = m['hello'] as { protocolVersion?: unknown } | undefined;
-  if (typeof hello === 'object' && hello !== null && typeof hello.protocolVersion === 'number') return { kind: 'hello', protocolVersion: hello.protocolVersion };
+  const hello = m['hello'] as { protocolVersion?: unknown; capabilities?: unknown } | undefined;
+  if (typeof hello === 'object' && hello !== null && typeof hello.protocolVersion === 'number') {
+    return { kind: 'hello', protocolVersion: hello.protocolVersion, capabilities: readCapabilities(hello.capabilities) };
+  }
   return null;
 }

@@ -8,7 +8,7 @@
  */
 import type { ParamSpec } from '../workloads/workload';
 import type { RunConfig } from './run-config';
-import type { RunState } from './worker-messages';
+import type { RunState } from './run-record';
 import { PROTOCOL_VERSION } from './version';
 
 export { PROTOCOL_VERSION };
@@ -37,15 +37,13 @@ export interface WorkloadInfo {
   params: readonly ParamSpec[] | readonly { kind: 'path'; name: string; description: string }[];
 }
 
-export type RunDisplayState = RunState | 'crashed';
-
 /** What the run list shows of a run. */
 export interface RunSummary {
   runId: string;
   /** A short name: "3.11.14 steady-churn". */
   name: string;
   config: RunConfig;
-  state: RunDisplayState;
+  state: RunState;
   ops: number;
   wallMs: number;
   /** Resolved version and family, once the worker started. */

@@ -37,8 +37,9 @@ export type HostToWorker = v.InferOutput<typeof HostToWorkerSchema>;
 
 // ---- worker → host ---------------------------------------------------------------------------
 
-export const RunStateSchema = v.picklist(['starting', 'running', 'paused', 'done', 'stopped', 'failed']);
-export type RunState = v.InferOutput<typeof RunStateSchema>;
+/** The states a worker reports of itself; the host's `RunState` (run-record.ts) adds `crashed`. */
+export const WorkerRunStateSchema = v.picklist(['starting', 'running', 'paused', 'done', 'stopped', 'failed']);
+export type WorkerRunState = v.InferOutput<typeof WorkerRunStateSchema>;
 
 export const WorkerToHostSchema = v.variant('type', [
   v.strictObject({ type: v.literal('pong'), protocolVersion: v.number() }),
@@ -50,7 +51,7 @@ export const WorkerToHostSchema = v.variant('type', [
     python: v.strictObject({ version: v.string(), family: v.string(), arenas: v.picklist(['aligned', 'misaligned']) }),
     params: v.record(v.string(), v.union([v.number(), v.string()])),
   }),
-  v.strictObject({ type: v.literal('status'), state: RunStateSchema, ops: Count, wallMs: v.number() }),
+  v.strictObject({ type: v.literal('status'), state: WorkerRunStateSchema, ops: Count, wallMs: v.number() }),
   /** Sample rows as columns; `coalesced` counts samples dropped because the host was slow. */
   v.strictObject({
     type: v.literal('samples'),
@@ -64,8 +65,12 @@ export const WorkerToHostSchema = v.variant('type', [
   v.strictObject({ type: v.literal('phase'), op: Count, label: v.pipe(v.string(), v.maxLength(200)) }),
   /** The engine's state for the size-class table and the arena map (shared/run/detail.ts). */
   DetailMessageSchema,
-  /** Something the worker refused or failed at; `fatal` ends the run. */
-  v.strictObject({ type: v.literal('error'), message: v.string(), fatal: v.boolean() }),
+  /**
+   * Something the worker refused or failed at; `fatal` ends the run. `message` quotes nothing of an
+   * input file; `quoted`, when there is more to say, is the message with the offending text, for
+   * hosts whose user owns the file (the app, the command line; not a browser of `serve`).
+   */
+  v.strictObject({ type: v.literal('error'), message: v.string(), fatal: v.boolean(), quoted: v.optional(v.string()) }),
   v.strictObject({ type: v.literal('done'), state: v.picklist(['done', 'stopped']), ops: Count, wallMs: v.number() }),
 ]);
 

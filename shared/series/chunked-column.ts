@@ -20,8 +20,15 @@ const FIRST_CAPACITY = 256;
 export type Chunk = Float64Array | Uint32Array;
 
 export class ChunkedColumn {
-  /** Every chunk but the last holds exactly CHUNK_ROWS rows; the last may be allocated shorter. */
-  private readonly chunks: Chunk[] = [];
+  /**
+   * Every chunk but the last holds exactly CHUNK_ROWS rows; the last may be allocated shorter. A
+   * sealed chunk may be spilled (null): its rows are then read back through `fault`.
+   */
+  private readonly chunks: (Chunk | null)[] = [];
+  /** Reads back one value of a spilled chunk (set by the run that spills: ./run-spill.ts). */
+  fault: ((row: number) => number) | undefined;
+  /** Chunks [0, spilled) may be spilled; chunks are spilled oldest first. */
+  private spilledUpTo = 0;
   /** A full-size Float64 chunk freed by the last seal, for the next chunk. */
   private spare: Float64Array | undefined;
   length = 0;
@@ -53,12 +60,52 @@ export class ChunkedColumn {
   }
 
   get(row: number): number {
-    return this.chunks[row >>> CHUNK_SHIFT]![row & CHUNK_MASK]!;
+    const chunk = this.chunks[row >>> CHUNK_SHIFT]!;
+    return chunk !== null ? chunk[row & CHUNK_MASK]! : this.fault!(row);
   }
 
-  /** The chunk holding `row` (rows `row & ~(CHUNK_ROWS - 1)` onwards), for loops that stay in one chunk. */
+  /**
+   * The chunk holding `row` (rows `row & ~(CHUNK_ROWS - 1)` onwards), for loops that stay in one
+   * chunk. Only for resident rows: the pyramid reads new rows with it, and new rows are never spilled.
+   */
   chunkOf(row: number): Chunk {
-    return this.chunks[row >>> CHUNK_SHIFT]!;
+    const chunk = this.chunks[row >>> CHUNK_SHIFT];
+    if (chunk == null) throw new RangeError(`row ${row} is not in memory`);
+    return chunk;
+  }
+
+  /** Whether the chunk holding `row` is in memory. */
+  resident(row: number): boolean {
+    return this.chunks[row >>> CHUNK_SHIFT] != null;
+  }
+
+  /** Whether any row of [start, end) lives in a spilled chunk. */
+  anySpilled(start: number, end: number): boolean {
+    return end > start && start >>> CHUNK_SHIFT < this.spilledUpTo;
+  }
+
+  /** Sealed chunks (full ones: every chunk but an unfilled last one). */
+  get sealedChunks(): number {
+    return this.length >>> CHUNK_SHIFT;
+  }
+
+  /** Chunks spilled so far: chunks [0, spilledChunks) are on disk. */
+  get spilledChunks(): number {
+    return this.spilledUpTo;
+  }
+
+  /**
+   * Drops the oldest resident chunk from memory (it must be sealed, and its rows readable through
+   * `fault`). Returns the bytes freed.
+   */
+  spillNext(): number {
+    const c = this.spilledUpTo;
+    if (c >= this.sealedChunks) throw new RangeError(`chunk ${c} is not sealed: only full chunks spill`);
+    if (this.fault === undefined) throw new Error('a column cannot spill without a way to read its rows back');
+    const freed = this.chunks[c]!.byteLength;
+    this.chunks[c] = null;
+    this.spilledUpTo = c + 1;
+    return freed;
   }
 
   /** First row in [lo, hi) whose value is ≥ x (hi when none); the column must be non-decreasing. */
@@ -84,21 +131,27 @@ export class ChunkedColumn {
   /** Rows [start, end) as a new array. */
   slice(start: number, end: number): Float64Array {
     const out = new Float64Array(Math.max(0, end - start));
+    this.copyInto(out, 0, start, end);
+    return out;
+  }
+
+  /** Copies rows [start, end) into `out` from `at` on. */
+  copyInto(out: Float64Array, at: number, start: number, end: number): void {
     let row = start;
     while (row < end) {
-      const chunk = this.chunkOf(row);
+      const chunk = this.chunks[row >>> CHUNK_SHIFT]!;
       const off = row & CHUNK_MASK;
       const n = Math.min(end - row, CHUNK_ROWS - off);
-      out.set(chunk.subarray(off, off + n), row - start);
+      if (chunk !== null) out.set(chunk.subarray(off, off + n), at + row - start);
+      else for (let i = 0; i < n; i++) out[at + row - start + i] = this.fault!(row + i);
       row += n;
     }
-    return out;
   }
 
   /** Bytes of the typed arrays this column holds (allocated, not just used). */
   get bytes(): number {
     let total = 0;
-    for (const c of this.chunks) total += c.byteLength;
+    for (const c of this.chunks) total += c?.byteLength ?? 0;
     return total + (this.spare?.byteLength ?? 0);
   }
 }

@@ -19,6 +19,12 @@ interface Level {
   min: Float64Array;
   max: Float64Array;
   length: number;
+  /**
+   * Level 0 only: the offset in its group of FANOUT rows of the first row holding the minimum /
+   * maximum, so that finding the row of an extremum never reads the column (whose chunk may be on disk).
+   */
+  argMin?: Uint8Array;
+  argMax?: Uint8Array;
 }
 
 /** Extrema of a row range and the row each was found at (one of them when it occurs twice). */
@@ -55,11 +61,21 @@ export class MinMaxPyramid {
         if (k === 0) {
           const chunk = this.column.chunkOf(start);
           const base = start & (CHUNK_ROWS - 1);
+          let loAt = 0;
+          let hiAt = 0;
           for (let i = base, stop = base + end - start; i < stop; i++) {
             const v = chunk[i]!;
-            if (v < lo) lo = v;
-            if (v > hi) hi = v;
+            if (v < lo) {
+              lo = v;
+              loAt = i - base;
+            }
+            if (v > hi) {
+              hi = v;
+              hiAt = i - base;
+            }
           }
+          level.argMin![j] = loAt;
+          level.argMax![j] = hiAt;
         } else {
           const below = this.levels[k - 1]!;
           for (let i = start; i < end; i++) {
@@ -107,7 +123,7 @@ export class MinMaxPyramid {
   /** Bytes of the typed arrays the pyramid holds. */
   get bytes(): number {
     let total = 0;
-    for (const l of this.levels) total += l.min.byteLength + l.max.byteLength;
+    for (const l of this.levels) total += l.min.byteLength + l.max.byteLength + (l.argMin?.byteLength ?? 0) + (l.argMax?.byteLength ?? 0);
     return total;
   }
 
@@ -145,22 +161,29 @@ export class MinMaxPyramid {
     }
   }
 
-  /** Follows an aggregate entry down to a row holding its value (the aggregate is exact, so one does). */
+  /**
+   * Follows an aggregate entry down to a row holding its value (the aggregate is exact, so one does):
+   * the first such child at each level, then level 0's recorded offset of the first such row.
+   */
   private descend(k: number, index: number, target: number, isMin: boolean): number {
     let j = index;
-    for (let level = k; level >= 0; level--) {
+    for (let level = k; level >= 1; level--) {
+      const below = this.levels[level - 1]!;
+      const values = isMin ? below.min : below.max;
       const start = j << FANOUT_SHIFT;
-      const childLength = level === 0 ? this.column.length : this.levels[level - 1]!.length;
-      const end = Math.min(start + FANOUT, childLength);
+      const end = Math.min(start + FANOUT, below.length);
       let found = start;
       for (let c = start; c < end; c++) {
-        const v = level === 0 ? this.column.get(c) : isMin ? this.levels[level - 1]!.min[c]! : this.levels[level - 1]!.max[c]!;
-        if (v === target) {
+        if (values[c] === target) {
           found = c;
           break;
         }
       }
       j = found;
+    }
+    if (k >= 0) {
+      const l0 = this.levels[0]!;
+      j = (j << FANOUT_SHIFT) + (isMin ? l0.argMin! : l0.argMax!)[j]!;
     }
     return j;
   }
@@ -168,7 +191,12 @@ export class MinMaxPyramid {
   private level(k: number, length: number): Level {
     let level = this.levels[k];
     if (level === undefined) {
-      level = { min: new Float64Array(Math.max(FANOUT, length)), max: new Float64Array(Math.max(FANOUT, length)), length: 0 };
+      const capacity = Math.max(FANOUT, length);
+      level = { min: new Float64Array(capacity), max: new Float64Array(capacity), length: 0 };
+      if (k === 0) {
+        level.argMin = new Uint8Array(capacity);
+        level.argMax = new Uint8Array(capacity);
+      }
       this.levels.push(level);
     } else if (length > level.min.length) {
       // Doubling keeps appends amortised O(1); levels are a FANOUT-th of the column, so the slack is small.
@@ -179,6 +207,14 @@ export class MinMaxPyramid {
       max.set(level.max.subarray(0, level.length));
       level.min = min;
       level.max = max;
+      if (level.argMin !== undefined && level.argMax !== undefined) {
+        const argMin = new Uint8Array(capacity);
+        const argMax = new Uint8Array(capacity);
+        argMin.set(level.argMin.subarray(0, level.length));
+        argMax.set(level.argMax.subarray(0, level.length));
+        level.argMin = argMin;
+        level.argMax = argMax;
+      }
     }
     return level;
   }

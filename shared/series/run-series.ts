@@ -5,6 +5,7 @@
 import { SERIES, SERIES_COUNT } from '../run/sample';
 import { ChunkedColumn } from './chunked-column';
 import { MinMaxPyramid } from './min-max-pyramid';
+import { RunSpill, type SpillOptions, type SpillSource } from './run-spill';
 
 /** A phase marker: the workload entered `label` at operation `op`. */
 export interface Phase {
@@ -20,6 +21,8 @@ export class RunSeries {
   readonly columns: ChunkedColumn[] = [];
   readonly pyramids: MinMaxPyramid[] = [];
   readonly phases: Phase[] = [];
+  /** The memory budget and read-back cache, once the run's rows have a file to be read back from. */
+  spill: RunSpill | undefined;
 
   constructor(readonly id: string) {
     for (let i = 0; i < SERIES_COUNT; i++) {
@@ -64,11 +67,19 @@ export class RunSeries {
       for (let i = 0; i < rows; i++) target.push(col[i]!);
       this.pyramids[s]!.update(from);
     }
+    this.spill?.enforce();
   }
 
-  /** Bytes of the typed arrays this run holds (columns and pyramids). */
+  /** From now on, keep the value columns within a budget, spilling old chunks to `source`'s file. */
+  spillTo(source: SpillSource, options: SpillOptions = {}): void {
+    if (this.spill !== undefined) throw new Error(`run ${this.id} already spills to a file`);
+    this.spill = new RunSpill(this.id, this.columns, source, options);
+    this.spill.enforce();
+  }
+
+  /** Bytes of the typed arrays this run holds (columns, pyramids, pages read back). */
   get bytes(): number {
-    let total = 0;
+    let total = this.spill?.cacheBytes ?? 0;
     for (let s = 0; s < SERIES_COUNT; s++) total += this.columns[s]!.bytes + this.pyramids[s]!.bytes;
     return total;
   }

@@ -9,6 +9,7 @@
  */
 import { SERIES, SERIES_COUNT, SERIES_INDEX } from '../run/sample';
 import { type Axis, AXIS_INDEX, type Phase, RunSeries } from './run-series';
+import { PAGE_ROWS, type SpillOptions, type SpillSource, type SpillStats } from './run-spill';
 import { decimate, type SeriesWindow } from './series-window';
 
 export type { Axis, Phase, SeriesWindow };
@@ -23,6 +24,27 @@ export interface RunStats {
 
 export class SeriesStore {
   private readonly runs = new Map<string, RunSeries>();
+
+  /** `spill`: the memory budget of each run given a file to spill to (`spillTo`); see run-spill.ts. */
+  constructor(private readonly options: { spill?: SpillOptions } = {}) {}
+
+  /**
+   * Bounds the run's memory from now on: full-resolution chunks beyond the budget are dropped and read
+   * back from `source` (the session file holding the run's rows) when a window needs them.
+   */
+  spillTo(runId: string, source: SpillSource): void {
+    this.run(runId).spillTo(source, this.options.spill);
+  }
+
+  /** Spills what the budget asks and the file now holds, without waiting for the run's next rows. */
+  enforceBudget(runId: string): void {
+    this.run(runId).spill?.enforce();
+  }
+
+  /** The run's spill figures, or undefined when it has no file to spill to. */
+  spillStats(runId: string): SpillStats | undefined {
+    return this.run(runId).spill?.stats();
+  }
 
   /** Starts an empty run. A run id may be used once until `removeRun`. */
   addRun(runId: string): void {
@@ -40,6 +62,7 @@ export class SeriesStore {
 
   /** Forgets a run and its memory. False when there was no such run. */
   removeRun(runId: string): boolean {
+    this.runs.get(runId)?.spill?.close();
     return this.runs.delete(runId);
   }
 
@@ -105,7 +128,15 @@ export class SeriesStore {
     const run = this.run(runId);
     const lo = Math.max(0, Math.min(start, run.length));
     const hi = Math.max(lo, Math.min(end, run.length));
-    return run.columns.map((c) => c.slice(lo, hi));
+    if (run.spill === undefined) return run.columns.map((c) => c.slice(lo, hi));
+    // Page by page across the series, so that each page read back from the file is read once.
+    const out = run.columns.map(() => new Float64Array(hi - lo));
+    for (let row = lo; row < hi; ) {
+      const next = Math.min(hi, (Math.floor(row / PAGE_ROWS) + 1) * PAGE_ROWS);
+      for (let s = 0; s < SERIES_COUNT; s++) run.columns[s]!.copyInto(out[s]!, row - lo, row, next);
+      row = next;
+    }
+    return out;
   }
 
   /**

@@ -6,8 +6,17 @@
  * they occur). Drawing a vertical stroke from min to max per bucket, or the points in x order, shows
  * every spike of a million-sample run at a thousand pixels. Buckets are aligned to the requested
  * range, not to the data, so a live chart that keeps `from` fixed does not shimmer as data arrives.
+ *
+ * A run whose old rows were spilled to its session file (./run-spill.ts): when the range touches a
+ * spilled chunk of the series and holds at least SNAP_ROWS_PER_POINT samples per point, each bucket's
+ * end moves forward to the next multiple of FANOUT rows, and an end of the range that lies in a
+ * spilled chunk moves out to its group's edge, so that every bucket is answered by the pyramid (and
+ * the x axes, always in memory) alone: a zoom over a week reads nothing from the disk. A point then
+ * holds up to FANOUT − 1 samples of the next bucket's x range (the first and last up to FANOUT − 1
+ * samples just outside [from, to]); its x, xEnd, min, max and samples still describe exactly the
+ * samples it holds.
  */
-import type { RangeExtrema } from './min-max-pyramid';
+import { FANOUT, type RangeExtrema } from './min-max-pyramid';
 import type { RunSeries } from './run-series';
 
 /**
@@ -29,6 +38,9 @@ export interface SeriesWindow {
   samples: Float64Array;
 }
 
+/** Fewer samples per point than this, and a window over spilled rows stays exact (reading them back). */
+export const SNAP_ROWS_PER_POINT = 8;
+
 export function emptyWindow(): SeriesWindow {
   const none = () => new Float64Array(0);
   return { count: 0, x: none(), xEnd: none(), min: none(), minX: none(), max: none(), maxX: none(), samples: none() };
@@ -41,9 +53,16 @@ export function decimate(run: RunSeries, series: number, axis: number, from: num
   // Infinite ends mean "from the first sample" / "to the last".
   const lo = Number.isFinite(from) ? from : Math.min(xs.get(0), to);
   const hi = Number.isFinite(to) ? to : Math.max(xs.get(n - 1), lo);
-  const start = xs.lowerBound(lo);
-  const end = xs.upperBound(hi, start);
+  let start = xs.lowerBound(lo);
+  let end = xs.upperBound(hi, start);
   if (start >= end) return emptyWindow();
+  const values = run.columns[series]!;
+  const snap = end - start >= SNAP_ROWS_PER_POINT * maxPoints && values.anySpilled(start, end);
+  if (snap) {
+    // An end in a spilled chunk moves out to a whole group, so no row is read back from the file.
+    if (!values.resident(start)) start -= start % FANOUT;
+    if (!values.resident(end - 1)) end = Math.min(n, end + ((FANOUT - (end % FANOUT)) % FANOUT));
+  }
 
   // Never more points than samples: the arrays are sized for the smaller of the two.
   const capacity = Math.min(maxPoints, end - start);
@@ -66,7 +85,8 @@ export function decimate(run: RunSeries, series: number, axis: number, from: num
   for (let b = 0; row < end; b++) {
     // Jump over empty buckets: go straight to the bucket of the next sample.
     if (grid > 0) b = Math.max(b, Math.min(maxPoints - 1, Math.floor((xs.get(row) - lo) / grid)));
-    const stop = grid === 0 || b >= maxPoints - 1 ? end : xs.lowerBound(lo + (b + 1) * grid, row, end);
+    let stop = grid === 0 || b >= maxPoints - 1 ? end : xs.lowerBound(lo + (b + 1) * grid, row, end);
+    if (snap && stop > row) stop = Math.min(end, Math.ceil(stop / FANOUT) * FANOUT);
     if (stop <= row) continue;
     pyramid.extrema(row, stop, ext);
     out.x[count] = xs.get(row);

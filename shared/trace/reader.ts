@@ -437,9 +437,9 @@ export class TraceReader {
     const op = c;
     if (++p >= n) return INCOMPLETE;
     c = buf[p]!;
-    if (c !== NL && !isBlank(c)) return this.reject(buf, start, unknownOp(buf, start));
+    if (c !== NL && !isBlank(c)) return this.reject(buf, start, unknownOp(buf, start), UNKNOWN_OP);
     if (op === CH_C) return this.checkpointLine(buf, start, p, batch);
-    if (op !== CH_A && op !== CH_F && op !== CH_R) return this.reject(buf, start, unknownOp(buf, start));
+    if (op !== CH_A && op !== CH_F && op !== CH_R) return this.reject(buf, start, unknownOp(buf, start), UNKNOWN_OP);
 
     p = this.field(buf, p);
     if (p < 0) return this.badField(buf, start, p, 'id');
@@ -468,18 +468,18 @@ export class TraceReader {
     const slots = id < NARROW_ID_LIMIT ? this.narrow : this.wide();
     if (op === CH_A) {
       const slot = this.freeTop > 0 ? this.freeSlots[this.freeTop - 1]! : this.slotHigh;
-      if (!slots.insert(id, slot)) return this.reject(buf, start, `id ${id} is already live`);
+      if (!slots.insert(id, slot)) return this.reject(buf, start, `id ${id} is already live`, ALREADY_LIVE);
       if (this.freeTop > 0) this.freeTop--;
       else this.slotHigh++;
       batch.alloc(slot, id, size);
     } else if (op === CH_F) {
       const slot = slots.remove(id);
-      if (slot < 0) return this.reject(buf, start, `id ${id} is not live`);
+      if (slot < 0) return this.reject(buf, start, `id ${id} is not live`, NOT_LIVE);
       this.releaseSlot(slot);
       batch.free(slot, id);
     } else {
       const slot = slots.get(id);
-      if (slot < 0) return this.reject(buf, start, `id ${id} is not live`);
+      if (slot < 0) return this.reject(buf, start, `id ${id} is not live`, NOT_LIVE);
       batch.realloc(slot, id, size);
     }
     this.lines++;
@@ -582,21 +582,21 @@ export class TraceReader {
   // ---- errors ----
 
   /** A bad line starting at `start`: throws, or under skipBadLines records it and returns past it. */
-  private reject(buf: Uint8Array, start: number, reason: string): number {
+  private reject(buf: Uint8Array, start: number, reason: string, expected = reason): number {
     const e = buf.indexOf(NL, start);
     if (e < 0) return INCOMPLETE;
     // A line over the limit is refused for its length whatever else is wrong with it: a line carried
     // over from an earlier chunk is, so a line in one piece must be too.
     if (e - start > this.maxLine) return this.longLine(buf, start, e);
     const line = this.lines + 1;
-    this.report(line, excerpt(buf, start, e), reason);
+    this.report(line, excerpt(buf, start, e), reason, expected);
     this.lines = line;
     return e + 1;
   }
 
-  private report(line: number, text: string, reason: string): void {
+  private report(line: number, text: string, reason: string, expected = reason): void {
     if (!this.skip) {
-      this.failure = new TraceError(this.file, line, text, reason);
+      this.failure = new TraceError(this.file, line, text, reason, expected);
       throw this.failure;
     }
     this.badCount++;
@@ -616,6 +616,11 @@ function longText(head: Uint8Array): string {
   const text = decodeUtf8(head, 0, head.length);
   return `${text.length > EXCERPT_CHARS ? text.slice(0, EXCERPT_CHARS) : text}...`;
 }
+
+// What a bad line should have been, without quoting it: for messages to whoever does not own the file.
+const UNKNOWN_OP = 'unknown op: expected a line starting with a, f, r, c or #';
+const ALREADY_LIVE = 'id is already live: expected it freed before it is allocated again';
+const NOT_LIVE = 'id is not live: expected an id allocated earlier and not yet freed';
 
 /** `unknown op "xyz"`, naming the first word of the line. */
 function unknownOp(buf: Uint8Array, start: number): string {

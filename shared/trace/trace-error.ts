@@ -9,10 +9,20 @@ export class TraceError extends Error {
     readonly line: number,
     /** The offending line, without its line end, cut to about 200 characters. */
     readonly text: string,
-    /** What is wrong, without the location. */
+    /** What is wrong, without the location (it may quote the line: a word, an id). */
     readonly reason: string,
+    /** What is wrong as what was expected, quoting nothing of the file (`reason` when it quotes nothing). */
+    readonly expected: string = reason,
   ) {
     super(formatTraceMessage(file, line, text, reason));
+  }
+
+  /**
+   * `FILE:LINE: what was expected`, with nothing of the file's content: what a client that does not
+   * own the file may see (a browser of `serve`). The full `message` is for the file's owner.
+   */
+  get contentFreeMessage(): string {
+    return `${this.file}:${this.line}: ${this.expected}`;
   }
 }
 

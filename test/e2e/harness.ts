@@ -41,7 +41,8 @@ export interface Served {
   stop(): Promise<void>;
 }
 
-export async function startServe(extraArgs: string[] = []): Promise<Served> {
+/** `urlTimeoutMs`: how long serve may take to print its URL (it opens `--session` files first). */
+export async function startServe(extraArgs: string[] = [], urlTimeoutMs = 30_000): Promise<Served> {
   ensureRendererBuilt();
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'electron/cli/main.ts'), 'serve', '--port', '0', ...extraArgs], {
     cwd: ROOT,
@@ -51,7 +52,7 @@ export async function startServe(extraArgs: string[] = []): Promise<Served> {
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const url = await new Promise<string>((resolve, reject) => {
     let buf = '';
-    const timer = setTimeout(() => reject(new Error(`serve printed no URL in 30 s; stderr:\n${stderr}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`serve printed no URL in ${urlTimeoutMs / 1000} s; stderr:\n${stderr}`)), urlTimeoutMs);
     child.stdout!.on('data', (d: Buffer) => {
       buf += d.toString();
       const nl = buf.indexOf('\n');

@@ -43,7 +43,11 @@ describe('electron-builder configuration', () => {
   it('ships only the build output, in an asar archive', () => {
     expect(config.files).toEqual([{ filter: ['out/**', '!out/**/*.map', 'package.json'] }]);
     expect(config.asar).toBe(true);
-    expect(config.extraResources ?? null).toBeNull();
+    // Besides the asar: only the recording agent's library and Python bootstraps (never sources).
+    expect(config.extraResources).toEqual([
+      { from: 'agent/build', to: 'agent/build', filter: ['libarenascope-agent.*'] },
+      { from: 'agent/python', to: 'agent/python', filter: ['*.py'] },
+    ]);
     expect(config.extraFiles ?? null).toBeNull();
     // The entry electron-builder starts is in the output it ships.
     expect(packageJson.main).toMatch(/^\.\/out\//);

@@ -17,12 +17,16 @@ import { mkdirSync } from 'node:fs';
 import type { DetailSnapshot } from '../../../shared/protocol/bridge';
 import { join, resolve } from 'node:path';
 import { DEFAULT_SAMPLE_EVERY, type RunConfig } from '../../../shared/protocol/run-config';
+import { NEW_RUN_RECORD, statusOf } from '../../../shared/protocol/run-record';
 import { resolveRun, RunConfigError } from '../../../shared/run/resolve-run';
 import { SERIES, SERIES_INDEX } from '../../../shared/run/sample';
 import { SeriesSummary } from '../../../shared/run/summary';
 import { AtomicTextWriter, writeFileAtomic } from '../../host/atomic-file';
+import type { Launcher } from '../../host/launcher';
 import { NodeLauncher } from '../../host/node-launcher';
-import { RunManager, type RunEvent, type StartedInfo } from '../../host/run-manager';
+import { RunManager } from '../../host/run-manager';
+import { type RecordedRun, RunRecorder, type RunSink } from '../../host/runs/recorder';
+import { seriesSink, sessionSink } from '../../host/runs/sinks';
 import { SessionWriter } from '../../host/session-file';
 import { SeriesStore } from '../../../shared/series';
 import { toSnapshot } from '../../host/detail-store';
@@ -54,24 +58,24 @@ function parseSets(command: string, values: string[] | undefined): Record<string
   return out;
 }
 
-/** What the command keeps per run while it goes. */
-interface RunTrack {
-  runId: string;
-  label: string;
-  config: RunConfig;
+/** What the command keeps per run while it goes, besides the run's record. */
+interface RunTrack extends RecordedRun {
   dir: string | null;
   csv: AtomicTextWriter | null;
   summary: SeriesSummary;
   phases: { op: number; label: string }[];
-  started: StartedInfo | null;
-  ops: number;
-  wallMs: number;
   arenas: number;
   retained: number;
-  end: 'running' | 'done' | 'stopped' | 'failed' | 'crashed';
-  reason: string | null;
   /** The last detail snapshot (size classes, for the report), when exporting. */
   detail: DetailSnapshot | null;
+}
+
+/** What a test (or an embedding) may give the command instead of the defaults. */
+export interface RunIo {
+  /** How workers start; default: forked Node processes. */
+  launcher?: Launcher;
+  /** Aborting it stops the runs as Ctrl-C does. */
+  stop?: AbortSignal;
 }
 
 /** The options of `run` and `compare`. */
@@ -99,7 +103,7 @@ export async function runCommand(argv: string[], out: (line: string) => void): P
  * The body of `run` and `compare`: the runs, their files, the report lines; then, with `--format`,
  * the exports (`compare`: overlaid charts and a delta table).
  */
-export async function runAndExport(command: 'run' | 'compare', values: RunValues, out: (line: string) => void): Promise<number> {
+export async function runAndExport(command: 'run' | 'compare', values: RunValues, out: (line: string) => void, io: RunIo = {}): Promise<number> {
   if (!values.workload) throw new UsageError(`${command}: --workload NAME is required (see \`workloads\`)`);
   const pythons = values.python ?? [];
   if (pythons.length === 0) throw new UsageError(`${command}: --python VERSION is required (e.g. --python 3.11; repeat it to compare versions)`);
@@ -139,20 +143,16 @@ export async function runAndExport(command: 'run' | 'compare', values: RunValues
   let session: SessionWriter | null = null;
   const tracks: RunTrack[] = resolved.map((r, i) => ({
     runId: `run-${i + 1}`,
-    label: `${r.version.version} ${r.workload.name}`,
+    name: `${r.version.version} ${r.workload.name}`,
     config: configs[i]!,
+    record: NEW_RUN_RECORD,
     // With --format the exports replace samples.csv and run.json.
     dir: values.out && !exporting ? (configs.length === 1 ? values.out : join(values.out, r.version.version)) : null,
     csv: null,
     summary: new SeriesSummary(),
     phases: [],
-    started: null,
-    ops: 0,
-    wallMs: 0,
     arenas: 0,
     retained: 0,
-    end: 'running',
-    reason: null,
     detail: null,
   }));
   // Exports are made from the samples kept here.
@@ -174,77 +174,37 @@ export async function runAndExport(command: 'run' | 'compare', values: RunValues
     }
   }
 
-  const manager = new RunManager(new NodeLauncher());
-  const byId = new Map(tracks.map((t) => [t.runId, t]));
+  const manager = new RunManager(io.launcher ?? new NodeLauncher());
   const row = new Float64Array(SERIES.length);
-  const onEvent = (t: RunTrack, event: RunEvent): void => {
-    switch (event.type) {
-      case 'started': {
-        const { type: _type, ...info } = event;
-        t.started = info;
-        session?.setStarted(t.runId, info);
-        break;
+  // What only the command line keeps: samples.csv, the summary and phases for run.json and the report.
+  const files: RunSink<RunTrack> = {
+    samples: (t, columns) => {
+      const n = columns[0]!.length;
+      for (let i = 0; i < n; i++) {
+        for (let k = 0; k < SERIES.length; k++) row[k] = columns[k]![i]!;
+        t.summary.add(row);
+        t.csv?.write(`${row.join(',')}\n`);
       }
-      case 'samples': {
-        const n = event.columns[0]?.length ?? 0;
-        for (let i = 0; i < n; i++) {
-          for (let k = 0; k < SERIES.length; k++) row[k] = event.columns[k]![i]!;
-          t.summary.add(row);
-          t.csv?.write(`${row.join(',')}\n`);
-        }
-        if (n > 0) {
-          t.ops = row[SERIES_INDEX['op']!]!;
-          t.wallMs = row[SERIES_INDEX['wall_ms']!]!;
-          t.arenas = row[SERIES_INDEX['arenas']!]!;
-          t.retained = row[SERIES_INDEX['arena_bytes']!]!;
-        }
-        session?.appendSamples(t.runId, event.columns, event.coalesced);
-        if (store && n > 0) store.append(t.runId, event.columns);
-        break;
+      if (n > 0) {
+        t.arenas = row[SERIES_INDEX['arenas']!]!;
+        t.retained = row[SERIES_INDEX['arena_bytes']!]!;
       }
-      case 'detail':
-        if (store) t.detail = toSnapshot(t.runId, event);
-        break;
-      case 'phase':
-        t.phases.push({ op: event.op, label: event.label });
-        store?.addPhase(t.runId, event.op, event.label);
-        session?.addPhase(t.runId, event.op, event.label);
-        break;
-      case 'status':
-        t.ops = Math.max(t.ops, event.ops);
-        break;
-      case 'error':
-        if (event.fatal) {
-          t.end = 'failed';
-          t.reason = event.message;
-        }
-        break;
-      case 'done':
-        t.end = event.state;
-        t.ops = event.ops;
-        t.wallMs = event.wallMs;
-        break;
-      case 'crashed':
-        t.end = 'crashed';
-        t.reason = event.reason;
-        break;
-      default:
-        break;
-    }
-    if (event.type === 'done' || event.type === 'crashed' || (event.type === 'error' && event.fatal)) {
-      session?.setStatus(t.runId, { state: t.end === 'running' ? 'done' : t.end, ops: t.ops, wallMs: t.wallMs, ...(t.reason ? { reason: t.reason } : {}) });
-    }
+    },
+    phase: (t, op, label) => void t.phases.push({ op, label }),
+    detail: (t, d) => {
+      if (store) t.detail = toSnapshot(t.runId, d);
+    },
   };
-  manager.onEvent(({ runId, event }) => {
-    const t = byId.get(runId);
-    if (t) onEvent(t, event);
-  });
+  const sessionRecords = sessionSink<RunTrack>(() => session);
+  const recorder = new RunRecorder<RunTrack>([...(store ? [seriesSink<RunTrack>(store)] : []), sessionRecords, files]);
+  for (const t of tracks) recorder.add(t);
+  recorder.listen(manager);
 
   // Progress on a terminal: one line for all runs.
   const tty = process.stderr.isTTY === true;
   const progress = (final: boolean): void => {
     if (!tty) return;
-    const parts = tracks.map((t) => `${t.label}: ${t.ops.toLocaleString('en')} ops, ${Math.round(t.ops / Math.max(t.wallMs / 1000, 1e-3)).toLocaleString('en')} ops/s, retained ${(t.retained / 2 ** 20).toFixed(1)} MiB, ${t.arenas} arenas`);
+    const parts = tracks.map((t) => `${t.name}: ${t.record.ops.toLocaleString('en')} ops, ${Math.round(t.record.ops / Math.max(t.record.wallMs / 1000, 1e-3)).toLocaleString('en')} ops/s, retained ${(t.retained / 2 ** 20).toFixed(1)} MiB, ${t.arenas} arenas`);
     process.stderr.write(`\r\x1b[K${parts.join(' | ')}${final ? '\n' : ''}`);
   };
   const ticker = tty ? setInterval(() => progress(false), 250) : null;
@@ -254,14 +214,16 @@ export async function runAndExport(command: 'run' | 'compare', values: RunValues
     for (const t of tracks) manager.stop(t.runId);
   };
   process.once('SIGINT', interrupt);
+  io.stop?.addEventListener('abort', interrupt);
   try {
     for (const t of tracks) {
-      session?.addRun(t.runId, t.config, { name: t.label });
+      sessionRecords.add(t, { name: t.name });
       manager.start(t.config, t.runId);
     }
     await Promise.all(tracks.map((t) => manager.whenExited(t.runId)));
   } finally {
     process.removeListener('SIGINT', interrupt);
+    io.stop?.removeEventListener('abort', interrupt);
     if (ticker) clearInterval(ticker);
     progress(true);
     await manager.dispose();
@@ -269,11 +231,6 @@ export async function runAndExport(command: 'run' | 'compare', values: RunValues
 
   // Files, then the report.
   for (const t of tracks) {
-    if (t.end === 'running') {
-      // The worker left without `done` or a crash report (it should not): keep what arrived.
-      t.end = 'crashed';
-      t.reason ??= 'the worker ended without reporting';
-    }
     if (t.csv && t.dir) {
       t.csv.commit();
       const r = resolved[tracks.indexOf(t)]!;
@@ -281,16 +238,16 @@ export async function runAndExport(command: 'run' | 'compare', values: RunValues
         join(t.dir, 'run.json'),
         `${JSON.stringify(
           {
-            engine: t.started?.engineVersion ?? null,
-            workload: { name: r.workload.name, version: t.started?.workloadVersion ?? r.workload.version, params: t.started?.params ?? r.params },
+            engine: t.record.started?.engineVersion ?? null,
+            workload: { name: r.workload.name, version: t.record.started?.workloadVersion ?? r.workload.version, params: t.record.started?.params ?? r.params },
             seed: r.seed.toString(),
             python: { requested: r.version.requested, version: r.version.version, family: r.version.preset.family, arenas: r.arenas },
             budget: { ops: Number.isFinite(r.opsBudget) ? r.opsBudget : null, durationMs: Number.isFinite(r.durationMs) ? r.durationMs : null },
             sampleEvery: r.sampleEvery,
-            state: t.end,
-            reason: t.reason,
-            ops: t.ops,
-            wallMs: Math.round(t.wallMs),
+            state: t.record.state,
+            reason: t.record.reason,
+            ops: t.record.ops,
+            wallMs: Math.round(t.record.wallMs),
             samples: t.summary.samples,
             phases: t.phases,
             summary: t.summary.toJSON(),
@@ -304,13 +261,14 @@ export async function runAndExport(command: 'run' | 'compare', values: RunValues
   await session?.close();
   for (const t of tracks) {
     const s = t.summary.toJSON();
-    const head = `${t.label} (${resolved[tracks.indexOf(t)]!.version.preset.family}, ${resolved[tracks.indexOf(t)]!.arenas} arenas)`;
-    if (t.end === 'crashed' || t.end === 'failed') {
-      out(`${head}: ${t.end.toUpperCase()}: ${t.reason ?? 'no reason given'}; ${t.summary.samples} samples kept, up to op ${t.ops.toLocaleString('en')}`);
+    const { state, reason, ops, wallMs } = t.record;
+    const head = `${t.name} (${resolved[tracks.indexOf(t)]!.version.preset.family}, ${resolved[tracks.indexOf(t)]!.arenas} arenas)`;
+    if (state === 'crashed' || state === 'failed') {
+      out(`${head}: ${state.toUpperCase()}: ${reason ?? 'no reason given'}; ${t.summary.samples} samples kept, up to op ${ops.toLocaleString('en')}`);
       continue;
     }
     out(
-      `${head}: ${t.ops.toLocaleString('en')} ops in ${(t.wallMs / 1000).toFixed(2)} s${t.end === 'stopped' ? ' (stopped)' : ''}; ` +
+      `${head}: ${ops.toLocaleString('en')} ops in ${(wallMs / 1000).toFixed(2)} s${state === 'stopped' ? (reason !== null ? ` (stopped: ${reason})` : ' (stopped)') : ''}; ` +
         `arenas peak ${s['arenas']!.peak}, final ${s['arenas']!.final}; retained ${s['arena_bytes']!.final} bytes (peak ${s['arena_bytes']!.peak}); requested ${s['requested_bytes']!.final} bytes`,
     );
   }
@@ -318,10 +276,10 @@ export async function runAndExport(command: 'run' | 'compare', values: RunValues
   if (store && exporting && values.out) {
     const runs = tracks.map((t) => ({
       id: t.runId,
-      name: t.label,
+      name: t.name,
       config: t.config,
-      started: t.started,
-      status: { state: t.end === 'running' ? ('done' as const) : t.end, ops: t.ops, wallMs: t.wallMs, ...(t.reason ? { reason: t.reason } : {}) },
+      started: t.record.started,
+      status: statusOf(t.record),
       detail: t.detail,
     }));
     await exportToDir(command, values.out, { store, runs }, { ...exporting, mode: command === 'compare' ? 'compare' : 'runs' }, out);
@@ -329,21 +287,21 @@ export async function runAndExport(command: 'run' | 'compare', values: RunValues
   } else if (values.out) {
     out(`wrote ${values.out}${tracks.length > 1 ? '/<version>' : ''}/samples.csv, run.json and ${join(values.out, 'session.arenascope.gz')}`);
   }
-  if (tracks.some((t) => t.end === 'crashed')) return EXIT_CRASHED;
-  if (tracks.some((t) => t.end === 'failed')) return 1;
+  if (tracks.some((t) => t.record.state === 'crashed')) return EXIT_CRASHED;
+  if (tracks.some((t) => t.record.state === 'failed')) return 1;
   return 0;
 }
 
 /** `compare`'s table on stdout: per series, each run's peak and final with its difference from the first run. */
 function deltaLines(tracks: readonly RunTrack[]): string[] {
   const base = tracks[0]!.summary.toJSON();
-  const lines = [`differences from ${tracks[0]!.label}:`];
+  const lines = [`differences from ${tracks[0]!.name}:`];
   for (const s of SERIES) {
     if (s.key === 'op' || s.key === 'wall_ms') continue;
     const cells = tracks.map((t, i) => {
       const f = t.summary.toJSON()[s.key]!;
       const d = (v: number, b: number): string => (i === 0 ? '' : ` (${v - b >= 0 ? '+' : ''}${v - b})`);
-      return `${t.label.split(' ')[0]} peak ${f.peak}${d(f.peak, base[s.key]!.peak)} final ${f.final}${d(f.final, base[s.key]!.final)}`;
+      return `${t.name.split(' ')[0]} peak ${f.peak}${d(f.peak, base[s.key]!.peak)} final ${f.final}${d(f.final, base[s.key]!.final)}`;
     });
     lines.push(`  ${s.key} (${s.unit}): ${cells.join('; ')}`);
   }

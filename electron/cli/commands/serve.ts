@@ -1,24 +1,46 @@
 /**
- * `serve [--port N] [--host 127.0.0.1] [--open] [--autosave DIR] [--renderer DIR] [--session FILE]…`
+ * `serve [--port N] [--host 127.0.0.1 [--allow-remote]] [--open] [--autosave DIR] [--renderer DIR] [--session FILE]…
+ *        [--allow-files DIR]… [--allow-programs] [--max-runs N] [--run-memory MB] [--max-worker-memory MB] [--max-rate N]`
  *
  * The dashboard in a browser: serves the built renderer and the bridge (electron/serve), with runs
  * in forked workers. The first line on stdout is the URL to open, token included; everything else
  * goes to stderr. Ctrl-C stops the runs (final samples, the autosave file closed) and exits 0.
+ *
+ * A token holder may run workloads and view and export runs; reading the server's files
+ * (`--allow-files DIR`) and starting programs (`--allow-programs`) are off unless given
+ * (docs/security.md). Listening beyond loopback needs `--allow-remote` as well as `--host`.
  * Exit 2 when the renderer is not built (`npm run build`) or an option is wrong.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AppHost } from '../../host/app-host';
 import { NodeLauncher } from '../../host/node-launcher';
+import { servePolicy } from '../../host/policy/capabilities';
+import { DEFAULT_LIMITS, type ServeLimits } from '../../serve/limits';
 import { startServer } from '../../serve/server';
+import { MEMORY_BUDGET_ENV } from '../../worker/memory-budget';
 import { parse, positiveIntOption } from '../options';
 import { UsageError } from '../usage-error';
 
-export const serveUsage = 'serve [--port N] [--host 127.0.0.1] [--open] [--autosave DIR] [--renderer DIR] [--session FILE]...';
+export const serveUsage =
+  'serve [--port N] [--host 127.0.0.1 [--allow-remote]] [--open] [--autosave DIR] [--renderer DIR] [--session FILE]... [--allow-files DIR]... [--allow-programs] [--max-runs N] [--run-memory MB] [--max-worker-memory MB] [--max-rate N]';
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+/** Whether `host` names this machine only: `localhost`, 127.0.0.0/8, ::1. */
+export function isLoopback(host: string): boolean {
+  const h = host.replace(/^\[(.*)\]$/, '$1').toLowerCase();
+  if (h === 'localhost' || h === '::1' || h === '0:0:0:0:0:0:0:1') return true;
+  return isIP(h) === 4 && h.startsWith('127.');
+}
+
+/** What listening beyond loopback exposes; printed with --allow-remote. */
+export const REMOTE_RISKS = [
+  'anyone who can reach this port and learns the URL (its token) can run workloads here and see every run',
+  'the connection is plain HTTP: the token and the data cross the network unencrypted unless a TLS proxy or an SSH tunnel carries them',
+  'prefer loopback and an SSH tunnel: ssh -N -L 8080:127.0.0.1:PORT USER@THIS-HOST, then open http://127.0.0.1:8080/?token=…',
+];
 
 /** The built renderer beside the sources: out/renderer at the repository's root. */
 export function defaultRendererDir(): string {
@@ -34,6 +56,13 @@ export async function serveCommand(argv: string[], out: (line: string) => void):
       autosave: { type: 'string' },
       renderer: { type: 'string' },
       session: { type: 'string', multiple: true },
+      'allow-remote': { type: 'boolean' },
+      'allow-files': { type: 'string', multiple: true },
+      'allow-programs': { type: 'boolean' },
+      'max-runs': { type: 'string' },
+      'run-memory': { type: 'string' },
+      'max-worker-memory': { type: 'string' },
+      'max-rate': { type: 'string' },
     },
     allowPositionals: false,
   });
@@ -43,13 +72,32 @@ export async function serveCommand(argv: string[], out: (line: string) => void):
   if (!existsSync(join(rendererDir, 'index.html'))) {
     throw new UsageError(`serve: the renderer is not built (no ${join(rendererDir, 'index.html')}): run \`npm run build\` first`);
   }
-  if (!LOOPBACK.has(host)) process.stderr.write(`arenascope: serving on ${host}: anyone who can reach it and has the URL (with its token) can run workloads here\n`);
+  if (!isLoopback(host)) {
+    if (values['allow-remote'] !== true) {
+      throw new UsageError(
+        `serve: --host ${host} listens beyond this machine: add --allow-remote to confirm (anyone who can reach the port and has the URL can run workloads; the traffic is unencrypted), or keep the default loopback and use an SSH tunnel (docs/serve.md)`,
+      );
+    }
+    process.stderr.write(`arenascope: serving on ${host}, beyond this machine (--allow-remote). Risks:\n${REMOTE_RISKS.map((r) => `  - ${r}\n`).join('')}`);
+  }
+  const limits = limitOptions(values);
+  let policy;
+  try {
+    policy = await servePolicy({ allowFiles: values['allow-files'] ?? [], allowPrograms: values['allow-programs'] === true });
+  } catch (error) {
+    throw new UsageError(`serve: ${(error as Error).message}`);
+  }
+  for (const root of policy.capabilities.fileRoots) process.stderr.write(`arenascope: clients may read files in ${root} (--allow-files)\n`);
+  if (policy.capabilities.programs) process.stderr.write('arenascope: clients may start Python programs and real interpreters here (--allow-programs)\n');
 
-  const appHost = new AppHost({ launcher: new NodeLauncher(), autosaveDir: values.autosave ?? null, app: 'arenascope serve' });
+  // Every worker stops itself past its share of the memory (forked workers inherit the environment).
+  process.env[MEMORY_BUDGET_ENV] = String(limits.runMemoryMB);
+  const appHost = new AppHost({ launcher: new NodeLauncher(), autosaveDir: values.autosave ?? null, app: 'arenascope serve', policy });
   // Saved sessions to show (finished runs), opened before the page can ask for them.
   for (const file of values.session ?? []) {
     try {
-      const { warnings } = await appHost.openSession(file);
+      // The operator's own files: not a client's request, so not confined.
+      const { warnings } = await appHost.openSession(file, { trusted: true });
       for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
     } catch (error) {
       await appHost.dispose();
@@ -58,7 +106,7 @@ export async function serveCommand(argv: string[], out: (line: string) => void):
   }
   let server;
   try {
-    server = await startServer({ host, port, rendererDir, appHost });
+    server = await startServer({ host, port, rendererDir, appHost, capabilities: policy.capabilities, limits });
   } catch (error) {
     await appHost.dispose();
     throw new UsageError(`serve: cannot listen on ${host}:${port}: ${(error as Error).message}`);
@@ -83,6 +131,25 @@ export async function serveCommand(argv: string[], out: (line: string) => void):
   const saved = await appHost.autosavePath();
   if (saved !== null) process.stderr.write(`arenascope: session saved in ${saved}\n`);
   return 0;
+}
+
+/** The limits from their options; each defaults to DEFAULT_LIMITS (the run memory to the environment's budget when set). */
+function limitOptions(values: { 'max-runs'?: string; 'run-memory'?: string; 'max-worker-memory'?: string; 'max-rate'?: string }): ServeLimits {
+  const envBudget = Number(process.env[MEMORY_BUDGET_ENV]);
+  const runMemoryDefault = Number.isInteger(envBudget) && envBudget > 0 ? envBudget : DEFAULT_LIMITS.runMemoryMB;
+  const requestsPerSecond = positiveIntOption('serve', 'max-rate', values['max-rate'], DEFAULT_LIMITS.requestsPerSecond, 100_000);
+  const limits: ServeLimits = {
+    ...DEFAULT_LIMITS,
+    runsPerConnection: positiveIntOption('serve', 'max-runs', values['max-runs'], DEFAULT_LIMITS.runsPerConnection, 1000),
+    runMemoryMB: positiveIntOption('serve', 'run-memory', values['run-memory'], runMemoryDefault, 1 << 20),
+    workerMemoryMB: positiveIntOption('serve', 'max-worker-memory', values['max-worker-memory'], Math.max(DEFAULT_LIMITS.workerMemoryMB, runMemoryDefault), 1 << 24),
+    requestsPerSecond,
+    requestBurst: 2 * requestsPerSecond,
+  };
+  if (limits.runMemoryMB > limits.workerMemoryMB) {
+    throw new UsageError(`serve: --run-memory ${limits.runMemoryMB} is more than --max-worker-memory ${limits.workerMemoryMB}: no run could start`);
+  }
+  return limits;
 }
 
 /** The desktop's default browser; a failure (no browser, no display) is not an error. */

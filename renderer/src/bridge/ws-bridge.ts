@@ -11,6 +11,7 @@ import type { BridgeTransport } from '../../../shared/protocol/bridge-client';
 import { classifyHostMessage, CLOSE_UNAUTHORISED } from '../../../shared/protocol/bridge-messages';
 import type { BridgeResponse } from '../../../shared/protocol/bridge-messages';
 import { CONNECTED, type Link, type LinkEvent, type LinkState, nextLink } from '../model/link-state';
+import type { HostCapabilities } from '../../../shared/protocol/capabilities';
 
 /**
  * The part of the DOM's WebSocket the bridge uses, so tests can hand it a fake. Handlers take
@@ -53,6 +54,8 @@ export type WsStatus = 'connecting' | 'open' | 'closed';
 
 export interface WsBridge extends Bridge {
   readonly status: WsStatus;
+  /** What the server lets this page do, from its hello (the most restricted set when it said nothing). */
+  readonly capabilities: HostCapabilities;
   /** Stops reconnecting and fails whatever is pending. */
   close(): void;
 }
@@ -72,6 +75,7 @@ export function connectWsBridge(options: WsBridgeOptions): Promise<WsBridge> {
   const pending = new Map<number, (response: BridgeResponse) => void>();
   let socket: SocketLike | null = null;
   let status: WsStatus = 'connecting';
+  let capabilities: HostCapabilities = { files: 'none', fileRoots: [], programs: false };
   /** Hello received on the current socket: requests may go. */
   let ready = false;
   let attempt = 0;
@@ -116,17 +120,21 @@ export function connectWsBridge(options: WsBridgeOptions): Promise<WsBridge> {
   };
 
   return new Promise<WsBridge>((resolve, reject) => {
-    function hello(protocolVersion: number): void {
+    function hello(protocolVersion: number, announced: HostCapabilities): void {
       ready = true;
       status = 'open';
       attempt = 0;
       linkEvent({ type: 'hello' });
+      capabilities = announced;
       if (bridge === null) {
         const client = createBridgeClient(transport, protocolVersion);
         bridge = {
           ...client,
           get status() {
             return status;
+          },
+          get capabilities() {
+            return capabilities;
           },
           close,
         };
@@ -155,7 +163,7 @@ export function connectWsBridge(options: WsBridgeOptions): Promise<WsBridge> {
       const m = raw === undefined ? null : classifyHostMessage(raw);
       if (m === null) emit({ type: 'notice', level: 'error', message: 'The host sent a message this page cannot read; ignored.' });
       else if (m.kind === 'hello') {
-        if (!ready) hello(m.protocolVersion);
+        if (!ready) hello(m.protocolVersion, m.capabilities);
       } else if (m.kind === 'event') emit(m.event);
       else if (m.response.id !== null) {
         const settle = pending.get(m.response.id);

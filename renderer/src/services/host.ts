@@ -4,8 +4,10 @@
  */
 import type { Pinia } from 'pinia';
 import type { Bridge, BridgeEvent, DetailSnapshot, ExportRequest, ExportResult, MenuAction, RunCommand, WindowQuery, WindowResult } from '../../../shared/protocol/bridge';
+import { DESKTOP_CAPABILITIES } from '../../../shared/protocol/capabilities';
 import type { RunConfig } from '../../../shared/protocol/run-config';
 import { hostReachable, type LinkState } from '../model/link-state';
+import type { WsBridge } from '../bridge/ws-bridge';
 import { useAppStore } from '../stores/app';
 import { useCatalogStore } from '../stores/catalog';
 import { useRunsStore } from '../stores/runs';
@@ -69,6 +71,8 @@ export function connectHost(b: Bridge | undefined, pinia: Pinia): void {
   app.connect(b);
   if (!b || app.connection !== 'connected') return;
   bridge = b;
+  // A browser's bridge says what the server allows (its hello); the desktop's preload allows everything.
+  useCatalogStore(pinia).capabilities = (b as Partial<WsBridge>).capabilities ?? DESKTOP_CAPABILITIES;
   b.subscribe((event) => handle(pinia, event));
   void loadCatalog(pinia);
   b.runs().then(

@@ -59,4 +59,62 @@ describe('serve command', () => {
       child.kill('SIGKILL');
     }
   });
+
+  it('refuses to listen beyond loopback without --allow-remote (exit 2, with the reason)', () => {
+    const renderer = join(tmp, 'renderer-remote');
+    mkdirSync(renderer, { recursive: true });
+    writeFileSync(join(renderer, 'index.html'), '<!doctype html><title>t</title>');
+    for (const host of ['0.0.0.0', '::', '192.0.2.1']) {
+      const r = spawnSync(process.execPath, ['--import', 'tsx', MAIN, 'serve', '--renderer', renderer, '--host', host], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+      expect(r.status).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toContain(`serve: --host ${host} listens beyond this machine: add --allow-remote to confirm`);
+      expect(r.stderr).toMatch(/SSH tunnel/);
+    }
+  });
+
+  it('exits 2 when an --allow-files folder is missing or a limit is unusable', () => {
+    const renderer = join(tmp, 'renderer-remote');
+    const cases: [string[], RegExp][] = [
+      [['--allow-files', join(tmp, 'no-such-folder')], /--allow-files .*no-such-folder: no such folder/],
+      [['--allow-files', join(renderer, 'index.html')], /--allow-files .*index\.html: not a folder/],
+      [['--max-runs', '0'], /--max-runs must be an integer from 1/],
+      [['--run-memory', '900', '--max-worker-memory', '800'], /--run-memory 900 is more than --max-worker-memory 800/],
+    ];
+    for (const [args, message] of cases) {
+      const r = spawnSync(process.execPath, ['--import', 'tsx', MAIN, 'serve', '--renderer', renderer, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(message);
+    }
+  });
+
+  it('with --allow-remote, prints the risks and serves; the hello tells the capabilities it was given', async () => {
+    const renderer = join(tmp, 'renderer-remote');
+    const allowed = join(tmp, 'traces');
+    mkdirSync(allowed, { recursive: true });
+    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'serve', '--port', '0', '--renderer', renderer, '--host', '0.0.0.0', '--allow-remote', '--allow-files', allowed], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      await waitFor('the URL', () => stdout.includes('\n'), 60_000);
+      expect(stderr).toMatch(/beyond this machine \(--allow-remote\)\. Risks:/);
+      expect(stderr).toMatch(/ssh -N -L 8080:127\.0\.0\.1:PORT/);
+      expect(stderr).toContain(`clients may read files in ${allowed} (--allow-files)`);
+      const page = new URL(stdout.split('\n')[0]!);
+      const ws = new WebSocket(`ws://127.0.0.1:${page.port}/bridge${page.search}`);
+      const hello = await new Promise<unknown>((resolve) => ws.once('message', (d) => resolve(JSON.parse(d.toString()))));
+      expect(hello).toMatchObject({ hello: { capabilities: { files: 'confined', fileRoots: [allowed], programs: false } } });
+      ws.close();
+      child.kill('SIGINT');
+      expect(await exited).toBe(0);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
 });

@@ -1,10 +1,15 @@
 // The run manager with real worker processes (forked from source through tsx): concurrent runs,
-// pause / resume / step / stop, crashes, garbage from a worker, and quitting without orphans.
+// pause / resume / step / stop, crashes, garbage from a worker, and quitting without orphans. The
+// runs' states are what reduceRun makes of the manager's events, as the app and the CLI see them.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { NodeLauncher } from '../../../electron/host/node-launcher';
 import { RunManager, UnknownRunError, type RunEvent, type RunManagerOptions } from '../../../electron/host/run-manager';
 import type { RunConfig } from '../../../shared/protocol/run-config';
+import { NEW_RUN_RECORD, reduceRun, type RunRecord } from '../../../shared/protocol/run-record';
 import { SERIES_INDEX } from '../../../shared/run/sample';
 import { runInProcess, withoutWallTime } from '../in-process-run';
 import { isAlive, waitFor } from '../wait';
@@ -51,6 +56,11 @@ class Harness {
     return this.of(runId, 'samples').flatMap((m) => m.columns[0]!.map((_, i) => m.columns.map((c) => c[i]!)));
   }
 
+  /** The run as its events make it (the manager keeps no run state: shared/protocol/run-record.ts). */
+  record(runId: string): RunRecord {
+    return (this.events.get(runId) ?? []).reduce((r, t) => reduceRun(r, t.event), NEW_RUN_RECORD);
+  }
+
   exited(runId: string): boolean {
     return this.manager.status(runId)?.exited === true;
   }
@@ -73,13 +83,14 @@ describe('run manager', () => {
     const finals: number[][] = [];
     for (const [i, id] of ids.entries()) {
       const expected = await runInProcess(configs[i]!);
-      const status = h.manager.status(id)!;
-      expect(status).toMatchObject({ state: 'done', ops: 300_000, reason: null, malformed: 0, exited: true });
+      expect(h.manager.status(id)).toMatchObject({ malformed: 0, exited: true, finished: true });
+      const status = h.record(id);
+      expect(status).toMatchObject({ state: 'done', ops: 300_000, reason: null, exited: true });
       expect(status.started).toMatchObject({ workloadVersion: 1, params: { N: 150_000 } });
       const types = h.types(id);
       expect(types[0]).toBe('started');
       expect(types.slice(-3)).toEqual(['done', 'status', 'exit']);
-      expect(h.of(id, 'exit')).toEqual([{ type: 'exit', code: 0, signal: null }]);
+      expect(h.of(id, 'exit')).toMatchObject([{ type: 'exit', code: 0, signal: null, byHost: false }]);
       const rows = h.rows(id);
       expect(withoutWallTime(rows.at(-1)!)).toEqual(withoutWallTime(expected.final));
       expect(Math.max(...rows.map((r) => r[ARENAS]!))).toBe(expected.peakArenas);
@@ -96,7 +107,7 @@ describe('run manager', () => {
   it('pauses within 100 ms, resumes, steps exactly N operations, and stops with a final sample', async () => {
     const h = new Harness();
     const id = h.manager.start(churn());
-    await waitFor('a running status', () => h.manager.status(id)?.state === 'running');
+    await waitFor('a running status', () => h.record(id).state === 'running');
 
     // A second of running: samples arrive in batches, at most ~20 messages a second.
     const since = performance.now();
@@ -110,22 +121,22 @@ describe('run manager', () => {
     await waitFor('the paused status', () => h.of(id, 'status').some((s) => s.state === 'paused'));
     const paused = (h.events.get(id) ?? []).find((t) => t.event.type === 'status' && t.event.state === 'paused')!;
     expect(paused.at - asked).toBeLessThan(100);
-    const pausedOps = h.manager.status(id)!.ops;
+    const pausedOps = h.record(id).ops;
     expect(h.rows(id).at(-1)![OP]).toBe(pausedOps);
     const eventsWhenPaused = h.events.get(id)!.length;
     await new Promise((resolve) => setTimeout(resolve, 300));
     // Nothing happens while paused: no samples, no operations.
     expect(h.events.get(id)!.length).toBe(eventsWhenPaused);
-    expect(h.manager.status(id)!.ops).toBe(pausedOps);
+    expect(h.record(id).ops).toBe(pausedOps);
 
     h.manager.step(id, 12_345);
-    await waitFor('the step', () => h.manager.status(id)!.ops === pausedOps + 12_345 && h.of(id, 'status').at(-1)!.ops === pausedOps + 12_345);
+    await waitFor('the step', () => h.record(id).ops === pausedOps + 12_345 && h.of(id, 'status').at(-1)!.ops === pausedOps + 12_345);
     expect(h.of(id, 'status').at(-1)!.state).toBe('paused');
     expect(h.rows(id).at(-1)![OP]).toBe(pausedOps + 12_345);
 
     h.manager.resume(id);
-    await waitFor('more operations', () => h.manager.status(id)!.ops > pausedOps + 1_000_000);
-    expect(h.manager.status(id)!.state).toBe('running');
+    await waitFor('more operations', () => h.record(id).ops > pausedOps + 1_000_000);
+    expect(h.record(id).state).toBe('running');
 
     h.manager.stop(id);
     await h.manager.whenExited(id);
@@ -133,8 +144,8 @@ describe('run manager', () => {
     expect(done).toHaveLength(1);
     expect(done[0]!.state).toBe('stopped');
     expect(h.rows(id).at(-1)![OP]).toBe(done[0]!.ops);
-    expect(h.manager.status(id)).toMatchObject({ state: 'stopped', ops: done[0]!.ops });
-    expect(h.of(id, 'exit')).toEqual([{ type: 'exit', code: 0, signal: null }]);
+    expect(h.record(id)).toMatchObject({ state: 'stopped', ops: done[0]!.ops });
+    expect(h.of(id, 'exit')).toMatchObject([{ type: 'exit', code: 0, signal: null, byHost: false }]);
     // Commands to an ended run go nowhere.
     expect(h.manager.pause(id)).toBe(false);
   });
@@ -147,20 +158,19 @@ describe('run manager', () => {
     process.kill(h.manager.status(victim)!.pid!, 'SIGKILL');
     await Promise.all([victim, ...others].map((id) => h.manager.whenExited(id)));
 
-    expect(h.manager.status(victim)).toMatchObject({ state: 'crashed', reason: 'killed by SIGKILL' });
-    const types = h.types(victim);
-    expect(types.slice(-2)).toEqual(['crashed', 'exit']);
-    expect(h.of(victim, 'crashed')).toEqual([{ type: 'crashed', reason: 'killed by SIGKILL' }]);
-    expect(h.of(victim, 'exit')).toEqual([{ type: 'exit', code: null, signal: 'SIGKILL' }]);
+    expect(h.record(victim)).toMatchObject({ state: 'crashed', reason: 'killed by SIGKILL' });
+    expect(h.types(victim).at(-1)).toBe('exit');
+    expect(h.of(victim, 'exit')).toEqual([{ type: 'exit', code: null, signal: 'SIGKILL', reason: 'killed by SIGKILL', byHost: false }]);
     expect(h.rows(victim).length).toBeGreaterThan(1);
-    for (const id of others) expect(h.manager.status(id)).toMatchObject({ state: 'done', ops: 300_000 });
+    for (const id of others) expect(h.record(id)).toMatchObject({ state: 'done', ops: 300_000 });
   });
 
   it('logs, counts and ignores malformed worker messages, and follows the rest of the run', async () => {
     const h = new Harness(fixtureWorker('garbage-worker'));
     const id = h.manager.start(fillFree('3.11'));
     await h.manager.whenExited(id);
-    expect(h.manager.status(id)).toMatchObject({ state: 'done', ops: 7, malformed: 4 });
+    expect(h.record(id)).toMatchObject({ state: 'done', ops: 7 });
+    expect(h.manager.status(id)).toMatchObject({ malformed: 4 });
     expect(h.manager.malformed).toBe(4);
     expect(h.logs).toHaveLength(4);
     expect(h.logs.every((l) => l.startsWith(`arenascope: run ${id}: ignored a malformed worker message: `))).toBe(true);
@@ -172,16 +182,37 @@ describe('run manager', () => {
     const h = new Harness(fixtureWorker('crashing-worker'));
     const id = h.manager.start(fillFree('3.11'));
     await h.manager.whenExited(id);
-    expect(h.manager.status(id)).toMatchObject({ state: 'crashed', reason: 'exited with code 1: Error: boom: the engine fell over' });
-    expect(h.types(id)).toEqual(['status', 'crashed', 'exit']);
+    expect(h.record(id)).toMatchObject({ state: 'crashed', reason: 'exited with code 1: Error: boom: the engine fell over' });
+    expect(h.types(id)).toEqual(['status', 'exit']);
   });
 
   it('reports a fatal worker error as a failed run, not a crash', async () => {
     const h = new Harness();
     const id = h.manager.start({ ...fillFree('3.11'), params: { N: 0 } });
     await h.manager.whenExited(id);
-    expect(h.manager.status(id)).toMatchObject({ state: 'failed', reason: expect.stringMatching(/^parameter 'N' = 0: out of range/) });
+    expect(h.record(id)).toMatchObject({ state: 'failed', reason: expect.stringMatching(/^parameter 'N' = 0: out of range/) });
     expect(h.types(id)).toEqual(['error', 'status', 'exit']);
+  });
+
+  it("quotes a bad trace line for the file's owner, and not when told the client does not own it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'arenascope-quote-'));
+    try {
+      const trace = join(dir, 'bad.pymtrace');
+      writeFileSync(trace, 'a 1 8\nhello there\n');
+      const config: RunConfig = { workload: 'trace-replay', params: { path: trace }, seed: '0', python: '3.11', sampleEvery: 1 };
+      for (const [quote, reason] of [
+        [true, `${trace}:2: unknown op "hello" (got: "hello there")`],
+        [false, `${trace}:2: unknown op: expected a line starting with a, f, r, c or #`],
+      ] as const) {
+        const h = new Harness(undefined, { quoteFileContent: quote });
+        const id = h.manager.start(config);
+        await h.manager.whenExited(id);
+        expect(h.record(id)).toMatchObject({ state: 'failed', reason });
+        expect(h.of(id, 'error')[0]!.message).toBe(reason);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('leaves no worker alive on dispose, even one that ignores stop and SIGTERM', async () => {
@@ -189,7 +220,7 @@ describe('run manager', () => {
     const ids = [h.manager.start(churn()), h.manager.start(churn())];
     const stubborn = new Harness(fixtureWorker('stubborn-worker'), { graceMs: 300 });
     const sid = stubborn.manager.start(churn());
-    await waitFor('three running workers', () => ids.every((id) => h.manager.status(id)!.state === 'running') && stubborn.of(sid, 'status').length > 0);
+    await waitFor('three running workers', () => ids.every((id) => h.record(id).state === 'running') && stubborn.of(sid, 'status').length > 0);
     const pids = [...ids.map((id) => h.manager.status(id)!.pid!), stubborn.manager.status(sid)!.pid!];
     expect(pids.every(isAlive)).toBe(true);
 
@@ -197,10 +228,11 @@ describe('run manager', () => {
     expect(pids.filter(isAlive)).toEqual([]);
     // The cooperative workers stopped properly, with their final sample.
     for (const id of ids) {
-      expect(h.manager.status(id)).toMatchObject({ state: 'stopped', exited: true });
-      expect(h.rows(id).at(-1)![OP]).toBe(h.manager.status(id)!.ops);
+      expect(h.record(id)).toMatchObject({ state: 'stopped', exited: true });
+      expect(h.rows(id).at(-1)![OP]).toBe(h.record(id).ops);
     }
-    expect(stubborn.manager.status(sid)).toMatchObject({ state: 'stopped', reason: 'ended by the host before finishing (killed by SIGKILL)' });
+    expect(stubborn.record(sid)).toMatchObject({ state: 'stopped', reason: 'ended by the host before finishing (killed by SIGKILL)' });
+    expect(stubborn.of(sid, 'exit')).toMatchObject([{ byHost: true }]);
     expect(() => h.manager.start(churn())).toThrow(/disposed/);
   });
 

@@ -5,6 +5,7 @@ import { MAX_BUFFERED_ROWS } from '../../../electron/worker/outbox';
 import { OpBatch } from '../../../shared/ops/op-batch';
 import type { RunConfig } from '../../../shared/protocol/run-config';
 import { PROTOCOL_VERSION } from '../../../shared/protocol/version';
+import { TraceError } from '../../../shared/trace/trace-error';
 import { SERIES_INDEX } from '../../../shared/run/sample';
 import { runInProcess, withoutWallTime } from '../in-process-run';
 import { FakeEnv } from './fake-env';
@@ -216,5 +217,23 @@ describe('run session', () => {
     expect(missing.env.of('started')).toEqual([]);
     expect(missing.env.of('error')).toEqual([{ type: 'error', message: 'nope.pymtrace: cannot read trace: no such file', fatal: true }]);
     expect(missing.env.exitCode).toBe(1);
+  });
+
+  it("tells a bad trace line without its text, and quotes the text apart for the file's owner (never on stderr)", async () => {
+    const env = new FakeEnv();
+    env.openTrace = async function* () {
+      throw new TraceError('t.pymtrace', 2, 'root:x:0:0 secret', 'unknown op "root:x:0:0"', 'unknown op: expected a line starting with a, f, r, c or #');
+    };
+    startSession({ workload: 'trace-replay', params: { path: 't.pymtrace' }, seed: '1', python: '3.11', sampleEvery: 1 }, env);
+    await env.settle();
+    expect(env.of('error')).toEqual([
+      {
+        type: 'error',
+        message: 't.pymtrace:2: unknown op: expected a line starting with a, f, r, c or #',
+        quoted: 't.pymtrace:2: unknown op "root:x:0:0" (got: "root:x:0:0 secret")',
+        fatal: true,
+      },
+    ]);
+    expect(env.logs.join('\n')).not.toContain('root:x');
   });
 });

@@ -253,6 +253,18 @@ describe('TraceReader', () => {
       expect(`${error.file}:${error.line}: ${error.reason}`).toBe(message.replace(/ \(got: .*\)$/, ''));
       // The same error, fed a byte at a time.
       expect(errorOf(text, { chunk: 1 }).message).toBe(message);
+      // For whoever does not own the file: file, line and what was expected, nothing of the line.
+      expect(error.contentFreeMessage).toMatch(/^t\.pymtrace:\d+: /);
+      const said = error.contentFreeMessage.slice('t.pymtrace:1: '.length);
+      const saidWords = new Set(said.split(/[^\w^+.-]+/));
+      for (const word of error.text.split(/\s+/).filter((w) => w.length > 1)) expect(saidWords.has(word)).toBe(false);
+    });
+
+    it('says what was expected instead of quoting an unknown op or an id', () => {
+      expect(errorOf('a 1 8\nroot:x:0:0:root:/root:/bin/bash\n').contentFreeMessage).toBe('t.pymtrace:2: unknown op: expected a line starting with a, f, r, c or #');
+      expect(errorOf('a 77 8\na 77 8\n').contentFreeMessage).toBe('t.pymtrace:2: id is already live: expected it freed before it is allocated again');
+      expect(errorOf('f 77\n').contentFreeMessage).toBe('t.pymtrace:1: id is not live: expected an id allocated earlier and not yet freed');
+      expect(errorOf('a 1 8x\n').contentFreeMessage).toBe('t.pymtrace:1: size is not a decimal integer');
     });
 
     it('stops the read at the first error', () => {

@@ -1,0 +1,154 @@
+/**
+ * What the host knows of one run, and the one rule that turns a run's events into it.
+ *
+ * Every part of the host that shows or stores a run's state (the dashboard's run list, the session
+ * file, the command line's report and run.json, exports) reads a `RunRecord` made by `reduceRun`,
+ * so they cannot disagree about a run's state, operations, wall time or the reason it ended.
+ */
+import * as v from 'valibot';
+import { SERIES_INDEX } from '../run/sample';
+import { WorkerRunStateSchema, type WorkerToHost } from './worker-messages';
+
+// ---- states -------------------------------------------------------------------------------------
+
+/** Every state a worker reports, plus `crashed`: the host's verdict when a worker process died. */
+export const RunStateSchema = v.picklist([...WorkerRunStateSchema.options, 'crashed']);
+export type RunState = v.InferOutput<typeof RunStateSchema>;
+
+/** States after which a run changes no more. */
+export const FINAL_STATES: ReadonlySet<RunState> = new Set(['done', 'stopped', 'failed', 'crashed']);
+
+// ---- what a run's status looks like in a session file and an export ------------------------------
+
+const Count = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
+const Finite = v.pipe(v.number(), v.finite());
+const Text = (max: number) => v.pipe(v.string(), v.maxLength(max));
+
+/** The worker's `started` message without its type: what the run actually ran. */
+export const StartedInfoSchema = v.strictObject({
+  engineVersion: Text(100),
+  workloadVersion: Finite,
+  python: v.strictObject({ version: Text(40), family: Text(40), arenas: v.picklist(['aligned', 'misaligned']) }),
+  params: v.record(Text(200), v.union([Finite, Text(4096)])),
+});
+export type StartedInfo = v.InferOutput<typeof StartedInfoSchema>;
+
+export const RunStatusSchema = v.strictObject({
+  state: RunStateSchema,
+  ops: Count,
+  wallMs: Finite,
+  /** Why a run failed, crashed or was ended by the host (an error message, an exit code or signal). */
+  reason: v.optional(Text(4096)),
+});
+export type RunStatus = v.InferOutput<typeof RunStatusSchema>;
+
+// Compile-time: a worker's `started` message always fits what a session records.
+const _startedFits = (s: Omit<Extract<WorkerToHost, { type: 'started' }>, 'type'>): StartedInfo => s;
+void _startedFits;
+
+// ---- events and the record ----------------------------------------------------------------------
+
+/** How a worker process ended, as the host saw it. */
+export interface RunExit {
+  type: 'exit';
+  code: number | null;
+  signal: string | null;
+  /** In words: "exited with code 1: <last stderr line>", "killed by SIGKILL", … */
+  reason: string;
+  /** The host ended it (quitting): no crash, whatever the exit looked like. */
+  byHost: boolean;
+}
+
+/** Everything that happens to a run: the worker's own messages, then the end of its process (always last). */
+export type RunEvent = WorkerToHost | RunExit;
+
+export interface RunRecord {
+  readonly state: RunState;
+  /** Operations applied, as last reported (status, samples or done). */
+  readonly ops: number;
+  readonly wallMs: number;
+  /** The worker's resolution of the config (versions, effective parameters); null until `started`. */
+  readonly started: StartedInfo | null;
+  /** Why the run failed, crashed or was ended by the host; null otherwise. */
+  readonly reason: string | null;
+  /** Sample rows received. */
+  readonly samples: number;
+  /** Samples the worker dropped because the host was slow. */
+  readonly coalesced: number;
+  /** The worker said its last word (`done` or a fatal error): whatever its process does next is no crash. */
+  readonly finished: boolean;
+  /** The worker process has ended. */
+  readonly exited: boolean;
+}
+
+export const NEW_RUN_RECORD: RunRecord = Object.freeze({
+  state: 'starting',
+  ops: 0,
+  wallMs: 0,
+  started: null,
+  reason: null,
+  samples: 0,
+  coalesced: 0,
+  finished: false,
+  exited: false,
+});
+
+const OP = SERIES_INDEX['op']!;
+const WALL_MS = SERIES_INDEX['wall_ms']!;
+
+/**
+ * The run after one more event. Pure: the same events give the same record wherever they are
+ * replayed (the app, the command line, a test).
+ *
+ * - `done` or a fatal `error` settle the run (done / stopped / failed); later `status` messages
+ *   update the counters but not the state.
+ * - The process ending without either is a crash (the exit's reason), unless the host ended it:
+ *   then the run is `stopped`, saying so.
+ */
+export function reduceRun(record: RunRecord, event: RunEvent): RunRecord {
+  switch (event.type) {
+    case 'started': {
+      const { type: _type, ...started } = event;
+      return { ...record, started };
+    }
+    case 'status':
+      return {
+        ...record,
+        state: record.finished || record.exited ? record.state : event.state,
+        ops: Math.max(record.ops, event.ops),
+        wallMs: Math.max(record.wallMs, event.wallMs),
+      };
+    case 'samples': {
+      const rows = event.columns[OP]!.length;
+      if (rows === 0) return event.coalesced === 0 ? record : { ...record, coalesced: record.coalesced + event.coalesced };
+      return {
+        ...record,
+        ops: Math.max(record.ops, event.columns[OP]![rows - 1]!),
+        wallMs: Math.max(record.wallMs, event.columns[WALL_MS]![rows - 1]!),
+        samples: record.samples + rows,
+        coalesced: record.coalesced + event.coalesced,
+      };
+    }
+    case 'done':
+      if (record.finished) return record;
+      return { ...record, finished: true, state: event.state, ops: Math.max(record.ops, event.ops), wallMs: Math.max(record.wallMs, event.wallMs) };
+    case 'error':
+      if (!event.fatal || record.finished) return record;
+      return { ...record, finished: true, state: 'failed', reason: event.message };
+    case 'exit':
+      if (record.exited) return record;
+      if (record.finished) return { ...record, exited: true };
+      return event.byHost
+        ? { ...record, exited: true, state: 'stopped', reason: `ended by the host before finishing (${event.reason})` }
+        : { ...record, exited: true, state: 'crashed', reason: event.reason };
+    case 'phase':
+    case 'detail':
+    case 'pong':
+      return record;
+  }
+}
+
+/** The record as a session file and an export hold it. */
+export function statusOf(record: RunRecord): RunStatus {
+  return { state: record.state, ops: record.ops, wallMs: record.wallMs, ...(record.reason !== null ? { reason: record.reason } : {}) };
+}

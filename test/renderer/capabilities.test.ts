@@ -1,0 +1,29 @@
+// The run form follows what the host allows: no file-reading workload without --allow-files, the
+// allowed folders named with it, everything on the desktop.
+import { describe, expect, it } from 'vitest';
+import { offeredWorkloads, withheldNote } from '../../renderer/src/model/capabilities';
+import type { WorkloadInfo } from '../../shared/protocol/bridge';
+import { DESKTOP_CAPABILITIES } from '../../shared/protocol/capabilities';
+
+const churn = { name: 'steady-churn', id: 'W1', title: 'Churn', description: '', finite: false, params: [] } as WorkloadInfo;
+const replay = { name: 'trace-replay', id: 'W16', title: 'Trace replay', description: '', finite: true, params: [{ kind: 'path', name: 'path', description: 'The trace file to replay.' }] } as WorkloadInfo;
+
+describe('offeredWorkloads', () => {
+  it('offers everything on the desktop', () => {
+    expect(offeredWorkloads([churn, replay], DESKTOP_CAPABILITIES)).toEqual([churn, replay]);
+    expect(withheldNote(DESKTOP_CAPABILITIES)).toBeNull();
+  });
+
+  it('hides workloads that read a server file when the server reads none, and says why', () => {
+    const none = { files: 'none', fileRoots: [], programs: false } as const;
+    expect(offeredWorkloads([churn, replay], none)).toEqual([churn]);
+    expect(withheldNote(none)).toMatch(/started without --allow-files/);
+  });
+
+  it('names the allowed folders on path fields when confined', () => {
+    const offered = offeredWorkloads([churn, replay], { files: 'confined', fileRoots: ['/srv/traces', '/data'], programs: false });
+    expect(offered[0]).toBe(churn);
+    expect(offered[1]!.params[0]!.description).toBe('The trace file to replay. A path on the server inside /srv/traces or /data (the folders it allows).');
+    expect(replay.params[0]!.description).toBe('The trace file to replay.');
+  });
+});
