@@ -8,8 +8,20 @@ export function parse<T extends ParseArgsConfig>(command: string, argv: string[]
   try {
     return parseArgs({ ...config, args: argv, strict: true }) as ReturnType<typeof parseArgs<T>>;
   } catch (error) {
-    throw new UsageError(`${command}: ${(error as Error).message}`);
+    throw new UsageError(`${command}: ${negativeValue(argv) ?? (error as Error).message}`);
   }
+}
+
+/**
+ * Node refuses `--ops -5` as "argument is ambiguous" (the value looks like an option); the user
+ * meant a negative number, which no option takes: say that instead.
+ */
+function negativeValue(argv: readonly string[]): string | null {
+  for (let i = 0; i + 1 < argv.length; i++) {
+    const [name, value] = [argv[i]!, argv[i + 1]!];
+    if (name.startsWith('--') && !name.includes('=') && /^-\d/.test(value)) return `${name} must not be negative, not '${value}'`;
+  }
+  return null;
 }
 
 export function versionOption(command: string, value: string | undefined): ResolvedVersion {

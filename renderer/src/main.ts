@@ -2,7 +2,7 @@ import { createApp } from 'vue';
 import { createPinia } from 'pinia';
 import App from './App.vue';
 import { getBridge } from './bridge/get-bridge';
-import { connectHost, hostUnreachable } from './services/host';
+import { connectHost, hostUnreachable, linkChanged } from './services/host';
 import './style.css';
 
 const pinia = createPinia();
@@ -10,7 +10,7 @@ const app = createApp(App).use(pinia);
 app.mount('#app');
 // Read the bridge here, at the edge, so nothing else touches globals. In a browser it takes a
 // round trip (the server's hello); the page says "connecting" meanwhile.
-getBridge().then(
+getBridge((state) => linkChanged(state, pinia)).then(
   (bridge) => connectHost(bridge, pinia),
   (error: unknown) => hostUnreachable(error, pinia),
 );

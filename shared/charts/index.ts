@@ -3,6 +3,7 @@ export * from './colors';
 export * from './definitions';
 export * from './format';
 export * from './run-info';
+export * from './run-labels';
 export * from './spec';
 export * from './ticks';
 export * from './window';

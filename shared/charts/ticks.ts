@@ -45,3 +45,41 @@ export function niceTicks(min: number, max: number, count: number, fixed = false
   }
   return { min: lo, max: hi, values };
 }
+
+/**
+ * Ticks for a byte axis at binary steps: a power of two times a binary unit (1, 2, 4 … KiB, MiB),
+ * so they read "8 MiB, 16 MiB", never "9.54 MiB, 19.1 MiB". About `count` ticks from `min` (0 for
+ * byte charts) over [min, max]; the extent is widened to the ticks around the data unless `fixed`.
+ */
+export function binaryTicks(min: number, max: number, count: number, fixed = false): Ticks {
+  if (!Number.isFinite(min) || !Number.isFinite(max)) return { min: 0, max: 1, values: [0, 1] };
+  if (max < min) [min, max] = [max, min];
+  if (max === min) max = min + Math.max(1, Math.abs(min));
+  const raw = (max - min) / Math.max(1, count - 1);
+  const spacing = 2 ** Math.max(0, Math.ceil(Math.log2(raw)));
+  const lo = fixed ? min : Math.floor(min / spacing) * spacing;
+  const hi = fixed ? max : Math.ceil(max / spacing) * spacing;
+  const values: number[] = [];
+  for (let v = Math.ceil(lo / spacing) * spacing, i = 0; v <= hi && i < 1000; v += spacing, i++) values.push(v);
+  return { min: lo, max: hi, values };
+}
+
+/** The part of a Chart.js scale the binary-tick hooks touch (structural: shared does not import Chart.js). */
+interface ScaleLike {
+  min: number;
+  max: number;
+  ticks: { value: number }[];
+}
+
+/** About this many ticks on a byte axis. */
+const BYTE_TICKS = 6;
+
+/** Chart.js scale hooks that put a byte axis on binary steps (the screen's and the PNG's charts). */
+export const binaryScaleHooks = {
+  afterDataLimits(scale: ScaleLike): void {
+    scale.max = binaryTicks(Math.min(0, scale.min), scale.max, BYTE_TICKS).max;
+  },
+  afterBuildTicks(scale: ScaleLike): void {
+    scale.ticks = binaryTicks(scale.min, scale.max, BYTE_TICKS, true).values.map((value) => ({ value }));
+  },
+};

@@ -32,9 +32,9 @@ describe('arena map', () => {
 
 describe('formatting', () => {
   it('shows bytes, counts, durations and rates', () => {
-    expect(formatBytes(1536)).toBe('1.50 KiB');
-    expect(formatBytes(64 * 1024 * 1024)).toBe('64.0 MiB');
-    expect(formatBytes(-2048)).toBe('−2.00 KiB');
+    expect(formatBytes(1536)).toBe('1.5 KiB');
+    expect(formatBytes(64 * 1024 * 1024)).toBe('64 MiB');
+    expect(formatBytes(-2048)).toBe('−2 KiB');
     expect(formatCount(12_345_678)).toBe('12.35M');
     expect(formatDuration(61_000)).toBe('1 min 1 s');
     expect(opsPerSecond(1000, 500)).toBe(2000);

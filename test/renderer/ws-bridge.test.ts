@@ -33,7 +33,9 @@ class FakeSocket implements SocketLike {
   }
 }
 
-function setup() {
+function setup(extra: { probe?: () => Promise<'ok' | 'unauthorised' | 'unreachable'> } = {}) {
+  const links: string[] = [];
+  const cleared: number[] = [];
   const sockets: FakeSocket[] = [];
   const delays: number[] = [];
   const due: (() => void)[] = [];
@@ -43,7 +45,9 @@ function setup() {
       due.push(fn);
       return due.length;
     },
-    clear() {},
+    clear(handle) {
+      cleared.push(handle as number);
+    },
   };
   const connecting = connectWsBridge({
     url: 'ws://h/bridge?token=t',
@@ -55,12 +59,14 @@ function setup() {
     timers,
     retryMs: 100,
     maxRetryMs: 400,
+    onLink: (state) => links.push(state),
+    ...extra,
   });
-  return { connecting, sockets, delays, due, last: () => sockets.at(-1)! };
+  return { connecting, sockets, delays, due, links, cleared, last: () => sockets.at(-1)! };
 }
 
-async function connected() {
-  const t = setup();
+async function connected(extra: Parameters<typeof setup>[0] = {}) {
+  const t = setup(extra);
   t.last().accept();
   const bridge: WsBridge = await t.connecting;
   const events: BridgeEvent[] = [];
@@ -162,6 +168,40 @@ describe('ws bridge', () => {
     last().drop(CLOSE_UNAUTHORISED, 'token revoked');
     expect(due).toHaveLength(0);
     expect(events.at(-1)).toMatchObject({ level: 'error' });
+  });
+
+  it('reports the link: reconnecting on the drop, lost after repeated failures, connected again on hello', async () => {
+    const { due, links, last } = await connected();
+    expect(links).toEqual([]);
+    last().drop();
+    expect(links.at(-1)).toBe('reconnecting');
+    for (let i = 0; i < 3; i++) {
+      due.shift()!();
+      last().drop();
+    }
+    expect(links.at(-1)).toBe('lost');
+    due.shift()!();
+    last().accept();
+    expect(links).toEqual(['reconnecting', 'lost', 'connected']);
+  });
+
+  it('stops retrying and says the token is rejected when the server refuses the page after a restart', async () => {
+    let answer: 'unreachable' | 'unauthorised' = 'unreachable';
+    const { due, events, links, cleared, delays, last } = await connected({ probe: () => Promise.resolve(answer) });
+    last().drop();
+    due.shift()!();
+    last().drop(); // the server is down: the probe cannot reach it, retrying goes on
+    await flush();
+    expect(due).toHaveLength(1);
+    answer = 'unauthorised'; // back, with a new token
+    due.shift()!();
+    last().drop();
+    await flush();
+    expect(links.at(-1)).toBe('token-rejected');
+    expect(events.at(-1)).toMatchObject({ level: 'error', message: expect.stringContaining('open the new URL it printed') });
+    // The retry the last failure scheduled was cancelled; nothing else is scheduled.
+    expect(cleared).toHaveLength(1);
+    expect(delays).toHaveLength(3);
   });
 
   it('stops for good when closed', async () => {

@@ -11,6 +11,7 @@ import {
   RUN_CHARTS,
   type RunChartId,
   runFigures,
+  labelRunInfos,
   runInfo,
   storeWindow,
   THEMES,
@@ -19,6 +20,7 @@ import {
 } from '../../../shared/charts';
 import type { WindowResult } from '../../../shared/protocol/bridge';
 import { SERIES } from '../../../shared/run/sample';
+import { WORKLOADS } from '../../../shared/workloads/registry';
 import { csvChunks } from './csv';
 import { toHtml, type ReportRun } from './html';
 import { toJson } from './json';
@@ -71,7 +73,14 @@ export async function buildExport(source: ExportSource, options: ExportOptions):
   if (range && !(range[0] <= range[1])) throw new ExportError(`the window must run forwards, not ${range[0]}..${range[1]}`);
   const now = options.now ?? new Date();
 
-  const infos = source.runs.map((r) => runInfo(r.id, r.config, r.started ?? null, r.name ?? null));
+  // Runs named by what tells them apart (k=1000 vs k=100000) in legends, titles and the report.
+  const infos = labelRunInfos(
+    source.runs.map((r) => runInfo(r.id, r.config, r.started ?? null, r.name ?? null)),
+    (workload) => {
+      const def = WORKLOADS.find((w) => w.name === workload);
+      return def ? Object.fromEntries(def.params.map((p) => [p.name, p.default])) : null;
+    },
+  );
   const slugs = runSlugs(infos);
   const many = source.runs.length > 1;
 

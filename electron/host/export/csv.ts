@@ -1,8 +1,9 @@
 /**
  * A run's samples as CSV: a header naming each column with its unit in brackets
  * (`arena_bytes (bytes)`), then one row per sample in SERIES order (docs/exports.md lists them).
- * Numbers as JavaScript prints them: integers without a decimal point, no thousands separators.
+ * Integers without a decimal point, no thousands separators; fractions (wall_ms) to three decimals.
  */
+import { csvNumber } from '../../../shared/charts/format';
 import { SERIES } from '../../../shared/run/sample';
 import type { SeriesStore } from '../../../shared/series';
 
@@ -22,8 +23,8 @@ export function* csvChunks(store: SeriesStore, runId: string): Generator<string>
     const rows = cols[0]!.length;
     const lines = new Array<string>(rows);
     for (let i = 0; i < rows; i++) {
-      let line = String(cols[0]![i]);
-      for (let k = 1; k < cols.length; k++) line += `,${cols[k]![i]}`;
+      let line = csvNumber(cols[0]![i]!);
+      for (let k = 1; k < cols.length; k++) line += `,${csvNumber(cols[k]![i]!)}`;
       lines[i] = line;
     }
     yield `${lines.join('\n')}\n`;

@@ -8,7 +8,7 @@
  * from the first run, the charts, the phase markers, the size classes (when the host had a detail
  * snapshot), and each run's configuration.
  */
-import { type ChartSpec, type ChartTheme, formatBytes, formatCount, formatDelta, formatDuration, formatValue, type RunFigures, type RunInfo } from '../../../shared/charts';
+import { type ChartSpec, type ChartTheme, formatBytes, formatCount, formatDelta, formatDuration, formatValue, plural, type RunFigures, type RunInfo } from '../../../shared/charts';
 import { SERIES } from '../../../shared/run/sample';
 import { escapeXml as esc } from './svg';
 import type { ExportRun } from './types';
@@ -147,7 +147,7 @@ function sizeClassTable(r: ReportRun): string {
     if (c.usedPools[i] === 0 && c.fullPools[i] === 0 && c.blocks[i] === 0) continue;
     rows.push([num(i), num(c.blockSize[i]!), num(c.usedPools[i]!), num(c.fullPools[i]!), num(c.blocks[i]!), num(c.availableBlocks[i]!)]);
   }
-  const caption = `<h3>${esc(r.info.name)} <small>at operation ${d.op} (${esc(formatDuration(d.wallMs))}), ${d.arenas.length} arenas</small></h3>`;
+  const caption = `<h3>${esc(r.info.name)} <small>at operation ${d.op} (${esc(formatDuration(d.wallMs))}), ${plural(d.arenas.length, 'arena')}</small></h3>`;
   if (rows.length === 0) return `${caption}<p class="muted">No size class holds a pool.</p>`;
   return caption + table(['Class', 'Block size', 'Used pools', 'Full pools', 'Blocks in use', 'Available blocks'], rows, `size-classes-${r.run.id}`);
 }

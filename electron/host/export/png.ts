@@ -5,7 +5,7 @@
  */
 import { createCanvas } from '@napi-rs/canvas';
 import { BasicPlatform, Chart, type ChartConfiguration, type ChartItem, Filler, Legend, LinearScale, LineController, LineElement, type Plugin, PointElement, SubTitle, Title } from 'chart.js';
-import { BAND_FILL_ALPHA, BAND_LINE_WIDTH, CHART_FONT, type ChartSpec, type ChartTheme, formatBytes, formatCount, formatDuration, withAlpha } from '../../../shared/charts';
+import { BAND_FILL_ALPHA, BAND_LINE_WIDTH, CHART_FONT, type ChartSpec, type ChartTheme, formatBytes, formatCount, formatDuration, binaryScaleHooks, withAlpha } from '../../../shared/charts';
 
 export interface PngOptions {
   width: number;
@@ -124,6 +124,7 @@ export function chartJsConfig(spec: ChartSpec, theme: ChartTheme, text = true): 
         y: {
           type: 'linear',
           beginAtZero: true,
+          ...(spec.yUnit === 'bytes' ? binaryScaleHooks : {}),
           ticks: { display: text, color: theme.muted, font: font(11), callback: (v) => formatY(Number(v)) },
           grid: { color: theme.grid },
           border: { color: theme.muted },

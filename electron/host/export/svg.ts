@@ -7,7 +7,7 @@
  * and stroked); grid lines, axes and marks are `<line>`s and the legend's swatches `<rect>`s, so a
  * reader can find the series by their paths (each carries `data-series`).
  */
-import { BAND_FILL_ALPHA, BAND_LINE_WIDTH, CHART_FONT, type ChartSpec, type ChartTheme, formatBytes, formatCount, formatDuration, niceTicks, yExtent } from '../../../shared/charts';
+import { BAND_FILL_ALPHA, BAND_LINE_WIDTH, CHART_FONT, type ChartSpec, type ChartTheme, formatBytes, formatCount, formatDuration, binaryTicks, niceTicks, yExtent } from '../../../shared/charts';
 
 export interface SvgOptions {
   width: number;
@@ -85,7 +85,9 @@ export function renderSvg(spec: ChartSpec, options: SvgOptions): string {
   const yExt = yExtent(spec) ?? [0, 1];
   const bottomReserve = tickFont + 6 + 14 + pad; // tick labels, axis title
   const plotH0 = Math.max(20, H - top - bottomReserve);
-  const yt = niceTicks(yExt[0], yExt[1], Math.max(2, Math.min(11, Math.floor(plotH0 / 40) + 1)));
+  const yCount = Math.max(2, Math.min(11, Math.floor(plotH0 / 40) + 1));
+  // Bytes at binary steps (1, 2, 4 … MiB), as on screen.
+  const yt = spec.yUnit === 'bytes' ? binaryTicks(yExt[0], yExt[1], Math.min(yCount, 6)) : niceTicks(yExt[0], yExt[1], yCount);
   const yLabel = (v: number): string => (spec.yUnit === 'bytes' ? formatBytes(v) : formatCount(v));
   const xLabel = (v: number): string => (spec.axis === 'op' ? formatCount(v) : formatDuration(v));
   const left = pad + Math.max(...yt.values.map((v) => textWidth(yLabel(v), tickFont))) + 8;

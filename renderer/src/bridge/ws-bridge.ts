@@ -10,6 +10,7 @@ import { createBridgeClient } from '../../../shared/protocol/bridge-client';
 import type { BridgeTransport } from '../../../shared/protocol/bridge-client';
 import { classifyHostMessage, CLOSE_UNAUTHORISED } from '../../../shared/protocol/bridge-messages';
 import type { BridgeResponse } from '../../../shared/protocol/bridge-messages';
+import { CONNECTED, type Link, type LinkEvent, type LinkState, nextLink } from '../model/link-state';
 import type { HostCapabilities } from '../../../shared/protocol/capabilities';
 
 /**
@@ -40,6 +41,13 @@ export interface WsBridgeOptions {
   /** First retry delay; doubled per failed attempt up to `maxRetryMs`. */
   retryMs?: number;
   maxRetryMs?: number;
+  /** Told each change of the link once connected (connected / reconnecting / lost / token rejected). */
+  onLink?: (state: LinkState) => void;
+  /**
+   * Asked after a failed reconnect whether the server refuses our token: a browser cannot read the
+   * 401 of a refused WebSocket upgrade, but it can read the page's. 'unauthorised' stops retrying.
+   */
+  probe?: () => Promise<'ok' | 'unauthorised' | 'unreachable'>;
 }
 
 export type WsStatus = 'connecting' | 'open' | 'closed';
@@ -76,6 +84,14 @@ export function connectWsBridge(options: WsBridgeOptions): Promise<WsBridge> {
   let bridge: WsBridge | null = null;
   /** Tell the user about the first failure of a streak, not every retry. */
   let announcedDrop = false;
+  let link: Link = CONNECTED;
+
+  function linkEvent(event: LinkEvent): void {
+    const next = nextLink(link, event);
+    const changed = next.state !== link.state;
+    link = next;
+    if (changed) options.onLink?.(next.state);
+  }
 
   function emit(event: BridgeEvent): void {
     for (const l of [...listeners]) l(event);
@@ -108,6 +124,7 @@ export function connectWsBridge(options: WsBridgeOptions): Promise<WsBridge> {
       ready = true;
       status = 'open';
       attempt = 0;
+      linkEvent({ type: 'hello' });
       capabilities = announced;
       if (bridge === null) {
         const client = createBridgeClient(transport, protocolVersion);
@@ -163,20 +180,38 @@ export function connectWsBridge(options: WsBridgeOptions): Promise<WsBridge> {
       status = 'closed';
       const why = ev.reason ? `the host closed the connection: ${ev.reason}` : 'the connection to the host was lost';
       failPending(why);
-      if (closedByUser) return;
+      if (closedByUser || link.state === 'token-rejected') return;
       if (bridge === null) {
         reject(new Error(why));
         return;
       }
       if (ev.code === CLOSE_UNAUTHORISED) {
-        emit({ type: 'notice', level: 'error', message: `${why}; reload the page from the address serve printed.` });
+        linkEvent({ type: 'unauthorised' });
+        emit({ type: 'notice', level: 'error', message: `${why}; the server restarted: open the new URL it printed.` });
         return;
       }
-      if (!announcedDrop) emit({ type: 'notice', level: 'error', message: `Lost the connection to the host (${why}); reconnecting…` });
+      linkEvent(announcedDrop ? { type: 'attempt-failed' } : { type: 'drop' });
+      if (!announcedDrop) emit({ type: 'notice', level: 'error', message: ev.reason ? `Lost the connection to the host (${why}); reconnecting…` : 'Lost the connection to the host; reconnecting…' });
+      else if (options.probe) void probeToken();
       announcedDrop = true;
       const delay = Math.min(maxRetryMs, retryMs * 2 ** attempt);
       attempt++;
       retryTimer = timers.set(connect, delay);
+    }
+
+    /** A server that answers but refuses our token restarted with a new one: stop retrying, say so. */
+    async function probeToken(): Promise<void> {
+      let answer: 'ok' | 'unauthorised' | 'unreachable';
+      try {
+        answer = await options.probe!();
+      } catch {
+        answer = 'unreachable';
+      }
+      if (answer !== 'unauthorised' || closedByUser || ready || link.state === 'token-rejected') return;
+      if (retryTimer !== null) timers.clear(retryTimer);
+      retryTimer = null;
+      linkEvent({ type: 'unauthorised' });
+      emit({ type: 'notice', level: 'error', message: 'The server refuses this page\'s token: it restarted; open the new URL it printed.' });
     }
 
     function connect(): void {

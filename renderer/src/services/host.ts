@@ -6,6 +6,7 @@ import type { Pinia } from 'pinia';
 import type { Bridge, BridgeEvent, DetailSnapshot, ExportRequest, ExportResult, MenuAction, RunCommand, WindowQuery, WindowResult } from '../../../shared/protocol/bridge';
 import { DESKTOP_CAPABILITIES } from '../../../shared/protocol/capabilities';
 import type { RunConfig } from '../../../shared/protocol/run-config';
+import { hostReachable, type LinkState } from '../model/link-state';
 import type { WsBridge } from '../bridge/ws-bridge';
 import { useAppStore } from '../stores/app';
 import { useCatalogStore } from '../stores/catalog';
@@ -78,6 +79,12 @@ export function connectHost(b: Bridge | undefined, pinia: Pinia): void {
     (list) => useRunsStore(pinia).setRuns(list),
     (e: unknown) => app.notify('error', `Could not list the runs: ${errorMessage(e)}`),
   );
+}
+
+/** The WebSocket's link changed: the header says so, and runs stop claiming to run while it is down. */
+export function linkChanged(state: LinkState, pinia: Pinia): void {
+  useAppStore(pinia).link = state;
+  useRunsStore(pinia).setHostReachable(hostReachable(state));
 }
 
 /** Called instead of `connectHost` when the host refused or could not be reached. */

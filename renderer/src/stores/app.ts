@@ -6,6 +6,7 @@ import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import { PROTOCOL_VERSION } from '../../../shared/protocol/bridge';
 import type { Bridge } from '../../../shared/protocol/bridge';
+import type { LinkState } from '../model/link-state';
 
 export type Connection = 'connecting' | 'unreachable' | 'no-bridge' | 'version-mismatch' | 'connected';
 export type Theme = 'light' | 'dark';
@@ -30,6 +31,8 @@ export const useAppStore = defineStore('app', () => {
   const theme = ref<Theme>('light');
   /** The series key the definitions panel highlights; the panel is open when not null. */
   const definitionsFocus = ref<string | null>(null);
+  /** The link once connected (a browser's WebSocket can drop; Electron's IPC cannot). */
+  const link = ref<LinkState>('connected');
   let nextNotice = 1;
 
   const connection = computed<Connection>(() => {
@@ -65,5 +68,5 @@ export const useAppStore = defineStore('app', () => {
     definitionsFocus.value = null;
   }
 
-  return { hostProtocolVersion, connection, connect, fail, unreachable, notices, notify, dismiss, theme, definitionsFocus, showDefinitions, hideDefinitions };
+  return { hostProtocolVersion, connection, link, connect, fail, unreachable, notices, notify, dismiss, theme, definitionsFocus, showDefinitions, hideDefinitions };
 });

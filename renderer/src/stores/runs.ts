@@ -4,6 +4,7 @@
  */
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
+import { paramsLine, runLabels } from '../../../shared/charts/run-labels';
 import type { RunSummary } from '../../../shared/protocol/bridge';
 
 export const useRunsStore = defineStore('runs', () => {
@@ -16,9 +17,29 @@ export const useRunsStore = defineStore('runs', () => {
    * elapsed time is extrapolated from its last summary (see `elapsedMs`).
    */
   const receivedAt = ref<Record<string, number>>({});
+  /** False while the link to the host is down: its last report is all we know, nothing is advancing. */
+  const hostReachable = ref(true);
+  /** When the link went down (Date.now()): a running run's elapsed time stops there. */
+  const lostAt = ref<number | null>(null);
 
   const selected = computed(() => runs.value.find((r) => r.runId === selectedId.value) ?? null);
   const compared = computed(() => compareIds.value.map((id) => runs.value.find((r) => r.runId === id)).filter((r): r is RunSummary => r !== undefined));
+
+  /** Each run's name plus what tells it apart from the others ("… · k=1000"), for every place a run is named. */
+  const labels = computed(() => {
+    const list = runs.value;
+    const texts = runLabels(list.map((r) => ({ name: r.name, workload: r.config.workload, params: r.params ?? r.config.params, seed: r.config.seed, arenas: r.config.arenas ?? null })));
+    return new Map(list.map((r, i) => [r.runId, texts[i]!]));
+  });
+
+  function label(run: RunSummary): string {
+    return labels.value.get(run.runId) ?? run.name;
+  }
+
+  /** Every parameter and the seed of a run, for its tooltip. */
+  function paramsText(run: RunSummary): string {
+    return paramsLine(run.params ?? run.config.params, run.config.seed);
+  }
 
   /** Keeps the selection and comparison to runs that still exist. */
   function prune(): void {
@@ -54,7 +75,20 @@ export const useRunsStore = defineStore('runs', () => {
   /** Running time: the host's figure, plus the time since it sent it while the run is running. */
   function elapsedMs(run: RunSummary, now: number): number {
     if (run.state !== 'running') return run.wallMs;
-    return run.wallMs + Math.max(0, now - (receivedAt.value[run.runId] ?? now));
+    const until = lostAt.value ?? now;
+    return run.wallMs + Math.max(0, until - (receivedAt.value[run.runId] ?? until));
+  }
+
+  function setHostReachable(on: boolean): void {
+    if (on === hostReachable.value) return;
+    hostReachable.value = on;
+    lostAt.value = on ? null : Date.now();
+  }
+
+  /** The state to show: a live run's state is unknown while the host cannot be reached. */
+  function shownState(run: RunSummary): string {
+    const live = run.state === 'starting' || run.state === 'running' || run.state === 'paused';
+    return live && !hostReachable.value ? 'unknown' : run.state;
   }
 
   function select(runId: string): void {
@@ -66,5 +100,5 @@ export const useRunsStore = defineStore('runs', () => {
     compareIds.value = on ? [...rest, runId] : rest;
   }
 
-  return { runs, selectedId, compareIds, selected, compared, setRuns, upsert, progress, elapsedMs, select, toggleCompare };
+  return { runs, labels, label, paramsText, hostReachable, setHostReachable, shownState, selectedId, compareIds, selected, compared, setRuns, upsert, progress, elapsedMs, select, toggleCompare };
 });

@@ -105,7 +105,7 @@ describe('figures', () => {
   });
 
   it('deltas are signed in their unit', () => {
-    expect(formatDelta('bytes', 1_048_576)).toBe('+1.00 MiB');
+    expect(formatDelta('bytes', 1_048_576)).toBe('+1 MiB');
     expect(formatDelta('arenas', -3)).toBe('−3');
     expect(formatDelta('bytes', 0)).toBe('0');
   });

@@ -44,7 +44,7 @@ describe('bridge export', () => {
     expect(r.files[0]!.name).toMatch(/^arenascope-export-.*\.zip$/);
     expect(Buffer.from(r.files[0]!.base64, 'base64').readUInt32LE(0)).toBe(0x04034b50);
     const plain = await client.export({ ...base, runIds: ids, mode: 'compare', charts: ['arena_bytes'], formats: ['html'], from: 1000, to: 50_000 });
-    expect(Buffer.from(plain.files[0]!.base64, 'base64').toString('utf8')).toContain('charts show operations 1000 – 50.0k');
+    expect(Buffer.from(plain.files[0]!.base64, 'base64').toString('utf8')).toContain('charts show operations 1000 – 50k');
   });
 
   it('refuses malformed requests by field, and unknown runs or charts by name', async () => {
