@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { OpColumns } from '../../../shared/ops/op-batch';
+import type { CheckpointRecord } from '../../../shared/replay/checkpoint-report';
 import { locateAgent } from '../agent/locate';
 import type { RealArenaMode } from './real-interpreter';
 
@@ -37,16 +38,7 @@ export interface HelperReady {
  * version). After `setDetail(false)` the placement fields (classes, arenas, fingerprints, pools per
  * arena) are absent, and `pools` / `pools_full` come from the arenas' pool headers.
  */
-export interface HelperCheckpoint {
-  op: number;
-  applied: number;
-  classes: { szidx: number; blocks: number; pools: number }[];
-  arenas: number;
-  pools: number;
-  pools_per_arena: Record<string, number>;
-  large: { count: number; bytes: number };
-  fingerprint: string;
-  slot_fingerprint: string;
+export interface HelperCheckpoint extends Omit<CheckpointRecord, 'label' | 'version' | 'debug'> {
   /** Live blocks whose pool header contradicts them: always 0 unless the helper is wrong. */
   anomalies: number;
   /** First blocks of a class that did not land in a fresh pool of a new arena (a slate that was not clean). */
