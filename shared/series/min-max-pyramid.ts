@@ -201,21 +201,20 @@ export class MinMaxPyramid {
     } else if (length > level.min.length) {
       // Doubling keeps appends amortised O(1); levels are a FANOUT-th of the column, so the slack is small.
       const capacity = Math.max(length, level.min.length * 2);
-      const min = new Float64Array(capacity);
-      const max = new Float64Array(capacity);
-      min.set(level.min.subarray(0, level.length));
-      max.set(level.max.subarray(0, level.length));
-      level.min = min;
-      level.max = max;
+      level.min = grown(level.min, capacity, level.length);
+      level.max = grown(level.max, capacity, level.length);
       if (level.argMin !== undefined && level.argMax !== undefined) {
-        const argMin = new Uint8Array(capacity);
-        const argMax = new Uint8Array(capacity);
-        argMin.set(level.argMin.subarray(0, level.length));
-        argMax.set(level.argMax.subarray(0, level.length));
-        level.argMin = argMin;
-        level.argMax = argMax;
+        level.argMin = grown(level.argMin, capacity, level.length);
+        level.argMax = grown(level.argMax, capacity, level.length);
       }
     }
     return level;
   }
+}
+
+/** A larger array of the same kind holding the first `length` values of `from`. */
+function grown<T extends Float64Array | Uint8Array>(from: T, capacity: number, length: number): T {
+  const to = new (from.constructor as new (n: number) => T)(capacity);
+  to.set(from.subarray(0, length));
+  return to;
 }

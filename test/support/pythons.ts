@@ -3,6 +3,7 @@
  * skip with a warning where there are none, except under CI, where a missing interpreter is a
  * failure (CI machines have them, and a silent skip would hide a broken install step).
  */
+import { locateAgent } from '../../electron/node/agent/locate';
 import { discoverInterpreters } from '../../electron/node/python/discover';
 
 export interface TestPython {
@@ -35,4 +36,19 @@ export function pythonsFrom(min: readonly [number, number], what: string): TestP
     console.warn(msg);
   }
   return all;
+}
+
+/**
+ * The interpreters from `min` on, when the agent library is built; none (with a warning) where it is
+ * not, except under CI, where a missing agent is a failure like a missing interpreter.
+ */
+export function pythonsWithAgent(min: readonly [number, number], what: string): TestPython[] {
+  try {
+    locateAgent();
+  } catch (error) {
+    if (process.env['CI']) throw error;
+    console.warn(`${what}: ${(error as Error).message}: these tests are skipped`);
+    return [];
+  }
+  return pythonsFrom(min, what);
 }

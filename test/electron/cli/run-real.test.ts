@@ -7,8 +7,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { locateAgent } from '../../../electron/node/agent/locate';
-import { pythonsFrom } from '../../support/pythons';
+import { pythonsWithAgent } from '../../support/pythons';
 
 const ROOT = join(__dirname, '../../..');
 const MAIN = join(ROOT, 'electron/cli/main.ts');
@@ -18,14 +17,7 @@ function cli(...args: string[]): { status: number | null; stdout: string; stderr
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-let agent = true;
-try {
-  locateAgent();
-} catch (error) {
-  if (process.env['CI']) throw error;
-  agent = false;
-}
-const pythons = agent ? pythonsFrom([2, 7], 'run --real') : [];
+const pythons = pythonsWithAgent([2, 7], 'run --real');
 const modern = pythons.find((p) => p.line[0] === 3 && p.line[1] >= 10);
 const legacy = pythons.find((p) => p.line[0] === 2);
 

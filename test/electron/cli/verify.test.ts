@@ -7,8 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { locateAgent } from '../../../electron/node/agent/locate';
-import { pythonsFrom } from '../../support/pythons';
+import { pythonsWithAgent } from '../../support/pythons';
 import { fakePython } from '../node/real/fake-python';
 
 const ROOT = join(__dirname, '../../..');
@@ -19,14 +18,7 @@ function cli(args: string[], env: NodeJS.ProcessEnv = process.env): { status: nu
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-let agent = true;
-try {
-  locateAgent();
-} catch (error) {
-  if (process.env['CI']) throw error;
-  agent = false;
-}
-const pythons = agent ? pythonsFrom([3, 6], 'verify CLI') : [];
+const pythons = pythonsWithAgent([3, 6], 'verify CLI');
 
 describe('verify (command line)', () => {
   it.skipIf(pythons.length === 0)('prints model vs real per checkpoint and the verdict; exit 0', () => {
