@@ -27,6 +27,7 @@ import { storeWindow } from '../../shared/charts/window';
 import { versionInfos, workloadInfos } from './catalogue';
 import { buildExport, ExportError, type ExportRun, zip } from './export';
 import { DetailStore, toSnapshot } from './detail-store';
+import { suggestedBudgetMB } from '../worker/memory-budget';
 import type { Launcher } from './launcher';
 import { RunManager } from './run-manager';
 import { type RecordedRun, RunRecorder, type RunSink } from './runs/recorder';
@@ -59,6 +60,11 @@ export interface AppHostOptions {
   seriesBudgetBytes?: number;
   /** What a client may do with the host's files and programs (policy/capabilities.ts); default: the desktop's, everything. */
   policy?: HostPolicy;
+  /**
+   * The largest memory budget a client may give a run paused at its budget, MB, and the option
+   * that sets it (serve's `--run-memory`); none: any (the desktop's user owns the machine).
+   */
+  maxRunMemory?: { megabytes: number; option: string };
 }
 
 /** A request the host refuses: its message says which field or run is at fault. */
@@ -186,6 +192,7 @@ export class AppHost implements Bridge {
         return;
       case 'pause':
       case 'resume':
+        if (command.type === 'resume' && command.budgetMB !== undefined) this.setBudget(runId, run, command.budgetMB);
         if (!this.manager.status(runId) || !(command.type === 'pause' ? this.manager.pause(runId) : this.manager.resume(runId))) {
           throw new BridgeInputError(`run '${runId}' has ended (${state}): it cannot ${command.type}`);
         }
@@ -194,6 +201,17 @@ export class AppHost implements Bridge {
         if (state !== 'paused') throw new BridgeInputError(`run '${runId}' is ${state}: step is for a paused run (pause it first)`);
         if (!this.manager.step(runId, command.ops)) throw new BridgeInputError(`run '${runId}' has ended: it cannot step`);
         return;
+    }
+  }
+
+  /** A new memory budget for a live run (the worker applies it before the `resume` that follows). */
+  private setBudget(runId: string, run: HostRun, megabytes: number): void {
+    const max = this.options.maxRunMemory;
+    if (max !== undefined && megabytes > max.megabytes) {
+      throw new BridgeInputError(`limit: a run's memory budget is at most ${max.megabytes} MB here (${max.option}); run ${runId} asked for ${megabytes} MB`);
+    }
+    if (!run.live || !this.manager.status(runId) || !this.manager.setBudget(runId, megabytes)) {
+      throw new BridgeInputError(`run '${runId}' has ended (${run.record.state}): it cannot resume`);
     }
   }
 
@@ -318,6 +336,7 @@ export class AppHost implements Bridge {
         reason: finalState ? (finalState.reason ?? null) : 'the session file ends before the run did',
         samples: stats.samples,
         coalesced: r.coalesced,
+        budgetPause: null,
         finished: true,
         exited: true,
       });
@@ -371,6 +390,14 @@ export class AppHost implements Bridge {
       error: (run, message, fatal) => {
         // A fatal error is told with the run's end (below), after the run's new state.
         if (!fatal) this.emit({ type: 'notice', level: 'error', message: `${run.name} (${run.runId}): ${message}` });
+      },
+      budget: (run) => {
+        const pause = run.record.budgetPause!;
+        this.emit({
+          type: 'notice',
+          level: 'error',
+          message: `${run.name} (${run.runId}) paused at its memory budget: ${pause.message}. Continue it with a larger budget, or stop it (what it recorded stays).`,
+        });
       },
       changed: (run) => {
         // The run's last samples are announced at once, not after the throttle's wait.
@@ -514,5 +541,6 @@ function summaryOf(run: HostRun): RunSummary {
     params: r.started?.params ?? null,
     reason: r.reason,
     samples: r.samples,
+    budgetPause: r.budgetPause === null ? null : { ...r.budgetPause, suggestedMB: suggestedBudgetMB(r.budgetPause.megabytes) },
   };
 }
