@@ -59,11 +59,6 @@ export function overBudget(megabytes: number, reading: MemoryReading, ops: numbe
   );
 }
 
-/** A larger budget to offer when a run pauses at `megabytes`: double, at least 64 MB more. */
-export function suggestedBudgetMB(megabytes: number): number {
-  return Math.ceil(Math.max(megabytes * 2, megabytes + 64));
-}
-
 function formatMB(mb: number): string {
   return mb >= 10 ? String(Math.round(mb)) : String(Number(mb.toPrecision(2)));
 }

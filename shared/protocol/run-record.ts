@@ -92,6 +92,11 @@ export interface BudgetPause {
   readonly message: string;
 }
 
+/** A larger budget to offer when a run pauses at `megabytes`: double, and at least 64 MB more. */
+export function suggestedBudgetMB(megabytes: number): number {
+  return Math.ceil(Math.max(megabytes * 2, megabytes + 64));
+}
+
 export const NEW_RUN_RECORD: RunRecord = Object.freeze({
   state: 'starting',
   ops: 0,

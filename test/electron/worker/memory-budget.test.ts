@@ -1,9 +1,10 @@
 // The worker's memory budget: the setting, the check, and a run paused by a small budget, continued or stopped.
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MEMORY_BUDGET_MB, MEMORY_BUDGET_ENV, memoryBudgetFromEnv, overBudget, suggestedBudgetMB } from '../../../electron/worker/memory-budget';
+import { DEFAULT_MEMORY_BUDGET_MB, MEMORY_BUDGET_ENV, memoryBudgetFromEnv, overBudget } from '../../../electron/worker/memory-budget';
 import { RunSession } from '../../../electron/worker/run-session';
 import { NodeLauncher } from '../../../electron/host/node-launcher';
 import type { RunConfig } from '../../../shared/protocol/run-config';
+import { suggestedBudgetMB } from '../../../shared/protocol/run-record';
 import { PROTOCOL_VERSION } from '../../../shared/protocol/version';
 import { waitFor } from '../wait';
 import { FakeEnv } from './fake-env';
