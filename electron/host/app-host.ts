@@ -203,6 +203,34 @@ export class AppHost implements Bridge {
     }
   }
 
+  /** What the run list shows of a run. */
+  private summaryOf(run: HostRun): RunSummary {
+    const r = run.record;
+    const pause = r.budgetPause;
+    return {
+      runId: run.runId,
+      name: run.name,
+      config: run.config,
+      state: r.state,
+      ops: r.ops,
+      wallMs: r.wallMs,
+      python: r.started?.python ?? null,
+      params: r.started?.params ?? null,
+      reason: r.reason,
+      samples: r.samples,
+      budgetPause: pause === null ? null : { ...pause, ...this.budgetOffer(pause.megabytes) },
+    };
+  }
+
+  /** The larger budget to offer a run paused at `megabytes`: none when the host's limit is no larger. */
+  private budgetOffer(megabytes: number): { suggestedMB: number | null; limit: string | null } {
+    const max = this.options.maxRunMemory;
+    const suggested = suggestedBudgetMB(megabytes);
+    if (max === undefined) return { suggestedMB: suggested, limit: null };
+    const limit = `at most ${max.megabytes} MB a run here (${max.option})`;
+    return { suggestedMB: max.megabytes > megabytes ? Math.min(suggested, max.megabytes) : null, limit };
+  }
+
   /** A new memory budget for a live run (the worker applies it before the `resume` that follows). */
   private setBudget(runId: string, run: HostRun, megabytes: number): void {
     const max = this.options.maxRunMemory;
@@ -382,7 +410,7 @@ export class AppHost implements Bridge {
     return {
       started: (run, info) => {
         run.name = `${info.python.version} ${run.config.workload}`;
-        this.emit({ type: 'run', run: summaryOf(run) });
+        this.emit({ type: 'run', run: this.summaryOf(run) });
       },
       samples: (run) => this.samplesNotice(run),
       phase: (run, op, label) => this.emit({ type: 'phase', runId: run.runId, op, label }),
@@ -401,7 +429,7 @@ export class AppHost implements Bridge {
       changed: (run) => {
         // The run's last samples are announced at once, not after the throttle's wait.
         if (run.record.finished || run.record.exited) this.flushSamplesNotice(run);
-        this.emit({ type: 'run', run: summaryOf(run) });
+        this.emit({ type: 'run', run: this.summaryOf(run) });
       },
       ended: (run) => {
         const r = run.record;
@@ -466,7 +494,7 @@ export class AppHost implements Bridge {
   }
 
   private summaries(): RunSummary[] {
-    return this.runsById.list().map(summaryOf);
+    return this.runsById.list().map((run) => this.summaryOf(run));
   }
 
   private nextId(): string {
@@ -524,22 +552,4 @@ export class AppHost implements Bridge {
       }
     }
   }
-}
-
-/** What the run list shows of a run. */
-function summaryOf(run: HostRun): RunSummary {
-  const r = run.record;
-  return {
-    runId: run.runId,
-    name: run.name,
-    config: run.config,
-    state: r.state,
-    ops: r.ops,
-    wallMs: r.wallMs,
-    python: r.started?.python ?? null,
-    params: r.started?.params ?? null,
-    reason: r.reason,
-    samples: r.samples,
-    budgetPause: r.budgetPause === null ? null : { ...r.budgetPause, suggestedMB: suggestedBudgetMB(r.budgetPause.megabytes) },
-  };
 }

@@ -57,7 +57,15 @@ export interface RunSummary {
    * Set while the run is paused at its worker's memory budget: where, the budget (MB), why, and a
    * larger budget to offer (`resume` with `budgetMB` continues it; `stop` keeps what it recorded).
    */
-  budgetPause: { ops: number; megabytes: number; message: string; suggestedMB: number } | null;
+  budgetPause: {
+    ops: number;
+    megabytes: number;
+    message: string;
+    /** The budget to offer (null: the host allows no more than the run has). */
+    suggestedMB: number | null;
+    /** The host's limit in words ("at most 1024 MB a run here (serve --run-memory)"), when it has one. */
+    limit: string | null;
+  } | null;
 }
 
 export type Axis = 'op' | 'wall_ms';

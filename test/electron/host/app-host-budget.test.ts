@@ -46,7 +46,7 @@ describe('a run at its memory budget, through the host', () => {
     const { host, events, run } = harness();
     const { runId } = await host.startRun(churn);
     const paused = await until(() => run(runId), 'the budget pause', (r) => r.state === 'paused' && r.budgetPause !== null);
-    expect(paused.budgetPause).toMatchObject({ megabytes: 1, suggestedMB: 65, message: expect.stringMatching(/^memory budget of 1 MB reached at op \d+ /) });
+    expect(paused.budgetPause).toMatchObject({ megabytes: 1, suggestedMB: 65, limit: null, message: expect.stringMatching(/^memory budget of 1 MB reached at op \d+ /) });
     expect(paused.reason).toBeNull();
     const notice = events.find((e) => e.type === 'notice' && /paused at its memory budget/.test(e.message));
     expect(notice).toMatchObject({ level: 'error', message: expect.stringContaining('Continue it with a larger budget, or stop it') });
@@ -76,12 +76,22 @@ describe('a run at its memory budget, through the host', () => {
   it("refuses a budget above the server's limit, naming the option, and changes nothing", async () => {
     const { host, run } = harness({ megabytes: 512, option: 'serve --run-memory' });
     const { runId } = await host.startRun(churn);
-    await until(() => run(runId), 'the budget pause', (r) => r.state === 'paused' && r.budgetPause !== null);
+    const paused = await until(() => run(runId), 'the budget pause', (r) => r.state === 'paused' && r.budgetPause !== null);
+    expect(paused.budgetPause).toMatchObject({ megabytes: 1, suggestedMB: 65, limit: 'at most 512 MB a run here (serve --run-memory)' });
     await expect(host.command(runId, { type: 'resume', budgetMB: 2048 })).rejects.toThrow(
       `limit: a run's memory budget is at most 512 MB here (serve --run-memory); run ${runId} asked for 2048 MB`,
     );
     expect((await run(runId)).state).toBe('paused');
     await host.command(runId, { type: 'resume', budgetMB: 512 });
     await until(() => run(runId), 'the run to finish', (r) => r.state === 'done');
+  });
+
+  it('offers no larger budget when the run already has all the host allows', async () => {
+    const { host, run } = harness({ megabytes: 1, option: 'serve --run-memory' });
+    const { runId } = await host.startRun(churn);
+    const paused = await until(() => run(runId), 'the budget pause', (r) => r.state === 'paused' && r.budgetPause !== null);
+    expect(paused.budgetPause).toMatchObject({ megabytes: 1, suggestedMB: null, limit: 'at most 1 MB a run here (serve --run-memory)' });
+    await host.command(runId, { type: 'stop' });
+    await until(() => run(runId), 'the run to stop', (r) => r.state === 'stopped');
   });
 });
