@@ -18,7 +18,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Bridge, type BridgeEvent, type DetailSnapshot, type ExportRequest, type ExportResult, PROTOCOL_VERSION, type RunCommand, type RunSummary, type VersionInfo, type WindowQuery, type WindowResult, type WorkloadInfo } from '../../shared/protocol/bridge';
 import { type RunConfig, RunConfigSchema } from '../../shared/protocol/run-config';
-import { NEW_RUN_RECORD, statusOf, type RunRecord } from '../../shared/protocol/run-record';
+import { NEW_RUN_RECORD, statusOf, suggestedBudgetMB, type RunRecord } from '../../shared/protocol/run-record';
 import { parseMessage } from '../../shared/protocol/worker-messages';
 import { resolveRun, RunConfigError } from '../../shared/run/resolve-run';
 import { SERIES_INDEX } from '../../shared/run/sample';
@@ -59,6 +59,11 @@ export interface AppHostOptions {
   seriesBudgetBytes?: number;
   /** What a client may do with the host's files and programs (policy/capabilities.ts); default: the desktop's, everything. */
   policy?: HostPolicy;
+  /**
+   * The largest memory budget a client may give a run paused at its budget, MB, and the option
+   * that sets it (serve's `--run-memory`); none: any (the desktop's user owns the machine).
+   */
+  maxRunMemory?: { megabytes: number; option: string };
 }
 
 /** A request the host refuses: its message says which field or run is at fault. */
@@ -186,6 +191,7 @@ export class AppHost implements Bridge {
         return;
       case 'pause':
       case 'resume':
+        if (command.type === 'resume' && command.budgetMB !== undefined) this.setBudget(runId, run, command.budgetMB);
         if (!this.manager.status(runId) || !(command.type === 'pause' ? this.manager.pause(runId) : this.manager.resume(runId))) {
           throw new BridgeInputError(`run '${runId}' has ended (${state}): it cannot ${command.type}`);
         }
@@ -194,6 +200,45 @@ export class AppHost implements Bridge {
         if (state !== 'paused') throw new BridgeInputError(`run '${runId}' is ${state}: step is for a paused run (pause it first)`);
         if (!this.manager.step(runId, command.ops)) throw new BridgeInputError(`run '${runId}' has ended: it cannot step`);
         return;
+    }
+  }
+
+  /** What the run list shows of a run. */
+  private summaryOf(run: HostRun): RunSummary {
+    const r = run.record;
+    const pause = r.budgetPause;
+    return {
+      runId: run.runId,
+      name: run.name,
+      config: run.config,
+      state: r.state,
+      ops: r.ops,
+      wallMs: r.wallMs,
+      python: r.started?.python ?? null,
+      params: r.started?.params ?? null,
+      reason: r.reason,
+      samples: r.samples,
+      budgetPause: pause === null ? null : { ...pause, ...this.budgetOffer(pause.megabytes) },
+    };
+  }
+
+  /** The larger budget to offer a run paused at `megabytes`: none when the host's limit is no larger. */
+  private budgetOffer(megabytes: number): { suggestedMB: number | null; limit: string | null } {
+    const max = this.options.maxRunMemory;
+    const suggested = suggestedBudgetMB(megabytes);
+    if (max === undefined) return { suggestedMB: suggested, limit: null };
+    const limit = `at most ${max.megabytes} MB a run here (${max.option})`;
+    return { suggestedMB: max.megabytes > megabytes ? Math.min(suggested, max.megabytes) : null, limit };
+  }
+
+  /** A new memory budget for a live run (the worker applies it before the `resume` that follows). */
+  private setBudget(runId: string, run: HostRun, megabytes: number): void {
+    const max = this.options.maxRunMemory;
+    if (max !== undefined && megabytes > max.megabytes) {
+      throw new BridgeInputError(`limit: a run's memory budget is at most ${max.megabytes} MB here (${max.option}); run ${runId} asked for ${megabytes} MB`);
+    }
+    if (!run.live || !this.manager.status(runId) || !this.manager.setBudget(runId, megabytes)) {
+      throw new BridgeInputError(`run '${runId}' has ended (${run.record.state}): it cannot resume`);
     }
   }
 
@@ -318,6 +363,7 @@ export class AppHost implements Bridge {
         reason: finalState ? (finalState.reason ?? null) : 'the session file ends before the run did',
         samples: stats.samples,
         coalesced: r.coalesced,
+        budgetPause: null,
         finished: true,
         exited: true,
       });
@@ -364,7 +410,7 @@ export class AppHost implements Bridge {
     return {
       started: (run, info) => {
         run.name = `${info.python.version} ${run.config.workload}`;
-        this.emit({ type: 'run', run: summaryOf(run) });
+        this.emit({ type: 'run', run: this.summaryOf(run) });
       },
       samples: (run) => this.samplesNotice(run),
       phase: (run, op, label) => this.emit({ type: 'phase', runId: run.runId, op, label }),
@@ -372,10 +418,18 @@ export class AppHost implements Bridge {
         // A fatal error is told with the run's end (below), after the run's new state.
         if (!fatal) this.emit({ type: 'notice', level: 'error', message: `${run.name} (${run.runId}): ${message}` });
       },
+      budget: (run) => {
+        const pause = run.record.budgetPause!;
+        this.emit({
+          type: 'notice',
+          level: 'error',
+          message: `${run.name} (${run.runId}) paused at its memory budget: ${pause.message}. Continue it with a larger budget, or stop it (what it recorded stays).`,
+        });
+      },
       changed: (run) => {
         // The run's last samples are announced at once, not after the throttle's wait.
         if (run.record.finished || run.record.exited) this.flushSamplesNotice(run);
-        this.emit({ type: 'run', run: summaryOf(run) });
+        this.emit({ type: 'run', run: this.summaryOf(run) });
       },
       ended: (run) => {
         const r = run.record;
@@ -440,7 +494,7 @@ export class AppHost implements Bridge {
   }
 
   private summaries(): RunSummary[] {
-    return this.runsById.list().map(summaryOf);
+    return this.runsById.list().map((run) => this.summaryOf(run));
   }
 
   private nextId(): string {
@@ -498,21 +552,4 @@ export class AppHost implements Bridge {
       }
     }
   }
-}
-
-/** What the run list shows of a run. */
-function summaryOf(run: HostRun): RunSummary {
-  const r = run.record;
-  return {
-    runId: run.runId,
-    name: run.name,
-    config: run.config,
-    state: r.state,
-    ops: r.ops,
-    wallMs: r.wallMs,
-    python: r.started?.python ?? null,
-    params: r.started?.params ?? null,
-    reason: r.reason,
-    samples: r.samples,
-  };
 }

@@ -132,6 +132,11 @@ export class RunManager {
     return this.command(runId, { type: 'stop' });
   }
 
+  /** The worker's memory budget from now on, MB; a run paused at its budget continues on `resume`. */
+  setBudget(runId: string, megabytes: number): boolean {
+    return this.command(runId, { type: 'set-budget', megabytes });
+  }
+
   setSampling(runId: string, sampleEvery: number, maxSampleIntervalMs?: number): boolean {
     return this.command(runId, maxSampleIntervalMs === undefined ? { type: 'set-sampling', sampleEvery } : { type: 'set-sampling', sampleEvery, maxSampleIntervalMs });
   }

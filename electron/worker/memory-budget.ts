@@ -1,6 +1,8 @@
 /**
- * The worker's memory budget: a run whose memory would outgrow it stops with a clear message
- * instead of being killed by the operating system (or taking the machine into swap).
+ * The worker's memory budget: a run whose memory would outgrow it pauses with a clear message
+ * (a `budget` event) instead of being killed by the operating system (or taking the machine into
+ * swap); the host continues it with a larger budget (`set-budget`, then `resume`) or stops it, and
+ * what it sampled stays either way.
  *
  * What is measured: the worker process's resident set (`process.memoryUsage.rss()`: the engine's
  * typed arrays, a trace's batches, V8's heap, everything), and — because a doubling of the engine's
@@ -44,7 +46,7 @@ export interface MemoryReading {
 }
 
 /**
- * Null while `reading` fits in `megabytes`; otherwise the reason the run must stop, naming the
+ * Null while `reading` fits in `megabytes`; otherwise the reason the run must pause, naming the
  * operation count and what the memory is made of.
  */
 export function overBudget(megabytes: number, reading: MemoryReading, ops: number): string | null {
@@ -53,8 +55,7 @@ export function overBudget(megabytes: number, reading: MemoryReading, ops: numbe
   if (reading.rss <= limit && reading.modelBytes * 2 <= limit) return null;
   return (
     `memory budget of ${formatMB(megabytes)} MB reached at op ${ops} ` +
-    `(live set: engine model ${formatMB(reading.modelBytes / MB)} MB, worker process ${formatMB(reading.rss / MB)} MB resident); ` +
-    `raise ${MEMORY_BUDGET_ENV} to allow more`
+    `(live set: engine model ${formatMB(reading.modelBytes / MB)} MB, worker process ${formatMB(reading.rss / MB)} MB resident)`
   );
 }
 

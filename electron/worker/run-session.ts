@@ -95,8 +95,14 @@ export class RunSession {
   private stopFlushing: (() => void) | null = null;
   /** Flushes held back because the host had not taken the previous messages. */
   heldFlushes = 0;
+  /** The memory budget in force, MB (the environment's until a `set-budget`); null: not watched. */
+  private budgetMB: number | null;
+  /** Paused because the budget was reached (not by the user). */
+  private atBudget = false;
 
-  constructor(private readonly env: SessionEnv) {}
+  constructor(private readonly env: SessionEnv) {
+    this.budgetMB = env.memoryBudget?.megabytes ?? null;
+  }
 
   /** The state the host sees. */
   get state(): WorkerRunState {
@@ -147,6 +153,9 @@ export class RunSession {
           return this.step(message.ops);
         case 'stop':
           return this.stop();
+        case 'set-budget':
+          this.budgetMB = message.megabytes;
+          return;
         case 'set-sampling':
           this.loop!.setSampleEvery(message.sampleEvery);
           if (message.maxSampleIntervalMs !== undefined) this.maxSampleIntervalMs = message.maxSampleIntervalMs;
@@ -246,12 +255,36 @@ export class RunSession {
 
   private resume(): void {
     if (this.paused) {
+      if (this.atBudget) {
+        // Still over the budget (no `set-budget`, or one too small): pause again, saying so.
+        const over = this.checkMemory(this.env.now());
+        if (over !== null) return this.pauseAtBudget(over);
+        this.atBudget = false;
+      }
       this.paused = false;
       this.stepLeft = 0;
       this.runningSince = this.env.now();
       this.schedule();
     }
     this.sendStatus(this.state);
+  }
+
+  /**
+   * The budget is reached: the run pauses, its samples so far go out, and the host hears why (a
+   * `budget` event, then the paused status). It continues on `set-budget` + `resume`, or stops.
+   */
+  private pauseAtBudget(message: string): void {
+    this.atBudget = true;
+    if (!this.paused) {
+      this.activeBefore = this.activeMs();
+      this.paused = true;
+    }
+    this.stepLeft = 0;
+    this.sampleIfNew();
+    this.flush(true);
+    this.detailIfNew(this.env.now(), true);
+    this.env.send({ type: 'budget', ops: this.ops, megabytes: this.budgetMB ?? 0, message });
+    this.sendStatus('paused');
   }
 
   private step(ops: number): void {
@@ -293,7 +326,7 @@ export class RunSession {
         if (t1 - this.lastDetailAt >= DETAIL_INTERVAL_MS) this.detailIfNew(t1, false);
         if (t1 - this.lastMemoryCheckAt >= MEMORY_CHECK_INTERVAL_MS) {
           const over = this.checkMemory(t1);
-          if (over !== null) return this.fail(over);
+          if (over !== null) return this.pauseAtBudget(over);
         }
         if (loop.done || loop.ops >= run.opsBudget || this.activeMs() >= run.durationMs) return this.finish('done');
         if (this.paused && this.stepLeft === 0) return this.stepDone();
@@ -307,13 +340,13 @@ export class RunSession {
     this.schedule();
   };
 
-  /** Why the run must stop for memory, or null (memory-budget.ts). */
+  /** Why the run must pause for memory, or null (memory-budget.ts). */
   private checkMemory(now: number): string | null {
     this.lastMemoryCheckAt = now;
     const budget = this.env.memoryBudget;
-    if (budget === undefined) return null;
+    if (budget === undefined || this.budgetMB === null) return null;
     const loop = this.loop!;
-    return overBudget(budget.megabytes, { rss: budget.rss(), modelBytes: loop.alloc.modelBytes() }, loop.ops);
+    return overBudget(this.budgetMB, { rss: budget.rss(), modelBytes: loop.alloc.modelBytes() }, loop.ops);
   }
 
   /** Aims each `run` call at about CHUNK_MS, so a slice overshoots SLICE_MS by little. */

@@ -81,7 +81,7 @@ const SERIES_KEYS = SERIES.map((s) => s.key);
 
 export const RunCommandSchema = v.variant('type', [
   v.strictObject({ type: v.literal('pause') }),
-  v.strictObject({ type: v.literal('resume') }),
+  v.strictObject({ type: v.literal('resume'), budgetMB: v.optional(v.pipe(v.number(), v.safeInteger(), v.minValue(1), v.maxValue(1 << 24))) }),
   v.strictObject({ type: v.literal('step'), ops: v.pipe(v.number(), v.safeInteger(), v.minValue(1), v.maxValue(1e12)) }),
   v.strictObject({ type: v.literal('stop') }),
   v.strictObject({ type: v.literal('remove') }),

@@ -53,6 +53,19 @@ export interface RunSummary {
   /** Why it failed or crashed. */
   reason: string | null;
   samples: number;
+  /**
+   * Set while the run is paused at its worker's memory budget: where, the budget (MB), why, and a
+   * larger budget to offer (`resume` with `budgetMB` continues it; `stop` keeps what it recorded).
+   */
+  budgetPause: {
+    ops: number;
+    megabytes: number;
+    message: string;
+    /** The budget to offer (null: the host allows no more than the run has). */
+    suggestedMB: number | null;
+    /** The host's limit in words ("at most 1024 MB a run here (serve --run-memory)"), when it has one. */
+    limit: string | null;
+  } | null;
 }
 
 export type Axis = 'op' | 'wall_ms';
@@ -160,7 +173,8 @@ export interface ExportResult {
   ms: number;
 }
 
-export type RunCommand = { type: 'pause' } | { type: 'resume' } | { type: 'step'; ops: number } | { type: 'stop' } | { type: 'remove' };
+/** `resume` with `budgetMB`: continue a run paused at its memory budget with this budget (MB). */
+export type RunCommand = { type: 'pause' } | { type: 'resume'; budgetMB?: number } | { type: 'step'; ops: number } | { type: 'stop' } | { type: 'remove' };
 
 export interface Bridge {
   /** The `PROTOCOL_VERSION` the host side of this bridge was built with. */

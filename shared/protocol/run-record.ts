@@ -69,7 +69,7 @@ export interface RunRecord {
   readonly wallMs: number;
   /** The worker's resolution of the config (versions, effective parameters); null until `started`. */
   readonly started: StartedInfo | null;
-  /** Why the run failed, crashed or was ended by the host; null otherwise. */
+  /** Why the run failed, crashed, was ended by the host or stopped at its memory budget; null otherwise. */
   readonly reason: string | null;
   /** Sample rows received. */
   readonly samples: number;
@@ -79,6 +79,22 @@ export interface RunRecord {
   readonly finished: boolean;
   /** The worker process has ended. */
   readonly exited: boolean;
+  /**
+   * Set while the run is paused at its memory budget (the worker's `budget` event): where, the
+   * budget it reached, and why; null once it runs again or ends.
+   */
+  readonly budgetPause: BudgetPause | null;
+}
+
+export interface BudgetPause {
+  readonly ops: number;
+  readonly megabytes: number;
+  readonly message: string;
+}
+
+/** A larger budget to offer when a run pauses at `megabytes`: double, and at least 64 MB more. */
+export function suggestedBudgetMB(megabytes: number): number {
+  return Math.ceil(Math.max(megabytes * 2, megabytes + 64));
 }
 
 export const NEW_RUN_RECORD: RunRecord = Object.freeze({
@@ -91,6 +107,7 @@ export const NEW_RUN_RECORD: RunRecord = Object.freeze({
   coalesced: 0,
   finished: false,
   exited: false,
+  budgetPause: null,
 });
 
 const OP = SERIES_INDEX['op']!;
@@ -111,13 +128,20 @@ export function reduceRun(record: RunRecord, event: RunEvent): RunRecord {
       const { type: _type, ...started } = event;
       return { ...record, started };
     }
-    case 'status':
+    case 'status': {
+      const state = record.finished || record.exited ? record.state : event.state;
       return {
         ...record,
-        state: record.finished || record.exited ? record.state : event.state,
+        state,
         ops: Math.max(record.ops, event.ops),
         wallMs: Math.max(record.wallMs, event.wallMs),
+        // Only a paused run is paused at its budget: running again (or ending) clears it.
+        budgetPause: state === 'paused' ? record.budgetPause : null,
       };
+    }
+    case 'budget':
+      if (record.finished || record.exited) return record;
+      return { ...record, state: 'paused', ops: Math.max(record.ops, event.ops), budgetPause: { ops: event.ops, megabytes: event.megabytes, message: event.message } };
     case 'samples': {
       const rows = event.columns[OP]!.length;
       if (rows === 0) return event.coalesced === 0 ? record : { ...record, coalesced: record.coalesced + event.coalesced };
@@ -131,16 +155,25 @@ export function reduceRun(record: RunRecord, event: RunEvent): RunRecord {
     }
     case 'done':
       if (record.finished) return record;
-      return { ...record, finished: true, state: event.state, ops: Math.max(record.ops, event.ops), wallMs: Math.max(record.wallMs, event.wallMs) };
+      return {
+        ...record,
+        finished: true,
+        budgetPause: null,
+        state: event.state,
+        // Stopped while paused at its budget: the session file and the report say so.
+        ...(event.state === 'stopped' && record.budgetPause !== null ? { reason: `stopped at its memory budget: ${record.budgetPause.message}` } : {}),
+        ops: Math.max(record.ops, event.ops),
+        wallMs: Math.max(record.wallMs, event.wallMs),
+      };
     case 'error':
       if (!event.fatal || record.finished) return record;
-      return { ...record, finished: true, state: 'failed', reason: event.message };
+      return { ...record, finished: true, budgetPause: null, state: 'failed', reason: event.message };
     case 'exit':
       if (record.exited) return record;
       if (record.finished) return { ...record, exited: true };
       return event.byHost
-        ? { ...record, exited: true, state: 'stopped', reason: `ended by the host before finishing (${event.reason})` }
-        : { ...record, exited: true, state: 'crashed', reason: event.reason };
+        ? { ...record, exited: true, budgetPause: null, state: 'stopped', reason: `ended by the host before finishing (${event.reason})` }
+        : { ...record, exited: true, budgetPause: null, state: 'crashed', reason: event.reason };
     case 'phase':
     case 'detail':
     case 'pong':

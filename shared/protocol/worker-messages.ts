@@ -26,6 +26,11 @@ export const HostToWorkerSchema = v.variant('type', [
   v.strictObject({ type: v.literal('step'), ops: v.pipe(v.number(), v.safeInteger(), v.minValue(1)) }),
   /** Finish now: final sample, `done`, exit. */
   v.strictObject({ type: v.literal('stop') }),
+  /**
+   * The worker's memory budget from now on, MB (memory-budget.ts). A run paused at its budget
+   * continues only on a `resume` after it (and pauses again if still over).
+   */
+  v.strictObject({ type: v.literal('set-budget'), megabytes: v.pipe(v.number(), v.finite(), v.gtValue(0), v.maxValue(1 << 24)) }),
   v.strictObject({
     type: v.literal('set-sampling'),
     sampleEvery: v.pipe(v.number(), v.safeInteger(), v.minValue(1)),
@@ -62,6 +67,11 @@ export const WorkerToHostSchema = v.variant('type', [
     ),
     coalesced: Count,
   }),
+  /**
+   * The run reached its memory budget and paused (a `status` 'paused' follows): `message` says
+   * where and what the memory is made of; `megabytes` is the budget it reached.
+   */
+  v.strictObject({ type: v.literal('budget'), ops: Count, megabytes: v.number(), message: v.pipe(v.string(), v.maxLength(1000)) }),
   v.strictObject({ type: v.literal('phase'), op: Count, label: v.pipe(v.string(), v.maxLength(200)) }),
   /** The engine's state for the size-class table and the arena map (shared/run/detail.ts). */
   DetailMessageSchema,

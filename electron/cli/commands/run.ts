@@ -11,7 +11,8 @@
  * `compare` is this command with the runs overlaid (./compare.ts).
  *
  * Exit status: 0 every run finished, 2 bad arguments, 3 a worker died (the others finish and
- * everything collected is kept), 1 an internal error.
+ * everything collected is kept), 4 a run reached its worker's memory budget (ARENASCOPE_MEMORY_BUDGET_MB)
+ * and was stopped there, everything it recorded kept; 1 an internal error.
  */
 import { mkdirSync } from 'node:fs';
 import type { DetailSnapshot } from '../../../shared/protocol/bridge';
@@ -37,6 +38,7 @@ import { RealRunLauncher } from '../../host/real-run-launcher';
 import { AgentMissingError, locateAgent } from '../../node/agent/locate';
 import { InterpreterError } from '../../node/python/interpreter';
 import { arenaModeFor, openRealInterpreter, type RealInterpreter } from '../../node/real/real-interpreter';
+import { MEMORY_BUDGET_ENV } from '../../worker/memory-budget';
 import { SamplesByOp, sampleVerdict, verdictText, type SampleVerdict } from '../../node/real/sample-verdict';
 
 export const runUsage =
@@ -44,6 +46,8 @@ export const runUsage =
 
 /** Exit status when a worker died. */
 export const EXIT_CRASHED = 3;
+/** Exit status when a run reached its memory budget (and was stopped there, its files written). */
+export const EXIT_BUDGET = 4;
 
 export function parseDuration(text: string): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(text.trim());
@@ -81,6 +85,8 @@ interface RunTrack extends RecordedRun {
   retained: number;
   /** The last detail snapshot (size classes, for the report), when exporting. */
   detail: DetailSnapshot | null;
+  /** Why the run was stopped at its memory budget (no one is there to continue it), else null. */
+  budgetStop: string | null;
 }
 
 /** What a test (or an embedding) may give the command instead of the defaults. */
@@ -184,6 +190,7 @@ export async function runAndExport(command: 'run' | 'compare', values: RunValues
     arenas: 0,
     retained: 0,
     detail: null,
+    budgetStop: null,
     };
   });
   const managers = [...new Set(tracks.map((t) => t.manager))];
@@ -206,6 +213,7 @@ export async function runAndExport(command: 'run' | 'compare', values: RunValues
     }
   }
 
+  const tty = process.stderr.isTTY === true;
   const row = new Float64Array(SERIES.length);
   // What only the command line keeps: samples.csv, the summary and phases for run.json and the report.
   const files: RunSink<RunTrack> = {
@@ -223,6 +231,14 @@ export async function runAndExport(command: 'run' | 'compare', values: RunValues
       }
     },
     phase: (t, op, label) => void t.phases.push({ op, label }),
+    // The command line has no one to ask "continue with more?": it says so and stops the run there,
+    // which keeps everything it recorded (the app offers to continue instead).
+    budget: (t) => {
+      if (t.budgetStop !== null) return;
+      t.budgetStop = t.record.budgetPause!.message;
+      process.stderr.write(`${tty ? '\n' : ''}arenascope: ${t.name}: ${t.budgetStop}; stopping it there (raise ${MEMORY_BUDGET_ENV} to let it go further)\n`);
+      t.manager.stop(t.runId);
+    },
     detail: (t, d) => {
       if (store) t.detail = toSnapshot(t.runId, d);
     },
@@ -233,7 +249,6 @@ export async function runAndExport(command: 'run' | 'compare', values: RunValues
   for (const m of managers) recorder.listen(m);
 
   // Progress on a terminal: one line for all runs.
-  const tty = process.stderr.isTTY === true;
   const progress = (final: boolean): void => {
     if (!tty) return;
     const parts = tracks.map((t) => `${t.name}: ${t.record.ops.toLocaleString('en')} ops, ${Math.round(t.record.ops / Math.max(t.record.wallMs / 1000, 1e-3)).toLocaleString('en')} ops/s, retained ${(t.retained / 2 ** 20).toFixed(1)} MiB, ${t.arenas} arenas`);
@@ -300,7 +315,7 @@ export async function runAndExport(command: 'run' | 'compare', values: RunValues
       continue;
     }
     out(
-      `${head}: ${ops.toLocaleString('en')} ops in ${(wallMs / 1000).toFixed(2)} s${state === 'stopped' ? (reason !== null ? ` (stopped: ${reason})` : ' (stopped)') : ''}; ` +
+      `${head}: ${ops.toLocaleString('en')} ops in ${(wallMs / 1000).toFixed(2)} s${state === 'stopped' ? (reason !== null ? ` (${reason.startsWith('stopped') ? '' : 'stopped: '}${reason})` : ' (stopped)') : ''}; ` +
         `arenas peak ${s['arenas']!.peak}, final ${s['arenas']!.final}; retained ${s['arena_bytes']!.final} bytes (peak ${s['arena_bytes']!.peak}); requested ${s['requested_bytes']!.final} bytes`,
     );
   }
@@ -323,6 +338,7 @@ export async function runAndExport(command: 'run' | 'compare', values: RunValues
   }
   if (tracks.some((t) => t.record.state === 'crashed')) return EXIT_CRASHED;
   if (tracks.some((t) => t.record.state === 'failed')) return 1;
+  if (tracks.some((t) => t.budgetStop !== null)) return EXIT_BUDGET;
   return 0;
 }
 

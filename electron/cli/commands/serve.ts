@@ -90,9 +90,16 @@ export async function serveCommand(argv: string[], out: (line: string) => void):
   for (const root of policy.capabilities.fileRoots) process.stderr.write(`arenascope: clients may read files in ${root} (--allow-files)\n`);
   if (policy.capabilities.programs) process.stderr.write('arenascope: clients may start Python programs and real interpreters here (--allow-programs)\n');
 
-  // Every worker stops itself past its share of the memory (forked workers inherit the environment).
+  // Every worker pauses itself at its share of the memory (forked workers inherit the environment),
+  // and no client may continue one with more than that share.
   process.env[MEMORY_BUDGET_ENV] = String(limits.runMemoryMB);
-  const appHost = new AppHost({ launcher: new NodeLauncher(), autosaveDir: values.autosave ?? null, app: 'arenascope serve', policy });
+  const appHost = new AppHost({
+    launcher: new NodeLauncher(),
+    autosaveDir: values.autosave ?? null,
+    app: 'arenascope serve',
+    policy,
+    maxRunMemory: { megabytes: limits.runMemoryMB, option: 'serve --run-memory' },
+  });
   // Saved sessions to show (finished runs), opened before the page can ask for them.
   for (const file of values.session ?? []) {
     try {

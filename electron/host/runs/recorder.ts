@@ -32,6 +32,8 @@ export interface RunSink<R extends RecordedRun = RecordedRun> {
   detail?(run: R, detail: DetailMessage): void;
   /** Something the worker refused or failed at (a fatal one also ends the run: `ended` follows). */
   error?(run: R, message: string, fatal: boolean): void;
+  /** The run paused at its memory budget (`run.record.budgetPause` says where and why). */
+  budget?(run: R): void;
   /** The run's state or counters may have changed (status, done, a fatal error, the process's end). */
   changed?(run: R, previous: RunRecord): void;
   /** The run's verdict is in (done, stopped, failed or crashed; `run.record.reason` says why). */
@@ -102,13 +104,16 @@ export class RunRecorder<R extends RecordedRun = RecordedRun> {
       case 'error':
         this.tell(run, 'error', (s) => s.error?.(run, event.message, event.fatal));
         break;
+      case 'budget':
+        this.tell(run, 'budget', (s) => s.budget?.(run));
+        break;
       case 'status':
       case 'done':
       case 'exit':
       case 'pong':
         break;
     }
-    if (event.type === 'status' || event.type === 'done' || event.type === 'exit' || (event.type === 'error' && event.fatal)) {
+    if (event.type === 'status' || event.type === 'budget' || event.type === 'done' || event.type === 'exit' || (event.type === 'error' && event.fatal)) {
       this.tell(run, 'changed', (s) => s.changed?.(run, previous));
     }
     const r = run.record;

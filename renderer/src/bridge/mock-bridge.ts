@@ -83,7 +83,7 @@ export function createMockBridge(options: { runs?: number; samples?: number } = 
     const run: MockRun = {
       summary: {
         runId, name: `${config.python} ${config.workload}`, config, state: 'running', ops: 0, wallMs: 0,
-        python: { version: config.python, family: config.python, arenas: 'aligned' }, params: config.params, reason: null, samples: 0,
+        python: { version: config.python, family: config.python, arenas: 'aligned' }, params: config.params, reason: null, samples: 0, budgetPause: null,
       },
       cols: SERIES.map(() => []),
       phases: [],

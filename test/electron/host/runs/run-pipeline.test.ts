@@ -85,9 +85,13 @@ class ScriptedLauncher implements Launcher {
   }
 }
 
-const MEMORY = 'memory budget of 20 MB reached at op 200 (live set: engine model 1.0 MB, worker process 21 MB resident); raise ARENASCOPE_MEMORY_BUDGET_MB to allow more';
+const MEMORY = 'memory budget of 20 MB reached at op 200 (live set: engine model 1.0 MB, worker process 21 MB resident)';
 
-const SCENARIOS: { name: string; script: Script; stop?: true; expected: { state: string; ops: number; reason: string | null; exitCode: number } }[] = [
+/**
+ * `stop`: the user stops the run once it is under way; 'app': only the app's user does (the command
+ * line stops a run at its memory budget by itself).
+ */
+const SCENARIOS: { name: string; script: Script; stop?: true | 'app'; expected: { state: string; ops: number; reason: string | null; exitCode: number } }[] = [
   {
     name: 'done',
     script: {
@@ -117,12 +121,23 @@ const SCENARIOS: { name: string; script: Script; stop?: true; expected: { state:
     expected: { state: 'crashed', ops: 250, reason: 'exited with code 0', exitCode: 3 },
   },
   {
-    name: 'memory budget reached',
+    name: 'fatal worker error',
     script: {
-      first: [started, samples([100, 200]), { type: 'error', message: MEMORY, fatal: true }, { type: 'status', state: 'failed', ops: 200, wallMs: 2 }],
+      first: [started, samples([100, 200]), { type: 'error', message: 'internal error handling x', fatal: true }, { type: 'status', state: 'failed', ops: 200, wallMs: 2 }],
       exit: { code: 1, signal: null, reason: 'exited with code 1' },
     },
-    expected: { state: 'failed', ops: 200, reason: MEMORY, exitCode: 1 },
+    expected: { state: 'failed', ops: 200, reason: 'internal error handling x', exitCode: 1 },
+  },
+  {
+    // The run pauses at its budget; the app's user stops it, the command line stops it by itself.
+    name: 'stopped at the memory budget',
+    stop: 'app',
+    script: {
+      first: [started, samples([100, 200]), { type: 'budget', ops: 200, megabytes: 20, message: MEMORY }, { type: 'status', state: 'paused', ops: 200, wallMs: 2 }],
+      onStop: [{ type: 'done', state: 'stopped', ops: 200, wallMs: 2 }, { type: 'status', state: 'stopped', ops: 200, wallMs: 2 }],
+      exit: { code: 0, signal: null, reason: 'exited with code 0' },
+    },
+    expected: { state: 'stopped', ops: 200, reason: `stopped at its memory budget: ${MEMORY}`, exitCode: 4 },
   },
 ];
 
@@ -145,7 +160,7 @@ async function viaApp(scenario: (typeof SCENARIOS)[number]): Promise<{ state: st
 async function viaCli(scenario: (typeof SCENARIOS)[number], dir: string): Promise<{ state: string; ops: number; reason: string | null; exitCode: number }> {
   const launcher = new ScriptedLauncher(scenario.script);
   const stop = new AbortController();
-  if (scenario.stop) void launcher.ready.then(() => stop.abort());
+  if (scenario.stop === true) void launcher.ready.then(() => stop.abort());
   const values = { workload: 'steady-churn', python: ['3.11'], set: ['L=5000'], 'sample-every': '100', out: dir };
   const lines: string[] = [];
   const exitCode = await runAndExport('run', values as Parameters<typeof runAndExport>[1], (l) => lines.push(l), { launcher, stop: stop.signal });
@@ -183,6 +198,19 @@ describe('reduceRun', () => {
     const failed = play([{ type: 'error', message: 'bad', fatal: true }, { type: 'done', state: 'done', ops: 5, wallMs: 1 }]);
     expect(failed).toMatchObject({ state: 'failed', reason: 'bad' });
     expect(play([{ type: 'error', message: 'refused', fatal: false }])).toBe(NEW_RUN_RECORD);
+  });
+
+  it('holds a budget pause while the run is paused there, and forgets it once it runs again or ends', () => {
+    const budget: RunEvent = { type: 'budget', ops: 200, megabytes: 20, message: MEMORY };
+    const paused: RunEvent = { type: 'status', state: 'paused', ops: 200, wallMs: 2 };
+    const atBudget = play([started, samples([100, 200]), budget, paused]);
+    expect(atBudget).toMatchObject({ state: 'paused', ops: 200, budgetPause: { ops: 200, megabytes: 20, message: MEMORY }, reason: null });
+    expect(play([started, budget, paused, { type: 'status', state: 'running', ops: 200, wallMs: 3 }])).toMatchObject({ state: 'running', budgetPause: null });
+    expect(play([started, budget, paused, { type: 'done', state: 'stopped', ops: 200, wallMs: 3 }])).toMatchObject({ state: 'stopped', budgetPause: null, reason: `stopped at its memory budget: ${MEMORY}` });
+    // A run paused by its user and then stopped has no budget reason.
+    expect(play([started, paused, { type: 'done', state: 'stopped', ops: 200, wallMs: 3 }])).toMatchObject({ state: 'stopped', reason: null });
+    // Nothing after the verdict changes it.
+    expect(play([started, { type: 'done', state: 'done', ops: 5, wallMs: 1 }, budget])).toMatchObject({ state: 'done', budgetPause: null });
   });
 
   it('counts samples and coalesced samples, and takes operations and wall time from the last row', () => {
