@@ -128,6 +128,8 @@ interface RunTrack {
   summary: RunSummary | null;
   /** Samples the host holds for the run, from its latest `samples` event. */
   received: number;
+  /** Minutes since the start when the run was first seen ended by itself (null: it ran throughout). */
+  endedAt: number | null;
   /** [minutes since start, MB] */
   rss: [number, number][];
   /** [minutes since start, samples the host announced so far] */
@@ -199,7 +201,7 @@ async function soakWorkload(workload: string, o: SoakOptions): Promise<WorkloadR
         sampleEvery: DEFAULT_SAMPLE_EVERY,
         maxSampleIntervalMs: DEFAULT_MAX_SAMPLE_INTERVAL_MS,
       });
-      const track: RunTrack = { runId, python, worker: null, summary: null, received: 0, rss: [], samples: [] };
+      const track: RunTrack = { runId, python, worker: null, summary: null, received: 0, endedAt: null, rss: [], samples: [] };
       tracks.push(track);
       byId.set(runId, track);
       await until(`run ${k + 1} (${python}) to start`, () => track.summary !== null && track.summary.state !== 'starting', 120_000);
@@ -216,6 +218,7 @@ async function soakWorkload(workload: string, o: SoakOptions): Promise<WorkloadR
         const w = r.worker === null ? null : rssMB(r.worker);
         if (w !== null) r.rss.push([t, w]);
         const received = Math.max(r.received, r.summary?.samples ?? 0);
+        if (r.endedAt === null && r.summary !== null && !['running', 'paused'].includes(r.summary.state)) r.endedAt = t;
         r.samples.push([t, received]);
         parts.push(`${r.python}: ${w?.toFixed(0) ?? '—'} MB, ${r.summary?.state ?? '?'}, ${received} samples`);
       }
@@ -237,9 +240,6 @@ async function soakWorkload(workload: string, o: SoakOptions): Promise<WorkloadR
     const s = after(r.samples);
     const first = s[0];
     const last = s[s.length - 1];
-    // An ended run's RSS series stops when its worker exits: the last reading tells when.
-    const alive = r.rss.length > 0 ? r.rss[r.rss.length - 1]![0] : 0;
-    const ended = r.summary !== null && !['running', 'paused'].includes(r.summary.state) ? alive : null;
     const samplesPerS = first && last && last[0] > first[0] ? (last[1] - first[1]) / ((last[0] - first[0]) * 60) : null;
     return {
       python: r.python,
@@ -247,7 +247,7 @@ async function soakWorkload(workload: string, o: SoakOptions): Promise<WorkloadR
       workerEndMB: r.rss.length > 0 ? r.rss[r.rss.length - 1]![1] : null,
       samplesPerS,
       state: r.summary?.state ?? 'unknown',
-      endedAtMin: ended,
+      endedAtMin: r.endedAt,
     };
   });
   const within = (x: number | null): boolean => x === null || x < LIMIT_MB_PER_MIN;
