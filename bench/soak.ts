@@ -237,7 +237,9 @@ async function soakWorkload(workload: string, o: SoakOptions): Promise<WorkloadR
   const after = <T extends [number, number]>(xs: T[]): T[] => xs.filter(([t]) => t >= o.warmupMin);
   const hostSlope = slope(after(hostRss));
   const runs = tracks.map((r) => {
-    const s = after(r.samples);
+    // The samples while it ran: after the warm-up, or all of them for a run that ended before.
+    const running = r.samples.filter(([t]) => t <= (r.endedAt ?? Infinity));
+    const s = after(running).length >= 2 ? after(running) : running;
     const first = s[0];
     const last = s[s.length - 1];
     const samplesPerS = first && last && last[0] > first[0] ? (last[1] - first[1]) / ((last[0] - first[0]) * 60) : null;

@@ -51,8 +51,8 @@ describe('interpreter-mix reaches a steady state', () => {
   }, 60_000);
 
   it('permanent objects come from the import only: without it, nothing outlives the run\'s phases', () => {
-    // After finish() every object is freed either way; here: with no import, the live set after
-    // 16 + phases drops back at each phase end to what the queue (short and medium lives) holds.
+    // With no import nothing is permanent: whatever is live is either in the queue (short and
+    // medium lives) or scoped to one of the current and next 15 phases.
     const { run } = phasePeaks('interpreter-mix', { ...SCALED, import_frac: 0, medium_max: 1000, short_max: 100 }, 3_000_000, 'phase-');
     // Medium lives ≤ 1000 allocations, short ≤ 100, so at most ~1100 objects outlive a phase end, plus
     // the long-lived objects of the next ≤ 16 phases; with 10 % long and ~55 000 allocations a phase,
