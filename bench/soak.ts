@@ -237,8 +237,9 @@ async function soakWorkload(workload: string, o: SoakOptions): Promise<WorkloadR
   const after = <T extends [number, number]>(xs: T[]): T[] => xs.filter(([t]) => t >= o.warmupMin);
   const hostSlope = slope(after(hostRss));
   const runs = tracks.map((r) => {
-    // The samples while it ran: after the warm-up, or all of them for a run that ended before.
-    const running = r.samples.filter(([t]) => t <= (r.endedAt ?? Infinity));
+    // Readings while it ran (the one that saw it ended is past its end): after the warm-up, or all
+    // of them for a run that ended before.
+    const running = r.samples.filter(([t]) => t < (r.endedAt ?? Infinity));
     const s = after(running).length >= 2 ? after(running) : running;
     const first = s[0];
     const last = s[s.length - 1];
