@@ -25,6 +25,8 @@ import { WORKLOADS } from '../shared/workloads/registry';
 
 /** The verdict's limit: RSS may not grow faster than this after the warm-up. */
 const LIMIT_MB_PER_MIN = 1;
+/** Fewer readings after the warm-up than this give no slope (a finite run that ended early). */
+const MIN_READINGS = 4;
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CLI = join(ROOT, 'electron/cli/main.ts');
 /** What identifies a run's worker among the host's children (the forked entry, see node-launcher.ts). */
@@ -141,7 +143,10 @@ export interface WorkloadResult {
   runs: { python: string; workerSlope: number | null; workerEndMB: number | null; samplesPerS: number | null; state: string; endedAtMin: number | null }[];
   hostSlope: number | null;
   hostEndMB: number | null;
+  /** No slope went over the limit and no run failed. */
   pass: boolean;
+  /** Every slope had enough readings after the warm-up (else the verdict is "too short"). */
+  measured: boolean;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -235,7 +240,8 @@ async function soakWorkload(workload: string, o: SoakOptions): Promise<WorkloadR
   }
 
   const after = <T extends [number, number]>(xs: T[]): T[] => xs.filter(([t]) => t >= o.warmupMin);
-  const hostSlope = slope(after(hostRss));
+  const fit = (xs: [number, number][]): number | null => (after(xs).length >= MIN_READINGS ? slope(after(xs)) : null);
+  const hostSlope = fit(hostRss);
   const runs = tracks.map((r) => {
     // Readings while it ran (the one that saw it ended is past its end): after the warm-up, or all
     // of them for a run that ended before.
@@ -246,7 +252,7 @@ async function soakWorkload(workload: string, o: SoakOptions): Promise<WorkloadR
     const samplesPerS = first && last && last[0] > first[0] ? (last[1] - first[1]) / ((last[0] - first[0]) * 60) : null;
     return {
       python: r.python,
-      workerSlope: slope(after(r.rss)),
+      workerSlope: fit(r.rss),
       workerEndMB: r.rss.length > 0 ? r.rss[r.rss.length - 1]![1] : null,
       samplesPerS,
       state: r.summary?.state ?? 'unknown',
@@ -255,12 +261,14 @@ async function soakWorkload(workload: string, o: SoakOptions): Promise<WorkloadR
   });
   const within = (x: number | null): boolean => x === null || x < LIMIT_MB_PER_MIN;
   const failed = runs.some((r) => r.state === 'failed' || r.state === 'crashed');
+  const measured = hostSlope !== null && runs.every((r) => r.workerSlope !== null);
   return {
     workload,
     runs,
     hostSlope,
     hostEndMB: hostRss.length > 0 ? hostRss[hostRss.length - 1]![1] : null,
     pass: !failed && within(hostSlope) && runs.every((r) => within(r.workerSlope)),
+    measured,
   };
 }
 
@@ -277,7 +285,7 @@ export function formatTable(results: readonly WorkloadResult[]): string {
     r.runs.forEach((run, i) => {
       const state = run.endedAtMin !== null ? ` (${run.state} at ${run.endedAtMin.toFixed(1)} min)` : '';
       const host = i === 0 ? [`${fmt(r.hostEndMB, 0)}`, fmt(r.hostSlope)] : ['', ''];
-      const verdict = i === 0 ? (r.pass ? 'pass' : 'FAIL') : '';
+      const verdict = i === 0 ? (!r.pass ? 'FAIL' : r.measured ? 'pass' : 'too short') : '';
       lines.push(`| ${i === 0 ? r.workload : ''} | ${run.python}${state} | ${fmt(run.workerEndMB, 0)} | ${fmt(run.workerSlope)} | ${fmt(run.samplesPerS, 1)} | ${host.join(' | ')} | ${verdict} |`);
     });
   }
@@ -328,6 +336,8 @@ export async function soakBench(argv: string[]): Promise<number> {
   }
   process.stdout.write(`${formatTable(results)}\n`);
   const failed = results.filter((r) => !r.pass).map((r) => r.workload);
+  const short = results.filter((r) => r.pass && !r.measured).map((r) => r.workload);
   process.stdout.write(failed.length === 0 ? 'every slope under the limit\n' : `over the limit: ${failed.join(', ')}\n`);
+  if (short.length > 0) process.stdout.write(`too few readings after the warm-up (ended early): ${short.join(', ')}\n`);
   return failed.length === 0 ? 0 : 1;
 }

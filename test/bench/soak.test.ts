@@ -29,9 +29,19 @@ describe('soak bench', () => {
         hostSlope: 0.1,
         hostEndMB: 120,
         pass: false,
+        measured: true,
+      },
+      {
+        workload: 'int-list-del',
+        runs: [{ python: '3.11', workerSlope: null, workerEndMB: 500, samplesPerS: 300, state: 'done', endedAtMin: 0.5 }],
+        hostSlope: 0.2,
+        hostEndMB: 100,
+        pass: true,
+        measured: false,
       },
     ]);
     expect(table).toContain('| ramp-cycles | 3.11 (done at 1.5 min) | 300 | 0.25 | 20.0 | 120 | 0.10 | FAIL |');
     expect(table).toContain('|  | 2.7 | 310 | 1.50 | 20.0 |  |  |  |');
+    expect(table).toContain('| int-list-del | 3.11 (done at 0.5 min) | 500 | — | 300.0 | 100 | 0.20 | too short |');
   });
 });
