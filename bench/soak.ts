@@ -7,7 +7,10 @@
  * samples reached the client, and a verdict against the limit of 1 MB per minute. A fresh host per
  * workload, so that one workload's runs do not weigh on the next one's figures.
  *
- *   npm run bench -- soak [--minutes 10] [--workloads a,b] [--runs 2] [--every 20] [--warmup M] [--pythons 3.11,2.7]
+ *   npm run bench -- soak [--minutes 10] [--workloads a,b] [--runs 2] [--every 20] [--warmup M] [--pythons 3.11,2.7] [--restart]
+ *
+ * `--restart` runs a finite workload again whenever it ends (removing the ended run, as a user
+ * going on would), so that a long soak covers it too.
  *
  * Exit 1 when a slope is over the limit. Linux only (it reads /proc).
  */
@@ -130,6 +133,10 @@ interface RunTrack {
   summary: RunSummary | null;
   /** Samples the host holds for the run, from its latest `samples` event. */
   received: number;
+  /** Samples of the earlier runs of this slot (`--restart`). */
+  receivedBefore: number;
+  /** Runs started in this slot after the first (`--restart`). */
+  restarts: number;
   /** Minutes since the start when the run was first seen ended by itself (null: it ran throughout). */
   endedAt: number | null;
   /** [minutes since start, MB] */
@@ -140,7 +147,7 @@ interface RunTrack {
 
 export interface WorkloadResult {
   workload: string;
-  runs: { python: string; workerSlope: number | null; workerEndMB: number | null; samplesPerS: number | null; state: string; endedAtMin: number | null }[];
+  runs: { python: string; workerSlope: number | null; workerEndMB: number | null; samplesPerS: number | null; state: string; endedAtMin: number | null; restarts: number }[];
   hostSlope: number | null;
   hostEndMB: number | null;
   /** No slope went over the limit and no run failed. */
@@ -165,6 +172,8 @@ interface SoakOptions {
   everyS: number;
   warmupMin: number;
   pythons: string[];
+  /** Run a finite workload again when it ends (removing the ended run). */
+  restart: boolean;
   rendererDir: string;
 }
 
@@ -193,24 +202,28 @@ async function soakWorkload(workload: string, o: SoakOptions): Promise<WorkloadR
     });
     const t0 = Date.now();
     const minutes = (): number => (Date.now() - t0) / 60_000;
-    for (let k = 0; k < o.runs; k++) {
-      const python = o.pythons[k % o.pythons.length]!;
+    /** Starts the slot's run (again, after a restart) and finds its worker among the host's children. */
+    const launch = async (track: RunTrack, seed: number): Promise<void> => {
       const before = new Set(workerPids(host.pid));
-      const { runId } = await bridge.startRun({
+      const { runId } = await bridge!.startRun({
         workload,
         params: {},
-        seed: String(k + 1),
-        python,
+        seed: String(seed),
+        python: track.python,
         // A little past the soak, so that no run ends by its budget while we measure.
         durationMs: (o.minutes + 1) * 60_000,
         sampleEvery: DEFAULT_SAMPLE_EVERY,
         maxSampleIntervalMs: DEFAULT_MAX_SAMPLE_INTERVAL_MS,
       });
-      const track: RunTrack = { runId, python, worker: null, summary: null, received: 0, endedAt: null, rss: [], samples: [] };
-      tracks.push(track);
+      Object.assign(track, { runId, worker: null, summary: null, received: 0, endedAt: null });
       byId.set(runId, track);
-      await until(`run ${k + 1} (${python}) to start`, () => track.summary !== null && track.summary.state !== 'starting', 120_000);
+      await until(`run ${track.runId} (${track.python}) to start`, () => track.summary !== null && track.summary.state !== 'starting', 120_000);
       track.worker = workerPids(host.pid).find((pid) => !before.has(pid)) ?? null;
+    };
+    for (let k = 0; k < o.runs; k++) {
+      const track: RunTrack = { runId: '', python: o.pythons[k % o.pythons.length]!, worker: null, summary: null, received: 0, receivedBefore: 0, restarts: 0, endedAt: null, rss: [], samples: [] };
+      tracks.push(track);
+      await launch(track, k + 1);
     }
 
     const deadline = t0 + o.minutes * 60_000;
@@ -222,13 +235,25 @@ async function soakWorkload(workload: string, o: SoakOptions): Promise<WorkloadR
       for (const r of tracks) {
         const w = r.worker === null ? null : rssMB(r.worker);
         if (w !== null) r.rss.push([t, w]);
-        const received = Math.max(r.received, r.summary?.samples ?? 0);
+        const received = r.receivedBefore + Math.max(r.received, r.summary?.samples ?? 0);
         if (r.endedAt === null && r.summary !== null && !['running', 'paused'].includes(r.summary.state)) r.endedAt = t;
         r.samples.push([t, received]);
         parts.push(`${r.python}: ${w?.toFixed(0) ?? '—'} MB, ${r.summary?.state ?? '?'}, ${received} samples`);
       }
       process.stderr.write(`  ${workload} ${parts.join(' · ')}\n`);
       if (Date.now() >= deadline) break;
+      if (o.restart) {
+        // A finite workload that ended is run again, and the ended run removed, as a user going on
+        // working would: the soak then measures the host across runs, not an idle host.
+        for (const [k, r] of tracks.entries()) {
+          if (r.summary?.state !== 'done') continue;
+          await bridge.command(r.runId, { type: 'remove' }).catch(() => undefined);
+          byId.delete(r.runId);
+          r.receivedBefore += Math.max(r.received, r.summary.samples);
+          r.restarts++;
+          await launch(r, k + 1 + o.runs * r.restarts);
+        }
+      }
       await sleep(Math.min(o.everyS * 1000, Math.max(0, deadline - Date.now())));
     }
     for (const r of tracks) {
@@ -257,6 +282,7 @@ async function soakWorkload(workload: string, o: SoakOptions): Promise<WorkloadR
       samplesPerS,
       state: r.summary?.state ?? 'unknown',
       endedAtMin: r.endedAt,
+      restarts: r.restarts,
     };
   });
   const within = (x: number | null): boolean => x === null || x < LIMIT_MB_PER_MIN;
@@ -283,7 +309,7 @@ export function formatTable(results: readonly WorkloadResult[]): string {
   ];
   for (const r of results) {
     r.runs.forEach((run, i) => {
-      const state = run.endedAtMin !== null ? ` (${run.state} at ${run.endedAtMin.toFixed(1)} min)` : '';
+      const state = (run.endedAtMin !== null ? ` (${run.state} at ${run.endedAtMin.toFixed(1)} min)` : '') + (run.restarts > 0 ? ` (${run.restarts + 1} runs in turn)` : '');
       const host = i === 0 ? [`${fmt(r.hostEndMB, 0)}`, fmt(r.hostSlope)] : ['', ''];
       const verdict = i === 0 ? (!r.pass ? 'FAIL' : r.measured ? 'pass' : 'too short') : '';
       lines.push(`| ${i === 0 ? r.workload : ''} | ${run.python}${state} | ${fmt(run.workerEndMB, 0)} | ${fmt(run.workerSlope)} | ${fmt(run.samplesPerS, 1)} | ${host.join(' | ')} | ${verdict} |`);
@@ -302,6 +328,7 @@ export async function soakBench(argv: string[]): Promise<number> {
       every: { type: 'string', default: '20' },
       warmup: { type: 'string' },
       pythons: { type: 'string', default: '3.11,2.7' },
+      restart: { type: 'boolean', default: false },
     },
   });
   const number = (name: string, text: string, min: number): number => {
@@ -320,6 +347,7 @@ export async function soakBench(argv: string[]): Promise<number> {
     // The first third of the run, at most 5 minutes: the live set and the host's caches build up.
     warmupMin: values.warmup === undefined ? Math.min(5, minutes / 3) : number('warmup', values.warmup, 0),
     pythons: values.pythons.split(','),
+    restart: values.restart,
     rendererDir: mkdtempSync(join(tmpdir(), 'arenascope-soak-')),
   };
   // The bench is the page's bridge client; the page itself is not loaded, so a placeholder is enough.

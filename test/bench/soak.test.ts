@@ -23,8 +23,8 @@ describe('soak bench', () => {
       {
         workload: 'ramp-cycles',
         runs: [
-          { python: '3.11', workerSlope: 0.25, workerEndMB: 300, samplesPerS: 19.96, state: 'done', endedAtMin: 1.5 },
-          { python: '2.7', workerSlope: 1.5, workerEndMB: 310, samplesPerS: 20, state: 'running', endedAtMin: null },
+          { python: '3.11', workerSlope: 0.25, workerEndMB: 300, samplesPerS: 19.96, state: 'done', endedAtMin: 1.5, restarts: 0 },
+          { python: '2.7', workerSlope: 1.5, workerEndMB: 310, samplesPerS: 20, state: 'running', endedAtMin: null, restarts: 2 },
         ],
         hostSlope: 0.1,
         hostEndMB: 120,
@@ -33,7 +33,7 @@ describe('soak bench', () => {
       },
       {
         workload: 'int-list-del',
-        runs: [{ python: '3.11', workerSlope: null, workerEndMB: 500, samplesPerS: 300, state: 'done', endedAtMin: 0.5 }],
+        runs: [{ python: '3.11', workerSlope: null, workerEndMB: 500, samplesPerS: 300, state: 'done', endedAtMin: 0.5, restarts: 0 }],
         hostSlope: 0.2,
         hostEndMB: 100,
         pass: true,
@@ -41,7 +41,7 @@ describe('soak bench', () => {
       },
     ]);
     expect(table).toContain('| ramp-cycles | 3.11 (done at 1.5 min) | 300 | 0.25 | 20.0 | 120 | 0.10 | FAIL |');
-    expect(table).toContain('|  | 2.7 | 310 | 1.50 | 20.0 |  |  |  |');
+    expect(table).toContain('|  | 2.7 (3 runs in turn) | 310 | 1.50 | 20.0 |  |  |  |');
     expect(table).toContain('| int-list-del | 3.11 (done at 0.5 min) | 500 | — | 300.0 | 100 | 0.20 | too short |');
   });
 });
