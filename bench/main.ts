@@ -15,6 +15,7 @@ const SUITES: Record<string, { load: () => Promise<Suite>; what: string }> = {
   'op-guard': { load: async () => (await import('./op-guard')).opGuardBench, what: "the run loop's operation guard vs the bare engine on the same stream" },
   record: { load: async () => (await import('./record')).recordBench, what: 'a program\'s wall time recorded vs plain, and the live models\' rate and lag' },
   'record-fidelity': { load: async () => (await import('./record-fidelity')).recordFidelityBench, what: 'record vs the reference capture (op counts) and oracle (checkpoints) on real programs' },
+  soak: { load: async () => (await import('./soak')).soakBench, what: 'worker and host RSS slopes (MB/min) of each workload\'s defaults under the real host (serve), two runs at once' },
   engine: { load: async () => (await import('./engine')).engineBench, what: 'the engine replaying traces vs the real CPython allocator (reference oracle)' },
 };
 

@@ -1,7 +1,11 @@
 /**
  * W13 `interpreter-mix` — a CPython-like stream: measured request sizes, a four-part lifetime
  * mixture (immediate, short, medium, long), reallocs of recent objects, an import phase rich in
- * permanent objects, and phase boundaries that free every phase-scoped object, newest first.
+ * permanent objects, and phase boundaries that free every object scoped to them, newest first.
+ *
+ * Steady state by default: only the import makes permanent objects; a long-lived object made later
+ * dies at the end of its phase or of one of the next LONG_PHASES − 1, so the live set is bounded.
+ * A leak is modelled only on request (`leak_rate`).
  *
  * Streams: "size" (sizes, realloc factors), "life" (lifetime categories and lengths), "victim"
  * (which recent object a REALLOC takes). Lifetimes count ALLOCs; phases count ops.
@@ -20,6 +24,8 @@ import type { ResolvedParams, WorkloadDef } from '../workload';
 const IMPORT_WEIGHTS = [0.2, 0.1, 0.1, 0.6] as const;
 /** A REALLOC takes one of this many most recently allocated live objects. */
 const RECENT = 64;
+/** A long-lived object dies at the end of its phase or of one of the next LONG_PHASES − 1 phases. */
+const LONG_PHASES = 16;
 
 class InterpreterMix extends GeneratorBase {
   private readonly sizes: SizeDist;
@@ -34,6 +40,7 @@ class InterpreterMix extends GeneratorBase {
   private readonly mediumMin: number;
   private readonly mediumSpan: number;
   private readonly pPhaseEnd: number;
+  private readonly leakRate: number;
   private readonly reallocRate: number;
   private readonly factorMin: number;
   private readonly factorSpan: number;
@@ -44,9 +51,12 @@ class InterpreterMix extends GeneratorBase {
   private readonly recentSlot = new Int32Array(RECENT);
   private readonly recentId = new Float64Array(RECENT).fill(-1);
   private recentPos = 0;
-  /** Objects that die at the end of the current phase, oldest first. */
-  private phaseObjs = new Int32Array(0);
-  private phaseCount = 0;
+  /**
+   * Objects that die at the end of a phase, oldest first: the list of phase `n` is
+   * `phaseObjs[n % LONG_PHASES]` (its first `phaseCount[…]` entries).
+   */
+  private readonly phaseObjs = Array.from({ length: LONG_PHASES }, () => new Int32Array(0));
+  private readonly phaseCount = new Int32Array(LONG_PHASES);
   private ops = 0;
   private phase = 1;
   private nextBoundary: number;
@@ -75,6 +85,7 @@ class InterpreterMix extends GeneratorBase {
     this.mediumMin = num(p, 'medium_min');
     this.mediumSpan = Math.log(num(p, 'medium_max') / this.mediumMin);
     this.pPhaseEnd = chanceThreshold(num(p, 'p_phase_end'));
+    this.leakRate = chanceThreshold(num(p, 'leak_rate'));
     this.reallocRate = chanceThreshold(num(p, 'realloc_rate'));
     this.factorMin = num(p, 'realloc_min_factor');
     this.factorSpan = num(p, 'realloc_max_factor') - this.factorMin;
@@ -94,8 +105,9 @@ class InterpreterMix extends GeneratorBase {
         this.started = true;
       }
       if (this.flushing) {
-        if (this.phaseCount > 0) {
-          t.free(out, this.phaseObjs[--this.phaseCount]!);
+        const k = this.phase % LONG_PHASES;
+        if (this.phaseCount[k]! > 0) {
+          t.free(out, this.phaseObjs[k]![--this.phaseCount[k]!]!);
           this.ops++;
           continue;
         }
@@ -137,14 +149,28 @@ class InterpreterMix extends GeneratorBase {
     const u = life.nextHi();
     const reallocNow = life.lo < this.reallocRate;
     const c = this.importing ? 3 : 0;
-    if (u < this.cum[c]!) q.schedule(slot, q.now + life.geometric(this.immediateMean));
+    // The leak coin is drawn only when a leak is asked for, so leak_rate = 0 costs nothing.
+    if (!this.importing && this.leakRate > 0 && life.chance(this.leakRate)) {
+      // A leaked object: it lives forever.
+    } else if (u < this.cum[c]!) q.schedule(slot, q.now + life.geometric(this.immediateMean));
     else if (u < this.cum[c + 1]!) q.schedule(slot, q.now + Math.floor(this.shortMin * exp(life.u01() * this.shortSpan)));
     else if (u < this.cum[c + 2]!) q.schedule(slot, q.now + Math.floor(this.mediumMin * exp(life.u01() * this.mediumSpan)));
-    else if (life.chance(this.pPhaseEnd)) {
-      if (this.phaseCount === this.phaseObjs.length) this.phaseObjs = growInt32(this.phaseObjs);
-      this.phaseObjs[this.phaseCount++] = slot;
-    } // else: lives forever
+    else if (!this.importing) this.scopeToPhase(slot);
+    // else: a long-lived object of the import is permanent (modules, classes, interned strings).
     if (reallocNow) this.reallocRecent(out);
+  }
+
+  /**
+   * A long-lived object dies at the end of its phase with probability p_phase_end, else at the end of
+   * the next with the same probability, and so on up to LONG_PHASES phases: a later phase end, never
+   * "forever", so the long-lived share reaches a steady state.
+   */
+  private scopeToPhase(slot: number): void {
+    let later = 0;
+    while (later < LONG_PHASES - 1 && !this.lifeRng.chance(this.pPhaseEnd)) later++;
+    const k = (this.phase + later) % LONG_PHASES;
+    if (this.phaseCount[k] === this.phaseObjs[k]!.length) this.phaseObjs[k] = growInt32(this.phaseObjs[k]!);
+    this.phaseObjs[k]![this.phaseCount[k]!++] = slot;
   }
 
   /** REALLOC one of the most recently allocated live objects to old·uniform(f_min, f_max), up to 8, capped. */
@@ -168,33 +194,35 @@ class InterpreterMix extends GeneratorBase {
 export const interpreterMix: WorkloadDef = {
   name: 'interpreter-mix',
   id: 'W13',
-  version: 2,
+  version: 3,
   title: 'CPython-like mix (the default realistic workload)',
   description:
     'Measured CPython request sizes with a four-part lifetime mixture: 40 % die within a few allocations, 20 % within ' +
-    'about a thousand, 30 % within about a million, and 10 % live to the end of their phase or forever; 5 % of allocations ' +
-    'also realloc a recent object. An import phase at the start creates mostly permanent objects. Under 2.4 retained memory ' +
-    'climbs in steps to the largest footprint and stays there. Under 3.9+ it grows during import, then ' +
-    'shows a low saw-tooth: each phase end frees the newest arenas while older ones stay pinned by permanent objects.',
+    'about a thousand, 30 % within about a million, and 10 % live to the end of their phase or of a later one; 5 % of ' +
+    'allocations also realloc a recent object. An import phase at the start creates mostly permanent objects; after it ' +
+    'the live set reaches a steady state (leak_rate > 0 models a leak on purpose). Under 2.4 retained memory climbs in ' +
+    'steps to the largest footprint and stays there. Under 3.9+ it grows during import, then shows a low saw-tooth: each ' +
+    'phase end frees the newest arenas while older ones stay pinned by permanent and longer-lived objects.',
   finite: false,
   params: [
     sizesParam('sizes', 'py312-mix', 'Request sizes (py39-mix, espresso-mix or a fitted table(…) also fit).'),
     realParam('w_immediate', 'weight', 0.4, 0, 1, 'Share of objects dying almost at once: geometric(immediate_mean) allocations.'),
     realParam('w_short', 'weight', 0.2, 0, 1, 'Share with short lives: log-uniform short_min … short_max allocations.'),
     realParam('w_medium', 'weight', 0.3, 0, 1, 'Share with medium lives: log-uniform medium_min … medium_max allocations.'),
-    realParam('w_long', 'weight', 0.1, 0, 1, 'Share living to the end of the phase (p_phase_end) or forever.'),
+    realParam('w_long', 'weight', 0.1, 0, 1, 'Share living to the end of their phase or a later one (p_phase_end); permanent during the import.'),
     realParam('immediate_mean', 'allocation events', 3, 0, 1e6, 'Mean life of the immediate share.'),
     numberParam('short_min', 'allocation events', 8, 1, 1e12, 'Shortest short life.'),
     numberParam('short_max', 'allocation events', 1024, 1, 1e12, 'Longest short life.'),
     numberParam('medium_min', 'allocation events', 1000, 1, 1e12, 'Shortest medium life.'),
     numberParam('medium_max', 'allocation events', 1_000_000, 1, 1e12, 'Longest medium life.'),
-    realParam('p_phase_end', '', 0.5, 0, 1, 'Probability a long-lived object dies at the end of its phase (else never).'),
+    realParam('p_phase_end', '', 0.5, 0, 1, 'Probability a long-lived object dies at the end of its phase; else of the next, and so on (at most 16 phases).'),
+    realParam('leak_rate', 'per allocation', 0, 0, 1, 'Share of allocations after the import that never die: a leak, modelled on purpose (0 = none).'),
     realParam('realloc_rate', 'per allocation', 0.05, 0, 0.5, 'Probability an allocation is followed by a REALLOC of a recent object.'),
     realParam('realloc_min_factor', '', 1.05, 0.01, 100, 'A REALLOC multiplies the size by uniform(min, max) …'),
     realParam('realloc_max_factor', '', 2.0, 0.01, 100, '… rounded up to 8 bytes.'),
     numberParam('realloc_cap', 'bytes', 65_536, 8, 2 ** 31 - 8, 'Largest size a REALLOC makes.'),
-    realParam('import_frac', 'of a phase', 0.02, 0, 1, 'The first import_frac·phase_len ops are the import (long 60 %, immediate 20 %, short 10 %, medium 10 %).'),
-    numberParam('phase_len', 'ops', 50_000_000, 1000, MAX_COUNT, 'Ops per phase; at its end every phase-scoped object dies, newest first.'),
+    realParam('import_frac', 'of a phase', 0.2, 0, 1, 'The first import_frac·phase_len ops are the import (long and permanent 60 %, immediate 20 %, short 10 %, medium 10 %).'),
+    numberParam('phase_len', 'ops', 5_000_000, 1000, MAX_COUNT, 'Ops per phase; at its end every phase-scoped object dies, newest first.'),
   ],
   check(p) {
     const w = num(p, 'w_immediate') + num(p, 'w_short') + num(p, 'w_medium') + num(p, 'w_long');
