@@ -15,13 +15,13 @@ describe('offeredWorkloads', () => {
   });
 
   it('hides workloads that read a server file when the server reads none, and says why', () => {
-    const none = { files: 'none', fileRoots: [], programs: false } as const;
+    const none = { files: 'none', fileRoots: [], programs: false, uploads: null } as const;
     expect(offeredWorkloads([churn, replay], none)).toEqual([churn]);
     expect(withheldNote(none)).toMatch(/started without --allow-files/);
   });
 
   it('names the allowed folders on path fields when confined', () => {
-    const offered = offeredWorkloads([churn, replay], { files: 'confined', fileRoots: ['/srv/traces', '/data'], programs: false });
+    const offered = offeredWorkloads([churn, replay], { files: 'confined', fileRoots: ['/srv/traces', '/data'], programs: false, uploads: null });
     expect(offered[0]).toBe(churn);
     expect(offered[1]!.params[0]!.description).toBe('The trace file to replay. A path on the server inside /srv/traces or /data (the folders it allows).');
     expect(replay.params[0]!.description).toBe('The trace file to replay.');

@@ -75,7 +75,7 @@ export function connectWsBridge(options: WsBridgeOptions): Promise<WsBridge> {
   const pending = new Map<number, (response: BridgeResponse) => void>();
   let socket: SocketLike | null = null;
   let status: WsStatus = 'connecting';
-  let capabilities: HostCapabilities = { files: 'none', fileRoots: [], programs: false };
+  let capabilities: HostCapabilities = { files: 'none', fileRoots: [], programs: false, uploads: null };
   /** Hello received on the current socket: requests may go. */
   let ready = false;
   let attempt = 0;
