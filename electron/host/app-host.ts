@@ -138,7 +138,11 @@ export class AppHost implements Bridge {
   }
 
   /** Validates the configuration (the error names the field or parameter) and starts a worker. */
-  async startRun(config: RunConfig): Promise<{ runId: string }> {
+  /**
+   * `resolveUpload`: for a browser's connection, the file behind a trace it uploaded (`path` =
+   * `upload:<id>`, shared/protocol/uploads.ts); the run keeps the client's reference in its config.
+   */
+  async startRun(config: RunConfig, options: { resolveUpload?: (ref: string) => string } = {}): Promise<{ runId: string }> {
     if (this.disposed) throw new Error('the host is shutting down');
     const parsed = parseMessage(RunConfigSchema, config);
     if (!parsed.ok) throw new BridgeInputError(`invalid run configuration: ${parsed.reason}`);
@@ -155,7 +159,7 @@ export class AppHost implements Bridge {
       throw error;
     }
     // A path on the host or a program to start: the policy decides (the worker gets the path it resolved).
-    const workerConfig = await admitRun(this.policy, parsed.value, resolved);
+    const workerConfig = await admitRun(this.policy, parsed.value, resolved, options.resolveUpload);
     const session = await this.autosave();
     if (this.disposed) throw new Error('the host is shutting down');
     this.writer = session;
@@ -336,7 +340,7 @@ export class AppHost implements Bridge {
    * A path from a client goes through the policy; `trusted` is for the operator's own (serve's
    * `--session FILE`, the app's dialogs).
    */
-  async openSession(path: string, options: { trusted?: boolean } = {}): Promise<{ runIds: string[]; warnings: string[] }> {
+  async openSession(path: string, options: { trusted?: boolean; displayName?: string } = {}): Promise<{ runIds: string[]; warnings: string[] }> {
     const ids = new Map<string, string>();
     const real = options.trusted === true ? path : await this.policy.readablePath(path, 'session file');
     const { session, warnings } = await openSession(real, {
@@ -372,7 +376,7 @@ export class AppHost implements Bridge {
     }
     this.emit({ type: 'runs', runs: this.summaries() });
     for (const w of warnings) this.emit({ type: 'notice', level: 'error', message: w });
-    this.emit({ type: 'notice', level: 'info', message: `opened ${path}: ${runIds.length} run${runIds.length === 1 ? '' : 's'}` });
+    this.emit({ type: 'notice', level: 'info', message: `opened ${options.displayName ?? path}: ${runIds.length} run${runIds.length === 1 ? '' : 's'}` });
     return { runIds, warnings };
   }
 

@@ -21,6 +21,10 @@ export interface ServeLimits {
   workerMemoryMB: number;
   /** WebSocket connections open at once. */
   connections: number;
+  /** Largest upload (a trace or a session from the browser), bytes. */
+  uploadBytes: number;
+  /** Uploads one connection may hold at once (kept until it closes). */
+  uploadsPerConnection: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<ServeLimits> = Object.freeze({
@@ -31,6 +35,8 @@ export const DEFAULT_LIMITS: Readonly<ServeLimits> = Object.freeze({
   runMemoryMB: 1024,
   workerMemoryMB: 4096,
   connections: 8,
+  uploadBytes: 256 * 2 ** 20,
+  uploadsPerConnection: 8,
 });
 
 /** Frames beyond this are not even read: the socket is closed with 1009 (Message Too Big). */

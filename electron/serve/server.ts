@@ -5,16 +5,20 @@
  * token (docs/serve.md).
  */
 import { createReadStream } from 'node:fs';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
 import type { Bridge } from '../../shared/protocol/bridge';
-import { BRIDGE_SOCKET_PATH, TOKEN_PARAM } from '../../shared/protocol/bridge-messages';
+import { BRIDGE_SOCKET_PATH, SESSION_DOWNLOAD_NAME, SESSION_DOWNLOAD_PATH, TOKEN_PARAM } from '../../shared/protocol/bridge-messages';
 import type { HostCapabilities } from '../../shared/protocol/capabilities';
 import { cookieHeader, cookieToken, newToken, queryToken, tokenMatches } from './access-token';
 import { SECURITY_HEADERS } from './security-headers';
 import { DEFAULT_LIMITS, hardFrameLimit, RunGate, type ServeLimits } from './limits';
-import { serveSocket } from './socket-bridge';
+import { serveSocket, type UploadHost } from './socket-bridge';
 import { mimeType, resolveStatic } from './static-files';
 
 export interface ServerOptions {
@@ -34,6 +38,10 @@ export interface ServerOptions {
   capabilities?: HostCapabilities;
   /** Per-connection and server-wide limits (./limits.ts); defaults: DEFAULT_LIMITS. */
   limits?: Partial<ServeLimits>;
+  /** Uploads of traces and sessions from the browser (./uploads.ts); without it they are refused. */
+  uploadHost?: UploadHost;
+  /** Writes every run to a session file at `path`: `GET /session` downloads it; without it, 404. */
+  saveSession?: (path: string) => Promise<void>;
   log?: (line: string) => void;
 }
 
@@ -76,6 +84,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const fromQuery = queryToken(url);
     const authorised = tokenMatches(fromQuery, token) || tokenMatches(cookieToken(req, port), token);
     if (!authorised) return plain(res, 401, `missing or wrong access token: open the URL the server printed (…/?${TOKEN_PARAM}=…)`);
+    if (url.pathname === SESSION_DOWNLOAD_PATH && options.saveSession) return downloadSession(res, options.saveSession, req.method === 'HEAD');
     const file = await resolveStatic(options.rendererDir, url.pathname);
     if (file === null) return plain(res, 404, 'not found');
     const headers: Record<string, string> = {
@@ -107,7 +116,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (fromQuery !== null && !tokenMatches(fromQuery, token)) return refuse(401, 'Unauthorized');
     if (wss.clients.size >= limits.connections) return refuse(503, 'Service Unavailable (too many connections)');
     wss.handleUpgrade(req, socket, head, (ws) =>
-      serveSocket(ws, { host: options.appHost, token, preauthorised: fromQuery !== null, capabilities, limits, gate, log }),
+      serveSocket(ws, {
+        host: options.appHost,
+        token,
+        preauthorised: fromQuery !== null,
+        capabilities,
+        limits,
+        gate,
+        log,
+        ...(options.uploadHost ? { uploadHost: options.uploadHost } : {}),
+      }),
     );
   });
 
@@ -136,7 +154,28 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   };
 }
 
-const NO_CAPABILITIES: HostCapabilities = Object.freeze({ files: 'none', fileRoots: [], programs: false }) as HostCapabilities;
+const NO_CAPABILITIES: HostCapabilities = Object.freeze({ files: 'none', fileRoots: [], programs: false, uploads: null });
+
+/** Every run, as a session file the browser saves (docs/serve.md): written to a private temporary file, sent, removed. */
+async function downloadSession(res: ServerResponse, save: (path: string) => Promise<void>, head: boolean): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'arenascope-download-'));
+  try {
+    const path = join(dir, SESSION_DOWNLOAD_NAME);
+    await save(path);
+    const size = (await stat(path)).size;
+    res.writeHead(200, {
+      ...SECURITY_HEADERS,
+      'Content-Type': 'application/gzip',
+      'Content-Length': String(size),
+      'Content-Disposition': `attachment; filename="${SESSION_DOWNLOAD_NAME}"`,
+      'Cache-Control': 'no-store',
+    });
+    if (head) return void res.end();
+    await pipeline(createReadStream(path), res);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
 
 function plain(res: ServerResponse, status: number, text: string, extra: Record<string, string> = {}): void {
   res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', ...SECURITY_HEADERS, ...extra });

@@ -10,13 +10,17 @@
  * The connection's limits (./limits.ts) are checked here, before the host sees a request: message
  * size, request rate, and for `startRun` the live runs of this connection and the workers' memory.
  */
+import * as v from 'valibot';
 import type { RawData, WebSocket } from 'ws';
 import type { Bridge } from '../../shared/protocol/bridge';
-import { type BridgeHello, type BridgeResponse, CLOSE_UNAUTHORISED } from '../../shared/protocol/bridge-messages';
+import { type BridgeHello, type BridgeMethods, type BridgeResponse, CLOSE_UNAUTHORISED, describeIssues } from '../../shared/protocol/bridge-messages';
+import type { RunConfig } from '../../shared/protocol/run-config';
+import { isUploadRequest, type SessionUploaded, uploadChunkBytes, UploadRequestSchema } from '../../shared/protocol/uploads';
 import type { HostCapabilities } from '../../shared/protocol/capabilities';
 import { handleBridgeRequest } from '../host/bridge-dispatch';
 import { tokenMatches } from './access-token';
 import { RequestRate, type RunGate, type ServeLimits } from './limits';
+import { ConnectionUploads, UploadError } from './uploads';
 
 export const AUTH_TIMEOUT_MS = 5000;
 /** Events are dropped for a browser this far behind (its next window request catches it up). */
@@ -32,6 +36,14 @@ export interface SocketContext {
   /** The server's one gate for starting runs (shared by its connections). */
   gate: RunGate;
   log: (line: string) => void;
+  /** What uploads need of the host (./uploads.ts); without it uploads are refused. */
+  uploadHost?: UploadHost;
+}
+
+/** The host's side of uploads: a replay of an uploaded trace, and a session opened from one. */
+export interface UploadHost {
+  startRun(config: RunConfig, options: { resolveUpload: (ref: string) => string }): Promise<{ runId: string }>;
+  openSession(path: string, options: { trusted: true; displayName: string }): Promise<SessionUploaded>;
 }
 
 export function serveSocket(ws: WebSocket, ctx: SocketContext): void {
@@ -43,11 +55,25 @@ export function serveSocket(ws: WebSocket, ctx: SocketContext): void {
   let ownPending = 0;
   let lastRateLog = -Infinity;
 
+  const uploads = new ConnectionUploads({ maxBytes: limits.uploadBytes, maxUploads: limits.uploadsPerConnection });
+  const handleUpload = uploadHandler(ctx, uploads);
+  // The bridge as this connection sees it: a run may name this connection's uploads, no other's.
+  const methods: BridgeMethods = {
+    versions: () => host.versions(),
+    workloads: () => host.workloads(),
+    runs: () => host.runs(),
+    startRun: (config) => (ctx.uploadHost ? ctx.uploadHost.startRun(config, { resolveUpload: (ref) => uploads.tracePath(ref) }) : host.startRun(config)),
+    command: (runId, command) => host.command(runId, command),
+    window: (query) => host.window(query),
+    detail: (runId, op) => host.detail(runId, op),
+    export: (request) => host.export(request),
+  };
   const send = (message: BridgeResponse | BridgeHello | { event: unknown }): void => {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
   };
   const authorise = (): void => {
-    send({ hello: { protocolVersion: host.protocolVersion, capabilities: ctx.capabilities } });
+    const uploadLimits = ctx.uploadHost ? { maxBytes: limits.uploadBytes, chunkBytes: uploadChunkBytes(limits.messageBytes) } : null;
+    send({ hello: { protocolVersion: host.protocolVersion, capabilities: { ...ctx.capabilities, uploads: uploadLimits } } });
     unsubscribe = host.subscribe((event) => {
       if (ws.bufferedAmount > MAX_BUFFERED_BYTES && event.type === 'samples') return;
       send({ event });
@@ -92,8 +118,12 @@ export function serveSocket(ws: WebSocket, ctx: SocketContext): void {
       else ws.close(CLOSE_UNAUTHORISED, 'wrong or missing access token');
       return;
     }
+    if (isUploadRequest(raw)) {
+      void handleUpload(raw).then(send);
+      return;
+    }
     if (!isStartRun(raw)) {
-      void handleBridgeRequest(host, raw, log).then(send);
+      void handleBridgeRequest(methods, raw, log).then(send);
       return;
     }
     void host.runs().then((runs) => {
@@ -104,7 +134,7 @@ export function serveSocket(ws: WebSocket, ctx: SocketContext): void {
         return;
       }
       ownPending++;
-      void handleBridgeRequest(host, raw, log)
+      void handleBridgeRequest(methods, raw, log)
         .then((response) => {
           if (response.ok) own.add((response.result as { runId: string }).runId);
           send(response);
@@ -118,8 +148,48 @@ export function serveSocket(ws: WebSocket, ctx: SocketContext): void {
   ws.on('close', () => {
     if (timer !== null) clearTimeout(timer);
     unsubscribe?.();
+    void uploads.dispose().catch((error: unknown) => log(`arenascope serve: removing a connection's uploads failed: ${String(error)}`));
   });
   ws.on('error', (error) => log(`arenascope serve: WebSocket error: ${error.message}`));
+}
+
+/** Runs one upload request of this connection; every refusal is an error response naming the field or the limit. */
+function uploadHandler(ctx: SocketContext, uploads: ConnectionUploads): (raw: unknown) => Promise<BridgeResponse> {
+  return async (raw) => {
+    const r = v.safeParse(UploadRequestSchema, raw);
+    if (!r.success) {
+      const error = `malformed request: ${describeIssues(r.issues)}`;
+      ctx.log(`arenascope serve: refused an upload request: ${error}`);
+      return { id: requestId(raw), ok: false, error };
+    }
+    const req = r.output;
+    try {
+      if (ctx.uploadHost === undefined) throw new UploadError('uploads are not offered by this server');
+      switch (req.method) {
+        case 'uploadBegin':
+          return { id: req.id, ok: true, result: { uploadId: await uploads.begin(req.params.kind, req.params.name, req.params.bytes) } };
+        case 'uploadChunk':
+          return { id: req.id, ok: true, result: { received: await uploads.chunk(req.params.uploadId, req.params.offset, req.params.data) } };
+        case 'uploadEnd': {
+          const { upload, trace } = await uploads.end(req.params.uploadId);
+          if (trace !== undefined) return { id: req.id, ok: true, result: trace };
+          try {
+            const opened = await ctx.uploadHost.openSession(upload.path, { trusted: true, displayName: upload.name });
+            return { id: req.id, ok: true, result: opened };
+          } catch (error) {
+            // The reader names the file by its path on the server: the client knows it by its own name.
+            throw new UploadError(`upload '${upload.name}' is not a session this server can open: ${describe(error).split(upload.path).join(upload.name)}`);
+          }
+        }
+      }
+    } catch (error) {
+      return { id: req.id, ok: false, error: describe(error) };
+    }
+  };
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function isStartRun(raw: unknown): boolean {

@@ -32,6 +32,9 @@ export const BRIDGE_CHANNELS = {
 export const BRIDGE_SOCKET_PATH = '/bridge';
 /** Query parameter holding the access token, on the page's URL and on the WebSocket's. */
 export const TOKEN_PARAM = 'token';
+/** `GET` this (with the token) for every run as a session file (serve only). */
+export const SESSION_DOWNLOAD_PATH = '/session.arenascope.gz';
+export const SESSION_DOWNLOAD_NAME = 'session.arenascope.gz';
 /** Close code for a socket refused for its token (4000–4999 are the application's). */
 export const CLOSE_UNAUTHORISED = 4401;
 

@@ -67,10 +67,10 @@ describe.runIf(run)('dashboard in Chromium', () => {
     await page.goto(served.url);
     await expect.poll(() => page.locator('[data-testid="version-select"] option').count(), { timeout: 20_000 }).toBeGreaterThan(5);
     await expect.poll(() => page.textContent('[data-testid="version-policy"]')).toMatch(/family/);
-    // Served without --allow-files: the page cannot name a file on the server, so trace replay is not offered, and it says why.
-    expect(await page.locator('[data-testid="workload-select"] option[value="trace-replay"]').count()).toBe(0);
+    // Served without --allow-files: the page cannot name a file on the server, so trace replay takes an upload, and it says why.
+    expect(await page.locator('[data-testid="workload-select"] option[value="trace-replay"]').count()).toBe(1);
     expect(await page.locator('[data-testid="workload-select"] option[value="steady-churn"]').count()).toBe(1);
-    expect(await page.textContent('[data-testid="withheld-note"]')).toMatch(/started without --allow-files/);
+    expect(await page.textContent('[data-testid="withheld-note"]')).toMatch(/started without --allow-files\): upload a trace to replay it/);
     await shot('1-setup');
 
     await startRun('2.4');

@@ -1,7 +1,7 @@
 // The run form follows what the host allows: no file-reading workload without --allow-files, the
 // allowed folders named with it, everything on the desktop.
 import { describe, expect, it } from 'vitest';
-import { offeredWorkloads, withheldNote } from '../../renderer/src/model/capabilities';
+import { offeredWorkloads, typedPaths, withheldNote } from '../../renderer/src/model/capabilities';
 import type { WorkloadInfo } from '../../shared/protocol/bridge';
 import { DESKTOP_CAPABILITIES } from '../../shared/protocol/capabilities';
 
@@ -15,15 +15,27 @@ describe('offeredWorkloads', () => {
   });
 
   it('hides workloads that read a server file when the server reads none, and says why', () => {
-    const none = { files: 'none', fileRoots: [], programs: false } as const;
+    const none = { files: 'none', fileRoots: [], programs: false, uploads: null } as const;
     expect(offeredWorkloads([churn, replay], none)).toEqual([churn]);
     expect(withheldNote(none)).toMatch(/started without --allow-files/);
   });
 
   it('names the allowed folders on path fields when confined', () => {
-    const offered = offeredWorkloads([churn, replay], { files: 'confined', fileRoots: ['/srv/traces', '/data'], programs: false });
+    const offered = offeredWorkloads([churn, replay], { files: 'confined', fileRoots: ['/srv/traces', '/data'], programs: false, uploads: null });
     expect(offered[0]).toBe(churn);
     expect(offered[1]!.params[0]!.description).toBe('The trace file to replay. A path on the server inside /srv/traces or /data (the folders it allows).');
     expect(replay.params[0]!.description).toBe('The trace file to replay.');
+  });
+
+  it('takes an upload instead of a server path when the server takes uploads but reads no files', () => {
+    const uploads = { files: 'none', fileRoots: [], programs: false, uploads: { maxBytes: 1 << 20, chunkBytes: 1 << 16 } } as const;
+    const offered = offeredWorkloads([churn, replay], uploads);
+    expect(offered.map((w) => w.name)).toEqual(['steady-churn', 'trace-replay']);
+    expect(offered[1]!.params[0]!.description).toBe('The trace file to replay. Upload a trace file (plain or .gz): the server keeps it until this page closes.');
+    expect(withheldNote(uploads)).toBe('This server does not read its files for the browser (it was started without --allow-files): upload a trace to replay it.');
+    expect(typedPaths(uploads)).toBe(false);
+    const both = offeredWorkloads([replay], { ...uploads, files: 'confined', fileRoots: ['/srv'] });
+    expect(both[0]!.params[0]!.description).toBe('The trace file to replay. A path on the server inside /srv (the folders it allows), or upload a trace file.');
+    expect(typedPaths({ ...uploads, files: 'confined', fileRoots: ['/srv'] })).toBe(true);
   });
 });

@@ -26,7 +26,7 @@ import { parse, positiveIntOption } from '../options';
 import { UsageError } from '../usage-error';
 
 export const serveUsage =
-  'serve [--port N] [--host 127.0.0.1 [--allow-remote]] [--open] [--autosave DIR] [--renderer DIR] [--session FILE]... [--allow-files DIR]... [--allow-programs] [--max-runs N] [--run-memory MB] [--max-worker-memory MB] [--max-rate N]';
+  'serve [--port N] [--host 127.0.0.1 [--allow-remote]] [--open] [--autosave DIR] [--renderer DIR] [--session FILE]... [--allow-files DIR]... [--allow-programs] [--max-runs N] [--run-memory MB] [--max-worker-memory MB] [--max-rate N] [--max-upload MB]';
 
 /** Whether `host` names this machine only: `localhost`, 127.0.0.0/8, ::1. */
 export function isLoopback(host: string): boolean {
@@ -63,6 +63,7 @@ export async function serveCommand(argv: string[], out: (line: string) => void):
       'run-memory': { type: 'string' },
       'max-worker-memory': { type: 'string' },
       'max-rate': { type: 'string' },
+      'max-upload': { type: 'string' },
     },
     allowPositionals: false,
   });
@@ -113,7 +114,17 @@ export async function serveCommand(argv: string[], out: (line: string) => void):
   }
   let server;
   try {
-    server = await startServer({ host, port, rendererDir, appHost, capabilities: policy.capabilities, limits });
+    server = await startServer({
+      host,
+      port,
+      rendererDir,
+      appHost,
+      capabilities: policy.capabilities,
+      limits,
+      // Uploads and the session download are always offered: they read no file the server did not write.
+      uploadHost: appHost,
+      saveSession: (path) => appHost.saveSession(path),
+    });
   } catch (error) {
     await appHost.dispose();
     throw new UsageError(`serve: cannot listen on ${host}:${port}: ${(error as Error).message}`);
@@ -141,7 +152,7 @@ export async function serveCommand(argv: string[], out: (line: string) => void):
 }
 
 /** The limits from their options; each defaults to DEFAULT_LIMITS (the run memory to the environment's budget when set). */
-function limitOptions(values: { 'max-runs'?: string; 'run-memory'?: string; 'max-worker-memory'?: string; 'max-rate'?: string }): ServeLimits {
+function limitOptions(values: { 'max-runs'?: string; 'run-memory'?: string; 'max-worker-memory'?: string; 'max-rate'?: string; 'max-upload'?: string }): ServeLimits {
   const envBudget = Number(process.env[MEMORY_BUDGET_ENV]);
   const runMemoryDefault = Number.isInteger(envBudget) && envBudget > 0 ? envBudget : DEFAULT_LIMITS.runMemoryMB;
   const requestsPerSecond = positiveIntOption('serve', 'max-rate', values['max-rate'], DEFAULT_LIMITS.requestsPerSecond, 100_000);
@@ -152,6 +163,7 @@ function limitOptions(values: { 'max-runs'?: string; 'run-memory'?: string; 'max
     workerMemoryMB: positiveIntOption('serve', 'max-worker-memory', values['max-worker-memory'], Math.max(DEFAULT_LIMITS.workerMemoryMB, runMemoryDefault), 1 << 24),
     requestsPerSecond,
     requestBurst: 2 * requestsPerSecond,
+    uploadBytes: positiveIntOption('serve', 'max-upload', values['max-upload'], DEFAULT_LIMITS.uploadBytes / 2 ** 20, 1 << 20) * 2 ** 20,
   };
   if (limits.runMemoryMB > limits.workerMemoryMB) {
     throw new UsageError(`serve: --run-memory ${limits.runMemoryMB} is more than --max-worker-memory ${limits.workerMemoryMB}: no run could start`);

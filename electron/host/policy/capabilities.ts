@@ -68,6 +68,8 @@ class ServePolicy implements HostPolicy {
       files: roots.length > 0 ? 'confined' : 'none',
       fileRoots: roots.map((r) => r.given),
       programs,
+      // The server adds its upload limits to the hello (electron/serve/server.ts).
+      uploads: null,
     });
   }
 

@@ -9,7 +9,8 @@ import type { Bridge, BridgeEvent } from '../../../shared/protocol/bridge';
 import { createBridgeClient } from '../../../shared/protocol/bridge-client';
 import type { BridgeTransport } from '../../../shared/protocol/bridge-client';
 import { classifyHostMessage, CLOSE_UNAUTHORISED } from '../../../shared/protocol/bridge-messages';
-import type { BridgeResponse } from '../../../shared/protocol/bridge-messages';
+import type { BridgeRequest, BridgeResponse } from '../../../shared/protocol/bridge-messages';
+import type { SessionUploaded, TraceUploaded } from '../../../shared/protocol/uploads';
 import { CONNECTED, type Link, type LinkEvent, type LinkState, nextLink } from '../model/link-state';
 import type { HostCapabilities } from '../../../shared/protocol/capabilities';
 
@@ -58,6 +59,12 @@ export interface WsBridge extends Bridge {
   readonly capabilities: HostCapabilities;
   /** Stops reconnecting and fails whatever is pending. */
   close(): void;
+  /**
+   * Sends a file to the server in chunks (shared/protocol/uploads.ts): a trace, resolved with its
+   * upload id (replay it with `path` = `upload:<id>`), or a session, resolved once the server opened
+   * it. `onProgress(sent, total)` after each chunk. Rejects with the server's reason.
+   */
+  upload(kind: 'trace' | 'session', name: string, bytes: Uint8Array, onProgress?: (sent: number, total: number) => void): Promise<TraceUploaded | SessionUploaded>;
 }
 
 /**
@@ -75,7 +82,7 @@ export function connectWsBridge(options: WsBridgeOptions): Promise<WsBridge> {
   const pending = new Map<number, (response: BridgeResponse) => void>();
   let socket: SocketLike | null = null;
   let status: WsStatus = 'connecting';
-  let capabilities: HostCapabilities = { files: 'none', fileRoots: [], programs: false };
+  let capabilities: HostCapabilities = { files: 'none', fileRoots: [], programs: false, uploads: null };
   /** Hello received on the current socket: requests may go. */
   let ready = false;
   let attempt = 0;
@@ -101,6 +108,32 @@ export function connectWsBridge(options: WsBridgeOptions): Promise<WsBridge> {
     const all = [...pending.entries()];
     pending.clear();
     for (const [id, settle] of all) settle({ id, ok: false, error });
+  }
+
+  /** Upload requests' ids, far above the bridge client's own (which count from 1). */
+  let uploadSeq = 2 ** 40;
+
+  /** One upload request; a refusal for the request rate waits and retries (the server said "slow down"). */
+  async function uploadCall(method: string, params: unknown): Promise<unknown> {
+    for (;;) {
+      const r = await transport.request({ id: uploadSeq++, method, params } as unknown as BridgeRequest);
+      if (r.ok) return r.result;
+      if (!r.error.startsWith('limit: more than')) throw new Error(r.error);
+      await new Promise<void>((resolve) => timers.set(resolve, 200));
+    }
+  }
+
+  async function upload(kind: 'trace' | 'session', name: string, bytes: Uint8Array, onProgress?: (sent: number, total: number) => void): Promise<TraceUploaded | SessionUploaded> {
+    const limits = capabilities.uploads;
+    if (limits === null) throw new Error('this server takes no uploads');
+    if (bytes.length > limits.maxBytes) throw new Error(`${name} is ${bytes.length} bytes; this server takes uploads of up to ${limits.maxBytes} bytes (serve --max-upload)`);
+    const { uploadId } = (await uploadCall('uploadBegin', { kind, name, bytes: bytes.length })) as { uploadId: string };
+    for (let offset = 0; offset < bytes.length; offset += limits.chunkBytes) {
+      const chunk = bytes.subarray(offset, offset + limits.chunkBytes);
+      await uploadCall('uploadChunk', { uploadId, offset, data: toBase64(chunk) });
+      onProgress?.(offset + chunk.length, bytes.length);
+    }
+    return (await uploadCall('uploadEnd', { uploadId })) as TraceUploaded | SessionUploaded;
   }
 
   const transport: BridgeTransport = {
@@ -137,6 +170,7 @@ export function connectWsBridge(options: WsBridgeOptions): Promise<WsBridge> {
             return capabilities;
           },
           close,
+          upload,
         };
         resolve(bridge);
         return;
@@ -244,4 +278,11 @@ export function connectWsBridge(options: WsBridgeOptions): Promise<WsBridge> {
 
     connect();
   });
+}
+
+/** Bytes as base64, in slices (String.fromCharCode takes a bounded number of arguments). */
+function toBase64(bytes: Uint8Array): string {
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
 }

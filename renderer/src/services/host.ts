@@ -6,6 +6,7 @@ import type { Pinia } from 'pinia';
 import type { Bridge, BridgeEvent, DetailSnapshot, ExportRequest, ExportResult, MenuAction, RunCommand, WindowQuery, WindowResult } from '../../../shared/protocol/bridge';
 import { DESKTOP_CAPABILITIES } from '../../../shared/protocol/capabilities';
 import type { RunConfig } from '../../../shared/protocol/run-config';
+import type { SessionUploaded, TraceUploaded } from '../../../shared/protocol/uploads';
 import { hostReachable, type LinkState } from '../model/link-state';
 import type { WsBridge } from '../bridge/ws-bridge';
 import { useAppStore } from '../stores/app';
@@ -136,4 +137,15 @@ export function exportRuns(request: ExportRequest): Promise<ExportResult> {
 
 export function currentBridge(): Bridge {
   return need();
+}
+
+/**
+ * Sends a file to a browser server (shared/protocol/uploads.ts): a trace, resolved with the value
+ * a path field takes (`upload:<id>`), or a session, which the server opens as finished runs.
+ * Rejects with the server's reason (or "this page cannot upload" on the desktop).
+ */
+export async function uploadFile(kind: 'trace' | 'session', file: File, onProgress?: (sent: number, total: number) => void): Promise<TraceUploaded | SessionUploaded> {
+  const b = need() as Partial<WsBridge>;
+  if (typeof b.upload !== 'function') throw new Error('this page cannot upload: open files with the application\'s own dialogs');
+  return b.upload(kind, file.name, new Uint8Array(await file.arrayBuffer()), onProgress);
 }

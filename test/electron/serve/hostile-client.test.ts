@@ -185,7 +185,7 @@ async function runCount(served: Served): Promise<number> {
 describe('a token holder without capabilities', () => {
   it('is told in the hello that it may neither read files nor start programs', async () => {
     const c = new Client(closedServer);
-    expect((await c.hello()).capabilities).toEqual({ files: 'none', fileRoots: [], programs: false });
+    expect((await c.hello()).capabilities).toEqual({ files: 'none', fileRoots: [], programs: false, uploads: null });
     c.close();
   });
 
@@ -259,7 +259,7 @@ describe('a token holder without capabilities', () => {
 describe('a token holder with --allow-files', () => {
   it('is told the allowed folder', async () => {
     const c = new Client(filesServer);
-    expect((await c.hello()).capabilities).toEqual({ files: 'confined', fileRoots: [allowed], programs: false });
+    expect((await c.hello()).capabilities).toEqual({ files: 'confined', fileRoots: [allowed], programs: false, uploads: null });
     c.close();
   });
 

@@ -131,7 +131,7 @@ describe('browser server', () => {
     await new Promise((resolve) => good.on('open', resolve));
     const hello = new Promise((resolve) => good.once('message', (data) => resolve(JSON.parse(data.toString()))));
     good.send(JSON.stringify({ token: server.token }));
-    expect(await hello).toEqual({ hello: { protocolVersion: PROTOCOL_VERSION, capabilities: { files: 'none', fileRoots: [], programs: false } } });
+    expect(await hello).toEqual({ hello: { protocolVersion: PROTOCOL_VERSION, capabilities: { files: 'none', fileRoots: [], programs: false, uploads: null } } });
     good.close();
   });
 
