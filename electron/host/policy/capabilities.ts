@@ -12,6 +12,7 @@
  * file (`quoteFileContent`): the app and the command line, never a browser over the WebSocket.
  */
 import { DESKTOP_CAPABILITIES, type HostCapabilities } from '../../../shared/protocol/capabilities';
+import { realpath } from 'node:fs/promises';
 import { confinedFile, type FileRoot, fileRoots } from './confined-paths';
 
 export interface HostPolicy {
@@ -23,6 +24,12 @@ export interface HostPolicy {
   readablePath(path: string, what: string): Promise<string>;
   /** Throws a CapabilityError unless the client may start programs on the host. */
   startProgram(what: string): void;
+  /**
+   * The interpreter to start for a path a client named (a program to record, a real run): only
+   * where programs are allowed, and in serve mode only one of `discovered` (the host's own list,
+   * electron/node/python/discover.ts) or, with `--allow-files`, a file inside an allowed folder.
+   */
+  interpreterPath(path: string, discovered: readonly string[], what: string): Promise<string>;
 }
 
 /** A capability the host was not given; `flag` is the option that would give it. */
@@ -41,6 +48,7 @@ export const DESKTOP_POLICY: HostPolicy = Object.freeze({
   quoteFileContent: true,
   readablePath: async (path: string) => path,
   startProgram: () => undefined,
+  interpreterPath: async (path: string) => path,
 });
 
 export interface ServePolicyOptions {
@@ -82,5 +90,21 @@ class ServePolicy implements HostPolicy {
 
   startProgram(what: string): void {
     if (!this.programs) throw new CapabilityError(`${what}: this server does not start programs for clients (start it with --allow-programs)`, '--allow-programs');
+  }
+
+  async interpreterPath(path: string, discovered: readonly string[], what: string): Promise<string> {
+    this.startProgram(what);
+    const real = await realpath(path).catch(() => null);
+    if (real !== null) {
+      for (const d of discovered) {
+        if ((await realpath(d).catch(() => null)) === real) return d;
+      }
+    }
+    if (this.roots.length > 0) return confinedFile(path, this.roots, what);
+    // One message whether or not the path exists: a refusal tells nothing of the disk.
+    throw new CapabilityError(
+      `${what}: this server starts only the interpreters it found (on PATH and in pyenv); start it with --allow-files DIR to allow interpreters inside a folder`,
+      '--allow-files',
+    );
   }
 }

@@ -65,20 +65,46 @@ describe('confinedFile', () => {
 describe('policies', () => {
   it('serve: nothing by default, each refusal naming its flag; the desktop: everything', async () => {
     const none = await servePolicy();
-    expect(none.capabilities).toEqual({ files: 'none', fileRoots: [], programs: false });
+    expect(none.capabilities).toEqual({ files: 'none', fileRoots: [], programs: false, uploads: null });
     expect(none.quoteFileContent).toBe(false);
     await expect(none.readablePath(join(tmp, 'allowed', 'a.pymtrace'), 'trace-replay path')).rejects.toThrow(CapabilityError);
     await expect(none.readablePath('/etc/passwd', 'trace-replay path')).rejects.toThrow('trace-replay path: this server does not read its files for clients (start it with --allow-files DIR to allow a folder)');
     expect(() => none.startProgram('recording')).toThrow('recording: this server does not start programs for clients (start it with --allow-programs)');
 
     const some = await servePolicy({ allowFiles: [join(tmp, 'allowed')], allowPrograms: true });
-    expect(some.capabilities).toEqual({ files: 'confined', fileRoots: [join(tmp, 'allowed')], programs: true });
+    expect(some.capabilities).toEqual({ files: 'confined', fileRoots: [join(tmp, 'allowed')], programs: true, uploads: null });
     expect(await some.readablePath(join(tmp, 'allowed', 'sub', 'in'), 'p')).toBe(join(tmp, 'allowed', 'a.pymtrace'));
     expect(() => some.startProgram('recording')).not.toThrow();
 
     expect(DESKTOP_POLICY.capabilities.files).toBe('any');
     expect(DESKTOP_POLICY.quoteFileContent).toBe(true);
     expect(await DESKTOP_POLICY.readablePath('relative/x', 'p')).toBe('relative/x');
+  });
+
+  it('starts only discovered interpreters, or ones inside an allowed folder, and only with --allow-programs', async () => {
+    const python = join(tmp, 'bin', 'python3.11');
+    mkdirSync(join(tmp, 'bin'), { recursive: true });
+    writeFileSync(python, '#!/bin/sh\n', { mode: 0o755 });
+    symlinkSync(python, join(tmp, 'bin', 'python3'));
+    const inside = join(tmp, 'allowed', 'python-inside');
+    writeFileSync(inside, '#!/bin/sh\n', { mode: 0o755 });
+    const what = 'profiling a program: interpreter';
+    const refusal = `${what}: this server starts only the interpreters it found (on PATH and in pyenv); start it with --allow-files DIR to allow interpreters inside a folder`;
+
+    const closed = await servePolicy();
+    await expect(closed.interpreterPath(python, [python], what)).rejects.toThrow(`${what}: this server does not start programs for clients (start it with --allow-programs)`);
+    const programs = await servePolicy({ allowPrograms: true });
+    // A discovered one, by any name that resolves to it: the discovered path is what starts.
+    expect(await programs.interpreterPath(join(tmp, 'bin', 'python3'), [python], what)).toBe(python);
+    // Anything else, existing or not, with one message.
+    await expect(programs.interpreterPath('/bin/sh', [python], what)).rejects.toThrow(refusal);
+    await expect(programs.interpreterPath(join(tmp, 'nope'), [python], what)).rejects.toThrow(refusal);
+    await expect(programs.interpreterPath(inside, [python], what)).rejects.toThrow(refusal);
+    // With --allow-files, a file inside the folder too; outside still refused.
+    const folder = await servePolicy({ allowPrograms: true, allowFiles: [join(tmp, 'allowed')] });
+    expect(await folder.interpreterPath(inside, [python], what)).toBe(inside);
+    await expect(folder.interpreterPath('/bin/sh', [python], what)).rejects.toThrow(PathRefusedError);
+    expect(await DESKTOP_POLICY.interpreterPath('/any/python', [], what)).toBe('/any/python');
   });
 
   it('refuses an --allow-files folder that is missing, not a folder, or named with a NUL', async () => {
