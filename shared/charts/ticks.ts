@@ -22,16 +22,17 @@ export interface Ticks {
 /**
  * About `count` ticks over [min, max]. With `fixed` the axis keeps exactly [min, max] and only the
  * ticks inside it are returned; otherwise the extent grows to the ticks around the data.
+ * `minSpacing`: 1 for counts (arenas, pools), so a small range reads 0, 1, 2 and never 0, 0.5, 1.
  */
-export function niceTicks(min: number, max: number, count: number, fixed = false): Ticks {
+export function niceTicks(min: number, max: number, count: number, fixed = false, minSpacing = 0): Ticks {
   if (!Number.isFinite(min) || !Number.isFinite(max)) return { min: 0, max: 1, values: [0, 1] };
   if (max < min) [min, max] = [max, min];
   if (max === min) {
     const pad = min === 0 ? 1 : Math.abs(min) * 0.1;
-    if (!fixed) return niceTicks(min - pad, max + pad, count);
+    if (!fixed) return niceTicks(min - pad, max + pad, count, false, minSpacing);
     return { min, max, values: [min] };
   }
-  const spacing = niceNum(niceNum(max - min, false) / Math.max(1, count - 1), true);
+  const spacing = Math.max(minSpacing, niceNum(niceNum(max - min, false) / Math.max(1, count - 1), true));
   const first = Math.ceil(min / spacing - 1e-9) * spacing;
   // Rounding may land a hair inside the data: then one step further out.
   let lo = fixed ? min : Math.floor(min / spacing) * spacing;

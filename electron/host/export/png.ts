@@ -125,7 +125,8 @@ export function chartJsConfig(spec: ChartSpec, theme: ChartTheme, text = true): 
           type: 'linear',
           beginAtZero: true,
           ...(spec.yUnit === 'bytes' ? binaryScaleHooks : {}),
-          ticks: { display: text, color: theme.muted, font: font(11), callback: (v) => formatY(Number(v)) },
+          // Counts are whole: no 0.5 tick on a small range (as on screen and in the SVG).
+          ticks: { display: text, color: theme.muted, font: font(11), callback: (v) => formatY(Number(v)), ...(spec.yUnit === 'count' ? { precision: 0 } : {}) },
           grid: { color: theme.grid },
           border: { color: theme.muted },
         },

@@ -87,7 +87,7 @@ export function renderSvg(spec: ChartSpec, options: SvgOptions): string {
   const plotH0 = Math.max(20, H - top - bottomReserve);
   const yCount = Math.max(2, Math.min(11, Math.floor(plotH0 / 40) + 1));
   // Bytes at binary steps (1, 2, 4 … MiB), as on screen.
-  const yt = spec.yUnit === 'bytes' ? binaryTicks(yExt[0], yExt[1], Math.min(yCount, 6)) : niceTicks(yExt[0], yExt[1], yCount);
+  const yt = spec.yUnit === 'bytes' ? binaryTicks(yExt[0], yExt[1], Math.min(yCount, 6)) : niceTicks(yExt[0], yExt[1], yCount, false, 1);
   const yLabel = (v: number): string => (spec.yUnit === 'bytes' ? formatBytes(v) : formatCount(v));
   const xLabel = (v: number): string => (spec.axis === 'op' ? formatCount(v) : formatDuration(v));
   const left = pad + Math.max(...yt.values.map((v) => textWidth(yLabel(v), tickFont))) + 8;

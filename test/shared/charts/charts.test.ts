@@ -90,6 +90,13 @@ describe('ticks', () => {
     expect(niceTicks(0, 1000, 6).values).toEqual([0, 200, 400, 600, 800, 1000]);
     expect(niceTicks(5, 5, 5).values.length).toBeGreaterThan(1);
   });
+
+  it('keeps count ticks whole: one arena reads 0, 1, not 0, 0.5, 1', () => {
+    expect(niceTicks(0, 1, 6).values).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1]);
+    expect(niceTicks(0, 1, 6, false, 1).values).toEqual([0, 1]);
+    expect(niceTicks(0, 3, 6, false, 1).values).toEqual([0, 1, 2, 3]);
+    expect(niceTicks(0, 1000, 6, false, 1).values).toEqual([0, 200, 400, 600, 800, 1000]);
+  });
 });
 
 describe('figures', () => {
