@@ -16,7 +16,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Bridge, type BridgeEvent, type DetailSnapshot, type ExportRequest, type ExportResult, PROTOCOL_VERSION, type RunCommand, type RunSummary, type VersionInfo, type WindowQuery, type WindowResult, type WorkloadInfo } from '../../shared/protocol/bridge';
+import { type Bridge, type BridgeEvent, type DetailSnapshot, type ExportRequest, type ExportResult, type InterpreterChoice, PROTOCOL_VERSION, type RunCommand, type RunSummary, type VersionInfo, type WindowQuery, type WindowResult, type WorkloadInfo } from '../../shared/protocol/bridge';
 import { type RunConfig, RunConfigSchema } from '../../shared/protocol/run-config';
 import { NEW_RUN_RECORD, statusOf, suggestedBudgetMB, type RunRecord } from '../../shared/protocol/run-record';
 import { parseMessage } from '../../shared/protocol/worker-messages';
@@ -34,6 +34,11 @@ import { seriesSink, sessionSink, type SessionSink } from './runs/sinks';
 import { openSession, saveSession, SessionWriter, type SessionRun, FINAL_STATES } from './session-file';
 import { DESKTOP_POLICY, type HostPolicy } from './policy/capabilities';
 import { admitRun } from './policy/run-access';
+import { RealRunLauncher } from './real-run-launcher';
+import { AgentMissingError, locateAgent } from '../node/agent/locate';
+import { discoverInterpreters } from '../node/python/discover';
+import { InterpreterError } from '../node/python/interpreter';
+import { arenaModeFor, openRealInterpreter, type RealInterpreter } from '../node/real/real-interpreter';
 
 /** At most this many `samples` notices a second per run. */
 export const SAMPLES_NOTICE_MS = 100;
@@ -104,6 +109,12 @@ export class AppHost implements Bridge {
   private sessionFailed = false;
   private seq = 0;
   private disposed = false;
+  /** Real-interpreter runs' managers, one per interpreter (its launcher starts that interpreter). */
+  private readonly realManagers = new Map<string, RunManager>();
+  /** Each live run's manager (the engine's, or its interpreter's). */
+  private readonly managers = new Map<string, RunManager>();
+  /** Interpreters probed for `interpreters()` and real runs, by the path asked for. */
+  private readonly probed = new Map<string, Promise<RealInterpreter>>();
 
   constructor(private readonly options: AppHostOptions) {
     this.log = options.log ?? ((line) => void process.stderr.write(`${line}\n`));
@@ -116,11 +127,81 @@ export class AppHost implements Bridge {
       (error) => this.writeFailed(error),
     );
     this.runsById = new RunRecorder<HostRun>([seriesSink(this.store), this.sessionRecords, { detail: (run, d) => run.details.add(d) }, this.bridgeEvents()], this.log);
-    this.runsById.listen(this.manager);
-    // A removed run's worker is forgotten once it has gone.
-    this.manager.onEvent(({ runId, event }) => {
-      if (event.type === 'exit' && !this.runsById.has(runId)) this.manager.forget(runId);
+    this.listenTo(this.manager);
+  }
+
+  private listenTo(manager: RunManager): void {
+    this.runsById.listen(manager);
+    manager.onEvent(({ runId, event }) => {
+      if (event.type !== 'exit') return;
+      this.managers.delete(runId);
+      // A removed run's worker is forgotten once it has gone.
+      if (!this.runsById.has(runId)) manager.forget(runId);
     });
+  }
+
+  private managerOf(runId: string): RunManager {
+    return this.managers.get(runId) ?? this.manager;
+  }
+
+  private realManager(real: RealInterpreter): RunManager {
+    let manager = this.realManagers.get(real.info.path);
+    if (manager === undefined) {
+      manager = new RunManager(new RealRunLauncher(real), { log: this.log, quoteFileContent: this.policy.quoteFileContent, ...(this.options.graceMs !== undefined ? { graceMs: this.options.graceMs } : {}) });
+      this.realManagers.set(real.info.path, manager);
+      this.listenTo(manager);
+    }
+    return manager;
+  }
+
+  /**
+   * The interpreter for a real run, as the policy allows it (serve: `--allow-programs`, a discovered
+   * interpreter), probed and checked, with the agent built: each refusal a BridgeInputError naming
+   * the interpreter and what is wrong.
+   */
+  private async openReal(path: string, arenas: 'aligned' | 'misaligned' | undefined): Promise<RealInterpreter> {
+    const allowed = await this.policy.interpreterPath(path, discoverInterpreters().map((d) => d.path), 'real-interpreter run: interpreter');
+    try {
+      locateAgent();
+      const real = await this.probe(allowed);
+      arenaModeFor(real, arenas);
+      return real;
+    } catch (error) {
+      if (error instanceof InterpreterError || error instanceof AgentMissingError) throw new BridgeInputError(`invalid run configuration: real: ${error.message}`);
+      throw error;
+    }
+  }
+
+  private probe(path: string): Promise<RealInterpreter> {
+    let p = this.probed.get(path);
+    if (p === undefined) {
+      p = openRealInterpreter(path);
+      this.probed.set(path, p);
+      // A failed probe is asked again next time (the user may have fixed it).
+      p.catch(() => this.probed.delete(path));
+    }
+    return p;
+  }
+
+  /**
+   * Interpreters a real run may use here: the host's discovered ones that probe as usable, with their
+   * versions; none where the policy starts no programs (a browser of serve without --allow-programs).
+   */
+  async interpreters(): Promise<InterpreterChoice[]> {
+    if (!this.policy.capabilities.programs) return [];
+    const out: InterpreterChoice[] = [];
+    const seen = new Set<string>();
+    for (const d of discoverInterpreters()) {
+      try {
+        const real = await this.probe(d.path);
+        if (seen.has(real.info.executable)) continue;
+        seen.add(real.info.executable);
+        out.push({ path: d.path, version: real.info.version, label: `${real.info.version} (${d.source}: ${d.label})` });
+      } catch {
+        // Not usable for real runs (too old, free-threaded, not CPython, …): not offered.
+      }
+    }
+    return out;
   }
 
   // ---- Bridge -----------------------------------------------------------------------------------
@@ -146,14 +227,13 @@ export class AppHost implements Bridge {
     if (this.disposed) throw new Error('the host is shutting down');
     const parsed = parseMessage(RunConfigSchema, config);
     if (!parsed.ok) throw new BridgeInputError(`invalid run configuration: ${parsed.reason}`);
-    // Real-interpreter runs start a program on the host: the command line has them (run --real);
-    // the app will, behind the serve capability that allows programs (docs/real-runs.md).
-    if (parsed.value.real) throw new BridgeInputError('invalid run configuration: real: real-interpreter runs are started from the command line (run --real EXE) in this version');
+    // A real-interpreter run starts a program on the host: the policy decides which (docs/real-runs.md).
+    const real = parsed.value.real ? await this.openReal(parsed.value.real.interpreter, parsed.value.arenas) : null;
     let name: string;
     let resolved;
     try {
-      resolved = resolveRun(parsed.value);
-      name = `${resolved.version.version} ${resolved.workload.name}`;
+      resolved = resolveRun(real ? { ...parsed.value, python: real.info.version } : parsed.value);
+      name = real ? `${real.info.version} real ${resolved.workload.name}` : `${resolved.version.version} ${resolved.workload.name}`;
     } catch (error) {
       if (error instanceof RunConfigError) throw new BridgeInputError(`invalid run configuration: ${error.message}`);
       throw error;
@@ -173,8 +253,11 @@ export class AppHost implements Bridge {
       if (!this.sessionFailed) this.store.spillTo(runId, session.spillSource(runId));
     }
     try {
-      this.manager.start(workerConfig, runId);
+      const manager = real ? this.realManager(real) : this.manager;
+      this.managers.set(runId, manager);
+      manager.start(real ? { ...workerConfig, python: real.info.version, real: { interpreter: real.info.path } } : workerConfig, runId);
     } catch (error) {
+      this.managers.delete(runId);
       this.runsById.remove(runId);
       this.store.removeRun(runId);
       throw error;
@@ -191,18 +274,18 @@ export class AppHost implements Bridge {
         return this.remove(runId, run);
       case 'stop':
         // Stopping an ended run is not an error: the user's intent is already met.
-        if (run.live && !run.record.exited) this.manager.stop(runId);
+        if (run.live && !run.record.exited) this.managerOf(runId).stop(runId);
         return;
       case 'pause':
       case 'resume':
         if (command.type === 'resume' && command.budgetMB !== undefined) this.setBudget(runId, run, command.budgetMB);
-        if (!this.manager.status(runId) || !(command.type === 'pause' ? this.manager.pause(runId) : this.manager.resume(runId))) {
+        if (!this.managerOf(runId).status(runId) || !(command.type === 'pause' ? this.managerOf(runId).pause(runId) : this.managerOf(runId).resume(runId))) {
           throw new BridgeInputError(`run '${runId}' has ended (${state}): it cannot ${command.type}`);
         }
         return;
       case 'step':
         if (state !== 'paused') throw new BridgeInputError(`run '${runId}' is ${state}: step is for a paused run (pause it first)`);
-        if (!this.manager.step(runId, command.ops)) throw new BridgeInputError(`run '${runId}' has ended: it cannot step`);
+        if (!this.managerOf(runId).step(runId, command.ops)) throw new BridgeInputError(`run '${runId}' has ended: it cannot step`);
         return;
     }
   }
@@ -241,7 +324,7 @@ export class AppHost implements Bridge {
     if (max !== undefined && megabytes > max.megabytes) {
       throw new BridgeInputError(`limit: a run's memory budget is at most ${max.megabytes} MB here (${max.option}); run ${runId} asked for ${megabytes} MB`);
     }
-    if (!run.live || !this.manager.status(runId) || !this.manager.setBudget(runId, megabytes)) {
+    if (!run.live || !this.managerOf(runId).status(runId) || !this.managerOf(runId).setBudget(runId, megabytes)) {
       throw new BridgeInputError(`run '${runId}' has ended (${run.record.state}): it cannot resume`);
     }
   }
@@ -398,7 +481,7 @@ export class AppHost implements Bridge {
     if (this.disposed) return;
     this.disposed = true;
     try {
-      await this.manager.dispose();
+      await Promise.all([this.manager, ...this.realManagers.values()].map((m) => m.dispose()));
     } finally {
       for (const run of this.runsById.list()) this.flushSamplesNotice(run);
       const session = await this.session;
@@ -413,7 +496,7 @@ export class AppHost implements Bridge {
   private bridgeEvents(): RunSink<HostRun> {
     return {
       started: (run, info) => {
-        run.name = `${info.python.version} ${run.config.workload}`;
+        run.name = `${info.python.version}${run.config.real ? ' real' : ''} ${run.config.workload}`;
         this.emit({ type: 'run', run: this.summaryOf(run) });
       },
       samples: (run) => this.samplesNotice(run),

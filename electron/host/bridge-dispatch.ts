@@ -28,6 +28,8 @@ function invoke(host: BridgeMethods, call: BridgeCall): Promise<unknown> {
       return host.versions();
     case 'workloads':
       return host.workloads();
+    case 'interpreters':
+      return host.interpreters();
     case 'runs':
       return host.runs();
     case 'startRun':

@@ -61,6 +61,7 @@ export function serveSocket(ws: WebSocket, ctx: SocketContext): void {
   const methods: BridgeMethods = {
     versions: () => host.versions(),
     workloads: () => host.workloads(),
+    interpreters: () => host.interpreters(),
     runs: () => host.runs(),
     startRun: (config) => (ctx.uploadHost ? ctx.uploadHost.startRun(config, { resolveUpload: (ref) => uploads.tracePath(ref) }) : host.startRun(config)),
     command: (runId, command) => host.command(runId, command),

@@ -47,6 +47,7 @@ export function createBridgeClient(transport: BridgeTransport, protocolVersion: 
     protocolVersion,
     versions: () => call('versions', {}),
     workloads: () => call('workloads', {}),
+    interpreters: () => call('interpreters', {}),
     runs: () => call('runs', {}),
     startRun: (config: RunConfig) => call('startRun', { config }),
     command: (runId: string, command: RunCommand) => call('command', { runId, command }),

@@ -53,6 +53,7 @@ export type WireExportRequest = Omit<ExportRequest, 'from' | 'to'> & { from: Wir
 export interface BridgeParams {
   versions: Record<string, never>;
   workloads: Record<string, never>;
+  interpreters: Record<string, never>;
   runs: Record<string, never>;
   startRun: { config: RunConfig };
   command: { runId: string; command: RunCommand };
@@ -127,6 +128,7 @@ const request = <M extends BridgeMethod, P extends v.GenericSchema>(method: M, p
 export const BridgeRequestSchema = v.variant('method', [
   request('versions', NoParams),
   request('workloads', NoParams),
+  request('interpreters', NoParams),
   request('runs', NoParams),
   request('startRun', v.strictObject({ config: RunConfigSchema })),
   request('command', v.strictObject({ runId: RunId, command: RunCommandSchema })),
@@ -137,7 +139,7 @@ export const BridgeRequestSchema = v.variant('method', [
 
 /** A request as the host acts on it: wire nulls turned back into ±Infinity. */
 export type BridgeCall =
-  | { id: number; method: 'versions' | 'workloads' | 'runs' }
+  | { id: number; method: 'versions' | 'workloads' | 'interpreters' | 'runs' }
   | { id: number; method: 'startRun'; config: RunConfig }
   | { id: number; method: 'command'; runId: string; command: RunCommand }
   | { id: number; method: 'window'; query: WindowQuery }
@@ -154,6 +156,7 @@ export function parseBridgeRequest(raw: unknown): ParsedRequest {
   switch (req.method) {
     case 'versions':
     case 'workloads':
+    case 'interpreters':
     case 'runs':
       return { ok: true, call: { id: req.id, method: req.method } };
     case 'startRun':

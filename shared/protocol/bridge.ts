@@ -176,12 +176,27 @@ export interface ExportResult {
 /** `resume` with `budgetMB`: continue a run paused at its memory budget with this budget (MB). */
 export type RunCommand = { type: 'pause' } | { type: 'resume'; budgetMB?: number } | { type: 'step'; ops: number } | { type: 'stop' } | { type: 'remove' };
 
+/** An installed interpreter a real run may use (electron/node/python/discover.ts, probed). */
+export interface InterpreterChoice {
+  /** What to put in a run's `real.interpreter`. */
+  path: string;
+  /** Its version ("3.11.14"): the real run's, and the model run's to compare it with. */
+  version: string;
+  /** "3.11.14 (pyenv: 3.11.14)". */
+  label: string;
+}
+
 export interface Bridge {
   /** The `PROTOCOL_VERSION` the host side of this bridge was built with. */
   readonly protocolVersion: number;
   versions(): Promise<VersionInfo[]>;
   workloads(): Promise<WorkloadInfo[]>;
   /** Validates the config (the error names the field) and starts a worker. */
+  /**
+   * Interpreters a run may also use for real (`config.real`): none where the host starts no
+   * programs (a browser of serve without --allow-programs).
+   */
+  interpreters(): Promise<InterpreterChoice[]>;
   startRun(config: RunConfig): Promise<{ runId: string }>;
   command(runId: string, command: RunCommand): Promise<void>;
   runs(): Promise<RunSummary[]>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bandDatasets, MIN_SUFFIX, opAtX, overlayDatasets, phaseMarks, runDatasets, toPoints, withAlpha } from '../../renderer/src/charts/series-datasets';
+import { bandDatasets, MIN_SUFFIX, opAtX, overlayDatasets, phaseMarks, REAL_RUN_DASH, runDatasets, toPoints, withAlpha } from '../../renderer/src/charts/series-datasets';
 import type { WindowResult } from '../../shared/protocol/bridge';
 
 const result: WindowResult = {
@@ -41,6 +41,22 @@ describe('series to datasets', () => {
     const ds = overlayDatasets([{ name: 'A', result }, { name: 'B', result }], 'arena_bytes');
     expect(ds.map((d) => d.label)).toEqual(['A', `A${MIN_SUFFIX}`, 'B', `B${MIN_SUFFIX}`]);
     expect(ds[0]!.borderColor).not.toBe(ds[2]!.borderColor);
+  });
+
+  it("draws a real run dashed in its model twin's colour", () => {
+    const result = { runId: 'r', axis: 'op' as const, range: [0, 1] as [number, number], series: { arena_bytes: { x: [0, 1], min: [0, 1], max: [0, 1] } }, phases: [] };
+    const ds = overlayDatasets(
+      [
+        { name: 'model', result, colorOf: 'run-1' },
+        { name: 'other', result, colorOf: 'run-2' },
+        { name: 'real', result, colorOf: 'run-1', dashed: true },
+      ],
+      'arena_bytes',
+    );
+    expect(ds[4]!.borderColor).toBe(ds[0]!.borderColor);
+    expect(ds[2]!.borderColor).not.toBe(ds[0]!.borderColor);
+    expect(ds[4]!.borderDash).toEqual(REAL_RUN_DASH);
+    expect(ds[0]!.borderDash).toBeUndefined();
   });
 
   it('places phase marks on the axis, skipping those without a wall time on the time axis', () => {

@@ -90,10 +90,10 @@ describe('ws bridge', () => {
   it("takes the server's capabilities from its hello, and assumes the least when it gives none", async () => {
     const t = setup();
     t.last().receive({ hello: { protocolVersion: 7, capabilities: { files: 'confined', fileRoots: ['/srv'], programs: false } } });
-    expect((await t.connecting).capabilities).toEqual({ files: 'confined', fileRoots: ['/srv'], programs: false });
+    expect((await t.connecting).capabilities).toEqual({ files: 'confined', fileRoots: ['/srv'], programs: false, uploads: null });
     const u = setup();
     u.last().accept(7);
-    expect((await u.connecting).capabilities).toEqual({ files: 'none', fileRoots: [], programs: false });
+    expect((await u.connecting).capabilities).toEqual({ files: 'none', fileRoots: [], programs: false, uploads: null });
   });
 
   it('rejects with the reason when refused before hello', async () => {

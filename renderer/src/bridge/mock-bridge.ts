@@ -210,6 +210,7 @@ export function createMockBridge(options: { runs?: number; samples?: number } = 
     calls,
     versions: () => record('versions', [], () => MOCK_VERSIONS),
     workloads: () => record('workloads', [], () => MOCK_WORKLOADS),
+    interpreters: () => record('interpreters', [], () => []),
     startRun: (config) => record('startRun', [config], () => {
       const runId = addRun(config, 1, config.ops ? Math.max(2, Math.round(config.ops / 1000)) : 2000);
       emit({ type: 'run', run: { ...getRun(runId).summary } });

@@ -28,9 +28,12 @@ export function toPoints(x: readonly number[], y: readonly number[]): Point[] {
   return out;
 }
 
+/** Dash pattern of a real-interpreter run's lines (its model run's are solid). */
+export const REAL_RUN_DASH = [6, 4];
+
 /** The two datasets of one band: max first, then min filled up to it ('-1' = the previous one). */
-export function bandDatasets(s: { x: number[]; min: number[]; max: number[] }, label: string, color: string): LineDataset[] {
-  const common = { borderColor: color, borderWidth: BAND_LINE_WIDTH, pointRadius: 0, pointHitRadius: 4, tension: 0, parsing: false as const, normalized: true };
+export function bandDatasets(s: { x: number[]; min: number[]; max: number[] }, label: string, color: string, dashed = false): LineDataset[] {
+  const common = { borderColor: color, borderWidth: BAND_LINE_WIDTH, pointRadius: 0, pointHitRadius: 4, tension: 0, parsing: false as const, normalized: true, ...(dashed ? { borderDash: REAL_RUN_DASH } : {}) };
   return [
     { ...common, label, data: toPoints(s.x, s.max), fill: false, backgroundColor: color },
     { ...common, label: label + MIN_SUFFIX, data: toPoints(s.x, s.min), fill: '-1', backgroundColor: withAlpha(color, BAND_FILL_ALPHA) },
@@ -47,12 +50,18 @@ export function runDatasets(result: WindowResult, keys: readonly string[], label
   return out;
 }
 
-/** Several runs' windows of one series, one band per run, for the compare overlay. */
-export function overlayDatasets(results: readonly { name: string; result: WindowResult }[], key: string): LineDataset[] {
+/**
+ * Several runs' windows of one series, one band per run, for the compare overlay. `colorOf`: the
+ * run whose colour to use (a real run takes its model twin's), `dashed`: a real run's lines.
+ */
+export function overlayDatasets(results: readonly { name: string; result: WindowResult; dashed?: boolean; colorOf?: string }[], key: string): LineDataset[] {
   const out: LineDataset[] = [];
-  results.forEach(({ name, result }, i) => {
+  const colours = new Map<string, string>();
+  results.forEach(({ name, result, dashed, colorOf }, i) => {
     const s = result.series[key];
-    if (s) out.push(...bandDatasets(s, name, RUN_COLORS[i % RUN_COLORS.length]!));
+    const id = colorOf ?? `#${i}`;
+    if (!colours.has(id)) colours.set(id, RUN_COLORS[colours.size % RUN_COLORS.length]!);
+    if (s) out.push(...bandDatasets(s, name, colours.get(id)!, dashed === true));
   });
   return out;
 }

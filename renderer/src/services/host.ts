@@ -3,7 +3,7 @@
  * and every failure ends up in front of the user (a notice, or the caller's inline message).
  */
 import type { Pinia } from 'pinia';
-import type { Bridge, BridgeEvent, DetailSnapshot, ExportRequest, ExportResult, MenuAction, RunCommand, WindowQuery, WindowResult } from '../../../shared/protocol/bridge';
+import type { Bridge, BridgeEvent, DetailSnapshot, ExportRequest, ExportResult, InterpreterChoice, MenuAction, RunCommand, WindowQuery, WindowResult } from '../../../shared/protocol/bridge';
 import { DESKTOP_CAPABILITIES } from '../../../shared/protocol/capabilities';
 import type { RunConfig } from '../../../shared/protocol/run-config';
 import type { SessionUploaded, TraceUploaded } from '../../../shared/protocol/uploads';
@@ -105,6 +105,8 @@ export async function loadCatalog(pinia?: Pinia): Promise<void> {
   } finally {
     catalog.loading = false;
   }
+  // Probing interpreters starts each one: it must not hold up the form.
+  if (catalog.capabilities.programs) void loadInterpreters(pinia).then((list) => (catalog.interpreters = list));
 }
 
 /** Starts a run and shows it; the host's refusal (naming the field) is thrown for the form to show. */
@@ -148,4 +150,15 @@ export async function uploadFile(kind: 'trace' | 'session', file: File, onProgre
   const b = need() as Partial<WsBridge>;
   if (typeof b.upload !== 'function') throw new Error('this page cannot upload: open files with the application\'s own dialogs');
   return b.upload(kind, file.name, new Uint8Array(await file.arrayBuffer()), onProgress);
+}
+
+/** Interpreters a run may also use for real (none where the host starts no programs; errors become a notice). */
+export async function loadInterpreters(pinia?: Pinia): Promise<InterpreterChoice[]> {
+  if (!bridge) return [];
+  try {
+    return await bridge.interpreters();
+  } catch (e) {
+    useAppStore(pinia).notify('error', `Could not list the interpreters: ${errorMessage(e)}`);
+    return [];
+  }
 }

@@ -4,7 +4,7 @@
  */
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { VersionInfo, WorkloadInfo } from '../../../shared/protocol/bridge';
+import type { InterpreterChoice, VersionInfo, WorkloadInfo } from '../../../shared/protocol/bridge';
 import { DESKTOP_CAPABILITIES, type HostCapabilities } from '../../../shared/protocol/capabilities';
 import { offeredWorkloads } from '../model/capabilities';
 
@@ -16,11 +16,14 @@ export const useCatalogStore = defineStore('catalog', () => {
   /** What the host lets this page do; the workloads offered follow it. */
   const capabilities = ref<HostCapabilities>(DESKTOP_CAPABILITIES);
 
+  /** Interpreters a run may also use for real (empty where the host starts no programs). */
+  const interpreters = ref<InterpreterChoice[]>([]);
+
   function setCatalog(v: VersionInfo[], w: WorkloadInfo[]): void {
     versions.value = v;
     workloads.value = offeredWorkloads(w, capabilities.value);
     error.value = null;
   }
 
-  return { versions, workloads, loading, error, capabilities, setCatalog };
+  return { versions, workloads, loading, error, capabilities, interpreters, setCatalog };
 });

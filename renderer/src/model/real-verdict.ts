@@ -1,0 +1,50 @@
+/**
+ * The compare panel's verdict for a real-interpreter run beside its model run (docs/real-runs.md):
+ * the twin is the ticked model run of the same workload, parameters, seed and version; the verdict
+ * is the command line's (shared/run/sample-verdict.ts), from both runs' samples as the host's
+ * windows give them when a window holds every sample (else the panel says to use `verify`).
+ */
+import type { RunSummary, WindowResult } from '../../../shared/protocol/bridge';
+import { SERIES, SERIES_INDEX } from '../../../shared/run/sample';
+import { SamplesByOp, sampleVerdict, type SampleVerdict } from '../../../shared/run/sample-verdict';
+
+/** Every series but wall time (op is the x axis): what a verdict compares. */
+export const VERDICT_KEYS: readonly string[] = SERIES.map((s) => s.key).filter((k) => k !== 'wall_ms' && k !== 'op');
+
+/** Real runs among `runs`, each with its model twin when one is among them. */
+export function realPairs(runs: readonly RunSummary[]): { real: RunSummary; model: RunSummary | null }[] {
+  const key = (r: RunSummary): string => JSON.stringify([r.config.workload, r.config.params, r.config.seed, r.config.arenas ?? null, r.config.ops ?? null, r.python?.version ?? r.config.python]);
+  return runs
+    .filter((r) => r.config.real !== undefined)
+    .map((real) => ({ real, model: runs.find((m) => m.config.real === undefined && key(m) === key(real)) ?? null }));
+}
+
+/**
+ * Whether a window of `maxPoints` holds every sample of a run of `samples`: the store returns a run's
+ * rows as they are when they fit (a real run's samples at a phase and at the cadence may share an
+ * operation count: one point then, the last row, as the command line's verdict keeps).
+ */
+export function exact(samples: number, maxPoints: number): boolean {
+  return samples <= maxPoints;
+}
+
+/** The rows of a window that holds every sample, by operation count. */
+export function samplesOf(result: WindowResult): SamplesByOp {
+  const out = new SamplesByOp();
+  const first = result.series[VERDICT_KEYS[0]!];
+  if (!first) return out;
+  const row = new Float64Array(SERIES.length);
+  for (let i = 0; i < first.x.length; i++) {
+    row.fill(0);
+    row[SERIES_INDEX['op']!] = first.x[i]!;
+    for (const k of VERDICT_KEYS) row[SERIES_INDEX[k]!] = result.series[k]?.max[i] ?? Number.NaN;
+    out.add(row);
+  }
+  return out;
+}
+
+export function verdictOf(model: { run: RunSummary; name: string; result: WindowResult }, real: { run: RunSummary; name: string; result: WindowResult }): SampleVerdict {
+  // 2.x has no arena hook: the series only a hook measures are not compared (as on the command line).
+  const hooked = !(real.run.python?.version ?? real.run.config.python).startsWith('2.');
+  return sampleVerdict({ name: model.name, samples: samplesOf(model.result) }, { name: real.name, samples: samplesOf(real.result), hooked });
+}

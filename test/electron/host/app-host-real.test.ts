@@ -1,0 +1,98 @@
+// Real-interpreter runs started through the app host (as the dashboard does): the same workload on
+// the engine and on an installed CPython's own allocator, side by side, with identical figures at
+// every common sample; and each refusal (not an interpreter, the agent missing, the serve policy)
+// named, with nothing started.
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { AppHost } from '../../../electron/host/app-host';
+import { NodeLauncher } from '../../../electron/host/node-launcher';
+import { servePolicy } from '../../../electron/host/policy/capabilities';
+import type { RunSummary } from '../../../shared/protocol/bridge';
+import type { RunConfig } from '../../../shared/protocol/run-config';
+import { SERIES } from '../../../shared/run/sample';
+import { pythonsWithAgent } from '../../support/pythons';
+import { waitFor } from '../wait';
+
+const pythons = pythonsWithAgent([3, 8], 'app host real runs');
+const python = pythons.find((p) => p.line[0] === 3 && p.line[1] === 11) ?? pythons.at(-1);
+const tmp = mkdtempSync(join(tmpdir(), 'arenascope-host-real-'));
+const hosts: AppHost[] = [];
+afterAll(async () => {
+  await Promise.all(hosts.map((h) => h.dispose()));
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+function host(policy?: Awaited<ReturnType<typeof servePolicy>>): AppHost {
+  const h = new AppHost({ launcher: new NodeLauncher({ onStderrLine: () => undefined }), log: () => undefined, graceMs: 1000, ...(policy ? { policy } : {}) });
+  hosts.push(h);
+  return h;
+}
+
+const config = (version: string): RunConfig => ({ workload: 'seed-16b-fill-free', params: { N: 20_000 }, seed: '1', python: version, sampleEvery: 2000 });
+
+async function finished(h: AppHost, runId: string): Promise<RunSummary> {
+  let run: RunSummary | undefined;
+  await waitFor(`${runId} to finish`, () => {
+    void h.runs().then((rs) => (run = rs.find((r) => r.runId === runId)));
+    return run !== undefined && ['done', 'failed', 'crashed', 'stopped'].includes(run.state);
+  }, 120_000);
+  return run!;
+}
+
+describe.runIf(python !== undefined)('real-interpreter runs through the app host', () => {
+  it('offers the discovered interpreters with their versions, and runs one beside the model with identical figures', async () => {
+    const h = host();
+    const offered = await h.interpreters();
+    expect(offered.some((i) => i.version === python!.version)).toBe(true);
+    const choice = offered.find((i) => i.version === python!.version)!;
+    const model = await h.startRun(config(choice.version));
+    const real = await h.startRun({ ...config(choice.version), real: { interpreter: choice.path } });
+    const [m, r] = [await finished(h, model.runId), await finished(h, real.runId)];
+    expect(m).toMatchObject({ state: 'done', ops: 40_000 });
+    expect(r).toMatchObject({ state: 'done', ops: 40_000, name: `${choice.version} real seed-16b-fill-free`, config: { real: { interpreter: choice.path } } });
+    // Every series but wall time, at every sample: the model put everything where the interpreter did.
+    const keys = SERIES.map((s) => s.key).filter((k) => k !== 'wall_ms' && k !== 'op');
+    const window = (runId: string) => h.window({ runId, series: keys, from: -Infinity, to: Infinity, maxPoints: 10_000, axis: 'op' });
+    const [wm, wr] = [await window(model.runId), await window(real.runId)];
+    for (const k of keys) {
+      expect(wr.series[k]!.x, k).toEqual(wm.series[k]!.x);
+      expect(wr.series[k]!.max, k).toEqual(wm.series[k]!.max);
+    }
+    expect(wm.series['arenas']!.x.length).toBeGreaterThan(10);
+  });
+});
+
+describe('real-interpreter runs refused by the app host', () => {
+  it('names a path that is not an interpreter, and starts nothing', async () => {
+    const h = host();
+    const fake = join(tmp, 'not-python');
+    writeFileSync(fake, '#!/bin/sh\necho hello\n');
+    chmodSync(fake, 0o755);
+    await expect(h.startRun({ ...config('3.11'), real: { interpreter: fake } })).rejects.toThrow(/^invalid run configuration: real: .*not-python/);
+    expect(await h.runs()).toEqual([]);
+  });
+
+  it('says the agent is missing, and starts nothing', async () => {
+    const h = host();
+    const saved = process.env['ARENASCOPE_AGENT_DIR'];
+    process.env['ARENASCOPE_AGENT_DIR'] = join(tmp, 'no-agent-here');
+    try {
+      await expect(h.startRun({ ...config('3.11'), real: { interpreter: python?.path ?? '/usr/bin/python3' } })).rejects.toThrow(/^invalid run configuration: real: .*agent/i);
+    } finally {
+      if (saved === undefined) delete process.env['ARENASCOPE_AGENT_DIR'];
+      else process.env['ARENASCOPE_AGENT_DIR'] = saved;
+    }
+    expect(await h.runs()).toEqual([]);
+  });
+
+  it('in serve mode: refused without --allow-programs (naming it), and an interpreter the host did not discover refused with it', async () => {
+    const closed = host(await servePolicy());
+    expect(await closed.interpreters()).toEqual([]);
+    await expect(closed.startRun({ ...config('3.11'), real: { interpreter: '/usr/bin/python3' } })).rejects.toThrow(/--allow-programs/);
+    const open = host(await servePolicy({ allowPrograms: true }));
+    await expect(open.startRun({ ...config('3.11'), real: { interpreter: '/bin/sh' } })).rejects.toThrow(/starts only the interpreters it found/);
+    expect(await open.runs()).toEqual([]);
+  });
+});

@@ -1,0 +1,51 @@
+// The compare panel's verdict: which ticked model run is a real run's twin, and the command line's
+// verdict computed from the host's windows.
+import { describe, expect, it } from 'vitest';
+import { exact, realPairs, VERDICT_KEYS, verdictOf } from '../../renderer/src/model/real-verdict';
+import type { RunSummary, WindowResult } from '../../shared/protocol/bridge';
+
+const summary = (runId: string, real: boolean, version = '3.12.1', seed = '1'): RunSummary => ({
+  runId,
+  name: runId,
+  config: { workload: 'seed-16b-fill-free', params: { N: 10 }, seed, python: version, sampleEvery: 10, ...(real ? { real: { interpreter: '/py' } } : {}) },
+  state: 'done',
+  ops: 20,
+  wallMs: 1,
+  python: { version, family: '3.12', arenas: 'aligned' },
+  params: null,
+  reason: null,
+  samples: 3,
+  budgetPause: null,
+});
+
+function window(runId: string, arenas: number[]): WindowResult {
+  const x = [0, 10, 20];
+  const series = Object.fromEntries(VERDICT_KEYS.map((k) => [k, { x, min: k === 'arenas' ? arenas : [0, 0, 0], max: k === 'arenas' ? arenas : [0, 0, 0] }]));
+  return { runId, axis: 'op', range: [0, 20], series, phases: [] };
+}
+
+describe('real-run verdicts in the compare panel', () => {
+  it("pairs a real run with the ticked model run of the same workload, seed and version, and no other", () => {
+    const model = summary('m', false);
+    const other = summary('o', false, '3.11.7');
+    const seed2 = summary('s', false, '3.12.1', '2');
+    const real = summary('r', true);
+    expect(realPairs([other, seed2, model, real])).toEqual([{ real, model }]);
+    expect(realPairs([other, real])).toEqual([{ real, model: null }]);
+    expect(realPairs([model, other])).toEqual([]);
+  });
+
+  it('says identical when every common sample agrees, and names the first difference otherwise', () => {
+    const model = summary('m', false);
+    const real = summary('r', true);
+    const same = verdictOf({ run: model, name: 'model', result: window('m', [0, 1, 1]) }, { run: real, name: 'real', result: window('r', [0, 1, 1]) });
+    expect(same).toMatchObject({ compared: 3, identical: 3, first: null });
+    const differs = verdictOf({ run: model, name: 'model', result: window('m', [0, 1, 1]) }, { run: real, name: 'real', result: window('r', [0, 1, 2]) });
+    expect(differs).toMatchObject({ compared: 3, identical: 2, first: 'at op 20: arenas model 1, real 2' });
+  });
+
+  it('compares only runs whose every sample fits one window', () => {
+    expect(exact(10_000, 10_000)).toBe(true);
+    expect(exact(10_001, 10_000)).toBe(false);
+  });
+});
