@@ -30,6 +30,10 @@ describe('pins: keep-every-kth, k = 256, 3.11', () => {
       expect(a.liveBytes).toBe(16 * a.liveBlocks);
       expect(a.minAge).toBeGreaterThanOrEqual(N - survivors);
     }
+    // Exactly its kept blocks: per arena, the live block words the engine holds, scanned directly.
+    const byArena = new Map<number, number>();
+    for (const h of liveHandles(replay.alloc)) byArena.set(replay.alloc.arenaOf(h), (byArena.get(replay.alloc.arenaOf(h)) ?? 0) + 1);
+    expect(new Map(r.arenas.filter((x) => x.pinned).map((x) => [x.slot, x.liveBlocks]))).toEqual(byArena);
     expect(r.origins).toHaveLength(1);
     expect(r.origins[0]!.label).toContain("phase 'fill'");
     expect(r.origins[0]!.blocks).toBe(survivors);
@@ -38,9 +42,10 @@ describe('pins: keep-every-kth, k = 256, 3.11', () => {
 });
 
 describe('pins: the seed scenario with one block kept per arena', () => {
-  it('each arena is pinned by its one block, and gives back ARENA_SIZE', () => {
-    const a = createAllocator('3.11');
+  it.each(['2.4', '2.7', '3.8', '3.11'])('%s: each arena is pinned by its one block, and gives back ARENA_SIZE', (version) => {
+    const a = createAllocator(version);
     const handles: number[] = [];
+    // The 2009 scenario: 16-byte blocks filling several arenas of every family.
     for (let i = 0; i < 300_000; i++) handles.push(a.malloc(16));
     const keep = new Map<number, number>();
     for (const h of handles) if (!keep.has(a.arenaOf(h))) keep.set(a.arenaOf(h), h);
