@@ -10,7 +10,7 @@ export function summaryLine(r: PinReport): string {
   const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
   return (
     `retained arena bytes ${mib(s.retainedBytes)}; ${mib(s.pinnedArenaBytes)} of it is held by ${s.pinningBlocks} blocks ` +
-    `(${pct(s.pinningShare)} of live blocks) in arenas under ${Math.round(s.threshold * 100)} % full`
+    `(${pct(s.pinningShare)} of live blocks) in arenas under ${Number((s.threshold * 100).toPrecision(3))} % full`
   );
 }
 

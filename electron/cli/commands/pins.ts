@@ -1,20 +1,21 @@
 /**
  * `pins --workload NAME --python VERSION [--set key=value]... [--seed N] [--at OP] [--arenas aligned|misaligned]
- *  [--top N] [--json]`: runs a workload (or `trace-replay` with `--set path=FILE`) against the engine up
+ *  [--top N] [--threshold PCT] [--json]`: runs a workload (or `trace-replay` with `--set path=FILE`) against the engine up
  * to operation OP (default: its end; an endless workload: its default budget) and prints why its arenas
  * are kept: the summary, the pinned arenas (top N, 20 by default) and the origins of the blocks that
- * pin them (shared/pins, docs/pins.md). `--json` prints the whole report as one JSON document.
+ * pin them (shared/pins, docs/pins.md). `--threshold PCT` (default 10) is how full an arena may be and
+ * still count as pinned. `--json` prints the whole report as one JSON document.
  */
 import { resolve } from 'node:path';
 import { createAllocator } from '../../../shared/engine';
 import type { RunConfig } from '../../../shared/protocol/run-config';
 import { resolveRun, RunConfigError } from '../../../shared/run/resolve-run';
-import { analyzePins, driveTo, formatPins, PinReplay, type PinReport } from '../../../shared/pins';
+import { analyzePins, DEFAULT_PIN_THRESHOLD, driveTo, formatPins, PinReplay, type PinReport } from '../../../shared/pins';
 import { readTrace } from '../../node/trace-file';
 import { parse, positiveIntOption } from '../options';
 import { UsageError } from '../usage-error';
 
-export const pinsUsage = 'pins --workload NAME --python VERSION [--set key=value]... [--seed N] [--at OP] [--arenas aligned|misaligned] [--top N] [--json]';
+export const pinsUsage = 'pins --workload NAME --python VERSION [--set key=value]... [--seed N] [--at OP] [--arenas aligned|misaligned] [--top N] [--threshold PCT] [--json]';
 
 export async function pinsCommand(argv: string[], out: (line: string) => void): Promise<number> {
   const { values } = parse('pins', argv, {
@@ -26,6 +27,7 @@ export async function pinsCommand(argv: string[], out: (line: string) => void): 
       at: { type: 'string' },
       arenas: { type: 'string' },
       top: { type: 'string' },
+      threshold: { type: 'string' },
       json: { type: 'boolean' },
     },
     allowPositionals: false,
@@ -37,6 +39,12 @@ export async function pinsCommand(argv: string[], out: (line: string) => void): 
   }
   const at = values.at === undefined ? undefined : positiveIntOption('pins', 'at', values.at, 1, Number.MAX_SAFE_INTEGER);
   const top = positiveIntOption('pins', 'top', values.top, 20, 100_000);
+  let threshold = DEFAULT_PIN_THRESHOLD;
+  if (values.threshold !== undefined) {
+    const pct = Number(values.threshold);
+    if (values.threshold.trim() === '' || !(pct > 0 && pct <= 100)) throw new UsageError(`pins: --threshold must be a percentage above 0 and at most 100, not '${values.threshold}'`);
+    threshold = pct / 100;
+  }
   const params: Record<string, string> = {};
   for (const kv of values.set ?? []) {
     const eq = kv.indexOf('=');
@@ -69,7 +77,7 @@ export async function pinsCommand(argv: string[], out: (line: string) => void): 
   } else {
     driveTo(run.generator, replay, stopAt);
   }
-  const report: PinReport = analyzePins(replay.alloc, { births: replay });
+  const report: PinReport = analyzePins(replay.alloc, { births: replay, threshold });
   if (values.json) {
     out(JSON.stringify({ workload: run.workload.name, python: run.version.version, seed: run.seed.toString(), params: run.params, ...report }, null, 2));
   } else {

@@ -50,6 +50,10 @@ describe('pins', () => {
     expect(text).toContain('retained arena bytes 1.00 MiB; 1.00 MiB of it is held by 1 blocks (100.0 % of live blocks) in arenas under 10 % full');
     expect(text).toMatch(/pinned arenas \(1; top 1\)/);
     expect(text).toContain("class 1 (32 B), born in phase 'fill'");
+    // 32 bytes of 1 MiB is above 0.001 %: with that threshold no arena counts as pinned.
+    const strict = await run('pins', '--workload', 'trace-replay', '--set', `path=${f}`, '--python', '3.11', '--threshold', '0.001', '--json');
+    const s = (JSON.parse(strict.lines.join('\n')) as { summary: { pinnedArenas: number; threshold: number; liveBlocks: number } }).summary;
+    expect(s).toMatchObject({ pinnedArenas: 0, threshold: 0.00001, liveBlocks: 1 });
   });
 
   it.each([
@@ -60,6 +64,8 @@ describe('pins', () => {
     [['pins', '--workload', 'keep-every-kth', '--python', '3.11', '--set', 'k'], /--set takes key=value/],
     [['pins', '--workload', 'keep-every-kth', '--python', '3.11', '--set', 'k=1'], /\bk\b/],
     [['pins', '--workload', 'keep-every-kth', '--python', '3.99'], /unknown CPython version '3.99'/],
+    [['pins', '--workload', 'keep-every-kth', '--python', '3.11', '--threshold', '0'], /--threshold must be a percentage/],
+    [['pins', '--workload', 'keep-every-kth', '--python', '3.11', '--threshold', 'ten'], /--threshold must be a percentage/],
   ])('exits 2 naming the option: %j', (args, message) => {
     const p = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'electron/cli/main.ts'), ...args], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
     expect(p.status).toBe(2);
