@@ -10,6 +10,7 @@ import { compareCommand, compareUsage } from './commands/compare';
 import { conformanceCommand, conformanceUsage } from './commands/conformance';
 import { exportCommand, exportUsage } from './commands/export';
 import { openCommand, openUsage } from './commands/open';
+import { pinsCommand, pinsUsage } from './commands/pins';
 import { recordCommand, recordUsage } from './commands/record';
 import { replayCommand, replayUsage } from './commands/replay';
 import { runCommand, runUsage } from './commands/run';
@@ -30,6 +31,7 @@ const COMMANDS: Record<string, { run: Command; usage: string; summary: string }>
   export: { run: exportCommand, usage: exportUsage, summary: 'export a saved session: PNG, SVG, CSV, JSON, HTML report' },
   open: { run: openCommand, usage: openUsage, summary: 'print the runs of a session file and their summaries' },
   record: { run: recordCommand, usage: recordUsage, summary: 'run a Python program under the recording agent: its trace, a session with one run per model, its real arenas' },
+  pins: { run: pinsCommand, usage: pinsUsage, summary: 'why memory is kept: the arenas a few live blocks pin, what releasing them gives back, and where those blocks came from' },
   replay: { run: replayCommand, usage: replayUsage, summary: 'replay a pymtrace and print a JSON line per checkpoint' },
   serve: { run: serveCommand, usage: serveUsage, summary: 'serve the dashboard to a browser (prints the URL with its access token first)' },
   bench: { run: benchCommand, usage: benchUsage, summary: 'time the engine replaying a trace held in memory' },

@@ -7,7 +7,7 @@ export * from './presets';
 export * from './stats';
 export { applyBatch, HandleTable } from './replay';
 export { checkInvariants, InvariantError } from './invariants';
-export { visitArenas, type ArenaVisit, type PoolVisit, type PoolState } from './visit';
+export { visitArenas, visitLiveBlocks, type ArenaVisit, type PoolVisit, type PoolState } from './visit';
 
 /** Engine version: bump when a change can alter any placement or statistic. */
 export const ENGINE_VERSION = '1.0.0';

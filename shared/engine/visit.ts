@@ -2,7 +2,7 @@
  * Walk the allocator's arenas and pools without I/O (for the arena occupancy map and for tests),
  * in arena-slot order, pools in address order: what `sys._debugmallocstats` walks.
  */
-import { PH_COUNT, PH_SZIDX, type Allocator } from './allocator';
+import { PH_COUNT, PH_NEXTSLOT, PH_SZIDX, type Allocator } from './allocator';
 
 export type PoolState = 'used' | 'full' | 'empty' | 'untouched';
 
@@ -51,5 +51,22 @@ export function visitArenas(a: Allocator, visit: (arena: ArenaVisit) => void): v
       pools.push({ index: k, state, szidx, count, capacity });
     }
     visit({ slot: s, totalPools: total, freePools: free, pools });
+  }
+}
+
+/**
+ * Calls `visit(handle, requested)` for every live block of pool `p` (`arenaSlot * maxPools + k`), in
+ * slot order. A block is live when its word holds a requested size (what `free` tests), so the walk
+ * reads only blocks the pool has carved (`nextoffset`). Outside the hot path: for the pins analysis.
+ */
+export function visitLiveBlocks(a: Allocator, p: number, visit: (handle: number, requested: number) => void): void {
+  const szidx = a.poolField(p, PH_SZIDX);
+  if (szidx < 0 || a.poolField(p, PH_COUNT) === 0) return;
+  const carved = a.poolField(p, PH_NEXTSLOT);
+  const base = p << a.slotShift;
+  const B = a.blocks;
+  for (let s = 0; s < carved; s++) {
+    const req = B[base | s]! >>> 16;
+    if (req) visit(base | s, req);
   }
 }

@@ -1,0 +1,91 @@
+/**
+ * Per-block birth records kept beside the engine, never in its hot arrays: for each live small
+ * block (by handle) the operation index it was allocated at and the phase it was born in. Filled
+ * by `PinReplay`, which applies operations one at a time so that each new handle is seen; paid
+ * only by the pins analysis, never by a plain run.
+ */
+import type { Allocator } from '../engine/allocator';
+import { HandleTable } from '../engine/replay';
+import { OP_ALLOC, OP_MARK, OP_REALLOC, type OpBatch } from '../ops/op-batch';
+import { FIRST_PHASE } from './origins';
+
+export interface Births {
+  /** Operation index (0-based, allocator operations) at which the block's object was allocated. */
+  bornAt(handle: number): number;
+  /** Index into `phases` of the phase the object was born in. */
+  phaseOf(handle: number): number;
+  readonly phases: readonly string[];
+}
+
+export class PinReplay implements Births {
+  private readonly table = new HandleTable(1024);
+  private born = new Float64Array(0);
+  private phase = new Int32Array(0);
+  /** Per producer slot: the birth of the object now in it. */
+  private slotBorn = new Float64Array(1024);
+  private slotPhase = new Int32Array(1024);
+  readonly phases: string[] = [FIRST_PHASE];
+
+  constructor(readonly alloc: Allocator) {}
+
+  bornAt(handle: number): number {
+    return this.born[handle]!;
+  }
+
+  phaseOf(handle: number): number {
+    return this.phase[handle]!;
+  }
+
+  /**
+   * Applies ops `[from, to)` of `batch`, stopping once the allocator has done `stopAt` operations.
+   * Returns the index of the first op not applied.
+   */
+  apply(batch: OpBatch, from = 0, to = batch.length, stopAt = Infinity): number {
+    const a = this.alloc;
+    let i = from;
+    for (; i < to && a.ops < stopAt; i++) {
+      const k = batch.kind[i]!;
+      if (k === OP_MARK) {
+        this.phases.push(batch.labels[batch.size[i]!] ?? '');
+        continue;
+      }
+      const s = batch.slot[i]!;
+      if (k === OP_ALLOC) {
+        // The object's birth goes with its slot, so a realloc that moves it (even through libc) keeps it.
+        this.ensureSlot(s);
+        this.slotBorn[s] = a.ops;
+        this.slotPhase[s] = this.phases.length - 1;
+      }
+      a.applyOps(batch.kind, batch.slot, batch.size, i, i + 1, this.table);
+      if (k !== OP_ALLOC && k !== OP_REALLOC) continue;
+      const h = this.table.handles[s]!;
+      if (h < 0) continue;
+      this.ensure(a.blocks.length);
+      this.born[h] = this.slotBorn[s]!;
+      this.phase[h] = this.slotPhase[s]!;
+    }
+    return i;
+  }
+
+  private ensureSlot(s: number): void {
+    if (s < this.slotBorn.length) return;
+    let n = this.slotBorn.length * 2;
+    while (n <= s) n *= 2;
+    const born = new Float64Array(n);
+    born.set(this.slotBorn);
+    this.slotBorn = born;
+    const phase = new Int32Array(n);
+    phase.set(this.slotPhase);
+    this.slotPhase = phase;
+  }
+
+  private ensure(n: number): void {
+    if (this.born.length >= n) return;
+    const born = new Float64Array(n);
+    born.set(this.born);
+    this.born = born;
+    const phase = new Int32Array(n);
+    phase.set(this.phase);
+    this.phase = phase;
+  }
+}

@@ -1,0 +1,5 @@
+export * from './analyze';
+export * from './births';
+export * from './origins';
+export * from './format';
+export * from './drive';

@@ -1,0 +1,74 @@
+/** `pins`: its JSON is the analysis of the same run, its text says the summary, bad input exits 2 naming the option. */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../../electron/cli/main';
+import { createAllocator } from '../../../shared/engine';
+import { analyzePins, driveTo, PinReplay } from '../../../shared/pins';
+import { createGenerator } from '../../../shared/workloads/registry';
+
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+
+async function run(...args: string[]): Promise<{ code: number; lines: string[] }> {
+  const lines: string[] = [];
+  const code = await main(args, (l) => lines.push(l));
+  return { code, lines };
+}
+
+describe('pins', () => {
+  it('--json is the analysis of the same run at the same op', async () => {
+    const params = { N: 300_000, k: 256, hold_live: 2000, hold_ops: 50_000 };
+    const at = 500_000;
+    const r = await run('pins', '--workload', 'keep-every-kth', '--python', '3.11', ...Object.entries(params).flatMap(([k, v]) => ['--set', `${k}=${v}`]), '--at', String(at), '--json');
+    expect(r.code).toBe(0);
+    const got = JSON.parse(r.lines.join('\n')) as Record<string, unknown>;
+    const replay = new PinReplay(createAllocator('3.11'));
+    driveTo(createGenerator('keep-every-kth', params, 1), replay, at);
+    const want = JSON.parse(JSON.stringify(analyzePins(replay.alloc, { births: replay }))) as Record<string, unknown>;
+    expect(got['summary']).toEqual(want['summary']);
+    expect(got['arenas']).toEqual(want['arenas']);
+    expect(got['origins']).toEqual(want['origins']);
+    expect((got['summary'] as { op: number }).op).toBe(at);
+    expect(got['python']).toMatch(/^3\.11\./);
+  });
+
+  it('prints the summary, the arena table and the origin table; a trace replays with its phases', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'arenascope-pins-'));
+    const f = join(dir, 't.pymtrace');
+    // 3 000 blocks of 32 bytes, then all but the first freed: one arena pinned by one block born in 'fill'.
+    const lines = ['#pymtrace 1', 'c fill'];
+    for (let i = 1; i <= 3000; i++) lines.push(`a ${i} 32`);
+    lines.push('c thin');
+    for (let i = 2; i <= 3000; i++) lines.push(`f ${i}`);
+    writeFileSync(f, `${lines.join('\n')}\n`);
+    const r = await run('pins', '--workload', 'trace-replay', '--set', `path=${f}`, '--python', '3.11');
+    expect(r.code).toBe(0);
+    const text = r.lines.join('\n');
+    expect(text).toContain('retained arena bytes 1.00 MiB; 1.00 MiB of it is held by 1 blocks (100.0 % of live blocks) in arenas under 10 % full');
+    expect(text).toMatch(/pinned arenas \(1; top 1\)/);
+    expect(text).toContain("class 1 (32 B), born in phase 'fill'");
+    // 32 bytes of 1 MiB is above 0.001 %: with that threshold no arena counts as pinned.
+    const strict = await run('pins', '--workload', 'trace-replay', '--set', `path=${f}`, '--python', '3.11', '--threshold', '0.001', '--json');
+    const s = (JSON.parse(strict.lines.join('\n')) as { summary: { pinnedArenas: number; threshold: number; liveBlocks: number } }).summary;
+    expect(s).toMatchObject({ pinnedArenas: 0, threshold: 0.00001, liveBlocks: 1 });
+  });
+
+  it.each([
+    [['pins', '--python', '3.11'], /--workload NAME is required/],
+    [['pins', '--workload', 'keep-every-kth'], /--python VERSION is required/],
+    [['pins', '--workload', 'keep-every-kth', '--python', '3.11', '--at', 'soon'], /--at must be an integer/],
+    [['pins', '--workload', 'keep-every-kth', '--python', '3.11', '--top', '0'], /--top must be an integer/],
+    [['pins', '--workload', 'keep-every-kth', '--python', '3.11', '--set', 'k'], /--set takes key=value/],
+    [['pins', '--workload', 'keep-every-kth', '--python', '3.11', '--set', 'k=1'], /\bk\b/],
+    [['pins', '--workload', 'keep-every-kth', '--python', '3.99'], /unknown CPython version '3.99'/],
+    [['pins', '--workload', 'keep-every-kth', '--python', '3.11', '--threshold', '0'], /--threshold must be a percentage/],
+    [['pins', '--workload', 'keep-every-kth', '--python', '3.11', '--threshold', 'ten'], /--threshold must be a percentage/],
+  ])('exits 2 naming the option: %j', (args, message) => {
+    const p = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'electron/cli/main.ts'), ...args], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+    expect(p.status).toBe(2);
+    expect(p.stderr).toMatch(message);
+  });
+});
