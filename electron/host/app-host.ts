@@ -162,9 +162,10 @@ export class AppHost implements Bridge {
   private async openReal(path: string, arenas: 'aligned' | 'misaligned' | undefined): Promise<RealInterpreter> {
     const allowed = await this.policy.interpreterPath(path, discoverInterpreters().map((d) => d.path), 'real-interpreter run: interpreter');
     try {
-      locateAgent();
+      // What the user named first (not an interpreter, one that cannot be used), then what the host lacks.
       const real = await this.probe(allowed);
       arenaModeFor(real, arenas);
+      locateAgent();
       return real;
     } catch (error) {
       if (error instanceof InterpreterError || error instanceof AgentMissingError) throw new BridgeInputError(`invalid run configuration: real: ${error.message}`);
