@@ -13,6 +13,7 @@ import type { RunSummary } from '../../../shared/protocol/bridge';
 import type { RunConfig } from '../../../shared/protocol/run-config';
 import { SERIES } from '../../../shared/run/sample';
 import { pythonsWithAgent } from '../../support/pythons';
+import { fakePython } from '../node/real/fake-python';
 import { waitFor } from '../wait';
 
 const pythons = pythonsWithAgent([3, 8], 'app host real runs');
@@ -71,6 +72,19 @@ describe('real-interpreter runs refused by the app host', () => {
     writeFileSync(fake, '#!/bin/sh\necho hello\n');
     chmodSync(fake, 0o755);
     await expect(h.startRun({ ...config('3.11'), real: { interpreter: fake } })).rejects.toThrow(/^invalid run configuration: real: .*not-python/);
+    expect(await h.runs()).toEqual([]);
+  });
+
+  it('names too old a Python and other unusable builds, and starts nothing', async () => {
+    const h = host();
+    for (const [name, answer, why] of [
+      ['python2.6', { version: [2, 6, 9] }, /needs CPython 2\.7 or newer/],
+      ['python3.5', { version: [3, 5, 10] }, /3\.0–3\.5 are not supported/],
+      ['python3.13t', { version: [3, 13, 0], freeThreaded: true }, /free-threaded build/],
+    ] as const) {
+      const exe = fakePython(name, { version: [...answer.version] as [number, number, number], ...('freeThreaded' in answer ? { freeThreaded: true } : {}) });
+      await expect(h.startRun({ ...config('3.11'), real: { interpreter: exe } })).rejects.toThrow(why);
+    }
     expect(await h.runs()).toEqual([]);
   });
 
