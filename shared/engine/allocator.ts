@@ -25,6 +25,7 @@ import type { StatsSnapshot } from './stats';
 import { STATS_VERSION } from './stats';
 import { OP_ALLOC as OP_ALLOC_KIND, OP_FREE as OP_FREE_KIND, OP_REALLOC as OP_REALLOC_KIND } from '../ops/op-batch';
 import type { HandleTable } from './replay';
+import { ENV_ARENAS, ENV_BLOCK_BYTES, ENV_COUNT, ENV_LARGE_BYTES, ENV_POOLS_EMPTY, ENV_POOLS_FULL, ENV_POOLS_IN_USE, ENV_POOLS_USED, ENV_REQUESTED_BYTES } from './envelope';
 
 /** No pool / no arena / end of a list. */
 const NIL = -1;
@@ -153,8 +154,18 @@ export class Allocator {
   readonly classUsedPools: Int32Array;
   readonly classFullPools: Int32Array;
   requestedBytes = 0;
+  /** Σ classBlocks[c] × blockSize[c]: bytes of the blocks handed out. */
+  blockBytes = 0;
+  /** Σ classUsedPools / Σ classFullPools. */
+  poolsUsed = 0;
+  poolsFull = 0;
   /** Operations applied (malloc, free, realloc). */
   ops = 0;
+
+  // --- the envelope: min and max of each ENV_* quantity (./envelope.ts) since `resetEnvelope` ---
+  /** Kept up to date by the operation that changes a value, never by scanning, so it costs a compare or two per operation. */
+  readonly envMin = new Float64Array(ENV_COUNT);
+  readonly envMax = new Float64Array(ENV_COUNT);
 
   // --- blocks outside pymalloc ----------------------------------------------------------------
   largeSize = new Float64Array(0);
@@ -196,6 +207,35 @@ export class Allocator {
     this.classFullPools = new Int32Array(g.nclasses);
   }
 
+  /**
+   * Starts a new envelope window at the current state: from now on `envMin`/`envMax` hold the least
+   * and greatest value of each quantity over this state and the state after every later operation.
+   */
+  resetEnvelope(): void {
+    const lo = this.envMin;
+    const hi = this.envMax;
+    lo[ENV_REQUESTED_BYTES] = hi[ENV_REQUESTED_BYTES] = this.requestedBytes;
+    lo[ENV_BLOCK_BYTES] = hi[ENV_BLOCK_BYTES] = this.blockBytes;
+    lo[ENV_POOLS_USED] = hi[ENV_POOLS_USED] = this.poolsUsed;
+    lo[ENV_POOLS_FULL] = hi[ENV_POOLS_FULL] = this.poolsFull;
+    lo[ENV_POOLS_IN_USE] = hi[ENV_POOLS_IN_USE] = this.poolsUsed + this.poolsFull;
+    lo[ENV_POOLS_EMPTY] = hi[ENV_POOLS_EMPTY] = this.poolsEmpty;
+    lo[ENV_ARENAS] = hi[ENV_ARENAS] = this.narenasCurrent;
+    lo[ENV_LARGE_BYTES] = hi[ENV_LARGE_BYTES] = this.largeBytes;
+  }
+
+  /** Widens the envelope to the current state: after every operation that took the general path. */
+  private noteEnvelope(): void {
+    note(this.envMin, this.envMax, ENV_REQUESTED_BYTES, this.requestedBytes);
+    note(this.envMin, this.envMax, ENV_BLOCK_BYTES, this.blockBytes);
+    note(this.envMin, this.envMax, ENV_POOLS_USED, this.poolsUsed);
+    note(this.envMin, this.envMax, ENV_POOLS_FULL, this.poolsFull);
+    note(this.envMin, this.envMax, ENV_POOLS_IN_USE, this.poolsUsed + this.poolsFull);
+    note(this.envMin, this.envMax, ENV_POOLS_EMPTY, this.poolsEmpty);
+    note(this.envMin, this.envMax, ENV_ARENAS, this.narenasCurrent);
+    note(this.envMin, this.envMax, ENV_LARGE_BYTES, this.largeBytes);
+  }
+
   // =========================================================================================
   // Public operations
   // =========================================================================================
@@ -204,7 +244,9 @@ export class Allocator {
   malloc(n: number): number {
     this.ops++;
     if (n >>> 0 !== n || n > MAX_REQUEST) throw new EngineError(`malloc: size ${n} is not an integer in [0, 2^31)`);
-    return this.alloc(n);
+    const h = this.alloc(n);
+    this.noteEnvelope();
+    return h;
   }
 
   /** `PyObject_Free(p)`. */
@@ -218,12 +260,19 @@ export class Allocator {
       this.checkLarge(h);
       this.largeRelease(h);
     }
+    this.noteEnvelope();
   }
 
   /** `PyObject_Realloc(p, n)`: returns the (possibly new) handle. */
   realloc(h: number, n: number): number {
     this.ops++;
     if (n >>> 0 !== n || n > MAX_REQUEST) throw new EngineError(`realloc: size ${n} is not an integer in [0, 2^31)`);
+    const q = this.reallocBlock(h, n);
+    this.noteEnvelope();
+    return q;
+  }
+
+  private reallocBlock(h: number, n: number): number {
     if (h < 0) {
       this.checkLarge(h);
       // A block outside pymalloc stays with libc (`realloc`), whatever the new size — except in
@@ -272,12 +321,22 @@ export class Allocator {
     const used = this.usedpools;
     const classBlocks = this.classBlocks;
     const numBlocks = this.numBlocks;
+    const blockSize = this.blockSize;
+    const envMin = this.envMin;
+    const envMax = this.envMax;
+    // The two envelope quantities the inlined cases change, in locals: an allocation can only raise
+    // them and a free only lower them, so each needs one compare.
+    let req = this.requestedBytes;
+    let blk = this.blockBytes;
+    let reqMin = envMin[ENV_REQUESTED_BYTES]!;
+    let reqMax = envMax[ENV_REQUESTED_BYTES]!;
+    let blkMin = envMin[ENV_BLOCK_BYTES]!;
+    let blkMax = envMax[ENV_BLOCK_BYTES]!;
     const threshold = this.threshold;
     const shift = this.shift;
     const slotShift = this.slotShift;
     const slotMask = this.slotMask;
     let fast = 0;
-    let requested = 0;
     let i = from;
     for (; i < to; i++) {
       const k = kind[i]!;
@@ -313,16 +372,31 @@ export class Allocator {
               P[ph + PH_COUNT]!++;
               B[h] = (n << 16) | BLOCK_NIL;
               classBlocks[c]!++;
-              requested += n;
+              req += n;
+              blk += blockSize[c]!;
+              if (req > reqMax) reqMax = req;
+              if (blk > blkMax) blkMax = blk;
               handles[s] = h;
               fast++;
               continue;
             }
           }
         }
+        this.requestedBytes = req;
+        this.blockBytes = blk;
+        envMin[ENV_REQUESTED_BYTES] = reqMin;
+        envMax[ENV_REQUESTED_BYTES] = reqMax;
+        envMin[ENV_BLOCK_BYTES] = blkMin;
+        envMax[ENV_BLOCK_BYTES] = blkMax;
         handles[s] = this.malloc(n);
         P = this.pools;
         B = this.blocks;
+        req = this.requestedBytes;
+        blk = this.blockBytes;
+        reqMin = envMin[ENV_REQUESTED_BYTES]!;
+        reqMax = envMax[ENV_REQUESTED_BYTES]!;
+        blkMin = envMin[ENV_BLOCK_BYTES]!;
+        blkMax = envMax[ENV_BLOCK_BYTES]!;
       } else if (k === OP_FREE_KIND) {
         const h = handles[slot[i]!]!;
         if (h >= 0) {
@@ -335,27 +409,60 @@ export class Allocator {
               B[h] = lastfree;
               P[ph + PH_FREEBLOCK] = h & slotMask;
               P[ph + PH_COUNT] = count - 1;
-              classBlocks[P[ph + PH_SZIDX]!]!--;
-              requested -= v >>> 16;
+              const c = P[ph + PH_SZIDX]!;
+              classBlocks[c]!--;
+              req -= v >>> 16;
+              blk -= blockSize[c]!;
+              if (req < reqMin) reqMin = req;
+              if (blk < blkMin) blkMin = blk;
               fast++;
               continue;
             }
           }
         }
+        this.requestedBytes = req;
+        this.blockBytes = blk;
+        envMin[ENV_REQUESTED_BYTES] = reqMin;
+        envMax[ENV_REQUESTED_BYTES] = reqMax;
+        envMin[ENV_BLOCK_BYTES] = blkMin;
+        envMax[ENV_BLOCK_BYTES] = blkMax;
         this.free(h);
         P = this.pools;
         B = this.blocks;
+        req = this.requestedBytes;
+        blk = this.blockBytes;
+        reqMin = envMin[ENV_REQUESTED_BYTES]!;
+        reqMax = envMax[ENV_REQUESTED_BYTES]!;
+        blkMin = envMin[ENV_BLOCK_BYTES]!;
+        blkMax = envMax[ENV_BLOCK_BYTES]!;
       } else if (k === OP_REALLOC_KIND) {
         const s = slot[i]!;
+        this.requestedBytes = req;
+        this.blockBytes = blk;
+        envMin[ENV_REQUESTED_BYTES] = reqMin;
+        envMax[ENV_REQUESTED_BYTES] = reqMax;
+        envMin[ENV_BLOCK_BYTES] = blkMin;
+        envMax[ENV_BLOCK_BYTES] = blkMax;
         handles[s] = this.realloc(handles[s]!, size[i]!);
         P = this.pools;
         B = this.blocks;
+        req = this.requestedBytes;
+        blk = this.blockBytes;
+        reqMin = envMin[ENV_REQUESTED_BYTES]!;
+        reqMax = envMax[ENV_REQUESTED_BYTES]!;
+        blkMin = envMin[ENV_BLOCK_BYTES]!;
+        blkMax = envMax[ENV_BLOCK_BYTES]!;
       } else {
         break; // OP_MARK: the caller notes it
       }
     }
     this.ops += fast;
-    this.requestedBytes += requested;
+    this.requestedBytes = req;
+    this.blockBytes = blk;
+    envMin[ENV_REQUESTED_BYTES] = reqMin;
+    envMax[ENV_REQUESTED_BYTES] = reqMax;
+    envMin[ENV_BLOCK_BYTES] = blkMin;
+    envMax[ENV_BLOCK_BYTES] = blkMax;
     return i;
   }
 
@@ -428,10 +535,13 @@ export class Allocator {
         if (nx !== NIL) P[(nx << POOL_STRIDE_SHIFT) + PH_PREVPOOL] = NIL;
         this.classUsedPools[c]!--;
         this.classFullPools[c]!++;
+        this.poolsUsed--;
+        this.poolsFull++;
       }
     }
     B[h] = (n << 16) | BLOCK_NIL;
     this.classBlocks[c]!++;
+    this.blockBytes += this.blockSize[c]!;
     this.requestedBytes += n;
     return h;
   }
@@ -493,7 +603,9 @@ export class Allocator {
     Q[ph + PH_PREVPOOL] = NIL;
     Q[ph + PH_COUNT] = 1;
     this.classUsedPools[c]!++;
+    this.poolsUsed++;
     this.classBlocks[c]!++;
+    this.blockBytes += this.blockSize[c]!;
     this.requestedBytes += n;
     const base = p << this.slotShift;
     let slot: number;
@@ -574,6 +686,7 @@ export class Allocator {
     const c = P[ph + PH_SZIDX]!;
     this.requestedBytes -= B[h]! >>> 16;
     this.classBlocks[c]!--;
+    this.blockBytes -= this.blockSize[c]!;
     // Push on the pool's free list.
     const lastfree = P[ph + PH_FREEBLOCK]!;
     B[h] = lastfree === NIL ? BLOCK_NIL : lastfree;
@@ -588,6 +701,8 @@ export class Allocator {
       this.usedpools[c] = p;
       this.classFullPools[c]!--;
       this.classUsedPools[c]!++;
+      this.poolsFull--;
+      this.poolsUsed++;
       return;
     }
     if (count !== 0) return;
@@ -598,6 +713,7 @@ export class Allocator {
     else this.usedpools[c] = nx;
     if (nx !== NIL) P[(nx << POOL_STRIDE_SHIFT) + PH_PREVPOOL] = pv;
     this.classUsedPools[c]!--;
+    this.poolsUsed--;
     this.poolsEmpty++;
     if (this.globalFreepools) {
       P[ph + PH_NEXTPOOL] = this.freepools;
@@ -810,4 +926,10 @@ function grow<T extends Int32Array | Uint8Array | Float64Array>(a: T, n: number)
   const b = new (a.constructor as new (n: number) => T)(n);
   b.set(a);
   return b;
+}
+
+/** Widens envelope entry `k` to hold `value`. */
+function note(lo: Float64Array, hi: Float64Array, k: number, value: number): void {
+  if (value < lo[k]!) lo[k] = value;
+  if (value > hi[k]!) hi[k] = value;
 }
