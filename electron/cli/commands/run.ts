@@ -1,6 +1,6 @@
 /**
  * `run --workload NAME --python VERSION [--python VERSION]… [--set key=value]… [--seed N]
- *  [--ops N | --duration 10m] [--sample-every N] [--arenas aligned|misaligned] [--out DIR]`
+ *  [--ops N | --duration 10m] [--sample-every N] [--max-sample-rate HZ] [--arenas aligned|misaligned] [--out DIR]`
  *
  * Runs a workload (or `trace-replay` with `--set path=FILE`) against the engine, one worker process
  * per `--python`, all at once, through the same host code the app uses. A live progress line on a
@@ -16,7 +16,7 @@
 import { mkdirSync } from 'node:fs';
 import type { DetailSnapshot } from '../../../shared/protocol/bridge';
 import { join, resolve } from 'node:path';
-import { DEFAULT_SAMPLE_EVERY, type RunConfig } from '../../../shared/protocol/run-config';
+import { DEFAULT_SAMPLE_EVERY, MAX_SAMPLE_RATE, type RunConfig } from '../../../shared/protocol/run-config';
 import { NEW_RUN_RECORD, statusOf } from '../../../shared/protocol/run-record';
 import { resolveRun, RunConfigError } from '../../../shared/run/resolve-run';
 import { SERIES, SERIES_INDEX } from '../../../shared/run/sample';
@@ -31,7 +31,7 @@ import { SessionWriter } from '../../host/session-file';
 import { SeriesStore } from '../../../shared/series';
 import { toSnapshot } from '../../host/detail-store';
 import { EXPORT_OPTIONS, exportToDir, readExportOptions } from './export';
-import { parse, positiveIntOption } from '../options';
+import { parse, positiveIntOption, rateOption } from '../options';
 import { UsageError } from '../usage-error';
 import { RealRunLauncher } from '../../host/real-run-launcher';
 import { AgentMissingError, locateAgent } from '../../node/agent/locate';
@@ -40,7 +40,7 @@ import { arenaModeFor, openRealInterpreter, type RealInterpreter } from '../../n
 import { SamplesByOp, sampleVerdict, verdictText, type SampleVerdict } from '../../node/real/sample-verdict';
 
 export const runUsage =
-  'run --workload NAME --python VERSION [--python VERSION]... [--real EXE]... [--set key=value]... [--seed N] [--ops N | --duration 10m] [--sample-every N] [--arenas aligned|misaligned] [--out DIR [--format png,svg,csv,json,html] [--width N] [--height N] [--theme light|dark] [--axis op|wall_ms]]';
+  'run --workload NAME --python VERSION [--python VERSION]... [--real EXE]... [--set key=value]... [--seed N] [--ops N | --duration 10m] [--sample-every N] [--max-sample-rate HZ] [--arenas aligned|misaligned] [--out DIR [--format png,svg,csv,json,html] [--width N] [--height N] [--theme light|dark] [--axis op|wall_ms]]';
 
 /** Exit status when a worker died. */
 export const EXIT_CRASHED = 3;
@@ -102,6 +102,8 @@ export const RUN_OPTIONS = {
   ops: { type: 'string' },
   duration: { type: 'string' },
   'sample-every': { type: 'string' },
+  /** At most this many samples a second (default 20; 0: every --sample-every operations). */
+  'max-sample-rate': { type: 'string' },
   arenas: { type: 'string' },
   out: { type: 'string' },
   ...EXPORT_OPTIONS,
@@ -134,6 +136,9 @@ export async function runAndExport(command: 'run' | 'compare', values: RunValues
   const exporting = readExportOptions(command, values, command === 'compare' && values.out !== undefined ? 'all' : null);
   if (exporting && !values.out) throw new UsageError(`${command}: --format needs --out DIR (where the files go)`);
   const params: Record<string, string> = parseSets(command, values.set);
+  // A model run beside a real one samples at every checkpoint the real run has, unless told: the
+  // verdict compares samples at the same operation counts.
+  const maxSampleRate = rateOption(command, 'max-sample-rate', values['max-sample-rate'], MAX_SAMPLE_RATE) ?? (reals.length > 0 ? 0 : undefined);
   if (values.workload === 'trace-replay' && params['path']) params['path'] = resolve(params['path']);
 
   const modelConfigs: RunConfig[] = pythons.map((python) => ({
@@ -145,6 +150,7 @@ export async function runAndExport(command: 'run' | 'compare', values: RunValues
     ...(values.ops !== undefined ? { ops: positiveIntOption(command, 'ops', values.ops, 1, Number.MAX_SAFE_INTEGER) } : {}),
     ...(values.duration !== undefined ? { durationMs: parseDuration(values.duration) } : {}),
     sampleEvery: positiveIntOption(command, 'sample-every', values['sample-every'], DEFAULT_SAMPLE_EVERY),
+    ...(maxSampleRate !== undefined ? { maxSampleRate } : {}),
   }));
   // A real run replays the same stream: the same configuration under the interpreter's own version.
   const configs: RunConfig[] = [...modelConfigs, ...reals.map((r) => ({ ...modelConfigs[0]!, python: r.info.version, real: { interpreter: r.info.path } }))];
@@ -276,6 +282,7 @@ export async function runAndExport(command: 'run' | 'compare', values: RunValues
             python: { requested: r.version.requested, version: r.version.version, family: r.version.preset.family, arenas: r.arenas },
             budget: { ops: Number.isFinite(r.opsBudget) ? r.opsBudget : null, durationMs: Number.isFinite(r.durationMs) ? r.durationMs : null },
             sampleEvery: r.sampleEvery,
+            maxSampleRate: r.maxSampleRate,
             state: t.record.state,
             reason: t.record.reason,
             ops: t.record.ops,

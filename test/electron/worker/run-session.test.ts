@@ -171,7 +171,8 @@ describe('run session', () => {
   it('holds samples back while the host lags, within a bounded buffer, and coalesces', async () => {
     const env = new FakeEnv();
     env.unacked = 5;
-    const { session } = startSession(churn(2_000_000, 100), env);
+    // No rate cap: 20,000 samples, far more than the buffer holds.
+    const { session } = startSession({ ...churn(2_000_000, 100), maxSampleRate: 0 }, env);
     await env.settle(() => session.ops >= 1_500_000);
     // Nothing flushed while the host lagged, yet no more rows kept than the buffer holds.
     expect(env.of('samples')).toEqual([]);
