@@ -124,3 +124,9 @@ export function withEnvelope<T extends ArrayLike<number>>(columns: readonly T[])
   if (columns.length !== SERIES_COUNT) return columns;
   return [...columns, ...ENVELOPE_KEYS.map((k) => columns[SERIES_INDEX[k]!]!), ...ENVELOPE_KEYS.map((k) => columns[SERIES_INDEX[k]!]!)];
 }
+
+/** A row set's columns as a session file's `samples` record holds them: SERIES values, and the envelope apart. */
+export function splitEnvelope<T>(columns: readonly T[]): { columns: T[]; min?: T[]; max?: T[] } {
+  if (columns.length !== SAMPLE_WIDTH) return { columns: [...columns] };
+  return { columns: columns.slice(0, SERIES_COUNT), min: columns.slice(SERIES_COUNT, SERIES_COUNT + ENVELOPE_COUNT), max: columns.slice(SERIES_COUNT + ENVELOPE_COUNT) };
+}

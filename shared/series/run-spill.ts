@@ -174,7 +174,8 @@ export class RunSpill {
     }
     const start = first * PAGE_ROWS;
     const end = last * PAGE_ROWS;
-    const columns = this.source.read(start, end);
+    // A source may hold an envelope the run does not keep (a file's rows all read alike): what it keeps is checked.
+    const columns = this.source.read(start, end).slice(0, this.columns.length);
     this.pagesRead += last - first;
     this.check(columns, start, end);
     let wanted: Float64Array[] | undefined;
