@@ -19,7 +19,7 @@ import { join, resolve } from 'node:path';
 import { DEFAULT_SAMPLE_EVERY, MAX_SAMPLE_RATE, type RunConfig } from '../../../shared/protocol/run-config';
 import { NEW_RUN_RECORD, statusOf } from '../../../shared/protocol/run-record';
 import { resolveRun, RunConfigError } from '../../../shared/run/resolve-run';
-import { SERIES, SERIES_INDEX } from '../../../shared/run/sample';
+import { SAMPLE_WIDTH, SERIES, SERIES_INDEX } from '../../../shared/run/sample';
 import { SeriesSummary } from '../../../shared/run/summary';
 import { AtomicTextWriter, writeFileAtomic } from '../../host/atomic-file';
 import type { Launcher } from '../../host/launcher';
@@ -212,16 +212,19 @@ export async function runAndExport(command: 'run' | 'compare', values: RunValues
     }
   }
 
-  const row = new Float64Array(SERIES.length);
+  const full = new Float64Array(SAMPLE_WIDTH);
+  const values = new Float64Array(SERIES.length);
   // What only the command line keeps: samples.csv, the summary and phases for run.json and the report.
   const files: RunSink<RunTrack> = {
     samples: (t, columns) => {
       const n = columns[0]!.length;
+      // Rows with an envelope: the summary's peaks include what happened between samples.
+      const row = columns.length === SAMPLE_WIDTH ? full : values;
       for (let i = 0; i < n; i++) {
-        for (let k = 0; k < SERIES.length; k++) row[k] = columns[k]![i]!;
+        for (let k = 0; k < row.length; k++) row[k] = columns[k]![i]!;
         t.summary.add(row);
         t.samplesByOp?.add(row);
-        t.csv?.write(`${row.join(',')}\n`);
+        t.csv?.write(`${row.subarray(0, SERIES.length).join(',')}\n`);
       }
       if (n > 0) {
         t.arenas = row[SERIES_INDEX['arenas']!]!;
