@@ -213,13 +213,13 @@ export async function runAndExport(command: 'run' | 'compare', values: RunValues
   }
 
   const full = new Float64Array(SAMPLE_WIDTH);
-  const values = new Float64Array(SERIES.length);
+  const plain = new Float64Array(SERIES.length);
   // What only the command line keeps: samples.csv, the summary and phases for run.json and the report.
   const files: RunSink<RunTrack> = {
     samples: (t, columns) => {
       const n = columns[0]!.length;
       // Rows with an envelope: the summary's peaks include what happened between samples.
-      const row = columns.length === SAMPLE_WIDTH ? full : values;
+      const row = columns.length === SAMPLE_WIDTH ? full : plain;
       for (let i = 0; i < n; i++) {
         for (let k = 0; k < row.length; k++) row[k] = columns[k]![i]!;
         t.summary.add(row);
