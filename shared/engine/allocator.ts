@@ -166,6 +166,8 @@ export class Allocator {
   /** Kept up to date by the operation that changes a value, never by scanning, so it costs a compare or two per operation. */
   readonly envMin = new Float64Array(ENV_COUNT);
   readonly envMax = new Float64Array(ENV_COUNT);
+  /** The envelope saved across the two steps of a moving realloc. */
+  private readonly envHeld = new Float64Array(2 * ENV_COUNT);
 
   // --- blocks outside pymalloc ----------------------------------------------------------------
   largeSize = new Float64Array(0);
@@ -224,17 +226,6 @@ export class Allocator {
     lo[ENV_LARGE_BYTES] = hi[ENV_LARGE_BYTES] = this.largeBytes;
   }
 
-  /** Widens the envelope to the current state: after every operation that took the general path. */
-  private noteEnvelope(): void {
-    note(this.envMin, this.envMax, ENV_REQUESTED_BYTES, this.requestedBytes);
-    note(this.envMin, this.envMax, ENV_BLOCK_BYTES, this.blockBytes);
-    note(this.envMin, this.envMax, ENV_POOLS_USED, this.poolsUsed);
-    note(this.envMin, this.envMax, ENV_POOLS_FULL, this.poolsFull);
-    note(this.envMin, this.envMax, ENV_POOLS_IN_USE, this.poolsUsed + this.poolsFull);
-    note(this.envMin, this.envMax, ENV_POOLS_EMPTY, this.poolsEmpty);
-    note(this.envMin, this.envMax, ENV_ARENAS, this.narenasCurrent);
-    note(this.envMin, this.envMax, ENV_LARGE_BYTES, this.largeBytes);
-  }
 
   // =========================================================================================
   // Public operations
@@ -244,9 +235,7 @@ export class Allocator {
   malloc(n: number): number {
     this.ops++;
     if (n >>> 0 !== n || n > MAX_REQUEST) throw new EngineError(`malloc: size ${n} is not an integer in [0, 2^31)`);
-    const h = this.alloc(n);
-    this.noteEnvelope();
-    return h;
+    return this.alloc(n);
   }
 
   /** `PyObject_Free(p)`. */
@@ -260,31 +249,28 @@ export class Allocator {
       this.checkLarge(h);
       this.largeRelease(h);
     }
-    this.noteEnvelope();
   }
 
   /** `PyObject_Realloc(p, n)`: returns the (possibly new) handle. */
   realloc(h: number, n: number): number {
     this.ops++;
     if (n >>> 0 !== n || n > MAX_REQUEST) throw new EngineError(`realloc: size ${n} is not an integer in [0, 2^31)`);
-    const q = this.reallocBlock(h, n);
-    this.noteEnvelope();
-    return q;
-  }
-
-  private reallocBlock(h: number, n: number): number {
     if (h < 0) {
       this.checkLarge(h);
       // A block outside pymalloc stays with libc (`realloc`), whatever the new size — except in
       // 2.3/2.4, which take a small request over into a pool (removed after SF bug 1185883).
       if (this.takeOverForeign && n <= this.threshold) {
+        this.holdEnvelope();
         const q = this.alloc(n === 0 ? 1 : n);
         this.largeRelease(h);
+        this.settleEnvelope();
         return q;
       }
       const li = -h - 1;
       this.largeBytes += n - this.largeSize[li]!;
       this.largeSize[li] = n;
+      lower(this.envMin, ENV_LARGE_BYTES, this.largeBytes);
+      raise(this.envMax, ENV_LARGE_BYTES, this.largeBytes);
       return h;
     }
     const v = this.blocks[h]!;
@@ -298,9 +284,40 @@ export class Allocator {
       return h;
     }
     // Move: malloc first (through the whole allocator, so 0 and > threshold go to libc), then free.
+    // The envelope holds states after operations, not the one between the two halves.
+    this.holdEnvelope();
     const q = this.alloc(n);
     this.release(h);
+    this.settleEnvelope();
     return q;
+  }
+
+  /** Saves the envelope before an operation made of two steps (a realloc that moves). */
+  private holdEnvelope(): void {
+    this.envHeld.set(this.envMin, 0);
+    this.envHeld.set(this.envMax, ENV_COUNT);
+  }
+
+  /** Restores the saved envelope and widens it to the state after the whole operation. */
+  private settleEnvelope(): void {
+    const lo = this.envMin;
+    const hi = this.envMax;
+    for (let k = 0; k < ENV_COUNT; k++) {
+      lo[k] = this.envHeld[k]!;
+      hi[k] = this.envHeld[ENV_COUNT + k]!;
+    }
+    const widen = (k: number, value: number): void => {
+      lower(lo, k, value);
+      raise(hi, k, value);
+    };
+    widen(ENV_REQUESTED_BYTES, this.requestedBytes);
+    widen(ENV_BLOCK_BYTES, this.blockBytes);
+    widen(ENV_POOLS_USED, this.poolsUsed);
+    widen(ENV_POOLS_FULL, this.poolsFull);
+    widen(ENV_POOLS_IN_USE, this.poolsUsed + this.poolsFull);
+    widen(ENV_POOLS_EMPTY, this.poolsEmpty);
+    widen(ENV_ARENAS, this.narenasCurrent);
+    widen(ENV_LARGE_BYTES, this.largeBytes);
   }
 
   /**
@@ -326,6 +343,7 @@ export class Allocator {
     const envMax = this.envMax;
     // The two envelope quantities the inlined cases change, in locals: an allocation can only raise
     // them and a free only lower them, so each needs one compare.
+    // Absolute values: the fields lag by what the inlined cases applied, written back at the end.
     let req = this.requestedBytes;
     let blk = this.blockBytes;
     let reqMin = envMin[ENV_REQUESTED_BYTES]!;
@@ -382,21 +400,16 @@ export class Allocator {
             }
           }
         }
-        this.requestedBytes = req;
-        this.blockBytes = blk;
-        envMin[ENV_REQUESTED_BYTES] = reqMin;
-        envMax[ENV_REQUESTED_BYTES] = reqMax;
-        envMin[ENV_BLOCK_BYTES] = blkMin;
-        envMax[ENV_BLOCK_BYTES] = blkMax;
+        // The general path changes the fields; the locals follow by the difference (no store before it).
+        const r0 = this.requestedBytes;
+        const b0 = this.blockBytes;
         handles[s] = this.malloc(n);
         P = this.pools;
         B = this.blocks;
-        req = this.requestedBytes;
-        blk = this.blockBytes;
-        reqMin = envMin[ENV_REQUESTED_BYTES]!;
-        reqMax = envMax[ENV_REQUESTED_BYTES]!;
-        blkMin = envMin[ENV_BLOCK_BYTES]!;
-        blkMax = envMax[ENV_BLOCK_BYTES]!;
+        req += this.requestedBytes - r0;
+        blk += this.blockBytes - b0;
+        if (req > reqMax) reqMax = req;
+        if (blk > blkMax) blkMax = blk;
       } else if (k === OP_FREE_KIND) {
         const h = handles[slot[i]!]!;
         if (h >= 0) {
@@ -420,38 +433,28 @@ export class Allocator {
             }
           }
         }
-        this.requestedBytes = req;
-        this.blockBytes = blk;
-        envMin[ENV_REQUESTED_BYTES] = reqMin;
-        envMax[ENV_REQUESTED_BYTES] = reqMax;
-        envMin[ENV_BLOCK_BYTES] = blkMin;
-        envMax[ENV_BLOCK_BYTES] = blkMax;
+        const r0 = this.requestedBytes;
+        const b0 = this.blockBytes;
         this.free(h);
         P = this.pools;
         B = this.blocks;
-        req = this.requestedBytes;
-        blk = this.blockBytes;
-        reqMin = envMin[ENV_REQUESTED_BYTES]!;
-        reqMax = envMax[ENV_REQUESTED_BYTES]!;
-        blkMin = envMin[ENV_BLOCK_BYTES]!;
-        blkMax = envMax[ENV_BLOCK_BYTES]!;
+        req += this.requestedBytes - r0;
+        blk += this.blockBytes - b0;
+        if (req < reqMin) reqMin = req;
+        if (blk < blkMin) blkMin = blk;
       } else if (k === OP_REALLOC_KIND) {
         const s = slot[i]!;
-        this.requestedBytes = req;
-        this.blockBytes = blk;
-        envMin[ENV_REQUESTED_BYTES] = reqMin;
-        envMax[ENV_REQUESTED_BYTES] = reqMax;
-        envMin[ENV_BLOCK_BYTES] = blkMin;
-        envMax[ENV_BLOCK_BYTES] = blkMax;
+        const r0 = this.requestedBytes;
+        const b0 = this.blockBytes;
         handles[s] = this.realloc(handles[s]!, size[i]!);
         P = this.pools;
         B = this.blocks;
-        req = this.requestedBytes;
-        blk = this.blockBytes;
-        reqMin = envMin[ENV_REQUESTED_BYTES]!;
-        reqMax = envMax[ENV_REQUESTED_BYTES]!;
-        blkMin = envMin[ENV_BLOCK_BYTES]!;
-        blkMax = envMax[ENV_BLOCK_BYTES]!;
+        req += this.requestedBytes - r0;
+        blk += this.blockBytes - b0;
+        if (req > reqMax) reqMax = req;
+        if (blk > blkMax) blkMax = blk;
+        if (req < reqMin) reqMin = req;
+        if (blk < blkMin) blkMin = blk;
       } else {
         break; // OP_MARK: the caller notes it
       }
@@ -537,6 +540,8 @@ export class Allocator {
         this.classFullPools[c]!++;
         this.poolsUsed--;
         this.poolsFull++;
+        lower(this.envMin, ENV_POOLS_USED, this.poolsUsed);
+        raise(this.envMax, ENV_POOLS_FULL, this.poolsFull);
       }
     }
     B[h] = (n << 16) | BLOCK_NIL;
@@ -604,6 +609,9 @@ export class Allocator {
     Q[ph + PH_COUNT] = 1;
     this.classUsedPools[c]!++;
     this.poolsUsed++;
+    raise(this.envMax, ENV_POOLS_USED, this.poolsUsed);
+    raise(this.envMax, ENV_POOLS_IN_USE, this.poolsUsed + this.poolsFull);
+    lower(this.envMin, ENV_POOLS_EMPTY, this.poolsEmpty);
     this.classBlocks[c]!++;
     this.blockBytes += this.blockSize[c]!;
     this.requestedBytes += n;
@@ -654,6 +662,7 @@ export class Allocator {
     this.narenasCurrent++;
     this.ntimesArenaAllocated++;
     if (this.narenasCurrent > this.narenasHighwater) this.narenasHighwater = this.narenasCurrent;
+    raise(this.envMax, ENV_ARENAS, this.narenasCurrent);
     if (ntotal < this.maxPools) this.misalignedArenas++;
     this.poolsInArenas += ntotal;
     return a;
@@ -703,6 +712,8 @@ export class Allocator {
       this.classUsedPools[c]!++;
       this.poolsFull--;
       this.poolsUsed++;
+      lower(this.envMin, ENV_POOLS_FULL, this.poolsFull);
+      raise(this.envMax, ENV_POOLS_USED, this.poolsUsed);
       return;
     }
     if (count !== 0) return;
@@ -715,12 +726,17 @@ export class Allocator {
     this.classUsedPools[c]!--;
     this.poolsUsed--;
     this.poolsEmpty++;
+    lower(this.envMin, ENV_POOLS_USED, this.poolsUsed);
+    lower(this.envMin, ENV_POOLS_IN_USE, this.poolsUsed + this.poolsFull);
     if (this.globalFreepools) {
       P[ph + PH_NEXTPOOL] = this.freepools;
       this.freepools = p;
+      raise(this.envMax, ENV_POOLS_EMPTY, this.poolsEmpty);
       return;
     }
     this.insertToFreepool(p);
+    // After the arena's fate is settled: an arena released with this pool never showed one more empty pool.
+    raise(this.envMax, ENV_POOLS_EMPTY, this.poolsEmpty);
   }
 
   private insertToFreepool(p: number): void {
@@ -780,6 +796,8 @@ export class Allocator {
     const carved = this.arenaPoolAddress[a]!;
     this.poolsCarved -= carved;
     this.poolsEmpty -= carved;
+    lower(this.envMin, ENV_ARENAS, this.narenasCurrent);
+    lower(this.envMin, ENV_POOLS_EMPTY, this.poolsEmpty);
     this.poolsInArenas -= this.arenaNtotal[a]!;
     if (this.arenaNtotal[a]! < this.maxPools) this.misalignedArenas--;
     // The pools' headers are left as they were: a reused slot carves its pools afresh (szidx DUMMY).
@@ -801,6 +819,7 @@ export class Allocator {
     this.largeLive[li] = 1;
     this.largeCount++;
     this.largeBytes += n;
+    raise(this.envMax, ENV_LARGE_BYTES, this.largeBytes);
     return -(li + 1);
   }
 
@@ -809,6 +828,7 @@ export class Allocator {
     this.largeLive[li] = 0;
     this.largeCount--;
     this.largeBytes -= this.largeSize[li]!;
+    lower(this.envMin, ENV_LARGE_BYTES, this.largeBytes);
     this.largeFreeSlots[this.largeFreeTop++] = li;
   }
 
@@ -928,8 +948,12 @@ function grow<T extends Int32Array | Uint8Array | Float64Array>(a: T, n: number)
   return b;
 }
 
-/** Widens envelope entry `k` to hold `value`. */
-function note(lo: Float64Array, hi: Float64Array, k: number, value: number): void {
-  if (value < lo[k]!) lo[k] = value;
-  if (value > hi[k]!) hi[k] = value;
+/** Envelope entry `k` goes down to `value` if lower (a quantity just fell). */
+function lower(min: Float64Array, k: number, value: number): void {
+  if (value < min[k]!) min[k] = value;
+}
+
+/** Envelope entry `k` goes up to `value` if higher (a quantity just rose). */
+function raise(max: Float64Array, k: number, value: number): void {
+  if (value > max[k]!) max[k] = value;
 }

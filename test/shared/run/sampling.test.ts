@@ -2,17 +2,21 @@
 // sample carries, which keeps a spike shorter than the sampling interval.
 import { describe, expect, it } from 'vitest';
 import { createAllocator, type Allocator } from '../../../shared/engine';
-import { OpBatch } from '../../../shared/ops/op-batch';
+import { OP_ALLOC, OP_REALLOC, OpBatch } from '../../../shared/ops/op-batch';
 import { BatchFeed } from '../../../shared/run/batch-feed';
 import { RunLoop } from '../../../shared/run/run-loop';
 import { ENVELOPE_KEYS, MAX_COLUMN, MIN_COLUMN, SAMPLE_WIDTH, SERIES_COUNT, SERIES_INDEX, writeSample } from '../../../shared/run/sample';
 
-/** `live` long-lived blocks, then `spike` blocks allocated and all freed again, then `tail` alloc/free pairs. */
-function spikeBatch(live: number, spike: number, tail = 0): OpBatch {
-  const b = new OpBatch(live + 2 * spike + 2 * tail + 1);
+/**
+ * `live` long-lived blocks, then `spike` blocks allocated, every third one reallocated (moved to
+ * another class or within its block; `moves` of them), and all freed again, then `tail` alloc/free pairs.
+ */
+function spikeBatch(live: number, spike: number, tail = 0, moves = false): OpBatch {
+  const b = new OpBatch(live + 3 * spike + 2 * tail + 1);
   let id = 1;
   for (let i = 0; i < live; i++) b.alloc(i, id++, 32);
   for (let i = 0; i < spike; i++) b.alloc(live + i, id + i, 64 + (i % 5) * 16);
+  if (moves) for (let i = 0; i < spike; i += 3) b.realloc(live + i, id + i, i % 2 === 0 ? 300 + (i % 7) : 60 + (i % 5) * 16);
   for (let i = 0; i < spike; i++) b.free(live + i, id + i);
   id += spike;
   for (let i = 0; i < tail; i++) {
@@ -53,7 +57,8 @@ function statesAfterEachOp(version: string, batch: OpBatch): Float64Array[] {
   take();
   for (let i = 0; i < batch.length; i++) {
     const slot = batch.slot[i]!;
-    if (batch.kind[i] === 0) handles[slot] = a.malloc(batch.size[i]!);
+    if (batch.kind[i] === OP_ALLOC) handles[slot] = a.malloc(batch.size[i]!);
+    else if (batch.kind[i] === OP_REALLOC) handles[slot] = a.realloc(handles[slot]!, batch.size[i]!);
     else a.free(handles[slot]!);
     take();
   }
@@ -61,8 +66,15 @@ function statesAfterEachOp(version: string, batch: OpBatch): Float64Array[] {
 }
 
 describe('the envelope: a spike between two samples is in the next sample', () => {
-  it.each(['2.7', '3.6', '3.11', '3.13'])('%s: min and max of every enveloped series are exactly those of the states since the previous sample', (version) => {
-    const batch = spikeBatch(10, 30_000, 500);
+  it.each([
+    ['2.7', false],
+    ['3.6', false],
+    ['3.11', false],
+    ['3.13', false],
+    ['2.7', true],
+    ['3.12', true],
+  ] as const)('%s (reallocs: %s): min and max of every enveloped series are exactly those of the states since the previous sample', (version, moves) => {
+    const batch = spikeBatch(10, 30_000, 500, moves);
     const alloc = createAllocator(version);
     // The clock never moves: after the first sample, the cap skips every point until the end.
     const { loop, rows } = runLoop(alloc, batch, { sampleEvery: 1000, maxSampleRate: 20, freeSamples: 0, clock: () => 0 });
