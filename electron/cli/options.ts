@@ -47,6 +47,14 @@ export function positiveIntOption(command: string, name: string, value: string |
   return n;
 }
 
+/** A number of samples a second from 0 (no cap) to `max`; fractions allowed (0.5: one every 2 s). */
+export function rateOption(command: string, name: string, value: string | undefined, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = value.trim() === '' ? Number.NaN : Number(value);
+  if (!Number.isFinite(n) || n < 0 || n > max) throw new UsageError(`${command}: --${name} must be a number of samples a second from 0 (no cap) to ${max}, not '${value}'`);
+  return n;
+}
+
 export function onePositional(command: string, positionals: string[], what: string): string {
   if (positionals.length !== 1) throw new UsageError(`${command}: expected one ${what}, got ${positionals.length === 0 ? 'none' : positionals.join(' ')}`);
   return positionals[0]!;

@@ -16,7 +16,7 @@
 import { type FileHandle, open } from 'node:fs/promises';
 import { constants, createGunzip } from 'node:zlib';
 import * as v from 'valibot';
-import { SERIES } from '../../shared/run/sample';
+import { ENVELOPE_KEYS, SERIES } from '../../shared/run/sample';
 import { SeriesStore } from '../../shared/series';
 import { SessionFileError } from './session-error';
 import { inflatePrefix, isGzip, MEMBER_HEAD_BYTES, memberAt, memberHead } from './session-gzip';
@@ -31,7 +31,7 @@ import {
   type HeaderRecord,
   HeaderRecordSchema,
   SESSION_FORMAT,
-  SESSION_VERSION,
+  READABLE_SESSION_VERSIONS,
 } from './session-records';
 
 export interface OpenSessionOptions {
@@ -147,14 +147,19 @@ function parseHeader(file: string, line: string, complete: boolean): HeaderRecor
     throw new SessionFileError(file, undefined, `not an Arenascope session (the first record has no "format": "${SESSION_FORMAT}")`);
   }
   const version = (json as { version?: unknown }).version;
-  if (version !== SESSION_VERSION) {
-    throw new SessionFileError(file, 1, `session format version ${JSON.stringify(version)} is not supported (this build reads version ${SESSION_VERSION})`);
+  if (typeof version !== 'number' || !READABLE_SESSION_VERSIONS.includes(version)) {
+    throw new SessionFileError(file, 1, `session format version ${JSON.stringify(version)} is not supported (this build reads versions ${READABLE_SESSION_VERSIONS.join(' and ')})`);
   }
   const parsed = v.safeParse(HeaderRecordSchema, json);
   if (!parsed.success) throw new SessionFileError(file, 1, `bad header: ${describeIssues(parsed.issues)}`);
   const keys = SERIES.map((s) => s.key);
   if (parsed.output.series.join(',') !== keys.join(',')) {
     throw new SessionFileError(file, 1, `bad header: series [${parsed.output.series.join(', ')}] differ from this build's [${keys.join(', ')}]`);
+  }
+  // A version-2 file has no envelope; a version-3 one names the series its `min` and `max` columns stand for.
+  const envelope = parsed.output.envelope ?? [];
+  if (version >= 3 ? envelope.join(',') !== ENVELOPE_KEYS.join(',') : envelope.length > 0) {
+    throw new SessionFileError(file, 1, `bad header: envelope [${envelope.join(', ')}] differs from this build's [${version >= 3 ? ENVELOPE_KEYS.join(', ') : ''}]`);
   }
   return parsed.output;
 }
@@ -457,7 +462,7 @@ class Loader {
       }
       case 'samples':
         try {
-          this.store.append(run.id, r.columns);
+          this.store.append(run.id, r.min !== undefined && r.max !== undefined ? [...r.columns, ...r.min, ...r.max] : r.columns);
         } catch (error) {
           return (error as Error).message;
         }

@@ -8,11 +8,16 @@
 import * as v from 'valibot';
 import { RunConfigSchema } from '../../shared/protocol/run-config';
 import { RunStatusSchema, StartedInfoSchema } from '../../shared/protocol/run-record';
-import { SERIES_COUNT } from '../../shared/run/sample';
+import { ENVELOPE_COUNT, SERIES_COUNT } from '../../shared/run/sample';
 
 export const SESSION_FORMAT = 'arenascope-session';
-/** 2: the arena counters `arenas_highwater`, `arenas_allocated_total`, `arenas_reclaimed` joined the series. */
-export const SESSION_VERSION = 2;
+/**
+ * 2: the arena counters `arenas_highwater`, `arenas_allocated_total`, `arenas_reclaimed` joined the series.
+ * 3: `samples` records may carry each window's envelope (`min`, `max`); the header names its series (`envelope`).
+ */
+export const SESSION_VERSION = 3;
+/** Versions this build reads: a version-2 file is a version-3 file without envelopes. */
+export const READABLE_SESSION_VERSIONS: readonly number[] = [2, 3];
 /** Rows per `samples` record at most, so that no single line grows huge. */
 export const SAMPLES_PER_RECORD = 8192;
 
@@ -43,14 +48,21 @@ const SampleColumns = v.pipe(
   v.check((cols) => cols[0] === undefined || cols[0].length > 0, 'no rows'),
 );
 
+const EnvelopeColumns = v.pipe(
+  v.array(v.array(Finite)),
+  v.length(ENVELOPE_COUNT, `expected ${ENVELOPE_COUNT} columns (one per series of the header's envelope)`),
+);
+
 export const HeaderRecordSchema = v.strictObject({
   t: v.literal('session'),
   format: v.literal(SESSION_FORMAT),
-  version: v.literal(SESSION_VERSION),
+  version: v.union([v.literal(2), v.literal(SESSION_VERSION)]),
   /** ISO 8601 time the session was created. */
   createdAt: Timestamp,
   /** The series keys of every samples record's columns, in order (shared/run/sample.ts SERIES). */
   series: v.array(Text(40)),
+  /** Version 3: the series whose minima and maxima a samples record's `min` and `max` hold, in order (shared/run/sample.ts ENVELOPE_KEYS). */
+  envelope: v.optional(v.array(Text(40))),
   /** Longest time the writer kept records before flushing them: what a crash may lose. */
   flushMs: v.pipe(Count, v.minValue(1)),
   /** Application that wrote the file and its version, for diagnosis only. */
@@ -62,7 +74,18 @@ export const BodyRecordSchema = v.variant('t', [
   v.strictObject({ t: v.literal('run'), run: RunId, config: RunConfigSchema, ...RunMetaSchema.entries }),
   v.strictObject({ t: v.literal('started'), run: RunId, ...StartedInfoSchema.entries }),
   /** Sample rows as columns in the header's series order; `coalesced` samples the worker dropped. */
-  v.strictObject({ t: v.literal('samples'), run: RunId, columns: SampleColumns, coalesced: v.optional(Count) }),
+  /**
+   * `min` / `max` (version 3, both or neither): per series of the header's `envelope`, its least and
+   * greatest value since the previous sample; absent, each value is its own minimum and maximum.
+   */
+  v.pipe(
+    v.strictObject({ t: v.literal('samples'), run: RunId, columns: SampleColumns, min: v.optional(EnvelopeColumns), max: v.optional(EnvelopeColumns), coalesced: v.optional(Count) }),
+    v.check((r) => (r.min === undefined) === (r.max === undefined), 'min and max come together'),
+    v.check(
+      (r) => [...(r.min ?? []), ...(r.max ?? [])].every((c) => c.length === r.columns[0]?.length),
+      'every min and max column must hold as many rows as the columns',
+    ),
+  ),
   v.strictObject({ t: v.literal('phase'), run: RunId, op: Count, label: Text(200) }),
   v.strictObject({ t: v.literal('status'), run: RunId, ...RunStatusSchema.entries }),
   /** The writer closed the file cleanly; nothing follows. */

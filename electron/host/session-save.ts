@@ -3,7 +3,7 @@
  * atomically — to a temporary file renamed into place — in the same format the writer appends, with
  * the records grouped into gzip members of about a megabyte.
  */
-import { SERIES } from '../../shared/run/sample';
+import { ENVELOPE_KEYS, SERIES, splitEnvelope } from '../../shared/run/sample';
 import type { SeriesStore } from '../../shared/series';
 import { writeFileAtomicFrom } from './atomic-file';
 import { sizedMember } from './session-gzip';
@@ -44,6 +44,7 @@ function* records(content: SessionContent, options: SaveSessionOptions): Generat
     version: SESSION_VERSION,
     createdAt: content.createdAt ?? now().toISOString(),
     series: SERIES.map((s) => s.key),
+    envelope: [...ENVELOPE_KEYS],
     flushMs: content.flushMs ?? DEFAULT_FLUSH_MS,
     ...(options.app !== undefined && { app: options.app }),
   };
@@ -56,7 +57,7 @@ function* records(content: SessionContent, options: SaveSessionOptions): Generat
     for (let start = 0; start < rows; start += SAMPLES_PER_RECORD) {
       const columns = store.read(run.id, start, start + SAMPLES_PER_RECORD).map((c) => Array.from(c));
       const coalesced = start === 0 && run.coalesced > 0 ? { coalesced: run.coalesced } : {};
-      yield JSON.stringify({ t: 'samples', run: run.id, columns, ...coalesced });
+      yield JSON.stringify({ t: 'samples', run: run.id, ...splitEnvelope(columns), ...coalesced });
     }
     for (const p of store.phases(run.id)) yield JSON.stringify({ t: 'phase', run: run.id, op: p.op, label: p.label });
     if (run.status) yield JSON.stringify({ t: 'status', run: run.id, ...run.status });

@@ -8,7 +8,7 @@
  * deleted meanwhile still reads (on systems that allow it).
  */
 import { closeSync, openSync, readSync } from 'node:fs';
-import { SERIES_COUNT } from '../../shared/run/sample';
+import { SAMPLE_WIDTH, SERIES_COUNT, withEnvelope } from '../../shared/run/sample';
 import type { SpillSource } from '../../shared/series';
 import { memberAt } from './session-gzip';
 import type { RunIndex } from './session-index';
@@ -43,7 +43,8 @@ export class SessionSpillSource implements SpillSource {
 
   read(start: number, end: number): Float64Array[] {
     if (!(start >= 0 && end <= this.index.rows && start <= end)) throw new RangeError(`${this.path}: rows ${start}–${end} of run ${this.fileRunId} are not in the file's index (${this.index.rows} rows)`);
-    const out = Array.from({ length: SERIES_COUNT }, () => new Float64Array(end - start));
+    // Every row with its envelope (min = max = value where the file has none); the store keeps what it uses.
+    const out = Array.from({ length: SAMPLE_WIDTH }, () => new Float64Array(end - start));
     if (start === end) return out;
     this.fd ??= openSync(this.path, 'r');
     let i = this.index.find(start);
@@ -101,13 +102,13 @@ export class SessionSpillSource implements SpillSource {
       const mine = text.startsWith(this.prefix, from);
       const other = !mine && text.startsWith('{"t":"samples","run":', from);
       if (mine || (!other && text.slice(from, nl).includes('"samples"'))) {
-        const record = JSON.parse(text.slice(from, nl)) as { t?: unknown; run?: unknown; columns?: number[][] };
+        const record = JSON.parse(text.slice(from, nl)) as { t?: unknown; run?: unknown; columns?: number[][]; min?: number[][]; max?: number[][] };
         if (record.t === 'samples' && record.run === this.fileRunId && record.columns !== undefined) {
-          const cols = record.columns;
+          const cols = record.min !== undefined && record.max !== undefined ? [...record.columns, ...record.min, ...record.max] : withEnvelope(record.columns.slice(0, SERIES_COUNT));
           const n = cols[0]!.length;
           const lo = Math.max(row, start);
           const hi = Math.min(row + n, end);
-          for (let s = 0; s < SERIES_COUNT; s++) {
+          for (let s = 0; s < SAMPLE_WIDTH; s++) {
             const src = cols[s]!;
             const dst = out[s]!;
             for (let r = lo; r < hi; r++) dst[r - start] = src[r - row]!;

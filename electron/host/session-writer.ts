@@ -14,7 +14,7 @@
 import { type FileHandle, open } from 'node:fs/promises';
 import * as v from 'valibot';
 import type { RunConfig } from '../../shared/protocol/run-config';
-import { SERIES, SERIES_COUNT } from '../../shared/run/sample';
+import { ENVELOPE_KEYS, SAMPLE_COLUMN_KEYS, SAMPLE_WIDTH, SERIES, SERIES_COUNT, splitEnvelope, withEnvelope } from '../../shared/run/sample';
 import { sizedMember } from './session-gzip';
 import { RunIndex } from './session-index';
 import { SessionSpillSource } from './session-spill';
@@ -124,6 +124,7 @@ export class SessionWriter {
       version: SESSION_VERSION,
       createdAt: now().toISOString(),
       series: SERIES.map((s) => s.key),
+      envelope: [...ENVELOPE_KEYS],
       flushMs,
       ...(options.app !== undefined && { app: options.app }),
     };
@@ -164,18 +165,23 @@ export class SessionWriter {
   }
 
   /**
-   * Sample rows as columns in SERIES order (as a worker's `samples` message carries them). Throws
+   * Sample rows as columns in SERIES order, then the envelope's (SAMPLE_WIDTH columns), as a
+   * worker's `samples` message carries them; SERIES_COUNT columns for rows without an envelope. Throws
    * RangeError, queuing nothing, on a missing or short column, a value that is not finite, or an x axis
    * (`op`, `wall_ms`) going backwards: the reader would refuse the record.
    */
-  appendSamples(runId: string, columns: readonly ArrayLike<number>[], coalesced = 0): void {
+  appendSamples(runId: string, given: readonly ArrayLike<number>[], coalesced = 0): void {
     const run = this.run(runId);
-    if (columns.length !== SERIES_COUNT) throw new RangeError(`run ${runId}: expected ${SERIES_COUNT} columns (SERIES order), got ${columns.length}`);
+    if (given.length !== SERIES_COUNT && given.length !== SAMPLE_WIDTH) {
+      throw new RangeError(`run ${runId}: expected ${SAMPLE_WIDTH} columns (SERIES order, then the envelope's minima and maxima) or ${SERIES_COUNT} (no envelope), got ${given.length}`);
+    }
+    // Rows queued with an envelope and rows without: the latter stand for min = max = value.
+    const columns = given.length === SERIES_COUNT && run.pending?.length === SAMPLE_WIDTH ? withEnvelope(given) : given;
     const rows = columns[0]!.length;
-    for (let s = 0; s < SERIES_COUNT; s++) {
+    for (let s = 0; s < columns.length; s++) {
       const col = columns[s]!;
-      if (col.length !== rows) throw new RangeError(`run ${runId}: column ${SERIES[s]!.key} has ${col.length} rows, column op has ${rows}`);
-      for (let i = 0; i < rows; i++) if (!Number.isFinite(col[i])) throw new RangeError(`run ${runId}: ${SERIES[s]!.key}[${i}] is not a finite number`);
+      if (col.length !== rows) throw new RangeError(`run ${runId}: column ${SAMPLE_COLUMN_KEYS[s]} has ${col.length} rows, column op has ${rows}`);
+      for (let i = 0; i < rows; i++) if (!Number.isFinite(col[i])) throw new RangeError(`run ${runId}: ${SAMPLE_COLUMN_KEYS[s]}[${i}] is not a finite number`);
     }
     if (!Number.isSafeInteger(coalesced) || coalesced < 0) throw new RangeError(`run ${runId}: coalesced must be a count, got ${coalesced}`);
     let { lastOp, lastWallMs } = run;
@@ -190,8 +196,12 @@ export class SessionWriter {
     if (rows === 0) return;
     run.lastOp = lastOp;
     run.lastWallMs = lastWallMs;
-    run.pending ??= Array.from({ length: SERIES_COUNT }, () => []);
-    for (let s = 0; s < SERIES_COUNT; s++) {
+    if (run.pending !== undefined && run.pending.length < columns.length) {
+      // Rows with an envelope after rows without, in one flush: the earlier ones gain theirs (min = max = value).
+      run.pending = [...withEnvelope(run.pending)].map((c) => [...c]);
+    }
+    run.pending ??= Array.from({ length: columns.length }, () => []);
+    for (let s = 0; s < columns.length; s++) {
       const target = run.pending[s]!;
       const col = columns[s]!;
       for (let i = 0; i < rows; i++) target.push(col[i]!);
@@ -274,7 +284,7 @@ export class SessionWriter {
       for (let start = 0; start < rows; start += SAMPLES_PER_RECORD) {
         const end = Math.min(rows, start + SAMPLES_PER_RECORD);
         const part = start === 0 && end === rows ? cols : cols.map((c) => c.slice(start, end));
-        const record: Record<string, unknown> = { t: 'samples', run: id, columns: part };
+        const record: Record<string, unknown> = { t: 'samples', run: id, ...splitEnvelope(part) };
         // The batch's coalesced count goes with its first record.
         if (start === 0 && run.coalesced > 0) record['coalesced'] = run.coalesced;
         lines.push(JSON.stringify(record));

@@ -6,7 +6,7 @@
  */
 import type { WorkerToHost } from '../../shared/protocol/worker-messages';
 import type { PhaseMark } from '../../shared/run/run-loop';
-import { SERIES_COUNT } from '../../shared/run/sample';
+import { SAMPLE_WIDTH } from '../../shared/run/sample';
 import { SampleBuffer } from './sample-buffer';
 
 /** Rows kept between flushes: at 20 flushes a second, ~80 000 samples a second reach the host uncoalesced. */
@@ -21,7 +21,7 @@ export class Outbox {
   phasesDropped = 0;
 
   constructor(rows = MAX_BUFFERED_ROWS, private readonly maxPhases = MAX_BUFFERED_PHASES) {
-    this.samples = new SampleBuffer(SERIES_COUNT, rows);
+    this.samples = new SampleBuffer(SAMPLE_WIDTH, rows);
   }
 
   addSample(row: ArrayLike<number>): void {

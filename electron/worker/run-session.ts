@@ -90,6 +90,8 @@ export class RunSession {
   private lastDetailOp = -1;
   private lastMemoryCheckAt = -Infinity;
   private maxSampleIntervalMs = 0;
+  /** Samples a second at most (0: no cap): the wall-clock cadence obeys it too. */
+  private maxSampleRate = 0;
   private chunk = 4096;
   private scheduled = false;
   private stopFlushing: (() => void) | null = null;
@@ -159,6 +161,10 @@ export class RunSession {
         case 'set-sampling':
           this.loop!.setSampleEvery(message.sampleEvery);
           if (message.maxSampleIntervalMs !== undefined) this.maxSampleIntervalMs = message.maxSampleIntervalMs;
+          if (message.maxSampleRate !== undefined) {
+            this.loop!.setMaxSampleRate(message.maxSampleRate);
+            this.maxSampleRate = message.maxSampleRate;
+          }
           return;
       }
     } catch (error) {
@@ -183,9 +189,11 @@ export class RunSession {
     this.run = run;
     this.startedAt = this.env.now();
     this.maxSampleIntervalMs = run.maxSampleIntervalMs;
+    this.maxSampleRate = run.maxSampleRate;
     const alloc = createAllocator(run.version, { arenas: run.arenas });
     this.loop = new RunLoop(run.generator, alloc, {
       sampleEvery: run.sampleEvery,
+      maxSampleRate: run.maxSampleRate,
       source: { workload: run.workload.name, params: run.params, seed: run.seed },
       clock: () => this.env.now() - this.startedAt,
       onSample: (row) => {
@@ -316,13 +324,15 @@ export class RunSession {
       for (;;) {
         let want = Math.min(this.chunk, run.opsBudget - loop.ops);
         if (this.paused) want = Math.min(want, this.stepLeft);
+        // A step is looked at closely: every sampleEvery point, whatever the rate cap.
+        loop.rateCapped = !this.paused;
         const t0 = this.env.now();
         const done = want > 0 ? loop.run(want) : 0;
         const t1 = this.env.now();
         this.tuneChunk(done, t1 - t0);
         if (this.paused) this.stepLeft -= done;
         if (this.feed?.drained) this.wakeFeed();
-        if (t1 - this.lastSampleAt >= this.maxSampleIntervalMs) this.sampleIfNew(t1);
+        if (t1 - this.lastSampleAt >= this.cadenceMs()) this.sampleIfNew(t1);
         if (t1 - this.lastDetailAt >= DETAIL_INTERVAL_MS) this.detailIfNew(t1, false);
         if (t1 - this.lastMemoryCheckAt >= MEMORY_CHECK_INTERVAL_MS) {
           const over = this.checkMemory(t1);
@@ -398,11 +408,16 @@ export class RunSession {
     return this.paused || this.lifecycle !== 'active' ? this.activeBefore : this.activeBefore + (now - this.runningSince);
   }
 
+  /** The wall-clock cadence: at least every maxSampleIntervalMs, but never faster than the rate cap. */
+  private cadenceMs(): number {
+    return this.maxSampleRate > 0 ? Math.max(this.maxSampleIntervalMs, 1000 / this.maxSampleRate) : this.maxSampleIntervalMs;
+  }
+
   /** A sample unless the last one already shows this operation count. */
   private sampleIfNew(now = this.env.now()): void {
     const loop = this.loop;
     if (loop === null) return;
-    if (loop.ops !== this.lastSampleOp) loop.sampleNow();
+    if (loop.ops !== this.lastSampleOp) loop.sampleNow(now - this.startedAt);
     this.lastSampleAt = now;
   }
 

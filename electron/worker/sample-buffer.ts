@@ -3,8 +3,11 @@
  *
  * The worker never blocks on the host and never grows a queue: when the buffer is full (the host
  * is slow, or sampling is dense), it keeps every other row (the newest always among them) and
- * counts the ones it dropped, so a slow receiver sees the same run at a coarser grain.
+ * counts the ones it dropped, so a slow receiver sees the same run at a coarser grain. A row of
+ * SAMPLE_WIDTH values carries an envelope (shared/run/sample.ts): a dropped row's window minima and
+ * maxima are merged into the next row kept, whose window now covers both, so no spike is lost.
  */
+import { ENVELOPE_COUNT, SAMPLE_WIDTH, SERIES_COUNT } from '../../shared/run/sample';
 
 export interface SampleColumns {
   /** One array per series, in SERIES order (shared/run/sample.ts). */
@@ -40,6 +43,16 @@ export class SampleBuffer {
   /** Keeps rows 1, 3, 5, …: half of them, the newest included. */
   private decimate(): void {
     const half = this.length >> 1;
+    if (this.width === SAMPLE_WIDTH) {
+      for (let e = 0; e < ENVELOPE_COUNT; e++) {
+        const lo = this.cols[SERIES_COUNT + e]!;
+        const hi = this.cols[SERIES_COUNT + ENVELOPE_COUNT + e]!;
+        for (let i = 0; i < half; i++) {
+          if (lo[2 * i]! < lo[2 * i + 1]!) lo[2 * i + 1] = lo[2 * i]!;
+          if (hi[2 * i]! > hi[2 * i + 1]!) hi[2 * i + 1] = hi[2 * i]!;
+        }
+      }
+    }
     for (const col of this.cols) {
       for (let i = 0; i < half; i++) col[i] = col[2 * i + 1]!;
     }

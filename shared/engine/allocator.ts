@@ -25,6 +25,7 @@ import type { StatsSnapshot } from './stats';
 import { STATS_VERSION } from './stats';
 import { OP_ALLOC as OP_ALLOC_KIND, OP_FREE as OP_FREE_KIND, OP_REALLOC as OP_REALLOC_KIND } from '../ops/op-batch';
 import type { HandleTable } from './replay';
+import { ENV_ARENAS, ENV_BLOCK_BYTES, ENV_COUNT, ENV_LARGE_BYTES, ENV_POOLS_EMPTY, ENV_POOLS_FULL, ENV_POOLS_IN_USE, ENV_POOLS_USED, ENV_REQUESTED_BYTES } from './envelope';
 
 /** No pool / no arena / end of a list. */
 const NIL = -1;
@@ -153,8 +154,20 @@ export class Allocator {
   readonly classUsedPools: Int32Array;
   readonly classFullPools: Int32Array;
   requestedBytes = 0;
+  /** Σ classBlocks[c] × blockSize[c]: bytes of the blocks handed out. */
+  blockBytes = 0;
+  /** Σ classUsedPools / Σ classFullPools. */
+  poolsUsed = 0;
+  poolsFull = 0;
   /** Operations applied (malloc, free, realloc). */
   ops = 0;
+
+  // --- the envelope: min and max of each ENV_* quantity (./envelope.ts) since `resetEnvelope` ---
+  /** Kept up to date by the operation that changes a value, never by scanning, so it costs a compare or two per operation. */
+  readonly envMin = new Float64Array(ENV_COUNT);
+  readonly envMax = new Float64Array(ENV_COUNT);
+  /** The envelope saved across the two steps of a moving realloc. */
+  private readonly envHeld = new Float64Array(2 * ENV_COUNT);
 
   // --- blocks outside pymalloc ----------------------------------------------------------------
   largeSize = new Float64Array(0);
@@ -196,6 +209,24 @@ export class Allocator {
     this.classFullPools = new Int32Array(g.nclasses);
   }
 
+  /**
+   * Starts a new envelope window at the current state: from now on `envMin`/`envMax` hold the least
+   * and greatest value of each quantity over this state and the state after every later operation.
+   */
+  resetEnvelope(): void {
+    const lo = this.envMin;
+    const hi = this.envMax;
+    lo[ENV_REQUESTED_BYTES] = hi[ENV_REQUESTED_BYTES] = this.requestedBytes;
+    lo[ENV_BLOCK_BYTES] = hi[ENV_BLOCK_BYTES] = this.blockBytes;
+    lo[ENV_POOLS_USED] = hi[ENV_POOLS_USED] = this.poolsUsed;
+    lo[ENV_POOLS_FULL] = hi[ENV_POOLS_FULL] = this.poolsFull;
+    lo[ENV_POOLS_IN_USE] = hi[ENV_POOLS_IN_USE] = this.poolsUsed + this.poolsFull;
+    lo[ENV_POOLS_EMPTY] = hi[ENV_POOLS_EMPTY] = this.poolsEmpty;
+    lo[ENV_ARENAS] = hi[ENV_ARENAS] = this.narenasCurrent;
+    lo[ENV_LARGE_BYTES] = hi[ENV_LARGE_BYTES] = this.largeBytes;
+  }
+
+
   // =========================================================================================
   // Public operations
   // =========================================================================================
@@ -229,13 +260,17 @@ export class Allocator {
       // A block outside pymalloc stays with libc (`realloc`), whatever the new size — except in
       // 2.3/2.4, which take a small request over into a pool (removed after SF bug 1185883).
       if (this.takeOverForeign && n <= this.threshold) {
+        this.holdEnvelope();
         const q = this.alloc(n === 0 ? 1 : n);
         this.largeRelease(h);
+        this.settleEnvelope();
         return q;
       }
       const li = -h - 1;
       this.largeBytes += n - this.largeSize[li]!;
       this.largeSize[li] = n;
+      lower(this.envMin, ENV_LARGE_BYTES, this.largeBytes);
+      raise(this.envMax, ENV_LARGE_BYTES, this.largeBytes);
       return h;
     }
     const v = this.blocks[h]!;
@@ -249,9 +284,40 @@ export class Allocator {
       return h;
     }
     // Move: malloc first (through the whole allocator, so 0 and > threshold go to libc), then free.
+    // The envelope holds states after operations, not the one between the two halves.
+    this.holdEnvelope();
     const q = this.alloc(n);
     this.release(h);
+    this.settleEnvelope();
     return q;
+  }
+
+  /** Saves the envelope before an operation made of two steps (a realloc that moves). */
+  private holdEnvelope(): void {
+    this.envHeld.set(this.envMin, 0);
+    this.envHeld.set(this.envMax, ENV_COUNT);
+  }
+
+  /** Restores the saved envelope and widens it to the state after the whole operation. */
+  private settleEnvelope(): void {
+    const lo = this.envMin;
+    const hi = this.envMax;
+    for (let k = 0; k < ENV_COUNT; k++) {
+      lo[k] = this.envHeld[k]!;
+      hi[k] = this.envHeld[ENV_COUNT + k]!;
+    }
+    const widen = (k: number, value: number): void => {
+      lower(lo, k, value);
+      raise(hi, k, value);
+    };
+    widen(ENV_REQUESTED_BYTES, this.requestedBytes);
+    widen(ENV_BLOCK_BYTES, this.blockBytes);
+    widen(ENV_POOLS_USED, this.poolsUsed);
+    widen(ENV_POOLS_FULL, this.poolsFull);
+    widen(ENV_POOLS_IN_USE, this.poolsUsed + this.poolsFull);
+    widen(ENV_POOLS_EMPTY, this.poolsEmpty);
+    widen(ENV_ARENAS, this.narenasCurrent);
+    widen(ENV_LARGE_BYTES, this.largeBytes);
   }
 
   /**
@@ -272,12 +338,23 @@ export class Allocator {
     const used = this.usedpools;
     const classBlocks = this.classBlocks;
     const numBlocks = this.numBlocks;
+    const blockSize = this.blockSize;
+    const envMin = this.envMin;
+    const envMax = this.envMax;
+    // The two envelope quantities the inlined cases change, in locals: an allocation can only raise
+    // them and a free only lower them, so each needs one compare.
+    // Absolute values: the fields lag by what the inlined cases applied, written back at the end.
+    let req = this.requestedBytes;
+    let blk = this.blockBytes;
+    let reqMin = envMin[ENV_REQUESTED_BYTES]!;
+    let reqMax = envMax[ENV_REQUESTED_BYTES]!;
+    let blkMin = envMin[ENV_BLOCK_BYTES]!;
+    let blkMax = envMax[ENV_BLOCK_BYTES]!;
     const threshold = this.threshold;
     const shift = this.shift;
     const slotShift = this.slotShift;
     const slotMask = this.slotMask;
     let fast = 0;
-    let requested = 0;
     let i = from;
     for (; i < to; i++) {
       const k = kind[i]!;
@@ -313,16 +390,26 @@ export class Allocator {
               P[ph + PH_COUNT]!++;
               B[h] = (n << 16) | BLOCK_NIL;
               classBlocks[c]!++;
-              requested += n;
+              req += n;
+              blk += blockSize[c]!;
+              if (req > reqMax) reqMax = req;
+              if (blk > blkMax) blkMax = blk;
               handles[s] = h;
               fast++;
               continue;
             }
           }
         }
+        // The general path changes the fields; the locals follow by the difference (no store before it).
+        const r0 = this.requestedBytes;
+        const b0 = this.blockBytes;
         handles[s] = this.malloc(n);
         P = this.pools;
         B = this.blocks;
+        req += this.requestedBytes - r0;
+        blk += this.blockBytes - b0;
+        if (req > reqMax) reqMax = req;
+        if (blk > blkMax) blkMax = blk;
       } else if (k === OP_FREE_KIND) {
         const h = handles[slot[i]!]!;
         if (h >= 0) {
@@ -335,27 +422,50 @@ export class Allocator {
               B[h] = lastfree;
               P[ph + PH_FREEBLOCK] = h & slotMask;
               P[ph + PH_COUNT] = count - 1;
-              classBlocks[P[ph + PH_SZIDX]!]!--;
-              requested -= v >>> 16;
+              const c = P[ph + PH_SZIDX]!;
+              classBlocks[c]!--;
+              req -= v >>> 16;
+              blk -= blockSize[c]!;
+              if (req < reqMin) reqMin = req;
+              if (blk < blkMin) blkMin = blk;
               fast++;
               continue;
             }
           }
         }
+        const r0 = this.requestedBytes;
+        const b0 = this.blockBytes;
         this.free(h);
         P = this.pools;
         B = this.blocks;
+        req += this.requestedBytes - r0;
+        blk += this.blockBytes - b0;
+        if (req < reqMin) reqMin = req;
+        if (blk < blkMin) blkMin = blk;
       } else if (k === OP_REALLOC_KIND) {
         const s = slot[i]!;
+        const r0 = this.requestedBytes;
+        const b0 = this.blockBytes;
         handles[s] = this.realloc(handles[s]!, size[i]!);
         P = this.pools;
         B = this.blocks;
+        req += this.requestedBytes - r0;
+        blk += this.blockBytes - b0;
+        if (req > reqMax) reqMax = req;
+        if (blk > blkMax) blkMax = blk;
+        if (req < reqMin) reqMin = req;
+        if (blk < blkMin) blkMin = blk;
       } else {
         break; // OP_MARK: the caller notes it
       }
     }
     this.ops += fast;
-    this.requestedBytes += requested;
+    this.requestedBytes = req;
+    this.blockBytes = blk;
+    envMin[ENV_REQUESTED_BYTES] = reqMin;
+    envMax[ENV_REQUESTED_BYTES] = reqMax;
+    envMin[ENV_BLOCK_BYTES] = blkMin;
+    envMax[ENV_BLOCK_BYTES] = blkMax;
     return i;
   }
 
@@ -428,10 +538,15 @@ export class Allocator {
         if (nx !== NIL) P[(nx << POOL_STRIDE_SHIFT) + PH_PREVPOOL] = NIL;
         this.classUsedPools[c]!--;
         this.classFullPools[c]!++;
+        this.poolsUsed--;
+        this.poolsFull++;
+        lower(this.envMin, ENV_POOLS_USED, this.poolsUsed);
+        raise(this.envMax, ENV_POOLS_FULL, this.poolsFull);
       }
     }
     B[h] = (n << 16) | BLOCK_NIL;
     this.classBlocks[c]!++;
+    this.blockBytes += this.blockSize[c]!;
     this.requestedBytes += n;
     return h;
   }
@@ -493,7 +608,12 @@ export class Allocator {
     Q[ph + PH_PREVPOOL] = NIL;
     Q[ph + PH_COUNT] = 1;
     this.classUsedPools[c]!++;
+    this.poolsUsed++;
+    raise(this.envMax, ENV_POOLS_USED, this.poolsUsed);
+    raise(this.envMax, ENV_POOLS_IN_USE, this.poolsUsed + this.poolsFull);
+    lower(this.envMin, ENV_POOLS_EMPTY, this.poolsEmpty);
     this.classBlocks[c]!++;
+    this.blockBytes += this.blockSize[c]!;
     this.requestedBytes += n;
     const base = p << this.slotShift;
     let slot: number;
@@ -542,6 +662,7 @@ export class Allocator {
     this.narenasCurrent++;
     this.ntimesArenaAllocated++;
     if (this.narenasCurrent > this.narenasHighwater) this.narenasHighwater = this.narenasCurrent;
+    raise(this.envMax, ENV_ARENAS, this.narenasCurrent);
     if (ntotal < this.maxPools) this.misalignedArenas++;
     this.poolsInArenas += ntotal;
     return a;
@@ -574,6 +695,7 @@ export class Allocator {
     const c = P[ph + PH_SZIDX]!;
     this.requestedBytes -= B[h]! >>> 16;
     this.classBlocks[c]!--;
+    this.blockBytes -= this.blockSize[c]!;
     // Push on the pool's free list.
     const lastfree = P[ph + PH_FREEBLOCK]!;
     B[h] = lastfree === NIL ? BLOCK_NIL : lastfree;
@@ -588,6 +710,10 @@ export class Allocator {
       this.usedpools[c] = p;
       this.classFullPools[c]!--;
       this.classUsedPools[c]!++;
+      this.poolsFull--;
+      this.poolsUsed++;
+      lower(this.envMin, ENV_POOLS_FULL, this.poolsFull);
+      raise(this.envMax, ENV_POOLS_USED, this.poolsUsed);
       return;
     }
     if (count !== 0) return;
@@ -598,13 +724,19 @@ export class Allocator {
     else this.usedpools[c] = nx;
     if (nx !== NIL) P[(nx << POOL_STRIDE_SHIFT) + PH_PREVPOOL] = pv;
     this.classUsedPools[c]!--;
+    this.poolsUsed--;
     this.poolsEmpty++;
+    lower(this.envMin, ENV_POOLS_USED, this.poolsUsed);
+    lower(this.envMin, ENV_POOLS_IN_USE, this.poolsUsed + this.poolsFull);
     if (this.globalFreepools) {
       P[ph + PH_NEXTPOOL] = this.freepools;
       this.freepools = p;
+      raise(this.envMax, ENV_POOLS_EMPTY, this.poolsEmpty);
       return;
     }
     this.insertToFreepool(p);
+    // After the arena's fate is settled: an arena released with this pool never showed one more empty pool.
+    raise(this.envMax, ENV_POOLS_EMPTY, this.poolsEmpty);
   }
 
   private insertToFreepool(p: number): void {
@@ -664,6 +796,8 @@ export class Allocator {
     const carved = this.arenaPoolAddress[a]!;
     this.poolsCarved -= carved;
     this.poolsEmpty -= carved;
+    lower(this.envMin, ENV_ARENAS, this.narenasCurrent);
+    lower(this.envMin, ENV_POOLS_EMPTY, this.poolsEmpty);
     this.poolsInArenas -= this.arenaNtotal[a]!;
     if (this.arenaNtotal[a]! < this.maxPools) this.misalignedArenas--;
     // The pools' headers are left as they were: a reused slot carves its pools afresh (szidx DUMMY).
@@ -685,6 +819,7 @@ export class Allocator {
     this.largeLive[li] = 1;
     this.largeCount++;
     this.largeBytes += n;
+    raise(this.envMax, ENV_LARGE_BYTES, this.largeBytes);
     return -(li + 1);
   }
 
@@ -693,6 +828,7 @@ export class Allocator {
     this.largeLive[li] = 0;
     this.largeCount--;
     this.largeBytes -= this.largeSize[li]!;
+    lower(this.envMin, ENV_LARGE_BYTES, this.largeBytes);
     this.largeFreeSlots[this.largeFreeTop++] = li;
   }
 
@@ -810,4 +946,14 @@ function grow<T extends Int32Array | Uint8Array | Float64Array>(a: T, n: number)
   const b = new (a.constructor as new (n: number) => T)(n);
   b.set(a);
   return b;
+}
+
+/** Envelope entry `k` goes down to `value` if lower (a quantity just fell). */
+function lower(min: Float64Array, k: number, value: number): void {
+  if (value < min[k]!) min[k] = value;
+}
+
+/** Envelope entry `k` goes up to `value` if higher (a quantity just rose). */
+function raise(max: Float64Array, k: number, value: number): void {
+  if (value > max[k]!) max[k] = value;
 }

@@ -5,6 +5,7 @@ import { resolveVersion, type Preset, type ResolvedVersion } from './presets';
 export { Allocator, EngineError, type AllocatorOptions } from './allocator';
 export * from './presets';
 export * from './stats';
+export * from './envelope';
 export { applyBatch, HandleTable } from './replay';
 export { checkInvariants, InvariantError } from './invariants';
 export { visitArenas, visitLiveBlocks, type ArenaVisit, type PoolVisit, type PoolState } from './visit';

@@ -224,6 +224,17 @@ export function findViolations(a: Allocator): string[] {
     eq(`class ${c} used pools`, a.classUsedPools[c]!, classUsed[c]!);
     eq(`class ${c} full pools`, a.classFullPools[c]!, classFull[c]!);
   }
+  let blockBytes = 0;
+  let usedTotal = 0;
+  let fullTotal = 0;
+  for (let c = 0; c < g.nclasses; c++) {
+    blockBytes += classBlocks[c]! * g.blockSize[c]!;
+    usedTotal += classUsed[c]!;
+    fullTotal += classFull[c]!;
+  }
+  eq('block bytes', a.blockBytes, blockBytes);
+  eq('used pools', a.poolsUsed, usedTotal);
+  eq('full pools', a.poolsFull, fullTotal);
   let largeCount = 0;
   let largeBytes = 0;
   for (let i = 0; i < a.largeTop; i++) {

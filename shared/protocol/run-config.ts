@@ -7,6 +7,9 @@ import * as v from 'valibot';
 /** Values of a workload parameter: numbers, or words (choices, size distributions, a trace path). */
 export const ParamValueSchema = v.union([v.pipe(v.number(), v.finite()), v.pipe(v.string(), v.maxLength(4096))]);
 
+/** The highest sample-rate cap a config may ask for (samples a second). */
+export const MAX_SAMPLE_RATE = 1000;
+
 export const RunConfigSchema = v.strictObject({
   /** Workload name (`steady-churn`, …, or `trace-replay`). */
   workload: v.pipe(v.string(), v.maxLength(200)),
@@ -26,6 +29,12 @@ export const RunConfigSchema = v.strictObject({
   sampleEvery: v.pipe(v.number(), v.safeInteger(), v.minValue(1)),
   maxSampleIntervalMs: v.optional(v.pipe(v.number(), v.finite(), v.minValue(10), v.maxValue(60_000))),
   /**
+   * At most this many samples a second (docs/runs.md, "sampling"): absent means
+   * DEFAULT_MAX_SAMPLE_RATE, 0 means no cap (a sample at every `sampleEvery` operations, however
+   * fast the run). The first FREE_SAMPLES samples and steps are never capped.
+   */
+  maxSampleRate: v.optional(v.pipe(v.number('maxSampleRate must be a number'), v.finite(), v.minValue(0, 'maxSampleRate must be ≥ 0 (0: no cap)'), v.maxValue(MAX_SAMPLE_RATE, `maxSampleRate must be at most ${MAX_SAMPLE_RATE} samples a second`))),
+  /**
    * A real-interpreter run: the same stream through this installed interpreter's own allocator
    * (docs/real-runs.md) instead of the engine; `python` above is then its version.
    */
@@ -38,3 +47,5 @@ export type RunConfig = v.InferOutput<typeof RunConfigSchema>;
 export const DEFAULT_ENDLESS_OPS = 10_000_000;
 export const DEFAULT_SAMPLE_EVERY = 10_000;
 export const DEFAULT_MAX_SAMPLE_INTERVAL_MS = 250;
+/** Samples a second at most when a config does not say (a 24-hour run: 1.7 M samples). */
+export const DEFAULT_MAX_SAMPLE_RATE = 20;

@@ -3,13 +3,14 @@
  * Both sides validate what they receive: a message crossed a process boundary. A message that does
  * not parse is rejected with the reason and changes nothing.
  *
- * Samples travel as columns (one number array per series, in shared/run/sample.ts SERIES order),
- * never as one object per sample.
+ * Samples travel as columns (one number array per series, in shared/run/sample.ts SERIES order,
+ * then the envelope's minimum and maximum columns: SAMPLE_WIDTH in all), never as one object per
+ * sample. A source that cannot know what happened between two samples sends the SERIES columns only.
  */
 import * as v from 'valibot';
-import { SERIES_COUNT } from '../run/sample';
+import { SAMPLE_WIDTH, SERIES_COUNT } from '../run/sample';
 import { DetailMessageSchema } from './detail-message';
-import { RunConfigSchema } from './run-config';
+import { MAX_SAMPLE_RATE, RunConfigSchema } from './run-config';
 import { PROTOCOL_VERSION } from './version';
 
 const Count = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
@@ -35,6 +36,8 @@ export const HostToWorkerSchema = v.variant('type', [
     type: v.literal('set-sampling'),
     sampleEvery: v.pipe(v.number(), v.safeInteger(), v.minValue(1)),
     maxSampleIntervalMs: v.optional(v.pipe(v.number(), v.finite(), v.minValue(10), v.maxValue(60_000))),
+    /** Samples a second at most from now on (0: no cap). */
+    maxSampleRate: v.optional(v.pipe(v.number(), v.finite(), v.minValue(0), v.maxValue(MAX_SAMPLE_RATE))),
   }),
 ]);
 
@@ -57,12 +60,15 @@ export const WorkerToHostSchema = v.variant('type', [
     params: v.record(v.string(), v.union([v.number(), v.string()])),
   }),
   v.strictObject({ type: v.literal('status'), state: WorkerRunStateSchema, ops: Count, wallMs: v.number() }),
-  /** Sample rows as columns; `coalesced` counts samples dropped because the host was slow. */
+  /**
+   * Sample rows as columns; `coalesced` counts samples dropped because the host was slow (their
+   * envelopes merged into the rows kept, so no spike is lost with them).
+   */
   v.strictObject({
     type: v.literal('samples'),
     columns: v.pipe(
       v.array(v.array(v.number())),
-      v.length(SERIES_COUNT, `expected ${SERIES_COUNT} columns, one per series`),
+      v.check((columns) => columns.length === SERIES_COUNT || columns.length === SAMPLE_WIDTH, `expected ${SAMPLE_WIDTH} columns (one per series, then the envelope's minima and maxima), or ${SERIES_COUNT} without an envelope`),
       v.check((columns) => columns.every((c) => c.length === columns[0]!.length), 'every column must hold the same number of rows'),
     ),
     coalesced: Count,

@@ -5,7 +5,7 @@
  * Every refusal is a `RunConfigError` whose message names the field or parameter at fault.
  */
 import { resolveVersion, UnknownVersionError, type ArenaAlignment, type ResolvedVersion } from '../engine';
-import { DEFAULT_ENDLESS_OPS, DEFAULT_MAX_SAMPLE_INTERVAL_MS, type RunConfig } from '../protocol/run-config';
+import { DEFAULT_ENDLESS_OPS, DEFAULT_MAX_SAMPLE_INTERVAL_MS, DEFAULT_MAX_SAMPLE_RATE, type RunConfig } from '../protocol/run-config';
 import { ParamError, parseSeed, resolveParams } from '../workloads/params';
 import { getWorkload, UnknownWorkloadError } from '../workloads/registry';
 import { TRACE_REPLAY } from '../workloads/trace-replay';
@@ -36,6 +36,8 @@ export interface ResolvedRun {
   durationMs: number;
   sampleEvery: number;
   maxSampleIntervalMs: number;
+  /** Samples a second at most (0: no cap); see RunConfig.maxSampleRate. */
+  maxSampleRate: number;
 }
 
 export function resolveRun(config: RunConfig): ResolvedRun {
@@ -80,6 +82,7 @@ export function resolveRun(config: RunConfig): ResolvedRun {
       durationMs,
       sampleEvery: config.sampleEvery,
       maxSampleIntervalMs: config.maxSampleIntervalMs ?? DEFAULT_MAX_SAMPLE_INTERVAL_MS,
+      maxSampleRate: config.maxSampleRate ?? DEFAULT_MAX_SAMPLE_RATE,
     };
   } catch (error) {
     if (error instanceof ParamError || error instanceof UnknownWorkloadError) throw new RunConfigError(error.message, { cause: error });

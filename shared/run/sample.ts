@@ -3,6 +3,7 @@
  * order so that samples travel and are stored as plain number rows (or columns), never as objects.
  */
 import type { Allocator } from '../engine/allocator';
+import { ENV_ARENAS, ENV_BLOCK_BYTES, ENV_LARGE_BYTES, ENV_POOLS_EMPTY, ENV_POOLS_FULL, ENV_POOLS_IN_USE, ENV_POOLS_USED, ENV_REQUESTED_BYTES } from '../engine/envelope';
 
 export interface SeriesDef {
   key: string;
@@ -56,4 +57,76 @@ export function writeSample(a: Allocator, wallMs: number, row: Float64Array | nu
   row[offset + 11] = a.narenasHighwater;
   row[offset + 12] = a.ntimesArenaAllocated;
   row[offset + 13] = a.ntimesArenaAllocated - a.narenasCurrent;
+}
+
+/**
+ * The series each sample carries the envelope of: their least and greatest value over the states
+ * since the previous sample (its state, and the state after every operation since, this sample's
+ * included). A sample taken every 50 ms of a fast run stands for a quarter of a million operations;
+ * the envelope keeps every spike among them. The other series are the x axes and counters that only
+ * grow, whose extremes over a window are its two ends (the samples themselves).
+ */
+export const ENVELOPE_KEYS = ['requested_bytes', 'block_bytes', 'pool_bytes', 'arena_bytes', 'arenas', 'pools_used', 'pools_full', 'pools_empty', 'large_bytes'] as const;
+export const ENVELOPE_COUNT = ENVELOPE_KEYS.length;
+/**
+ * A full sample row: the SERIES values, then the minimum of each ENVELOPE_KEYS series, then the
+ * maximum of each. Rows of SERIES_COUNT values (no envelope: a source that cannot know what happened
+ * between samples, a session file of version 2) stand for min = max = value (`withEnvelope`).
+ */
+export const SAMPLE_WIDTH = SERIES_COUNT + 2 * ENVELOPE_COUNT;
+/** Keys of a full row's columns: SERIES keys, then `KEY.min` and `KEY.max` of the envelope. */
+export const SAMPLE_COLUMN_KEYS: readonly string[] = [...SERIES.map((s) => s.key), ...ENVELOPE_KEYS.map((k) => `${k}.min`), ...ENVELOPE_KEYS.map((k) => `${k}.max`)];
+/** For each SERIES index: the column of a full row holding its window minimum / maximum (itself when it has no envelope). */
+export const MIN_COLUMN: readonly number[] = SERIES.map((s, i) => {
+  const e = (ENVELOPE_KEYS as readonly string[]).indexOf(s.key);
+  return e < 0 ? i : SERIES_COUNT + e;
+});
+export const MAX_COLUMN: readonly number[] = SERIES.map((s, i) => {
+  const e = (ENVELOPE_KEYS as readonly string[]).indexOf(s.key);
+  return e < 0 ? i : SERIES_COUNT + ENVELOPE_COUNT + e;
+});
+
+/** For each ENVELOPE_KEYS series: the engine's envelope quantity, and what one of it counts in bytes. */
+const ENVELOPE_FROM = [ENV_REQUESTED_BYTES, ENV_BLOCK_BYTES, ENV_POOLS_IN_USE, ENV_ARENAS, ENV_ARENAS, ENV_POOLS_USED, ENV_POOLS_FULL, ENV_POOLS_EMPTY, ENV_LARGE_BYTES];
+const ENVELOPE_UNIT = ['1', '1', 'pool', 'arena', '1', '1', '1', '1', '1'];
+
+/**
+ * Writes the envelope part of a full row (`row[offset + SERIES_COUNT …]`, ENVELOPE_KEYS order) from
+ * the allocator's envelope (shared/engine/envelope.ts), and starts the next window.
+ */
+export function writeEnvelope(a: Allocator, row: Float64Array | number[], offset = 0): void {
+  const lo = a.envMin;
+  const hi = a.envMax;
+  const pool = a.preset.POOL_SIZE;
+  const arena = a.preset.ARENA_SIZE;
+  const mins = offset + SERIES_COUNT;
+  const maxs = mins + ENVELOPE_COUNT;
+  for (let e = 0; e < ENVELOPE_COUNT; e++) {
+    const scale = ENVELOPE_UNIT[e] === 'pool' ? pool : ENVELOPE_UNIT[e] === 'arena' ? arena : 1;
+    row[mins + e] = lo[ENVELOPE_FROM[e]!]! * scale;
+    row[maxs + e] = hi[ENVELOPE_FROM[e]!]! * scale;
+  }
+  a.resetEnvelope();
+}
+
+/** A full sample: SERIES values and the envelope since the last one (which this sample ends). */
+export function takeSample(a: Allocator, wallMs: number, row: Float64Array | number[], offset = 0): void {
+  writeSample(a, wallMs, row, offset);
+  writeEnvelope(a, row, offset);
+}
+
+/**
+ * Columns of full rows: SAMPLE_WIDTH columns as they are, SERIES_COUNT columns (no envelope) with
+ * each enveloped series' column standing for its own minimum and maximum. Anything else is returned
+ * as is, for the caller's check to name.
+ */
+export function withEnvelope<T extends ArrayLike<number>>(columns: readonly T[]): readonly T[] {
+  if (columns.length !== SERIES_COUNT) return columns;
+  return [...columns, ...ENVELOPE_KEYS.map((k) => columns[SERIES_INDEX[k]!]!), ...ENVELOPE_KEYS.map((k) => columns[SERIES_INDEX[k]!]!)];
+}
+
+/** A row set's columns as a session file's `samples` record holds them: SERIES values, and the envelope apart. */
+export function splitEnvelope<T>(columns: readonly T[]): { columns: T[]; min?: T[]; max?: T[] } {
+  if (columns.length !== SAMPLE_WIDTH) return { columns: [...columns] };
+  return { columns: columns.slice(0, SERIES_COUNT), min: columns.slice(SERIES_COUNT, SERIES_COUNT + ENVELOPE_COUNT), max: columns.slice(SERIES_COUNT + ENVELOPE_COUNT) };
 }

@@ -1,15 +1,18 @@
 /** Peak and final value of every series of a run, kept as samples arrive. */
-import { SERIES, SERIES_COUNT } from './sample';
+import { MAX_COLUMN, SAMPLE_WIDTH, SERIES, SERIES_COUNT } from './sample';
 
 export class SeriesSummary {
   private readonly peak = new Float64Array(SERIES_COUNT).fill(-Infinity);
   private readonly last = new Float64Array(SERIES_COUNT);
   samples = 0;
 
+  /** A row of SERIES values, or a full row (SAMPLE_WIDTH) whose envelope's maxima are the peaks between samples. */
   add(row: Float64Array): void {
+    const full = row.length >= SAMPLE_WIDTH;
     for (let i = 0; i < SERIES_COUNT; i++) {
       const v = row[i]!;
-      if (v > this.peak[i]!) this.peak[i] = v;
+      const top = full ? row[MAX_COLUMN[i]!]! : v;
+      if (top > this.peak[i]!) this.peak[i] = top;
       this.last[i] = v;
     }
     this.samples++;

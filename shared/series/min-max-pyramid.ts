@@ -6,6 +6,10 @@
  *
  * Memory: 2 doubles per FANOUT rows at level 0, a FANOUT-th of that above, ≈ 2/15 of the column.
  * Built incrementally: an append only recomputes the last entry of each level plus the new ones.
+ *
+ * A series whose samples carry an envelope (shared/run/sample.ts) has its minima and maxima in two
+ * columns of their own: the pyramid takes its minima from the one and its maxima from the other, so
+ * a range's extrema are the true extremes of every state in it, not only of the states sampled.
  */
 import { type ChunkedColumn, CHUNK_ROWS } from './chunked-column';
 
@@ -43,7 +47,11 @@ export class MinMaxPyramid {
   private maxLevel = -1;
   private maxIndex = 0;
 
-  constructor(private readonly column: ChunkedColumn) {}
+  /** `maxColumn`: where the maxima are, when not in `column` with the minima. */
+  constructor(
+    private readonly column: ChunkedColumn,
+    private readonly maxColumn: ChunkedColumn = column,
+  ) {}
 
   /** Brings the pyramid up to date after rows [from, column.length) were appended. */
   update(from: number): void {
@@ -60,17 +68,19 @@ export class MinMaxPyramid {
         let hi = -Infinity;
         if (k === 0) {
           const chunk = this.column.chunkOf(start);
+          const maxChunk = this.maxColumn.chunkOf(start);
           const base = start & (CHUNK_ROWS - 1);
           let loAt = 0;
           let hiAt = 0;
           for (let i = base, stop = base + end - start; i < stop; i++) {
             const v = chunk[i]!;
+            const w = maxChunk[i]!;
             if (v < lo) {
               lo = v;
               loAt = i - base;
             }
-            if (v > hi) {
-              hi = v;
+            if (w > hi) {
+              hi = w;
               hiAt = i - base;
             }
           }
@@ -131,13 +141,14 @@ export class MinMaxPyramid {
     if (k < 0) {
       for (let i = start; i < end; i++) {
         const v = this.column.get(i);
+        const w = this.maxColumn === this.column ? v : this.maxColumn.get(i);
         if (v < out.min) {
           out.min = v;
           this.minLevel = -1;
           this.minIndex = i;
         }
-        if (v > out.max) {
-          out.max = v;
+        if (w > out.max) {
+          out.max = w;
           this.maxLevel = -1;
           this.maxIndex = i;
         }

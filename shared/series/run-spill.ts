@@ -12,14 +12,17 @@
  *
  * Pure TypeScript: the file is read through a SpillSource the host supplies.
  */
-import { SERIES, SERIES_COUNT } from '../run/sample';
+import { SAMPLE_COLUMN_KEYS, SERIES } from '../run/sample';
 import { CHUNK_ROWS } from './chunked-column';
 
 /** Where a run's spilled rows are read back from: the session file it is being written to (or was read from). */
 export interface SpillSource {
   /** Rows [0, rows) of the run are in the file and can be read back (what has been written and indexed). */
   readonly rows: number;
-  /** Rows [start, end) (end ≤ rows) as columns in SERIES order. Synchronous; throws when the file cannot be read. */
+  /**
+   * Rows [start, end) (end ≤ rows) as columns in SERIES order, then the envelope's (SAMPLE_WIDTH in
+   * all) when the run has one. Synchronous; throws when the file cannot be read.
+   */
   read(start: number, end: number): Float64Array[];
   /**
    * The rows stored together with `row` (a gzip member holds many): reading any of them costs what
@@ -91,9 +94,14 @@ export class RunSpill {
     this.budgetBytes = options.budgetBytes ?? DEFAULT_SPILL_BUDGET;
     this.pageCache = Math.max(1, options.pageCache ?? DEFAULT_PAGE_CACHE);
     if (!(this.budgetBytes >= 0)) throw new RangeError(`spill budget must be a number of bytes ≥ 0, got ${this.budgetBytes}`);
-    for (let s = RESIDENT_SERIES; s < SERIES_COUNT; s++) {
+    this.adopt();
+  }
+
+  /** Reads every value column's spilled rows back through this spill (again after the run gained its envelope's columns). */
+  adopt(): void {
+    for (let s = RESIDENT_SERIES; s < this.columns.length; s++) {
       const series = s;
-      columns[s]!.fault = (row) => this.valueAt(series, row);
+      this.columns[s]!.fault = (row) => this.valueAt(series, row);
     }
   }
 
@@ -104,7 +112,7 @@ export class RunSpill {
     while (resident > this.budgetBytes) {
       const c = first.spilledChunks;
       if (c >= first.sealedChunks || (c + 1) * CHUNK_ROWS > this.source.rows) return;
-      for (let s = RESIDENT_SERIES; s < SERIES_COUNT; s++) resident -= this.columns[s]!.spillNext();
+      for (let s = RESIDENT_SERIES; s < this.columns.length; s++) resident -= this.columns[s]!.spillNext();
     }
   }
 
@@ -132,7 +140,7 @@ export class RunSpill {
 
   private residentValueBytes(): number {
     let total = 0;
-    for (let s = RESIDENT_SERIES; s < SERIES_COUNT; s++) total += this.columns[s]!.bytes;
+    for (let s = RESIDENT_SERIES; s < this.columns.length; s++) total += this.columns[s]!.bytes;
     return total;
   }
 
@@ -166,7 +174,8 @@ export class RunSpill {
     }
     const start = first * PAGE_ROWS;
     const end = last * PAGE_ROWS;
-    const columns = this.source.read(start, end);
+    // A source may hold an envelope the run does not keep (a file's rows all read alike): what it keeps is checked.
+    const columns = this.source.read(start, end).slice(0, this.columns.length);
     this.pagesRead += last - first;
     this.check(columns, start, end);
     let wanted: Float64Array[] | undefined;
@@ -189,9 +198,9 @@ export class RunSpill {
    */
   private check(columns: Float64Array[], start: number, end: number): void {
     const where = `run ${this.runId}: reading rows ${start}–${end - 1} back from the session file`;
-    if (columns.length !== SERIES_COUNT) throw new Error(`${where}: got ${columns.length} columns, expected ${SERIES_COUNT}`);
-    for (let s = 0; s < SERIES_COUNT; s++) {
-      if (columns[s]!.length !== end - start) throw new Error(`${where}: column ${SERIES[s]!.key} has ${columns[s]!.length} rows`);
+    if (columns.length !== this.columns.length) throw new Error(`${where}: got ${columns.length} columns, expected ${this.columns.length}`);
+    for (let s = 0; s < columns.length; s++) {
+      if (columns[s]!.length !== end - start) throw new Error(`${where}: column ${SAMPLE_COLUMN_KEYS[s]} has ${columns[s]!.length} rows`);
     }
     for (let a = 0; a < RESIDENT_SERIES; a++) {
       const axis = this.columns[a]!;

@@ -68,7 +68,9 @@ export class SeriesStore {
 
   /**
    * Appends sample rows given as columns in SERIES order (one array per series, all the same length),
-   * as a worker's `samples` message carries them. Throws RangeError, changing nothing, when a column
+   * then the envelope's columns if they have one (shared/run/sample.ts SAMPLE_WIDTH), as a worker's
+   * `samples` message carries them. A run's first rows decide whether it keeps an envelope; later
+   * rows without one then stand for min = max = value. Throws RangeError, changing nothing, when a column
    * is missing or short, a value is not finite, or `op` / `wall_ms` would go backwards.
    */
   append(runId: string, columns: readonly ArrayLike<number>[]): void {
@@ -123,7 +125,10 @@ export class SeriesStore {
     return i < run.length ? run.columns[AXIS_INDEX.wall_ms]!.get(i) : null;
   }
 
-  /** Sample rows [start, end) (clamped to the run) as columns in SERIES order: for exports and saving. */
+  /**
+   * Sample rows [start, end) (clamped to the run) as columns in SERIES order, then the envelope's
+   * minima and maxima when the run's rows carry one (SAMPLE_WIDTH columns): for exports and saving.
+   */
   read(runId: string, start = 0, end = Infinity): Float64Array[] {
     const run = this.run(runId);
     const lo = Math.max(0, Math.min(start, run.length));
@@ -133,7 +138,7 @@ export class SeriesStore {
     const out = run.columns.map(() => new Float64Array(hi - lo));
     for (let row = lo; row < hi; ) {
       const next = Math.min(hi, (Math.floor(row / PAGE_ROWS) + 1) * PAGE_ROWS);
-      for (let s = 0; s < SERIES_COUNT; s++) run.columns[s]!.copyInto(out[s]!, row - lo, row, next);
+      for (let s = 0; s < run.columns.length; s++) run.columns[s]!.copyInto(out[s]!, row - lo, row, next);
       row = next;
     }
     return out;

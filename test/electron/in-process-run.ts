@@ -5,7 +5,7 @@ import type { RunConfig } from '../../shared/protocol/run-config';
 import type { BatchFeed } from '../../shared/run/batch-feed';
 import { resolveRun } from '../../shared/run/resolve-run';
 import { RunLoop } from '../../shared/run/run-loop';
-import { SERIES_INDEX } from '../../shared/run/sample';
+import { SERIES_COUNT, SERIES_INDEX } from '../../shared/run/sample';
 import { readTraceBatches } from '../../electron/node/trace-file';
 
 export interface InProcessResult {
@@ -47,7 +47,10 @@ export async function runInProcess(config: RunConfig): Promise<InProcessResult> 
   return { final: [...loop.sampleNow()], ops: loop.ops, peakArenas, phases };
 }
 
-/** A row without its wall-clock column, for comparing runs. */
+/**
+ * A row's values without its wall-clock column, for comparing runs. The envelope is left out too:
+ * it covers the window since the previous sample, which depends on where the run sampled.
+ */
 export function withoutWallTime(row: readonly number[]): number[] {
-  return row.filter((_, i) => i !== SERIES_INDEX['wall_ms']);
+  return row.slice(0, SERIES_COUNT).filter((_, i) => i !== SERIES_INDEX['wall_ms']);
 }

@@ -1,6 +1,6 @@
 /**
  * `run --workload NAME --python VERSION [--python VERSION]… [--set key=value]… [--seed N]
- *  [--ops N | --duration 10m] [--sample-every N] [--arenas aligned|misaligned] [--out DIR]`
+ *  [--ops N | --duration 10m] [--sample-every N] [--max-sample-rate HZ] [--arenas aligned|misaligned] [--out DIR]`
  *
  * Runs a workload (or `trace-replay` with `--set path=FILE`) against the engine, one worker process
  * per `--python`, all at once, through the same host code the app uses. A live progress line on a
@@ -17,10 +17,10 @@
 import { mkdirSync } from 'node:fs';
 import type { DetailSnapshot } from '../../../shared/protocol/bridge';
 import { join, resolve } from 'node:path';
-import { DEFAULT_SAMPLE_EVERY, type RunConfig } from '../../../shared/protocol/run-config';
+import { DEFAULT_SAMPLE_EVERY, MAX_SAMPLE_RATE, type RunConfig } from '../../../shared/protocol/run-config';
 import { NEW_RUN_RECORD, statusOf } from '../../../shared/protocol/run-record';
 import { resolveRun, RunConfigError } from '../../../shared/run/resolve-run';
-import { SERIES, SERIES_INDEX } from '../../../shared/run/sample';
+import { SAMPLE_WIDTH, SERIES, SERIES_INDEX } from '../../../shared/run/sample';
 import { SeriesSummary } from '../../../shared/run/summary';
 import { AtomicTextWriter, writeFileAtomic } from '../../host/atomic-file';
 import type { Launcher } from '../../host/launcher';
@@ -32,7 +32,7 @@ import { SessionWriter } from '../../host/session-file';
 import { SeriesStore } from '../../../shared/series';
 import { toSnapshot } from '../../host/detail-store';
 import { EXPORT_OPTIONS, exportToDir, readExportOptions } from './export';
-import { parse, positiveIntOption } from '../options';
+import { parse, positiveIntOption, rateOption } from '../options';
 import { UsageError } from '../usage-error';
 import { RealRunLauncher } from '../../host/real-run-launcher';
 import { AgentMissingError, locateAgent } from '../../node/agent/locate';
@@ -42,7 +42,7 @@ import { MEMORY_BUDGET_ENV } from '../../worker/memory-budget';
 import { SamplesByOp, sampleVerdict, verdictText, type SampleVerdict } from '../../node/real/sample-verdict';
 
 export const runUsage =
-  'run --workload NAME --python VERSION [--python VERSION]... [--real EXE]... [--set key=value]... [--seed N] [--ops N | --duration 10m] [--sample-every N] [--arenas aligned|misaligned] [--out DIR [--format png,svg,csv,json,html] [--width N] [--height N] [--theme light|dark] [--axis op|wall_ms]]';
+  'run --workload NAME --python VERSION [--python VERSION]... [--real EXE]... [--set key=value]... [--seed N] [--ops N | --duration 10m] [--sample-every N] [--max-sample-rate HZ] [--arenas aligned|misaligned] [--out DIR [--format png,svg,csv,json,html] [--width N] [--height N] [--theme light|dark] [--axis op|wall_ms]]';
 
 /** Exit status when a worker died. */
 export const EXIT_CRASHED = 3;
@@ -108,6 +108,8 @@ export const RUN_OPTIONS = {
   ops: { type: 'string' },
   duration: { type: 'string' },
   'sample-every': { type: 'string' },
+  /** At most this many samples a second (default 20; 0: every --sample-every operations). */
+  'max-sample-rate': { type: 'string' },
   arenas: { type: 'string' },
   out: { type: 'string' },
   ...EXPORT_OPTIONS,
@@ -140,6 +142,9 @@ export async function runAndExport(command: 'run' | 'compare', values: RunValues
   const exporting = readExportOptions(command, values, command === 'compare' && values.out !== undefined ? 'all' : null);
   if (exporting && !values.out) throw new UsageError(`${command}: --format needs --out DIR (where the files go)`);
   const params: Record<string, string> = parseSets(command, values.set);
+  // A model run beside a real one samples at every checkpoint the real run has, unless told: the
+  // verdict compares samples at the same operation counts.
+  const maxSampleRate = rateOption(command, 'max-sample-rate', values['max-sample-rate'], MAX_SAMPLE_RATE) ?? (reals.length > 0 ? 0 : undefined);
   if (values.workload === 'trace-replay' && params['path']) params['path'] = resolve(params['path']);
 
   const modelConfigs: RunConfig[] = pythons.map((python) => ({
@@ -151,6 +156,7 @@ export async function runAndExport(command: 'run' | 'compare', values: RunValues
     ...(values.ops !== undefined ? { ops: positiveIntOption(command, 'ops', values.ops, 1, Number.MAX_SAFE_INTEGER) } : {}),
     ...(values.duration !== undefined ? { durationMs: parseDuration(values.duration) } : {}),
     sampleEvery: positiveIntOption(command, 'sample-every', values['sample-every'], DEFAULT_SAMPLE_EVERY),
+    ...(maxSampleRate !== undefined ? { maxSampleRate } : {}),
   }));
   // A real run replays the same stream: the same configuration under the interpreter's own version.
   const configs: RunConfig[] = [...modelConfigs, ...reals.map((r) => ({ ...modelConfigs[0]!, python: r.info.version, real: { interpreter: r.info.path } }))];
@@ -214,16 +220,19 @@ export async function runAndExport(command: 'run' | 'compare', values: RunValues
   }
 
   const tty = process.stderr.isTTY === true;
-  const row = new Float64Array(SERIES.length);
+  const full = new Float64Array(SAMPLE_WIDTH);
+  const plain = new Float64Array(SERIES.length);
   // What only the command line keeps: samples.csv, the summary and phases for run.json and the report.
   const files: RunSink<RunTrack> = {
     samples: (t, columns) => {
       const n = columns[0]!.length;
+      // Rows with an envelope: the summary's peaks include what happened between samples.
+      const row = columns.length === SAMPLE_WIDTH ? full : plain;
       for (let i = 0; i < n; i++) {
-        for (let k = 0; k < SERIES.length; k++) row[k] = columns[k]![i]!;
+        for (let k = 0; k < row.length; k++) row[k] = columns[k]![i]!;
         t.summary.add(row);
         t.samplesByOp?.add(row);
-        t.csv?.write(`${row.join(',')}\n`);
+        t.csv?.write(`${row.subarray(0, SERIES.length).join(',')}\n`);
       }
       if (n > 0) {
         t.arenas = row[SERIES_INDEX['arenas']!]!;
@@ -291,6 +300,7 @@ export async function runAndExport(command: 'run' | 'compare', values: RunValues
             python: { requested: r.version.requested, version: r.version.version, family: r.version.preset.family, arenas: r.arenas },
             budget: { ops: Number.isFinite(r.opsBudget) ? r.opsBudget : null, durationMs: Number.isFinite(r.durationMs) ? r.durationMs : null },
             sampleEvery: r.sampleEvery,
+            maxSampleRate: r.maxSampleRate,
             state: t.record.state,
             reason: t.record.reason,
             ops: t.record.ops,

@@ -24,7 +24,8 @@ export function* csvChunks(store: SeriesStore, runId: string): Generator<string>
     const lines = new Array<string>(rows);
     for (let i = 0; i < rows; i++) {
       let line = csvNumber(cols[0]![i]!);
-      for (let k = 1; k < cols.length; k++) line += `,${csvNumber(cols[k]![i]!)}`;
+      // The SERIES values: a run's envelope columns (after them) are not exported.
+      for (let k = 1; k < SERIES.length; k++) line += `,${csvNumber(cols[k]![i]!)}`;
       lines[i] = line;
     }
     yield `${lines.join('\n')}\n`;

@@ -104,11 +104,25 @@ describe('run', () => {
       expect((run['workload'] as { params: Record<string, unknown> }).params['N']).toBe(300_000);
       expect(run['phases']).toEqual([{ op: 0, label: 'fill' }, { op: 300_000, label: 'free' }]);
     }
+    expect(JSON.parse(readFileSync(join(out, '3.8.20', 'run.json'), 'utf8'))).toMatchObject({ sampleEvery: 5000, maxSampleRate: 20 });
     const open = cli('open', join(out, 'session.arenascope.gz'), '--json');
     expect(open.code).toBe(0);
     const s = JSON.parse(open.stdout) as { runs: { python: string; state: string; arenas: { final: number } }[]; warnings: string[] };
     expect(s.warnings).toEqual([]);
     expect(s.runs.map((x) => [x.python, x.state, x.arenas.final])).toEqual([['3.8.20', 'done', 0], ['3.11.14', 'done', 1]]);
+  });
+
+  it('--max-sample-rate: a short run keeps every point whatever the cap, and run.json says the cap', () => {
+    const out = join(tmp, 'capped');
+    const r = cli('run', '--workload', 'seed-16b-fill-free', '--python', '3.12', '--set', 'N=100000', '--sample-every', '1000', '--max-sample-rate', '0.5', '--out', out);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const rows = csvRows(join(out, 'samples.csv'));
+    // 200,000 operations at every 1000: 201 rows (the empty allocator first), fewer than FREE_SAMPLES.
+    expect(rows.map((row) => row[0])).toEqual(Array.from({ length: 201 }, (_, i) => i * 1000));
+    // samples.csv holds the SERIES values only.
+    expect(rows[0]!.length).toBe(14);
+    expect(JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'))).toMatchObject({ maxSampleRate: 0.5 });
   });
 
   it('survives a killed worker: says which run crashed and why, lets the other finish, exits 3', async () => {
@@ -175,6 +189,9 @@ describe('run', () => {
     [['run', '--workload', 'steady-churn', '--python', '3.11', '--ops', '5', '--duration', '1s'], /--ops or --duration, not both/],
     [['run', '--workload', 'steady-churn', '--python', '3.11', '--duration', 'soon'], /--duration must look like/],
     [['run', '--workload', 'steady-churn', '--python', '9.9'], /unknown CPython version '9\.9'/],
+    [['run', '--workload', 'steady-churn', '--python', '3.11', '--max-sample-rate', '2000'], /--max-sample-rate must be a number of samples a second from 0 \(no cap\) to 1000, not '2000'/],
+    [['run', '--workload', 'steady-churn', '--python', '3.11', '--max-sample-rate', 'fast'], /--max-sample-rate must be a number .* not 'fast'/],
+    [['run', '--workload', 'steady-churn', '--python', '3.11', '--max-sample-rate', '-1'], /--max-sample-rate must not be negative/],
     [['open', join(tmp, 'nothing.arenascope.gz')], /nothing\.arenascope\.gz/],
   ])('exits 2 with a clear message: %j', (args, message) => {
     const r = cli(...(args as string[]));

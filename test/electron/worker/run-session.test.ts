@@ -171,7 +171,8 @@ describe('run session', () => {
   it('holds samples back while the host lags, within a bounded buffer, and coalesces', async () => {
     const env = new FakeEnv();
     env.unacked = 5;
-    const { session } = startSession(churn(2_000_000, 100), env);
+    // No rate cap: 20,000 samples, far more than the buffer holds.
+    const { session } = startSession({ ...churn(2_000_000, 100), maxSampleRate: 0 }, env);
     await env.settle(() => session.ops >= 1_500_000);
     // Nothing flushed while the host lagged, yet no more rows kept than the buffer holds.
     expect(env.of('samples')).toEqual([]);
@@ -235,5 +236,50 @@ describe('run session', () => {
       },
     ]);
     expect(env.logs.join('\n')).not.toContain('root:x');
+  });
+});
+
+describe('run session: the sample-rate cap', () => {
+  // The fake clock moves 1 ms per reading: a slice of engine work reads it a few times, so a fast
+  // run's sampleEvery points come far more often than 20 a second of fake time.
+  it('takes at most maxSampleRate samples a second of clock once past its free samples, each with its envelope', async () => {
+    // No wall-clock samples in between (maxSampleIntervalMs): every row is a sampleEvery point.
+    const { env } = startSession({ ...churn(3_000_000, 100), maxSampleRate: 20, maxSampleIntervalMs: 60_000 });
+    await env.settle();
+    const rows = env.rows();
+    expect(rows.at(-1)![OP]).toBe(3_000_000);
+    // FREE_SAMPLES rows (the initial one among them) at every 100 operations, then at most one per 50 ms.
+    expect(rows.slice(0, 1000).map((r) => r[OP])).toEqual(Array.from({ length: 1000 }, (_, i) => i * 100));
+    const capped = rows.slice(1000, -1);
+    expect(capped[0]![OP]).toBeGreaterThan(100_000);
+    expect(capped.length).toBeGreaterThan(3);
+    expect(capped.length).toBeLessThan(29_000 / 10);
+    for (let i = 1; i < capped.length; i++) expect(capped[i]![WALL]! - capped[i - 1]![WALL]!).toBeGreaterThanOrEqual(50);
+    // Each row is wide: the values, then the envelope since the previous row.
+    expect(rows[0]!.length).toBe(32);
+  });
+
+  it('0 means no cap; a step is never capped; set-sampling changes the cap', async () => {
+    const uncapped = startSession({ ...churn(300_000, 100), maxSampleRate: 0 }).env;
+    await uncapped.settle();
+    expect(uncapped.rows().length).toBe(3001);
+
+    const { env, session } = startSession({ ...churn(5_000_000, 100), maxSampleRate: 1, maxSampleIntervalMs: 60_000 });
+    await env.settle(() => session.ops >= 400_000);
+    session.receive({ type: 'pause' });
+    await env.settle();
+    const from = session.ops;
+    session.receive({ type: 'step', ops: 10_000 });
+    await env.settle();
+    const stepped = env.rows().map((r) => r[OP]!).filter((op) => op > from);
+    // Every multiple of 100 the step crossed (the pause's sample may be one of them).
+    const first = Math.floor(from / 100) * 100 + 100;
+    expect(stepped).toEqual(Array.from({ length: (from + 10_000 - first) / 100 + 1 }, (_, i) => first + i * 100).concat(from % 100 === 0 ? [] : [from + 10_000]));
+    session.receive({ type: 'set-sampling', sampleEvery: 100, maxSampleRate: 0 });
+    session.receive({ type: 'resume' });
+    const resumedAt = session.ops;
+    await env.settle(() => session.ops >= resumedAt + 200_000);
+    const after = env.rows().map((r) => r[OP]!).filter((op) => op > resumedAt && op <= resumedAt + 100_000);
+    expect(after).toEqual(Array.from({ length: 1000 }, (_, i) => resumedAt + (i + 1) * 100));
   });
 });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { SampleBuffer } from '../../../electron/worker/sample-buffer';
 import { Outbox } from '../../../electron/worker/outbox';
-import { SERIES_COUNT } from '../../../shared/run/sample';
+import { MAX_COLUMN, MIN_COLUMN, SAMPLE_WIDTH, SERIES_COUNT, SERIES_INDEX } from '../../../shared/run/sample';
 
-const row = (op: number): number[] => Array.from({ length: SERIES_COUNT }, (_, c) => op * 10 + c);
+const row = (op: number): number[] => Array.from({ length: SAMPLE_WIDTH }, (_, c) => op * 10 + c);
 
 describe('sample buffer', () => {
   it('hands out the rows it holds as columns, once', () => {
@@ -29,6 +29,31 @@ describe('sample buffer', () => {
     for (let i = 1; i < ops.length; i++) expect(ops[i]!).toBeGreaterThan(ops[i - 1]!);
     expect(out.columns[1]).toEqual(ops.map((v) => -v));
     expect(b.take()).toBeNull();
+  });
+
+  it('merges a dropped row\'s envelope into the next row kept: a spike in a coalesced row stays visible', () => {
+    const req = SERIES_INDEX['requested_bytes']!;
+    const b = new SampleBuffer(SAMPLE_WIDTH, 4);
+    // Row op=2 holds a spike up to 1e9 and a dip to 1; every other row's envelope is its value.
+    for (let op = 1; op <= 9; op++) {
+      const r = new Array<number>(SAMPLE_WIDTH).fill(100);
+      r[0] = op;
+      r[1] = op;
+      r[MIN_COLUMN[req]!] = op === 2 ? 1 : 100;
+      r[MAX_COLUMN[req]!] = op === 2 ? 1e9 : 100;
+      b.push(r);
+    }
+    const out = b.take()!;
+    const ops = out.columns[0]!;
+    expect(out.coalesced).toBe(9 - ops.length);
+    expect(ops).not.toContain(2);
+    // The row now standing for op 2's window carries its spike; the values themselves are untouched.
+    const at = ops.findIndex((op) => op > 2);
+    expect(out.columns[MAX_COLUMN[req]!]![at]).toBe(1e9);
+    expect(out.columns[MIN_COLUMN[req]!]![at]).toBe(1);
+    expect(out.columns[req]![at]).toBe(100);
+    expect(Math.max(...out.columns[MAX_COLUMN[req]!]!.filter((_, i) => i !== at))).toBe(100);
+    expect(SAMPLE_WIDTH).toBeGreaterThan(SERIES_COUNT);
   });
 
   it('wants an even capacity of at least 2', () => {
