@@ -88,7 +88,11 @@ export interface WindowResult {
   axis: Axis;
   /** First and last x of the whole run (for the overview and the zoom limits); null with no samples. */
   range: [number, number] | null;
-  series: Record<string, { x: number[]; min: number[]; max: number[] }>;
+  /**
+   * Per series: bucket x, minima and maxima (each sample's window envelope included), and `last`,
+   * the sampled value at the window's last sample (null when it has none): not an envelope.
+   */
+  series: Record<string, { x: number[]; min: number[]; max: number[]; last?: number | null }>;
   phases: { op: number; wallMs: number | null; label: string }[];
 }
 

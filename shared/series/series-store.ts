@@ -105,6 +105,22 @@ export class SeriesStore {
     return { samples: n, phases: run.phases.length, range: { op: span('op'), wall_ms: span('wall_ms') } };
   }
 
+  /**
+   * The sampled value of `key` (not its window's envelope) at the last sample whose `axis` value
+   * lies in [from, to], or null when none does: what a chart's "value at the end" means.
+   */
+  lastValue(runId: string, key: string, from: number, to: number, axis: Axis = 'op'): number | null {
+    const run = this.run(runId);
+    const col = run.columns[AXIS_INDEX[axis]]!;
+    let i = col.lowerBound(to);
+    if (i >= run.length || col.get(i) > to) i--;
+    if (i < 0 || col.get(i) < from) return null;
+    const s = SERIES_INDEX[key];
+    if (s === undefined) throw new RangeError(`no series '${key}'`);
+    // Through read(): the row may have been spilled to the session file.
+    return this.read(runId, i, i + 1)[s]![0]!;
+  }
+
   /** The newest sample as a row in SERIES order, or undefined while the run has none. */
   lastSample(runId: string): Float64Array | undefined {
     const run = this.run(runId);

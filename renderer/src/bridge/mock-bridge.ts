@@ -143,11 +143,12 @@ export function createMockBridge(options: { runs?: number; samples?: number } = 
       const c = SERIES.findIndex((s) => s.key === key);
       if (c < 0) throw new Error(`unknown series '${key}'`);
       const ys = run.cols[c]!;
-      const out = { x: [] as number[], min: [] as number[], max: [] as number[] };
+      const out = { x: [] as number[], min: [] as number[], max: [] as number[], last: null as number | null };
       let bucket = -1;
       for (let i = 0; i < n; i++) {
         const x = xs[i]!;
         if (x < lo || x > hi) continue;
+        out.last = ys[i]!;
         const b = width > 0 ? Math.min(q.maxPoints - 1, Math.floor((x - lo) / width)) : 0;
         const y = ys[i]!;
         if (b !== bucket) {

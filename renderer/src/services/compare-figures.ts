@@ -17,9 +17,9 @@ export async function fetchRunFigures(bridge: Bridge, run: RunSummary): Promise<
   const lastOp = all.range[1];
   const maxima = all.series[KEY]?.max ?? [];
   figures.peak = maxima.length > 0 ? Math.max(...maxima) : null;
-  // A window of width zero at the last op holds exactly the last sample.
+  // The last sample's own value (its bucket's maximum would be the envelope since the sample before).
   const last = await bridge.window({ ...base, from: lastOp, to: lastOp, maxPoints: 1 });
-  figures.final = last.series[KEY]?.max.at(-1) ?? null;
+  figures.final = last.series[KEY]?.last ?? null;
   const free = lastFreePhase(all.phases, lastOp);
   if (free) {
     // Fine buckets over the free phase: the last one ends at the phase's end; its minimum is what

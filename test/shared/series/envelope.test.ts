@@ -92,6 +92,11 @@ describe('a spike between two samples, from the engine to the store', () => {
     expect(plain.window('r', 'requested_bytes', -Infinity, Infinity, 1).max[0]).toBeLessThan(peak);
     // The x of the peak is the sample whose window held it.
     expect(w.maxX[1]).toBe(ops[1]);
+    // A window's "value at the end" is the sample's own value, not its envelope (the compare table's final).
+    expect(store.lastValue('r', 'requested_bytes', ops.at(-1)!, ops.at(-1)!)).toBe(cols[REQ]!.at(-1));
+    expect(store.window('r', 'requested_bytes', ops.at(-1)!, ops.at(-1)!, 1).max[0]).toBe(peak);
+    expect(store.lastValue('r', 'requested_bytes', -Infinity, ops[2]! + 1)).toBe(cols[REQ]![2]);
+    expect(store.lastValue('r', 'requested_bytes', ops.at(-1)! + 1, Infinity)).toBeNull();
   });
 
   it('rows without an envelope appended to a run with one stand for min = max = value; the other way round is refused', () => {
