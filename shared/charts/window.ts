@@ -4,14 +4,22 @@
  * draws at the same width.
  */
 import type { WindowQuery, WindowResult } from '../protocol/bridge';
+import { SERIES_INDEX } from '../run/sample';
 import type { SeriesStore } from '../series';
 
 export function storeWindow(store: SeriesStore, query: WindowQuery): WindowResult {
   const stats = store.stats(query.runId);
   const series: WindowResult['series'] = {};
+  // Each sample's own value, when asked and the window holds no more samples than points.
+  let rows: Float64Array[] | null = null;
+  if (query.values === true) {
+    const [lo, hi] = store.rowRange(query.runId, query.from, query.to, query.axis);
+    if (hi - lo <= query.maxPoints) rows = store.read(query.runId, lo, hi);
+  }
   for (const key of query.series) {
     const w = store.window(query.runId, key, query.from, query.to, query.maxPoints, query.axis);
     series[key] = { x: Array.from(w.x), min: Array.from(w.min), max: Array.from(w.max), last: store.lastValue(query.runId, key, query.from, query.to, query.axis) };
+    if (rows !== null) series[key].samples = { x: Array.from(rows[SERIES_INDEX[query.axis]!]!), y: Array.from(rows[SERIES_INDEX[key]!]!) };
   }
   const phases = store.phases(query.runId).map((p) => ({ op: p.op, wallMs: store.wallAtOp(query.runId, p.op), label: p.label }));
   return { runId: query.runId, axis: query.axis, range: stats.range === null ? null : stats.range[query.axis], series, phases };

@@ -80,6 +80,11 @@ export interface WindowQuery {
   /** Usually the chart's width in pixels. */
   maxPoints: number;
   axis: Axis;
+  /**
+   * Also each sample's own value (`samples` per series), when the window holds at most `maxPoints`
+   * samples: what a sample-by-sample comparison needs (the points' min/max carry each sample's window).
+   */
+  values?: boolean;
 }
 
 /** Min/max-decimated points: per x bucket, the true minimum and maximum of each series. */
@@ -92,7 +97,7 @@ export interface WindowResult {
    * Per series: bucket x, minima and maxima (each sample's window envelope included), and `last`,
    * the sampled value at the window's last sample (null when it has none): not an envelope.
    */
-  series: Record<string, { x: number[]; min: number[]; max: number[]; last?: number | null }>;
+  series: Record<string, { x: number[]; min: number[]; max: number[]; last?: number | null; samples?: { x: number[]; y: number[] } }>;
   phases: { op: number; wallMs: number | null; label: string }[];
 }
 

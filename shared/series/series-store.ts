@@ -121,6 +121,16 @@ export class SeriesStore {
     return this.read(runId, i, i + 1)[s]![0]!;
   }
 
+  /** Row indexes [lo, hi) of the samples whose `axis` value lies in [from, to]. */
+  rowRange(runId: string, from: number, to: number, axis: Axis = 'op'): [number, number] {
+    const run = this.run(runId);
+    const col = run.columns[AXIS_INDEX[axis]]!;
+    const lo = col.lowerBound(from);
+    let hi = col.lowerBound(to);
+    while (hi < run.length && col.get(hi) <= to) hi++;
+    return [lo, Math.max(lo, hi)];
+  }
+
   /** The newest sample as a row in SERIES order, or undefined while the run has none. */
   lastSample(runId: string): Float64Array | undefined {
     const run = this.run(runId);

@@ -19,25 +19,24 @@ export function realPairs(runs: readonly RunSummary[]): { real: RunSummary; mode
     .map((real) => ({ real, model: runs.find((m) => m.config.real === undefined && key(m) === key(real)) ?? null }));
 }
 
-/**
- * Whether a window of `maxPoints` holds every sample of a run of `samples`: the store returns a run's
- * rows as they are when they fit (a real run's samples at a phase and at the cadence may share an
- * operation count: one point then, the last row, as the command line's verdict keeps).
- */
-export function exact(samples: number, maxPoints: number): boolean {
-  return samples <= maxPoints;
+/** Whether the host gave each sample's value (it does when the window holds no more samples than points). */
+export function exact(result: WindowResult): boolean {
+  return result.series[VERDICT_KEYS[0]!]?.samples !== undefined;
 }
 
-/** The rows of a window that holds every sample, by operation count. */
+/**
+ * The samples of a window asked with `values` (each sample's own value, not its window's envelope),
+ * by operation count; empty when the window did not hold every sample.
+ */
 export function samplesOf(result: WindowResult): SamplesByOp {
   const out = new SamplesByOp();
-  const first = result.series[VERDICT_KEYS[0]!];
+  const first = result.series[VERDICT_KEYS[0]!]?.samples;
   if (!first) return out;
   const row = new Float64Array(SERIES.length);
   for (let i = 0; i < first.x.length; i++) {
     row.fill(0);
     row[SERIES_INDEX['op']!] = first.x[i]!;
-    for (const k of VERDICT_KEYS) row[SERIES_INDEX[k]!] = result.series[k]?.max[i] ?? Number.NaN;
+    for (const k of VERDICT_KEYS) row[SERIES_INDEX[k]!] = result.series[k]?.samples?.y[i] ?? Number.NaN;
     out.add(row);
   }
   return out;

@@ -7,6 +7,7 @@ import { BatchFeed } from '../../../shared/run/batch-feed';
 import { RunLoop } from '../../../shared/run/run-loop';
 import { MAX_COLUMN, MIN_COLUMN, SAMPLE_WIDTH, SERIES_COUNT, SERIES_INDEX } from '../../../shared/run/sample';
 import { CHUNK_ROWS, SeriesStore, type SpillSource } from '../../../shared/series';
+import { storeWindow } from '../../../shared/charts/window';
 
 const LIVE = 10;
 const CHURN = 15_000;
@@ -97,6 +98,11 @@ describe('a spike between two samples, from the engine to the store', () => {
     expect(store.window('r', 'requested_bytes', ops.at(-1)!, ops.at(-1)!, 1).max[0]).toBe(peak);
     expect(store.lastValue('r', 'requested_bytes', -Infinity, ops[2]! + 1)).toBe(cols[REQ]![2]);
     expect(store.lastValue('r', 'requested_bytes', ops.at(-1)! + 1, Infinity)).toBeNull();
+    // Asked with `values`, a window that holds every sample gives each one's own value beside its envelope.
+    const all = storeWindow(store, { runId: 'r', series: ['requested_bytes'], from: -Infinity, to: Infinity, maxPoints: ops.length, axis: 'op', values: true });
+    expect(all.series['requested_bytes']!.samples).toEqual({ x: ops, y: cols[REQ] });
+    const fewer = storeWindow(store, { runId: 'r', series: ['requested_bytes'], from: -Infinity, to: Infinity, maxPoints: ops.length - 1, axis: 'op', values: true });
+    expect(fewer.series['requested_bytes']!.samples).toBeUndefined();
   });
 
   it('rows without an envelope appended to a run with one stand for min = max = value; the other way round is refused', () => {
