@@ -1,11 +1,10 @@
 // The memory-budget pause in the dashboard (real Chromium through `serve`): a run served with a
 // tiny --run-memory pauses at its budget, its row says why and what the server allows, and Stop
 // ends it with its samples kept and the reason shown.
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, e2eAvailable, launchBrowser, startServe, type Served } from './harness';
+import { ARTIFACTS, e2eAvailable, openPage, startServe, type Served } from './harness';
 
 const run = e2eAvailable();
 
@@ -15,14 +14,9 @@ describe.runIf(run)('memory-budget pause in Chromium', () => {
   let page: Page;
 
   beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
     // 1 MB a run: below any worker's resident set, so a run pauses at its first look.
     served = await startServe(['--run-memory', '1']);
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    page.on('pageerror', (e) => {
-      throw e;
-    });
+    ({ browser, page } = await openPage());
   }, 120_000);
 
   afterAll(async () => {

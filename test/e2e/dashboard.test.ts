@@ -4,7 +4,6 @@
  * check that the retained-after-free values shown are the engine's own. Screenshots go to
  * test-results/e2e (artifacts, not committed).
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +12,7 @@ import { RunLoop } from '../../shared/run/run-loop';
 import { targetOf } from '../../shared/run/target';
 import { getWorkload } from '../../shared/workloads/registry';
 import { resolveParams } from '../../shared/workloads/params';
-import { ARTIFACTS, e2eAvailable, launchBrowser, startServe, type Served } from './harness';
+import { ARTIFACTS, e2eAvailable, openPage, startServe, type Served } from './harness';
 
 // Long enough (about 84 M operations per run) that a pause lands while the run goes.
 const PARAMS = { N: 10_485_760, repeat: 4 };
@@ -38,13 +37,8 @@ describe.runIf(run)('dashboard in Chromium', () => {
   const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 
   beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
     served = await startServe();
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
-    page.on('pageerror', (e) => {
-      throw e;
-    });
+    ({ browser, page } = await openPage({ width: 1400, height: 1100 }));
   }, 120_000);
 
   afterAll(async () => {

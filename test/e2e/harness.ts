@@ -4,10 +4,10 @@
  * skipped with a warning, except under CI, where a missing browser is a failure.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const ARTIFACTS = join(ROOT, 'test-results', 'e2e');
@@ -81,4 +81,18 @@ export async function launchBrowser(): Promise<Browser> {
     executablePath: chromiumPath()!,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
   });
+}
+
+/**
+ * A fresh browser and a page whose uncaught errors fail the test (screenshots go to ARTIFACTS).
+ * `acceptDownloads` for tests that save what the page downloads.
+ */
+export async function openPage(viewport = { width: 1400, height: 1000 }, options: { acceptDownloads?: boolean } = {}): Promise<{ browser: Browser; page: Page }> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const browser = await launchBrowser();
+  const page = await browser.newPage({ viewport, ...options });
+  page.on('pageerror', (e) => {
+    throw e;
+  });
+  return { browser, page };
 }

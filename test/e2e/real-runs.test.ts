@@ -1,12 +1,11 @@
 // A workload on a real interpreter beside the model, from the dashboard (real Chromium through
 // `serve --allow-programs`): the form offers the host's interpreters, both runs chart, the real one
 // dashed in the compare overlay, and the compare panel gives the verdict: identical.
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pythonsWithAgent } from '../support/pythons';
-import { ARTIFACTS, e2eAvailable, launchBrowser, startServe, type Served } from './harness';
+import { ARTIFACTS, e2eAvailable, openPage, startServe, type Served } from './harness';
 
 const pythons = e2eAvailable() ? pythonsWithAgent([3, 8], 'e2e real runs') : [];
 const python = pythons.find((p) => p.line[0] === 3 && p.line[1] === 12) ?? pythons.at(-1);
@@ -18,14 +17,9 @@ describe.runIf(python !== undefined)('real runs in Chromium', () => {
   let page: Page;
 
   beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
     served = await startServe(['--allow-programs']);
     closed = await startServe();
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1400, height: 1200 } });
-    page.on('pageerror', (e) => {
-      throw e;
-    });
+    ({ browser, page } = await openPage({ width: 1400, height: 1200 }));
   }, 120_000);
 
   afterAll(async () => {

@@ -1,12 +1,12 @@
 // Files in the browser (real Chromium through `serve` without --allow-files): a trace picked from
 // this computer is uploaded and replayed, and charts; a broken one is refused with its name and
 // line; every run is downloaded as a session, and that session opened again by upload.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, e2eAvailable, launchBrowser, startServe, type Served } from './harness';
+import { ARTIFACTS, e2eAvailable, openPage, startServe, type Served } from './harness';
 
 const run = e2eAvailable();
 
@@ -17,7 +17,6 @@ describe.runIf(run)('uploads in Chromium', () => {
   const dir = mkdtempSync(join(tmpdir(), 'arenascope-e2e-uploads-'));
 
   beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
     // A fill and free of 3,000 blocks with a checkpoint between: something to chart.
     const lines: string[] = [];
     for (let i = 1; i <= 3000; i++) lines.push(`a ${i} ${16 + (i % 8) * 8}`);
@@ -26,11 +25,7 @@ describe.runIf(run)('uploads in Chromium', () => {
     writeFileSync(join(dir, 'fill-free.pymtrace'), `${lines.join('\n')}\n`);
     writeFileSync(join(dir, 'broken.pymtrace'), 'a 1 8\nthis is not a trace line\n');
     served = await startServe();
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
-    page.on('pageerror', (e) => {
-      throw e;
-    });
+    ({ browser, page } = await openPage({ width: 1400, height: 1000 }, { acceptDownloads: true }));
   }, 120_000);
 
   afterAll(async () => {
