@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
 import { AppHost } from '../../../electron/host/app-host';
 import { NodeLauncher } from '../../../electron/host/node-launcher';
 import { CapabilityError, servePolicy } from '../../../electron/host/policy/capabilities';
@@ -15,6 +15,7 @@ import type { ServeLimits } from '../../../electron/serve/limits';
 import { type RunningServer, startServer } from '../../../electron/serve/server';
 import type { RunConfig } from '../../../shared/protocol/run-config';
 import { waitFor } from '../wait';
+import { type Answer, SocketClient } from './socket-client';
 
 const CANARY = `CANARY-${randomBytes(12).toString('hex')}`;
 /** Every message any client received, as sent. */
@@ -80,68 +81,13 @@ afterEach(() => {
   expect(leaks).toEqual([]);
 });
 
-/** A raw client: every message it gets is recorded; requests are matched to answers by id. */
-class Client {
-  readonly messages: unknown[] = [];
-  readonly ws: WebSocket;
-  readonly opened: Promise<void>;
-  readonly closed: Promise<{ code: number; reason: string }>;
-  private nextId = 1;
-  private readonly answers = new Map<number, (m: Answer) => void>();
-
+/** The suite's client: its messages go to `received` (checked for leaks), its socket to `sockets`. */
+class Client extends SocketClient {
   constructor(served: Served, options: { token?: string | null } = {}) {
-    const token = options.token === undefined ? served.server.token : options.token;
-    this.ws = new WebSocket(`ws://127.0.0.1:${served.server.port}/bridge${token === null ? '' : `?token=${encodeURIComponent(token)}`}`);
-    sockets.push(this.ws);
-    this.ws.on('message', (data) => {
-      const text = data.toString();
-      received.push(text);
-      const m = JSON.parse(text) as Record<string, unknown>;
-      this.messages.push(m);
-      if (typeof m['id'] === 'number') {
-        const settle = this.answers.get(m['id']);
-        this.answers.delete(m['id']);
-        settle?.(m as unknown as Answer);
-      }
-    });
-    this.ws.on('error', () => undefined);
-    this.opened = new Promise((resolve, reject) => {
-      this.ws.once('open', () => resolve());
-      this.ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
-    });
-    this.closed = new Promise((resolve) => this.ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
-  }
-
-  /** Resolves with the hello (the first message), once authorised. */
-  async hello(): Promise<{ protocolVersion: number; capabilities: unknown }> {
-    await this.opened;
-    await waitFor('the hello', () => this.messages.length > 0);
-    return (this.messages[0] as { hello: { protocolVersion: number; capabilities: unknown } }).hello;
-  }
-
-  request(method: string, params: unknown = {}): Promise<Answer> {
-    const id = this.nextId++;
-    return new Promise((resolve) => {
-      this.answers.set(id, resolve);
-      this.ws.send(JSON.stringify({ id, method, params }));
-    });
-  }
-
-  /** Sends `text` (or bytes) as is. */
-  sendRaw(text: string | Buffer, binary = false): void {
-    this.ws.send(text, { binary });
-  }
-
-  events(type: string): Record<string, unknown>[] {
-    return this.messages.map((m) => (m as { event?: Record<string, unknown> }).event).filter((e): e is Record<string, unknown> => e !== undefined && e['type'] === type);
-  }
-
-  close(): void {
-    this.ws.close();
+    super(served.server, { ...options, received, sockets });
   }
 }
 
-type Answer = { id: number | null; ok: true; result: unknown } | { id: number | null; ok: false; error: string };
 
 function errorOf(answer: Answer): string {
   expect(answer.ok).toBe(false);

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
 import { AppHost } from '../../../electron/host/app-host';
 import { NodeLauncher } from '../../../electron/host/node-launcher';
 import { servePolicy } from '../../../electron/host/policy/capabilities';
@@ -17,6 +17,7 @@ import type { ServeLimits } from '../../../electron/serve/limits';
 import { type RunningServer, startServer } from '../../../electron/serve/server';
 import { SESSION_DOWNLOAD_PATH } from '../../../shared/protocol/bridge-messages';
 import { waitFor } from '../wait';
+import { type Answer, SocketClient } from './socket-client';
 
 const CANARY = `CANARY-${randomBytes(12).toString('hex')}`;
 const received: string[] = [];
@@ -59,40 +60,24 @@ afterEach(() => {
   expect(received.filter((m) => m.includes(CANARY))).toEqual([]);
 });
 
-type Answer = { id: number | null; ok: true; result: unknown } | { id: number | null; ok: false; error: string };
-
-class Client {
-  readonly messages: Record<string, unknown>[] = [];
-  readonly ws: WebSocket;
-  readonly closed: Promise<void>;
-  private nextId = 1;
-  private readonly answers = new Map<number, (m: Answer) => void>();
+/** A client of the suite's server (its messages checked for the canary), with an upload in chunks. */
+class Client extends SocketClient {
   constructor() {
-    this.ws = new WebSocket(`ws://127.0.0.1:${served.server.port}/bridge?token=${encodeURIComponent(served.server.token)}`);
-    sockets.push(this.ws);
-    this.ws.on('message', (data) => {
-      const text = data.toString();
-      received.push(text);
-      const m = JSON.parse(text) as Record<string, unknown>;
-      this.messages.push(m);
-      if (typeof m['id'] === 'number') {
-        this.answers.get(m['id'])?.(m as unknown as Answer);
-        this.answers.delete(m['id']);
-      }
-    });
-    this.closed = new Promise((resolve) => this.ws.on('close', () => resolve()));
+    super(served.server, { received, sockets });
   }
-  async hello(): Promise<{ capabilities: { uploads: { maxBytes: number; chunkBytes: number } | null } }> {
-    await waitFor('the hello', () => this.messages.length > 0);
-    return this.messages[0]!['hello'] as { capabilities: { uploads: { maxBytes: number; chunkBytes: number } | null } };
+
+  async uploadLimits(): Promise<{ maxBytes: number; chunkBytes: number } | null> {
+    return ((await this.hello()).capabilities as { uploads: { maxBytes: number; chunkBytes: number } | null }).uploads;
   }
-  request(method: string, params: unknown): Promise<Answer> {
-    const id = this.nextId++;
-    return new Promise((resolve) => {
-      this.answers.set(id, resolve);
-      this.ws.send(JSON.stringify({ id, method, params }));
-    });
+
+  /** A run's state as this client's last `run` event for it said. */
+  runState(runId: string): string | undefined {
+    return this.events('run')
+      .map((e) => e['run'] as { runId: string; state: string })
+      .filter((r) => r.runId === runId)
+      .at(-1)?.state;
   }
+
   /** Begin, chunks of `chunk` bytes, end: the last answer. */
   async upload(kind: 'trace' | 'session', name: string, bytes: Buffer, chunk = 16 * 1024): Promise<Answer> {
     const begun = await this.request('uploadBegin', { kind, name, bytes: bytes.length });
@@ -119,8 +104,8 @@ const uploadDirs = (): string[] => readdirSync(tmpdir()).filter((d) => d.startsW
 describe('uploads over the WebSocket', () => {
   it('tells the page its upload limits in the hello', async () => {
     const c = new Client();
-    expect((await c.hello()).capabilities.uploads).toEqual({ maxBytes: 256 * 1024, chunkBytes: expect.any(Number) });
-    const { chunkBytes } = (await c.hello()).capabilities.uploads!;
+    expect(await c.uploadLimits()).toEqual({ maxBytes: 256 * 1024, chunkBytes: expect.any(Number) });
+    const { chunkBytes } = (await c.uploadLimits())!;
     // A chunk in base64, in its envelope, fits the message limit.
     expect(Math.ceil(chunkBytes / 3) * 4 + 200).toBeLessThan(64 * 1024);
   });
@@ -133,7 +118,7 @@ describe('uploads over the WebSocket', () => {
       // Four a/f lines and one checkpoint; the run counts the four operations.
       expect(trace.ops).toBe(5);
       const { runId } = ok(await c.request('startRun', { config: { workload: 'trace-replay', params: { path: `upload:${trace.uploadId}` }, seed: '1', python: '3.11', sampleEvery: 1 } })) as { runId: string };
-      await waitFor('the replay to finish', () => c.messages.some((m) => (m['event'] as { type?: string; run?: { runId: string; state: string } } | undefined)?.run?.runId === runId && ['done', 'failed'].includes((m['event'] as { run: { state: string } }).run.state)), 60_000);
+      await waitFor('the replay to finish', () => ['done', 'failed'].includes(c.runState(runId) ?? ''), 60_000);
       const run = (ok(await c.request('runs', {})) as { runId: string; state: string; ops: number; config: { params: { path: string } } }[]).find((r) => r.runId === runId)!;
       expect(run).toMatchObject({ state: 'done', ops: 4, config: { params: { path: `upload:${trace.uploadId}` } } });
     }
@@ -193,7 +178,7 @@ describe('uploads over the WebSocket', () => {
     const c = new Client();
     await c.hello();
     const { runId } = ok(await c.request('startRun', { config: { workload: 'seed-16b-fill-free', params: { N: 5000 }, seed: '1', python: '3.12', sampleEvery: 1000 } })) as { runId: string };
-    await waitFor('the run to finish', () => c.messages.some((m) => (m['event'] as { run?: { runId: string; state: string } } | undefined)?.run?.runId === runId && (m['event'] as { run: { state: string } }).run.state === 'done'), 60_000);
+    await waitFor('the run to finish', () => c.runState(runId) === 'done', 60_000);
     const url = `http://127.0.0.1:${served.server.port}${SESSION_DOWNLOAD_PATH}`;
     expect((await fetch(url)).status).toBe(401);
     const response = await fetch(`${url}?token=${encodeURIComponent(served.server.token)}`);
