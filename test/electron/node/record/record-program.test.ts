@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
+import { waitFor } from '../../wait';
 import { describe, expect, it } from 'vitest';
 import { pythonsFrom } from '../../../support/pythons';
 import { record, replayFile, request } from './record-harness';
@@ -80,7 +81,11 @@ describe.skipIf(!newest)('the stream', () => {
   }, 120_000);
 
   it('keeps what a killed program recorded and reports the signal', async () => {
-    const r = await record(request(newest!.path, 'killed.py'));
+    // Killed once its records have reached the host (the agent flushes every 20 ms): waiting for
+    // that, not for time, keeps the test true on a loaded machine.
+    const r = await record(request(newest!.path, 'killed.py'), (run) => {
+      void waitFor('records from the program', () => run.stream.ops > 1000, 60_000).then(() => run.recording.child.kill('SIGKILL'));
+    });
     expect(r.stdout).toContain('before the kill');
     expect(r.result.end.signal).toBe('SIGKILL');
     expect(r.result.summary).toBeNull();
