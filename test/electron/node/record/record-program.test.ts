@@ -81,15 +81,20 @@ describe.skipIf(!newest)('the stream', () => {
   }, 120_000);
 
   it('keeps what a killed program recorded and reports the signal', async () => {
-    // Killed once its records have reached the host (the agent flushes every 20 ms): waiting for
-    // that, not for time, keeps the test true on a loaded machine.
-    const r = await record(request(newest!.path, 'killed.py'), (run) => {
-      void waitFor('records from the program', () => run.stream.ops > 1000, 60_000).then(() => run.recording.child.kill('SIGKILL'));
+    // Killed once it has printed (its 20,000 strings made) and their records have reached the host
+    // (the agent flushes every 20 ms while the program waits): events, not time, on a loaded machine.
+    const r = await record(request(newest!.path, 'killed.py'), (run, onStdout) => {
+      let killing = false;
+      onStdout((text) => {
+        if (killing || !text.includes('before the kill')) return;
+        killing = true;
+        void waitFor('the strings\' records', () => run.stream.ops > 20_000, 60_000).then(() => run.recording.child.kill('SIGKILL'));
+      });
     });
     expect(r.stdout).toContain('before the kill');
     expect(r.result.end.signal).toBe('SIGKILL');
     expect(r.result.summary).toBeNull();
-    expect(r.result.ops).toBeGreaterThan(1000);
+    expect(r.result.ops).toBeGreaterThan(20_000);
     // What arrived is a consistent prefix: it replays.
     expect((await replayFile(r.tracePath, newest!.version)).ops).toBe(r.result.ops);
   }, 120_000);
