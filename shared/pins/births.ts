@@ -8,6 +8,7 @@ import type { Allocator } from '../engine/allocator';
 import { HandleTable } from '../engine/replay';
 import { OP_ALLOC, OP_MARK, OP_REALLOC, type OpBatch } from '../ops/op-batch';
 import { FIRST_PHASE } from './origins';
+import { growFloat64, growInt32 } from '../workloads/core/live-table';
 
 export interface Births {
   /** Operation index (0-based, allocator operations) at which the block's object was allocated. */
@@ -69,23 +70,13 @@ export class PinReplay implements Births {
 
   private ensureSlot(s: number): void {
     if (s < this.slotBorn.length) return;
-    let n = this.slotBorn.length * 2;
-    while (n <= s) n *= 2;
-    const born = new Float64Array(n);
-    born.set(this.slotBorn);
-    this.slotBorn = born;
-    const phase = new Int32Array(n);
-    phase.set(this.slotPhase);
-    this.slotPhase = phase;
+    this.slotBorn = growFloat64(this.slotBorn, s + 1);
+    this.slotPhase = growInt32(this.slotPhase, s + 1);
   }
 
   private ensure(n: number): void {
     if (this.born.length >= n) return;
-    const born = new Float64Array(n);
-    born.set(this.born);
-    this.born = born;
-    const phase = new Int32Array(n);
-    phase.set(this.phase);
-    this.phase = phase;
+    this.born = growFloat64(this.born, n);
+    this.phase = growInt32(this.phase, n);
   }
 }
