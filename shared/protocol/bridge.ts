@@ -122,6 +122,8 @@ export type BridgeEvent =
   /** New samples arrived: the renderer asks for the window it shows when it wants them. */
   | { type: 'samples'; runId: string; samples: number; lastOp: number }
   | { type: 'phase'; runId: string; op: number; label: string }
+  /** A `stateAt` replay of a run is under way: `applied` of `op` operations (equal: finished). */
+  | { type: 'replay'; runId: string; op: number; applied: number }
   | { type: 'notice'; level: 'info' | 'error'; message: string }
   /** An application-menu item the renderer acts on (Electron only; see electron/main/menu-template.ts). */
   | { type: 'menu'; action: MenuAction };
