@@ -46,7 +46,12 @@ export interface RunSummary {
   config: RunConfig;
   state: RunState;
   ops: number;
+  /** Wall time since the run began, pauses included (the wall-time axis). */
   wallMs: number;
+  /** Wall time spent running, pauses left out: what elapsed time and operations per second count. */
+  runningMs: number;
+  /** Its pauses on the wall-time axis (the current one ends at `wallMs`). */
+  pauses: { op: number; fromMs: number; toMs: number }[];
   /** Resolved version and family, once the worker started. */
   python: { version: string; family: string; arenas: 'aligned' | 'misaligned' } | null;
   /** Effective parameters (defaults filled in), once started. */
