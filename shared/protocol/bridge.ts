@@ -25,6 +25,8 @@ export interface VersionInfo {
   policy: string;
   /** Versions to offer in the picker, newest first (e.g. "3.13", "3.12", …). */
   examples: string[];
+  /** The release each example stands for ("2.7" is 2.7.18, the newest 2.7), in the same order. */
+  releases: string[];
   defaultArenas: 'aligned' | 'misaligned';
 }
 
