@@ -2,6 +2,7 @@
  * The renderer's only I/O: every call to the bridge goes through here, so stores stay plain state
  * and every failure ends up in front of the user (a notice, or the caller's inline message).
  */
+import type { PinReport } from '../../../shared/pins/analyze';
 import type { Pinia } from 'pinia';
 import type { Bridge, BridgeEvent, DetailSnapshot, ExportRequest, ExportResult, InterpreterChoice, MenuAction, RunCommand, WindowQuery, WindowResult } from '../../../shared/protocol/bridge';
 import { DESKTOP_CAPABILITIES } from '../../../shared/protocol/capabilities';
@@ -138,6 +139,11 @@ export function fetchDetail(runId: string, op: number): Promise<DetailSnapshot |
 /** The exact state at `op`, replayed on the host when it kept no snapshot there (`onReplay` reports progress). */
 export function fetchStateAt(runId: string, op: number): Promise<DetailSnapshot> {
   return need().stateAt(runId, op);
+}
+
+/** Why the run's arenas are kept at `op` (replayed on the host; `onReplay` reports progress). */
+export function fetchPins(runId: string, op: number): Promise<PinReport> {
+  return need().pinsAt(runId, op);
 }
 
 type ReplayEvent = Extract<BridgeEvent, { type: 'replay' }>;
