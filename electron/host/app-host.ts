@@ -392,10 +392,27 @@ export class AppHost implements Bridge {
    */
   async export(request: ExportRequest): Promise<ExportResult> {
     const started = performance.now();
+    // The report and the JSON say why each model run's arenas are kept at its end (a scratch replay).
+    const withPins = request.formats.includes('html') || request.formats.includes('json');
+    const pins = new Map<string, PinReport | null>();
+    if (withPins) {
+      await Promise.all(
+        request.runIds.map(async (id) => {
+          const run = this.get(id);
+          if (run.config.real || run.record.ops === 0) return;
+          try {
+            pins.set(id, await this.pinsAt(id, run.record.ops));
+          } catch (error) {
+            this.log(`arenascope: export: no pins analysis for ${id}: ${error instanceof Error ? error.message : String(error)}`);
+          }
+        }),
+      );
+    }
     const runs: ExportRun[] = request.runIds.map((id) => {
       const run = this.get(id);
       const detail = run.details.at(Infinity);
       return {
+        pins: pins.get(id) ?? null,
         id,
         name: run.name,
         config: run.config,
