@@ -2,9 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { createSSRApp, h } from 'vue';
 import { renderToString } from 'vue/server-renderer';
-import FieldNote from '../../renderer/src/components/FieldNote';
+import FieldNote, { type FieldNoteProps } from '../../renderer/src/components/FieldNote';
 
-const render = (props: Record<string, unknown>): Promise<string> => renderToString(createSSRApp({ render: () => h(FieldNote, props) }));
+const render = (props: FieldNoteProps & Record<string, unknown>): Promise<string> => renderToString(createSSRApp({ render: () => h(FieldNote, props) }));
 
 describe('FieldNote', () => {
   it('renders the text in a small description by default, with its test id', async () => {
