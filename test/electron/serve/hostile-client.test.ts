@@ -124,6 +124,20 @@ async function noLiveRuns(served: Served): Promise<void> {
   });
 }
 
+/**
+ * Asks to replay each path: every one refused with `expected`, and all with one same answer, so that
+ * existing, missing and secret files cannot be told apart.
+ */
+async function expectOneRefusal(c: Client, paths: readonly string[], expected: RegExp): Promise<void> {
+  const answers = new Set<string>();
+  for (const path of paths) {
+    const error = errorOf(await c.request('startRun', { config: replay(path) }));
+    expect(error).toMatch(expected);
+    answers.add(error);
+  }
+  expect(answers.size).toBe(1);
+}
+
 async function runCount(served: Served): Promise<number> {
   return (await served.host.runs()).length;
 }
@@ -150,14 +164,7 @@ describe('a token holder without capabilities', () => {
       `${join(secret, 'canary.txt')}\0.pymtrace`,
       '/proc/self/environ',
     ];
-    const errors = new Set<string>();
-    for (const path of paths) {
-      const error = errorOf(await c.request('startRun', { config: replay(path) }));
-      expect(error).toMatch(/--allow-files/);
-      errors.add(error);
-    }
-    // One answer for every path: existing, missing or secret cannot be told apart.
-    expect(errors.size).toBe(1);
+    await expectOneRefusal(c, paths, /--allow-files/);
     expect(await runCount(closedServer)).toBe(before);
     c.close();
     await stillServing(closedServer);
@@ -225,13 +232,7 @@ describe('a token holder with --allow-files', () => {
       `${allowed}-sibling/x.pymtrace`,
       '/',
     ];
-    const answers = new Set<string>();
-    for (const path of outside) {
-      const error = errorOf(await c.request('startRun', { config: replay(path) }));
-      expect(error).toMatch(/not inside a folder this server allows/);
-      answers.add(error);
-    }
-    expect(answers.size).toBe(1);
+    await expectOneRefusal(c, outside, /not inside a folder this server allows/);
     expect(errorOf(await c.request('startRun', { config: replay(`${join(allowed, 'good.pymtrace')}\0/../../secret/canary.txt`) }))).toMatch(/NUL byte/);
     expect(errorOf(await c.request('startRun', { config: replay('good.pymtrace') }))).toMatch(/expected an absolute path inside/);
     expect(errorOf(await c.request('startRun', { config: replay(`${allowed}/%2e%2e/secret/canary.txt`) }))).toMatch(/no such file in the allowed folders/);
