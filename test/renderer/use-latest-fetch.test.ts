@@ -13,14 +13,20 @@ function deferred<T>(): { promise: Promise<T>; resolve: (v: T) => void; reject: 
   return { promise, resolve, reject };
 }
 
+/** Two loads made one after the other, their replies left for the test to settle. */
+function twoRequests(): { replies: ReturnType<typeof deferred<string>>[]; seen: unknown[]; first: Promise<void>; second: Promise<void> } {
+  const replies = [deferred<string>(), deferred<string>()];
+  let call = 0;
+  const seen: unknown[] = [];
+  const load = latestOnly(() => replies[call++]!.promise, (o) => seen.push(o));
+  const first = load();
+  const second = load();
+  return { replies, seen, first, second };
+}
+
 describe('latestOnly', () => {
   it('drops a reply that arrives after a newer request was made', async () => {
-    const replies = [deferred<string>(), deferred<string>()];
-    let call = 0;
-    const seen: unknown[] = [];
-    const load = latestOnly(() => replies[call++]!.promise, (o) => seen.push(o));
-    const first = load();
-    const second = load();
+    const { replies, seen, first, second } = twoRequests();
     replies[1]!.resolve('new');
     await second;
     replies[0]!.resolve('old');
@@ -29,12 +35,7 @@ describe('latestOnly', () => {
   });
 
   it('drops a stale failure, and reports the latest one', async () => {
-    const replies = [deferred<string>(), deferred<string>()];
-    let call = 0;
-    const seen: unknown[] = [];
-    const load = latestOnly(() => replies[call++]!.promise, (o) => seen.push(o));
-    const first = load();
-    const second = load();
+    const { replies, seen, first, second } = twoRequests();
     replies[0]!.reject(new Error('stale'));
     await first;
     expect(seen).toEqual([]);
