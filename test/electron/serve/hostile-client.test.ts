@@ -88,6 +88,12 @@ class Client extends SocketClient {
   }
 }
 
+/** A client past its hello, ready for requests. */
+async function greeted(served: Served): Promise<Client> {
+  const c = new Client(served);
+  await c.hello();
+  return c;
+}
 
 function errorOf(answer: Answer): string {
   expect(answer.ok).toBe(false);
@@ -99,8 +105,7 @@ const endless: RunConfig = { workload: 'steady-churn', params: { L: 1000 }, seed
 
 /** The server still answers a fresh client. */
 async function stillServing(served: Served): Promise<void> {
-  const c = new Client(served);
-  await c.hello();
+  const c = await greeted(served);
   const answer = await c.request('versions');
   expect(answer.ok).toBe(true);
   c.close();
@@ -150,8 +155,7 @@ describe('a token holder without capabilities', () => {
   });
 
   it('cannot read a server file through trace-replay, whatever the path, and learns nothing of what exists', async () => {
-    const c = new Client(closedServer);
-    await c.hello();
+    const c = await greeted(closedServer);
     const before = await runCount(closedServer);
     const paths = [
       join(secret, 'canary.txt'),
@@ -171,8 +175,7 @@ describe('a token holder without capabilities', () => {
   });
 
   it('gets nothing of the canary through any string field of any method', async () => {
-    const c = new Client(closedServer);
-    await c.hello();
+    const c = await greeted(closedServer);
     const p = join(secret, 'canary.txt');
     const requests: [string, unknown][] = [
       ['startRun', { config: { ...replay(p), python: p, seed: p } }],
@@ -200,8 +203,7 @@ describe('a token holder without capabilities', () => {
     const allowing = await servePolicy({ allowPrograms: true });
     expect(() => allowing.startProgram('a real interpreter')).not.toThrow();
     // Over the socket, an interpreter's path where a version goes is a version error, and nothing starts.
-    const c = new Client(closedServer);
-    await c.hello();
+    const c = await greeted(closedServer);
     const before = await runCount(closedServer);
     expect(errorOf(await c.request('startRun', { config: { ...endless, python: '/usr/bin/python3' } }))).toMatch(/invalid run configuration: python/);
     expect(await runCount(closedServer)).toBe(before);
@@ -217,8 +219,7 @@ describe('a token holder with --allow-files', () => {
   });
 
   it('refuses traversal, symlinks out, NUL bytes and relative paths, with one answer for everything outside', async () => {
-    const c = new Client(filesServer);
-    await c.hello();
+    const c = await greeted(filesServer);
     const before = await runCount(filesServer);
     const outside = [
       join(secret, 'canary.txt'),
@@ -243,8 +244,7 @@ describe('a token holder with --allow-files', () => {
   });
 
   it('replays a trace inside the folder (through a symlink that stays inside, too)', async () => {
-    const c = new Client(filesServer);
-    await c.hello();
+    const c = await greeted(filesServer);
     for (const path of [join(allowed, 'good.pymtrace'), join(allowed, 'sub', 'link-in.pymtrace')]) {
       const answer = await c.request('startRun', { config: replay(path) });
       expect(answer.ok).toBe(true);
@@ -255,8 +255,7 @@ describe('a token holder with --allow-files', () => {
   });
 
   it("names a bad trace line's file, line and what was expected, never its text", async () => {
-    const c = new Client(filesServer);
-    await c.hello();
+    const c = await greeted(filesServer);
     const failures: Record<string, RegExp> = {
       'bad.pymtrace': /bad\.pymtrace:2: unknown op: expected a line starting with a, f, r, c or #$/,
       'unknown-id.pymtrace': /unknown-id\.pymtrace:2: id is not live: expected an id allocated earlier/,
@@ -278,8 +277,7 @@ describe('a token holder with --allow-files', () => {
 
 describe('a hostile client at the limits', () => {
   it('gets an error for a message over the size limit and keeps its connection; a frame far over it is closed with 1009', async () => {
-    const c = new Client(closedServer);
-    await c.hello();
+    const c = await greeted(closedServer);
     const big = JSON.stringify({ id: 1, method: 'versions', params: { pad: 'x'.repeat(100 * 1024) } });
     const count = c.messages.length;
     c.sendRaw(big);
@@ -292,8 +290,7 @@ describe('a hostile client at the limits', () => {
   });
 
   it('answers malformed messages and frames without harm: not JSON, binary, wrong shapes, bad opcodes, bad UTF-8', async () => {
-    const c = new Client(closedServer);
-    await c.hello();
+    const c = await greeted(closedServer);
     for (const text of ['{', 'null', '[]', '{"id":-1,"method":"versions"}', '{"id":1,"method":"startRun","params":{"config":{}}}', '{"id":2,"method":"__proto__","params":{}}']) {
       const count = c.messages.length;
       c.sendRaw(text);
@@ -307,12 +304,10 @@ describe('a hostile client at the limits', () => {
 
     // Raw frames the client library would never send: a reserved opcode, then text that is not UTF-8.
     const raw = (opcode: number, payload: Buffer): Buffer => Buffer.concat([Buffer.from([0x80 | opcode, 0x80 | payload.length, 0, 0, 0, 0]), payload]);
-    const reserved = new Client(closedServer);
-    await reserved.hello();
+    const reserved = await greeted(closedServer);
     (reserved.ws as unknown as { _socket: { write(b: Buffer): void } })._socket.write(raw(0x3, Buffer.from('hi')));
     expect((await reserved.closed).code).toBe(1002);
-    const badUtf8 = new Client(closedServer);
-    await badUtf8.hello();
+    const badUtf8 = await greeted(closedServer);
     (badUtf8.ws as unknown as { _socket: { write(b: Buffer): void } })._socket.write(raw(0x1, Buffer.from([0xc3, 0x28, 0xff])));
     expect((await badUtf8.closed).code).toBe(1007);
     expect((await c.request('versions')).ok).toBe(true);
@@ -321,8 +316,7 @@ describe('a hostile client at the limits', () => {
   });
 
   it('is held to its request rate, then served again once it slows down', async () => {
-    const c = new Client(closedServer);
-    await c.hello();
+    const c = await greeted(closedServer);
     const answers = await Promise.all(Array.from({ length: 400 }, () => c.request('runs')));
     const limited = answers.filter((a) => !a.ok);
     expect(limited.length).toBeGreaterThan(0);
@@ -335,8 +329,7 @@ describe('a hostile client at the limits', () => {
   });
 
   it('cannot flood startRun past its live runs or the workers memory, and a second client is held to the rest', async () => {
-    const a = new Client(closedServer);
-    await a.hello();
+    const a = await greeted(closedServer);
     const answers = await Promise.all(Array.from({ length: 40 }, () => a.request('startRun', { config: endless })));
     const started = answers.filter((x) => x.ok);
     expect(started).toHaveLength(2);
@@ -344,8 +337,7 @@ describe('a hostile client at the limits', () => {
     expect(answers.some((x) => !x.ok && /at most 2 live runs per connection/.test(x.error))).toBe(true);
 
     // Another connection of the same token holder: its own two runs would pass, the memory (768 MB, 256 a run) lets one.
-    const b = new Client(closedServer);
-    await b.hello();
+    const b = await greeted(closedServer);
     expect((await b.request('startRun', { config: endless })).ok).toBe(true);
     expect(errorOf(await b.request('startRun', { config: endless }))).toMatch(/limit: the workers' memory .* is taken by 3 live runs/);
 
@@ -364,8 +356,7 @@ describe('a hostile client at the limits', () => {
   });
 
   it('keeps a second client without the token out during a session, and the first one working', async () => {
-    const a = new Client(closedServer);
-    await a.hello();
+    const a = await greeted(closedServer);
     const answer = await a.request('startRun', { config: { ...endless, ops: 2_000_000 } });
     expect(answer.ok).toBe(true);
     const { runId } = (answer as { result: { runId: string } }).result;
