@@ -88,6 +88,14 @@ class Client extends SocketClient {
   }
 }
 
+/** What a new client is told in its hello it may do. */
+async function capabilitiesOf(served: Served): Promise<unknown> {
+  const c = new Client(served);
+  const { capabilities } = await c.hello();
+  c.close();
+  return capabilities;
+}
+
 /** A client past its hello, ready for requests. */
 async function greeted(served: Served): Promise<Client> {
   const c = new Client(served);
@@ -149,9 +157,7 @@ async function runCount(served: Served): Promise<number> {
 
 describe('a token holder without capabilities', () => {
   it('is told in the hello that it may neither read files nor start programs', async () => {
-    const c = new Client(closedServer);
-    expect((await c.hello()).capabilities).toEqual({ files: 'none', fileRoots: [], programs: false, uploads: null });
-    c.close();
+    expect(await capabilitiesOf(closedServer)).toEqual({ files: 'none', fileRoots: [], programs: false, uploads: null });
   });
 
   it('cannot read a server file through trace-replay, whatever the path, and learns nothing of what exists', async () => {
@@ -213,9 +219,7 @@ describe('a token holder without capabilities', () => {
 
 describe('a token holder with --allow-files', () => {
   it('is told the allowed folder', async () => {
-    const c = new Client(filesServer);
-    expect((await c.hello()).capabilities).toEqual({ files: 'confined', fileRoots: [allowed], programs: false, uploads: null });
-    c.close();
+    expect(await capabilitiesOf(filesServer)).toEqual({ files: 'confined', fileRoots: [allowed], programs: false, uploads: null });
   });
 
   it('refuses traversal, symlinks out, NUL bytes and relative paths, with one answer for everything outside', async () => {
