@@ -1,8 +1,9 @@
 // The export dialog in real Chromium through `serve`: it opens on what the page shows, its radio
 // rows, format checkboxes, chart picker and size fields change what it exports, and a bad size
 // disables Export until fixed.
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { e2eAvailable } from './harness';
+import { ARTIFACTS, e2eAvailable } from './harness';
 import { useServedPage } from './served-page';
 
 describe.runIf(e2eAvailable())('export dialog in Chromium', () => {
@@ -21,6 +22,7 @@ describe.runIf(e2eAvailable())('export dialog in Chromium', () => {
 
     await page.click('[data-testid="export-open"]');
     await expect.poll(() => page.locator('[data-testid="export-dialog"]').count()).toBe(1);
+    await page.locator('[data-testid="export-dialog"]').screenshot({ path: join(ARTIFACTS, 'export-dialog.png') });
     // One run shown, none compared, no time selected: that run, all charts, the whole run, PNG and HTML.
     expect(await checked('export-scope-run')).toBe(true);
     expect(await page.isDisabled('[data-testid="export-scope-compare"]')).toBe(true);
