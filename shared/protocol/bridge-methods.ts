@@ -160,6 +160,16 @@ export const BRIDGE_METHODS = {
     decode: (p): [string, number] => [p.runId, p.op ?? Infinity],
     result: outline<DetailSnapshot | null>(v.nullable(v.looseObject({ op: v.number(), arenas: v.array(v.unknown()) }))),
   }),
+  /**
+   * The exact engine state at operation `op` of a model run, rebuilt by replaying the run's stream
+   * when the host kept no snapshot of that operation (`replay` events report the progress).
+   */
+  stateAt: method({
+    params: v.strictObject({ runId: RunId, op: v.pipe(v.number(), v.safeInteger(), v.minValue(0)) }),
+    encode: (runId: string, op: number) => ({ runId, op }),
+    decode: (p): [string, number] => [p.runId, p.op],
+    result: objectWith<DetailSnapshot>({ op: v.number(), arenas: v.array(v.unknown()) }),
+  }),
   /** Renders charts, samples, the JSON and the report of some runs (nothing is written on the host). */
   export: method({
     params: v.strictObject({ request: ExportRequestSchema }),

@@ -5,13 +5,13 @@
 import { computed, ref } from 'vue';
 import type { Ref } from 'vue';
 import type { RunSummary } from '../../../shared/protocol/bridge';
-import { compareRows } from '../model/compare';
+import { compareRows, phaseColumns } from '../model/compare';
 import type { CompareRow, RunFigures } from '../model/compare';
 import { fetchRunFigures } from '../services/compare-figures';
 import { currentBridge } from '../services/host';
 import { useLatestFetch } from './useLatestFetch';
 
-export function useCompareFigures(runs: () => RunSummary[]): { rows: Ref<CompareRow[]>; error: Ref<string | null> } {
+export function useCompareFigures(runs: () => RunSummary[]): { rows: Ref<CompareRow[]>; phases: Ref<string[]>; error: Ref<string | null> } {
   const figures = ref<RunFigures[]>([]);
   const error = useLatestFetch(
     // Which runs, and how far each has got: new samples change peak and final.
@@ -23,5 +23,5 @@ export function useCompareFigures(runs: () => RunSummary[]): { rows: Ref<Compare
     (got) => (figures.value = got),
     1000,
   );
-  return { rows: computed(() => compareRows(figures.value)), error };
+  return { rows: computed(() => compareRows(figures.value)), phases: computed(() => phaseColumns(figures.value)), error };
 }

@@ -121,6 +121,7 @@ const RESULTS: { [M in BridgeMethod]: BridgeResult<M> } = {
   command: undefined,
   window: { runId: 'run-1', axis: 'op', range: null, series: {}, phases: [] },
   detail: null,
+  stateAt: { runId: 'run-1', op: 5, wallMs: 0, classes: { blockSize: [], usedPools: [], fullPools: [], blocks: [], availableBlocks: [] }, arenas: [] },
   export: { files: [], ms: 0 },
 };
 
