@@ -12,12 +12,12 @@ export interface ServedPage {
 
 /**
  * Registers the block's hooks; the fields are there once its beforeAll ran. `prepare` runs first
- * (files the test serves); `viewport` and `acceptDownloads` are openPage's.
+ * (files the test serves, written or saved); `viewport` and `acceptDownloads` are openPage's.
  */
-export function useServedPage(serveArgs: string[] = [], options: { viewport?: { width: number; height: number }; acceptDownloads?: boolean; prepare?: () => void } = {}): ServedPage {
+export function useServedPage(serveArgs: string[] = [], options: { viewport?: { width: number; height: number }; acceptDownloads?: boolean; prepare?: () => void | Promise<void> } = {}): ServedPage {
   const suite = {} as ServedPage;
   beforeAll(async () => {
-    options.prepare?.();
+    await options.prepare?.();
     suite.served = await startServe(serveArgs);
     Object.assign(suite, await openPage(options.viewport, { acceptDownloads: options.acceptDownloads ?? false }));
   }, 120_000);
