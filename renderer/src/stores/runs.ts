@@ -7,6 +7,9 @@ import { computed, ref } from 'vue';
 import { paramsLine, runLabels } from '../../../shared/charts/run-labels';
 import type { RunSummary } from '../../../shared/protocol/bridge';
 
+/** How long a removed run can be brought back before the host forgets it. */
+export const UNDO_MS = 10_000;
+
 export const useRunsStore = defineStore('runs', () => {
   const runs = ref<RunSummary[]>([]);
   const selectedId = ref<string | null>(null);
@@ -100,5 +103,56 @@ export const useRunsStore = defineStore('runs', () => {
     compareIds.value = on ? [...rest, runId] : rest;
   }
 
-  return { runs, labels, label, paramsText, hostReachable, setHostReachable, shownState, selectedId, compareIds, selected, compared, setRuns, upsert, progress, elapsedMs, select, toggleCompare };
+  /**
+   * Remove, with a moment to change one's mind: the run leaves the list (and the comparison) at
+   * once, and the host is told after UNDO_MS unless `undoRemove` came first.
+   */
+  const removing = ref<string[]>([]);
+  const removeTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  const listed = computed(() => runs.value.filter((r) => !removing.value.includes(r.runId)));
+  function removeLater(runId: string, remove: (runId: string) => void): void {
+    if (removeTimers.has(runId)) return;
+    removing.value = [...removing.value, runId];
+    compareIds.value = compareIds.value.filter((id) => id !== runId);
+    if (selectedId.value === runId) selectedId.value = null;
+    removeTimers.set(
+      runId,
+      setTimeout(() => {
+        removeTimers.delete(runId);
+        removing.value = removing.value.filter((id) => id !== runId);
+        remove(runId);
+      }, UNDO_MS),
+    );
+  }
+  function undoRemove(runId: string): void {
+    const timer = removeTimers.get(runId);
+    if (timer === undefined) return;
+    clearTimeout(timer);
+    removeTimers.delete(runId);
+    removing.value = removing.value.filter((id) => id !== runId);
+  }
+
+  return {
+    runs,
+    listed,
+    removing,
+    removeLater,
+    undoRemove,
+    labels,
+    label,
+    paramsText,
+    hostReachable,
+    setHostReachable,
+    shownState,
+    selectedId,
+    compareIds,
+    selected,
+    compared,
+    setRuns,
+    upsert,
+    progress,
+    elapsedMs,
+    select,
+    toggleCompare,
+  };
 });
