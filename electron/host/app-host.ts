@@ -90,8 +90,8 @@ interface HostRun extends RecordedRun {
   samplesTimer: ReturnType<typeof setTimeout> | null;
 }
 
-const OP = SERIES_INDEX['op']!;
-const WALL_MS = SERIES_INDEX['wall_ms']!;
+const OP = SERIES_INDEX.op;
+const WALL_MS = SERIES_INDEX.wall_ms;
 
 export class AppHost implements Bridge {
   readonly protocolVersion = PROTOCOL_VERSION;

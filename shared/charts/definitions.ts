@@ -2,7 +2,7 @@
  * Which charts exist and what they show: the dashboard's three run charts (retained memory, arenas,
  * pools) and the one-series overlays of a comparison. The renderer and the exports both read these.
  */
-import { SERIES } from '../run/sample';
+import { SERIES, SERIES_KEYS, type SeriesKey } from '../run/sample';
 
 export type YUnit = 'bytes' | 'count';
 
@@ -11,14 +11,14 @@ export interface ChartDef {
   title: string;
   /** What a screen reader (and an image's alt text) says. */
   label: string;
-  keys: readonly string[];
+  keys: readonly SeriesKey[];
   yUnit: YUnit;
 }
 
 /** The main chart: retained memory, from what the system gave (arenas) down to what was asked. */
-export const MEMORY_KEYS = ['arena_bytes', 'pool_bytes', 'block_bytes', 'requested_bytes'] as const;
-export const ARENA_KEYS = ['arenas', 'arenas_highwater', 'arenas_allocated_total', 'arenas_reclaimed'] as const;
-export const POOL_KEYS = ['pools_used', 'pools_full', 'pools_empty'] as const;
+export const MEMORY_KEYS = ['arena_bytes', 'pool_bytes', 'block_bytes', 'requested_bytes'] as const satisfies readonly SeriesKey[];
+export const ARENA_KEYS = ['arenas', 'arenas_highwater', 'arenas_allocated_total', 'arenas_reclaimed'] as const satisfies readonly SeriesKey[];
+export const POOL_KEYS = ['pools_used', 'pools_full', 'pools_empty'] as const satisfies readonly SeriesKey[];
 
 export const RUN_CHART_IDS = ['memory', 'arenas', 'pools'] as const;
 export type RunChartId = (typeof RUN_CHART_IDS)[number];
@@ -30,10 +30,10 @@ export const RUN_CHARTS: Readonly<Record<RunChartId, ChartDef>> = {
 };
 
 /** The x axes' keys are not charted on their own. */
-const X_KEYS = new Set(['op', 'wall_ms']);
+const X_KEYS: ReadonlySet<SeriesKey> = new Set(['op', 'wall_ms']);
 
 /** Series a comparison overlays, one chart each: every sample column but the x axes. */
-export const COMPARE_KEYS: readonly string[] = SERIES.map((s) => s.key).filter((k) => !X_KEYS.has(k));
+export const COMPARE_KEYS: readonly SeriesKey[] = SERIES_KEYS.filter((k) => !X_KEYS.has(k));
 
 /** The y unit of a series' chart. */
 export function yUnitOf(key: string): YUnit {

@@ -110,8 +110,8 @@ export const NEW_RUN_RECORD: RunRecord = Object.freeze({
   budgetPause: null,
 });
 
-const OP = SERIES_INDEX['op']!;
-const WALL_MS = SERIES_INDEX['wall_ms']!;
+const OP = SERIES_INDEX.op;
+const WALL_MS = SERIES_INDEX.wall_ms;
 
 /**
  * The run after one more event. Pure: the same events give the same record wherever they are

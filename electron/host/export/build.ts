@@ -19,7 +19,7 @@ import {
   type RunInfo,
 } from '../../../shared/charts';
 import type { WindowResult } from '../../../shared/protocol/bridge';
-import { SERIES } from '../../../shared/run/sample';
+import { isSeriesKey } from '../../../shared/run/sample';
 import { WORKLOADS } from '../../../shared/workloads/registry';
 import { csvChunks } from './csv';
 import { toHtml, type ReportRun } from './html';
@@ -139,7 +139,7 @@ export async function buildExport(source: ExportSource, options: ExportOptions):
         theme,
         runs,
         charts: charts.map((c, i) => ({ spec: c.spec, run: c.run, svg: renderSvg(c.spec, { width, height, theme, standalone: false, clipId: `clip-${i}` }) })),
-        compareKeys: chartIds.filter((k) => SERIES.some((s) => s.key === k)),
+        compareKeys: chartIds.filter(isSeriesKey),
         window: range ? { axis, range } : null,
         verdicts: source.verdicts ?? [],
       }),
