@@ -162,7 +162,7 @@ h3 { font-size: 1rem; margin: 1rem 0 .35rem; } small, .muted { color: ${t.muted}
 table { border-collapse: collapse; margin: .5rem 0; font-size: 13px; }
 th, td { border: 1px solid ${t.grid}; padding: .2rem .5rem; text-align: left; vertical-align: top; }
 th { background: ${t.grid}; } td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-td.raw { color: ${t.muted}; font-size: 12px; } .delta { color: ${t.muted}; font-size: 12px; } .delta.up { color: #c92a2a; } .delta.down { color: #2b8a3e; }
+td.raw { color: ${t.muted}; font-size: 12px; } .delta { color: ${t.muted}; font-size: 12px; } .delta.up { color: ${t.error}; } .delta.down { color: ${t.ok}; }
 figure { margin: 1rem 0; } figure svg { max-width: 100%; height: auto; display: block; }
 figcaption { font-size: 13px; color: ${t.muted}; }
 pre { background: ${t.grid}; padding: .5rem; overflow-x: auto; font-size: 12px; white-space: pre-wrap; word-break: break-all; }
