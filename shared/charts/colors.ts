@@ -5,8 +5,10 @@
  * looks like the one on screen.
  */
 
+import { type ChartedKey, isChartedKey } from './definitions';
+
 /** Colours per series; readable on both themes. */
-export const SERIES_COLORS: Readonly<Record<string, string>> = {
+export const SERIES_COLORS: Readonly<Record<ChartedKey, string>> = {
   arena_bytes: '#d9480f',
   pool_bytes: '#1c7ed6',
   block_bytes: '#2b8a3e',
@@ -25,7 +27,7 @@ export const SERIES_COLORS: Readonly<Record<string, string>> = {
 export const RUN_COLORS: readonly string[] = ['#d9480f', '#1c7ed6', '#2b8a3e', '#9c36b5', '#f59f00', '#0ca678', '#e64980', '#495057'];
 
 export function colorFor(key: string): string {
-  return SERIES_COLORS[key] ?? '#868e96';
+  return isChartedKey(key) ? SERIES_COLORS[key] : '#868e96';
 }
 
 export function runColor(index: number): string {
