@@ -36,10 +36,10 @@ export type SeriesKey = (typeof SERIES)[number]['key'];
 export const SERIES_COUNT = SERIES.length;
 /** The keys in SERIES (column) order. */
 export const SERIES_KEYS: readonly SeriesKey[] = SERIES.map((s) => s.key);
-/** Each key's column. No prototype: a key such as 'toString' is not a series. */
-export const SERIES_INDEX: Readonly<Record<SeriesKey, number>> = Object.assign(Object.create(null) as Record<SeriesKey, number>, Object.fromEntries(SERIES_KEYS.map((k, i) => [k, i])));
+/** Each key's column. */
+export const SERIES_INDEX = Object.fromEntries(SERIES_KEYS.map((k, i) => [k, i])) as Readonly<Record<SeriesKey, number>>;
 
-/** Whether a key from outside (a query, a file, a command line) names a series. */
+/** Whether a key from outside (a query, a file, a command line) names a series (own keys only: not 'toString'). */
 export function isSeriesKey(key: string): key is SeriesKey {
   return Object.hasOwn(SERIES_INDEX, key);
 }
