@@ -111,11 +111,11 @@ export class SeriesStore {
    */
   lastValue(runId: string, key: string, from: number, to: number, axis: Axis = 'op'): number | null {
     const run = this.run(runId);
+    const s = seriesIndexOf(key);
     const col = run.columns[AXIS_INDEX[axis]]!;
     let i = col.lowerBound(to);
     if (i >= run.length || col.get(i) > to) i--;
     if (i < 0 || col.get(i) < from) return null;
-    const s = seriesIndexOf(key);
     // Through read(): the row may have been spilled to the session file.
     return this.read(runId, i, i + 1)[s]![0]!;
   }
