@@ -20,8 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { WebSocket } from 'ws';
-import { connectSocketBridge, type SocketLike } from '../shared/protocol/bridge-client';
+import { connectNodeBridge } from '../test/electron/serve/node-bridge';
 import type { Bridge, RunSummary } from '../shared/protocol/bridge';
 import { DEFAULT_MAX_SAMPLE_INTERVAL_MS, DEFAULT_SAMPLE_EVERY } from '../shared/protocol/run-config';
 import { WORKLOADS } from '../shared/workloads/registry';
@@ -179,12 +178,11 @@ interface SoakOptions {
 
 async function soakWorkload(workload: string, o: SoakOptions): Promise<WorkloadResult> {
   const host = await startHost(o.rendererDir);
-  const ws = new WebSocket(`ws://${host.url.host}/bridge${host.url.search}`);
   const tracks: RunTrack[] = [];
   const hostRss: [number, number][] = [];
-  let bridge: Bridge | null = null;
+  let bridge: (Bridge & { close(): void }) | null = null;
   try {
-    bridge = await connectSocketBridge(ws as unknown as SocketLike);
+    bridge = (await connectNodeBridge(`ws://${host.url.host}/bridge${host.url.search}`)).bridge;
     const byId = new Map<string, RunTrack>();
     bridge.subscribe((e) => {
       if (e.type === 'run') {
@@ -260,7 +258,7 @@ async function soakWorkload(workload: string, o: SoakOptions): Promise<WorkloadR
       if (r.summary?.state === 'running' || r.summary?.state === 'paused') await bridge.command(r.runId, { type: 'stop' }).catch(() => undefined);
     }
   } finally {
-    ws.close();
+    bridge?.close();
     await stopHost(host);
   }
 

@@ -29,6 +29,7 @@ import { buildExport, ExportError, type ExportRun, zip } from './export';
 import { DetailStore, toSnapshot } from './detail-store';
 import type { Launcher } from './launcher';
 import { RunManager } from './run-manager';
+import { ExactStateError, ExactStates } from './runs/exact-state';
 import { type RecordedRun, RunRecorder, type RunSink } from './runs/recorder';
 import { seriesSink, sessionSink, type SessionSink } from './runs/sinks';
 import { openSession, saveSession, SessionWriter, type SessionRun, FINAL_STATES } from './session-file';
@@ -88,6 +89,8 @@ interface HostRun extends RecordedRun {
   autosaved: boolean;
   lastSamplesNotice: number;
   samplesTimer: ReturnType<typeof setTimeout> | null;
+  /** The config its worker got (paths resolved), for rebuilding its exact state; null when opened from a file. */
+  streamConfig: RunConfig | null;
 }
 
 const OP = SERIES_INDEX.op;
@@ -115,6 +118,8 @@ export class AppHost implements Bridge {
   private readonly managers = new Map<string, RunManager>();
   /** Interpreters probed for `interpreters()` and real runs, by the path asked for. */
   private readonly probed = new Map<string, Promise<RealInterpreter>>();
+  /** Exact states at any operation, by scratch replay. */
+  private readonly exact: ExactStates;
 
   constructor(private readonly options: AppHostOptions) {
     this.log = options.log ?? ((line) => void process.stderr.write(`${line}\n`));
@@ -128,6 +133,16 @@ export class AppHost implements Bridge {
     );
     this.runsById = new RunRecorder<HostRun>([seriesSink(this.store), this.sessionRecords, { detail: (run, d) => run.details.add(d) }, this.bridgeEvents()], this.log);
     this.listenTo(this.manager);
+    this.exact = new ExactStates({
+      launcher: options.launcher,
+      streamConfig: async (run) => {
+        const own = this.runsById.get(run.runId)?.streamConfig;
+        if (own) return own;
+        // A run opened from a file: its trace, if it has one, must still be readable under this host's policy.
+        return admitRun(this.policy, run.config, resolveRun(run.config));
+      },
+      progress: (runId, op, applied) => this.emit({ type: 'replay', runId, op, applied }),
+    });
   }
 
   private listenTo(manager: RunManager): void {
@@ -246,6 +261,7 @@ export class AppHost implements Bridge {
     this.writer = session;
     const runId = this.nextId();
     const run = this.addRun(runId, parsed.value, name, true);
+    run.streamConfig = workerConfig;
     this.store.addRun(runId);
     if (session !== null && !this.sessionFailed) {
       run.autosaved = true;
@@ -338,6 +354,24 @@ export class AppHost implements Bridge {
   async detail(runId: string, op: number): Promise<DetailSnapshot | null> {
     const d = this.get(runId).details.at(op);
     return d === null ? null : toSnapshot(runId, d);
+  }
+
+  /**
+   * The exact engine state at operation `op` of a model run: a snapshot of exactly that operation,
+   * rebuilt by a scratch replay when the run kept none (./runs/exact-state.ts); `replay` events tell
+   * the page how far it got. Its wall time is the run's at its first sample from `op` on.
+   */
+  async stateAt(runId: string, op: number): Promise<DetailSnapshot> {
+    const run = this.get(runId);
+    let d;
+    try {
+      d = await this.exact.at({ runId, name: run.name, config: run.config, details: run.details, ops: run.record.ops }, op);
+    } catch (error) {
+      if (error instanceof ExactStateError || error instanceof RunConfigError) throw new BridgeInputError(error.message);
+      throw error;
+    }
+    const snapshot = toSnapshot(runId, d);
+    return { ...snapshot, wallMs: this.store.has(runId) ? (this.store.wallAtOp(runId, op) ?? 0) : 0 };
   }
 
   /**
@@ -481,6 +515,7 @@ export class AppHost implements Bridge {
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
+    this.exact.dispose();
     try {
       await Promise.all([this.manager, ...this.realManagers.values()].map((m) => m.dispose()));
     } finally {
@@ -562,6 +597,7 @@ export class AppHost implements Bridge {
       autosaved: false,
       lastSamplesNotice: -Infinity,
       samplesTimer: null,
+      streamConfig: null,
     });
   }
 
@@ -570,6 +606,7 @@ export class AppHost implements Bridge {
     if (run.live && !run.record.exited) this.manager.stop(runId);
     else this.manager.forget(runId);
     if (run.samplesTimer !== null) clearTimeout(run.samplesTimer);
+    this.exact.forget(runId);
     this.runsById.remove(runId);
     this.store.removeRun(runId);
     this.emit({ type: 'runs', runs: this.summaries() });

@@ -13,7 +13,8 @@
 import * as v from 'valibot';
 import type { RawData, WebSocket } from 'ws';
 import type { Bridge } from '../../shared/protocol/bridge';
-import { type BridgeHello, type BridgeMethods, type BridgeResponse, CLOSE_UNAUTHORISED, describeIssues } from '../../shared/protocol/bridge-messages';
+import { type BridgeHello, type BridgeResponse, CLOSE_UNAUTHORISED, describeIssues } from '../../shared/protocol/bridge-messages';
+import { forwardMethods } from '../../shared/protocol/bridge-methods';
 import type { RunConfig } from '../../shared/protocol/run-config';
 import { isUploadRequest, type SessionUploaded, uploadChunkBytes, UploadRequestSchema } from '../../shared/protocol/uploads';
 import type { HostCapabilities } from '../../shared/protocol/capabilities';
@@ -58,17 +59,9 @@ export function serveSocket(ws: WebSocket, ctx: SocketContext): void {
   const uploads = new ConnectionUploads({ maxBytes: limits.uploadBytes, maxUploads: limits.uploadsPerConnection });
   const handleUpload = uploadHandler(ctx, uploads);
   // The bridge as this connection sees it: a run may name this connection's uploads, no other's.
-  const methods: BridgeMethods = {
-    versions: () => host.versions(),
-    workloads: () => host.workloads(),
-    interpreters: () => host.interpreters(),
-    runs: () => host.runs(),
+  const methods = forwardMethods(host, {
     startRun: (config) => (ctx.uploadHost ? ctx.uploadHost.startRun(config, { resolveUpload: (ref) => uploads.tracePath(ref) }) : host.startRun(config)),
-    command: (runId, command) => host.command(runId, command),
-    window: (query) => host.window(query),
-    detail: (runId, op) => host.detail(runId, op),
-    export: (request) => host.export(request),
-  };
+  });
   const send = (message: BridgeResponse | BridgeHello | { event: unknown }): void => {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
   };

@@ -1,7 +1,7 @@
 /**
  * An exact model of CPython's small-object allocator (Objects/obmalloc.c) for one version family.
  *
- * Glossary (C names, see docs/obmalloc.md):
+ * Glossary (C names; docs/engine.md says what is modelled and why):
  * - block: one allocation unit of a size class; a *handle* names it: `(pool << slotShift) | slot`
  *   for a pymalloc block (≥ 0), `-(i + 1)` for a block served outside pymalloc ("large").
  * - pool: POOL_SIZE bytes of blocks of one class; named by `arenaSlot * maxPools + k`, where `k`
@@ -15,8 +15,8 @@
  * - `usedpools[c]`: partially used pools of class c, head first; full→used pools go to the head;
  * - `freepools`: empty pools, LIFO, one list per arena (G1+) or one global list (G0);
  * - `usable_arenas`: arenas with a free pool, sorted by `nfreepools` ascending, a re-sorted arena
- *   placed leftmost among its new count (`nfp2lasta`, 3.8+; provably the same order as the
- *   2.5–3.7 linear walk, spec §3.4);
+ *   placed leftmost among its new count (`nfp2lasta`, 3.8+; the same order as the 2.5–3.7
+ *   linear walk, docs/engine.md "What is modelled");
  * - `unused_arena_objects`: free arena slots, LIFO, fresh slots chained in ascending order.
  */
 import type { ArenaAlignment, Geometry, Preset } from './presets';

@@ -1,6 +1,6 @@
 /**
  * One table of CPython version families: constants and policy switches, as data.
- * Source: docs/obmalloc.md (the project's copy of the behavioural spec), §0.1 and §0.1b.
+ * What each family covers and why: docs/engine.md, "Version families".
  * The allocator reads these fields; it never branches on a version number.
  */
 
@@ -99,7 +99,7 @@ const RELEASE_LINES: readonly ReleaseLine[] = [
   { line: '2.4', lastPatch: 6, newest: 6, bands: [[0, 'G0']] },
   { line: '2.5', lastPatch: 6, newest: 6, bands: [[0, 'G1']] },
   { line: '2.6', lastPatch: 9, newest: 9, bands: [[0, 'G1']] },
-  // 2.7.7 brought the 512-byte threshold and mmap arenas (believed; spec §10.2), 2.7.17 the 16-byte alignment.
+  // 2.7.7 brought the 512-byte threshold and mmap arenas (believed, not checked against a 2.7.7–2.7.16 build; docs/engine.md), 2.7.17 the 16-byte alignment.
   { line: '2.7', lastPatch: 18, newest: 18, bands: [[0, 'G1'], [7, 'G2'], [17, 'G3']] },
   { line: '3.0', lastPatch: 1, newest: 1, bands: [[0, 'G1']] },
   { line: '3.1', lastPatch: 5, newest: 5, bands: [[0, 'G1']] },

@@ -1,21 +1,13 @@
 /**
  * The page's side of the bridge over any transport that carries the envelope of
  * bridge-messages.ts: the preload's IPC (one `invoke` per request) and the browser's WebSocket
- * (requests and responses matched by id). Pure: no DOM, no Electron; the transport is handed in.
+ * (renderer/src/bridge/ws-bridge.ts: requests and responses matched by id). Its methods derive from
+ * the table of bridge-methods.ts. Pure: no DOM, no Electron; the transport is handed in.
  */
-import type { Bridge, BridgeEvent, ExportRequest, RunCommand, WindowQuery } from './bridge';
-import {
-  BRIDGE_SOCKET_PATH,
-  type BridgeMethod,
-  type BridgeParams,
-  type BridgeRequest,
-  type BridgeResponse,
-  type BridgeResult,
-  classifyHostMessage,
-  TOKEN_PARAM,
-  wireNumber,
-} from './bridge-messages';
-import type { RunConfig } from './run-config';
+import * as v from 'valibot';
+import type { Bridge, BridgeEvent } from './bridge';
+import { BRIDGE_SOCKET_PATH, type BridgeRequest, type BridgeResponse, describeIssues, TOKEN_PARAM } from './bridge-messages';
+import { BRIDGE_METHOD_NAMES, type BridgeArgs, type BridgeMethod, type BridgeMethods, type BridgeResult, encodeParams, resultSchema } from './bridge-methods';
 
 export interface BridgeTransport {
   /** Delivers one request and resolves with its response envelope. */
@@ -35,40 +27,23 @@ export class BridgeRequestError extends Error {
   }
 }
 
+/** Every method of the table (bridge-methods.ts), each one request over `transport`. */
 export function createBridgeClient(transport: BridgeTransport, protocolVersion: number): Bridge {
   let nextId = 1;
-  const call = async <M extends BridgeMethod>(method: M, params: BridgeParams[M]): Promise<BridgeResult<M>> => {
+  const call = async <M extends BridgeMethod>(method: M, args: BridgeArgs<M>): Promise<BridgeResult<M>> => {
     const id = nextId++;
-    const response = await transport.request({ id, method, params } as BridgeRequest);
+    const response = await transport.request({ id, method, params: encodeParams(method, args) } as BridgeRequest);
     if (!response.ok) throw new BridgeRequestError(method, response.error);
+    const checked = v.safeParse(resultSchema(method), response.result);
+    if (!checked.success) throw new BridgeRequestError(method, `the host answered ${method} with a malformed result: ${describeIssues(checked.issues)}`);
     return response.result as BridgeResult<M>;
   };
-  return {
-    protocolVersion,
-    versions: () => call('versions', {}),
-    workloads: () => call('workloads', {}),
-    interpreters: () => call('interpreters', {}),
-    runs: () => call('runs', {}),
-    startRun: (config: RunConfig) => call('startRun', { config }),
-    command: (runId: string, command: RunCommand) => call('command', { runId, command }),
-    window: (query: WindowQuery) => call('window', { query: { ...query, from: wireNumber(query.from), to: wireNumber(query.to) } }),
-    detail: (runId: string, op: number) => call('detail', { runId, op: wireNumber(op) }),
-    export: (request: ExportRequest) => call('export', { request: { ...request, from: wireNumber(request.from), to: wireNumber(request.to) } }),
-    subscribe: (listener) => transport.subscribe(listener),
-  };
+  const methods = {} as Record<BridgeMethod, unknown>;
+  for (const name of BRIDGE_METHOD_NAMES) methods[name] = (...args: unknown[]) => call(name, args as BridgeArgs<typeof name>);
+  return { ...(methods as BridgeMethods), protocolVersion, subscribe: (listener) => transport.subscribe(listener) };
 }
 
-// ---- over a WebSocket -------------------------------------------------------------------------
-
-/** What the bridge needs of a WebSocket: the browser's and the `ws` package's both fit. */
-export interface SocketLike {
-  readonly readyState: number;
-  send(data: string): void;
-  close(code?: number, reason?: string): void;
-  addEventListener(type: 'open' | 'message' | 'close' | 'error', listener: (event: { data?: unknown; code?: number; reason?: string }) => void): void;
-}
-
-const OPEN = 1;
+// ---- the WebSocket's URL ---------------------------------------------------------------------
 
 /** The parts of the page's `location` the socket URL is made of. */
 export interface PageLocation {
@@ -101,64 +76,4 @@ export function bridgeSocketUrl(page: PageLocation): string | null {
   if (token === null || token === '') return null;
   const scheme = page.protocol === 'https:' ? 'wss:' : 'ws:';
   return `${scheme}//${page.host}${BRIDGE_SOCKET_PATH}?${TOKEN_PARAM}=${encodeURIComponent(token)}`;
-}
-
-/**
- * A Bridge over an opening or open socket. Resolves once the server has said hello (it does so
- * only after accepting the token); rejects when the socket closes first, with the server's reason.
- * Once connected, a closed socket fails pending and later calls and tells subscribers with a notice.
- */
-export function connectSocketBridge(socket: SocketLike): Promise<Bridge> {
-  const pending = new Map<number, (response: BridgeResponse) => void>();
-  const listeners = new Set<(event: BridgeEvent) => void>();
-  let closed: string | null = null;
-  const emit = (event: BridgeEvent): void => {
-    for (const listener of [...listeners]) listener(event);
-  };
-  return new Promise((resolve, reject) => {
-    let connected = false;
-    socket.addEventListener('message', (e) => {
-      if (typeof e.data !== 'string') return;
-      let raw: unknown;
-      try {
-        raw = JSON.parse(e.data);
-      } catch {
-        return;
-      }
-      const m = classifyHostMessage(raw);
-      if (m === null) return;
-      if (m.kind === 'hello' && !connected) {
-        connected = true;
-        resolve(createBridgeClient(transport, m.protocolVersion));
-      } else if (m.kind === 'response' && m.response.id !== null) {
-        const settle = pending.get(m.response.id);
-        pending.delete(m.response.id);
-        settle?.(m.response);
-      } else if (m.kind === 'event') {
-        emit(m.event);
-      }
-    });
-    socket.addEventListener('close', (e) => {
-      closed = e.reason ? `the host closed the connection: ${e.reason}` : `the connection to the host closed (code ${e.code ?? '?'})`;
-      for (const [id, settle] of pending) settle({ id, ok: false, error: closed });
-      pending.clear();
-      if (!connected) reject(new Error(closed));
-      else emit({ type: 'notice', level: 'error', message: closed });
-    });
-    const transport: BridgeTransport = {
-      request: (request) =>
-        new Promise((settle) => {
-          if (closed !== null || socket.readyState !== OPEN) {
-            settle({ id: request.id, ok: false, error: closed ?? 'the connection to the host is not open' });
-            return;
-          }
-          pending.set(request.id, settle);
-          socket.send(JSON.stringify(request));
-        }),
-      subscribe: (listener) => {
-        listeners.add(listener);
-        return () => void listeners.delete(listener);
-      },
-    };
-  });
 }

@@ -3,10 +3,11 @@
  *
  * The preload provides it in Electron (over IPC); a WebSocket client provides the same shape in a
  * plain browser (electron/serve). The renderer never learns which one it has, so everything it
- * needs is expressible here. Every request crossing a trust boundary is validated with the schemas
- * in bridge-messages.ts before the host acts on it.
+ * needs is expressible here. Its methods are the table of bridge-methods.ts; every request crossing
+ * a trust boundary is validated with that table's schemas before the host acts on it.
  */
 import type { ParamSpec } from '../workloads/workload';
+import type { BridgeMethods } from './bridge-methods';
 import type { RunConfig } from './run-config';
 import type { RunState } from './run-record';
 import { PROTOCOL_VERSION } from './version';
@@ -121,6 +122,8 @@ export type BridgeEvent =
   /** New samples arrived: the renderer asks for the window it shows when it wants them. */
   | { type: 'samples'; runId: string; samples: number; lastOp: number }
   | { type: 'phase'; runId: string; op: number; label: string }
+  /** A `stateAt` replay of a run is under way: `applied` of `op` operations (equal: finished). */
+  | { type: 'replay'; runId: string; op: number; applied: number }
   | { type: 'notice'; level: 'info' | 'error'; message: string }
   /** An application-menu item the renderer acts on (Electron only; see electron/main/menu-template.ts). */
   | { type: 'menu'; action: MenuAction };
@@ -195,25 +198,13 @@ export interface InterpreterChoice {
   label: string;
 }
 
-export interface Bridge {
+/**
+ * The bridge: every method of the table in bridge-methods.ts (where each is documented), the
+ * protocol version, and the host's events.
+ */
+export interface Bridge extends BridgeMethods {
   /** The `PROTOCOL_VERSION` the host side of this bridge was built with. */
   readonly protocolVersion: number;
-  versions(): Promise<VersionInfo[]>;
-  workloads(): Promise<WorkloadInfo[]>;
-  /** Validates the config (the error names the field) and starts a worker. */
-  /**
-   * Interpreters a run may also use for real (`config.real`): none where the host starts no
-   * programs (a browser of serve without --allow-programs).
-   */
-  interpreters(): Promise<InterpreterChoice[]>;
-  startRun(config: RunConfig): Promise<{ runId: string }>;
-  command(runId: string, command: RunCommand): Promise<void>;
-  runs(): Promise<RunSummary[]>;
-  window(query: WindowQuery): Promise<WindowResult>;
-  /** The latest detail snapshot at or before `op` (null when there is none yet). */
-  detail(runId: string, op: number): Promise<DetailSnapshot | null>;
-  /** Renders charts, samples, the JSON and the report of some runs (nothing is written on the host). */
-  export(request: ExportRequest): Promise<ExportResult>;
   /** Events as they happen; returns the unsubscribe function. */
   subscribe(listener: (event: BridgeEvent) => void): () => void;
 }

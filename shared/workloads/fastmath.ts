@@ -1,5 +1,5 @@
 /**
- * `ln` and `exp` for the float samplers (workloads spec §0.2), without Math.log / Math.exp on
+ * `ln` and `exp` for the float samplers (docs/workloads.md, "Randomness"), without Math.log / Math.exp on
  * the hot path: a call of those costs 8–10 ns on V8, several times a whole draw.
  *
  * - `ln(x)`, x a positive normal double: x = 2^e · m with m ∈ [1, 2) read from the bits; m is

@@ -1,5 +1,5 @@
 /**
- * Seeded randomness for the workload generators (workloads spec §0.2).
+ * Seeded randomness for the workload generators (docs/workloads.md, "Randomness").
  *
  * - SplitMix64 and xoshiro256** (Blackman & Vigna, public domain) on pairs of 32-bit halves:
  *   the hot path never touches BigInt, so a draw costs a few nanoseconds.

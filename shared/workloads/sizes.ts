@@ -1,5 +1,5 @@
 /**
- * Named request-size distributions (workloads spec §0.3) as data tables, a small text syntax to
+ * Named request-size distributions (docs/workloads.md, "Size distributions") as data tables, a small text syntax to
  * name one in a parameter, and one sampler class for all of them.
  *
  * Syntax (whitespace ignored):

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formErrors, initialValues, toRunConfig, validateBudget, validateField, validateSeed } from '../../renderer/src/model/param-form';
 import type { FieldSpec, RunForm } from '../../renderer/src/model/param-form';
-import { MOCK_WORKLOADS } from '../../renderer/src/bridge/mock-bridge';
+import { workloadInfos } from '../../electron/host/catalogue';
 import type { NumberParam } from '../../shared/workloads/workload';
 
 const count: NumberParam = { kind: 'number', name: 'count', unit: 'objects', default: 10, min: 1, max: 100, integer: true, description: '' };
@@ -55,7 +55,8 @@ describe('seed and budget', () => {
 });
 
 describe('the run config', () => {
-  const workload = MOCK_WORKLOADS[0]!;
+  // The real schema, as the host sends it.
+  const workload = workloadInfos().find((w) => w.name === 'seed-16b-fill-free')!;
   const form = (over: Partial<RunForm> = {}): RunForm => ({
     python: '3.12',
     workload,
@@ -71,7 +72,7 @@ describe('the run config', () => {
     expect(formErrors(f)).toEqual({});
     expect(toRunConfig(f)).toEqual({
       workload: 'seed-16b-fill-free',
-      params: { count: 100000, keep: 0.1, order: 'fifo', sizes: 'uniform(8, 64)' },
+      params: { N: 10_485_760, size: 16, order: 'fifo', stride: 1_000_003, repeat: 1 },
       seed: '7',
       python: '3.12',
       sampleEvery: 10000,
@@ -84,7 +85,7 @@ describe('the run config', () => {
   });
 
   it('names every bad field', () => {
-    const f = form({ values: { ...initialValues(workload.params), count: '0' }, seed: 'x', budget: '-1', python: '' });
-    expect(Object.keys(formErrors(f)).sort()).toEqual(['budget', 'count', 'python', 'seed']);
+    const f = form({ values: { ...initialValues(workload.params), N: '0' }, seed: 'x', budget: '-1', python: '' });
+    expect(Object.keys(formErrors(f)).sort()).toEqual(['N', 'budget', 'python', 'seed']);
   });
 });

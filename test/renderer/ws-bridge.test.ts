@@ -112,10 +112,11 @@ describe('ws bridge', () => {
       // JSON has no Infinity: open ends travel as null.
       { id: 2, method: 'window', params: { query: { runId: 'r', series: ['arena_bytes'], from: null, to: null, maxPoints: 800, axis: 'op' } } },
     ]);
-    last().receive({ id: 2, ok: true, result: { runId: 'r' } });
-    last().receive({ id: 1, ok: true, result: [{ family: '3.13' }] });
-    await expect(versions).resolves.toEqual([{ family: '3.13' }]);
-    await expect(win).resolves.toEqual({ runId: 'r' });
+    const window = { runId: 'r', axis: 'op', range: null, series: {}, phases: [] };
+    last().receive({ id: 2, ok: true, result: window });
+    last().receive({ id: 1, ok: true, result: [{ family: '3.13', examples: ['3.13'] }] });
+    await expect(versions).resolves.toEqual([{ family: '3.13', examples: ['3.13'] }]);
+    await expect(win).resolves.toEqual(window);
   });
 
   it('rejects with the host error', async () => {

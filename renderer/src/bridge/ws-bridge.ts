@@ -1,7 +1,7 @@
 /**
  * The bridge in a plain browser: the preload's `Bridge`, spoken over a WebSocket to `serve` in the
- * envelope of shared/protocol/bridge-messages.ts (the shared `createBridgeClient` does the
- * encoding). What this adds over shared `connectSocketBridge` is staying connected: a drop fails
+ * envelope of shared/protocol/bridge-messages.ts (the shared `createBridgeClient` derives the
+ * methods from the table of bridge-methods.ts). What it adds is staying connected: a drop fails
  * every pending request (their answers will never come), tells the user, and reconnects with
  * exponential backoff; listeners survive, and a reconnect re-announces the runs list.
  */

@@ -6,7 +6,7 @@
 import { onBeforeUnmount, ref, shallowRef, watch } from 'vue';
 import type { Ref, ShallowRef } from 'vue';
 import type { Axis, WindowResult } from '../../../shared/protocol/bridge';
-import { MAX_WINDOW_POINTS } from '../../../shared/protocol/bridge-messages';
+import { MAX_WINDOW_POINTS } from '../../../shared/protocol/bridge-methods';
 import { errorMessage, fetchWindow, onRunData } from '../services/host';
 import { useThrottle } from './useThrottle';
 

@@ -8,7 +8,7 @@ import type { RunFigures } from '../model/compare';
 
 const KEY = 'arena_bytes';
 
-export async function fetchRunFigures(bridge: Bridge, run: RunSummary): Promise<RunFigures> {
+export async function fetchRunFigures(bridge: Pick<Bridge, 'window'>, run: RunSummary): Promise<RunFigures> {
   const base = { runId: run.runId, axis: 'op' as const, series: [KEY] };
   // One bucket over everything: its max is the run's true peak.
   const all = await bridge.window({ ...base, from: -Infinity, to: Infinity, maxPoints: 1 });

@@ -63,6 +63,9 @@ function handle(pinia: Pinia, event: BridgeEvent): void {
     case 'menu':
       for (const l of [...menuListeners]) l(event.action);
       break;
+    case 'replay':
+      for (const l of [...replayListeners]) l(event);
+      break;
   }
 }
 
@@ -130,6 +133,20 @@ export function fetchWindow(query: WindowQuery): Promise<WindowResult> {
 
 export function fetchDetail(runId: string, op: number): Promise<DetailSnapshot | null> {
   return need().detail(runId, op);
+}
+
+/** The exact state at `op`, replayed on the host when it kept no snapshot there (`onReplay` reports progress). */
+export function fetchStateAt(runId: string, op: number): Promise<DetailSnapshot> {
+  return need().stateAt(runId, op);
+}
+
+type ReplayEvent = Extract<BridgeEvent, { type: 'replay' }>;
+const replayListeners = new Set<(event: ReplayEvent) => void>();
+
+/** Progress of the host's replays for `stateAt`. */
+export function onReplay(listener: (event: ReplayEvent) => void): () => void {
+  replayListeners.add(listener);
+  return () => replayListeners.delete(listener);
 }
 
 /** Renders an export on the host (the same code as the command line's); the caller saves the files. */

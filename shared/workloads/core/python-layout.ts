@@ -1,5 +1,5 @@
 /**
- * Request sizes of CPython objects per version (workloads spec §2.2) and the growth rules that
+ * Request sizes of CPython objects per version (docs/workloads.md, "Object layouts") and the growth rules that
  * turn appends and inserts into REALLOCs and table replacements (§2.3), on 64-bit.
  *
  * A layout is chosen by the `python` parameter of the workloads that build Python objects;

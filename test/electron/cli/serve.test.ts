@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { connectSocketBridge, type SocketLike } from '../../../shared/protocol/bridge-client';
+import { connectNodeBridge } from '../serve/node-bridge';
 import { waitFor } from '../wait';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
@@ -41,8 +41,7 @@ describe('serve command', () => {
       expect((await fetch(url)).status).toBe(200);
       expect((await fetch(`${page.origin}/`)).status).toBe(401);
 
-      const ws = new WebSocket(`ws://${page.host}/bridge${page.search}`);
-      const bridge = await connectSocketBridge(ws as unknown as SocketLike);
+      const { bridge } = await connectNodeBridge(`ws://${page.host}/bridge${page.search}`);
       const { runId } = await bridge.startRun({ workload: 'steady-churn', params: { L: 1000 }, seed: '1', python: '3.11', ops: 1e12, sampleEvery: 10_000 });
       let state = '';
       bridge.subscribe((e) => {
@@ -54,7 +53,7 @@ describe('serve command', () => {
       expect(stderr).toMatch(/stopping the runs/);
       expect(stderr).toMatch(/session saved in /);
       expect(readdirSync(sessions)).toHaveLength(1);
-      ws.close();
+      bridge.close();
     } finally {
       child.kill('SIGKILL');
     }

@@ -13,9 +13,9 @@ import { NodeLauncher } from '../../../electron/host/node-launcher';
 import { RENDERER_CSP } from '../../../electron/serve/security-headers';
 import { type RunningServer, startServer } from '../../../electron/serve/server';
 import { type Bridge, type BridgeEvent, PROTOCOL_VERSION } from '../../../shared/protocol/bridge';
-import { connectSocketBridge, type SocketLike } from '../../../shared/protocol/bridge-client';
 import { CLOSE_UNAUTHORISED } from '../../../shared/protocol/bridge-messages';
 import { waitFor } from '../wait';
+import { connectNodeBridge } from './node-bridge';
 
 let root: string;
 let server: RunningServer;
@@ -59,9 +59,9 @@ function open(path: string, options: { origin?: string } = {}): WebSocket {
   return new WebSocket(`ws://127.0.0.1:${server.port}${path}`, options.origin ? { origin: options.origin } : {});
 }
 
-async function connect(): Promise<{ bridge: Bridge; ws: WebSocket }> {
-  const ws = open(`/bridge?token=${server.token}`);
-  return { bridge: await connectSocketBridge(ws as unknown as SocketLike), ws };
+async function connect(): Promise<{ bridge: Bridge & { close(): void }; ws: WebSocket }> {
+  const { bridge, socket } = await connectNodeBridge(`ws://127.0.0.1:${server.port}/bridge?token=${server.token}`);
+  return { bridge, ws: socket };
 }
 
 function closed(ws: WebSocket): Promise<{ code: number; reason: string }> {
@@ -155,11 +155,11 @@ describe('browser server', () => {
     expect(logs.some((l) => l.includes('refused a bridge request'))).toBe(true);
     expect(await bridge.runs()).toEqual([]);
     await expect(bridge.startRun({ workload: 'steady-churn', params: {}, seed: '1', python: '9.9', sampleEvery: 10 })).rejects.toThrow(/python: unknown CPython version/);
-    ws.close();
+    bridge.close();
   });
 
   it('drives a whole run over the socket: startRun, events, window, detail', async () => {
-    const { bridge, ws } = await connect();
+    const { bridge } = await connect();
     expect(bridge.protocolVersion).toBe(PROTOCOL_VERSION);
     expect((await bridge.versions()).length).toBe(6);
     expect((await bridge.workloads()).length).toBe(16);
@@ -178,6 +178,6 @@ describe('browser server', () => {
     expect(detail!.arenas.length).toBe(w.series['arenas']!.max.at(-1));
     await bridge.command(runId, { type: 'remove' });
     expect(await bridge.runs()).toEqual([]);
-    ws.close();
+    bridge.close();
   });
 });

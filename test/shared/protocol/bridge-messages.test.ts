@@ -4,7 +4,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type BridgeEvent, MENU_ACTIONS } from '../../../shared/protocol/bridge';
 import { bridgeSocketUrl, createBridgeClient, tokenFromSearch } from '../../../shared/protocol/bridge-client';
-import { BRIDGE_CHANNELS, type BridgeRequest, type BridgeResponse, MAX_WINDOW_POINTS, parseBridgeRequest } from '../../../shared/protocol/bridge-messages';
+import { BRIDGE_CHANNELS, type BridgeRequest, type BridgeResponse, parseBridgeRequest } from '../../../shared/protocol/bridge-messages';
+import { BRIDGE_METHOD_NAMES, type BridgeMethod, type BridgeMethods, type BridgeResult, forwardMethods, invokeMethod, MAX_WINDOW_POINTS } from '../../../shared/protocol/bridge-methods';
 import type { RunConfig } from '../../../shared/protocol/run-config';
 
 const config: RunConfig = { workload: 'steady-churn', params: { L: 5000 }, seed: '1', python: '3.12', sampleEvery: 1000 };
@@ -30,12 +31,19 @@ describe('bridge requests', () => {
     expect(r).toMatchObject({ ok: true, call: { method } });
   });
 
-  it('decodes null bounds as ±Infinity and keeps the rest', () => {
-    expect(parseBridgeRequest(valid['window'])).toEqual({ ok: true, call: { id: 6, method: 'window', query: { ...query, to: Infinity } } });
-    expect(parseBridgeRequest({ id: 8, method: 'window', params: { query: { ...query, from: null } } })).toMatchObject({ ok: true, call: { query: { from: -Infinity, to: Infinity } } });
-    expect(parseBridgeRequest({ id: 9, method: 'detail', params: { runId: 'run-1', op: null } })).toMatchObject({ ok: true, call: { op: Infinity } });
+  it('decodes null bounds as ±Infinity and keeps the rest', async () => {
+    const { host, calls } = recordingHost();
+    const decoded = async (raw: unknown): Promise<unknown[]> => {
+      const r = parseBridgeRequest(raw);
+      if (!r.ok) throw new Error(r.error);
+      await invokeMethod(host, r.call.method, r.call.params);
+      return calls.at(-1)!.args;
+    };
+    expect(await decoded(valid['window'])).toEqual([{ ...query, to: Infinity }]);
+    expect(await decoded({ id: 8, method: 'window', params: { query: { ...query, from: null } } })).toMatchObject([{ from: -Infinity, to: Infinity }]);
+    expect(await decoded({ id: 9, method: 'detail', params: { runId: 'run-1', op: null } })).toEqual(['run-1', Infinity]);
     // Structured clone (Electron IPC) carries Infinity as it is.
-    expect(parseBridgeRequest({ id: 10, method: 'window', params: { query: { ...query, from: -Infinity, to: Infinity } } })).toMatchObject({ ok: true });
+    expect(await decoded({ id: 10, method: 'window', params: { query: { ...query, from: -Infinity, to: Infinity } } })).toMatchObject([{ from: -Infinity, to: Infinity }]);
   });
 
   const cases: [string, unknown, RegExp][] = [
@@ -103,18 +111,53 @@ describe('bridge requests', () => {
   });
 });
 
+/** Valid results of every method, by the outlines of bridge-methods.ts. */
+const RESULTS: { [M in BridgeMethod]: BridgeResult<M> } = {
+  versions: [],
+  workloads: [],
+  interpreters: [],
+  runs: [],
+  startRun: { runId: 'run-1' },
+  command: undefined,
+  window: { runId: 'run-1', axis: 'op', range: null, series: {}, phases: [] },
+  detail: null,
+  stateAt: { runId: 'run-1', op: 5, wallMs: 0, classes: { blockSize: [], usedPools: [], fullPools: [], blocks: [], availableBlocks: [] }, arenas: [] },
+  export: { files: [], ms: 0 },
+};
+
+/** A host that records each call's arguments and answers with a valid result. */
+function recordingHost(results: Partial<Record<BridgeMethod, unknown>> = {}): { host: BridgeMethods; calls: { method: BridgeMethod; args: unknown[] }[] } {
+  const calls: { method: BridgeMethod; args: unknown[] }[] = [];
+  const host = {} as Record<BridgeMethod, unknown>;
+  for (const method of BRIDGE_METHOD_NAMES) {
+    host[method] = (...args: unknown[]) => {
+      calls.push({ method, args });
+      return Promise.resolve(method in results ? results[method] : RESULTS[method]);
+    };
+  }
+  return { host: host as BridgeMethods, calls };
+}
+
 describe('bridge client', () => {
-  /** A transport that goes through JSON and the host's parser, answering with the call it decoded. */
-  function echo(): { bridge: ReturnType<typeof createBridgeClient>; seen: BridgeRequest[]; emit: (e: BridgeEvent) => void } {
+  /** A transport through JSON, the host's parser and the method table, to a recording host. */
+  function echo(results: Partial<Record<BridgeMethod, unknown>> = {}): {
+    bridge: ReturnType<typeof createBridgeClient>;
+    seen: BridgeRequest[];
+    calls: { method: BridgeMethod; args: unknown[] }[];
+    emit: (e: BridgeEvent) => void;
+  } {
     const seen: BridgeRequest[] = [];
     const listeners = new Set<(e: BridgeEvent) => void>();
+    const { host, calls } = recordingHost(results);
     const bridge = createBridgeClient(
       {
         request: async (request): Promise<BridgeResponse> => {
           const wire = JSON.parse(JSON.stringify(request)) as BridgeRequest;
           seen.push(wire);
           const r = parseBridgeRequest(wire);
-          return r.ok ? { id: r.call.id, ok: true, result: r.call } : { id: r.id, ok: false, error: r.error };
+          if (!r.ok) return { id: r.id, ok: false, error: r.error };
+          const result = await invokeMethod(host, r.call.method, r.call.params);
+          return { id: r.call.id, ok: true, result: JSON.parse(JSON.stringify(result ?? null)) as unknown };
         },
         subscribe: (l) => {
           listeners.add(l);
@@ -123,16 +166,46 @@ describe('bridge client', () => {
       },
       7,
     );
-    return { bridge, seen, emit: (e) => listeners.forEach((l) => l(e)) };
+    return { bridge, seen, calls, emit: (e) => listeners.forEach((l) => l(e)) };
   }
 
   it('sends ±Infinity as null, which the host reads back as ±Infinity', async () => {
-    const { bridge, seen } = echo();
-    const call = (await bridge.window({ runId: 'run-1', series: ['arenas'], from: -Infinity, to: Infinity, maxPoints: 10, axis: 'wall_ms' })) as unknown;
+    const { bridge, seen, calls } = echo();
+    await bridge.window({ runId: 'run-1', series: ['arenas'], from: -Infinity, to: Infinity, maxPoints: 10, axis: 'wall_ms' });
     expect(seen[0]).toMatchObject({ method: 'window', params: { query: { from: null, to: null } } });
-    expect(call).toMatchObject({ query: { from: -Infinity, to: Infinity } });
-    expect(await bridge.detail('run-1', Infinity)).toMatchObject({ op: Infinity });
+    expect(calls[0]).toMatchObject({ method: 'window', args: [{ from: -Infinity, to: Infinity }] });
+    await bridge.detail('run-1', Infinity);
+    expect(calls[1]).toEqual({ method: 'detail', args: ['run-1', Infinity] });
     expect(bridge.protocolVersion).toBe(7);
+  });
+
+  it('has exactly the methods of the table, each reaching the host method of its name', async () => {
+    const { bridge, calls } = echo();
+    const methods = Object.keys(bridge).filter((k) => k !== 'protocolVersion' && k !== 'subscribe');
+    expect(methods.sort()).toEqual([...BRIDGE_METHOD_NAMES].sort());
+    await bridge.versions();
+    await bridge.startRun(config);
+    await bridge.command('run-1', { type: 'stop' });
+    expect(calls).toEqual([
+      { method: 'versions', args: [] },
+      { method: 'startRun', args: [config] },
+      { method: 'command', args: ['run-1', { type: 'stop' }] },
+    ]);
+  });
+
+  it('refuses a result of the wrong outline, naming the method', async () => {
+    const { bridge } = echo({ runs: { not: 'a list' }, startRun: { id: 3 } });
+    await expect(bridge.runs()).rejects.toThrow(/answered runs with a malformed result/);
+    await expect(bridge.startRun(config)).rejects.toThrow(/answered startRun with a malformed result: field runId/);
+  });
+
+  it('forwards every method, with overrides in place of some', async () => {
+    const { host, calls } = recordingHost();
+    const view = forwardMethods(host, { runs: () => Promise.resolve([]) });
+    for (const name of BRIDGE_METHOD_NAMES) expect(typeof view[name]).toBe('function');
+    await view.versions();
+    await view.runs();
+    expect(calls.map((c) => c.method)).toEqual(['versions']);
   });
 
   it('turns an error response into a rejection with the message', async () => {

@@ -1,6 +1,6 @@
 /**
  * The retained-memory stories the workloads exist to tell, asserted on the engine's statistics at
- * their phase markers (docs/workloads.md; numbers from the engine spec §9).
+ * their phase markers (docs/workloads.md, whose catalogue gives each curve's expected numbers).
  */
 import { describe, expect, it } from 'vitest';
 import { createAllocator, resolveVersion, type StatsSnapshot } from '../../../shared/engine';

@@ -1,0 +1,114 @@
+/**
+ * The host's answer to "the exact engine state of this run at operation X": a snapshot the run's
+ * worker already sent for exactly X, one rebuilt earlier (a few kept per run), or a scratch replay
+ * (./state-replay.ts). One replay per run at a time: a newer question cancels the older one, whose
+ * caller gets ReplayCancelled (the page has moved on).
+ */
+import { createAllocator } from '../../../shared/engine';
+import type { DetailMessage } from '../../../shared/protocol/detail-message';
+import type { RunConfig } from '../../../shared/protocol/run-config';
+import { takeDetail } from '../../../shared/run/detail';
+import { resolveRun } from '../../../shared/run/resolve-run';
+import type { DetailStore } from '../detail-store';
+import type { Launcher } from '../launcher';
+import { ReplayCancelled, replayState, type StateReplay } from './state-replay';
+
+/** Rebuilt snapshots kept per run (a user clicking back and forth between a few times). */
+const CACHED_PER_RUN = 8;
+/** Progress reports to the page at most this often, ms. */
+const PROGRESS_MS = 100;
+
+export interface ExactRun {
+  runId: string;
+  name: string;
+  config: RunConfig;
+  details: DetailStore;
+  /** Operations the run applied so far. */
+  ops: number;
+}
+
+export interface ExactStateOptions {
+  launcher: Launcher;
+  /** The config a scratch worker may be given for this run (paths resolved, policy checked); throws when none. */
+  streamConfig: (run: ExactRun) => Promise<RunConfig>;
+  /** A replay is under way: `applied` of `op` operations so far (`applied === op`: finished). */
+  progress: (runId: string, op: number, applied: number) => void;
+}
+
+/** A question the run cannot answer (the caller's to fix: another op, another run). */
+export class ExactStateError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ExactStateError';
+  }
+}
+
+export class ExactStates {
+  private readonly replays = new Map<string, StateReplay>();
+  private readonly cache = new Map<string, DetailMessage[]>();
+  /** Per run: how many questions it was asked (a replay's answer counts only if it is the newest). */
+  private readonly asked = new Map<string, number>();
+
+  constructor(private readonly options: ExactStateOptions) {}
+
+  async at(run: ExactRun, op: number): Promise<DetailMessage> {
+    if (run.config.real) {
+      throw new ExactStateError(`${run.name} ran on a real interpreter, whose allocator the host cannot replay: pick its model run for the exact state`);
+    }
+    if (!Number.isSafeInteger(op) || op < 0) throw new ExactStateError(`op ${op} is not an operation count`);
+    if (op > run.ops) throw new ExactStateError(`op ${op} is past the run's last operation (${run.ops})`);
+    const kept = run.details.at(op);
+    if (kept !== null && kept.op === op) return kept;
+    const cached = this.cache.get(run.runId)?.find((d) => d.op === op);
+    if (cached) return cached;
+    if (op === 0) return this.remember(run.runId, emptyState(run.config));
+
+    // The newest question wins, including over one still resolving its config.
+    const mine = (this.asked.get(run.runId) ?? 0) + 1;
+    this.asked.set(run.runId, mine);
+    this.replays.get(run.runId)?.cancel();
+    const config = await this.options.streamConfig(run);
+    if (this.asked.get(run.runId) !== mine) throw new ReplayCancelled();
+    let lastReport = -Infinity;
+    const replay = replayState(this.options.launcher, config, op, (applied) => {
+      const now = performance.now();
+      if (now - lastReport < PROGRESS_MS) return;
+      lastReport = now;
+      this.options.progress(run.runId, op, Math.min(applied, op));
+    });
+    this.replays.set(run.runId, replay);
+    try {
+      const detail = await replay.result;
+      this.options.progress(run.runId, op, op);
+      return this.remember(run.runId, detail);
+    } finally {
+      if (this.replays.get(run.runId) === replay) this.replays.delete(run.runId);
+    }
+  }
+
+  /** Forgets a run: its replay ends, its rebuilt snapshots go. */
+  forget(runId: string): void {
+    this.replays.get(runId)?.cancel();
+    this.replays.delete(runId);
+    this.cache.delete(runId);
+    this.asked.delete(runId);
+  }
+
+  dispose(): void {
+    for (const runId of [...this.replays.keys()]) this.forget(runId);
+  }
+
+  private remember(runId: string, detail: DetailMessage): DetailMessage {
+    const list = this.cache.get(runId) ?? [];
+    list.push(detail);
+    if (list.length > CACHED_PER_RUN) list.shift();
+    this.cache.set(runId, list);
+    return detail;
+  }
+}
+
+/** Operation 0: the allocator before any request (no arenas), without a worker. */
+function emptyState(config: RunConfig): DetailMessage {
+  const run = resolveRun({ ...config, ops: 1 });
+  return takeDetail(createAllocator(run.version, { arenas: run.arenas }), 0);
+}

@@ -1,0 +1,97 @@
+/**
+ * The detail panel shows the exact state at the clicked operation, for a run reopened from a
+ * session file (which holds no snapshots): a click in keep-every-kth's fill phase shows that very
+ * operation's size classes and arena map, equal to the engine driven to it in this process.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppHost } from '../../electron/host/app-host';
+import { NodeLauncher } from '../../electron/host/node-launcher';
+import { createAllocator } from '../../shared/engine';
+import type { RunConfig } from '../../shared/protocol/run-config';
+import { takeDetail } from '../../shared/run/detail';
+import { resolveRun } from '../../shared/run/resolve-run';
+import { RunLoop } from '../../shared/run/run-loop';
+import { ARTIFACTS, e2eAvailable, openPage, startServe, type Served } from './harness';
+
+const CONFIG: RunConfig = {
+  workload: 'keep-every-kth',
+  params: { N: 300_000, k: 1000, hold_live: 20_000, hold_ops: 200_000 },
+  seed: '9',
+  python: '3.11',
+  sampleEvery: 50_000,
+};
+const FILL_END = 300_000;
+
+/** The engine in this process, driven to exactly `op`: blocks per size class and the arena count. */
+function engineAt(op: number): { blocks: number[]; arenas: number } {
+  const run = resolveRun(CONFIG);
+  const alloc = createAllocator(run.version, { arenas: run.arenas });
+  const loop = new RunLoop(run.generator, alloc, { sampleEvery: 1 << 30, clock: () => 0 });
+  while (loop.ops < op) loop.run(op - loop.ops);
+  const d = takeDetail(alloc, 0);
+  return { blocks: d.classes.blocks, arenas: d.arenas.slots.length };
+}
+
+/** A finished run saved as a session file, the way the app saves one. */
+async function savedSession(file: string): Promise<void> {
+  const host = new AppHost({ launcher: new NodeLauncher({ onStderrLine: () => undefined }), log: () => undefined, graceMs: 1000 });
+  try {
+    const done = new Promise<void>((resolve) => host.subscribe((e) => e.type === 'run' && e.run.state === 'done' && resolve()));
+    await host.startRun(CONFIG);
+    await done;
+    await host.saveSession(file);
+  } finally {
+    await host.dispose();
+  }
+}
+
+describe.runIf(e2eAvailable())('exact state in Chromium', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'arenascope-e2e-exact-'));
+  let served: Served;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    const file = join(dir, 'kth.arenascope.gz');
+    await savedSession(file);
+    served = await startServe(['--session', file]);
+    ({ browser, page } = await openPage({ width: 1400, height: 1100 }));
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await served?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('shows the clicked operation of a reopened run, not a snapshot before it', async () => {
+    await page.goto(served.url);
+    await page.locator('[data-testid="run-name"]').first().click();
+    const chart = page.locator('[data-testid="chart-main"]');
+    await chart.waitFor();
+    const box = (await chart.boundingBox())!;
+    // A fifth of the way in: inside the fill (the fill is about a third of the run's operations).
+    await page.mouse.click(box.x + box.width * 0.2, box.y + box.height / 2);
+    await page.locator('[data-testid="detail-exact"]').waitFor({ timeout: 60_000 });
+    const op = Number(await page.locator('[data-testid="detail-op"]').getAttribute('data-op'));
+    expect(await page.locator('[data-testid="detail-exact"]').textContent()).toContain(`after operation ${op.toLocaleString('en-US')}`);
+    expect(op).toBeGreaterThan(0);
+    expect(op).toBeLessThan(FILL_END);
+    expect(op % CONFIG.sampleEvery).not.toBe(0); // not a sample's snapshot: the operation clicked
+    await page.screenshot({ path: join(ARTIFACTS, 'exact-state.png'), fullPage: true });
+
+    const engine = engineAt(op);
+    // During the fill every operation allocates one 16-byte block: class 0 holds exactly `op` blocks.
+    expect(engine.blocks[0]).toBe(op);
+    const rows = await page.locator('[data-testid="size-class-row"]').evaluateAll((trs) =>
+      trs.map((tr) => Array.from((tr as unknown as { querySelectorAll(s: string): ArrayLike<{ textContent: string | null }> }).querySelectorAll('td'), (td) => td.textContent?.trim() ?? '')),
+    );
+    const shown = new Map(rows.map((cells) => [Number(cells[0]), Number(cells[4]!.replace(/,/g, ''))]));
+    for (const [szidx, blocks] of engine.blocks.entries()) if (blocks > 0) expect(shown.get(szidx)).toBe(blocks);
+    expect(Number(await page.locator('[data-testid="arena-count"]').textContent())).toBe(engine.arenas);
+  }, 180_000);
+});
