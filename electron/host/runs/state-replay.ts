@@ -65,7 +65,7 @@ export function replayState(launcher: Launcher, config: RunConfig, op: number, o
     const m = parsed.value;
     switch (m.type) {
       case 'samples': {
-        const ops = m.columns[SERIES_INDEX['op']!];
+        const ops = m.columns[SERIES_INDEX.op];
         const last = ops?.at(-1);
         if (last !== undefined) onProgress(last);
         return;

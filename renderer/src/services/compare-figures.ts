@@ -3,10 +3,11 @@
  * with tiny windows instead of downloading the series.
  */
 import type { Bridge, RunSummary } from '../../../shared/protocol/bridge';
+import type { SeriesKey } from '../../../shared/run/sample';
 import { lastFreePhase } from '../model/compare';
 import type { RunFigures } from '../model/compare';
 
-const KEY = 'arena_bytes';
+const KEY: SeriesKey = 'arena_bytes';
 
 export async function fetchRunFigures(bridge: Pick<Bridge, 'window'>, run: RunSummary): Promise<RunFigures> {
   const base = { runId: run.runId, axis: 'op' as const, series: [KEY] };
