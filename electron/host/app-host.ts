@@ -18,7 +18,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Bridge, type BridgeEvent, type DetailSnapshot, type ExportRequest, type ExportResult, type InterpreterChoice, PROTOCOL_VERSION, type RunCommand, type RunSummary, type VersionInfo, type WindowQuery, type WindowResult, type WorkloadInfo } from '../../shared/protocol/bridge';
 import { type RunConfig, RunConfigSchema } from '../../shared/protocol/run-config';
-import { NEW_RUN_RECORD, statusOf, suggestedBudgetMB, type RunRecord } from '../../shared/protocol/run-record';
+import { NEW_RUN_RECORD, runningMs, statusOf, suggestedBudgetMB, type RunRecord } from '../../shared/protocol/run-record';
 import { parseMessage } from '../../shared/protocol/worker-messages';
 import { resolveRun, RunConfigError } from '../../shared/run/resolve-run';
 import { SERIES_INDEX } from '../../shared/run/sample';
@@ -318,6 +318,8 @@ export class AppHost implements Bridge {
       state: r.state,
       ops: r.ops,
       wallMs: r.wallMs,
+      runningMs: runningMs(r),
+      pauses: [...r.pauses, ...(r.pausedAt === null ? [] : [{ op: r.ops, fromMs: r.pausedAt, toMs: r.wallMs }])],
       python: r.started?.python ?? null,
       params: r.started?.params ?? null,
       reason: r.reason,
@@ -488,6 +490,9 @@ export class AppHost implements Bridge {
         budgetPause: null,
         finished: true,
         exited: true,
+        pausedMs: status?.pausedMs ?? 0,
+        pausedAt: null,
+        pauses: [],
       });
       run.createdAt = r.meta.createdAt ?? session.createdAt;
       runIds.push(r.id);

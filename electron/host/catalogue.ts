@@ -23,7 +23,8 @@ const FAMILY_ORDER: readonly FamilyId[] = ['G5', 'G4', 'G3', 'G2', 'G1', 'G0'];
 export function versionInfos(): VersionInfo[] {
   return FAMILY_ORDER.map((id) => {
     const p = FAMILIES[id];
-    return { family: p.family, covers: p.covers, policy: p.policy, examples: [...VERSION_EXAMPLES[id]], defaultArenas: p.defaultArenas };
+    const examples = [...VERSION_EXAMPLES[id]];
+    return { family: p.family, covers: p.covers, policy: p.policy, examples, releases: examples.map((v) => resolveVersion(v).version), defaultArenas: p.defaultArenas };
   });
 }
 

@@ -26,6 +26,8 @@ export interface VersionInfo {
   policy: string;
   /** Versions to offer in the picker, newest first (e.g. "3.13", "3.12", …). */
   examples: string[];
+  /** The release each example stands for ("2.7" is 2.7.18, the newest 2.7), in the same order. */
+  releases: string[];
   defaultArenas: 'aligned' | 'misaligned';
 }
 
@@ -47,7 +49,12 @@ export interface RunSummary {
   config: RunConfig;
   state: RunState;
   ops: number;
+  /** Wall time since the run began, pauses included (the wall-time axis). */
   wallMs: number;
+  /** Wall time spent running, pauses left out: what elapsed time and operations per second count. */
+  runningMs: number;
+  /** Its pauses on the wall-time axis (the current one ends at `wallMs`). */
+  pauses: { op: number; fromMs: number; toMs: number }[];
   /** Resolved version and family, once the worker started. */
   python: { version: string; family: string; arenas: 'aligned' | 'misaligned' } | null;
   /** Effective parameters (defaults filled in), once started. */

@@ -39,6 +39,8 @@ export const RunStatusSchema = v.strictObject({
   wallMs: Finite,
   /** Why a run failed, crashed or was ended by the host (an error message, an exit code or signal). */
   reason: v.optional(Text(4096)),
+  /** Wall time spent paused (absent: none, or a file written before pauses were counted). */
+  pausedMs: v.optional(v.pipe(Finite, v.minValue(0))),
 });
 export type RunStatus = v.InferOutput<typeof RunStatusSchema>;
 
@@ -84,6 +86,28 @@ export interface RunRecord {
    * budget it reached, and why; null once it runs again or ends.
    */
   readonly budgetPause: BudgetPause | null;
+  /** Wall time spent in the pauses that have ended, ms. */
+  readonly pausedMs: number;
+  /** The wall time (`wallMs`) the current pause began at; null while not paused. */
+  readonly pausedAt: number | null;
+  /** The pauses so far (the first MAX_PAUSES), for marking them on the wall-time axis. */
+  readonly pauses: readonly RunPause[];
+}
+
+/** One pause: at operation `op`, from wall time `fromMs` to `toMs` (ms since the run began). */
+export interface RunPause {
+  readonly op: number;
+  readonly fromMs: number;
+  readonly toMs: number;
+}
+
+/** Pauses kept for marking (their total is always counted). */
+export const MAX_PAUSES = 100;
+
+/** Wall time the run spent running (not paused), ms: what elapsed time and rates are counted in. */
+export function runningMs(record: Pick<RunRecord, 'wallMs' | 'pausedMs' | 'pausedAt'>): number {
+  const open = record.pausedAt === null ? 0 : Math.max(0, record.wallMs - record.pausedAt);
+  return Math.max(0, record.wallMs - record.pausedMs - open);
 }
 
 export interface BudgetPause {
@@ -108,7 +132,28 @@ export const NEW_RUN_RECORD: RunRecord = Object.freeze({
   finished: false,
   exited: false,
   budgetPause: null,
+  pausedMs: 0,
+  pausedAt: null,
+  pauses: [],
 });
+
+/** The record once a pause begins at wall time `at` (no change when one is under way). */
+function pauseAt(record: RunRecord, at: number): RunRecord {
+  return record.pausedAt === null ? { ...record, pausedAt: at } : record;
+}
+
+/** The record once the current pause ends at wall time `at` (no change when not paused). */
+function resumeAt(record: RunRecord, at: number): RunRecord {
+  if (record.pausedAt === null) return record;
+  const to = Math.max(record.pausedAt, at);
+  const pause: RunPause = { op: record.ops, fromMs: record.pausedAt, toMs: to };
+  return {
+    ...record,
+    pausedAt: null,
+    pausedMs: record.pausedMs + (to - record.pausedAt),
+    pauses: record.pauses.length < MAX_PAUSES ? [...record.pauses, pause] : record.pauses,
+  };
+}
 
 const OP = SERIES_INDEX.op;
 const WALL_MS = SERIES_INDEX.wall_ms;
@@ -130,8 +175,9 @@ export function reduceRun(record: RunRecord, event: RunEvent): RunRecord {
     }
     case 'status': {
       const state = record.finished || record.exited ? record.state : event.state;
+      const timed = state === 'paused' ? pauseAt(record, event.wallMs) : resumeAt(record, event.wallMs);
       return {
-        ...record,
+        ...timed,
         state,
         ops: Math.max(record.ops, event.ops),
         wallMs: Math.max(record.wallMs, event.wallMs),
@@ -141,7 +187,7 @@ export function reduceRun(record: RunRecord, event: RunEvent): RunRecord {
     }
     case 'budget':
       if (record.finished || record.exited) return record;
-      return { ...record, state: 'paused', ops: Math.max(record.ops, event.ops), budgetPause: { ops: event.ops, megabytes: event.megabytes, message: event.message } };
+      return { ...pauseAt(record, record.wallMs), state: 'paused', ops: Math.max(record.ops, event.ops), budgetPause: { ops: event.ops, megabytes: event.megabytes, message: event.message } };
     case 'samples': {
       const rows = event.columns[OP]!.length;
       if (rows === 0) return event.coalesced === 0 ? record : { ...record, coalesced: record.coalesced + event.coalesced };
@@ -156,7 +202,8 @@ export function reduceRun(record: RunRecord, event: RunEvent): RunRecord {
     case 'done':
       if (record.finished) return record;
       return {
-        ...record,
+        // Stopped while paused: the pause lasted until the end.
+        ...resumeAt(record, event.wallMs),
         finished: true,
         budgetPause: null,
         state: event.state,
@@ -167,13 +214,13 @@ export function reduceRun(record: RunRecord, event: RunEvent): RunRecord {
       };
     case 'error':
       if (!event.fatal || record.finished) return record;
-      return { ...record, finished: true, budgetPause: null, state: 'failed', reason: event.message };
+      return { ...resumeAt(record, record.wallMs), finished: true, budgetPause: null, state: 'failed', reason: event.message };
     case 'exit':
       if (record.exited) return record;
       if (record.finished) return { ...record, exited: true };
       return event.byHost
-        ? { ...record, exited: true, budgetPause: null, state: 'stopped', reason: `ended by the host before finishing (${event.reason})` }
-        : { ...record, exited: true, budgetPause: null, state: 'crashed', reason: event.reason };
+        ? { ...resumeAt(record, record.wallMs), exited: true, budgetPause: null, state: 'stopped', reason: `ended by the host before finishing (${event.reason})` }
+        : { ...resumeAt(record, record.wallMs), exited: true, budgetPause: null, state: 'crashed', reason: event.reason };
     case 'phase':
     case 'detail':
     case 'pong':
@@ -183,5 +230,6 @@ export function reduceRun(record: RunRecord, event: RunEvent): RunRecord {
 
 /** The record as a session file and an export hold it. */
 export function statusOf(record: RunRecord): RunStatus {
-  return { state: record.state, ops: record.ops, wallMs: record.wallMs, ...(record.reason !== null ? { reason: record.reason } : {}) };
+  const paused = record.wallMs - runningMs(record);
+  return { state: record.state, ops: record.ops, wallMs: record.wallMs, ...(record.reason !== null ? { reason: record.reason } : {}), ...(paused > 0 ? { pausedMs: paused } : {}) };
 }

@@ -93,5 +93,21 @@ describe.runIf(e2eAvailable())('exact state in Chromium', () => {
     const shown = new Map(rows.map((cells) => [Number(cells[0]), Number(cells[4]!.replace(/,/g, ''))]));
     for (const [szidx, blocks] of engine.blocks.entries()) if (blocks > 0) expect(shown.get(szidx)).toBe(blocks);
     expect(Number(await page.locator('[data-testid="arena-count"]').textContent())).toBe(engine.arenas);
+
+    // Hovering the map's first cell names it.
+    await page.locator('[data-testid="arena-map"]').hover({ position: { x: 4, y: 4 } });
+    await expect.poll(() => page.locator('[data-testid="arena-hover"]').textContent()).toMatch(/^\s*arena slot 0, pool 1 of \d+: class 0 \(16-byte blocks\)/);
   }, 180_000);
+
+  it('compares the end of every phase of keep-every-kth, not only a phase named free', async () => {
+    await page.locator('[data-testid="compare-checkbox"]').first().check();
+    const phases = page.locator('[data-testid="compare-phases"] [data-testid="compare-phase"]');
+    await expect.poll(() => phases.count(), { timeout: 30_000 }).toBe(4);
+    expect(await phases.evaluateAll((tds) => tds.map((td) => (td as unknown as { dataset: Record<string, string> }).dataset['phase']))).toEqual(['fill', 'thin', 'hold', 'release']);
+    const values = await phases.evaluateAll((tds) => tds.map((td) => Number((td as unknown as { dataset: Record<string, string> }).dataset['value'])));
+    // Thinning pins every arena (k = 1000 < blocks per arena): the end of thin holds what the fill did.
+    expect(values[1]).toBe(values[0]);
+    expect(values[0]).toBeGreaterThan(0);
+    await page.screenshot({ path: join(ARTIFACTS, 'compare-phases.png'), fullPage: true });
+  }, 120_000);
 });

@@ -3,7 +3,7 @@ import { AppHost } from '../../electron/host/app-host';
 import { NodeLauncher } from '../../electron/host/node-launcher';
 import type { RunSummary } from '../../shared/protocol/bridge';
 import type { RunConfig } from '../../shared/protocol/run-config';
-import { compareRows, lastFreePhase } from '../../renderer/src/model/compare';
+import { compareRows, lastFreePhase, phaseColumns, phaseKeys } from '../../renderer/src/model/compare';
 import { fetchRunFigures } from '../../renderer/src/services/compare-figures';
 
 describe('lastFreePhase', () => {
@@ -24,14 +24,15 @@ describe('lastFreePhase', () => {
 describe('compareRows', () => {
   it('diffs against the first run and falls back to the final value without a free phase', () => {
     const rows = compareRows([
-      { runId: 'a', name: 'A', peak: 100, final: 50, afterFree: 40 },
-      { runId: 'b', name: 'B', peak: 120, final: 30, afterFree: null },
-      { runId: 'c', name: 'C', peak: null, final: null, afterFree: null },
+      { runId: 'a', name: 'A', peak: 100, final: 50, afterFree: 40, phases: [] },
+      { runId: 'b', name: 'B', peak: 120, final: 30, afterFree: null, phases: [] },
+      { runId: 'c', name: 'C', peak: null, final: null, afterFree: null, phases: [] },
     ]);
     expect(rows[0]).toEqual({
       runId: 'a', name: 'A',
       peak: { value: 100, diff: null }, final: { value: 50, diff: null }, retainedAfterFree: { value: 40, diff: null },
       retainedSource: 'free-phase',
+      phases: [],
     });
     expect(rows[1]!.peak).toEqual({ value: 120, diff: 20 });
     expect(rows[1]!.final).toEqual({ value: 30, diff: -20 });
@@ -42,6 +43,18 @@ describe('compareRows', () => {
 
   it('is empty for no runs', () => {
     expect(compareRows([])).toEqual([]);
+  });
+
+  it('compares the end of each phase by label, numbering repeated labels, with a dash where a run has no such phase', () => {
+    expect(phaseKeys(['fill', 'free', 'fill', 'free', 'fill'])).toEqual(['fill', 'free', 'fill 2', 'free 2', 'fill 3']);
+    const runs = [
+      { runId: 'a', name: 'A', peak: 9, final: 1, afterFree: null, phases: [{ key: 'fill', value: 9 }, { key: 'thin', value: 7 }] },
+      { runId: 'b', name: 'B', peak: 9, final: 1, afterFree: null, phases: [{ key: 'fill', value: 8 }, { key: 'hold', value: 3 }] },
+    ];
+    expect(phaseColumns(runs)).toEqual(['fill', 'thin', 'hold']);
+    const rows = compareRows(runs);
+    expect(rows[0]!.phases).toEqual([{ value: 9, diff: null }, { value: 7, diff: null }, { value: null, diff: null }]);
+    expect(rows[1]!.phases).toEqual([{ value: 8, diff: -1 }, { value: null, diff: null }, { value: 3, diff: null }]);
   });
 });
 
@@ -82,6 +95,21 @@ describe('fetchRunFigures', () => {
   it('has nothing for a run without samples', async () => {
     const run = await finished({ workload: 'seed-16b-fill-free', params: { N: 1000 }, seed: '1', python: '3.11', sampleEvery: 1000 });
     const figures = await fetchRunFigures({ window: async (q) => ({ runId: q.runId, axis: q.axis, range: null, series: {}, phases: [] }) }, run);
-    expect(figures).toEqual({ runId: run.runId, name: run.name, peak: null, final: null, afterFree: null });
+    expect(figures).toEqual({ runId: run.runId, name: run.name, peak: null, final: null, afterFree: null, phases: [] });
+  });
+
+  it('reads arena bytes at the end of each of keep-every-kth\'s phases: the sample where the next one begins', async () => {
+    const run = await finished({ workload: 'keep-every-kth', params: { N: 300_000, k: 1000, hold_live: 20_000, hold_ops: 100_000 }, seed: '2', python: '3.11', sampleEvery: 5000 });
+    const all = await host.window({ runId: run.runId, series: ['arena_bytes'], from: -Infinity, to: Infinity, maxPoints: 10_000, axis: 'op', values: true });
+    const samples = all.series['arena_bytes']!.samples!;
+    const at = (op: number): number => samples.y[samples.x.filter((x) => x <= op).length - 1]!;
+    const figures = await fetchRunFigures(host, run);
+    expect(figures.phases.map((p) => p.key)).toEqual(all.phases.map((p) => p.label));
+    expect(figures.phases.map((p) => p.key)).toEqual(['fill', 'thin', 'hold', 'release']);
+    const ends = [...all.phases.slice(1).map((p) => p.op), run.ops];
+    expect(figures.phases.map((p) => p.value)).toEqual(ends.map(at));
+    // Thinning keeps every 1000th block: the arenas stay; releasing the survivors gives them back.
+    expect(figures.phases[1]!.value).toBe(figures.phases[0]!.value);
+    expect(figures.phases[3]!.value!).toBeLessThan(figures.phases[2]!.value!);
   });
 });

@@ -11,6 +11,8 @@ const summary = (runId: string, real: boolean, version = '3.12.1', seed = '1'): 
   state: 'done',
   ops: 20,
   wallMs: 1,
+  runningMs: 1,
+  pauses: [],
   python: { version, family: '3.12', arenas: 'aligned' },
   params: null,
   reason: null,

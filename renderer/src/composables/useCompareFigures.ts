@@ -5,13 +5,13 @@
 import { computed, ref, watch } from 'vue';
 import type { Ref } from 'vue';
 import type { RunSummary } from '../../../shared/protocol/bridge';
-import { compareRows } from '../model/compare';
+import { compareRows, phaseColumns } from '../model/compare';
 import type { CompareRow, RunFigures } from '../model/compare';
 import { fetchRunFigures } from '../services/compare-figures';
 import { currentBridge, errorMessage } from '../services/host';
 import { useThrottle } from './useThrottle';
 
-export function useCompareFigures(runs: () => RunSummary[]): { rows: Ref<CompareRow[]>; error: Ref<string | null> } {
+export function useCompareFigures(runs: () => RunSummary[]): { rows: Ref<CompareRow[]>; phases: Ref<string[]>; error: Ref<string | null> } {
   const figures = ref<RunFigures[]>([]);
   const error = ref<string | null>(null);
   let generation = 0;
@@ -33,5 +33,5 @@ export function useCompareFigures(runs: () => RunSummary[]): { rows: Ref<Compare
   const schedule = useThrottle(() => void load(), 1000);
   // Which runs, and how far each has got: new samples change peak and final.
   watch(() => runs().map((r) => `${r.runId}:${r.samples}:${r.state}`).join(','), schedule, { immediate: true });
-  return { rows: computed(() => compareRows(figures.value)), error };
+  return { rows: computed(() => compareRows(figures.value)), phases: computed(() => phaseColumns(figures.value)), error };
 }

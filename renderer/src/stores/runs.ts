@@ -72,11 +72,11 @@ export const useRunsStore = defineStore('runs', () => {
     run.ops = lastOp;
   }
 
-  /** Running time: the host's figure, plus the time since it sent it while the run is running. */
+  /** Running time (pauses left out): the host's figure, plus the time since it sent it while the run is running. */
   function elapsedMs(run: RunSummary, now: number): number {
-    if (run.state !== 'running') return run.wallMs;
+    if (run.state !== 'running') return run.runningMs;
     const until = lostAt.value ?? now;
-    return run.wallMs + Math.max(0, until - (receivedAt.value[run.runId] ?? until));
+    return run.runningMs + Math.max(0, until - (receivedAt.value[run.runId] ?? until));
   }
 
   function setHostReachable(on: boolean): void {

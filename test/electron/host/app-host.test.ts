@@ -62,6 +62,11 @@ describe('app host', () => {
     const versions = await h.host.versions();
     expect(versions.map((v) => v.family)).toEqual(['G5', 'G4', 'G3', 'G2', 'G1', 'G0']);
     expect(versions[0]).toMatchObject({ examples: ['3.14', '3.13', '3.12', '3.11', '3.10'], defaultArenas: expect.any(String) });
+    // "2.7" is 2.7.18 (G3, 16-byte classes) while "2.7.6" is its own release in G1: the picker says which.
+    const g3 = versions.find((v) => v.family === 'G3')!;
+    expect(g3.releases[g3.examples.indexOf('2.7')]).toBe('2.7.18');
+    const g1 = versions.find((v) => v.family === 'G1')!;
+    expect(g1.releases[g1.examples.indexOf('2.7.6')]).toBe('2.7.6');
     const families = exampleFamilies();
     for (const [family, examples] of Object.entries(VERSION_EXAMPLES)) for (const v of examples) expect(families[v], v).toBe(family);
     const workloads = await h.host.workloads();

@@ -106,7 +106,7 @@ class FakeTarget implements OpenTarget {
     return { runId: `r${this.runs.length}` };
   }
   async versions(): Promise<VersionInfo[]> {
-    return [{ family: 'G5', covers: '3.10 – 3.14', policy: '', examples: ['3.14', '3.13'], defaultArenas: 'misaligned' }];
+    return [{ family: 'G5', covers: '3.10 – 3.14', policy: '', examples: ['3.14', '3.13'], releases: ['3.14.0', '3.13.12'], defaultArenas: 'misaligned' }];
   }
   notify(level: 'info' | 'error', message: string): void {
     this.notices.push([level, message]);
