@@ -22,6 +22,7 @@ import { NEW_RUN_RECORD, runningMs, statusOf, suggestedBudgetMB, type RunRecord 
 import { parseMessage } from '../../shared/protocol/worker-messages';
 import { resolveRun, RunConfigError } from '../../shared/run/resolve-run';
 import { SERIES_INDEX } from '../../shared/run/sample';
+import { DEFAULT_PIN_THRESHOLD, type PinReport } from '../../shared/pins';
 import { SeriesStore } from '../../shared/series';
 import { storeWindow } from '../../shared/charts/window';
 import { versionInfos, workloadInfos } from './catalogue';
@@ -29,7 +30,7 @@ import { buildExport, ExportError, type ExportRun, zip } from './export';
 import { DetailStore, toSnapshot } from './detail-store';
 import type { Launcher } from './launcher';
 import { RunManager } from './run-manager';
-import { ExactStateError, ExactStates } from './runs/exact-state';
+import { type ExactRun, ExactStateError, ExactStates } from './runs/exact-state';
 import { type RecordedRun, RunRecorder, type RunSink } from './runs/recorder';
 import { seriesSink, sessionSink, type SessionSink } from './runs/sinks';
 import { openSession, saveSession, SessionWriter, type SessionRun, FINAL_STATES } from './session-file';
@@ -364,16 +365,25 @@ export class AppHost implements Bridge {
    * the page how far it got. Its wall time is the run's at its first sample from `op` on.
    */
   async stateAt(runId: string, op: number): Promise<DetailSnapshot> {
+    const d = await this.replayed(runId, (run) => this.exact.at(run, op));
+    const snapshot = toSnapshot(runId, d);
+    return { ...snapshot, wallMs: this.store.has(runId) ? (this.store.wallAtOp(runId, op) ?? 0) : 0 };
+  }
+
+  /** Why the arenas are kept at operation `op` of a model run (./runs/exact-state.ts, by scratch replay). */
+  async pinsAt(runId: string, op: number, threshold = DEFAULT_PIN_THRESHOLD): Promise<PinReport> {
+    return this.replayed(runId, (run) => this.exact.pins(run, op, threshold));
+  }
+
+  /** Asks `exact` about a run; a question the run cannot answer is the caller's to fix. */
+  private async replayed<T>(runId: string, ask: (run: ExactRun) => Promise<T>): Promise<T> {
     const run = this.get(runId);
-    let d;
     try {
-      d = await this.exact.at({ runId, name: run.name, config: run.config, details: run.details, ops: run.record.ops }, op);
+      return await ask({ runId, name: run.name, config: run.config, details: run.details, ops: run.record.ops });
     } catch (error) {
       if (error instanceof ExactStateError || error instanceof RunConfigError) throw new BridgeInputError(error.message);
       throw error;
     }
-    const snapshot = toSnapshot(runId, d);
-    return { ...snapshot, wallMs: this.store.has(runId) ? (this.store.wallAtOp(runId, op) ?? 0) : 0 };
   }
 
   /**
@@ -382,10 +392,27 @@ export class AppHost implements Bridge {
    */
   async export(request: ExportRequest): Promise<ExportResult> {
     const started = performance.now();
+    // The report and the JSON say why each model run's arenas are kept at its end (a scratch replay).
+    const withPins = request.formats.includes('html') || request.formats.includes('json');
+    const pins = new Map<string, PinReport | null>();
+    if (withPins) {
+      await Promise.all(
+        request.runIds.map(async (id) => {
+          const run = this.get(id);
+          if (run.config.real || run.record.ops === 0) return;
+          try {
+            pins.set(id, await this.pinsAt(id, run.record.ops));
+          } catch (error) {
+            this.log(`arenascope: export: no pins analysis for ${id}: ${error instanceof Error ? error.message : String(error)}`);
+          }
+        }),
+      );
+    }
     const runs: ExportRun[] = request.runIds.map((id) => {
       const run = this.get(id);
       const detail = run.details.at(Infinity);
       return {
+        pins: pins.get(id) ?? null,
         id,
         name: run.name,
         config: run.config,

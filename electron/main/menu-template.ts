@@ -4,6 +4,7 @@
  * become `menu` bridge events; opening and saving sessions stay in main (native dialogs); zoom,
  * full screen, editing and quitting are Electron's roles.
  */
+import { acceleratorOf } from '../../shared/protocol/shortcuts';
 import type { MenuItemConstructorOptions } from 'electron';
 import type { MenuAction } from '../../shared/protocol/bridge';
 
@@ -30,11 +31,11 @@ export function buildMenuTemplate({ platform, appName, devTools, handlers }: Men
   const file: MenuItemConstructorOptions = {
     label: '&File',
     submenu: [
-      { id: 'new-run', label: 'New Run…', accelerator: 'CmdOrCtrl+N', click: act('new-run') },
+      { id: 'new-run', label: 'New Run…', accelerator: acceleratorOf('new-run'), click: act('new-run') },
       sep,
-      { id: 'open-session', label: 'Open Session…', accelerator: 'CmdOrCtrl+O', click: () => handlers.openSession() },
-      { id: 'save-session', label: 'Save Session As…', accelerator: 'CmdOrCtrl+S', click: () => handlers.saveSessionAs() },
-      { id: 'export', label: 'Export…', accelerator: 'CmdOrCtrl+E', click: act('export') },
+      { id: 'open-session', label: 'Open Session…', accelerator: acceleratorOf('open-session'), click: () => handlers.openSession() },
+      { id: 'save-session', label: 'Save Session As…', accelerator: acceleratorOf('save-session'), click: () => handlers.saveSessionAs() },
+      { id: 'export', label: 'Export…', accelerator: acceleratorOf('export'), click: act('export') },
       // On macOS, Quit lives in the application menu; Close Window is the File menu's last item.
       ...(mac ? [sep, { role: 'close' } as const] : [sep, { id: 'quit', label: 'Quit', role: 'quit', accelerator: 'CmdOrCtrl+Q' } as const]),
     ],
@@ -59,8 +60,8 @@ export function buildMenuTemplate({ platform, appName, devTools, handlers }: Men
         ],
       },
       sep,
-      { id: 'toggle-run-list', label: 'Toggle Run List', accelerator: 'CmdOrCtrl+B', click: act('toggle-run-list') },
-      { id: 'toggle-detail', label: 'Toggle Detail Panel', accelerator: 'CmdOrCtrl+Shift+D', click: act('toggle-detail') },
+      { id: 'toggle-run-list', label: 'Toggle Run List', accelerator: acceleratorOf('toggle-run-list'), click: act('toggle-run-list') },
+      { id: 'toggle-detail', label: 'Toggle Detail Panel', accelerator: acceleratorOf('toggle-detail'), click: act('toggle-detail') },
       sep,
       { id: 'zoom-in', label: 'Zoom In', role: 'zoomIn', accelerator: 'CmdOrCtrl+Plus' },
       { id: 'zoom-out', label: 'Zoom Out', role: 'zoomOut', accelerator: 'CmdOrCtrl+-' },
@@ -75,7 +76,7 @@ export function buildMenuTemplate({ platform, appName, devTools, handlers }: Men
     role: 'help',
     label: '&Help',
     submenu: [
-      { id: 'metric-definitions', label: 'Metric Definitions', accelerator: 'F1', click: act('metric-definitions') },
+      { id: 'metric-definitions', label: 'Metric Definitions', accelerator: acceleratorOf('metric-definitions'), click: act('metric-definitions') },
       ...(mac ? [] : [sep, { id: 'about', label: `About ${appName}`, click: act('about') }]),
     ],
   };

@@ -9,6 +9,7 @@
 import { readTraceBatches } from '../node/trace-file';
 import { memoryBudgetFromEnv } from './memory-budget';
 import { connectToParent } from './parent-channel';
+import { isPinsJob, runPinsJob } from './pins-job';
 import { RunSession } from './run-session';
 
 /** How long an exiting worker waits for its last messages to leave before going anyway. */
@@ -44,7 +45,17 @@ const session = new RunSession({
   memoryBudget: { megabytes: budget.megabytes, rss: () => process.memoryUsage.rss() },
 });
 
-parent.onMessage((message) => session.receive(message));
+const pinsEnv = {
+  send: (message: unknown) => parent.send(message),
+  defer: () => new Promise<void>((resolve) => setImmediate(resolve)),
+  now: () => performance.now(),
+  openTrace: async function* (path: string) {
+    for await (const step of readTraceBatches(path)) yield step.batch;
+  },
+};
+
+// A scratch worker may be asked for a pins analysis instead of a run (./pins-job.ts).
+parent.onMessage((message) => (isPinsJob(message) ? void runPinsJob(message, pinsEnv) : session.receive(message)));
 
 // A forked worker whose host went away has nobody to report to: leave instead of lingering as
 // an orphan. (Electron ends its utility processes itself when the app quits.)

@@ -28,6 +28,7 @@ import {
   type WindowResult,
   type WorkloadInfo,
 } from './bridge';
+import type { PinReport } from '../pins/analyze';
 import { type RunConfig, RunConfigSchema } from './run-config';
 
 // ---- wire values --------------------------------------------------------------------------------
@@ -169,6 +170,18 @@ export const BRIDGE_METHODS = {
     encode: (runId: string, op: number) => ({ runId, op }),
     decode: (p): [string, number] => [p.runId, p.op],
     result: objectWith<DetailSnapshot>({ op: v.number(), arenas: v.array(v.unknown()) }),
+  }),
+  /**
+   * Why the arenas are kept at operation `op` of a model run (shared/pins, docs/pins.md): each arena's
+   * live blocks and what releasing it would give back, the pinned ones (live blocks filling at most
+   * `threshold`, 0–1, default 0.1) first, and the origins of the pinning blocks. Replayed on the host
+   * (`replay` events report the progress).
+   */
+  pinsAt: method({
+    params: v.strictObject({ runId: RunId, op: v.pipe(v.number(), v.safeInteger(), v.minValue(0)), threshold: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(1))) }),
+    encode: (runId: string, op: number, threshold?: number) => ({ runId, op, ...(threshold !== undefined ? { threshold } : {}) }),
+    decode: (p): [string, number, number?] => (p.threshold === undefined ? [p.runId, p.op] : [p.runId, p.op, p.threshold]),
+    result: objectWith<PinReport>({ summary: v.looseObject({ op: v.number(), retainedBytes: v.number() }), arenas: v.array(v.unknown()), origins: v.array(v.unknown()) }),
   }),
   /** Renders charts, samples, the JSON and the report of some runs (nothing is written on the host). */
   export: method({

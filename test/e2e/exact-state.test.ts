@@ -12,6 +12,7 @@ import { AppHost } from '../../electron/host/app-host';
 import { NodeLauncher } from '../../electron/host/node-launcher';
 import { createAllocator } from '../../shared/engine';
 import type { RunConfig } from '../../shared/protocol/run-config';
+import { analyzePins, driveTo, PinReplay, type PinReport, summaryLine } from '../../shared/pins';
 import { takeDetail } from '../../shared/run/detail';
 import { resolveRun } from '../../shared/run/resolve-run';
 import { RunLoop } from '../../shared/run/run-loop';
@@ -34,6 +35,14 @@ function engineAt(op: number): { blocks: number[]; arenas: number } {
   while (loop.ops < op) loop.run(op - loop.ops);
   const d = takeDetail(alloc, 0);
   return { blocks: d.classes.blocks, arenas: d.arenas.slots.length };
+}
+
+/** The pins analysis at `op`, in this process. */
+function pinsAt(op: number): PinReport {
+  const run = resolveRun(CONFIG);
+  const replay = new PinReplay(createAllocator(run.version, { arenas: run.arenas }));
+  driveTo(run.generator, replay, op);
+  return analyzePins(replay.alloc, { births: replay });
 }
 
 /** A finished run saved as a session file, the way the app saves one. */
@@ -97,6 +106,17 @@ describe.runIf(e2eAvailable())('exact state in Chromium', () => {
     // Hovering the map's first cell names it.
     await page.locator('[data-testid="arena-map"]').hover({ position: { x: 4, y: 4 } });
     await expect.poll(() => page.locator('[data-testid="arena-hover"]').textContent()).toMatch(/^\s*arena slot 0, pool 1 of \d+: class 0 \(16-byte blocks\)/);
+
+    // A click on that arena: the host replays the run with births and names what keeps it.
+    await page.locator('[data-testid="arena-map"]').click({ position: { x: 4, y: 4 } });
+    const row = page.locator('[data-testid="pins-arena"][data-slot="0"]');
+    await row.waitFor({ timeout: 60_000 });
+    const pins = pinsAt(op);
+    const first = pins.arenas.find((a) => a.slot === 0)!;
+    expect(await row.locator('td').nth(2).textContent()).toBe(first.liveBlocks.toLocaleString('en-US'));
+    expect(await row.getAttribute('data-pinned')).toBe(String(first.pinned));
+    expect(await page.locator('[data-testid="pins-summary"]').textContent()).toContain(summaryLine(pins));
+    await page.screenshot({ path: join(ARTIFACTS, 'pins.png'), fullPage: true });
   }, 180_000);
 
   it('compares the end of every phase of keep-every-kth, not only a phase named free', async () => {

@@ -6,9 +6,11 @@
  * Sections: the runs (version, family, workload, seed, state, samples, operations, wall time),
  * the figures (peak and final of each series, retained after free), in a comparison the differences
  * from the first run, the charts, the phase markers, the size classes (when the host had a detail
- * snapshot), and each run's configuration.
+ * snapshot), why each run's arenas are kept at its end (when the pins analysis was run), and each
+ * run's configuration.
  */
 import { type ChartSpec, type ChartTheme, formatBytes, formatCount, formatDelta, formatDuration, formatValue, plural, type RunFigures, type RunInfo } from '../../../shared/charts';
+import { summaryLine } from '../../../shared/pins/format';
 import { SERIES, SERIES_KEYS, type SeriesKey } from '../../../shared/run/sample';
 import { escapeXml as esc } from './svg';
 import type { ExportRun } from './types';
@@ -152,6 +154,46 @@ function sizeClassTable(r: ReportRun): string {
   return caption + table(['Class', 'Block size', 'Used pools', 'Full pools', 'Blocks in use', 'Available blocks'], rows, `size-classes-${r.run.id}`);
 }
 
+/** Pinned arenas and origins shown per run (the JSON export has them all). */
+const PIN_ROWS = 20;
+
+function pinsSection(r: ReportRun): string {
+  const p = r.run.pins;
+  if (!p) return '';
+  const s = p.summary;
+  const parts = [`<h3>${esc(r.info.name)} <small>at operation ${s.op}</small></h3>`, `<p data-testid="pins-summary-${esc(r.run.id)}">${esc(summaryLine(p))}.</p>`];
+  const pinned = p.arenas.filter((a) => a.pinned).slice(0, PIN_ROWS);
+  if (pinned.length === 0) parts.push('<p class="muted">No arena is pinned: every arena with live blocks is more than the threshold full.</p>');
+  else {
+    parts.push(
+      table(
+        ['Arena', 'Used pools', 'Live blocks', 'Live bytes', 'Fill', 'Gives back', 'Age min / median (ops)', 'Blocks by size'],
+        pinned.map((a) => [
+          num(a.slot),
+          num(a.usedPools),
+          num(a.liveBlocks),
+          `<td class="num">${esc(formatBytes(a.liveBytes))}</td>`,
+          `<td class="num">${(100 * a.fill).toFixed(2)} %</td>`,
+          `<td class="num">${esc(formatBytes(a.releasable))}</td>`,
+          `<td class="num">${a.minAge === null ? '—' : `${a.minAge} / ${a.medianAge ?? '—'}`}</td>`,
+          `<td>${esc(a.classes.map((c) => `${c.blockSize} B × ${c.blocks}`).join(', '))}</td>`,
+        ]),
+        `pins-${r.run.id}`,
+      ),
+    );
+  }
+  if (p.origins.length > 0) {
+    parts.push(
+      table(
+        ['Origin', 'Arena bytes pinned', 'Arenas', 'Blocks', 'Bytes'],
+        p.origins.slice(0, PIN_ROWS).map((o) => [`<td>${esc(o.file ? `${o.file}:${o.line ?? '?'} ${o.func ?? ''}` : o.label)}</td>`, `<td class="num">${esc(formatBytes(o.arenaBytes))}</td>`, num(o.arenas), num(o.blocks), `<td class="num">${esc(formatBytes(o.bytes))}</td>`]),
+        `pin-origins-${r.run.id}`,
+      ),
+    );
+  }
+  return parts.join('\n');
+}
+
 function style(t: ChartTheme): string {
   return `
 :root { color-scheme: light dark; }
@@ -221,6 +263,15 @@ export function toHtml(input: ReportInput): string {
   parts.push('</section>');
   const classes = runs.map(sizeClassTable).filter((s) => s !== '');
   if (classes.length > 0) parts.push('<section id="size-classes"><h2>Size classes</h2>', '<p class="muted">The engine\'s last detail snapshot of each run: classes holding at least one pool.</p>', ...classes, '</section>');
+  const pins = runs.map(pinsSection).filter((s) => s !== '');
+  if (pins.length > 0) {
+    parts.push(
+      '<section id="pins"><h2>Why is this memory kept?</h2>',
+      '<p class="muted">At each run\'s last operation: the arenas whose live blocks fill at most the threshold (freeing those blocks would give the whole arena back), the blocks that hold them, and where those blocks came from (docs/pins.md).</p>',
+      ...pins,
+      '</section>',
+    );
+  }
   parts.push('<section id="configurations"><h2>Run configurations</h2>');
   for (const r of runs) {
     const config = { config: r.run.config, resolved: r.run.started ?? null, status: r.run.status ?? null, coalescedSamples: r.run.coalesced ?? 0 };

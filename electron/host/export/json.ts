@@ -2,10 +2,12 @@
  * Everything about the exported runs as one JSON document: format and version, the app, the sample
  * columns (key, unit, meaning), and per run its configuration, what the worker resolved (engine and
  * workload versions, CPython version, family, arenas, effective parameters), its last status, its
- * figures (peak and final of every series, retained after free), its phase markers and every sample,
+ * figures (peak and final of every series, retained after free), its phase markers, why its arenas
+ * are kept at its end (the pins analysis, when the exporter ran it) and every sample,
  * one array per series. `readExportJson` reads one back (tests, and anyone scripting on exports).
  */
 import { runFigures } from '../../../shared/charts';
+import type { PinReport } from '../../../shared/pins';
 import { SERIES } from '../../../shared/run/sample';
 import type { ExportSource } from './types';
 
@@ -22,6 +24,8 @@ export interface ExportJsonRun {
   coalesced: number;
   figures: ReturnType<typeof runFigures>;
   phases: { op: number; wallMs: number | null; label: string }[];
+  /** Why its arenas are kept at its last operation (shared/pins; docs/pins.md), when analysed. */
+  pins: PinReport | null;
   /** Every sample, one array per series key. */
   series: Record<string, number[]>;
 }
@@ -56,6 +60,7 @@ export function exportJson(source: ExportSource, now: Date): ExportJson {
         coalesced: r.coalesced ?? 0,
         figures: runFigures(source.store, r.id),
         phases: source.store.phases(r.id).map((p) => ({ op: p.op, wallMs: source.store.wallAtOp(r.id, p.op), label: p.label })),
+        pins: r.pins ?? null,
         series,
       };
     }),

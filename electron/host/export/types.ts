@@ -2,6 +2,7 @@
 import type { Axis, DetailSnapshot } from '../../../shared/protocol/bridge';
 import type { ThemeName } from '../../../shared/charts';
 import type { RunConfig } from '../../../shared/protocol/run-config';
+import type { PinReport } from '../../../shared/pins';
 import type { SeriesStore } from '../../../shared/series';
 import type { RunStatus, StartedInfo } from '../session-records';
 import type { SampleVerdict } from '../../node/real/sample-verdict';
@@ -22,6 +23,8 @@ export interface ExportRun {
   coalesced?: number;
   /** The engine's per-size-class state (the latest detail snapshot), when the host has one. */
   detail?: DetailSnapshot | null;
+  /** Why its arenas are kept at its last operation (shared/pins), when the exporter analysed it. */
+  pins?: PinReport | null;
 }
 
 export interface ExportSource {

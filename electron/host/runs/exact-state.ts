@@ -1,17 +1,19 @@
 /**
- * The host's answer to "the exact engine state of this run at operation X": a snapshot the run's
- * worker already sent for exactly X, one rebuilt earlier (a few kept per run), or a scratch replay
- * (./state-replay.ts). One replay per run at a time: a newer question cancels the older one, whose
- * caller gets ReplayCancelled (the page has moved on).
+ * The host's answers to "the exact engine state of this run at operation X" and "why are its
+ * arenas kept at X": a snapshot the run's worker already sent for exactly X, an answer rebuilt
+ * earlier (a few kept per run), or a scratch replay (./state-replay.ts). One replay per run at a
+ * time: a newer question cancels the older one, whose caller gets ReplayCancelled (the page has
+ * moved on).
  */
 import { createAllocator } from '../../../shared/engine';
+import type { PinReport } from '../../../shared/pins';
 import type { DetailMessage } from '../../../shared/protocol/detail-message';
 import type { RunConfig } from '../../../shared/protocol/run-config';
 import { takeDetail } from '../../../shared/run/detail';
 import { resolveRun } from '../../../shared/run/resolve-run';
 import type { DetailStore } from '../detail-store';
 import type { Launcher } from '../launcher';
-import { ReplayCancelled, replayState, type StateReplay } from './state-replay';
+import { ReplayCancelled, replayPins, replayState, type ScratchJob } from './state-replay';
 
 /** Rebuilt snapshots kept per run (a user clicking back and forth between a few times). */
 const CACHED_PER_RUN = 8;
@@ -44,25 +46,49 @@ export class ExactStateError extends Error {
 }
 
 export class ExactStates {
-  private readonly replays = new Map<string, StateReplay>();
+  private readonly replays = new Map<string, ScratchJob<unknown>>();
   private readonly cache = new Map<string, DetailMessage[]>();
+  private readonly pinsCache = new Map<string, Map<string, PinReport>>();
   /** Per run: how many questions it was asked (a replay's answer counts only if it is the newest). */
   private readonly asked = new Map<string, number>();
 
   constructor(private readonly options: ExactStateOptions) {}
 
   async at(run: ExactRun, op: number): Promise<DetailMessage> {
-    if (run.config.real) {
-      throw new ExactStateError(`${run.name} ran on a real interpreter, whose allocator the host cannot replay: pick its model run for the exact state`);
-    }
-    if (!Number.isSafeInteger(op) || op < 0) throw new ExactStateError(`op ${op} is not an operation count`);
-    if (op > run.ops) throw new ExactStateError(`op ${op} is past the run's last operation (${run.ops})`);
+    this.check(run, op);
     const kept = run.details.at(op);
     if (kept !== null && kept.op === op) return kept;
     const cached = this.cache.get(run.runId)?.find((d) => d.op === op);
     if (cached) return cached;
     if (op === 0) return this.remember(run.runId, emptyState(run.config));
+    const detail = await this.replay(run, op, (config, progress) => replayState(this.options.launcher, config, op, progress));
+    return this.remember(run.runId, detail);
+  }
 
+  /** The pins analysis (shared/pins) at operation `op`, arenas up to `threshold` (0–1) full counting as pinned. */
+  async pins(run: ExactRun, op: number, threshold: number): Promise<PinReport> {
+    this.check(run, op);
+    const key = `${op}:${threshold}`;
+    const cached = this.pinsCache.get(run.runId)?.get(key);
+    if (cached) return cached;
+    const report = await this.replay(run, op, (config, progress) => replayPins(this.options.launcher, config, op, threshold, progress));
+    const kept = this.pinsCache.get(run.runId) ?? new Map<string, PinReport>();
+    kept.set(key, report);
+    if (kept.size > CACHED_PER_RUN) kept.delete(kept.keys().next().value!);
+    this.pinsCache.set(run.runId, kept);
+    return report;
+  }
+
+  private check(run: ExactRun, op: number): void {
+    if (run.config.real) {
+      throw new ExactStateError(`${run.name} ran on a real interpreter, whose allocator the host cannot replay: pick its model run for the exact state`);
+    }
+    if (!Number.isSafeInteger(op) || op < 0) throw new ExactStateError(`op ${op} is not an operation count`);
+    if (op > run.ops) throw new ExactStateError(`op ${op} is past the run's last operation (${run.ops})`);
+  }
+
+  /** Runs one scratch job for the run, cancelling any earlier one; progress goes to the page. */
+  private async replay<T>(run: ExactRun, op: number, start: (config: RunConfig, progress: (applied: number) => void) => ScratchJob<T>): Promise<T> {
     // The newest question wins, including over one still resolving its config.
     const mine = (this.asked.get(run.runId) ?? 0) + 1;
     this.asked.set(run.runId, mine);
@@ -70,19 +96,19 @@ export class ExactStates {
     const config = await this.options.streamConfig(run);
     if (this.asked.get(run.runId) !== mine) throw new ReplayCancelled();
     let lastReport = -Infinity;
-    const replay = replayState(this.options.launcher, config, op, (applied) => {
+    const job = start(config, (applied) => {
       const now = performance.now();
       if (now - lastReport < PROGRESS_MS) return;
       lastReport = now;
       this.options.progress(run.runId, op, Math.min(applied, op));
     });
-    this.replays.set(run.runId, replay);
+    this.replays.set(run.runId, job);
     try {
-      const detail = await replay.result;
+      const answer = await job.result;
       this.options.progress(run.runId, op, op);
-      return this.remember(run.runId, detail);
+      return answer;
     } finally {
-      if (this.replays.get(run.runId) === replay) this.replays.delete(run.runId);
+      if (this.replays.get(run.runId) === job) this.replays.delete(run.runId);
     }
   }
 
@@ -91,6 +117,7 @@ export class ExactStates {
     this.replays.get(runId)?.cancel();
     this.replays.delete(runId);
     this.cache.delete(runId);
+    this.pinsCache.delete(runId);
     this.asked.delete(runId);
   }
 

@@ -2,8 +2,10 @@
  * The renderer's only I/O: every call to the bridge goes through here, so stores stay plain state
  * and every failure ends up in front of the user (a notice, or the caller's inline message).
  */
+import type { ShortcutAction } from '../../../shared/protocol/shortcuts';
+import type { PinReport } from '../../../shared/pins/analyze';
 import type { Pinia } from 'pinia';
-import type { Bridge, BridgeEvent, DetailSnapshot, ExportRequest, ExportResult, InterpreterChoice, MenuAction, RunCommand, WindowQuery, WindowResult } from '../../../shared/protocol/bridge';
+import type { Bridge, BridgeEvent, DetailSnapshot, ExportRequest, ExportResult, InterpreterChoice, RunCommand, WindowQuery, WindowResult } from '../../../shared/protocol/bridge';
 import { DESKTOP_CAPABILITIES } from '../../../shared/protocol/capabilities';
 import type { RunConfig } from '../../../shared/protocol/run-config';
 import type { SessionUploaded, TraceUploaded } from '../../../shared/protocol/uploads';
@@ -31,12 +33,20 @@ export function onRunData(listener: (runId: string) => void): () => void {
   return () => dataListeners.delete(listener);
 }
 
-/** Listeners for application-menu items (Electron's File → Export…, …). */
-const menuListeners = new Set<(action: MenuAction) => void>();
+/**
+ * Listeners for page actions: application-menu items (Electron's File → Export…, …) and, in a
+ * browser, the same keyboard shortcuts (shared/protocol/shortcuts.ts), both through `doAction`.
+ */
+const actionListeners = new Set<(action: ShortcutAction) => void>();
 
-export function onMenu(listener: (action: MenuAction) => void): () => void {
-  menuListeners.add(listener);
-  return () => menuListeners.delete(listener);
+export function onMenu(listener: (action: ShortcutAction) => void): () => void {
+  actionListeners.add(listener);
+  return () => actionListeners.delete(listener);
+}
+
+/** Performs a page action as the menu would. */
+export function doAction(action: ShortcutAction): void {
+  for (const l of [...actionListeners]) l(action);
 }
 
 function handle(pinia: Pinia, event: BridgeEvent): void {
@@ -61,7 +71,7 @@ function handle(pinia: Pinia, event: BridgeEvent): void {
       useAppStore(pinia).notify(event.level, event.message);
       break;
     case 'menu':
-      for (const l of [...menuListeners]) l(event.action);
+      doAction(event.action);
       break;
     case 'replay':
       for (const l of [...replayListeners]) l(event);
@@ -138,6 +148,11 @@ export function fetchDetail(runId: string, op: number): Promise<DetailSnapshot |
 /** The exact state at `op`, replayed on the host when it kept no snapshot there (`onReplay` reports progress). */
 export function fetchStateAt(runId: string, op: number): Promise<DetailSnapshot> {
   return need().stateAt(runId, op);
+}
+
+/** Why the run's arenas are kept at `op` (replayed on the host; `onReplay` reports progress). */
+export function fetchPins(runId: string, op: number): Promise<PinReport> {
+  return need().pinsAt(runId, op);
 }
 
 type ReplayEvent = Extract<BridgeEvent, { type: 'replay' }>;

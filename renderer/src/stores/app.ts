@@ -32,6 +32,12 @@ export const useAppStore = defineStore('app', () => {
   const theme = ref<Theme>('light');
   /** The series key the definitions panel highlights; the panel is open when not null. */
   const definitionsFocus = ref<string | null>(null);
+  /** The page runs in a plain browser (serve), not in the app's window: it binds the shortcuts itself. */
+  const inBrowser = ref(false);
+  /** View toggles (View menu, shortcuts) and the Help dialog. */
+  const runListHidden = ref(false);
+  const detailHidden = ref(false);
+  const helpOpen = ref(false);
   /** The link once connected (a browser's WebSocket can drop; Electron's IPC cannot). */
   const link = ref<LinkState>('connected');
   let nextNotice = 1;
@@ -69,5 +75,23 @@ export const useAppStore = defineStore('app', () => {
     definitionsFocus.value = null;
   }
 
-  return { hostProtocolVersion, connection, link, connect, fail, unreachable, notices, notify, dismiss, theme, definitionsFocus, showDefinitions, hideDefinitions };
+  return {
+    hostProtocolVersion,
+    connection,
+    link,
+    connect,
+    fail,
+    unreachable,
+    notices,
+    notify,
+    dismiss,
+    theme,
+    definitionsFocus,
+    showDefinitions,
+    hideDefinitions,
+    inBrowser,
+    runListHidden,
+    detailHidden,
+    helpOpen,
+  };
 });

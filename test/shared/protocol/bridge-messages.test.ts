@@ -123,6 +123,11 @@ const RESULTS: { [M in BridgeMethod]: BridgeResult<M> } = {
   window: { runId: 'run-1', axis: 'op', range: null, series: {}, phases: [] },
   detail: null,
   stateAt: { runId: 'run-1', op: 5, wallMs: 0, classes: { blockSize: [], usedPools: [], fullPools: [], blocks: [], availableBlocks: [] }, arenas: [] },
+  pinsAt: {
+    summary: { op: 0, arenaSize: 1 << 20, threshold: 0.1, arenas: 0, emptyArenas: 0, retainedBytes: 0, liveBlocks: 0, liveBytes: 0, pinnedArenas: 0, pinnedArenaBytes: 0, pinningBlocks: 0, pinningBytes: 0, pinningShare: 0 },
+    arenas: [],
+    origins: [],
+  },
   export: { files: [], ms: 0 },
 };
 

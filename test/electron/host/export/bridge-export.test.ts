@@ -12,6 +12,11 @@ import { saveSession } from '../../../../electron/host/session-file';
 import type { ExportResult } from '../../../../shared/protocol/bridge';
 import { createBridgeClient } from '../../../../shared/protocol/bridge-client';
 import { realSource } from './fixture';
+import { readExportJson } from '../../../../electron/host/export/json';
+import { createAllocator } from '../../../../shared/engine';
+import { analyzePins, driveTo, PinReplay, summaryLine } from '../../../../shared/pins';
+import type { RunConfig } from '../../../../shared/protocol/run-config';
+import { resolveRun } from '../../../../shared/run/resolve-run';
 
 const tmp = mkdtempSync(join(tmpdir(), 'arenascope-bridge-export-'));
 const host = new AppHost({ launcher: new NodeLauncher({ onStderrLine: () => undefined }), log: () => undefined });
@@ -45,6 +50,22 @@ describe('bridge export', () => {
     expect(Buffer.from(r.files[0]!.base64, 'base64').readUInt32LE(0)).toBe(0x04034b50);
     const plain = await client.export({ ...base, runIds: ids, mode: 'compare', charts: ['arena_bytes'], formats: ['html'], from: 1000, to: 50_000 });
     expect(Buffer.from(plain.files[0]!.base64, 'base64').toString('utf8')).toContain('charts show operations 1000 – 50k');
+  });
+
+  it('says why each run\'s arenas are kept at its end, in the JSON and the report, as the analysis in this process does', async () => {
+    const [id] = await loaded();
+    const r = await client.export({ ...base, runIds: [id!], formats: ['json', 'html'] });
+    const json = readExportJson(Buffer.from(r.files.find((f) => f.name.endsWith('.json'))!.base64, 'base64').toString('utf8'));
+    const cfg = json.runs[0]!.config as RunConfig;
+    const ops = (json.runs[0]!.status as { ops: number }).ops;
+    const resolved = resolveRun(cfg);
+    const replay = new PinReplay(createAllocator(resolved.version, { arenas: resolved.arenas }));
+    driveTo(resolved.generator, replay, ops);
+    const expected = analyzePins(replay.alloc, { births: replay });
+    expect(json.runs[0]!.pins).toEqual(expected);
+    const html = Buffer.from(r.files.find((f) => f.name.endsWith('.html'))!.base64, 'base64').toString('utf8');
+    expect(html).toContain('<section id="pins">');
+    expect(html).toContain(summaryLine(expected).replace(/'/g, '&#39;'));
   });
 
   it('refuses malformed requests by field, and unknown runs or charts by name', async () => {

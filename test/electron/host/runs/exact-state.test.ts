@@ -15,6 +15,7 @@ import type { RunConfig } from '../../../../shared/protocol/run-config';
 import { takeDetail } from '../../../../shared/run/detail';
 import { resolveRun } from '../../../../shared/run/resolve-run';
 import { RunLoop } from '../../../../shared/run/run-loop';
+import { analyzePins, driveTo, PinReplay } from '../../../../shared/pins';
 
 const dir = mkdtempSync(join(tmpdir(), 'arenascope-exact-'));
 const hosts: AppHost[] = [];
@@ -115,5 +116,27 @@ describe('exact state at an operation', () => {
     const second = host.stateAt(run.runId, 77);
     await expect(first).rejects.toThrow(/cancelled/);
     expect((await second).op).toBe(77);
+  });
+});
+
+describe('pins at an operation', () => {
+  it('analyses a run at any operation in a scratch worker, equal to the analysis in this process', async () => {
+    const { host, events } = newHost();
+    // k = 256 under 3.11: after thinning, every arena is held by its kept blocks alone.
+    const kth: RunConfig = { workload: 'keep-every-kth', params: { N: 400_000, k: 256, hold_live: 1000, hold_ops: 10_000 }, seed: '3', python: '3.11', sampleEvery: 50_000 };
+    const run = await finished(host, kth);
+    const op = 400_000 + 398_437; // the fill, then all but the kept blocks freed
+    const report = await host.pinsAt(run.runId, op);
+    const resolved = resolveRun(kth);
+    const replay = new PinReplay(createAllocator(resolved.version, { arenas: resolved.arenas }));
+    driveTo(resolved.generator, replay, op);
+    expect(report).toEqual(analyzePins(replay.alloc, { births: replay }));
+    expect(report.summary.op).toBe(op);
+    expect(report.summary.pinnedArenas).toBe(report.summary.arenas - report.summary.emptyArenas);
+    expect(report.summary.pinnedArenas).toBeGreaterThan(0);
+    expect(events.some((e) => e.type === 'replay' && e.runId === run.runId && e.op === op && e.applied === op)).toBe(true);
+    // Another threshold is another question; the same one comes from the cache.
+    expect((await host.pinsAt(run.runId, op, 0.5)).summary.threshold).toBe(0.5);
+    await expect(host.pinsAt(run.runId, run.ops + 1)).rejects.toThrow(/past the run's last operation/);
   });
 });
