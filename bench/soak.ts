@@ -15,12 +15,13 @@
  * Exit 1 when a slope is over the limit. Linux only (it reads /proc).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { connectNodeBridge } from '../test/electron/serve/node-bridge';
+import { childPids } from '../test/support/proc';
 import type { Bridge, RunSummary } from '../shared/protocol/bridge';
 import { DEFAULT_MAX_SAMPLE_INTERVAL_MS, DEFAULT_SAMPLE_EVERY } from '../shared/protocol/run-config';
 import { WORKLOADS } from '../shared/workloads/registry';
@@ -48,20 +49,13 @@ export function rssMB(pid: number): number | null {
 
 /** Children of `parent` whose command line names the worker entry. */
 function workerPids(parent: number): number[] {
-  const pids: number[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
+  return childPids(parent).filter((pid) => {
     try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      // "pid (comm) state ppid …": comm may hold spaces and parentheses, so split after the last ')'.
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid !== parent) continue;
-      if (WORKER_ENTRY.test(readFileSync(`/proc/${name}/cmdline`, 'utf8'))) pids.push(Number(name));
+      return WORKER_ENTRY.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
     } catch {
-      // The process ended while we looked.
+      return false; // The process ended while we looked.
     }
-  }
-  return pids;
+  });
 }
 
 // ---- numbers -----------------------------------------------------------------------------------

@@ -5,15 +5,15 @@
  * test-results/e2e (artifacts, not committed).
  */
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PALETTES, RUN_CHART_IDS, RUN_CHARTS, type ThemeName } from '../../shared/charts';
 import { createAllocator, resolveVersion } from '../../shared/engine';
 import { RunLoop } from '../../shared/run/run-loop';
 import { targetOf } from '../../shared/run/target';
 import { getWorkload } from '../../shared/workloads/registry';
 import { resolveParams } from '../../shared/workloads/params';
-import { ARTIFACTS, e2eAvailable, openPage, startServe, type Served } from './harness';
+import { ARTIFACTS, e2eAvailable } from './harness';
+import { useServedPage } from './served-page';
 
 // Long enough (about 84 M operations per run) that a pause lands while the run goes.
 const PARAMS = { N: 10_485_760, repeat: 4 };
@@ -32,45 +32,33 @@ function engineRetainedAfterFree(python: string): number {
 const run = e2eAvailable();
 
 describe.runIf(run)('dashboard in Chromium', () => {
-  let served: Served;
-  let browser: Browser;
-  let page: Page;
-  const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+  const e2e = useServedPage([], { viewport: { width: 1400, height: 1100 } });
+  const shot = (name: string) => e2e.page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 
-  beforeAll(async () => {
-    served = await startServe();
-    ({ browser, page } = await openPage({ width: 1400, height: 1100 }));
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await served?.stop();
-  });
-
-  const rowOf = (python: string) => page.locator('[data-testid="run-row"]', { hasText: `${resolveVersion(python).version.split('.').slice(0, 2).join('.')}` });
+  const rowOf = (python: string) => e2e.page.locator('[data-testid="run-row"]', { hasText: `${resolveVersion(python).version.split('.').slice(0, 2).join('.')}` });
   const opsOf = async (python: string): Promise<number> => Number(await rowOf(python).locator('[data-testid="run-ops"]').getAttribute('data-value'));
 
   async function startRun(python: string): Promise<void> {
-    await page.selectOption('[data-testid="version-select"]', python);
-    await page.selectOption('[data-testid="workload-select"]', 'seed-16b-fill-free');
-    await page.fill('[data-testid="param-N"]', String(PARAMS.N));
-    await page.fill('[data-testid="param-repeat"]', String(PARAMS.repeat));
-    await page.click('[data-testid="start-button"]');
+    await e2e.page.selectOption('[data-testid="version-select"]', python);
+    await e2e.page.selectOption('[data-testid="workload-select"]', 'seed-16b-fill-free');
+    await e2e.page.fill('[data-testid="param-N"]', String(PARAMS.N));
+    await e2e.page.fill('[data-testid="param-repeat"]', String(PARAMS.repeat));
+    await e2e.page.click('[data-testid="start-button"]');
   }
 
   it('runs, pauses, resumes, zooms and compares', async () => {
-    await page.goto(served.url);
-    await expect.poll(() => page.locator('[data-testid="version-select"] option').count(), { timeout: 20_000 }).toBeGreaterThan(5);
-    await expect.poll(() => page.textContent('[data-testid="version-policy"]')).toMatch(/family/);
-    // Served without --allow-files: the page cannot name a file on the server, so trace replay takes an upload, and it says why.
-    expect(await page.locator('[data-testid="workload-select"] option[value="trace-replay"]').count()).toBe(1);
-    expect(await page.locator('[data-testid="workload-select"] option[value="steady-churn"]').count()).toBe(1);
-    expect(await page.textContent('[data-testid="withheld-note"]')).toMatch(/started without --allow-files\): upload a trace to replay it/);
+    await e2e.page.goto(e2e.served.url);
+    await expect.poll(() => e2e.page.locator('[data-testid="version-select"] option').count(), { timeout: 20_000 }).toBeGreaterThan(5);
+    await expect.poll(() => e2e.page.textContent('[data-testid="version-policy"]')).toMatch(/family/);
+    // Served without --allow-files: the e2e.page cannot name a file on the server, so trace replay takes an upload, and it says why.
+    expect(await e2e.page.locator('[data-testid="workload-select"] option[value="trace-replay"]').count()).toBe(1);
+    expect(await e2e.page.locator('[data-testid="workload-select"] option[value="steady-churn"]').count()).toBe(1);
+    expect(await e2e.page.textContent('[data-testid="withheld-note"]')).toMatch(/started without --allow-files\): upload a trace to replay it/);
     await shot('1-setup');
 
     await startRun('2.4');
     await startRun('3.11');
-    await expect.poll(() => page.locator('[data-testid="run-row"]').count(), { timeout: 20_000 }).toBe(2);
+    await expect.poll(() => e2e.page.locator('[data-testid="run-row"]').count(), { timeout: 20_000 }).toBe(2);
 
     // Both grow.
     await expect.poll(() => opsOf('2.4'), { timeout: 30_000 }).toBeGreaterThan(0);
@@ -82,7 +70,7 @@ describe.runIf(run)('dashboard in Chromium', () => {
     await expect.poll(() => row.getAttribute('data-state'), { timeout: 10_000 }).toBe('paused');
     const held = await opsOf('3.11');
     expect(held).toBeLessThan(2 * PARAMS.N * PARAMS.repeat);
-    await page.waitForTimeout(600);
+    await e2e.page.waitForTimeout(600);
     expect(await opsOf('3.11')).toBe(held);
     await shot('2-paused');
     await row.locator('[data-testid="run-resume"]').click();
@@ -96,31 +84,31 @@ describe.runIf(run)('dashboard in Chromium', () => {
     await shot('3-done');
 
     // The charts' titles are the exports' (RUN_CHARTS); the page's colours are the palette's, in either theme.
-    expect(await page.locator('[data-testid="run-view"] .chart-title h3').allTextContents()).toEqual(RUN_CHART_IDS.map((id) => RUN_CHARTS[id].title));
-    const pageColors = (): Promise<string[]> => page.evaluate('[getComputedStyle(document.body).backgroundColor, getComputedStyle(document.body).color, document.documentElement.dataset.theme]');
+    expect(await e2e.page.locator('[data-testid="run-view"] .chart-title h3').allTextContents()).toEqual(RUN_CHART_IDS.map((id) => RUN_CHARTS[id].title));
+    const pageColors = (): Promise<string[]> => e2e.page.evaluate('[getComputedStyle(document.body).backgroundColor, getComputedStyle(document.body).color, document.documentElement.dataset.theme]');
     const rgb = (hex: string): string => `rgb(${[1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)).join(', ')})`;
     const inTheme = (t: ThemeName): string[] => [rgb(PALETTES[t].bg), rgb(PALETTES[t].text), t];
     const first = (await pageColors())[2] === 'dark' ? 'dark' : 'light';
     expect(await pageColors()).toEqual(inTheme(first));
-    await page.click('[data-testid="theme-toggle"]');
+    await e2e.page.click('[data-testid="theme-toggle"]');
     await expect.poll(pageColors).toEqual(inTheme(first === 'dark' ? 'light' : 'dark'));
     await shot('3-other-theme');
-    await page.click('[data-testid="theme-toggle"]');
+    await e2e.page.click('[data-testid="theme-toggle"]');
     await expect.poll(pageColors).toEqual(inTheme(first));
 
-    // Zoom the main chart with the wheel: the chart refetches its window; the page stays healthy.
-    const chart = page.locator('[data-testid="chart-main"]');
+    // Zoom the main chart with the wheel: the chart refetches its window; the e2e.page stays healthy.
+    const chart = e2e.page.locator('[data-testid="chart-main"]');
     const box = (await chart.boundingBox())!;
-    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-    await page.mouse.wheel(0, -600);
-    await page.waitForTimeout(500);
+    await e2e.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await e2e.page.mouse.wheel(0, -600);
+    await e2e.page.waitForTimeout(500);
     await shot('4-zoomed');
 
     // Compare both runs: retained after free as the engine computes it.
     for (const py of ['2.4', '3.11']) await rowOf(py).locator('[data-testid="compare-checkbox"]').check();
-    await expect.poll(() => page.locator('[data-testid="compare-row"]').count(), { timeout: 20_000 }).toBe(2);
+    await expect.poll(() => e2e.page.locator('[data-testid="compare-row"]').count(), { timeout: 20_000 }).toBe(2);
     for (const py of ['2.4', '3.11']) {
-      const cell = page.locator('[data-testid="compare-row"]', { hasText: resolveVersion(py).version }).locator('[data-testid="retained-after-free"]');
+      const cell = e2e.page.locator('[data-testid="compare-row"]', { hasText: resolveVersion(py).version }).locator('[data-testid="retained-after-free"]');
       await expect.poll(async () => Number(await cell.getAttribute('data-value')), { timeout: 20_000 }).toBe(engineRetainedAfterFree(py));
       expect(await cell.getAttribute('data-source')).toBe('free-phase');
     }

@@ -6,8 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { AppHost } from '../../electron/host/app-host';
 import { NodeLauncher } from '../../electron/host/node-launcher';
 import { createAllocator } from '../../shared/engine';
@@ -16,7 +15,8 @@ import { analyzePins, driveTo, PinReplay, type PinReport, summaryLine } from '..
 import { takeDetail } from '../../shared/run/detail';
 import { resolveRun } from '../../shared/run/resolve-run';
 import { RunLoop } from '../../shared/run/run-loop';
-import { ARTIFACTS, e2eAvailable, openPage, startServe, type Served } from './harness';
+import { ARTIFACTS, e2eAvailable } from './harness';
+import { useServedPage } from './served-page';
 
 const CONFIG: RunConfig = {
   workload: 'keep-every-kth',
@@ -60,74 +60,62 @@ async function savedSession(file: string): Promise<void> {
 
 describe.runIf(e2eAvailable())('exact state in Chromium', () => {
   const dir = mkdtempSync(join(tmpdir(), 'arenascope-e2e-exact-'));
-  let served: Served;
-  let browser: Browser;
-  let page: Page;
-
-  beforeAll(async () => {
-    const file = join(dir, 'kth.arenascope.gz');
-    await savedSession(file);
-    served = await startServe(['--session', file]);
-    ({ browser, page } = await openPage({ width: 1400, height: 1100 }));
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await served?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const file = join(dir, 'kth.arenascope.gz');
+  // Registered first, so that it runs last (after hooks run in reverse), once serve has stopped.
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const e2e = useServedPage(['--session', file], { viewport: { width: 1400, height: 1100 }, prepare: () => savedSession(file) });
 
   it('shows the clicked operation of a reopened run, not a snapshot before it', async () => {
-    await page.goto(served.url);
-    await page.locator('[data-testid="run-name"]').first().click();
-    const chart = page.locator('[data-testid="chart-main"]');
+    await e2e.page.goto(e2e.served.url);
+    await e2e.page.locator('[data-testid="run-name"]').first().click();
+    const chart = e2e.page.locator('[data-testid="chart-main"]');
     await chart.waitFor();
     const box = (await chart.boundingBox())!;
     // A fifth of the way in: inside the fill (the fill is about a third of the run's operations).
-    await page.mouse.click(box.x + box.width * 0.2, box.y + box.height / 2);
-    await page.locator('[data-testid="detail-exact"]').waitFor({ timeout: 60_000 });
-    const op = Number(await page.locator('[data-testid="detail-op"]').getAttribute('data-op'));
-    expect(await page.locator('[data-testid="detail-exact"]').textContent()).toContain(`after operation ${op.toLocaleString('en-US')}`);
+    await e2e.page.mouse.click(box.x + box.width * 0.2, box.y + box.height / 2);
+    await e2e.page.locator('[data-testid="detail-exact"]').waitFor({ timeout: 60_000 });
+    const op = Number(await e2e.page.locator('[data-testid="detail-op"]').getAttribute('data-op'));
+    expect(await e2e.page.locator('[data-testid="detail-exact"]').textContent()).toContain(`after operation ${op.toLocaleString('en-US')}`);
     expect(op).toBeGreaterThan(0);
     expect(op).toBeLessThan(FILL_END);
     expect(op % CONFIG.sampleEvery).not.toBe(0); // not a sample's snapshot: the operation clicked
-    await page.screenshot({ path: join(ARTIFACTS, 'exact-state.png'), fullPage: true });
+    await e2e.page.screenshot({ path: join(ARTIFACTS, 'exact-state.png'), fullPage: true });
 
     const engine = engineAt(op);
     // During the fill every operation allocates one 16-byte block: class 0 holds exactly `op` blocks.
     expect(engine.blocks[0]).toBe(op);
-    const rows = await page.locator('[data-testid="size-class-row"]').evaluateAll((trs) =>
+    const rows = await e2e.page.locator('[data-testid="size-class-row"]').evaluateAll((trs) =>
       trs.map((tr) => Array.from((tr as unknown as { querySelectorAll(s: string): ArrayLike<{ textContent: string | null }> }).querySelectorAll('td'), (td) => td.textContent?.trim() ?? '')),
     );
     const shown = new Map(rows.map((cells) => [Number(cells[0]), Number(cells[4]!.replace(/,/g, ''))]));
     for (const [szidx, blocks] of engine.blocks.entries()) if (blocks > 0) expect(shown.get(szidx)).toBe(blocks);
-    expect(Number(await page.locator('[data-testid="arena-count"]').textContent())).toBe(engine.arenas);
+    expect(Number(await e2e.page.locator('[data-testid="arena-count"]').textContent())).toBe(engine.arenas);
 
     // Hovering the map's first cell names it.
-    await page.locator('[data-testid="arena-map"]').hover({ position: { x: 4, y: 4 } });
-    await expect.poll(() => page.locator('[data-testid="arena-hover"]').textContent()).toMatch(/^\s*arena slot 0, pool 1 of \d+: class 0 \(16-byte blocks\)/);
+    await e2e.page.locator('[data-testid="arena-map"]').hover({ position: { x: 4, y: 4 } });
+    await expect.poll(() => e2e.page.locator('[data-testid="arena-hover"]').textContent()).toMatch(/^\s*arena slot 0, pool 1 of \d+: class 0 \(16-byte blocks\)/);
 
     // A click on that arena: the host replays the run with births and names what keeps it.
-    await page.locator('[data-testid="arena-map"]').click({ position: { x: 4, y: 4 } });
-    const row = page.locator('[data-testid="pins-arena"][data-slot="0"]');
+    await e2e.page.locator('[data-testid="arena-map"]').click({ position: { x: 4, y: 4 } });
+    const row = e2e.page.locator('[data-testid="pins-arena"][data-slot="0"]');
     await row.waitFor({ timeout: 60_000 });
     const pins = pinsAt(op);
     const first = pins.arenas.find((a) => a.slot === 0)!;
     expect(await row.locator('td').nth(2).textContent()).toBe(first.liveBlocks.toLocaleString('en-US'));
     expect(await row.getAttribute('data-pinned')).toBe(String(first.pinned));
-    expect(await page.locator('[data-testid="pins-summary"]').textContent()).toContain(summaryLine(pins));
-    await page.screenshot({ path: join(ARTIFACTS, 'pins.png'), fullPage: true });
+    expect(await e2e.page.locator('[data-testid="pins-summary"]').textContent()).toContain(summaryLine(pins));
+    await e2e.page.screenshot({ path: join(ARTIFACTS, 'pins.png'), fullPage: true });
   }, 180_000);
 
   it('compares the end of every phase of keep-every-kth, not only a phase named free', async () => {
-    await page.locator('[data-testid="compare-checkbox"]').first().check();
-    const phases = page.locator('[data-testid="compare-phases"] [data-testid="compare-phase"]');
+    await e2e.page.locator('[data-testid="compare-checkbox"]').first().check();
+    const phases = e2e.page.locator('[data-testid="compare-phases"] [data-testid="compare-phase"]');
     await expect.poll(() => phases.count(), { timeout: 30_000 }).toBe(4);
     expect(await phases.evaluateAll((tds) => tds.map((td) => (td as unknown as { dataset: Record<string, string> }).dataset['phase']))).toEqual(['fill', 'thin', 'hold', 'release']);
     const values = await phases.evaluateAll((tds) => tds.map((td) => Number((td as unknown as { dataset: Record<string, string> }).dataset['value'])));
     // Thinning pins every arena (k = 1000 < blocks per arena): the end of thin holds what the fill did.
     expect(values[1]).toBe(values[0]);
     expect(values[0]).toBeGreaterThan(0);
-    await page.screenshot({ path: join(ARTIFACTS, 'compare-phases.png'), fullPage: true });
+    await e2e.page.screenshot({ path: join(ARTIFACTS, 'compare-phases.png'), fullPage: true });
   }, 120_000);
 });

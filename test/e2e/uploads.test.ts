@@ -4,63 +4,55 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, e2eAvailable, openPage, startServe, type Served } from './harness';
+import { describe, expect, it } from 'vitest';
+import { ARTIFACTS, e2eAvailable } from './harness';
+import { useServedPage } from './served-page';
 
 const run = e2eAvailable();
 
 describe.runIf(run)('uploads in Chromium', () => {
-  let served: Served;
-  let browser: Browser;
-  let page: Page;
   const dir = mkdtempSync(join(tmpdir(), 'arenascope-e2e-uploads-'));
-
-  beforeAll(async () => {
-    // A fill and free of 3,000 blocks with a checkpoint between: something to chart.
-    const lines: string[] = [];
-    for (let i = 1; i <= 3000; i++) lines.push(`a ${i} ${16 + (i % 8) * 8}`);
-    lines.push('c filled');
-    for (let i = 1; i <= 3000; i++) lines.push(`f ${i}`);
-    writeFileSync(join(dir, 'fill-free.pymtrace'), `${lines.join('\n')}\n`);
-    writeFileSync(join(dir, 'broken.pymtrace'), 'a 1 8\nthis is not a trace line\n');
-    served = await startServe();
-    ({ browser, page } = await openPage({ width: 1400, height: 1000 }, { acceptDownloads: true }));
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await served?.stop();
+  const e2e = useServedPage([], {
+    acceptDownloads: true,
+    prepare: () => {
+      // A fill and free of 3,000 blocks with a checkpoint between: something to chart.
+      const lines: string[] = [];
+      for (let i = 1; i <= 3000; i++) lines.push(`a ${i} ${16 + (i % 8) * 8}`);
+      lines.push('c filled');
+      for (let i = 1; i <= 3000; i++) lines.push(`f ${i}`);
+      writeFileSync(join(dir, 'fill-free.pymtrace'), `${lines.join('\n')}\n`);
+      writeFileSync(join(dir, 'broken.pymtrace'), 'a 1 8\nthis is not a trace line\n');
+    },
   });
 
   it('uploads a trace, replays it, refuses a broken one, and downloads and reopens the session', async () => {
-    await page.goto(served.url);
-    await expect.poll(() => page.locator('[data-testid="workload-select"] option[value="trace-replay"]').count(), { timeout: 20_000 }).toBe(1);
-    expect(await page.textContent('[data-testid="withheld-note"]')).toMatch(/upload a trace to replay it/);
-    await page.selectOption('[data-testid="workload-select"]', 'trace-replay');
+    await e2e.page.goto(e2e.served.url);
+    await expect.poll(() => e2e.page.locator('[data-testid="workload-select"] option[value="trace-replay"]').count(), { timeout: 20_000 }).toBe(1);
+    expect(await e2e.page.textContent('[data-testid="withheld-note"]')).toMatch(/upload a trace to replay it/);
+    await e2e.page.selectOption('[data-testid="workload-select"]', 'trace-replay');
     // No server path to type: only an upload.
-    expect(await page.locator('input[type="text"][data-testid="param-path"]').count()).toBe(0);
+    expect(await e2e.page.locator('input[type="text"][data-testid="param-path"]').count()).toBe(0);
 
-    await page.setInputFiles('[data-testid="param-path-upload"]', join(dir, 'broken.pymtrace'));
-    await expect.poll(() => page.locator('[data-testid="param-path-upload-error"]').count(), { timeout: 20_000 }).toBe(1);
-    expect(await page.textContent('[data-testid="param-path-upload-error"]')).toMatch(/^upload 'broken\.pymtrace' is not a valid trace: broken\.pymtrace:2: /);
+    await e2e.page.setInputFiles('[data-testid="param-path-upload"]', join(dir, 'broken.pymtrace'));
+    await expect.poll(() => e2e.page.locator('[data-testid="param-path-upload-error"]').count(), { timeout: 20_000 }).toBe(1);
+    expect(await e2e.page.textContent('[data-testid="param-path-upload-error"]')).toMatch(/^upload 'broken\.pymtrace' is not a valid trace: broken\.pymtrace:2: /);
 
-    await page.setInputFiles('[data-testid="param-path-upload"]', join(dir, 'fill-free.pymtrace'));
-    await expect.poll(() => page.textContent('[data-testid="param-path-upload-status"]'), { timeout: 20_000 }).toBe('uploaded fill-free.pymtrace: 6,001 trace lines');
-    await page.click('[data-testid="start-button"]');
-    const row = page.locator('[data-testid="run-row"]').first();
+    await e2e.page.setInputFiles('[data-testid="param-path-upload"]', join(dir, 'fill-free.pymtrace'));
+    await expect.poll(() => e2e.page.textContent('[data-testid="param-path-upload-status"]'), { timeout: 20_000 }).toBe('uploaded fill-free.pymtrace: 6,001 trace lines');
+    await e2e.page.click('[data-testid="start-button"]');
+    const row = e2e.page.locator('[data-testid="run-row"]').first();
     await expect.poll(() => row.getAttribute('data-state'), { timeout: 60_000 }).toBe('done');
     expect(Number(await row.locator('[data-testid="run-ops"]').getAttribute('data-value'))).toBe(6000);
-    await page.screenshot({ path: join(ARTIFACTS, 'upload-replayed.png'), fullPage: true });
+    await e2e.page.screenshot({ path: join(ARTIFACTS, 'upload-replayed.png'), fullPage: true });
 
     // The session, downloaded as the browser saves it, then opened again by upload: a second run with the same figures.
-    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="session-download"]')]);
+    const [download] = await Promise.all([e2e.page.waitForEvent('download'), e2e.page.click('[data-testid="session-download"]')]);
     const saved = join(dir, download.suggestedFilename());
     await download.saveAs(saved);
     expect(download.suggestedFilename()).toBe('session.arenascope.gz');
-    await page.setInputFiles('[data-testid="session-upload"]', saved);
-    await expect.poll(() => page.locator('[data-testid="run-row"]').count(), { timeout: 30_000 }).toBe(2);
-    const reopened = page.locator('[data-testid="run-row"]').nth(1);
+    await e2e.page.setInputFiles('[data-testid="session-upload"]', saved);
+    await expect.poll(() => e2e.page.locator('[data-testid="run-row"]').count(), { timeout: 30_000 }).toBe(2);
+    const reopened = e2e.page.locator('[data-testid="run-row"]').nth(1);
     expect(await reopened.getAttribute('data-state')).toBe('done');
     expect(Number(await reopened.locator('[data-testid="run-ops"]').getAttribute('data-value'))).toBe(6000);
   }, 180_000);

@@ -10,6 +10,35 @@ export interface ZipEntry {
   data: Uint8Array | string;
 }
 
+/** What a local header and the central directory both say of an entry. */
+interface EntryFields {
+  /** 0 stored, 8 deflated. */
+  method: number;
+  time: number;
+  date: number;
+  crc: number;
+  compressed: number;
+  size: number;
+  nameLength: number;
+}
+
+/**
+ * The run of fields a local header (from byte 4) and a central directory record (from byte 6, after
+ * "version made by") share, in the same order: version needed, flags, method, time, date, CRC-32,
+ * compressed size, size, name length.
+ */
+function writeEntryFields(b: Buffer, at: number, f: EntryFields): void {
+  b.writeUInt16LE(20, at); // version needed: 2.0
+  b.writeUInt16LE(0x0800, at + 2); // flags: names in UTF-8
+  b.writeUInt16LE(f.method, at + 4);
+  b.writeUInt16LE(f.time, at + 6);
+  b.writeUInt16LE(f.date, at + 8);
+  b.writeUInt32LE(f.crc, at + 10);
+  b.writeUInt32LE(f.compressed, at + 14);
+  b.writeUInt32LE(f.size, at + 18);
+  b.writeUInt16LE(f.nameLength, at + 22);
+}
+
 /** DOS date and time of `d` (local time), as ZIP stores them. */
 function dosTime(d: Date): { time: number; date: number } {
   const year = Math.max(1980, d.getFullYear());
@@ -33,30 +62,14 @@ export function zip(entries: readonly ZipEntry[], now = new Date()): Uint8Array 
     const crc = crc32(raw);
     if (raw.length > 0xffffffff || offset > 0xffffffff) throw new RangeError('zip: an entry or the archive exceeds 4 GiB (ZIP64 is not supported)');
     const local = Buffer.alloc(30);
+    const fields: EntryFields = { method: stored ? 0 : 8, time, date, crc, compressed: body.length, size: raw.length, nameLength: name.length };
     local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4); // version needed: 2.0
-    local.writeUInt16LE(0x0800, 6); // flags: names in UTF-8
-    local.writeUInt16LE(stored ? 0 : 8, 8);
-    local.writeUInt16LE(time, 10);
-    local.writeUInt16LE(date, 12);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(body.length, 18);
-    local.writeUInt32LE(raw.length, 22);
-    local.writeUInt16LE(name.length, 26);
-    local.writeUInt16LE(0, 28);
+    writeEntryFields(local, 4, fields); // then the extra field's length: 0
     locals.push(local, name, body);
     const central = Buffer.alloc(46);
     central.writeUInt32LE(0x02014b50, 0);
     central.writeUInt16LE(20, 4); // made by: 2.0
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(0x0800, 8);
-    central.writeUInt16LE(stored ? 0 : 8, 10);
-    central.writeUInt16LE(time, 12);
-    central.writeUInt16LE(date, 14);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(body.length, 20);
-    central.writeUInt32LE(raw.length, 24);
-    central.writeUInt16LE(name.length, 28);
+    writeEntryFields(central, 6, fields);
     central.writeUInt32LE(offset, 42);
     centrals.push(central, name);
     offset += local.length + name.length + body.length;

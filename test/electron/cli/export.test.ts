@@ -3,20 +3,13 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { loadImage } from '@napi-rs/canvas';
 import { describe, expect, it } from 'vitest';
 import { csvHeader, readExportJson } from '../../../electron/host/export';
 import { openSession } from '../../../electron/host/session-file';
+import { cli, ROOT } from './cli-process';
 
-const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-const MAIN = join(ROOT, 'electron/cli/main.ts');
 const tmp = mkdtempSync(join(tmpdir(), 'arenascope-cli-export-'));
-
-function cli(...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 const small = ['--workload', 'seed-16b-fill-free', '--set', 'N=200000', '--sample-every', '2000'];
 

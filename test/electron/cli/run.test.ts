@@ -1,36 +1,13 @@
 /** `run`, `workloads` and `open` as a user runs them: real host process, real workers, real files. */
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { childPids } from '../../support/proc';
+import { cli, startCli } from './cli-process';
 
-const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-const MAIN = join(ROOT, 'electron/cli/main.ts');
 const tmp = mkdtempSync(join(tmpdir(), 'arenascope-run-'));
-
-function cli(...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-/** Child processes of `pid` (from /proc). */
-function childPids(pid: number): number[] {
-  const out: number[] = [];
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === pid) out.push(Number(d));
-    } catch {
-      // gone
-    }
-  }
-  return out;
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -127,13 +104,7 @@ describe('run', () => {
 
   it('survives a killed worker: says which run crashed and why, lets the other finish, exits 3', async () => {
     const out = join(tmp, 'killed');
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'run', '--workload', 'steady-churn', '--python', '3.9', '--python', '3.12', '--set', 'L=20000', '--ops', '100000000', '--out', out], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    const { child, out: printed, exited } = startCli('run', '--workload', 'steady-churn', '--python', '3.9', '--python', '3.12', '--set', 'L=20000', '--ops', '100000000', '--out', out);
     const workers = await waitFor('two workers', () => {
       const p = childPids(child.pid!);
       return p.length >= 2 && p;
@@ -143,8 +114,8 @@ describe('run', () => {
     await waitFor('samples of both runs in the session file', () => ['run-1', 'run-2'].every((id) => sessionSamples(session, id) > 0), 90_000);
     process.kill(Math.min(...workers), 'SIGKILL');
     expect(await exited).toBe(3);
-    expect(stdout).toMatch(/CRASHED: killed by SIGKILL/);
-    expect(stdout).toMatch(/: 100,000,000 ops in/);
+    expect(printed.stdout).toMatch(/CRASHED: killed by SIGKILL/);
+    expect(printed.stdout).toMatch(/: 100,000,000 ops in/);
     const open = cli('open', join(out, 'session.arenascope.gz'), '--json');
     const s = JSON.parse(open.stdout) as { runs: { state: string; samples: number; reason: string | null }[] };
     expect(s.runs.map((x) => x.state).sort()).toEqual(['crashed', 'done']);
@@ -155,11 +126,7 @@ describe('run', () => {
 
   it('a killed host loses at most the last ~2 s of its session file', async () => {
     const out = join(tmp, 'host-killed');
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'run', '--workload', 'steady-churn', '--python', '3.11', '--set', 'L=20000', '--duration', '60s', '--sample-every', '20000', '--out', out], {
-      cwd: ROOT,
-      stdio: 'ignore',
-    });
-    const exited = new Promise<void>((r) => child.on('exit', () => r()));
+    const { child, exited } = startCli('run', '--workload', 'steady-churn', '--python', '3.11', '--set', 'L=20000', '--duration', '60s', '--sample-every', '20000', '--out', out);
     await waitFor('a worker', () => childPids(child.pid!).length > 0 && true);
     const workers = childPids(child.pid!);
     // Killed once a flush has put more than ten samples on disk (an event, not a guess at time).

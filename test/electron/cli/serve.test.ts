@@ -1,23 +1,20 @@
 /** `serve` as a user runs it: the URL first on stdout, a working server, Ctrl-C ends it cleanly. */
-import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { connectNodeBridge } from '../serve/node-bridge';
 import { waitFor } from '../wait';
+import { cli, startCli } from './cli-process';
 
-const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-const MAIN = join(ROOT, 'electron/cli/main.ts');
 const tmp = mkdtempSync(join(tmpdir(), 'arenascope-serve-cli-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('serve command', () => {
   it('exits 2 telling to build when the renderer is missing', () => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', MAIN, 'serve', '--renderer', join(tmp, 'nothing')], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
-    expect(r.status).toBe(2);
+    const r = cli('serve', '--renderer', join(tmp, 'nothing'));
+    expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/the renderer is not built .*run `npm run build` first/);
   });
@@ -27,15 +24,10 @@ describe('serve command', () => {
     mkdirSync(renderer, { recursive: true });
     writeFileSync(join(renderer, 'index.html'), '<!doctype html><title>t</title>');
     const sessions = join(tmp, 'sessions');
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'serve', '--port', '0', '--renderer', renderer, '--autosave', sessions], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const { child, out, exited } = startCli('serve', '--port', '0', '--renderer', renderer, '--autosave', sessions);
     try {
-      await waitFor('the URL', () => stdout.includes('\n'), 60_000);
-      const url = stdout.split('\n')[0]!;
+      await waitFor('the URL', () => out.stdout.includes('\n'), 60_000);
+      const url = out.stdout.split('\n')[0]!;
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]{43}$/);
       const page = new URL(url);
       expect((await fetch(url)).status).toBe(200);
@@ -50,8 +42,8 @@ describe('serve command', () => {
       await waitFor('the run to go', () => state === 'running', 30_000);
       child.kill('SIGINT');
       expect(await exited).toBe(0);
-      expect(stderr).toMatch(/stopping the runs/);
-      expect(stderr).toMatch(/session saved in /);
+      expect(out.stderr).toMatch(/stopping the runs/);
+      expect(out.stderr).toMatch(/session saved in /);
       expect(readdirSync(sessions)).toHaveLength(1);
       bridge.close();
     } finally {
@@ -64,8 +56,8 @@ describe('serve command', () => {
     mkdirSync(renderer, { recursive: true });
     writeFileSync(join(renderer, 'index.html'), '<!doctype html><title>t</title>');
     for (const host of ['0.0.0.0', '::', '192.0.2.1']) {
-      const r = spawnSync(process.execPath, ['--import', 'tsx', MAIN, 'serve', '--renderer', renderer, '--host', host], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
-      expect(r.status).toBe(2);
+      const r = cli('serve', '--renderer', renderer, '--host', host);
+      expect(r.code).toBe(2);
       expect(r.stdout).toBe('');
       expect(r.stderr).toContain(`serve: --host ${host} listens beyond this machine: add --allow-remote to confirm`);
       expect(r.stderr).toMatch(/SSH tunnel/);
@@ -81,8 +73,8 @@ describe('serve command', () => {
       [['--run-memory', '900', '--max-worker-memory', '800'], /--run-memory 900 is more than --max-worker-memory 800/],
     ];
     for (const [args, message] of cases) {
-      const r = spawnSync(process.execPath, ['--import', 'tsx', MAIN, 'serve', '--renderer', renderer, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
-      expect(r.status).toBe(2);
+      const r = cli('serve', '--renderer', renderer, ...args);
+      expect(r.code).toBe(2);
       expect(r.stderr).toMatch(message);
     }
   });
@@ -91,21 +83,13 @@ describe('serve command', () => {
     const renderer = join(tmp, 'renderer-remote');
     const allowed = join(tmp, 'traces');
     mkdirSync(allowed, { recursive: true });
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'serve', '--port', '0', '--renderer', renderer, '--host', '0.0.0.0', '--allow-remote', '--allow-files', allowed], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const { child, out, exited } = startCli('serve', '--port', '0', '--renderer', renderer, '--host', '0.0.0.0', '--allow-remote', '--allow-files', allowed);
     try {
-      await waitFor('the URL', () => stdout.includes('\n'), 60_000);
-      expect(stderr).toMatch(/beyond this machine \(--allow-remote\)\. Risks:/);
-      expect(stderr).toMatch(/ssh -N -L 8080:127\.0\.0\.1:PORT/);
-      expect(stderr).toContain(`clients may read files in ${allowed} (--allow-files)`);
-      const page = new URL(stdout.split('\n')[0]!);
+      await waitFor('the URL', () => out.stdout.includes('\n'), 60_000);
+      expect(out.stderr).toMatch(/beyond this machine \(--allow-remote\)\. Risks:/);
+      expect(out.stderr).toMatch(/ssh -N -L 8080:127\.0\.0\.1:PORT/);
+      expect(out.stderr).toContain(`clients may read files in ${allowed} (--allow-files)`);
+      const page = new URL(out.stdout.split('\n')[0]!);
       const ws = new WebSocket(`ws://127.0.0.1:${page.port}/bridge${page.search}`);
       const hello = await new Promise<unknown>((resolve) => ws.once('message', (d) => resolve(JSON.parse(d.toString()))));
       expect(hello).toMatchObject({ hello: { capabilities: { files: 'confined', fileRoots: [allowed], programs: false } } });

@@ -203,6 +203,21 @@ async function openDamaged(path: string, exact: boolean): Promise<'opened' | 're
   }
 }
 
+/** Opens copies of `file` with one bit flipped (200 drawn at random) as openDamaged demands (`exact`: only a prefix of the runs). */
+async function openBitFlipped(file: string, copyName: string, exact: boolean): Promise<void> {
+  const bytes = readFileSync(file);
+  const path = tempFile(copyName);
+  await fc.assert(
+    fc.asyncProperty(fc.integer({ min: 0, max: bytes.length - 1 }), fc.integer({ min: 0, max: 7 }), async (at, bit) => {
+      const copy = Buffer.from(bytes);
+      copy[at]! ^= 1 << bit;
+      writeFileSync(path, copy);
+      await openDamaged(path, exact);
+    }),
+    { numRuns: 200 },
+  );
+}
+
 const gzFile = tempFile('ref.arenascope.gz');
 const plainFile = tempFile('ref.arenascope');
 const ready = Promise.all([writeRuns(gzFile), writeRuns(plainFile)]);
@@ -393,32 +408,12 @@ describe('damaged session files', () => {
 
   it('bit flips in a gzip session: CRC-checked members give an exact prefix, or a SessionFileError', async () => {
     await ready;
-    const bytes = readFileSync(gzFile);
-    const path = tempFile('flipped.arenascope.gz');
-    await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 0, max: bytes.length - 1 }), fc.integer({ min: 0, max: 7 }), async (at, bit) => {
-        const copy = Buffer.from(bytes);
-        copy[at]! ^= 1 << bit;
-        writeFileSync(path, copy);
-        await openDamaged(path, true);
-      }),
-      { numRuns: 200 },
-    );
+    await openBitFlipped(gzFile, 'flipped.arenascope.gz', true);
   });
 
   it('bit flips in a plain session: a warning or a SessionFileError, never another exception', async () => {
     await ready;
-    const bytes = readFileSync(plainFile);
-    const path = tempFile('flipped.arenascope');
-    await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 0, max: bytes.length - 1 }), fc.integer({ min: 0, max: 7 }), async (at, bit) => {
-        const copy = Buffer.from(bytes);
-        copy[at]! ^= 1 << bit;
-        writeFileSync(path, copy);
-        await openDamaged(path, false); // plain text has no checksum: a flipped digit can go unseen
-      }),
-      { numRuns: 200 },
-    );
+    await openBitFlipped(plainFile, 'flipped.arenascope', false); // plain text has no checksum: a flipped digit can go unseen
   });
 
   it('a damaged record names its number and field, and keeps what came before', async () => {

@@ -63,13 +63,19 @@ describe('lockDownWebContents', () => {
 });
 
 describe('denyAllPermissions', () => {
-  it('answers no to every permission request, check and device', () => {
+  /** The handlers denyAllPermissions installs on a session, by kind: request, check, device. */
+  function lockedDownHandlers(): Record<string, Handler> {
     const handlers: Record<string, Handler> = {};
     denyAllPermissions({
       setPermissionRequestHandler: (h: Handler) => void (handlers['request'] = h),
       setPermissionCheckHandler: (h: Handler) => void (handlers['check'] = h),
       setDevicePermissionHandler: (h: Handler) => void (handlers['device'] = h),
     } as unknown as Parameters<typeof denyAllPermissions>[0]);
+    return handlers;
+  }
+
+  it('answers no to every permission request, check and device', () => {
+    const handlers = lockedDownHandlers();
     for (const permission of ['media', 'geolocation', 'notifications', 'openExternal', 'clipboard-read', 'fullscreen']) {
       const callback = vi.fn();
       handlers['request']!({}, permission, callback, {});
@@ -80,12 +86,7 @@ describe('denyAllPermissions', () => {
   });
 
   it('lets the page write (never read) the clipboard, for "Copy chart as PNG"', () => {
-    const handlers: Record<string, Handler> = {};
-    denyAllPermissions({
-      setPermissionRequestHandler: (h: Handler) => void (handlers['request'] = h),
-      setPermissionCheckHandler: (h: Handler) => void (handlers['check'] = h),
-      setDevicePermissionHandler: (h: Handler) => void (handlers['device'] = h),
-    } as unknown as Parameters<typeof denyAllPermissions>[0]);
+    const handlers = lockedDownHandlers();
     const callback = vi.fn();
     handlers['request']!({}, 'clipboard-sanitized-write', callback, {});
     expect(callback).toHaveBeenCalledExactlyOnceWith(true);

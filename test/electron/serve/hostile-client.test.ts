@@ -88,6 +88,20 @@ class Client extends SocketClient {
   }
 }
 
+/** What a new client is told in its hello it may do. */
+async function capabilitiesOf(served: Served): Promise<unknown> {
+  const c = new Client(served);
+  const { capabilities } = await c.hello();
+  c.close();
+  return capabilities;
+}
+
+/** A client past its hello, ready for requests. */
+async function greeted(served: Served): Promise<Client> {
+  const c = new Client(served);
+  await c.hello();
+  return c;
+}
 
 function errorOf(answer: Answer): string {
   expect(answer.ok).toBe(false);
@@ -99,8 +113,7 @@ const endless: RunConfig = { workload: 'steady-churn', params: { L: 1000 }, seed
 
 /** The server still answers a fresh client. */
 async function stillServing(served: Served): Promise<void> {
-  const c = new Client(served);
-  await c.hello();
+  const c = await greeted(served);
   const answer = await c.request('versions');
   expect(answer.ok).toBe(true);
   c.close();
@@ -124,20 +137,31 @@ async function noLiveRuns(served: Served): Promise<void> {
   });
 }
 
+/**
+ * Asks to replay each path: every one refused with `expected`, and all with one same answer, so that
+ * existing, missing and secret files cannot be told apart.
+ */
+async function expectOneRefusal(c: Client, paths: readonly string[], expected: RegExp): Promise<void> {
+  const answers = new Set<string>();
+  for (const path of paths) {
+    const error = errorOf(await c.request('startRun', { config: replay(path) }));
+    expect(error).toMatch(expected);
+    answers.add(error);
+  }
+  expect(answers.size).toBe(1);
+}
+
 async function runCount(served: Served): Promise<number> {
   return (await served.host.runs()).length;
 }
 
 describe('a token holder without capabilities', () => {
   it('is told in the hello that it may neither read files nor start programs', async () => {
-    const c = new Client(closedServer);
-    expect((await c.hello()).capabilities).toEqual({ files: 'none', fileRoots: [], programs: false, uploads: null });
-    c.close();
+    expect(await capabilitiesOf(closedServer)).toEqual({ files: 'none', fileRoots: [], programs: false, uploads: null });
   });
 
   it('cannot read a server file through trace-replay, whatever the path, and learns nothing of what exists', async () => {
-    const c = new Client(closedServer);
-    await c.hello();
+    const c = await greeted(closedServer);
     const before = await runCount(closedServer);
     const paths = [
       join(secret, 'canary.txt'),
@@ -150,22 +174,14 @@ describe('a token holder without capabilities', () => {
       `${join(secret, 'canary.txt')}\0.pymtrace`,
       '/proc/self/environ',
     ];
-    const errors = new Set<string>();
-    for (const path of paths) {
-      const error = errorOf(await c.request('startRun', { config: replay(path) }));
-      expect(error).toMatch(/--allow-files/);
-      errors.add(error);
-    }
-    // One answer for every path: existing, missing or secret cannot be told apart.
-    expect(errors.size).toBe(1);
+    await expectOneRefusal(c, paths, /--allow-files/);
     expect(await runCount(closedServer)).toBe(before);
     c.close();
     await stillServing(closedServer);
   });
 
   it('gets nothing of the canary through any string field of any method', async () => {
-    const c = new Client(closedServer);
-    await c.hello();
+    const c = await greeted(closedServer);
     const p = join(secret, 'canary.txt');
     const requests: [string, unknown][] = [
       ['startRun', { config: { ...replay(p), python: p, seed: p } }],
@@ -193,8 +209,7 @@ describe('a token holder without capabilities', () => {
     const allowing = await servePolicy({ allowPrograms: true });
     expect(() => allowing.startProgram('a real interpreter')).not.toThrow();
     // Over the socket, an interpreter's path where a version goes is a version error, and nothing starts.
-    const c = new Client(closedServer);
-    await c.hello();
+    const c = await greeted(closedServer);
     const before = await runCount(closedServer);
     expect(errorOf(await c.request('startRun', { config: { ...endless, python: '/usr/bin/python3' } }))).toMatch(/invalid run configuration: python/);
     expect(await runCount(closedServer)).toBe(before);
@@ -204,14 +219,11 @@ describe('a token holder without capabilities', () => {
 
 describe('a token holder with --allow-files', () => {
   it('is told the allowed folder', async () => {
-    const c = new Client(filesServer);
-    expect((await c.hello()).capabilities).toEqual({ files: 'confined', fileRoots: [allowed], programs: false, uploads: null });
-    c.close();
+    expect(await capabilitiesOf(filesServer)).toEqual({ files: 'confined', fileRoots: [allowed], programs: false, uploads: null });
   });
 
   it('refuses traversal, symlinks out, NUL bytes and relative paths, with one answer for everything outside', async () => {
-    const c = new Client(filesServer);
-    await c.hello();
+    const c = await greeted(filesServer);
     const before = await runCount(filesServer);
     const outside = [
       join(secret, 'canary.txt'),
@@ -225,13 +237,7 @@ describe('a token holder with --allow-files', () => {
       `${allowed}-sibling/x.pymtrace`,
       '/',
     ];
-    const answers = new Set<string>();
-    for (const path of outside) {
-      const error = errorOf(await c.request('startRun', { config: replay(path) }));
-      expect(error).toMatch(/not inside a folder this server allows/);
-      answers.add(error);
-    }
-    expect(answers.size).toBe(1);
+    await expectOneRefusal(c, outside, /not inside a folder this server allows/);
     expect(errorOf(await c.request('startRun', { config: replay(`${join(allowed, 'good.pymtrace')}\0/../../secret/canary.txt`) }))).toMatch(/NUL byte/);
     expect(errorOf(await c.request('startRun', { config: replay('good.pymtrace') }))).toMatch(/expected an absolute path inside/);
     expect(errorOf(await c.request('startRun', { config: replay(`${allowed}/%2e%2e/secret/canary.txt`) }))).toMatch(/no such file in the allowed folders/);
@@ -242,8 +248,7 @@ describe('a token holder with --allow-files', () => {
   });
 
   it('replays a trace inside the folder (through a symlink that stays inside, too)', async () => {
-    const c = new Client(filesServer);
-    await c.hello();
+    const c = await greeted(filesServer);
     for (const path of [join(allowed, 'good.pymtrace'), join(allowed, 'sub', 'link-in.pymtrace')]) {
       const answer = await c.request('startRun', { config: replay(path) });
       expect(answer.ok).toBe(true);
@@ -254,8 +259,7 @@ describe('a token holder with --allow-files', () => {
   });
 
   it("names a bad trace line's file, line and what was expected, never its text", async () => {
-    const c = new Client(filesServer);
-    await c.hello();
+    const c = await greeted(filesServer);
     const failures: Record<string, RegExp> = {
       'bad.pymtrace': /bad\.pymtrace:2: unknown op: expected a line starting with a, f, r, c or #$/,
       'unknown-id.pymtrace': /unknown-id\.pymtrace:2: id is not live: expected an id allocated earlier/,
@@ -277,8 +281,7 @@ describe('a token holder with --allow-files', () => {
 
 describe('a hostile client at the limits', () => {
   it('gets an error for a message over the size limit and keeps its connection; a frame far over it is closed with 1009', async () => {
-    const c = new Client(closedServer);
-    await c.hello();
+    const c = await greeted(closedServer);
     const big = JSON.stringify({ id: 1, method: 'versions', params: { pad: 'x'.repeat(100 * 1024) } });
     const count = c.messages.length;
     c.sendRaw(big);
@@ -291,8 +294,7 @@ describe('a hostile client at the limits', () => {
   });
 
   it('answers malformed messages and frames without harm: not JSON, binary, wrong shapes, bad opcodes, bad UTF-8', async () => {
-    const c = new Client(closedServer);
-    await c.hello();
+    const c = await greeted(closedServer);
     for (const text of ['{', 'null', '[]', '{"id":-1,"method":"versions"}', '{"id":1,"method":"startRun","params":{"config":{}}}', '{"id":2,"method":"__proto__","params":{}}']) {
       const count = c.messages.length;
       c.sendRaw(text);
@@ -306,12 +308,10 @@ describe('a hostile client at the limits', () => {
 
     // Raw frames the client library would never send: a reserved opcode, then text that is not UTF-8.
     const raw = (opcode: number, payload: Buffer): Buffer => Buffer.concat([Buffer.from([0x80 | opcode, 0x80 | payload.length, 0, 0, 0, 0]), payload]);
-    const reserved = new Client(closedServer);
-    await reserved.hello();
+    const reserved = await greeted(closedServer);
     (reserved.ws as unknown as { _socket: { write(b: Buffer): void } })._socket.write(raw(0x3, Buffer.from('hi')));
     expect((await reserved.closed).code).toBe(1002);
-    const badUtf8 = new Client(closedServer);
-    await badUtf8.hello();
+    const badUtf8 = await greeted(closedServer);
     (badUtf8.ws as unknown as { _socket: { write(b: Buffer): void } })._socket.write(raw(0x1, Buffer.from([0xc3, 0x28, 0xff])));
     expect((await badUtf8.closed).code).toBe(1007);
     expect((await c.request('versions')).ok).toBe(true);
@@ -320,8 +320,7 @@ describe('a hostile client at the limits', () => {
   });
 
   it('is held to its request rate, then served again once it slows down', async () => {
-    const c = new Client(closedServer);
-    await c.hello();
+    const c = await greeted(closedServer);
     const answers = await Promise.all(Array.from({ length: 400 }, () => c.request('runs')));
     const limited = answers.filter((a) => !a.ok);
     expect(limited.length).toBeGreaterThan(0);
@@ -334,8 +333,7 @@ describe('a hostile client at the limits', () => {
   });
 
   it('cannot flood startRun past its live runs or the workers memory, and a second client is held to the rest', async () => {
-    const a = new Client(closedServer);
-    await a.hello();
+    const a = await greeted(closedServer);
     const answers = await Promise.all(Array.from({ length: 40 }, () => a.request('startRun', { config: endless })));
     const started = answers.filter((x) => x.ok);
     expect(started).toHaveLength(2);
@@ -343,8 +341,7 @@ describe('a hostile client at the limits', () => {
     expect(answers.some((x) => !x.ok && /at most 2 live runs per connection/.test(x.error))).toBe(true);
 
     // Another connection of the same token holder: its own two runs would pass, the memory (768 MB, 256 a run) lets one.
-    const b = new Client(closedServer);
-    await b.hello();
+    const b = await greeted(closedServer);
     expect((await b.request('startRun', { config: endless })).ok).toBe(true);
     expect(errorOf(await b.request('startRun', { config: endless }))).toMatch(/limit: the workers' memory .* is taken by 3 live runs/);
 
@@ -363,8 +360,7 @@ describe('a hostile client at the limits', () => {
   });
 
   it('keeps a second client without the token out during a session, and the first one working', async () => {
-    const a = new Client(closedServer);
-    await a.hello();
+    const a = await greeted(closedServer);
     const answer = await a.request('startRun', { config: { ...endless, ops: 2_000_000 } });
     expect(answer.ok).toBe(true);
     const { runId } = (answer as { result: { runId: string } }).result;

@@ -51,6 +51,15 @@ describe('overBudget', () => {
 /** Endless churn that keeps growing its live set. */
 const growing: RunConfig = { workload: 'steady-churn', params: { L: 200_000 }, seed: '3', python: '3.12', ops: 2_000_000, sampleEvery: 10_000 };
 
+/** A run of `config` started under a budget of `megabytes` (against this process's real RSS), settled: at its end or at the budget. */
+async function startedUnder(megabytes: number, config: RunConfig = growing): Promise<{ env: FakeEnv; session: RunSession }> {
+  const env = new FakeEnv();
+  const session = new RunSession(Object.assign(env, { memoryBudget: { megabytes, rss: () => process.memoryUsage.rss() } }));
+  session.receive({ type: 'start', protocolVersion: PROTOCOL_VERSION, config });
+  await env.settle();
+  return { env, session };
+}
+
 describe('a run under a memory budget', () => {
   it('pauses at the budget with a budget event instead of failing, its samples kept, and goes on with a larger budget', async () => {
     const env = new FakeEnv();
@@ -84,10 +93,7 @@ describe('a run under a memory budget', () => {
   });
 
   it('pauses again on a resume without a larger budget', async () => {
-    const env = new FakeEnv();
-    const session = new RunSession(Object.assign(env, { memoryBudget: { megabytes: 0.01, rss: () => process.memoryUsage.rss() } }));
-    session.receive({ type: 'start', protocolVersion: PROTOCOL_VERSION, config: growing });
-    await env.settle();
+    const { env, session } = await startedUnder(0.01);
     expect(env.of('budget')).toHaveLength(1);
     const at = session.ops;
     session.receive({ type: 'resume' });
@@ -106,10 +112,7 @@ describe('a run under a memory budget', () => {
   });
 
   it('stops cleanly from the budget pause, keeping what it sampled', async () => {
-    const env = new FakeEnv();
-    const session = new RunSession(Object.assign(env, { memoryBudget: { megabytes: 0.01, rss: () => process.memoryUsage.rss() } }));
-    session.receive({ type: 'start', protocolVersion: PROTOCOL_VERSION, config: growing });
-    await env.settle();
+    const { env, session } = await startedUnder(0.01);
     const rowsAtPause = env.rows().length;
     expect(rowsAtPause).toBeGreaterThan(0);
     session.receive({ type: 'stop' });
@@ -120,10 +123,7 @@ describe('a run under a memory budget', () => {
   });
 
   it('refuses a set-budget that is not a positive number of megabytes, changing nothing', async () => {
-    const env = new FakeEnv();
-    const session = new RunSession(Object.assign(env, { memoryBudget: { megabytes: 0.01, rss: () => process.memoryUsage.rss() } }));
-    session.receive({ type: 'start', protocolVersion: PROTOCOL_VERSION, config: growing });
-    await env.settle();
+    const { env, session } = await startedUnder(0.01);
     session.receive({ type: 'set-budget', megabytes: -5 });
     session.receive({ type: 'set-budget', megabytes: 'lots' });
     expect(env.of('error').map((e) => e.message)).toEqual([expect.stringMatching(/^malformed message ignored: .*megabytes/), expect.stringMatching(/^malformed message ignored: .*megabytes/)]);
@@ -133,10 +133,7 @@ describe('a run under a memory budget', () => {
   });
 
   it('runs to the end within a generous budget', async () => {
-    const env = new FakeEnv();
-    const session = new RunSession(Object.assign(env, { memoryBudget: { megabytes: 1 << 20, rss: () => process.memoryUsage.rss() } }));
-    session.receive({ type: 'start', protocolVersion: PROTOCOL_VERSION, config: { ...growing, ops: 200_000 } });
-    await env.settle();
+    const { env } = await startedUnder(1 << 20, { ...growing, ops: 200_000 });
     expect(env.of('error')).toEqual([]);
     expect(env.of('budget')).toEqual([]);
     expect(env.of('done')[0]).toMatchObject({ state: 'done', ops: 200_000 });

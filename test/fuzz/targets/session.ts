@@ -26,6 +26,7 @@ import { SERIES_COUNT } from '../../../shared/run/sample';
 import { type FlushTimer, type OpenedSession, openSession, SessionFileError, SessionWriter } from '../../../electron/host/session-file';
 import { isGzip, sizedMember } from '../../../electron/host/session-gzip';
 import { check, describeError, fail, type FuzzResult, type FuzzTarget, HOSTILE_KEYS, raceTimeout, type RunOptions, runProperty } from '../harness';
+import { applyByteEdit } from '../byte-edits';
 
 const CASE_BOUND_MS = 15_000;
 
@@ -225,28 +226,7 @@ function mutateRecords(lines: readonly string[], mutations: readonly RecordMutat
 }
 
 function mutateBytes(input: Uint8Array, mutations: readonly ByteMutation[]): Uint8Array {
-  let b = input;
-  for (const mu of mutations) {
-    const at = Math.min(b.length, Math.floor(mu.at * (b.length + 1)));
-    switch (mu.m) {
-      case 'truncate':
-        b = b.subarray(0, at);
-        break;
-      case 'flip':
-        if (at < b.length) (b = b.slice())[at] = b[at]! ^ (1 << mu.bit);
-        break;
-      case 'set':
-        if (at < b.length) (b = b.slice())[at] = mu.byte;
-        break;
-      case 'insert':
-        b = Buffer.concat([b.subarray(0, at), mu.bytes, b.subarray(at)]);
-        break;
-      case 'cut-out':
-        b = Buffer.concat([b.subarray(0, at), b.subarray(Math.min(b.length, at + mu.len))]);
-        break;
-    }
-  }
-  return b;
+  return mutations.reduce(applyByteEdit, input);
 }
 
 /** Lines back to a file: plain text, sized gzip members (grouped as `groups` says), or one foreign stream. */

@@ -30,6 +30,7 @@ import { OP_ALLOC, OP_FREE, OP_MARK, OP_REALLOC } from '../../../shared/ops/op-b
 import { readTraceBytes, TraceError, type TraceColumns, type TraceReaderOptions } from '../../../shared/trace';
 import { loadTrace, TraceFileError } from '../../../electron/node/trace-file';
 import { check, describeError, fail, type FuzzResult, type FuzzTarget, raceTimeout, type RunOptions, runProperty, timed } from '../harness';
+import { applyByteEdit, bytePosition, concatBytes as concat } from '../byte-edits';
 
 const encoder = new TextEncoder();
 const bytesOf = (text: string): Uint8Array => encoder.encode(text);
@@ -163,43 +164,27 @@ type Mutation = typeof mutationArb extends fc.Arbitrary<infer M> ? M : never;
 function mutate(input: Uint8Array, mutations: readonly Mutation[]): Uint8Array {
   let b = input;
   for (const mu of mutations) {
-    const at = Math.min(b.length, Math.floor(mu.at * (b.length + 1)));
     switch (mu.m) {
-      case 'flip':
-        if (at < b.length) (b = b.slice())[at] = b[at]! ^ (1 << mu.bit);
-        break;
-      case 'set':
-        if (at < b.length) (b = b.slice())[at] = mu.byte;
-        break;
       case 'insert':
-        b = concat([b.subarray(0, at), bytesOf(mu.text), b.subarray(at)]);
+        b = applyByteEdit(b, { m: 'insert', at: mu.at, bytes: bytesOf(mu.text) });
         break;
       case 'delete':
-        b = concat([b.subarray(0, at), b.subarray(Math.min(b.length, at + mu.len))]);
+        b = applyByteEdit(b, { m: 'cut-out', at: mu.at, len: mu.len });
         break;
       case 'dup-line': {
+        // The line around the position, once more after itself.
+        const at = bytePosition(b, mu.at);
         const s = b.lastIndexOf(10, at - 1) + 1;
         const e0 = b.indexOf(10, at);
         const e = e0 < 0 ? b.length : e0 + 1;
         b = concat([b.subarray(0, e), b.subarray(s, e), b.subarray(e)]);
         break;
       }
-      case 'truncate':
-        b = b.subarray(0, at);
-        break;
+      default:
+        b = applyByteEdit(b, mu);
     }
   }
   return b;
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 /** Decimal strings around the limits, with leading zeros, 400 digits, and any bigint. */
