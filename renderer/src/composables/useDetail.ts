@@ -5,10 +5,11 @@
  * at most twice a second as it moves). When the host cannot rebuild a run (one that ran on a real
  * interpreter) the nearest snapshot is shown and `inexact` says why.
  */
-import { onBeforeUnmount, ref, shallowRef, watch } from 'vue';
+import { ref, shallowRef, watch } from 'vue';
 import type { Ref, ShallowRef } from 'vue';
 import type { DetailSnapshot } from '../../../shared/protocol/bridge';
-import { errorMessage, fetchDetail, fetchStateAt, onReplay } from '../services/host';
+import { errorMessage, fetchDetail, fetchStateAt } from '../services/host';
+import { useReplayProgress } from './useReplayProgress';
 import { useThrottle } from './useThrottle';
 
 export interface DetailTarget {
@@ -31,23 +32,15 @@ export interface DetailState {
 export function useDetail(target: () => DetailTarget | null): DetailState {
   const detail = shallowRef<DetailSnapshot | null>(null);
   const error = ref<string | null>(null);
-  const progress = ref<{ op: number; applied: number } | null>(null);
   const pending = ref(false);
   const inexact = ref<string | null>(null);
+  const { progress, track } = useReplayProgress();
   let generation = 0;
-  let asked: DetailTarget | null = null;
-
-  const off = onReplay((e) => {
-    if (asked === null || !asked.exact || e.runId !== asked.runId || e.op !== asked.op) return;
-    progress.value = e.applied < e.op ? { op: e.op, applied: e.applied } : null;
-  });
-  onBeforeUnmount(off);
 
   async function load(): Promise<void> {
     const t = target();
     const mine = ++generation;
-    asked = t;
-    progress.value = null;
+    track(t?.exact ? t : null);
     if (!t) {
       detail.value = null;
       pending.value = false;
@@ -78,7 +71,7 @@ export function useDetail(target: () => DetailTarget | null): DetailState {
     } finally {
       if (mine === generation) {
         pending.value = false;
-        progress.value = null;
+        track(null);
       }
     }
   }

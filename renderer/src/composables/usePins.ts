@@ -3,10 +3,11 @@
  * the run on the host, so it runs when the user asks (a button, or a click on an arena), not on
  * every move of the selected time. `progress` follows the host's replay events.
  */
-import { onBeforeUnmount, ref, shallowRef, watch } from 'vue';
+import { ref, shallowRef, watch } from 'vue';
 import type { Ref, ShallowRef } from 'vue';
 import type { PinReport } from '../../../shared/pins/analyze';
-import { errorMessage, fetchPins, onReplay } from '../services/host';
+import { errorMessage, fetchPins } from '../services/host';
+import { useReplayProgress } from './useReplayProgress';
 
 export interface PinsState {
   report: ShallowRef<PinReport | null>;
@@ -21,15 +22,8 @@ export function usePins(target: () => { runId: string; op: number } | null): Pin
   const report = shallowRef<PinReport | null>(null);
   const error = ref<string | null>(null);
   const pending = ref(false);
-  const progress = ref<{ op: number; applied: number } | null>(null);
+  const { progress, track } = useReplayProgress();
   let generation = 0;
-  let asked: { runId: string; op: number } | null = null;
-
-  const off = onReplay((e) => {
-    if (!pending.value || asked === null || e.runId !== asked.runId || e.op !== asked.op) return;
-    progress.value = e.applied < e.op ? { op: e.op, applied: e.applied } : null;
-  });
-  onBeforeUnmount(off);
 
   // Another time or run: what is shown no longer answers it.
   watch(target, () => {
@@ -37,7 +31,7 @@ export function usePins(target: () => { runId: string; op: number } | null): Pin
     report.value = null;
     error.value = null;
     pending.value = false;
-    progress.value = null;
+    track(null);
   }, { deep: true });
 
   async function run(): Promise<void> {
@@ -45,7 +39,7 @@ export function usePins(target: () => { runId: string; op: number } | null): Pin
     if (t === null) return;
     if (pending.value || (report.value !== null && report.value.summary.op === t.op)) return;
     const mine = ++generation;
-    asked = t;
+    track(t);
     pending.value = true;
     error.value = null;
     try {
@@ -56,7 +50,7 @@ export function usePins(target: () => { runId: string; op: number } | null): Pin
     } finally {
       if (mine === generation) {
         pending.value = false;
-        progress.value = null;
+        track(null);
       }
     }
   }
