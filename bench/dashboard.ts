@@ -55,15 +55,15 @@ export async function writeSyntheticSession(file: string, hours: number, rate: n
       const spike = rand() < 1e-4 ? 200 * 2 ** 20 : 0;
       const saw = ((k % 36_000) / 36_000) * 32 * 2 ** 20;
       const arena = Math.ceil((walk + saw + spike) / 2 ** 20) * 2 ** 20;
-      cols[SERIES_INDEX['op']!]![i] = k * 10_000;
-      cols[SERIES_INDEX['wall_ms']!]![i] = (k * 1000) / rate;
-      cols[SERIES_INDEX['arena_bytes']!]![i] = arena;
-      cols[SERIES_INDEX['pool_bytes']!]![i] = Math.round(arena * 0.9);
-      cols[SERIES_INDEX['block_bytes']!]![i] = Math.round(arena * 0.8);
-      cols[SERIES_INDEX['requested_bytes']!]![i] = Math.round(arena * 0.75);
-      cols[SERIES_INDEX['arenas']!]![i] = arena / 2 ** 20;
-      cols[SERIES_INDEX['pools_used']!]![i] = Math.round(arena / 2 ** 14 / 3);
-      cols[SERIES_INDEX['pools_full']!]![i] = Math.round(arena / 2 ** 14 / 2);
+      cols[SERIES_INDEX['op']]![i] = k * 10_000;
+      cols[SERIES_INDEX['wall_ms']]![i] = (k * 1000) / rate;
+      cols[SERIES_INDEX['arena_bytes']]![i] = arena;
+      cols[SERIES_INDEX['pool_bytes']]![i] = Math.round(arena * 0.9);
+      cols[SERIES_INDEX['block_bytes']]![i] = Math.round(arena * 0.8);
+      cols[SERIES_INDEX['requested_bytes']]![i] = Math.round(arena * 0.75);
+      cols[SERIES_INDEX['arenas']]![i] = arena / 2 ** 20;
+      cols[SERIES_INDEX['pools_used']]![i] = Math.round(arena / 2 ** 14 / 3);
+      cols[SERIES_INDEX['pools_full']]![i] = Math.round(arena / 2 ** 14 / 2);
     }
     writer.appendSamples('run-1', cols);
     // One member per batch, as a live writer's flushes would make: a member never grows huge.

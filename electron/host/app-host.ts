@@ -94,8 +94,8 @@ interface HostRun extends RecordedRun {
   streamConfig: RunConfig | null;
 }
 
-const OP = SERIES_INDEX['op']!;
-const WALL_MS = SERIES_INDEX['wall_ms']!;
+const OP = SERIES_INDEX.op;
+const WALL_MS = SERIES_INDEX.wall_ms;
 
 export class AppHost implements Bridge {
   readonly protocolVersion = PROTOCOL_VERSION;

@@ -2,7 +2,7 @@
  * Which charts exist and what they show: the dashboard's three run charts (retained memory, arenas,
  * pools) and the one-series overlays of a comparison. The renderer and the exports both read these.
  */
-import { SERIES } from '../run/sample';
+import { isSeriesKey, SERIES, SERIES_KEYS, type SeriesKey } from '../run/sample';
 
 export type YUnit = 'bytes' | 'count';
 
@@ -11,14 +11,14 @@ export interface ChartDef {
   title: string;
   /** What a screen reader (and an image's alt text) says. */
   label: string;
-  keys: readonly string[];
+  keys: readonly SeriesKey[];
   yUnit: YUnit;
 }
 
 /** The main chart: retained memory, from what the system gave (arenas) down to what was asked. */
-export const MEMORY_KEYS = ['arena_bytes', 'pool_bytes', 'block_bytes', 'requested_bytes'] as const;
-export const ARENA_KEYS = ['arenas', 'arenas_highwater', 'arenas_allocated_total', 'arenas_reclaimed'] as const;
-export const POOL_KEYS = ['pools_used', 'pools_full', 'pools_empty'] as const;
+export const MEMORY_KEYS = ['arena_bytes', 'pool_bytes', 'block_bytes', 'requested_bytes'] as const satisfies readonly SeriesKey[];
+export const ARENA_KEYS = ['arenas', 'arenas_highwater', 'arenas_allocated_total', 'arenas_reclaimed'] as const satisfies readonly SeriesKey[];
+export const POOL_KEYS = ['pools_used', 'pools_full', 'pools_empty'] as const satisfies readonly SeriesKey[];
 
 export const RUN_CHART_IDS = ['memory', 'arenas', 'pools'] as const;
 export type RunChartId = (typeof RUN_CHART_IDS)[number];
@@ -30,17 +30,23 @@ export const RUN_CHARTS: Readonly<Record<RunChartId, ChartDef>> = {
 };
 
 /** The x axes' keys are not charted on their own. */
-const X_KEYS = new Set(['op', 'wall_ms']);
+export const X_KEYS = ['op', 'wall_ms'] as const satisfies readonly SeriesKey[];
+/** The series charted on their own: each has a title and a colour (a new series does not compile without). */
+export type ChartedKey = Exclude<SeriesKey, (typeof X_KEYS)[number]>;
+
+export function isChartedKey(key: string): key is ChartedKey {
+  return isSeriesKey(key) && !(X_KEYS as readonly string[]).includes(key);
+}
 
 /** Series a comparison overlays, one chart each: every sample column but the x axes. */
-export const COMPARE_KEYS: readonly string[] = SERIES.map((s) => s.key).filter((k) => !X_KEYS.has(k));
+export const COMPARE_KEYS: readonly ChartedKey[] = SERIES_KEYS.filter(isChartedKey);
 
 /** The y unit of a series' chart. */
 export function yUnitOf(key: string): YUnit {
   return SERIES.find((s) => s.key === key)?.unit === 'bytes' ? 'bytes' : 'count';
 }
 
-const SERIES_TITLES: Readonly<Record<string, string>> = {
+const SERIES_TITLES: Readonly<Record<ChartedKey, string>> = {
   arena_bytes: 'Arena bytes (retained)',
   pool_bytes: 'Pool bytes',
   block_bytes: 'Block bytes',
@@ -57,7 +63,7 @@ const SERIES_TITLES: Readonly<Record<string, string>> = {
 
 /** A series' chart title in a comparison. */
 export function seriesTitle(key: string): string {
-  const t = SERIES_TITLES[key] ?? key.replace(/_/g, ' ');
+  const t = isChartedKey(key) ? SERIES_TITLES[key] : key.replace(/_/g, ' ');
   return t.charAt(0).toUpperCase() + t.slice(1);
 }
 

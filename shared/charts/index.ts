@@ -1,4 +1,5 @@
 /** Chart definitions built from series data, shared by the dashboard and the exports. */
+export * from './bands';
 export * from './colors';
 export * from './definitions';
 export * from './format';

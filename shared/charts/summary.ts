@@ -3,7 +3,7 @@
  * final of every series, and the arena bytes retained after the last free phase (the dashboard's
  * compare table reads it the same way: at the end of the last `free`/`free-N` phase).
  */
-import { SERIES, SERIES_INDEX } from '../run/sample';
+import { SERIES_KEYS, type SeriesKey } from '../run/sample';
 import type { SeriesStore } from '../series';
 
 export interface SeriesFigures {
@@ -17,7 +17,7 @@ export interface RunFigures {
   ops: [number, number] | null;
   /** Wall time of the last sample, ms. */
   wallMs: number;
-  series: Record<string, SeriesFigures>;
+  series: Record<SeriesKey, SeriesFigures>;
   /** arena_bytes once the last free phase's frees are applied; the final value without a free phase. */
   retainedAfterFree: number | null;
   retainedSource: 'free-phase' | 'final';
@@ -47,17 +47,17 @@ export function lastFreePhase(phases: readonly { op: number; label: string }[], 
 export function runFigures(store: SeriesStore, runId: string): RunFigures {
   const stats = store.stats(runId);
   const last = store.lastSample(runId);
-  const series: Record<string, SeriesFigures> = {};
-  for (const s of SERIES) {
-    const w = store.window(runId, s.key, -Infinity, Infinity, 1);
-    series[s.key] = { peak: w.count > 0 ? w.max[0]! : 0, final: last ? last[SERIES_INDEX[s.key]!]! : 0 };
-  }
+  const series = {} as Record<SeriesKey, SeriesFigures>;
+  SERIES_KEYS.forEach((key, s) => {
+    const w = store.window(runId, key, -Infinity, Infinity, 1);
+    series[key] = { peak: w.count > 0 ? w.max[0]! : 0, final: last ? last[s]! : 0 };
+  });
   const figures: RunFigures = {
     samples: stats.samples,
     ops: stats.range ? stats.range.op : null,
     wallMs: stats.range ? stats.range.wall_ms[1] : 0,
     series,
-    retainedAfterFree: last ? series['arena_bytes']!.final : null,
+    retainedAfterFree: last ? series.arena_bytes.final : null,
     retainedSource: 'final',
   };
   if (!stats.range) return figures;

@@ -6,6 +6,7 @@
  * needs is expressible here. Its methods are the table of bridge-methods.ts; every request crossing
  * a trust boundary is validated with that table's schemas before the host acts on it.
  */
+import type { SeriesKey } from '../run/sample';
 import type { ParamSpec } from '../workloads/workload';
 import type { BridgeMethods } from './bridge-methods';
 import type { RunConfig } from './run-config';
@@ -80,8 +81,8 @@ export type Axis = 'op' | 'wall_ms';
 
 export interface WindowQuery {
   runId: string;
-  /** Series keys of shared/run/sample.ts SERIES. */
-  series: string[];
+  /** Series keys of shared/run/sample.ts SERIES (the schema checks them on the wire). */
+  series: SeriesKey[];
   /** ±Infinity for "from the first" / "to the last" sample. */
   from: number;
   to: number;

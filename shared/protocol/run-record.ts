@@ -155,8 +155,8 @@ function resumeAt(record: RunRecord, at: number): RunRecord {
   };
 }
 
-const OP = SERIES_INDEX['op']!;
-const WALL_MS = SERIES_INDEX['wall_ms']!;
+const OP = SERIES_INDEX.op;
+const WALL_MS = SERIES_INDEX.wall_ms;
 
 /**
  * The run after one more event. Pure: the same events give the same record wherever they are

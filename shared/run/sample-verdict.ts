@@ -4,7 +4,7 @@
  * time aside. The real run's figures come from the real heap, so "identical" means the model put
  * every block, pool and arena where the interpreter did, at every common sample.
  */
-import { SERIES, SERIES_INDEX } from './sample';
+import { SERIES_INDEX, SERIES_KEYS, type SeriesKey } from './sample';
 
 export interface SampleVerdict {
   model: string;
@@ -23,7 +23,7 @@ export class SamplesByOp {
   readonly rows = new Map<number, Float64Array>();
 
   add(row: ArrayLike<number>): void {
-    this.rows.set(row[SERIES_INDEX['op']!]!, Float64Array.from(row));
+    this.rows.set(row[SERIES_INDEX.op]!, Float64Array.from(row));
   }
 }
 
@@ -31,10 +31,10 @@ export class SamplesByOp {
  * Series a real run measures only with an arena hook (2.7 has none): not compared without it. The
  * high-water mark without a hook is the most arenas seen at a sample, not between samples.
  */
-export const HOOK_ONLY_SERIES: ReadonlySet<string> = new Set(['pools_empty', 'arenas_allocated_total', 'arenas_reclaimed', 'arenas_highwater']);
+export const HOOK_ONLY_SERIES: ReadonlySet<SeriesKey> = new Set<SeriesKey>(['pools_empty', 'arenas_allocated_total', 'arenas_reclaimed', 'arenas_highwater']);
 
 export function sampleVerdict(model: { name: string; samples: SamplesByOp }, real: { name: string; samples: SamplesByOp; hooked: boolean }): SampleVerdict {
-  const keys = SERIES.map((s) => s.key).filter((k) => k !== 'op' && k !== 'wall_ms' && (real.hooked || !HOOK_ONLY_SERIES.has(k)));
+  const keys = SERIES_KEYS.filter((k) => k !== 'op' && k !== 'wall_ms' && (real.hooked || !HOOK_ONLY_SERIES.has(k)));
   const maxDiff: Record<string, number> = Object.fromEntries(keys.map((k) => [k, 0]));
   let compared = 0;
   let identical = 0;
@@ -47,7 +47,7 @@ export function sampleVerdict(model: { name: string; samples: SamplesByOp }, rea
     compared++;
     let same = true;
     for (const k of keys) {
-      const i = SERIES_INDEX[k]!;
+      const i = SERIES_INDEX[k];
       const d = Math.abs(m[i]! - r[i]!);
       if (d === 0) continue;
       same = false;

@@ -11,7 +11,11 @@ export interface SeriesDef {
   description: string;
 }
 
-export const SERIES: readonly SeriesDef[] = [
+/**
+ * `as const satisfies`: each entry is checked against SeriesDef, and keeps its literal key, so that
+ * SeriesKey is the union of the keys ('not-a-series' does not compile) and SERIES_INDEX needs no `!`.
+ */
+export const SERIES = [
   { key: 'op', unit: 'ops', description: 'allocator operations applied (malloc, free, realloc) when the sample was taken' },
   { key: 'wall_ms', unit: 'ms', description: 'wall-clock milliseconds since the run started' },
   { key: 'requested_bytes', unit: 'bytes', description: 'bytes the program asked pymalloc for, summed over live small blocks' },
@@ -26,11 +30,25 @@ export const SERIES: readonly SeriesDef[] = [
   { key: 'arenas_highwater', unit: 'arenas', description: 'the most arenas allocated at once so far (narenas_highwater)' },
   { key: 'arenas_allocated_total', unit: 'arenas', description: 'arenas allocated since the run started, released ones included (ntimes_arena_allocated)' },
   { key: 'arenas_reclaimed', unit: 'arenas', description: 'arenas given back to the system so far (allocated total − current)' },
-] as const;
+] as const satisfies readonly SeriesDef[];
 
 export type SeriesKey = (typeof SERIES)[number]['key'];
 export const SERIES_COUNT = SERIES.length;
-export const SERIES_INDEX: Readonly<Record<string, number>> = Object.fromEntries(SERIES.map((s, i) => [s.key, i]));
+/** The keys in SERIES (column) order. */
+export const SERIES_KEYS: readonly SeriesKey[] = SERIES.map((s) => s.key);
+/** Each key's column. */
+export const SERIES_INDEX = Object.fromEntries(SERIES_KEYS.map((k, i) => [k, i])) as Readonly<Record<SeriesKey, number>>;
+
+/** Whether a key from outside (a query, a file, a command line) names a series (own keys only: not 'toString'). */
+export function isSeriesKey(key: string): key is SeriesKey {
+  return Object.hasOwn(SERIES_INDEX, key);
+}
+
+/** The column of a key from outside, or a RangeError that names the key and the known ones. */
+export function seriesIndexOf(key: string): number {
+  if (!isSeriesKey(key)) throw new RangeError(`unknown series ${JSON.stringify(key)} (known: ${SERIES_KEYS.join(', ')})`);
+  return SERIES_INDEX[key];
+}
 
 /** Writes the current sample into `row[offset …]` in SERIES order, without allocating. */
 export function writeSample(a: Allocator, wallMs: number, row: Float64Array | number[], offset = 0): void {
@@ -66,7 +84,7 @@ export function writeSample(a: Allocator, wallMs: number, row: Float64Array | nu
  * the envelope keeps every spike among them. The other series are the x axes and counters that only
  * grow, whose extremes over a window are its two ends (the samples themselves).
  */
-export const ENVELOPE_KEYS = ['requested_bytes', 'block_bytes', 'pool_bytes', 'arena_bytes', 'arenas', 'pools_used', 'pools_full', 'pools_empty', 'large_bytes'] as const;
+export const ENVELOPE_KEYS = ['requested_bytes', 'block_bytes', 'pool_bytes', 'arena_bytes', 'arenas', 'pools_used', 'pools_full', 'pools_empty', 'large_bytes'] as const satisfies readonly SeriesKey[];
 export const ENVELOPE_COUNT = ENVELOPE_KEYS.length;
 /**
  * A full sample row: the SERIES values, then the minimum of each ENVELOPE_KEYS series, then the
@@ -75,7 +93,7 @@ export const ENVELOPE_COUNT = ENVELOPE_KEYS.length;
  */
 export const SAMPLE_WIDTH = SERIES_COUNT + 2 * ENVELOPE_COUNT;
 /** Keys of a full row's columns: SERIES keys, then `KEY.min` and `KEY.max` of the envelope. */
-export const SAMPLE_COLUMN_KEYS: readonly string[] = [...SERIES.map((s) => s.key), ...ENVELOPE_KEYS.map((k) => `${k}.min`), ...ENVELOPE_KEYS.map((k) => `${k}.max`)];
+export const SAMPLE_COLUMN_KEYS: readonly string[] = [...SERIES_KEYS, ...ENVELOPE_KEYS.map((k) => `${k}.min`), ...ENVELOPE_KEYS.map((k) => `${k}.max`)];
 /** For each SERIES index: the column of a full row holding its window minimum / maximum (itself when it has no envelope). */
 export const MIN_COLUMN: readonly number[] = SERIES.map((s, i) => {
   const e = (ENVELOPE_KEYS as readonly string[]).indexOf(s.key);
@@ -122,7 +140,7 @@ export function takeSample(a: Allocator, wallMs: number, row: Float64Array | num
  */
 export function withEnvelope<T extends ArrayLike<number>>(columns: readonly T[]): readonly T[] {
   if (columns.length !== SERIES_COUNT) return columns;
-  return [...columns, ...ENVELOPE_KEYS.map((k) => columns[SERIES_INDEX[k]!]!), ...ENVELOPE_KEYS.map((k) => columns[SERIES_INDEX[k]!]!)];
+  return [...columns, ...ENVELOPE_KEYS.map((k) => columns[SERIES_INDEX[k]]!), ...ENVELOPE_KEYS.map((k) => columns[SERIES_INDEX[k]]!)];
 }
 
 /** A row set's columns as a session file's `samples` record holds them: SERIES values, and the envelope apart. */

@@ -7,7 +7,7 @@
  * Pure TypeScript (no I/O), so the host, the command line and tests share it. Memory: 8 bytes per
  * value, plus ≈ 2/15 of that for the pyramid, plus at most one partly filled chunk per series.
  */
-import { SERIES, SERIES_COUNT, SERIES_INDEX } from '../run/sample';
+import { SERIES_COUNT, seriesIndexOf } from '../run/sample';
 import { type Axis, AXIS_INDEX, type Phase, RunSeries } from './run-series';
 import { PAGE_ROWS, type SpillOptions, type SpillSource, type SpillStats } from './run-spill';
 import { decimate, type SeriesWindow } from './series-window';
@@ -111,12 +111,11 @@ export class SeriesStore {
    */
   lastValue(runId: string, key: string, from: number, to: number, axis: Axis = 'op'): number | null {
     const run = this.run(runId);
+    const s = seriesIndexOf(key);
     const col = run.columns[AXIS_INDEX[axis]]!;
     let i = col.lowerBound(to);
     if (i >= run.length || col.get(i) > to) i--;
     if (i < 0 || col.get(i) < from) return null;
-    const s = SERIES_INDEX[key];
-    if (s === undefined) throw new RangeError(`no series '${key}'`);
     // Through read(): the row may have been spilled to the session file.
     return this.read(runId, i, i + 1)[s]![0]!;
   }
@@ -177,8 +176,7 @@ export class SeriesStore {
    */
   window(runId: string, series: string, from: number, to: number, maxPoints: number, axis: Axis = 'op'): SeriesWindow {
     const run = this.run(runId);
-    const s = SERIES_INDEX[series];
-    if (s === undefined) throw new RangeError(`unknown series ${JSON.stringify(series)} (known: ${SERIES.map((d) => d.key).join(', ')})`);
+    const s = seriesIndexOf(series);
     if (!Object.hasOwn(AXIS_INDEX, axis)) throw new RangeError(`unknown x axis ${JSON.stringify(axis)} (op or wall_ms)`);
     if (!Number.isSafeInteger(maxPoints) || maxPoints < 1) throw new RangeError(`maxPoints must be a positive integer, got ${maxPoints}`);
     if (Number.isNaN(from) || Number.isNaN(to)) throw new RangeError(`window bounds must be numbers, got ${from}..${to}`);

@@ -6,6 +6,7 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { PALETTES, RUN_CHART_IDS, RUN_CHARTS, type ThemeName } from '../../shared/charts';
 import { createAllocator, resolveVersion } from '../../shared/engine';
 import { RunLoop } from '../../shared/run/run-loop';
 import { targetOf } from '../../shared/run/target';
@@ -81,6 +82,19 @@ describe.runIf(run)('dashboard in Chromium', () => {
     expect(await opsOf('2.4')).toBe(total);
     expect(await opsOf('3.11')).toBe(total);
     await shot('3-done');
+
+    // The charts' titles are the exports' (RUN_CHARTS); the page's colours are the palette's, in either theme.
+    expect(await e2e.page.locator('[data-testid="run-view"] .chart-title h3').allTextContents()).toEqual(RUN_CHART_IDS.map((id) => RUN_CHARTS[id].title));
+    const pageColors = (): Promise<string[]> => e2e.page.evaluate('[getComputedStyle(document.body).backgroundColor, getComputedStyle(document.body).color, document.documentElement.dataset.theme]');
+    const rgb = (hex: string): string => `rgb(${[1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)).join(', ')})`;
+    const inTheme = (t: ThemeName): string[] => [rgb(PALETTES[t].bg), rgb(PALETTES[t].text), t];
+    const first = (await pageColors())[2] === 'dark' ? 'dark' : 'light';
+    expect(await pageColors()).toEqual(inTheme(first));
+    await e2e.page.click('[data-testid="theme-toggle"]');
+    await expect.poll(pageColors).toEqual(inTheme(first === 'dark' ? 'light' : 'dark'));
+    await shot('3-other-theme');
+    await e2e.page.click('[data-testid="theme-toggle"]');
+    await expect.poll(pageColors).toEqual(inTheme(first));
 
     // Zoom the main chart with the wheel: the chart refetches its window; the e2e.page stays healthy.
     const chart = e2e.page.locator('[data-testid="chart-main"]');

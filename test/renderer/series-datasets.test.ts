@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { bandDatasets, MIN_SUFFIX, opAtX, overlayDatasets, phaseMarks, REAL_RUN_DASH, runDatasets, toPoints, withAlpha } from '../../renderer/src/charts/series-datasets';
+import { chartJsConfig } from '../../electron/host/export/png';
+import { opAtX, overlayDatasets, runDatasets } from '../../renderer/src/charts/series-datasets';
+import { buildRunChart, legendShows, MIN_SUFFIX, REAL_RUN_DASH, RUN_CHARTS, runInfo, THEMES } from '../../shared/charts';
+import { phaseMarks } from '../../shared/charts/spec';
 import type { WindowResult } from '../../shared/protocol/bridge';
 
 const result: WindowResult = {
@@ -17,21 +20,6 @@ const result: WindowResult = {
 };
 
 describe('series to datasets', () => {
-  it('zips x and y into points', () => {
-    expect(toPoints([1, 2, 3], [4, 5])).toEqual([{ x: 1, y: 4 }, { x: 2, y: 5 }]);
-  });
-
-  it('draws a band as max, then min filled up to it', () => {
-    const [max, min] = bandDatasets(result.series['arena_bytes']!, 'arena_bytes', '#d9480f');
-    expect(max!.label).toBe('arena_bytes');
-    expect(max!.fill).toBe(false);
-    expect(max!.data.map((p) => p.y)).toEqual([0, 15, 40, 20]);
-    expect(min!.label).toBe(`arena_bytes${MIN_SUFFIX}`);
-    expect(min!.fill).toBe('-1');
-    expect(min!.data.map((p) => p.y)).toEqual([0, 10, 20, 20]);
-    expect(min!.backgroundColor).toBe('#d9480f40');
-  });
-
   it('keeps the requested order and skips absent series', () => {
     const ds = runDatasets(result, ['pool_bytes', 'block_bytes', 'arena_bytes']);
     expect(ds.map((d) => d.label)).toEqual(['pool_bytes', `pool_bytes${MIN_SUFFIX}`, 'arena_bytes', `arena_bytes${MIN_SUFFIX}`]);
@@ -71,9 +59,14 @@ describe('series to datasets', () => {
     expect(opAtX(wall, -5)).toBe(0);
     expect(opAtX({ ...wall, series: {} }, 60)).toBeNull();
   });
+});
 
-  it('formats alpha', () => {
-    expect(withAlpha('#000000', 1)).toBe('#000000ff');
-    expect(withAlpha('#000000', 0)).toBe('#00000000');
+describe('the screen and the PNG export', () => {
+  it('draw a run chart with the same band datasets and leave the same ones out of the legend', () => {
+    const info = runInfo('run-1', { workload: 'steady-churn', params: {}, seed: '1', python: '3.12', sampleEvery: 1000 });
+    const config = chartJsConfig(buildRunChart(RUN_CHARTS.memory, result, info), THEMES.light);
+    expect(config.data.datasets).toEqual(runDatasets(result, RUN_CHARTS.memory.keys));
+    expect(config.data.datasets.map((d) => d.label)).toEqual(['arena_bytes', `arena_bytes${MIN_SUFFIX}`, 'pool_bytes', `pool_bytes${MIN_SUFFIX}`]);
+    expect(config.options?.plugins?.legend?.labels?.filter).toBe(legendShows);
   });
 });

@@ -1,5 +1,5 @@
 /** `open FILE`: a saved session's runs and their summaries (a damaged file: its intact prefix, with warnings). */
-import { SERIES_INDEX } from '../../../shared/run/sample';
+import { SERIES_INDEX, type SeriesKey } from '../../../shared/run/sample';
 import { openSession, SessionFileError } from '../../host/session-file';
 import { onePositional, parse } from '../options';
 import { UsageError } from '../usage-error';
@@ -19,12 +19,12 @@ export async function openCommand(argv: string[], out: (line: string) => void): 
   const { session, warnings } = opened;
   const rows = session.runs.map((r) => {
     const st = session.store.stats(r.id);
-    const peak = (key: string): number => {
+    const peak = (key: SeriesKey): number => {
       const w = session.store.window(r.id, key, -Infinity, Infinity, 1);
       return w.count > 0 ? w.max[0]! : 0;
     };
     const last = session.store.lastSample(r.id);
-    const final = (key: string): number => (last ? last[SERIES_INDEX[key]!]! : 0);
+    const final = (key: SeriesKey): number => (last ? last[SERIES_INDEX[key]]! : 0);
     return {
       run: r.id,
       name: r.meta.name ?? null,

@@ -235,8 +235,8 @@ export async function runAndExport(command: 'run' | 'compare', values: RunValues
         t.csv?.write(`${row.subarray(0, SERIES.length).join(',')}\n`);
       }
       if (n > 0) {
-        t.arenas = row[SERIES_INDEX['arenas']!]!;
-        t.retained = row[SERIES_INDEX['arena_bytes']!]!;
+        t.arenas = row[SERIES_INDEX.arenas]!;
+        t.retained = row[SERIES_INDEX.arena_bytes]!;
       }
     },
     phase: (t, op, label) => void t.phases.push({ op, label }),

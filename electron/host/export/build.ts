@@ -19,7 +19,7 @@ import {
   type RunInfo,
 } from '../../../shared/charts';
 import type { WindowResult } from '../../../shared/protocol/bridge';
-import { SERIES } from '../../../shared/run/sample';
+import { isSeriesKey, type SeriesKey } from '../../../shared/run/sample';
 import { WORKLOADS } from '../../../shared/workloads/registry';
 import { csvChunks } from './csv';
 import { toHtml, type ReportRun } from './html';
@@ -91,12 +91,12 @@ export async function buildExport(source: ExportSource, options: ExportOptions):
   const maxPoints = Math.max(1, width - 80);
   const from = range ? range[0] : -Infinity;
   const to = range ? range[1] : Infinity;
-  const windowOf = (runId: string, series: string[]): WindowResult => storeWindow(source.store, { runId, series, from, to, maxPoints, axis });
+  const windowOf = (runId: string, series: SeriesKey[]): WindowResult => storeWindow(source.store, { runId, series, from, to, maxPoints, axis });
   const wantCharts = formats.has('png') || formats.has('svg') || formats.has('html');
   const charts: { spec: ChartSpec; file: string; run: string | null }[] = [];
   if (wantCharts) {
     if (mode === 'compare') {
-      const windows = source.runs.map((r, i) => ({ info: infos[i]!, result: windowOf(r.id, [...chartIds]) }));
+      const windows = source.runs.map((r, i) => ({ info: infos[i]!, result: windowOf(r.id, chartIds.filter(isSeriesKey)) }));
       for (const key of chartIds) charts.push({ spec: buildCompareChart(key, windows, range), file: `compare-${key}`, run: null });
     } else {
       source.runs.forEach((r, i) => {
@@ -139,7 +139,7 @@ export async function buildExport(source: ExportSource, options: ExportOptions):
         theme,
         runs,
         charts: charts.map((c, i) => ({ spec: c.spec, run: c.run, svg: renderSvg(c.spec, { width, height, theme, standalone: false, clipId: `clip-${i}` }) })),
-        compareKeys: chartIds.filter((k) => SERIES.some((s) => s.key === k)),
+        compareKeys: chartIds.filter(isSeriesKey),
         window: range ? { axis, range } : null,
         verdicts: source.verdicts ?? [],
       }),

@@ -11,7 +11,7 @@
  */
 import { type ChartSpec, type ChartTheme, formatBytes, formatCount, formatDelta, formatDuration, formatValue, plural, type RunFigures, type RunInfo } from '../../../shared/charts';
 import { summaryLine } from '../../../shared/pins/format';
-import { SERIES } from '../../../shared/run/sample';
+import { SERIES, SERIES_KEYS, type SeriesKey } from '../../../shared/run/sample';
 import { escapeXml as esc } from './svg';
 import type { ExportRun } from './types';
 import type { SampleVerdict } from '../../node/real/sample-verdict';
@@ -33,7 +33,7 @@ export interface ReportInput {
   /** Charts with their inline SVG. */
   charts: { spec: ChartSpec; svg: string; run: string | null }[];
   /** Series the comparison table covers. */
-  compareKeys: readonly string[];
+  compareKeys: readonly SeriesKey[];
   /** The x window the charts show, when not the whole run. */
   window: { axis: 'op' | 'wall_ms'; range: [number, number] } | null;
   /** Real-interpreter runs against the model (absent: no section). */
@@ -92,9 +92,9 @@ function runsTable(runs: ReportRun[]): string {
 }
 
 function figuresTable(r: ReportRun): string {
-  const keys = SERIES.map((s) => s.key).filter((k) => k !== 'op' && k !== 'wall_ms');
+  const keys = SERIES_KEYS.filter((k) => k !== 'op' && k !== 'wall_ms');
   const rows = keys.map((k) => {
-    const f = r.figures.series[k]!;
+    const f = r.figures.series[k];
     return [`<td>${esc(k)}</td>`, `<td class="num">${esc(fmt(k, f.peak))}</td>`, `<td class="num">${esc(fmt(k, f.final))}</td>`, `<td class="num raw">${f.peak}</td>`, `<td class="num raw">${f.final}</td>`];
   });
   const after = r.figures.retainedAfterFree;
@@ -108,7 +108,7 @@ function figuresTable(r: ReportRun): string {
   return table(['Series', 'Peak', 'Final', 'Peak (raw)', 'Final (raw)'], rows, `figures-${r.run.id}`);
 }
 
-function deltaTable(runs: ReportRun[], keys: readonly string[]): string {
+function deltaTable(runs: ReportRun[], keys: readonly SeriesKey[]): string {
   const base = runs[0];
   if (!base) return '';
   const head = ['Series', 'Figure', ...runs.map((r, i) => `${esc(r.info.python)}${i === 0 ? ' <small>(baseline)</small>' : ''}`)];
@@ -120,7 +120,7 @@ function deltaTable(runs: ReportRun[], keys: readonly string[]): string {
   };
   for (const key of keys) {
     for (const which of ['peak', 'final'] as const) {
-      rows.push([`<td>${esc(key)}</td>`, `<td>${which}</td>`, ...runs.map((r, i) => cell(key, r.figures.series[key]?.[which] ?? null, base.figures.series[key]?.[which] ?? null, i === 0))]);
+      rows.push([`<td>${esc(key)}</td>`, `<td>${which}</td>`, ...runs.map((r, i) => cell(key, r.figures.series[key][which], base.figures.series[key][which], i === 0))]);
     }
   }
   rows.push([
@@ -204,7 +204,7 @@ h3 { font-size: 1rem; margin: 1rem 0 .35rem; } small, .muted { color: ${t.muted}
 table { border-collapse: collapse; margin: .5rem 0; font-size: 13px; }
 th, td { border: 1px solid ${t.grid}; padding: .2rem .5rem; text-align: left; vertical-align: top; }
 th { background: ${t.grid}; } td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-td.raw { color: ${t.muted}; font-size: 12px; } .delta { color: ${t.muted}; font-size: 12px; } .delta.up { color: #c92a2a; } .delta.down { color: #2b8a3e; }
+td.raw { color: ${t.muted}; font-size: 12px; } .delta { color: ${t.muted}; font-size: 12px; } .delta.up { color: ${t.error}; } .delta.down { color: ${t.ok}; }
 figure { margin: 1rem 0; } figure svg { max-width: 100%; height: auto; display: block; }
 figcaption { font-size: 13px; color: ${t.muted}; }
 pre { background: ${t.grid}; padding: .5rem; overflow-x: auto; font-size: 12px; white-space: pre-wrap; word-break: break-all; }

@@ -5,7 +5,7 @@
  */
 import { createCanvas } from '@napi-rs/canvas';
 import { BasicPlatform, Chart, type ChartConfiguration, type ChartItem, Filler, Legend, LinearScale, LineController, LineElement, type Plugin, PointElement, SubTitle, Title } from 'chart.js';
-import { BAND_FILL_ALPHA, BAND_LINE_WIDTH, CHART_FONT, type ChartSpec, type ChartTheme, formatBytes, formatCount, formatDuration, binaryScaleHooks, withAlpha } from '../../../shared/charts';
+import { bandLines, CHART_FONT, type ChartSpec, type ChartTheme, formatBytes, formatCount, formatDuration, binaryScaleHooks, legendShows, type Point } from '../../../shared/charts';
 
 export interface PngOptions {
   width: number;
@@ -18,25 +18,11 @@ export interface PngOptions {
   text?: boolean;
 }
 
-/** The lower edge of a band: left out of the legend. */
-const MIN_SUFFIX = ' (min)';
-
 let registered = false;
 function register(): void {
   if (registered) return;
   Chart.register(LineController, LineElement, PointElement, LinearScale, Filler, Legend, Title, SubTitle);
   registered = true;
-}
-
-interface Point {
-  x: number;
-  y: number;
-}
-
-function points(x: readonly number[], y: readonly number[]): Point[] {
-  const out = new Array<Point>(x.length);
-  for (let i = 0; i < x.length; i++) out[i] = { x: x[i]!, y: y[i]! };
-  return out;
 }
 
 /** Fills the canvas with the theme's background before anything is drawn. */
@@ -91,13 +77,7 @@ function markersPlugin(spec: ChartSpec, color: string, text: boolean): Plugin<'l
 /** The Chart.js configuration of a spec (exported for tests and for whoever wants to draw it elsewhere). */
 export function chartJsConfig(spec: ChartSpec, theme: ChartTheme, text = true): ChartConfiguration<'line', Point[]> {
   const font = (size: number, weight?: 'bold') => ({ family: CHART_FONT, size, ...(weight ? { weight } : {}) });
-  const datasets = spec.bands.flatMap((b) => {
-    const common = { borderColor: b.color, borderWidth: BAND_LINE_WIDTH, pointRadius: 0, tension: 0, parsing: false as const, normalized: true };
-    return [
-      { ...common, label: b.label, data: points(b.x, b.max), fill: false, backgroundColor: b.color },
-      { ...common, label: b.label + MIN_SUFFIX, data: points(b.x, b.min), fill: '-1', backgroundColor: withAlpha(b.color, BAND_FILL_ALPHA) },
-    ];
-  });
+  const datasets = spec.bands.flatMap((b) => bandLines(b, b.label, b.color));
   const formatY = (v: number): string => (spec.yUnit === 'bytes' ? formatBytes(v) : formatCount(v));
   const formatX = (v: number): string => (spec.axis === 'op' ? formatCount(v) : formatDuration(v));
   return {
@@ -134,7 +114,7 @@ export function chartJsConfig(spec: ChartSpec, theme: ChartTheme, text = true): 
       plugins: {
         title: { display: text, text: spec.title, color: theme.text, font: font(16, 'bold'), padding: { top: 4, bottom: 2 } },
         subtitle: { display: text, text: spec.subtitle, color: theme.muted, font: font(12), padding: { bottom: 6 } },
-        legend: { display: text, labels: { color: theme.text, boxWidth: 12, font: font(12), filter: (item) => !item.text.endsWith(MIN_SUFFIX) } },
+        legend: { display: text, labels: { color: theme.text, boxWidth: 12, font: font(12), filter: legendShows } },
         tooltip: { enabled: false },
       },
     },

@@ -82,7 +82,7 @@ export function replayState(launcher: Launcher, config: RunConfig, op: number, o
     const m = parsed.value;
     switch (m.type) {
       case 'samples': {
-        const last = m.columns[SERIES_INDEX['op']!]?.at(-1);
+        const last = m.columns[SERIES_INDEX.op]?.at(-1);
         if (last !== undefined) onProgress(last);
         return MORE;
       }

@@ -7,7 +7,7 @@
  * and reclaimed and the empty pools are not measured there and read 0, and the high-water mark is
  * the most arenas seen at a sample.
  */
-import { SERIES_COUNT, SERIES_INDEX } from '../../../shared/run/sample';
+import { SERIES_COUNT, SERIES_INDEX, type SeriesKey } from '../../../shared/run/sample';
 import type { HelperCheckpoint, HelperReady } from './real-helper';
 
 export class RealSeries {
@@ -17,8 +17,8 @@ export class RealSeries {
 
   row(c: HelperCheckpoint, wallMs: number): Float64Array {
     const row = new Float64Array(SERIES_COUNT);
-    const set = (key: string, v: number): void => {
-      row[SERIES_INDEX[key]!] = v;
+    const set = (key: SeriesKey, v: number): void => {
+      row[SERIES_INDEX[key]] = v;
     };
     const arenas = c.arenas_current ?? c.arenas;
     this.peak = Math.max(this.peak, arenas);

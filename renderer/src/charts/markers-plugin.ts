@@ -4,6 +4,7 @@
  * and the selected time as a solid line. Small enough that an annotation package is not worth adding.
  */
 import type { Chart, ChartType, Plugin } from 'chart.js';
+import { PALETTES } from '../../../shared/charts/colors';
 
 export interface MarkersOptions {
   phases: { x: number; label: string }[];
@@ -46,7 +47,7 @@ export const markersPlugin: Plugin<'line'> = {
     const { ctx, chartArea, scales } = chart;
     const scale = scales['x'];
     if (!scale) return;
-    const color = options.color ?? '#888';
+    const color = options.color ?? PALETTES.light.muted;
     let lastLabelEnd = -Infinity;
     ctx.save();
     ctx.font = '11px system-ui, sans-serif';
@@ -76,6 +77,6 @@ export const markersPlugin: Plugin<'line'> = {
       }
     }
     ctx.restore();
-    if (options.cursor !== null && options.cursor !== undefined) vline(chart as unknown as Chart, options.cursor, options.cursorColor ?? '#e03131', []);
+    if (options.cursor !== null && options.cursor !== undefined) vline(chart as unknown as Chart, options.cursor, options.cursorColor ?? PALETTES.light.accent, []);
   },
 };

@@ -1,22 +1,15 @@
 /**
- * Canvas drawing cannot use CSS variables, so charts read the theme's colours from the page.
+ * The page's colours are the theme's palette (shared/charts/colors.ts), the one the exports draw
+ * with too: set on the page as CSS custom properties for the stylesheets (`var(--text)` …), and
+ * read as they are by the canvas drawings, which cannot use CSS variables.
  */
-export interface ThemeColors {
-  text: string;
-  muted: string;
-  grid: string;
-  accent: string;
-  surface: string;
+import { cssVariables, PALETTES, type Palette, type ThemeName } from '../../../shared/charts/colors';
+
+export function themeColors(theme: ThemeName): Readonly<Palette> {
+  return PALETTES[theme];
 }
 
-export function themeColors(): ThemeColors {
-  const css = getComputedStyle(document.documentElement);
-  const get = (name: string, fallback: string): string => css.getPropertyValue(name).trim() || fallback;
-  return {
-    text: get('--text', '#222'),
-    muted: get('--muted', '#777'),
-    grid: get('--grid', '#ddd'),
-    accent: get('--accent', '#e03131'),
-    surface: get('--surface', '#fff'),
-  };
+/** Sets the theme's palette as CSS custom properties (`--bg`, `--error-bg` …) of `root`: the page's root element. */
+export function applyPalette(theme: ThemeName, root: { style: { setProperty(name: string, value: string): void } }): void {
+  for (const [name, value] of cssVariables(PALETTES[theme])) root.style.setProperty(name, value);
 }

@@ -6,13 +6,14 @@
 import { onBeforeUnmount, ref, shallowRef, watch } from 'vue';
 import type { Ref, ShallowRef } from 'vue';
 import type { Axis, WindowResult } from '../../../shared/protocol/bridge';
+import type { SeriesKey } from '../../../shared/run/sample';
 import { MAX_WINDOW_POINTS } from '../../../shared/protocol/bridge-methods';
 import { errorMessage, fetchWindow, onRunData } from '../services/host';
 import { useThrottle } from './useThrottle';
 
 export interface WindowRequest {
   runIds: string[];
-  series: string[];
+  series: SeriesKey[];
   axis: Axis;
   range: [number, number] | null;
   maxPoints: number;

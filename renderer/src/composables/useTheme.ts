@@ -1,8 +1,9 @@
 /**
- * Applies the app store's theme to the page (the `data-theme` attribute the CSS keys on) and
- * remembers it across sessions.
+ * Applies the app store's theme to the page (its palette as the CSS custom properties, and the
+ * `data-theme` attribute that sets the browser's own colour scheme) and remembers it across sessions.
  */
 import { watch } from 'vue';
+import { applyPalette } from '../charts/theme-colors';
 import { useAppStore } from '../stores/app';
 import type { Theme } from '../stores/app';
 
@@ -23,6 +24,7 @@ export function useTheme(): { toggle: () => void } {
   watch(
     () => app.theme,
     (t) => {
+      applyPalette(t, document.documentElement);
       document.documentElement.dataset['theme'] = t;
       try {
         localStorage.setItem(KEY, t);

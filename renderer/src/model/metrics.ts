@@ -2,7 +2,7 @@
  * Which series each chart shows, and their definitions (from SERIES, the one source of truth).
  */
 import { SERIES } from '../../../shared/run/sample';
-import type { SeriesDef } from '../../../shared/run/sample';
+import type { SeriesDef, SeriesKey } from '../../../shared/run/sample';
 
 /** The charts' series (memory, arenas, pools): defined once in shared/charts, for the screen and the exports. */
 export { ARENA_KEYS, COMPARE_KEYS, MEMORY_KEYS, POOL_KEYS } from '../../../shared/charts/definitions';
@@ -11,7 +11,7 @@ export { ARENA_KEYS, COMPARE_KEYS, MEMORY_KEYS, POOL_KEYS } from '../../../share
  * The main chart on screen: retained memory plus large_bytes (requests the C library served, outside
  * pymalloc), so every series the engine samples is drawn somewhere on the dashboard.
  */
-export const SCREEN_MEMORY_KEYS = ['arena_bytes', 'pool_bytes', 'block_bytes', 'requested_bytes', 'large_bytes'] as const;
+export const SCREEN_MEMORY_KEYS = ['arena_bytes', 'pool_bytes', 'block_bytes', 'requested_bytes', 'large_bytes'] as const satisfies readonly SeriesKey[];
 
 export function seriesDef(key: string): SeriesDef | undefined {
   return SERIES.find((s) => s.key === key);

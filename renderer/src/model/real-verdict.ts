@@ -5,11 +5,11 @@
  * windows give them when a window holds every sample (else the panel says to use `verify`).
  */
 import type { RunSummary, WindowResult } from '../../../shared/protocol/bridge';
-import { SERIES, SERIES_INDEX } from '../../../shared/run/sample';
+import { SERIES_INDEX, SERIES_KEYS, type SeriesKey } from '../../../shared/run/sample';
 import { SamplesByOp, sampleVerdict, type SampleVerdict } from '../../../shared/run/sample-verdict';
 
 /** Every series but wall time (op is the x axis): what a verdict compares. */
-export const VERDICT_KEYS: readonly string[] = SERIES.map((s) => s.key).filter((k) => k !== 'wall_ms' && k !== 'op');
+export const VERDICT_KEYS: readonly SeriesKey[] = SERIES_KEYS.filter((k) => k !== 'wall_ms' && k !== 'op');
 
 /** Real runs among `runs`, each with its model twin when one is among them. */
 export function realPairs(runs: readonly RunSummary[]): { real: RunSummary; model: RunSummary | null }[] {
@@ -32,11 +32,11 @@ export function samplesOf(result: WindowResult): SamplesByOp {
   const out = new SamplesByOp();
   const first = result.series[VERDICT_KEYS[0]!]?.samples;
   if (!first) return out;
-  const row = new Float64Array(SERIES.length);
+  const row = new Float64Array(SERIES_KEYS.length);
   for (let i = 0; i < first.x.length; i++) {
     row.fill(0);
-    row[SERIES_INDEX['op']!] = first.x[i]!;
-    for (const k of VERDICT_KEYS) row[SERIES_INDEX[k]!] = result.series[k]?.samples?.y[i] ?? Number.NaN;
+    row[SERIES_INDEX.op] = first.x[i]!;
+    for (const k of VERDICT_KEYS) row[SERIES_INDEX[k]] = result.series[k]?.samples?.y[i] ?? Number.NaN;
     out.add(row);
   }
   return out;

@@ -4,10 +4,11 @@
  * phase, and the value at the end of every phase.
  */
 import type { Bridge, RunSummary } from '../../../shared/protocol/bridge';
+import type { SeriesKey } from '../../../shared/run/sample';
 import { lastFreePhase, phaseKeys } from '../model/compare';
 import type { RunFigures } from '../model/compare';
 
-const KEY = 'arena_bytes';
+const KEY: SeriesKey = 'arena_bytes';
 /** Runs with more phases than this get no per-phase figures. */
 export const MAX_PHASES = 16;
 

@@ -6,10 +6,11 @@ import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import { PROTOCOL_VERSION } from '../../../shared/protocol/bridge';
 import type { Bridge } from '../../../shared/protocol/bridge';
+import type { ThemeName } from '../../../shared/charts/colors';
 import type { LinkState } from '../model/link-state';
 
 export type Connection = 'connecting' | 'unreachable' | 'no-bridge' | 'version-mismatch' | 'connected';
-export type Theme = 'light' | 'dark';
+export type Theme = ThemeName;
 
 export interface Notice {
   id: number;

@@ -95,7 +95,7 @@ describe('app host', () => {
 
       // Three points for the whole run: the peak of arenas is still there.
       const all = h.host.store.read(id);
-      const arenas = all[SERIES_INDEX['arenas']!]!;
+      const arenas = all[SERIES_INDEX['arenas']]!;
       const w = await h.host.window({ runId: id, series: ['arenas', 'op'], from: -Infinity, to: Infinity, maxPoints: 3, axis: 'op' });
       expect(w.range).toEqual([0, 2 * N]);
       expect(w.series['arenas']!.x.length).toBeLessThanOrEqual(3);
@@ -110,7 +110,7 @@ describe('app host', () => {
       const last = h.host.store.lastSample(id)!;
       const detail = (await h.host.detail(id, Infinity))!;
       expect(detail.op).toBe(2 * N);
-      expect(detail.arenas.length).toBe(last[SERIES_INDEX['arenas']!]);
+      expect(detail.arenas.length).toBe(last[SERIES_INDEX['arenas']]);
       expect(detail.classes.blockSize.length).toBe(detail.classes.blocks.length);
       const first = await h.host.detail(id, 0);
       expect(first).toMatchObject({ op: 0, arenas: [] });

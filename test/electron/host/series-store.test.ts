@@ -95,7 +95,7 @@ describe('SeriesStore.window on a million samples', () => {
   const spikeAt = Math.floor(rnd() * N);
   let dipAt = Math.floor(rnd() * N);
   if (dipAt === spikeAt) dipAt = (dipAt + 1) % N;
-  const s = SERIES_INDEX['arena_bytes']!;
+  const s = SERIES_INDEX['arena_bytes'];
   cols[s]![spikeAt] = 9e9;
   cols[s]![dipAt] = 3;
   const store = new SeriesStore();
@@ -186,9 +186,9 @@ describe('SeriesStore.window against brute force (random runs, windows and batch
             // Windows that may start before and end after the data.
             const from = -10 + Math.min(p, q) * (last + 20);
             const to = -10 + Math.max(p, q) * (last + 20);
-            for (const series of ['requested_bytes', 'pools_used']) {
+            for (const series of ['requested_bytes', 'pools_used'] as const) {
               const w = store.window('r', series, from, to, maxPoints, axis);
-              checkWindow(w, x, cols[SERIES_INDEX[series]!]!, from, to, maxPoints);
+              checkWindow(w, x, cols[SERIES_INDEX[series]]!, from, to, maxPoints);
             }
           }
         },
@@ -255,6 +255,8 @@ describe('SeriesStore edge cases', () => {
     const store = small();
     expect(() => store.window('nope', 'arenas', 0, 1, 10)).toThrow(/unknown run nope/);
     expect(() => store.window('r', 'nope', 0, 1, 10)).toThrow(/unknown series "nope"/);
+    expect(() => store.window('r', 'toString', 0, 1, 10)).toThrow(/unknown series "toString"/);
+    expect(() => store.lastValue('r', 'nope', 0, 1)).toThrow(/unknown series "nope"/);
     expect(() => store.window('r', 'arenas', 0, 1, 0)).toThrow(RangeError);
     expect(() => store.window('r', 'arenas', 0, 1, 2.5)).toThrow(RangeError);
     expect(() => store.window('r', 'arenas', NaN, 1, 10)).toThrow(RangeError);

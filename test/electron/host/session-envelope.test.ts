@@ -15,7 +15,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const config: RunConfig = { workload: 'steady-churn', params: {}, seed: '1', python: '3.12', sampleEvery: 10_000 };
 const neverTimer: FlushTimer = { set: () => 0, clear: () => undefined };
-const REQ = SERIES_INDEX['requested_bytes']!;
+const REQ = SERIES_INDEX['requested_bytes'];
 
 /** Flat rows; the window of every 4099th row held a spike and a dip of requested bytes. */
 function rows(n: number): number[][] {

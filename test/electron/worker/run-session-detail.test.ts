@@ -10,7 +10,7 @@ import { PROTOCOL_VERSION } from '../../../shared/protocol/version';
 import { SERIES_INDEX } from '../../../shared/run/sample';
 import { FakeEnv } from './fake-env';
 
-const S = SERIES_INDEX as Record<string, number>;
+const S = SERIES_INDEX;
 const churn = (ops: number): RunConfig => ({ workload: 'steady-churn', params: { L: 5000 }, seed: '7', python: '3.12', ops, sampleEvery: 10_000 });
 
 function start(config: RunConfig, env = new FakeEnv()): { env: FakeEnv; session: RunSession } {
@@ -48,12 +48,12 @@ describe('run session detail snapshots', () => {
     const rows = env.rows();
     let compared = 0;
     for (const d of all) {
-      const row = rows.find((r) => r[S['op']!] === d.op);
+      const row = rows.find((r) => r[S['op']] === d.op);
       if (row === undefined) continue;
       compared++;
-      expect(d.arenas.slots.length).toBe(row[S['arenas']!]);
-      expect(poolCounts(d)).toEqual({ used: row[S['pools_used']!], full: row[S['pools_full']!], empty: row[S['pools_empty']!] });
-      expect(d.classes.usedPools.reduce((a, b) => a + b, 0)).toBe(row[S['pools_used']!]);
+      expect(d.arenas.slots.length).toBe(row[S['arenas']]);
+      expect(poolCounts(d)).toEqual({ used: row[S['pools_used']], full: row[S['pools_full']], empty: row[S['pools_empty']] });
+      expect(d.classes.usedPools.reduce((a, b) => a + b, 0)).toBe(row[S['pools_used']]);
     }
     expect(compared).toBeGreaterThanOrEqual(2);
     // The last one is the final state, sent before `done`.

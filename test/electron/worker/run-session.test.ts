@@ -10,8 +10,8 @@ import { SERIES_INDEX } from '../../../shared/run/sample';
 import { runInProcess, withoutWallTime } from '../in-process-run';
 import { FakeEnv } from './fake-env';
 
-const OP = SERIES_INDEX['op']!;
-const WALL = SERIES_INDEX['wall_ms']!;
+const OP = SERIES_INDEX['op'];
+const WALL = SERIES_INDEX['wall_ms'];
 
 const fillFree = (python: string, N = 50_000): RunConfig => ({ workload: 'seed-16b-fill-free', params: { N }, seed: '1', python, sampleEvery: 10_000 });
 /** Endless: runs until its budget or a stop. */

@@ -32,7 +32,7 @@ describe('sample buffer', () => {
   });
 
   it('merges a dropped row\'s envelope into the next row kept: a spike in a coalesced row stays visible', () => {
-    const req = SERIES_INDEX['requested_bytes']!;
+    const req = SERIES_INDEX['requested_bytes'];
     const b = new SampleBuffer(SAMPLE_WIDTH, 4);
     // Row op=2 holds a spike up to 1e9 and a dip to 1; every other row's envelope is its value.
     for (let op = 1; op <= 9; op++) {

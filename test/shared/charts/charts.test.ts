@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import {
   buildCompareChart,
   buildRunChart,
+  type ChartedKey,
   COMPARE_KEYS,
   colorFor,
   formatDelta,
@@ -15,6 +16,8 @@ import {
   runFigures,
   runInfo,
   runSubtitle,
+  SERIES_COLORS,
+  seriesTitle,
   storeWindow,
   yExtent,
 } from '../../../shared/charts';
@@ -35,6 +38,17 @@ describe('titles', () => {
   it('name the resolved version, family, workload with its version, and the seed', () => {
     expect(runSubtitle(runInfo('r', config, started))).toBe('CPython 3.11.14 (G5, misaligned arenas) · steady-churn v3 · seed 42');
     expect(runSubtitle(runInfo('r', config))).toBe('CPython 3.11 · steady-churn · seed 42');
+  });
+
+  it('and colours: every series but the x axes has its own title and a colour (the compiler asks for both)', () => {
+    // @ts-expect-error the x axes are not charted on their own
+    const axis: ChartedKey = 'op';
+    expect(COMPARE_KEYS).toEqual(SERIES.map((s) => s.key).filter((k) => k !== axis && k !== 'wall_ms'));
+    expect(new Set(COMPARE_KEYS.map(seriesTitle)).size).toBe(COMPARE_KEYS.length);
+    expect(seriesTitle('arena_bytes')).toBe('Arena bytes (retained)');
+    expect(seriesTitle('wall_ms')).toBe('Wall ms');
+    for (const k of COMPARE_KEYS) expect(colorFor(k), k).toBe(SERIES_COLORS[k]);
+    expect(Object.keys(SERIES_COLORS).sort()).toEqual([...COMPARE_KEYS].sort());
   });
 });
 

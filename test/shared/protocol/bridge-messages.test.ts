@@ -7,6 +7,7 @@ import { bridgeSocketUrl, createBridgeClient, tokenFromSearch } from '../../../s
 import { BRIDGE_CHANNELS, type BridgeRequest, type BridgeResponse, parseBridgeRequest } from '../../../shared/protocol/bridge-messages';
 import { BRIDGE_METHOD_NAMES, type BridgeMethod, type BridgeMethods, type BridgeResult, forwardMethods, invokeMethod, MAX_WINDOW_POINTS } from '../../../shared/protocol/bridge-methods';
 import type { RunConfig } from '../../../shared/protocol/run-config';
+import type { SeriesKey } from '../../../shared/run/sample';
 
 const config: RunConfig = { workload: 'steady-churn', params: { L: 5000 }, seed: '1', python: '3.12', sampleEvery: 1000 };
 const query = { runId: 'run-1', series: ['arenas', 'arena_bytes'], from: 0, to: null, maxPoints: 800, axis: 'op' };
@@ -215,7 +216,8 @@ describe('bridge client', () => {
 
   it('turns an error response into a rejection with the message', async () => {
     const { bridge } = echo();
-    await expect(bridge.window({ runId: 'run-1', series: ['nope'], from: 0, to: 1, maxPoints: 10, axis: 'op' })).rejects.toThrow(/field params\.query\.series\.0/);
+    // A caller outside TypeScript's reach (the page's JavaScript, a socket client) can send any key.
+    await expect(bridge.window({ runId: 'run-1', series: ['nope' as SeriesKey], from: 0, to: 1, maxPoints: 10, axis: 'op' })).rejects.toThrow(/field params\.query\.series\.0/);
   });
 
   it('passes events to subscribers until they unsubscribe', () => {

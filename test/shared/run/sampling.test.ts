@@ -89,7 +89,7 @@ describe('the envelope: a spike between two samples is in the next sample', () =
 
     const states = statesAfterEachOp(version, batch);
     for (const key of ENVELOPE_KEYS) {
-      const s = SERIES_INDEX[key]!;
+      const s = SERIES_INDEX[key];
       // The values are the states at those operations.
       expect(first[s], key).toBe(states[1000]![s]);
       expect(last[s], key).toBe(states[batch.length]![s]);
@@ -107,16 +107,16 @@ describe('the envelope: a spike between two samples is in the next sample', () =
       expect([last[MIN_COLUMN[s]!], last[MAX_COLUMN[s]!]], key).toEqual(window(1000, batch.length));
     }
     // The spike itself: 30,000 blocks allocated and freed between the two samples.
-    const req = SERIES_INDEX['requested_bytes']!;
-    const arenas = SERIES_INDEX['arena_bytes']!;
+    const req = SERIES_INDEX['requested_bytes'];
+    const arenas = SERIES_INDEX['arena_bytes'];
     expect(last[MAX_COLUMN[req]!]! - last[req]!).toBeGreaterThan(30_000 * 64);
     expect(last[MAX_COLUMN[arenas]!]!).toBeGreaterThan(last[arenas]!);
     expect(alloc.envMax.every((v, i) => v >= alloc.envMin[i]!)).toBe(true);
   });
 
   it('a series with no envelope (the counters that only grow, the axes) points its min and max at itself', () => {
-    for (const key of ['op', 'wall_ms', 'arenas_highwater', 'arenas_allocated_total', 'arenas_reclaimed']) {
-      const s = SERIES_INDEX[key]!;
+    for (const key of ['op', 'wall_ms', 'arenas_highwater', 'arenas_allocated_total', 'arenas_reclaimed'] as const) {
+      const s = SERIES_INDEX[key];
       expect([MIN_COLUMN[s], MAX_COLUMN[s]]).toEqual([s, s]);
     }
   });

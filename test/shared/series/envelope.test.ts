@@ -14,8 +14,8 @@ const CHURN = 15_000;
 const SPIKE = 40_000;
 const CYCLE = 2 * CHURN + 2 * SPIKE;
 const CYCLES = 6;
-const REQ = SERIES_INDEX['requested_bytes']!;
-const ARENAS = SERIES_INDEX['arena_bytes']!;
+const REQ = SERIES_INDEX['requested_bytes'];
+const ARENAS = SERIES_INDEX['arena_bytes'];
 
 /** LIVE blocks of 32 bytes; then per cycle CHURN alloc/free pairs of 48 bytes, then SPIKE blocks of 64 bytes allocated and all freed. */
 function cycles(): OpBatch {

@@ -1,0 +1,41 @@
+// The series keys as a type and as columns: SeriesKey is the union of SERIES' keys (checked by the
+// compiler: `npm run typecheck` fails when an @ts-expect-error below stops being an error), and keys
+// from outside are checked against the same table at run time.
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import { ENVELOPE_KEYS, isSeriesKey, SERIES, SERIES_COUNT, SERIES_INDEX, SERIES_KEYS, type SeriesKey, seriesIndexOf } from '../../../shared/run/sample';
+
+describe('SeriesKey', () => {
+  it('is the union of the keys, not string', () => {
+    const ok: SeriesKey = 'arena_bytes';
+    // @ts-expect-error 'not-a-series' is not a series key
+    const bad: SeriesKey = 'not-a-series';
+    expectTypeOf<SeriesKey>().not.toEqualTypeOf<string>();
+    expectTypeOf<'arena_bytes'>().toMatchTypeOf<SeriesKey>();
+    expectTypeOf(SERIES_INDEX.arenas).toEqualTypeOf<number>();
+    // @ts-expect-error SERIES_INDEX has no entry for a key outside SERIES
+    void SERIES_INDEX['not-a-series'];
+    expect([ok, bad]).toEqual(['arena_bytes', 'not-a-series']);
+  });
+
+  it('indexes SERIES in column order', () => {
+    expect(SERIES_KEYS).toEqual(SERIES.map((s) => s.key));
+    expect(SERIES_KEYS.map((k) => SERIES_INDEX[k])).toEqual([...Array(SERIES_COUNT).keys()]);
+    expect(Object.keys(SERIES_INDEX)).toEqual(SERIES_KEYS);
+    expect(new Set(SERIES_KEYS).size).toBe(SERIES_COUNT);
+    for (const k of ENVELOPE_KEYS) expect(SERIES_KEYS).toContain(k);
+  });
+});
+
+describe('keys from outside', () => {
+  it('are series keys only when SERIES holds them, prototype names included', () => {
+    expect(isSeriesKey('pools_used')).toBe(true);
+    for (const k of ['not-a-series', '', 'toString', 'constructor', '__proto__', 'Arenas']) expect(isSeriesKey(k), k).toBe(false);
+  });
+
+  it('give their column, or an error that names the key and the known ones', () => {
+    expect(seriesIndexOf('wall_ms')).toBe(1);
+    expect(seriesIndexOf('arenas_reclaimed')).toBe(SERIES_COUNT - 1);
+    expect(() => seriesIndexOf('toString')).toThrow(RangeError);
+    expect(() => seriesIndexOf('nope')).toThrow(/unknown series "nope" \(known: op, wall_ms, requested_bytes, .*arenas_reclaimed\)/);
+  });
+});
