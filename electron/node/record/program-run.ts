@@ -11,6 +11,7 @@ import { createGzip } from 'node:zlib';
 import type { ResolvedVersion } from '../../../shared/engine';
 import { TraceWriter } from '../../../shared/trace';
 import type { InterpreterInfo } from '../python/interpreter';
+import { readTrace } from '../trace-file';
 import type { AgentSummary } from './agent-frames';
 import { LiveModel } from './live-models';
 import { RecordedStream, type RealEvent } from './recorded-stream';
@@ -34,6 +35,12 @@ export interface ProgramRunRequest {
   readonly tracePath: string;
   readonly chunkRecords?: number;
   readonly maxMemChunks?: number;
+  /**
+   * Models replayed from the trace file after the program exits, instead of live as its records
+   * arrive: while it runs the host only decodes the stream and writes the trace, so on a machine
+   * with few cores the models do not compete with the program for CPU (`record --models-after`).
+   */
+  readonly modelsAfter?: boolean;
 }
 
 /** Checked and ready: what will run, and under which models. */
@@ -74,7 +81,7 @@ export interface ProgramRunResult {
   readonly wallMs: number;
   readonly summary: AgentSummary | null;
   readonly models: readonly LiveModel[];
-  /** Ops the program had made that the models had not applied when it exited (0: kept up). */
+  /** Ops the program had made that the models had not applied when it exited (0: kept up); with modelsAfter, that the host had not decoded and written to the trace. */
   readonly lagAtExit: number;
   readonly maxLag: number;
   readonly spilledBytes: number;
@@ -126,10 +133,11 @@ export class ProgramRun {
         `hash seed ${request.env['PYTHONHASHSEED'] ?? 'random'}`,
       ],
     });
+    const live = request.modelsAfter !== true;
     this.stream = new RecordedStream(
       (batch) => {
         this.writer.writeBatch(batch);
-        for (const m of this.models) m.apply(batch);
+        if (live) for (const m of this.models) m.apply(batch);
       },
       (event) => this.onReal(event),
     );
@@ -166,7 +174,7 @@ export class ProgramRun {
     });
   }
 
-  /** Ops the program made that the models have not applied yet. */
+  /** Ops the program made that the models have not applied yet (with modelsAfter: that the host has not decoded yet). */
   get lag(): number {
     return Math.max(0, this.stream.produced - this.stream.ops);
   }
@@ -205,6 +213,12 @@ export class ProgramRun {
       this.gzip.end(this.writer.take());
     }
     await this.fileDone;
+    // Models after: the program has exited; the models replay the trace it left, as `replay` would.
+    if (this.prepared.request.modelsAfter === true) {
+      await readTrace(this.prepared.request.tracePath, (batch) => {
+        for (const m of this.models) m.apply(batch);
+      });
+    }
     const wallMs = performance.now() - this.startedAt;
     for (const m of this.models) m.sample();
     this.onReal({ kind: 'arenas', op: this.stream.ops, value: this.stream.realArenas ?? 0 });

@@ -80,6 +80,41 @@ describe.skipIf(!newest)('the stream', () => {
     expect(text.trimEnd().split('\n').at(-1)).toBe('c end');
   }, 120_000);
 
+  it('writes a bare checkpoint after every N ops and stops at --max-ops between two of them', async () => {
+    const r = await record(request(newest!.path, 'json_docs.py', { args: ['100'], checkpointEvery: 1000, maxOps: 5500 }));
+    expect(r.result.end.code).toBe(0);
+    expect(r.result.ops).toBe(5500);
+    expect(r.result.summary!.truncated_reason).toBe('--max-ops reached');
+    // Each bare `c` comes after exactly 1000 a/f/r lines, and there are five of them before op 5500.
+    const lines = gunzipSync(readFileSync(r.tracePath)).toString().split('\n');
+    const opsAtBare: number[] = [];
+    let ops = 0;
+    for (const line of lines) {
+      if (/^[afr] /.test(line)) ops++;
+      else if (line === 'c') opsAtBare.push(ops);
+    }
+    expect(opsAtBare).toEqual([1000, 2000, 3000, 4000, 5000]);
+    expect(ops).toBe(5500);
+  }, 120_000);
+
+  it('with modelsAfter, runs the models from the trace once the program has exited, to the state the trace replays to', async () => {
+    let appliedAtExit: number[] = [];
+    const r = await record(request(newest!.path, 'json_docs.py', { args: ['200'], models: ['3.8'], modelsAfter: true }), (run) => {
+      run.recording.child.once('exit', () => (appliedAtExit = run.models.map((m) => m.alloc.ops)));
+    });
+    expect(r.result.end.code).toBe(0);
+    // Nothing reached a model while the program ran.
+    expect(appliedAtExit).toEqual([0, 0]);
+    expect(r.result.models.length).toBe(2);
+    for (const m of r.result.models) {
+      expect(m.alloc.ops, m.version.version).toBe(r.result.ops);
+      const replayed = await replayFile(r.tracePath, m.version.version);
+      expect(replayed.arenas, m.version.version).toBe(m.alloc.narenasCurrent);
+      expect(replayed.highwater, m.version.version).toBe(m.alloc.narenasHighwater);
+      expect(replayed.requested, m.version.version).toBe(m.alloc.requestedBytes);
+    }
+  }, 120_000);
+
   it('keeps what a killed program recorded and reports the signal', async () => {
     // Killed once it has printed (its 20,000 strings made) and their records have reached the host
     // (the agent flushes every 20 ms while the program waits): events, not time, on a loaded machine.
