@@ -14,6 +14,7 @@ const SUITES: Record<string, { load: () => Promise<Suite>; what: string }> = {
   real: { load: async () => (await import('./real')).realBench, what: 'the real-interpreter run kind vs the model on the same workload stream' },
   'op-guard': { load: async () => (await import('./op-guard')).opGuardBench, what: "the run loop's operation guard vs the bare engine on the same stream" },
   record: { load: async () => (await import('./record')).recordBench, what: 'a program\'s wall time recorded vs plain (models live, and models after), its CPU, the models\' rate and lag' },
+  'record-instructions': { load: async () => (await import('./record-instructions')).recordInstructionsBench, what: "the recording agent's instructions per op under callgrind, plain vs recorded (load does not change them)" },
   'record-fidelity': { load: async () => (await import('./record-fidelity')).recordFidelityBench, what: 'record vs the reference capture (op counts) and oracle (checkpoints) on real programs' },
   soak: { load: async () => (await import('./soak')).soakBench, what: 'worker and host RSS slopes (MB/min) of each workload\'s defaults under the real host (serve), two runs at once' },
   engine: { load: async () => (await import('./engine')).engineBench, what: 'the engine replaying traces vs the real CPython allocator (reference oracle)' },

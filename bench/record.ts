@@ -1,16 +1,16 @@
 /**
  * Overhead of `record`: each program's wall time recorded vs plain, median of 5, interleaved (plain,
- * recorded with live models, recorded with models after, plain, …: machine load hits all alike):
+ * recorded live, recorded deferred, plain, …: machine load hits all alike):
  *
- *   npm run bench -- record [--python EXE] [--runs 5] [--models 3.8,3.12] [--modes live,after]
+ *   npm run bench -- record [--python EXE] [--runs 5] [--models 3.8,3.12] [--modes live,deferred]
  *
  * "Recorded" is the whole of `record`'s path, as the command line runs it: the bootstrap, the agent's
- * hooks and writer thread, and the host reading the stream and writing the gzip trace; in mode
- * `live` the host also runs the models as the records arrive (by default the interpreter's own
- * version only, as `record` does without --model), in mode `after` it runs them from the trace once
- * the program has exited (`record --models-after`). The figure is the program's wall time: its
- * process lifetime, start-up included, seen from the host (the models' replay after the exit is not
- * in it). Target: ≤ 1.5×.
+ * hooks and writer thread, the host reading the stream. In mode `live` (the command's default) the
+ * host decodes it, writes the gzip trace and runs the models as the records arrive (by default the
+ * interpreter's own version only, as `record` does without --model); in mode `deferred`
+ * (`record --deferred`) it only stores the records while the program runs and does all that once the
+ * program has exited. The figure is the program's wall time: its process lifetime, start-up
+ * included, seen from the host (the host's work after the exit is not in it). Target: ≤ 1.5×.
  *
  * On a machine with few cores the host's work competes with the program for CPU, so the program's
  * own CPU time (all its threads, the agent's writer included) and the host's CPU time while the
@@ -26,7 +26,9 @@ import { parseArgs } from 'node:util';
 import { ProgramRun, prepareProgram, type ProgramRunResult } from '../electron/node/record/program-run';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const DIR = join(ROOT, 'test/fixtures/programs');
+/** The fixture programs the record benches run. */
+export const PROGRAMS_DIR = join(ROOT, 'test/fixtures/programs');
+const DIR = PROGRAMS_DIR;
 const PROGRAMS: Record<string, string[]> = { json_docs: ['3000'], server_sim: ['60000'], ast_work: ['150'] };
 
 function median(xs: number[]): number {
@@ -35,7 +37,7 @@ function median(xs: number[]): number {
 }
 
 /** The plain program, run by runpy as the bootstrap runs it; its CPU time read at the same point (after the script). */
-const PLAIN = [
+export const PLAIN = [
   'import resource, runpy, sys, os',
   'script = sys.argv[1]; sys.argv = sys.argv[1:]; sys.path[0] = os.path.dirname(script)',
   'runpy.run_path(script, run_name="__main__")',
@@ -54,8 +56,8 @@ async function plain(python: string, script: string, args: string[]): Promise<{ 
   return { ms: performance.now() - t0, cpuMs: Number(/cpu (\d+)/.exec(err)?.[1] ?? NaN) };
 }
 
-type Mode = 'live' | 'after';
-const MODES: readonly Mode[] = ['live', 'after'];
+type Mode = 'live' | 'deferred';
+const MODES: readonly Mode[] = ['live', 'deferred'];
 
 interface Recorded {
   ms: number;
@@ -78,7 +80,7 @@ async function recorded(python: string, script: string, args: string[], models: 
     sampleEvery: 10_000,
     stdio: 'pipe',
     tracePath: join(work, 'trace.pymtrace.gz'),
-    modelsAfter: mode === 'after',
+    deferred: mode === 'deferred',
   });
   // Timed from the spawn (the checks before it are not the program's time) to the process's exit.
   const cpu0 = process.cpuUsage();
@@ -112,12 +114,12 @@ export async function recordBench(argv: string[]): Promise<number> {
   const modes = (values.modes ?? MODES.join(',')).split(',') as Mode[];
   for (const m of modes) if (!MODES.includes(m)) throw new Error(`--modes: unknown mode "${m}" (known: ${MODES.join(', ')})`);
   const work = mkdtempSync(join(tmpdir(), 'arenascope-bench-record-'));
-  const worst: Record<Mode, number> = { live: 0, after: 0 };
+  const worst: Record<Mode, number> = { live: 0, deferred: 0 };
   const load0 = loadavg();
   try {
     process.stdout.write(
       `record overhead, ${python}, median of ${runs}, models: its own version${models.length ? ` + ${models.join(', ')}` : ''}; ` +
-        `modes: ${modes.map((m) => (m === 'live' ? 'live (models as the records arrive)' : 'after (models from the trace after the exit)')).join(', ')}; ` +
+        `modes: ${modes.map((m) => (m === 'live' ? 'live (models as the records arrive)' : 'deferred (records stored, decoded and modelled after the exit)')).join(', ')}; ` +
         `load average ${load0.map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} cores\n`,
     );
     for (const [name, args] of Object.entries(PROGRAMS)) {
@@ -142,10 +144,10 @@ export async function recordBench(argv: string[]): Promise<number> {
         const res = rs[rs.length - 1]!.result;
         worst[mode] = Math.max(worst[mode], rw / pw);
         process.stdout.write(
-          `  ${mode.padEnd(5)}: wall ${fmt(rw)} ms, ratio ${(rw / pw).toFixed(2)}x; program CPU ${fmt(rc)} ms, ratio ${(rc / pc).toFixed(2)}x; ` +
+          `  ${mode.padEnd(8)}: wall ${fmt(rw)} ms, ratio ${(rw / pw).toFixed(2)}x; program CPU ${fmt(rc)} ms, ratio ${(rc / pc).toFixed(2)}x; ` +
             `host CPU while it ran ${fmt(hc)} ms; ${fmt(res.ops)} ops, program ${fmt(res.ops / (rw / 1000))} ops/s; ` +
             `models ${res.models.map((m) => `${m.version.version} ${fmt(m.rate)} ops/s`).join(', ')}; ` +
-            `${mode === 'live' ? 'models' : 'trace'} behind at exit ${fmt(res.lagAtExit)} ops (max ${fmt(res.maxLag)}), spilled ${fmt(res.spilledBytes)} bytes\n`,
+            `models behind at exit ${fmt(res.lagAtExit)} ops (max ${fmt(res.maxLag)}), spilled ${fmt(res.spilledBytes)} bytes\n`,
         );
       }
     }

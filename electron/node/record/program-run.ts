@@ -11,7 +11,6 @@ import { createGzip } from 'node:zlib';
 import type { ResolvedVersion } from '../../../shared/engine';
 import { TraceWriter } from '../../../shared/trace';
 import type { InterpreterInfo } from '../python/interpreter';
-import { readTrace } from '../trace-file';
 import type { AgentSummary } from './agent-frames';
 import { LiveModel } from './live-models';
 import { RecordedStream, type RealEvent } from './recorded-stream';
@@ -36,11 +35,12 @@ export interface ProgramRunRequest {
   readonly chunkRecords?: number;
   readonly maxMemChunks?: number;
   /**
-   * Models replayed from the trace file after the program exits, instead of live as its records
-   * arrive: while it runs the host only decodes the stream and writes the trace, so on a machine
-   * with few cores the models do not compete with the program for CPU (`record --models-after`).
+   * Deferred (`record --deferred`): while the program runs the host only stores its records (in
+   * `tracePath` + `.spool`, removed after); the trace, the models and the real figures are made
+   * from them once it has exited, each dated by when its records arrived. On a machine with few
+   * cores the host then takes no CPU from the program while it runs; the price is no live view.
    */
-  readonly modelsAfter?: boolean;
+  readonly deferred?: boolean;
 }
 
 /** Checked and ready: what will run, and under which models. */
@@ -81,7 +81,7 @@ export interface ProgramRunResult {
   readonly wallMs: number;
   readonly summary: AgentSummary | null;
   readonly models: readonly LiveModel[];
-  /** Ops the program had made that the models had not applied when it exited (0: kept up); with modelsAfter, that the host had not decoded and written to the trace. */
+  /** Ops the program had made that the models had not applied when it exited (0: kept up); deferred, all of them. */
   readonly lagAtExit: number;
   readonly maxLag: number;
   readonly spilledBytes: number;
@@ -112,7 +112,9 @@ export class ProgramRun {
     private readonly listener: ProgramRunListener = {},
   ) {
     const { request, interpreter } = prepared;
-    const clock = (): number => performance.now() - this.startedAt;
+    // When the records being applied arrived (deferred: long before they are applied); the recording
+    // does not exist yet while the models are made.
+    const clock = (): number => ((this.recording as Recording | undefined)?.arrivedAt ?? performance.now()) - this.startedAt;
     this.models = prepared.versions.map((v) => new LiveModel(v, request.sampleEvery, clock));
     mkdirSync(dirname(request.tracePath), { recursive: true });
     const file = createWriteStream(request.tracePath);
@@ -133,11 +135,10 @@ export class ProgramRun {
         `hash seed ${request.env['PYTHONHASHSEED'] ?? 'random'}`,
       ],
     });
-    const live = request.modelsAfter !== true;
     this.stream = new RecordedStream(
       (batch) => {
         this.writer.writeBatch(batch);
-        if (live) for (const m of this.models) m.apply(batch);
+        for (const m of this.models) m.apply(batch);
       },
       (event) => this.onReal(event),
     );
@@ -153,6 +154,7 @@ export class ProgramRun {
       stdio: request.stdio,
       ...(request.chunkRecords ? { chunkRecords: request.chunkRecords } : {}),
       ...(request.maxMemChunks ? { maxMemChunks: request.maxMemChunks } : {}),
+      ...(request.deferred === true ? { spoolPath: `${request.tracePath}.spool` } : {}),
     };
     this.recording = startRecording(options, (frame) => {
       this.stream.take(frame);
@@ -174,13 +176,13 @@ export class ProgramRun {
     });
   }
 
-  /** Ops the program made that the models have not applied yet (with modelsAfter: that the host has not decoded yet). */
+  /** Ops the program made that the models have not applied yet (deferred: all of them until it has exited). */
   get lag(): number {
     return Math.max(0, this.stream.produced - this.stream.ops);
   }
 
   private onReal(event: RealEvent): void {
-    const wallMs = performance.now() - this.startedAt;
+    const wallMs = this.recording.arrivedAt - this.startedAt;
     if (event.kind === 'fork') {
       this.listener.fork?.(event.op);
       return;
@@ -213,12 +215,6 @@ export class ProgramRun {
       this.gzip.end(this.writer.take());
     }
     await this.fileDone;
-    // Models after: the program has exited; the models replay the trace it left, as `replay` would.
-    if (this.prepared.request.modelsAfter === true) {
-      await readTrace(this.prepared.request.tracePath, (batch) => {
-        for (const m of this.models) m.apply(batch);
-      });
-    }
     const wallMs = performance.now() - this.startedAt;
     for (const m of this.models) m.sample();
     this.onReal({ kind: 'arenas', op: this.stream.ops, value: this.stream.realArenas ?? 0 });
