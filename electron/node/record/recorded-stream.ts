@@ -55,7 +55,8 @@ export class RecordedStream {
     const v = frame.view;
     for (let k = 0; k < frame.count; k++) {
       const at = frame.offset + k * RECORD_BYTES;
-      const value = Number(v.getBigUint64(at, true));
+      // Two 32-bit halves, not getBigUint64: no BigInt per record (ids, counts and bytes stay below 2^53).
+      const value = v.getUint32(at, true) + v.getUint32(at + 4, true) * 4294967296;
       const size = v.getUint32(at + 8, true);
       const op = v.getUint32(at + 12, true);
       switch (op) {
