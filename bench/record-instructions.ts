@@ -48,10 +48,11 @@ async function callgrind(args: string[], outFile: string, recordsFd: number | nu
 
 /** The agent's own instructions: every function (inlined header code included) of a file under agent/src. */
 async function agentInstructions(outFile: string): Promise<number> {
-  const { stdout } = await run('callgrind_annotate', ['--threshold=100', outFile], { maxBuffer: 1 << 26 });
+  // The per-function table only (--auto=no: no annotated source, whose `=>` lines count callees inclusively).
+  const { stdout } = await run('callgrind_annotate', ['--auto=no', '--threshold=100', outFile], { maxBuffer: 1 << 26 });
   let sum = 0;
   for (const line of stdout.split('\n')) {
-    const m = /^\s*([\d,]+) .*agent\/src\/agent_\w+\.[ch]:/.exec(line);
+    const m = /^\s*([\d,]+) \([^)]*\)\s+\S*agent\/src\/agent_\w+\.[ch]:/.exec(line);
     if (m) sum += Number(m[1]!.replace(/,/g, ''));
   }
   return sum;
