@@ -161,7 +161,7 @@ export class ProgramRun {
       const lag = this.stream.produced - this.stream.ops;
       if (lag > this.maxLag) this.maxLag = lag;
       // Trace text to the gzip stream; a slow disk pauses the records (the agent buffers, then spills).
-      if (!this.gzip.write(this.writer.take()) && !this.waitingForDisk) {
+      if (!this.gzip.write(this.writer.takeBytes()) && !this.waitingForDisk) {
         this.waitingForDisk = true;
         this.recording.pause();
         this.gzip.once('drain', () => {
@@ -212,7 +212,7 @@ export class ProgramRun {
       clearInterval(this.flushTimer);
       // A trace always ends with `c end`: the agent writes it, unless recording stopped early (--max-ops) or the program died.
       if (!this.stream.sawEnd) this.writer.checkpoint('end');
-      this.gzip.end(this.writer.take());
+      this.gzip.end(this.writer.takeBytes());
     }
     await this.fileDone;
     const wallMs = performance.now() - this.startedAt;
