@@ -69,7 +69,13 @@ typedef struct {
 #define AGENT_FRAME_MAGIC 0x31525341u /* "ASR1" */
 enum { AGENT_FRAME_RECORDS = 1, AGENT_FRAME_SUMMARY = 2 };
 
-/* ---- address -> (id, size) map (agent_map.c); the caller serialises access ---- */
+/*
+ * ---- address -> (id, size) map; the caller serialises access ----
+ * Open addressing, linear probing, backward-shift deletion (no tombstones, so a long run of frees
+ * never slows lookups down). The probing functions are inline here: they run inside every hook
+ * call, and a call into another file costs as much as a short probe. Growing and the memory (the
+ * C library's malloc, never Python's allocators) are in agent_map.c.
+ */
 typedef struct {
   uintptr_t key; /* 0 = empty slot */
   uint64_t id;
@@ -80,19 +86,80 @@ typedef struct {
   agent_map_entry *slots;
   size_t mask;  /* capacity - 1 (capacity a power of two) */
   size_t count; /* live entries */
+  size_t limit; /* count at which the table grows: load factor at most 1/2, so probes stay short */
 } agent_map;
 
 int agent_map_init(agent_map *m, size_t capacity);
 void agent_map_destroy(agent_map *m);
+/* Doubles the table; -1 when out of memory (the table is unchanged then). */
+int agent_map_grow(agent_map *m);
+
+static inline size_t agent_map_slot_of(const agent_map *m, uintptr_t key) {
+  /* Blocks are 16-byte aligned: drop the zero bits, then a Fibonacci multiply spreads the rest. */
+  uint64_t h = (uint64_t)(key >> 4) * 0x9E3779B97F4A7C15ull;
+  return (size_t)(h >> 17) & m->mask;
+}
+
 /*
  * Inserts; returns 0, or 1 when `key` was already there (its old id and size in *old_id, *old_size,
  * now overwritten), or -1 when the table could not grow (out of memory). One probe either way.
  */
-int agent_map_put(agent_map *m, uintptr_t key, uint64_t id, uint64_t size, uint64_t *old_id, uint64_t *old_size);
-/* Finds and removes `key`; returns 1 and fills *id, *size if it was there. */
-int agent_map_take(agent_map *m, uintptr_t key, uint64_t *id, uint64_t *size);
+static inline int agent_map_put(agent_map *m, uintptr_t key, uint64_t id, uint64_t size, uint64_t *old_id, uint64_t *old_size) {
+  if (__builtin_expect(m->count >= m->limit, 0) && agent_map_grow(m) != 0) return -1;
+  agent_map_entry *slots = m->slots;
+  size_t j = agent_map_slot_of(m, key);
+  while (slots[j].key != 0 && slots[j].key != key) j = (j + 1) & m->mask;
+  int replaced = slots[j].key == key;
+  if (replaced) {
+    *old_id = slots[j].id;
+    *old_size = slots[j].size;
+  } else {
+    m->count++;
+  }
+  slots[j].key = key;
+  slots[j].id = id;
+  slots[j].size = size;
+  return replaced;
+}
+
 /* Finds without removing. */
-agent_map_entry *agent_map_find(agent_map *m, uintptr_t key);
+static inline agent_map_entry *agent_map_find(agent_map *m, uintptr_t key) {
+  size_t j = agent_map_slot_of(m, key);
+  while (m->slots[j].key != 0) {
+    if (m->slots[j].key == key) return &m->slots[j];
+    j = (j + 1) & m->mask;
+  }
+  return NULL;
+}
+
+/* Finds and removes `key`; returns 1 and fills *id, *size if it was there. */
+static inline int agent_map_take(agent_map *m, uintptr_t key, uint64_t *id, uint64_t *size) {
+  agent_map_entry *slots = m->slots;
+  size_t mask = m->mask;
+  size_t j = agent_map_slot_of(m, key);
+  while (slots[j].key != key) {
+    if (slots[j].key == 0) return 0;
+    j = (j + 1) & mask;
+  }
+  *id = slots[j].id;
+  *size = slots[j].size;
+  m->count--;
+  /* Backward shift: move later members of the probe run into the hole when their home allows it. */
+  size_t hole = j;
+  size_t k = (j + 1) & mask;
+  while (slots[k].key != 0) {
+    size_t home = agent_map_slot_of(m, slots[k].key);
+    /* k's entry may move to the hole when the hole lies cyclically in [home, k). */
+    int movable = (hole <= k) ? (home <= hole || home > k) : (home <= hole && home > k);
+    if (movable) {
+      slots[hole] = slots[k];
+      hole = k;
+    }
+    k = (k + 1) & mask;
+  }
+  slots[hole].key = 0;
+  return 1;
+}
 
 /* ---- the stream (agent_stream.c): chunks, spill file, writer thread ---- */
 typedef struct agent_stream agent_stream;
@@ -121,9 +188,32 @@ typedef struct {
   uint64_t (*produced)(void);
 } agent_stream_hooks;
 
+/*
+ * Where the hook writes its next record: [next, end) is the free part of the chunk being filled.
+ * The hook appends inline (no call) while next < end, and calls agent_stream_slot only when the
+ * chunk is full or there is none; both are done under the hook's lock, which also guards the
+ * cursor against the writer thread (it takes the partial chunk every flush period).
+ */
+typedef struct {
+  agent_record *next;
+  agent_record *end;
+} agent_stream_cursor;
+
 agent_stream *agent_stream_open(const agent_stream_config *cfg, const agent_stream_hooks *hooks);
-/* The chunk being filled; the caller holds its lock. Returns NULL when memory ran out. */
+/* The stream's cursor (valid from open until close); the caller holds the hook's lock to use it. */
+agent_stream_cursor *agent_stream_cursor_of(agent_stream *s);
+/* A record slot in a new chunk, the full one queued; the caller holds its lock. NULL when memory ran out. */
 agent_record *agent_stream_slot(agent_stream *s);
+
+/* One record slot: inline while the chunk has room (the hook's hot path), else a new chunk. */
+static inline agent_record *agent_stream_next(agent_stream *s, agent_stream_cursor *cur) {
+  agent_record *r = cur->next;
+  if (__builtin_expect(r != cur->end, 1)) {
+    cur->next = r + 1;
+    return r;
+  }
+  return agent_stream_slot(s);
+}
 /* Sends what is buffered, then `summary` (JSON) as the last frame, and joins the writer. */
 void agent_stream_close(agent_stream *s, const char *summary);
 /* In a forked child: forget the stream without touching the parent's descriptors or thread. */

@@ -40,9 +40,11 @@ static struct {
   pid_t pid;
   agent_map map;
   agent_stream *stream;
+  agent_stream_cursor *cursor; /* the stream's: records are appended through it inline */
   uint64_t next_id;
   uint64_t ops; /* a/f/r records written */
   uint64_t checkpoint_every, max_ops;
+  uint64_t next_special; /* the op count at which a periodic checkpoint or the op budget is due (UINT64_MAX: never) */
   uint64_t ops_alloc, ops_free, ops_realloc, ops_checkpoint;
   uint64_t live_bytes, live_blocks, peak_live_bytes, peak_live_blocks;
   uint64_t skipped_unknown_frees, unknown_reallocs, stale_implicit_frees;
@@ -63,13 +65,17 @@ static domain_ctx ctx_obj = {.domain = AGENT_DOMAIN_OBJ};
 static domain_ctx ctx_mem = {.domain = AGENT_DOMAIN_MEM};
 static char last_error[512];
 
-static void lock(void) {
+static __attribute__((noinline)) void lock_contended(void) {
   while (__atomic_exchange_n(&G.lock, 1, __ATOMIC_ACQUIRE)) {
     for (int i = 0; i < 64 && __atomic_load_n(&G.lock, __ATOMIC_RELAXED); i++) __builtin_ia32_pause();
     if (__atomic_load_n(&G.lock, __ATOMIC_RELAXED)) sched_yield();
   }
 }
-static void unlock(void) { __atomic_store_n(&G.lock, 0, __ATOMIC_RELEASE); }
+/* Inline: the first exchange nearly always succeeds (the GIL already orders the hooks). */
+static inline void lock(void) {
+  if (__builtin_expect(__atomic_exchange_n(&G.lock, 1, __ATOMIC_ACQUIRE), 0)) lock_contended();
+}
+static inline void unlock(void) { __atomic_store_n(&G.lock, 0, __ATOMIC_RELEASE); }
 
 static void stop_recording_locked(const char *why) {
   G.recording = 0;
@@ -78,9 +84,9 @@ static void stop_recording_locked(const char *why) {
 }
 
 /* Appends a record; the lock is held. */
-static void emit(uint32_t op, uint64_t value, uint32_t size) {
-  agent_record *r = agent_stream_slot(G.stream);
-  if (!r) {
+static inline void emit(uint32_t op, uint64_t value, uint32_t size) {
+  agent_record *r = agent_stream_next(G.stream, G.cursor);
+  if (__builtin_expect(!r, 0)) {
     stop_recording_locked("out of memory for the record buffer");
     return;
   }
@@ -96,21 +102,39 @@ static uint64_t produced(void) { return __atomic_load_n(&G.ops, __ATOMIC_RELAXED
 
 static inline uint32_t clamp_size(size_t size) { return size > 0x7fffffffu ? 0x7fffffffu : (uint32_t)size; }
 
-/* After each a/f/r: the periodic checkpoint and the op budget. */
-static void after_op(void) {
-  G.ops++;
+/* The next op count at which special() has something to do. */
+static uint64_t next_special_after(uint64_t ops) {
+  uint64_t next = UINT64_MAX;
+  if (G.checkpoint_every) next = (ops / G.checkpoint_every + 1) * G.checkpoint_every;
+  if (G.max_ops && G.max_ops > ops && G.max_ops < next) next = G.max_ops;
+  return next;
+}
+
+/* The periodic checkpoint and the op budget, at the op counts next_special names. */
+static void special(void) {
   if (G.checkpoint_every && G.ops % G.checkpoint_every == 0) {
     emit(AGENT_OP_CHECKPOINT, 0, AGENT_LABEL_NONE);
     G.ops_checkpoint++;
   }
   if (G.max_ops && G.ops >= G.max_ops) stop_recording_locked("--max-ops reached");
+  G.next_special = next_special_after(G.ops);
 }
 
-static void note_live(int64_t dbytes, int64_t dblocks) {
-  G.live_bytes += (uint64_t)dbytes;
-  G.live_blocks += (uint64_t)dblocks;
+/* After each a/f/r: one compare on the hot path, the rest only when something is due. */
+static inline void after_op(void) {
+  if (__builtin_expect(++G.ops == G.next_special, 0)) special();
+}
+
+/* The live totals; only a growth can make a new peak. */
+static inline void note_grow(uint64_t dbytes, uint64_t dblocks) {
+  G.live_bytes += dbytes;
+  G.live_blocks += dblocks;
   if (G.live_bytes > G.peak_live_bytes) G.peak_live_bytes = G.live_bytes;
   if (G.live_blocks > G.peak_live_blocks) G.peak_live_blocks = G.live_blocks;
+}
+static inline void note_shrink(uint64_t dbytes, uint64_t dblocks) {
+  G.live_bytes -= dbytes;
+  G.live_blocks -= dblocks;
 }
 
 /* An address handed out while still mapped means a free we did not see: its old id is freed first. */
@@ -118,7 +142,7 @@ static void stale_free(uint64_t id, uint64_t size) {
   emit(AGENT_OP_FREE, id, 0);
   G.ops_free++;
   G.stale_implicit_frees++;
-  note_live(-(int64_t)size, -1);
+  note_shrink(size, 1);
   after_op();
 }
 
@@ -135,7 +159,7 @@ static void on_alloc(void *p, size_t size) {
       if (G.recording) {
         emit(AGENT_OP_ALLOC, id, clamp_size(size));
         G.ops_alloc++;
-        note_live((int64_t)size, 1);
+        note_grow(size, 1);
         after_op();
       }
     }
@@ -150,7 +174,7 @@ static void on_free(void *p) {
     if (agent_map_take(&G.map, (uintptr_t)p, &id, &size)) {
       emit(AGENT_OP_FREE, id, 0);
       G.ops_free++;
-      note_live(-(int64_t)size, -1);
+      note_shrink(size, 1);
       after_op();
     } else {
       G.skipped_unknown_frees++;
@@ -172,7 +196,8 @@ static void on_realloc(void *old, void *p, size_t size) {
       } else if (G.recording) {
         emit(AGENT_OP_REALLOC, id, clamp_size(size));
         G.ops_realloc++;
-        note_live((int64_t)size - (int64_t)old_size, 0);
+        if (size >= old_size) note_grow(size - old_size, 0);
+        else note_shrink(old_size - size, 0);
         after_op();
       }
     } else {
@@ -328,8 +353,10 @@ AGENT_EXPORT int agent_record_start(int fd, int domains, uint64_t checkpoint_eve
     snprintf(last_error, sizeof last_error, "could not start the writer thread");
     return -1;
   }
+  G.cursor = agent_stream_cursor_of(G.stream);
   G.checkpoint_every = checkpoint_every;
   G.max_ops = max_ops;
+  G.next_special = next_special_after(0);
   G.pid = getpid();
   static int atfork_done;
   if (!atfork_done) {

@@ -34,6 +34,7 @@ struct agent_stream {
   pthread_mutex_t qlock;
   pthread_cond_t qcond;
   chunk *cur; /* being filled; guarded by the hook's lock */
+  agent_stream_cursor cursor; /* the free part of cur (cur->n is set from it when cur leaves) */
   chunk *head, *tail;
   uint32_t nmem;
   chunk *free_list;
@@ -147,13 +148,25 @@ static void push(agent_stream *s, chunk *c) {
   pthread_mutex_unlock(&s->qlock);
 }
 
-agent_record *agent_stream_slot(agent_stream *s) {
+agent_stream_cursor *agent_stream_cursor_of(agent_stream *s) { return &s->cursor; }
+
+/* Takes the chunk being filled away from the hook, its record count set from the cursor; the hook's lock is held. */
+static chunk *take_current(agent_stream *s) {
   chunk *c = s->cur;
-  if (c && c->n < s->cfg.chunk_records) return &c->rec[c->n++];
+  if (c) c->n = (uint32_t)(s->cursor.next - c->rec);
+  s->cur = NULL;
+  s->cursor.next = s->cursor.end = NULL;
+  return c;
+}
+
+agent_record *agent_stream_slot(agent_stream *s) {
+  chunk *c = take_current(s);
   if (c) push(s, c);
   s->cur = c = new_chunk(s);
   if (!c) return NULL;
-  return &c->rec[c->n++];
+  s->cursor.next = c->rec + 1;
+  s->cursor.end = c->rec + s->cfg.chunk_records;
+  return &c->rec[0];
 }
 
 /*
@@ -232,11 +245,7 @@ static void rotate(agent_stream *s, int with_rss) {
   uint64_t rss = with_rss ? read_rss() : 0;
   s->hooks.lock();
   if (with_rss && rss) s->hooks.append(AGENT_OP_RSS, rss, 0);
-  chunk *c = s->cur;
-  if (c && c->n > 0) {
-    s->cur = NULL;
-    push(s, c);
-  }
+  if (s->cur && s->cursor.next != s->cur->rec) push(s, take_current(s)); /* an empty chunk stays where it is */
   s->hooks.unlock();
 }
 
@@ -362,8 +371,7 @@ agent_stream *agent_stream_open(const agent_stream_config *cfg, const agent_stre
 
 void agent_stream_close(agent_stream *s, const char *summary) {
   s->hooks.lock();
-  chunk *c = s->cur;
-  s->cur = NULL;
+  chunk *c = take_current(s);
   if (c && c->n > 0) push(s, c);
   else if (c) free(c);
   s->hooks.unlock();

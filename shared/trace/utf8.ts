@@ -1,5 +1,6 @@
 /**
- * UTF-8 decoding for the few strings a trace carries (checkpoint labels, error excerpts).
+ * UTF-8 for the few strings a trace carries (checkpoint labels, comments, error excerpts), and the
+ * writer's text as a whole.
  *
  * shared/ is type-checked without DOM or Node types, so TextDecoder is not available here; labels are
  * rare and short, so a small decoder is enough. Invalid sequences become U+FFFD, as a lenient reader
@@ -86,4 +87,25 @@ function decodeAscii(bytes: Uint8Array, start: number, end: number): string {
     out += String.fromCharCode(...bytes.subarray(k, Math.min(end, k + PIECE)));
   }
   return out;
+}
+
+/** The UTF-8 bytes of `text` (lone surrogates become U+FFFD, as TextEncoder does). */
+export function encodeUtf8(text: string): Uint8Array {
+  const out: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    let c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+        i++;
+      }
+    }
+    if (c >= 0xd800 && c <= 0xdfff) c = REPLACEMENT;
+    if (c < 0x80) out.push(c);
+    else if (c < 0x800) out.push(0xc0 | (c >> 6), 0x80 | (c & 0x3f));
+    else if (c < 0x10000) out.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 0x3f), 0x80 | (c & 0x3f));
+    else out.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 0x3f), 0x80 | ((c >> 6) & 0x3f), 0x80 | (c & 0x3f));
+  }
+  return Uint8Array.from(out);
 }

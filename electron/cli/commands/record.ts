@@ -1,5 +1,5 @@
 /**
- * `record [--python EXE] [--model VERSION]... [--live] [--out DIR] [--checkpoint-every N]
+ * `record [--python EXE] [--model VERSION]... [--live | --deferred] [--out DIR] [--checkpoint-every N]
  *  [--max-ops N] [--domains obj|mem|both] [--sample-every N] -- script.py [args...] | -- -m module [args...]`
  *
  * Runs a Python program with the recording agent in its interpreter (docs/recording.md). The
@@ -8,7 +8,10 @@
  * ./arenascope-record): trace.pymtrace.gz (pymtrace v1), session.arenascope.gz (one run per model,
  * each a trace-replay of that trace), real-process.csv (the process's real arena count and RSS by
  * op) and record.json; a summary on stderr (stdout is the program's). Models run as the records arrive; `--live` shows them
- * on stderr as they go, beside the real process, with how far behind they are.
+ * on stderr as they go, beside the real process, with how far behind they are. `--deferred`
+ * only stores the records while the program runs and makes the trace, models and figures once it
+ * has exited, so that on a machine with few cores the host takes no CPU from the program
+ * (docs/recording.md, overhead).
  *
  * Exit status 2: refused (interpreter, script, module, PYTHONMALLOC or option named in the message).
  */
@@ -26,12 +29,13 @@ import { parse, positiveIntOption } from '../options';
 import { UsageError } from '../usage-error';
 
 export const recordUsage =
-  'record [--python EXE] [--model VERSION]... [--live] [--out DIR] [--checkpoint-every N] [--max-ops N] [--domains obj|mem|both] [--sample-every N] -- script.py [args...] | -- -m package.module [args...]';
+  'record [--python EXE] [--model VERSION]... [--live | --deferred] [--out DIR] [--checkpoint-every N] [--max-ops N] [--domains obj|mem|both] [--sample-every N] -- script.py [args...] | -- -m package.module [args...]';
 
 const OPTIONS = {
   python: { type: 'string' },
   model: { type: 'string', multiple: true },
   live: { type: 'boolean' },
+  deferred: { type: 'boolean' },
   out: { type: 'string' },
   'checkpoint-every': { type: 'string' },
   'max-ops': { type: 'string' },
@@ -71,6 +75,8 @@ export async function recordCommand(argv: string[], _out: (line: string) => void
   const outDir = resolve(cwd, values.out ?? 'arenascope-record');
   const tracePath = join(outDir, 'trace.pymtrace.gz');
   const live = values.live === true;
+  const deferred = values.deferred === true;
+  if (live && deferred) throw new UsageError('record: --live shows the models while the program runs, --deferred runs them after it: choose one');
   const err = (line: string): void => void process.stderr.write(`${line}\n`);
 
   let prepared;
@@ -88,6 +94,7 @@ export async function recordCommand(argv: string[], _out: (line: string) => void
       sampleEvery,
       stdio: 'inherit',
       tracePath,
+      deferred,
     });
   } catch (error) {
     if (error instanceof RecordRefusal || error instanceof AgentMissingError) throw new UsageError(`record: ${error.message}`);
@@ -169,6 +176,7 @@ export async function recordCommand(argv: string[], _out: (line: string) => void
     complete: s !== null,
     real: { arenasStart: s?.arenas_start ?? null, arenasPeak: result.realArenasPeak, arenasFinal: result.realArenasFinal, rssPeakBytes: result.rssPeak },
     live: {
+      deferred,
       allocRate: Math.round(result.allocRate),
       lagAtExitOps: result.lagAtExit,
       maxLagOps: result.maxLag,
@@ -192,7 +200,7 @@ export async function recordCommand(argv: string[], _out: (line: string) => void
   err(`  real process: arenas ${report.real.arenasStart ?? '?'} at the start of recording, ${report.real.arenasPeak} at peak, ${report.real.arenasFinal ?? '?'} at exit; RSS peak ${result.rssPeak.toLocaleString('en')} bytes`);
   err(
     `  live: program ${report.live.allocRate.toLocaleString('en')} ops/s; models ${report.live.models.map((m) => `${m.version} ${m.replayRate.toLocaleString('en')} ops/s`).join(', ')}; ` +
-      `behind by ${result.lagAtExit.toLocaleString('en')} ops when it exited${result.spilledBytes > 0 ? ` (${result.spilledBytes.toLocaleString('en')} bytes went through the spill file)` : ''}`,
+      `${deferred ? 'run after it exited (--deferred): they were' : 'they were'} behind by ${result.lagAtExit.toLocaleString('en')} ops when it exited${result.spilledBytes > 0 ? ` (${result.spilledBytes.toLocaleString('en')} bytes went through the spill file)` : ''}`,
   );
   if (s) {
     err(

@@ -67,17 +67,28 @@ export class AgentStreamError extends Error {
   override readonly name = 'AgentStreamError';
 }
 
-/** Cuts the byte stream into frames, whatever the chunking of the pipe. */
+/**
+ * Cuts the byte stream into frames, whatever the chunking of the pipe. A frame (up to 1 MiB) comes
+ * in many pipe chunks (64 KiB): they are kept as they come and joined once, when the frame is
+ * complete, instead of the tail being copied again with every chunk.
+ */
 export class FrameDecoder {
-  private pending: Buffer = Buffer.alloc(0);
+  private parts: Buffer[] = [];
+  private partsBytes = 0;
+  /** Bytes needed before a frame can be cut: a header, then the frame the header announced. */
+  private need = FRAME_HEADER_BYTES;
   private consumed = 0;
   summary: AgentSummary | null = null;
 
   constructor(private readonly onRecords: (frame: RecordsFrame) => void) {}
 
   push(chunk: Buffer): void {
-    let buf = this.pending.length > 0 ? Buffer.concat([this.pending, chunk]) : chunk;
+    this.parts.push(chunk);
+    this.partsBytes += chunk.length;
+    if (this.partsBytes < this.need) return;
+    const buf = this.parts.length === 1 ? chunk : Buffer.concat(this.parts, this.partsBytes);
     let at = 0;
+    this.need = FRAME_HEADER_BYTES;
     while (buf.length - at >= FRAME_HEADER_BYTES) {
       const view = new DataView(buf.buffer, buf.byteOffset + at, FRAME_HEADER_BYTES);
       const magic = view.getUint32(0, true);
@@ -88,7 +99,10 @@ export class FrameDecoder {
       const count = view.getUint32(8, true);
       const body = kind === FRAME_RECORDS ? count * RECORD_BYTES : count;
       if (kind !== FRAME_RECORDS && kind !== FRAME_SUMMARY) throw new AgentStreamError(`agent stream: unknown frame kind ${kind} at byte ${this.consumed + at}`);
-      if (buf.length - at < FRAME_HEADER_BYTES + body) break;
+      if (buf.length - at < FRAME_HEADER_BYTES + body) {
+        this.need = FRAME_HEADER_BYTES + body;
+        break;
+      }
       const start = at + FRAME_HEADER_BYTES;
       if (kind === FRAME_RECORDS) {
         this.onRecords({
@@ -110,12 +124,12 @@ export class FrameDecoder {
     }
     this.consumed += at;
     // Copy the tail: the chunk's memory belongs to the stream.
-    this.pending = at < buf.length ? Buffer.from(buf.subarray(at)) : Buffer.alloc(0);
-    buf = this.pending;
+    this.parts = at < buf.length ? [Buffer.from(buf.subarray(at))] : [];
+    this.partsBytes = buf.length - at;
   }
 
   /** Bytes of an incomplete frame left at the end (a program killed mid-write). */
   get leftover(): number {
-    return this.pending.length;
+    return this.partsBytes;
   }
 }

@@ -34,6 +34,13 @@ export interface ProgramRunRequest {
   readonly tracePath: string;
   readonly chunkRecords?: number;
   readonly maxMemChunks?: number;
+  /**
+   * Deferred (`record --deferred`): while the program runs the host only stores its records (in
+   * `tracePath` + `.spool`, removed after); the trace, the models and the real figures are made
+   * from them once it has exited, each dated by when its records arrived. On a machine with few
+   * cores the host then takes no CPU from the program while it runs; the price is no live view.
+   */
+  readonly deferred?: boolean;
 }
 
 /** Checked and ready: what will run, and under which models. */
@@ -74,7 +81,7 @@ export interface ProgramRunResult {
   readonly wallMs: number;
   readonly summary: AgentSummary | null;
   readonly models: readonly LiveModel[];
-  /** Ops the program had made that the models had not applied when it exited (0: kept up). */
+  /** Ops the program had made that the models had not applied when it exited (0: kept up); deferred, all of them. */
   readonly lagAtExit: number;
   readonly maxLag: number;
   readonly spilledBytes: number;
@@ -105,7 +112,9 @@ export class ProgramRun {
     private readonly listener: ProgramRunListener = {},
   ) {
     const { request, interpreter } = prepared;
-    const clock = (): number => performance.now() - this.startedAt;
+    // When the records being applied arrived (deferred: long before they are applied); the recording
+    // does not exist yet while the models are made.
+    const clock = (): number => ((this.recording as Recording | undefined)?.arrivedAt ?? performance.now()) - this.startedAt;
     this.models = prepared.versions.map((v) => new LiveModel(v, request.sampleEvery, clock));
     mkdirSync(dirname(request.tracePath), { recursive: true });
     const file = createWriteStream(request.tracePath);
@@ -145,13 +154,14 @@ export class ProgramRun {
       stdio: request.stdio,
       ...(request.chunkRecords ? { chunkRecords: request.chunkRecords } : {}),
       ...(request.maxMemChunks ? { maxMemChunks: request.maxMemChunks } : {}),
+      ...(request.deferred === true ? { spoolPath: `${request.tracePath}.spool` } : {}),
     };
     this.recording = startRecording(options, (frame) => {
       this.stream.take(frame);
       const lag = this.stream.produced - this.stream.ops;
       if (lag > this.maxLag) this.maxLag = lag;
       // Trace text to the gzip stream; a slow disk pauses the records (the agent buffers, then spills).
-      if (!this.gzip.write(this.writer.take()) && !this.waitingForDisk) {
+      if (!this.gzip.write(this.writer.takeBytes()) && !this.waitingForDisk) {
         this.waitingForDisk = true;
         this.recording.pause();
         this.gzip.once('drain', () => {
@@ -166,13 +176,13 @@ export class ProgramRun {
     });
   }
 
-  /** Ops the program made that the models have not applied yet. */
+  /** Ops the program made that the models have not applied yet (deferred: all of them until it has exited). */
   get lag(): number {
     return Math.max(0, this.stream.produced - this.stream.ops);
   }
 
   private onReal(event: RealEvent): void {
-    const wallMs = performance.now() - this.startedAt;
+    const wallMs = this.recording.arrivedAt - this.startedAt;
     if (event.kind === 'fork') {
       this.listener.fork?.(event.op);
       return;
@@ -202,7 +212,7 @@ export class ProgramRun {
       clearInterval(this.flushTimer);
       // A trace always ends with `c end`: the agent writes it, unless recording stopped early (--max-ops) or the program died.
       if (!this.stream.sawEnd) this.writer.checkpoint('end');
-      this.gzip.end(this.writer.take());
+      this.gzip.end(this.writer.takeBytes());
     }
     await this.fileDone;
     const wallMs = performance.now() - this.startedAt;

@@ -9,9 +9,10 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync, writeSync } from 'node:fs';
 import { open, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { performance } from 'node:perf_hooks';
 import { join, resolve } from 'node:path';
 import { locateAgent } from '../agent/locate';
 import type { InterpreterInfo } from '../python/interpreter';
@@ -38,6 +39,12 @@ export interface RecorderOptions {
   readonly maxMemChunks?: number;
   /** RSS sampling period in ms (0: none). Default 100. */
   readonly rssMs?: number;
+  /**
+   * Deferred: while the program runs, its stream's bytes only go to this file (the host does no
+   * other work that could take CPU from the program); they are decoded and handed on, in order,
+   * once it has exited. `arrivedAt` then tells when each part had arrived.
+   */
+  readonly spoolPath?: string;
 }
 
 export interface RecordingEnd {
@@ -62,6 +69,8 @@ export interface Recording {
   /** Stop reading records for a while (the agent buffers, then spills): for a slow consumer. */
   pause(): void;
   resume(): void;
+  /** When the records being handed on arrived (performance.now()): now, unless they were spooled (spoolPath). */
+  readonly arrivedAt: number;
 }
 
 const DOMAINS = { obj: 1, mem: 2, both: 3 } as const;
@@ -99,14 +108,49 @@ export function startRecording(options: RecorderOptions, onFrame: (frame: Record
     sawAnyFrame = true;
   });
   let decodeError: Error | null = null;
+  // Spooled: the bytes, and when each piece of them arrived (byte offset, time), for after the exit.
+  const spool = options.spoolPath === undefined ? null : { fd: openSync(options.spoolPath, 'w'), bytes: 0, arrivals: [] as [number, number][] };
+  let spooledAt: number | null = null;
   records.on('data', (chunk: Buffer) => {
     if (decodeError) return;
     try {
-      decoder.push(chunk);
+      if (spool) {
+        writeSync(spool.fd, chunk);
+        spool.arrivals.push([spool.bytes, performance.now()]);
+        spool.bytes += chunk.length;
+      } else {
+        decoder.push(chunk);
+      }
     } catch (error) {
       decodeError = error as Error;
     }
   });
+  // A consumer's pause() holds the reading of the spool and handoff files too, not only the pipe.
+  let paused = false;
+  let unpaused: (() => void) | null = null;
+  const whilePaused = async (): Promise<void> => {
+    while (paused) await new Promise<void>((done) => (unpaused = done));
+  };
+  /** Hands on the file's bytes in order, then removes it; `at(offset)` says when the bytes at offset arrived (null: now). */
+  const decodeFile = async (path: string, at: (offset: number) => number | null): Promise<void> => {
+    const fh = await open(path, 'r');
+    try {
+      const buf = Buffer.allocUnsafe(1 << 20);
+      let offset = 0;
+      for (;;) {
+        await whilePaused();
+        const { bytesRead } = await fh.read(buf, 0, buf.length, null);
+        if (bytesRead === 0) break;
+        spooledAt = at(offset);
+        decoder.push(Buffer.from(buf.subarray(0, bytesRead)));
+        offset += bytesRead;
+      }
+    } finally {
+      spooledAt = null;
+      await fh.close();
+      await unlink(path).catch(() => undefined);
+    }
+  };
   const streamEnded = new Promise<void>((done) => {
     records.on('end', () => done());
     records.on('close', () => done());
@@ -118,26 +162,39 @@ export function startRecording(options: RecorderOptions, onFrame: (frame: Record
   });
   const ended = (async (): Promise<RecordingEnd> => {
     const exit = await exited;
-    if (exit.spawnError) throw exit.spawnError;
+    if (exit.spawnError) {
+      if (spool) {
+        closeSync(spool.fd);
+        await unlink(options.spoolPath!).catch(() => undefined);
+      }
+      throw exit.spawnError;
+    }
     // Every record the program sent is read before the run ends (the agent closes its end after the
     // summary; a forked child closes its copy at once, an exec'd one never had it).
     records.resume();
     await streamEnded;
+    const exitedAt = performance.now();
+    // Spooled: now that the program is gone, the stream as it arrived (each 1 MiB read is dated by
+    // the arrival of its first byte: the real figures' times are that coarse, 20 ms at most apart).
+    if (spool) {
+      closeSync(spool.fd);
+      if (!decodeError) {
+        const arrivals = spool.arrivals;
+        let k = 0;
+        try {
+          await decodeFile(options.spoolPath!, (offset) => {
+            while (k + 1 < arrivals.length && arrivals[k + 1]![0] <= offset) k++;
+            return arrivals[k]?.[1] ?? exitedAt;
+          });
+        } catch (error) {
+          decodeError = error as Error;
+        }
+      }
+    }
     // The stream's continuation, if the program left it in a file at exit: read it now, in order.
     if (existsSync(handoff) && !decodeError) {
       try {
-        const fh = await open(handoff, 'r');
-        try {
-          const buf = Buffer.allocUnsafe(1 << 20);
-          for (;;) {
-            const { bytesRead } = await fh.read(buf, 0, buf.length, null);
-            if (bytesRead === 0) break;
-            decoder.push(Buffer.from(buf.subarray(0, bytesRead)));
-          }
-        } finally {
-          await fh.close();
-          await unlink(handoff).catch(() => undefined);
-        }
+        await decodeFile(handoff, () => (spool ? exitedAt : null));
       } catch (error) {
         decodeError = error as Error;
       }
@@ -167,5 +224,23 @@ export function startRecording(options: RecorderOptions, onFrame: (frame: Record
       clearTimeout(kill);
     });
   };
-  return { pid: child.pid, child, ended, stop, pause: () => records.pause(), resume: () => records.resume() };
+  return {
+    pid: child.pid,
+    child,
+    ended,
+    stop,
+    pause: () => {
+      paused = true;
+      records.pause();
+    },
+    resume: () => {
+      paused = false;
+      unpaused?.();
+      unpaused = null;
+      records.resume();
+    },
+    get arrivedAt(): number {
+      return spooledAt ?? performance.now();
+    },
+  };
 }

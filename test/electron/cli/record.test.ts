@@ -27,6 +27,9 @@ describe('record (command line)', () => {
     const r = cli(['record', '--domains', 'heap', '--', 'threads.py']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("--domains must be obj, mem or both, not 'heap'");
+    const both = cli(['record', '--live', '--deferred', '--', 'threads.py']);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('--live shows the models while the program runs, --deferred runs them after it');
     const none = cli(['record']);
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('name the program');

@@ -123,4 +123,32 @@ describe('TraceWriter', () => {
     expect(back.kind.subarray(0, batch.length)).toEqual(batch.kind);
     expect(back.id.subarray(0, batch.length)).toEqual(batch.id);
   });
+  it('writes labels and comments as UTF-8, and takeBytes gives the bytes of what take would', () => {
+    const a = new TraceWriter({ comments: ['héllo wörld ✓ 🐍'] });
+    const b = new TraceWriter({ comments: ['héllo wörld ✓ 🐍'] });
+    for (const w of [a, b]) {
+      w.alloc(0, 0);
+      w.alloc(1234567890123, 2 ** 31 - 1);
+      w.checkpoint('phase é → 🐍');
+      w.free(1234567890123);
+      w.realloc(0, 10);
+    }
+    const text = a.take();
+    expect(text).toBe('#pymtrace 1\n# héllo wörld ✓ 🐍\na 0 0\na 1234567890123 2147483647\nc phase é → 🐍\nf 1234567890123\nr 0 10\n');
+    expect(b.takeBytes()).toEqual(new TextEncoder().encode(text));
+    // Taken: the next take starts empty, and a writer keeps going after a take.
+    expect(a.take()).toBe('');
+    a.free(0);
+    expect(a.take()).toBe('f 0\n');
+  });
+
+  it('grows past its first buffer without losing a line', () => {
+    const writer = new TraceWriter({ header: false });
+    const batch = new OpBatch(100_000);
+    for (let i = 0; i < 100_000; i++) batch.alloc(0, i * 1001, i % 512);
+    writer.writeBatch(batch);
+    const lines = writer.take().split('\n');
+    expect(lines.length).toBe(100_001);
+    expect(lines[99_999]).toBe(`a ${99_999 * 1001} ${99_999 % 512}`);
+  });
 });

@@ -4,7 +4,7 @@
  * real arena count is there, the stream spills instead of blocking, a killed program keeps what
  * it recorded, forks and subinterpreters are handled as documented.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { waitFor } from '../../wait';
 import { describe, expect, it } from 'vitest';
@@ -78,6 +78,50 @@ describe.skipIf(!newest)('the stream', () => {
     expect(r.result.ops).toBe(5000);
     const text = gunzipSync(readFileSync(r.tracePath)).toString();
     expect(text.trimEnd().split('\n').at(-1)).toBe('c end');
+  }, 120_000);
+
+  it('writes a bare checkpoint after every N ops and stops at --max-ops between two of them', async () => {
+    const r = await record(request(newest!.path, 'json_docs.py', { args: ['100'], checkpointEvery: 1000, maxOps: 5500 }));
+    expect(r.result.end.code).toBe(0);
+    expect(r.result.ops).toBe(5500);
+    expect(r.result.summary!.truncated_reason).toBe('--max-ops reached');
+    // Each bare `c` comes after exactly 1000 a/f/r lines, and there are five of them before op 5500.
+    const lines = gunzipSync(readFileSync(r.tracePath)).toString().split('\n');
+    const opsAtBare: number[] = [];
+    let ops = 0;
+    for (const line of lines) {
+      if (/^[afr] /.test(line)) ops++;
+      else if (line === 'c') opsAtBare.push(ops);
+    }
+    expect(opsAtBare).toEqual([1000, 2000, 3000, 4000, 5000]);
+    expect(ops).toBe(5500);
+  }, 120_000);
+
+  it('deferred: stores the records while the program runs, then makes the trace and the models, dated by arrival', async () => {
+    let atExit = { applied: [] as number[], decoded: -1 };
+    const req = request(newest!.path, 'json_docs.py', { args: ['200'], models: ['3.8'], deferred: true });
+    const r = await record(req, (run) => {
+      run.recording.child.once('exit', () => (atExit = { applied: run.models.map((m) => m.alloc.ops), decoded: run.stream.ops }));
+    });
+    expect(r.result.end.code).toBe(0);
+    // Nothing was decoded or modelled while the program ran; all of it after, to the state the trace replays to.
+    expect(atExit).toEqual({ applied: [0, 0], decoded: 0 });
+    expect(r.result.lagAtExit).toBe(r.result.ops);
+    const s = r.result.summary!;
+    expect(r.result.ops).toBe(s.ops_alloc + s.ops_free + s.ops_realloc);
+    expect(r.result.models.length).toBe(2);
+    for (const m of r.result.models) {
+      expect(m.alloc.ops, m.version.version).toBe(r.result.ops);
+      const replayed = await replayFile(r.tracePath, m.version.version);
+      expect(replayed.ops, m.version.version).toBe(m.alloc.ops);
+      expect(replayed.arenas, m.version.version).toBe(m.alloc.narenasCurrent);
+      expect(replayed.highwater, m.version.version).toBe(m.alloc.narenasHighwater);
+      expect(replayed.requested, m.version.version).toBe(m.alloc.requestedBytes);
+    }
+    // The spool is gone; the real figures are dated within the program's lifetime, not the decoding after it.
+    expect(existsSync(`${req.tracePath}.spool`)).toBe(false);
+    expect(r.result.realArenasFinal).toBe(s.arenas_final);
+    expect(r.result.wallMs).toBeGreaterThan(0);
   }, 120_000);
 
   it('keeps what a killed program recorded and reports the signal', async () => {
