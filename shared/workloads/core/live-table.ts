@@ -102,6 +102,12 @@ export function growInt32(a: Int32Array<ArrayBuffer>, min = 0): Int32Array<Array
   return b;
 }
 
+export function growUint8(a: Uint8Array<ArrayBuffer>, min = 0): Uint8Array<ArrayBuffer> {
+  const b = new Uint8Array(Math.max(INITIAL, a.length * 2, min));
+  b.set(a);
+  return b;
+}
+
 export function growFloat64(a: Float64Array<ArrayBuffer>, min = 0): Float64Array<ArrayBuffer> {
   const b = new Float64Array(Math.max(INITIAL, a.length * 2, min));
   b.set(a);

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { main } from '../../../electron/cli/main';
 import { createAllocator } from '../../../shared/engine';
 import { analyzePins, driveTo, PinReplay } from '../../../shared/pins';
-import { createGenerator } from '../../../shared/workloads/registry';
+import { createGenerator, getWorkload } from '../../../shared/workloads/registry';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 
@@ -27,7 +27,7 @@ describe('pins', () => {
     const got = JSON.parse(r.lines.join('\n')) as Record<string, unknown>;
     const replay = new PinReplay(createAllocator('3.11'));
     driveTo(createGenerator('keep-every-kth', params, 1), replay, at);
-    const want = JSON.parse(JSON.stringify(analyzePins(replay.alloc, { births: replay }))) as Record<string, unknown>;
+    const want = JSON.parse(JSON.stringify(analyzePins(replay.alloc, { births: replay, workload: getWorkload('keep-every-kth') }))) as Record<string, unknown>;
     expect(got['summary']).toEqual(want['summary']);
     expect(got['arenas']).toEqual(want['arenas']);
     expect(got['origins']).toEqual(want['origins']);
