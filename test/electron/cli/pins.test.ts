@@ -35,6 +35,18 @@ describe('pins', () => {
     expect(got['python']).toMatch(/^3\.11\./);
   });
 
+  it('keep-every-kth, k = 256, 3.11: one origin row, the kept blocks, holding every pinned arena', async () => {
+    // The fill of 300 000 blocks and the thinning: only the kept blocks are live.
+    const r = await run('pins', '--workload', 'keep-every-kth', '--python', '3.11', '--set', 'N=300000', '--set', 'k=256', '--set', 'hold_live=0', '--set', 'hold_ops=0', '--at', String(300_000 + 298_828));
+    expect(r.code).toBe(0);
+    const table = r.lines.slice(r.lines.findIndex((l) => l.startsWith('origins of the pinning blocks')));
+    expect(table[0]).toBe('origins of the pinning blocks (1; top 1):');
+    const pinned = Number(/pinned arenas \((\d+);/.exec(r.lines.join('\n'))![1]);
+    expect(pinned).toBeGreaterThan(1);
+    expect(table[2]).toMatch(new RegExp(`^\\s+\\d+\\.\\d+ MiB\\s+${pinned}\\s+${Math.ceil(300_000 / 256)}\\s+\\d+\\s+keep-every-kth: kept block$`));
+    expect(table).toHaveLength(3);
+  });
+
   it('prints the summary, the arena table and the origin table; a trace replays with its phases', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'arenascope-pins-'));
     const f = join(dir, 't.pymtrace');
