@@ -1,7 +1,7 @@
 /**
  * A scratch worker's pins job (shared/protocol/pins-message.ts): the run's stream replayed to one
- * operation through `PinReplay` (which keeps each block's birth beside the engine), then analysed
- * (shared/pins). It yields to the event loop between slices so that progress leaves as it goes.
+ * operation through `PinReplay` (which keeps each block's birth and origin tag beside the engine),
+ * then analysed (shared/pins) with the workload's origin names. It yields to the event loop between slices so that progress leaves as it goes.
  */
 import { createAllocator } from '../../shared/engine';
 import { OpBatch } from '../../shared/ops/op-batch';
@@ -63,7 +63,7 @@ export async function runPinsJob(raw: unknown, env: PinsJobEnv): Promise<void> {
       }
     }
     if (replay.alloc.ops < job.op) throw new Error(`the run's stream ends at op ${replay.alloc.ops}, before op ${job.op}`);
-    env.send({ type: 'pins-report', report: analyzePins(replay.alloc, { births: replay, threshold: job.threshold }) });
+    env.send({ type: 'pins-report', report: analyzePins(replay.alloc, { births: replay, threshold: job.threshold, workload: run.workload }) });
   } catch (error) {
     env.send({ type: 'error', message: error instanceof Error ? error.message : String(error), fatal: true });
   }

@@ -40,6 +40,11 @@ export class OpBatch implements OpColumns {
   readonly size: Int32Array;
   /** The object's public id (below 2^53). */
   readonly id: Float64Array;
+  /**
+   * Origin tag of an OP_ALLOC (what the object is, 0 = untagged) or OP_REALLOC (0 = the object keeps
+   * its tag); meaningless for other kinds, which do not write it. Not part of the op stream's identity.
+   */
+  readonly origin: Uint8Array;
   /** Labels of OP_MARK entries of this batch. */
   labels: string[] = [];
   /** Number of operations filled. */
@@ -50,6 +55,7 @@ export class OpBatch implements OpColumns {
     this.slot = new Int32Array(capacity);
     this.size = new Int32Array(capacity);
     this.id = new Float64Array(capacity);
+    this.origin = new Uint8Array(capacity);
   }
 
   clear(): void {
@@ -61,12 +67,13 @@ export class OpBatch implements OpColumns {
     return this.length >= this.capacity;
   }
 
-  alloc(slot: number, id: number, size: number): void {
+  alloc(slot: number, id: number, size: number, origin = 0): void {
     const i = this.length++;
     this.kind[i] = OP_ALLOC;
     this.slot[i] = slot;
     this.id[i] = id;
     this.size[i] = size;
+    this.origin[i] = origin;
   }
 
   free(slot: number, id: number): void {
@@ -77,12 +84,18 @@ export class OpBatch implements OpColumns {
     this.size[i] = 0;
   }
 
-  realloc(slot: number, id: number, size: number): void {
+  realloc(slot: number, id: number, size: number, origin = 0): void {
     const i = this.length++;
     this.kind[i] = OP_REALLOC;
     this.slot[i] = slot;
     this.id[i] = id;
     this.size[i] = size;
+    this.origin[i] = origin;
+  }
+
+  /** Tags the ALLOC at index `i` of this batch after the fact (a generator that decides what it made later in the same step). */
+  tag(i: number, origin: number): void {
+    this.origin[i] = origin;
   }
 
   mark(label: string): void {

@@ -11,7 +11,7 @@
 import type { Allocator } from '../engine/allocator';
 import { visitArenas, visitLiveBlocks } from '../engine/visit';
 import type { Births } from './births';
-import { PhaseClassOrigins, type OriginTable } from './origins';
+import { PhaseClassOrigins, WorkloadOrigins, type OriginTable } from './origins';
 
 export const DEFAULT_PIN_THRESHOLD = 0.1;
 
@@ -89,7 +89,12 @@ export interface PinReport {
 export interface PinOptions {
   threshold?: number;
   births?: Births;
-  /** Origin of a live block; default with births: size class × phase of birth. */
+  /**
+   * The workload that made the stream: when it names origin tags and the births saw tagged ALLOCs,
+   * blocks are grouped by those tags (untagged ones by size class × phase of birth).
+   */
+  workload?: { readonly name: string; readonly origins?: readonly string[] };
+  /** Origin of a live block; default with births: the workload's tag, else size class × phase of birth. */
   originOf?: (handle: number, szidx: number) => number;
   origins?: OriginTable;
 }
@@ -103,9 +108,16 @@ export function analyzePins(a: Allocator, options: PinOptions = {}): PinReport {
   let origins = options.origins;
   let originOf = options.originOf;
   if (!originOf && births) {
-    const table = new PhaseClassOrigins(births.phases, bs);
-    origins = table;
-    originOf = (h, c) => table.idOf(births.phaseOf(h), c);
+    const byPhase = new PhaseClassOrigins(births.phases, bs);
+    const workload = options.workload;
+    if (workload?.origins && births.tagged) {
+      const table = new WorkloadOrigins(workload.name, workload.origins, byPhase);
+      origins = table;
+      originOf = (h, c) => table.idOf(births.tagOf(h), births.phaseOf(h), c);
+    } else {
+      origins = byPhase;
+      originOf = (h, c) => byPhase.idOf(births.phaseOf(h), c);
+    }
   }
   const now = a.ops;
   const arenas: ArenaPins[] = [];

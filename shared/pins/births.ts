@@ -1,6 +1,7 @@
 /**
  * Per-block birth records kept beside the engine, never in its hot arrays: for each live small
- * block (by handle) the operation index it was allocated at and the phase it was born in. Filled
+ * block (by handle) the operation index it was allocated at, the phase it was born in and the
+ * origin tag its workload gave it (op-batch.ts; 0 for a trace or an untagged ALLOC). Filled
  * by `PinReplay`, which applies operations one at a time so that each new handle is seen; paid
  * only by the pins analysis, never by a plain run.
  */
@@ -8,7 +9,7 @@ import type { Allocator } from '../engine/allocator';
 import { HandleTable } from '../engine/replay';
 import { OP_ALLOC, OP_MARK, OP_REALLOC, type OpBatch } from '../ops/op-batch';
 import { FIRST_PHASE } from './origins';
-import { growFloat64, growInt32 } from '../workloads/core/live-table';
+import { growFloat64, growInt32, growUint8 } from '../workloads/core/live-table';
 
 export interface Births {
   /** Operation index (0-based, allocator operations) at which the block's object was allocated. */
@@ -16,16 +17,23 @@ export interface Births {
   /** Index into `phases` of the phase the object was born in. */
   phaseOf(handle: number): number;
   readonly phases: readonly string[];
+  /** The workload's origin tag of the object (0: untagged). */
+  tagOf(handle: number): number;
+  /** Whether any ALLOC applied so far carried a tag. */
+  readonly tagged: boolean;
 }
 
 export class PinReplay implements Births {
   private readonly table = new HandleTable(1024);
   private born = new Float64Array(0);
   private phase = new Int32Array(0);
+  private tag = new Uint8Array(0);
   /** Per producer slot: the birth of the object now in it. */
   private slotBorn = new Float64Array(1024);
   private slotPhase = new Int32Array(1024);
+  private slotTag = new Uint8Array(1024);
   readonly phases: string[] = [FIRST_PHASE];
+  private anyTag = false;
 
   constructor(readonly alloc: Allocator) {}
 
@@ -35,6 +43,14 @@ export class PinReplay implements Births {
 
   phaseOf(handle: number): number {
     return this.phase[handle]!;
+  }
+
+  tagOf(handle: number): number {
+    return this.tag[handle]!;
+  }
+
+  get tagged(): boolean {
+    return this.anyTag;
   }
 
   /**
@@ -56,6 +72,17 @@ export class PinReplay implements Births {
         this.ensureSlot(s);
         this.slotBorn[s] = a.ops;
         this.slotPhase[s] = this.phases.length - 1;
+        const o = batch.origin[i]!;
+        this.slotTag[s] = o;
+        if (o !== 0) this.anyTag = true;
+      } else if (k === OP_REALLOC) {
+        // A tagged REALLOC says what the object has become; an untagged one keeps its tag.
+        const o = batch.origin[i]!;
+        if (o !== 0) {
+          this.ensureSlot(s);
+          this.slotTag[s] = o;
+          this.anyTag = true;
+        }
       }
       a.applyOps(batch.kind, batch.slot, batch.size, i, i + 1, this.table);
       if (k !== OP_ALLOC && k !== OP_REALLOC) continue;
@@ -64,6 +91,7 @@ export class PinReplay implements Births {
       this.ensure(a.blocks.length);
       this.born[h] = this.slotBorn[s]!;
       this.phase[h] = this.slotPhase[s]!;
+      this.tag[h] = this.slotTag[s]!;
     }
     return i;
   }
@@ -72,11 +100,13 @@ export class PinReplay implements Births {
     if (s < this.slotBorn.length) return;
     this.slotBorn = growFloat64(this.slotBorn, s + 1);
     this.slotPhase = growInt32(this.slotPhase, s + 1);
+    this.slotTag = growUint8(this.slotTag, s + 1);
   }
 
   private ensure(n: number): void {
     if (this.born.length >= n) return;
     this.born = growFloat64(this.born, n);
     this.phase = growInt32(this.phase, n);
+    this.tag = growUint8(this.tag, n);
   }
 }

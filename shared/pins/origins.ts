@@ -1,7 +1,8 @@
 /**
  * Where a live block came from. An origin is a small integer per block; an `OriginTable` names it.
- * Today a block's origin is its size class and the phase it was born in (what a plain trace or a
- * workload tells); workload tags and recorded source sites plug in as other tables later.
+ * A workload's blocks carry the generator's own tag for the kind of object (`WorkloadOrigins`); a
+ * plain trace's, and any untagged block's, origin is its size class and the phase it was born in
+ * (`PhaseClassOrigins`). Recorded source sites are meant to plug in as another table.
  */
 
 export interface Origin {
@@ -37,5 +38,31 @@ export class PhaseClassOrigins implements OriginTable {
     const phase = Math.floor(id / n);
     const szidx = id % n;
     return { label: `class ${szidx} (${this.blockSize[szidx]} B), born in phase '${this.phases[phase] ?? '?'}'` };
+  }
+}
+
+/** Origin ids below this are workload tags (tag t → id t − 1; tags are bytes, 1 … 255). */
+const TAG_IDS = 255;
+
+/**
+ * A workload's tags named by its `WorkloadDef.origins` ("keep-every-kth: kept block"); an untagged
+ * block falls back to size class × phase of birth, in ids after the tags'.
+ */
+export class WorkloadOrigins implements OriginTable {
+  constructor(
+    readonly workload: string,
+    /** Tag t names `names[t − 1]`. */
+    readonly names: readonly string[],
+    readonly fallback: PhaseClassOrigins,
+  ) {}
+
+  idOf(tag: number, phase: number, szidx: number): number {
+    return tag > 0 ? tag - 1 : TAG_IDS + this.fallback.idOf(phase, szidx);
+  }
+
+  origin(id: number): Origin {
+    if (id >= TAG_IDS) return this.fallback.origin(id - TAG_IDS);
+    // A tag the workload does not name is a generator bug; say so rather than guess.
+    return { label: `${this.workload}: ${this.names[id] ?? `unnamed tag ${id + 1}`}` };
   }
 }

@@ -24,7 +24,8 @@ export interface ResolvedRun {
   version: ResolvedVersion;
   arenas: ArenaAlignment;
   seed: bigint;
-  workload: { name: string; version: number; finite: boolean };
+  /** `origins`: the names of its origin tags (WorkloadDef.origins), for the pins analysis. */
+  workload: { name: string; version: number; finite: boolean; origins?: readonly string[] };
   /** Every parameter of the workload with its effective value (defaults filled in). */
   params: Record<string, ParamValue>;
   /** The operation source; for trace-replay an empty `BatchFeed` to fill from `tracePath`. */
@@ -65,7 +66,7 @@ export function resolveRun(config: RunConfig): ResolvedRun {
       const resolved = resolveParams(def, config.params);
       generator = def.create(resolved, seed, targetOf(version, arenas));
       params = { ...resolved };
-      workload = { name: def.name, version: def.version, finite: def.finite };
+      workload = { name: def.name, version: def.version, finite: def.finite, ...(def.origins ? { origins: def.origins } : {}) };
     }
     const durationMs = config.durationMs ?? Infinity;
     // An endless workload with neither budget would run until stopped: give it the default budget.

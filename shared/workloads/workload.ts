@@ -100,6 +100,12 @@ export interface WorkloadDef {
   /** Whether the workload ends by itself (otherwise the runner's op budget stops it). */
   readonly finite: boolean;
   readonly params: readonly ParamSpec[];
+  /**
+   * Names of the origin tags its generators put on their ALLOCs (op-batch.ts): tag t is
+   * `origins[t − 1]`, the kind of object the workload models ("kept block", "cache key"). The pins
+   * analysis groups the blocks that keep arenas by them (docs/pins.md, docs/workloads.md).
+   */
+  readonly origins?: readonly string[];
   /** Cross-parameter rules (e.g. k ≤ N); throws ParamError. Called by `resolveParams`. */
   check?(params: ResolvedParams): void;
   /** A generator for validated parameters (see `resolveParams`). */

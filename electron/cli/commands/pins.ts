@@ -77,7 +77,7 @@ export async function pinsCommand(argv: string[], out: (line: string) => void): 
   } else {
     driveTo(run.generator, replay, stopAt);
   }
-  const report: PinReport = analyzePins(replay.alloc, { births: replay, threshold });
+  const report: PinReport = analyzePins(replay.alloc, { births: replay, threshold, workload: run.workload });
   if (values.json) {
     out(JSON.stringify({ workload: run.workload.name, python: run.version.version, seed: run.seed.toString(), params: run.params, ...report }, null, 2));
   } else {

@@ -6,12 +6,18 @@
  */
 import type { OpBatch } from '../../ops/op-batch';
 import { GeneratorBase } from '../core/generator-base';
+import { originTags } from '../origin-tags';
 import { MAX_COUNT, MAX_LIVE, num, numberParam, ParamError } from '../params';
 import type { ResolvedParams, WorkloadDef, WorkloadTarget } from '../workload';
 
 const FILL = 0;
 const LOOP = 1;
 const DRAIN = 2;
+
+/** The A arenas' fill and the bursts that each need one more arena. */
+const ORIGINS = originTags('fill block', 'burst block');
+const FILL_BLOCK = ORIGINS.tag['fill block'];
+const BURST_BLOCK = ORIGINS.tag['burst block'];
 
 /** Geometry assumed without a target: 3.10+ (16 KiB pools, 1 MiB arenas of 63 usable pools, 16-byte classes). */
 const DEFAULT_GEOMETRY = { poolSize: 16384, poolOverhead: 48, usablePools: 63, alignmentShift: 4 };
@@ -65,7 +71,7 @@ class ArenaEdgeThrash extends GeneratorBase {
       const room = out.capacity - out.length;
       if (this.phase === FILL) {
         const end = Math.min(this.fillCount, this.filled + room);
-        for (let i = this.filled; i < end; i++) out.alloc(i, this.base + i, this.size);
+        for (let i = this.filled; i < end; i++) out.alloc(i, this.base + i, this.size, FILL_BLOCK);
         t.live += end - this.filled;
         this.filled = end;
         t.nextId = this.base + end;
@@ -79,7 +85,7 @@ class ArenaEdgeThrash extends GeneratorBase {
         if (k < burst) {
           const id = t.nextId++;
           this.burstIds[k] = id;
-          out.alloc(this.fillCount + k, id, this.size);
+          out.alloc(this.fillCount + k, id, this.size, BURST_BLOCK);
           t.live++;
         } else {
           const b = 2 * burst - 1 - k;
@@ -147,6 +153,7 @@ export const arenaEdgeThrash: WorkloadDef = {
     'arena, so there are A + 1 arena allocations instead of A + M; 2.4 adds it once and never lets it go. ' +
     'With fill = 0 the fill is A arenas of the modelled geometry.',
   finite: true,
+  origins: ORIGINS.names,
   params: [
     numberParam('size', 'bytes', 16, 1, 512, 'Request size of every block.'),
     numberParam('arenas', 'A', 4, 1, 100_000, 'Arenas to fill exactly.'),

@@ -8,6 +8,7 @@ import type { OpBatch } from '../../ops/op-batch';
 import { GeneratorBase } from '../core/generator-base';
 import { growInt32 } from '../core/live-table';
 import { DictTable, LAYOUT_CHOICES, listGrowTo, resolveLayout, strBytes, type PyLayout } from '../core/python-layout';
+import { originTags } from '../origin-tags';
 import { choiceParam, MAX_COUNT, num, numberParam, ParamError, realParam, str } from '../params';
 import { stream, type Rng, type Seed } from '../prng';
 import type { ResolvedParams, WorkloadDef, WorkloadTarget } from '../workload';
@@ -20,6 +21,24 @@ const VALUE_STR_MIN = 3;
 const VALUE_STR_MAX = 12;
 /** The first append allocates an item array of this many slots (§2.3: 4 slots = 32 B). */
 const FIRST_CAPACITY = 4;
+
+/** The Python objects it models: the batch dict D of lists, the summary dict G, a record's parse. */
+const ORIGINS = originTags(
+  'batch dict',
+  'batch dict key table',
+  'summary dict',
+  'summary dict key table',
+  'record tuple',
+  'field string',
+  'key string',
+  'list',
+  'list item array',
+  'int value',
+  'float value',
+  'str value',
+  'result float',
+);
+const O = ORIGINS.tag;
 
 const PARSE = 0;
 const AGGREGATE = 1;
@@ -165,13 +184,13 @@ class DictOfListsEtl extends GeneratorBase {
       out.mark(`batch-${b}`);
       if (this.keep && !this.gStarted) {
         // The summary dict G lives for the whole run.
-        t.alloc(out, this.layout.dict);
-        if (this.gTable.tableBytes > 0) this.gTableSlot = t.alloc(out, this.gTable.tableBytes);
+        t.alloc(out, this.layout.dict, O['summary dict']);
+        if (this.gTable.tableBytes > 0) this.gTableSlot = t.alloc(out, this.gTable.tableBytes, O['summary dict key table']);
         this.gStarted = true;
       }
-      this.dSlot = t.alloc(out, this.layout.dict);
+      this.dSlot = t.alloc(out, this.layout.dict, O['batch dict']);
       this.dTable = new DictTable(this.layout.dictKeys, true);
-      this.dTableSlot = this.dTable.tableBytes > 0 ? t.alloc(out, this.dTable.tableBytes) : -1;
+      this.dTableSlot = this.dTable.tableBytes > 0 ? t.alloc(out, this.dTable.tableBytes, O['batch dict key table']) : -1;
       this.orderLen = 0;
       this.record = 0;
     } else if (this.phase === AGGREGATE) out.mark(`aggregate-${b}`);
@@ -186,18 +205,18 @@ class DictOfListsEtl extends GeneratorBase {
     const t = this.objs;
     const l = this.layout;
     const rng = this.sizeRng;
-    const tuple = t.alloc(out, l.tupleBase + 8 * this.fields);
+    const tuple = t.alloc(out, l.tupleBase + 8 * this.fields, O['record tuple']);
     for (let f = 0; f < this.fields; f++) {
       const chars = this.fieldMin + (this.fieldSpan === 1 ? 0 : rng.uniformInt(this.fieldSpan));
-      this.fieldSlots[f] = t.alloc(out, strBytes(l, chars));
+      this.fieldSlots[f] = t.alloc(out, strBytes(l, chars), O['field string']);
     }
     const k = this.drawKey();
-    const keyStr = t.alloc(out, strBytes(l, this.keyChars(k)));
+    const keyStr = t.alloc(out, strBytes(l, this.keyChars(k)), O['key string']);
     if (this.inBatch[k] !== this.batch) {
       // New in D: D keeps the parsed key string and gets a list.
       this.inBatch[k] = this.batch;
       this.keyStr[k] = keyStr;
-      this.listSlot[k] = t.alloc(out, l.list);
+      this.listSlot[k] = t.alloc(out, l.list, O['list']);
       this.arrSlot[k] = -1;
       this.len[k] = 0;
       this.cap[k] = 0;
@@ -205,7 +224,7 @@ class DictOfListsEtl extends GeneratorBase {
       this.order[this.orderLen++] = k;
       if (this.dTable.insert()) {
         const old = this.dTableSlot;
-        this.dTableSlot = this.dTable.tableBytes > 0 ? t.alloc(out, this.dTable.tableBytes) : -1;
+        this.dTableSlot = this.dTable.tableBytes > 0 ? t.alloc(out, this.dTable.tableBytes, O['batch dict key table']) : -1;
         if (old >= 0) t.free(out, old);
       }
     } else {
@@ -214,10 +233,18 @@ class DictOfListsEtl extends GeneratorBase {
     // The value, appended to k's list.
     const u = rng.nextHi();
     let size: number;
-    if (u < VALUE_INT) size = l.int;
-    else if (u < VALUE_FLOAT) size = l.float;
-    else size = strBytes(l, VALUE_STR_MIN + rng.uniformInt(VALUE_STR_MAX - VALUE_STR_MIN + 1));
-    const v = t.alloc(out, size);
+    let origin: number;
+    if (u < VALUE_INT) {
+      size = l.int;
+      origin = O['int value'];
+    } else if (u < VALUE_FLOAT) {
+      size = l.float;
+      origin = O['float value'];
+    } else {
+      size = strBytes(l, VALUE_STR_MIN + rng.uniformInt(VALUE_STR_MAX - VALUE_STR_MIN + 1));
+      origin = O['str value'];
+    }
+    const v = t.alloc(out, size, origin);
     if (v >= this.prevVal.length) this.prevVal = growInt32(this.prevVal, v + 1);
     this.prevVal[v] = this.lastVal[k]!;
     this.lastVal[k] = v;
@@ -226,7 +253,7 @@ class DictOfListsEtl extends GeneratorBase {
     if (n > this.cap[k]!) {
       if (this.cap[k] === 0) {
         this.cap[k] = FIRST_CAPACITY;
-        this.arrSlot[k] = t.alloc(out, 8 * FIRST_CAPACITY);
+        this.arrSlot[k] = t.alloc(out, 8 * FIRST_CAPACITY, O['list item array']);
       } else {
         const cap = listGrowTo(l.listGrowth, n, this.cap[k]!);
         this.cap[k] = cap;
@@ -239,7 +266,7 @@ class DictOfListsEtl extends GeneratorBase {
 
   private aggregate(out: OpBatch, k: number): void {
     const t = this.objs;
-    const result = t.alloc(out, this.layout.float);
+    const result = t.alloc(out, this.layout.float, O['result float']);
     if (!this.keep) {
       t.free(out, result);
       return;
@@ -249,7 +276,7 @@ class DictOfListsEtl extends GeneratorBase {
       this.gKeyStr[k] = this.keyStr[k]!;
       if (this.gTable.insert()) {
         const old = this.gTableSlot;
-        this.gTableSlot = this.gTable.tableBytes > 0 ? t.alloc(out, this.gTable.tableBytes) : -1;
+        this.gTableSlot = this.gTable.tableBytes > 0 ? t.alloc(out, this.gTable.tableBytes, O['summary dict key table']) : -1;
         if (old >= 0) t.free(out, old);
       }
     }
@@ -302,6 +329,7 @@ export const dictOfListsEtl: WorkloadDef = {
     "peak. With the summary kept, the new keys' strings and the result floats, allocated at scattered times, pin the " +
     "batch's arenas: the job never shrinks, in either version.",
   finite: true,
+  origins: ORIGINS.names,
   params: [
     numberParam('batches', '', 20, 1, 1e9, 'Batches before the workload ends.'),
     numberParam('records', 'per batch', 1_000_000, 1, MAX_COUNT, 'Records parsed per batch.'),

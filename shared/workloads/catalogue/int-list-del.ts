@@ -8,12 +8,19 @@
 import type { OpBatch } from '../../ops/op-batch';
 import { GeneratorBase } from '../core/generator-base';
 import { LAYOUT_CHOICES, listGrowTo, resolveLayout } from '../core/python-layout';
+import { originTags } from '../origin-tags';
 import { choiceParam, MAX_COUNT, MAX_LIVE, num, numberParam, ParamError, str } from '../params';
 import type { ResolvedParams, WorkloadDef, WorkloadTarget } from '../workload';
 
 /** 2.x ints live in private 1000-byte blocks of 41 ints each, from libc, never freed (§2.1). */
 const PY2_BLOCK_BYTES = 1000;
 const PY2_INTS_PER_BLOCK = 41;
+
+/** The ints (every stride-th kept in the second list), the two lists and their item arrays, the loop counter. */
+const ORIGINS = originTags('int', 'kept int', 'list', 'list item array', 'kept list', 'kept list item array', 'loop counter int', 'py2 int block');
+const O = ORIGINS.tag;
+/** Tag of extra object k (slot N + k): the list, its item array, the second list, its item array, the counter. */
+const EXTRA_ORIGINS = [O['list'], O['list item array'], O['kept list'], O['kept list item array'], O['loop counter int']];
 
 const BUILD = 0;
 const KEEP = 1;
@@ -69,7 +76,7 @@ class IntListDel extends GeneratorBase {
     this.extraIds[k] = id;
     this.extraLive[k] = 1;
     t.live++;
-    out.alloc(this.n + k, id, size);
+    out.alloc(this.n + k, id, size, EXTRA_ORIGINS[k]!);
   }
 
   private freeExtra(out: OpBatch, k: number): void {
@@ -98,11 +105,11 @@ class IntListDel extends GeneratorBase {
           if (this.py2) {
             if (i % PY2_INTS_PER_BLOCK === 0) {
               const j = this.blocks++;
-              out.alloc(this.n + 5 + j, this.idOf(j), PY2_BLOCK_BYTES);
+              out.alloc(this.n + 5 + j, this.idOf(j), PY2_BLOCK_BYTES, O['py2 int block']);
               t.live++;
             }
           } else {
-            out.alloc(i, this.idOf(i), this.intSize);
+            out.alloc(i, this.idOf(i), this.intSize, this.isSurvivor(i) ? O['kept int'] : O['int']);
             t.live++;
           }
           const len = i + 1;
@@ -112,7 +119,7 @@ class IntListDel extends GeneratorBase {
               this.extraIds[1] = this.base + 2;
               this.extraLive[1] = 1;
               t.live++;
-              out.alloc(this.n + 1, this.base + 2, 8 * cap);
+              out.alloc(this.n + 1, this.base + 2, 8 * cap, O['list item array']);
             } else out.realloc(this.n + 1, this.extraIds[1]!, 8 * cap);
             this.cap = cap;
           }
@@ -256,6 +263,7 @@ export const intListDel: WorkloadDef = {
     'array comes back until the second del. int_mode py2 models 2.x ints, which live in private blocks that are never ' +
     'freed, so memory stays high after del whatever happens; under 2.4 pymalloc ints (the counterfactual) also stay at the peak.',
   finite: true,
+  origins: ORIGINS.names,
   params: [
     numberParam('N', 'ints', 10_000_000, 1, MAX_LIVE - 1_000_000, 'Length of the list.'),
     numberParam('int_size', 'bytes', 0, 0, 1024, 'Request of one int; 0 = from the layout (32 in 3.11+, 28 before).'),

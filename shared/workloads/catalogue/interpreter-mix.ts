@@ -15,6 +15,7 @@ import { GeneratorBase } from '../core/generator-base';
 import { exp } from '../fastmath';
 import { LifetimeQueue } from '../core/lifetime-queue';
 import { growInt32 } from '../core/live-table';
+import { originTags } from '../origin-tags';
 import { MAX_COUNT, num, numberParam, ParamError, realParam, sizesParam, str } from '../params';
 import { chanceThreshold, type Rng, type Seed, stream } from '../prng';
 import { SizeDist } from '../sizes';
@@ -26,6 +27,14 @@ const IMPORT_WEIGHTS = [0.2, 0.1, 0.1, 0.6] as const;
 const RECENT = 64;
 /** A long-lived object dies at the end of its phase or of one of the next LONG_PHASES − 1 phases. */
 const LONG_PHASES = 16;
+
+/**
+ * What the generator models of an object is its lifetime category (its sizes come from one measured
+ * distribution, not from object types), so that is its tag: drawn right after the ALLOC, in the same
+ * step, and written onto it (OpBatch.tag).
+ */
+const ORIGINS = originTags('immediate', 'short-lived', 'medium-lived', 'phase-scoped', 'permanent (import)', 'leaked');
+const O = ORIGINS.tag;
 
 class InterpreterMix extends GeneratorBase {
   private readonly sizes: SizeDist;
@@ -139,6 +148,7 @@ class InterpreterMix extends GeneratorBase {
     const q = this.queue;
     const life = this.lifeRng;
     q.advance();
+    const at = out.length;
     const slot = t.alloc(out, this.sizes.sample(this.sizeRng));
     this.ops++;
     const r = this.recentPos;
@@ -152,11 +162,23 @@ class InterpreterMix extends GeneratorBase {
     // The leak coin is drawn only when a leak is asked for, so leak_rate = 0 costs nothing.
     if (!this.importing && this.leakRate > 0 && life.chance(this.leakRate)) {
       // A leaked object: it lives forever.
-    } else if (u < this.cum[c]!) q.schedule(slot, q.now + life.geometric(this.immediateMean));
-    else if (u < this.cum[c + 1]!) q.schedule(slot, q.now + Math.floor(this.shortMin * exp(life.u01() * this.shortSpan)));
-    else if (u < this.cum[c + 2]!) q.schedule(slot, q.now + Math.floor(this.mediumMin * exp(life.u01() * this.mediumSpan)));
-    else if (!this.importing) this.scopeToPhase(slot);
-    // else: a long-lived object of the import is permanent (modules, classes, interned strings).
+      out.tag(at, O['leaked']);
+    } else if (u < this.cum[c]!) {
+      q.schedule(slot, q.now + life.geometric(this.immediateMean));
+      out.tag(at, O['immediate']);
+    } else if (u < this.cum[c + 1]!) {
+      q.schedule(slot, q.now + Math.floor(this.shortMin * exp(life.u01() * this.shortSpan)));
+      out.tag(at, O['short-lived']);
+    } else if (u < this.cum[c + 2]!) {
+      q.schedule(slot, q.now + Math.floor(this.mediumMin * exp(life.u01() * this.mediumSpan)));
+      out.tag(at, O['medium-lived']);
+    } else if (!this.importing) {
+      this.scopeToPhase(slot);
+      out.tag(at, O['phase-scoped']);
+    } else {
+      // A long-lived object of the import is permanent (modules, classes, interned strings).
+      out.tag(at, O['permanent (import)']);
+    }
     if (reallocNow) this.reallocRecent(out);
   }
 
@@ -204,6 +226,7 @@ export const interpreterMix: WorkloadDef = {
     'steps to the largest footprint and stays there. Under 3.9+ it grows during import, then shows a low saw-tooth: each ' +
     'phase end frees the newest arenas while older ones stay pinned by permanent and longer-lived objects.',
   finite: false,
+  origins: ORIGINS.names,
   params: [
     sizesParam('sizes', 'py312-mix', 'Request sizes (py39-mix, espresso-mix or a fitted table(…) also fit).'),
     realParam('w_immediate', 'weight', 0.4, 0, 1, 'Share of objects dying almost at once: geometric(immediate_mean) allocations.'),

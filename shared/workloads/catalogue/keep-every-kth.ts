@@ -5,6 +5,7 @@
  */
 import type { OpBatch } from '../../ops/op-batch';
 import { GeneratorBase } from '../core/generator-base';
+import { originTags } from '../origin-tags';
 import { MAX_COUNT, MAX_LIVE, num, numberParam, ParamError } from '../params';
 import { stream, type Rng, type Seed } from '../prng';
 import type { ResolvedParams, WorkloadDef } from '../workload';
@@ -16,6 +17,12 @@ const HOLD_CHURN = 3;
 const RELEASE_SURVIVORS = 4;
 const RELEASE_HOLD = 5;
 const MARKS: Record<number, string> = { [FILL]: 'fill', [THIN]: 'thin', [HOLD_FILL]: 'hold', [RELEASE_SURVIVORS]: 'release' };
+
+/** A fill block is born kept (i mod k = offset) or to be thinned: the tag says which at its ALLOC. */
+const ORIGINS = originTags('kept block', 'thinned block', 'hold object');
+const KEPT = ORIGINS.tag['kept block'];
+const THINNED = ORIGINS.tag['thinned block'];
+const HOLD = ORIGINS.tag['hold object'];
 
 class KeepEveryKth extends GeneratorBase {
   private readonly n: number;
@@ -72,7 +79,13 @@ class KeepEveryKth extends GeneratorBase {
       switch (this.phase) {
         case FILL: {
           const end = Math.min(this.n, this.filled + room);
-          for (let i = this.filled; i < end; i++) out.alloc(i, this.base + i, this.size);
+          const k = this.k;
+          const offset = this.offset;
+          let r = this.filled % k;
+          for (let i = this.filled; i < end; i++) {
+            out.alloc(i, this.base + i, this.size, r === offset ? KEPT : THINNED);
+            if (++r === k) r = 0;
+          }
           t.live += end - this.filled;
           t.nextId = this.base + end;
           this.filled = end;
@@ -100,7 +113,7 @@ class KeepEveryKth extends GeneratorBase {
         case HOLD_FILL: {
           const h = this.holdAllocated++;
           this.holdIds[h] = t.nextId;
-          out.alloc(this.n + h, t.nextId++, this.holdSize);
+          out.alloc(this.n + h, t.nextId++, this.holdSize, HOLD);
           t.live++;
           if (this.holdAllocated === this.holdLive) this.next(HOLD_CHURN);
           break;
@@ -113,7 +126,7 @@ class KeepEveryKth extends GeneratorBase {
           const h = this.victimRng.uniformInt(this.holdLive);
           out.free(this.n + h, this.holdIds[h]!);
           this.holdIds[h] = t.nextId;
-          out.alloc(this.n + h, t.nextId++, this.holdSize);
+          out.alloc(this.n + h, t.nextId++, this.holdSize, HOLD);
           this.holdDone += 2;
           break;
         }
@@ -187,6 +200,7 @@ export const keepEveryKth: WorkloadDef = {
     'version. Up to the blocks per arena, pools empty but every arena is pinned, so nothing is released. Beyond that, ' +
     '3.9+ releases all but about N/k arenas while 2.4 releases nothing; 1 MiB arenas (3.10+) move the knee four times further right.',
   finite: true,
+  origins: ORIGINS.names,
   params: [
     numberParam('N', 'blocks', 10_485_760, 1, MAX_LIVE - 1_000_000, 'Blocks of the fill.'),
     numberParam('size', 'bytes', 16, 1, 512, 'Request size of the fill blocks.'),

@@ -10,6 +10,7 @@
  */
 import type { OpBatch } from '../../ops/op-batch';
 import { GeneratorBase } from '../core/generator-base';
+import { originTags } from '../origin-tags';
 import { choiceParam, MAX_LIVE, num, numberParam, ParamError, str } from '../params';
 import { stream, type Rng, type Seed } from '../prng';
 import { Lran2 } from '../lran2';
@@ -18,6 +19,11 @@ import type { ResolvedParams, WorkloadDef } from '../workload';
 const WARM_FILL = 0;
 const WARM_REPLACE = 1;
 const RUN = 2;
+
+/** Blocks of the warm-up (fill and random replacement over all slices) and of the threads' run. */
+const ORIGINS = originTags('warm-up block', 'thread block');
+const WARM_BLOCK = ORIGINS.tag['warm-up block'];
+const THREAD_BLOCK = ORIGINS.tag['thread block'];
 
 /** Either generator behind one interface: `below(n)` in [0, n). */
 interface Draws {
@@ -97,7 +103,7 @@ class LarsonServer extends GeneratorBase {
             out.mark('warmup');
             this.marked = true;
           }
-          this.arr[this.k] = t.alloc(out, this.size(this.warmSize));
+          this.arr[this.k] = t.alloc(out, this.size(this.warmSize), WARM_BLOCK);
           if (++this.k === n) {
             // "generate a random permutation of the chunks" (no allocator effect)
             for (let c = n; c > 0; c--) {
@@ -115,7 +121,7 @@ class LarsonServer extends GeneratorBase {
             this.startRun();
             break;
           }
-          t.replace(out, this.arr[this.warmVictim.below(n)]!, this.size(this.warmSize));
+          t.replace(out, this.arr[this.warmVictim.below(n)]!, this.size(this.warmSize), WARM_BLOCK);
           this.k++;
           break;
         default: {
@@ -126,7 +132,7 @@ class LarsonServer extends GeneratorBase {
           const th = this.thread;
           const d = this.threadDraws[th]!;
           const victim = this.arr[th * this.chunks + d.below(this.chunks)]!;
-          t.replace(out, victim, this.size(d));
+          t.replace(out, victim, this.size(d), THREAD_BLOCK);
           if (++this.replacements[th]! % this.handoffEvery === 0) out.mark(`handoff-${th}`);
           if (--this.turnLeft === 0) {
             this.turnLeft = this.perTurn;
@@ -159,6 +165,7 @@ export const larsonServer: WorkloadDef = {
     'now and then. The live set is constant and retained memory is flat after warm-up. With sizes 8–999 B, ' +
     'about half of the requests take the large path under 3.9+ and three quarters under 2.4, so 2.4’s pymalloc footprint is about a quarter of 3.9’s.',
   finite: false,
+  origins: ORIGINS.names,
   params: [
     numberParam('threads', 'logical threads', 8, 1, 1024, 'Threads, each owning a slice of the blocks.'),
     numberParam('chunks', 'blocks per thread', 5000, 1, 10_000_000, 'Slice length.'),

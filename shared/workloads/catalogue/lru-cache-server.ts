@@ -9,6 +9,7 @@ import type { OpBatch } from '../../ops/op-batch';
 import { GeneratorBase } from '../core/generator-base';
 import { KeyMap } from '../core/key-map';
 import { DictTable, LAYOUT_CHOICES, resolveLayout, strBytes, type PyLayout } from '../core/python-layout';
+import { originTags } from '../origin-tags';
 import { choiceParam, MAX_COUNT, num, numberParam, ParamError, realParam, sizesParam, str } from '../params';
 import { Permutation } from '../permutation';
 import { chanceThreshold, type Rng, type Seed, stream } from '../prng';
@@ -22,6 +23,10 @@ const MAX_GARBAGE = 256;
 const STEP_MAX = 2 * MAX_GARBAGE + 4 + 2 + 4 + 1 + 1;
 /** A list node: a list object and its 4-slot item array (key, value, prev, next links). */
 const NODE_ITEMS = 4;
+
+/** The objects of the cache and of a request (the brief's "key, node, value, garbage", and the dict). */
+const ORIGINS = originTags('cache dict', 'dict key table', 'key string', 'list node', 'node item array', 'slots node', 'value', 'request garbage');
+const O = ORIGINS.tag;
 
 class LruCacheServer extends GeneratorBase {
   private readonly layout: PyLayout;
@@ -107,8 +112,8 @@ class LruCacheServer extends GeneratorBase {
       if (out.capacity - out.length < STEP_MAX) return;
       out.mark('serve');
       // The cache dict itself (its key table is allocated on the first insert in 3.8+).
-      t.alloc(out, this.layout.dict);
-      if (this.table.tableBytes > 0) this.tableSlot = t.alloc(out, this.table.tableBytes);
+      t.alloc(out, this.layout.dict, O['cache dict']);
+      if (this.table.tableBytes > 0) this.tableSlot = t.alloc(out, this.table.tableBytes, O['dict key table']);
       this.started = true;
     }
     while (out.capacity - out.length >= STEP_MAX) {
@@ -140,7 +145,7 @@ class LruCacheServer extends GeneratorBase {
     const key = this.perm.map(this.zipf.sample(this.keyRng) - 1);
     let g = 1 + this.lifeRng.geometric(this.garbageMean);
     if (g > MAX_GARBAGE) g = MAX_GARBAGE;
-    for (let i = 0; i < g; i++) this.garbage[i] = t.alloc(out, this.garbageSizes.sample(this.sizeRng));
+    for (let i = 0; i < g; i++) this.garbage[i] = t.alloc(out, this.garbageSizes.sample(this.sizeRng), O['request garbage']);
     const e = this.map.get(key);
     if (e >= 0) {
       this.touch(e);
@@ -157,21 +162,21 @@ class LruCacheServer extends GeneratorBase {
     const e = this.freeEntries[--this.freeTop]!;
     const chars = this.keyLenMin + this.keyRngLen();
     this.entryKey[e] = key;
-    this.keySlot[e] = t.alloc(out, strBytes(this.layout, chars));
+    this.keySlot[e] = t.alloc(out, strBytes(this.layout, chars), O['key string']);
     if (this.listNode) {
-      this.nodeSlot[e] = t.alloc(out, this.layout.list);
-      this.arrSlot[e] = t.alloc(out, 8 * NODE_ITEMS);
+      this.nodeSlot[e] = t.alloc(out, this.layout.list, O['list node']);
+      this.arrSlot[e] = t.alloc(out, 8 * NODE_ITEMS, O['node item array']);
     } else {
-      this.nodeSlot[e] = t.alloc(out, this.layout.slots2 + 8 * (NODE_ITEMS - 2));
+      this.nodeSlot[e] = t.alloc(out, this.layout.slots2 + 8 * (NODE_ITEMS - 2), O['slots node']);
       this.arrSlot[e] = -1;
     }
-    this.valSlot[e] = t.alloc(out, this.valueSizes.sample(this.sizeRng));
+    this.valSlot[e] = t.alloc(out, this.valueSizes.sample(this.sizeRng), O['value']);
     this.map.insert(key, e);
     this.linkFront(e);
     this.entries++;
     if (this.table.insert()) {
       const old = this.tableSlot;
-      this.tableSlot = this.table.tableBytes > 0 ? t.alloc(out, this.table.tableBytes) : -1;
+      this.tableSlot = this.table.tableBytes > 0 ? t.alloc(out, this.table.tableBytes, O['dict key table']) : -1;
       if (old >= 0) t.free(out, old);
     }
   }
@@ -231,6 +236,7 @@ export const lruCacheServer: WorkloadDef = {
     'stays flat. After the shrink it does not fall under 2.4, and barely under 3.9+: the surviving hot entries sit in ' +
     'nearly every arena. The large values (over 512 bytes) do come back: libc memory falls, arenas do not.',
   finite: true,
+  origins: ORIGINS.names,
   params: [
     numberParam('keys', 'distinct keys', 10_000_000, 10, 1e10, 'Size of the key space.'),
     realParam('s', 'Zipf exponent', 0.99, 0, 3, 'Popularity skew; 0 is uniform.'),

@@ -8,6 +8,7 @@
 import type { OpBatch } from '../../ops/op-batch';
 import { GeneratorBase } from '../core/generator-base';
 import { FOREVER, LifetimeQueue } from '../core/lifetime-queue';
+import { originTags } from '../origin-tags';
 import { MAX_COUNT, num, numberParam, realParam, sizesParam, str } from '../params';
 import { chanceThreshold, type Rng, type Seed, stream } from '../prng';
 import { SizeDist } from '../sizes';
@@ -17,6 +18,13 @@ import type { ResolvedParams, WorkloadDef } from '../workload';
 const MAX_SMALLS = 512;
 /** smalls + grown buffer ALLOCs and FREEs, index evictions, large ALLOC/FREE, REALLOC, mark. */
 const STEP_MAX = 3 * (MAX_SMALLS + 1) + 4;
+
+/**
+ * A request's objects. Promotion into the index and keeping a large buffer are drawn later in the
+ * same step as the ALLOC, so the generator tags the ALLOC then (OpBatch.tag): a step never spans batches.
+ */
+const ORIGINS = originTags('small object', 'index entry', 'large buffer', 'kept large buffer', 'growing buffer');
+const O = ORIGINS.tag;
 
 class MixedLargeSmall extends GeneratorBase {
   private readonly requests: number;
@@ -35,6 +43,8 @@ class MixedLargeSmall extends GeneratorBase {
   private readonly lifeRng: Rng;
   private readonly queue = new LifetimeQueue();
   private readonly smalls = new Int32Array(MAX_SMALLS + 1);
+  /** Batch index of each small's ALLOC in the current step, to retag a promoted one (op-batch.ts). */
+  private readonly smallAt = new Int32Array(MAX_SMALLS + 1);
   /** The long-lived index: a FIFO ring of slots. */
   private readonly index: Int32Array;
   private indexHead = 0;
@@ -60,9 +70,9 @@ class MixedLargeSmall extends GeneratorBase {
     this.index = new Int32Array(num(p, 'index_size'));
   }
 
-  private alloc(out: OpBatch, size: number): number {
+  private alloc(out: OpBatch, size: number, origin: number): number {
     this.queue.advance();
-    return this.objs.alloc(out, size);
+    return this.objs.alloc(out, size, origin);
   }
 
   protected produce(out: OpBatch): void {
@@ -88,16 +98,22 @@ class MixedLargeSmall extends GeneratorBase {
     const life = this.lifeRng;
     let g = 1 + life.geometric(this.smallsMean);
     if (g > MAX_SMALLS) g = MAX_SMALLS;
-    for (let i = 0; i < g; i++) this.smalls[i] = this.alloc(out, this.smallSizes.sample(this.sizeRng));
-    const large = life.chance(this.pLarge) ? this.alloc(out, this.largeSizes.sample(this.sizeRng)) : -1;
+    for (let i = 0; i < g; i++) {
+      this.smallAt[i] = out.length;
+      this.smalls[i] = this.alloc(out, this.smallSizes.sample(this.sizeRng), O['small object']);
+    }
+    const smallCount = g;
+    const largeAt = out.length;
+    const large = life.chance(this.pLarge) ? this.alloc(out, this.largeSizes.sample(this.sizeRng), O['large buffer']) : -1;
     if (life.chance(this.pGrow)) {
       // A small buffer that grows across the threshold and stays on the large path.
-      const buf = this.alloc(out, this.growFrom);
+      const buf = this.alloc(out, this.growFrom, O['growing buffer']);
       t.realloc(out, buf, this.growTo);
       this.smalls[g++] = buf;
     }
     if (large >= 0) {
       if (life.chance(this.pLargeKeep)) {
+        out.tag(largeAt, O['kept large buffer']);
         const q = this.queue;
         q.schedule(large, q.now + Math.min(FOREVER, Math.ceil(life.pareto(this.keepAlpha, this.keepXm))));
       } else t.free(out, large);
@@ -106,6 +122,8 @@ class MixedLargeSmall extends GeneratorBase {
     for (let i = g - 1; i >= 0; i--) {
       const s = this.smalls[i]!;
       if (cap > 0 && life.chance(this.pPromote)) {
+        // A grown buffer keeps its own tag: it is a buffer in the index, on the large path.
+        if (i < smallCount) out.tag(this.smallAt[i]!, O['index entry']);
         if (this.indexLen === cap) {
           t.free(out, this.index[this.indexHead]!);
           this.index[this.indexHead] = s;
@@ -130,6 +148,7 @@ export const mixedLargeSmall: WorkloadDef = {
     'arenas progressively as the index evicts in order, 2.4 stays at its maximum. The large series spikes and falls back; ' +
     'under 2.4 the 257–512-byte requests are on it too.',
   finite: true,
+  origins: ORIGINS.names,
   params: [
     numberParam('requests', '', 100_000_000, 1, MAX_COUNT, 'Requests before the workload ends.'),
     realParam('smalls_mean', 'objects', 19, 0, 100, 'Small objects per request: 1 + geometric(mean).'),

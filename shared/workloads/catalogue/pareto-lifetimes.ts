@@ -5,6 +5,7 @@
 import type { OpBatch } from '../../ops/op-batch';
 import { GeneratorBase } from '../core/generator-base';
 import { FOREVER, LifetimeQueue } from '../core/lifetime-queue';
+import { originTags } from '../origin-tags';
 import { choiceParam, num, ParamError, realParam, sizesParam, str } from '../params';
 import { stream, type Rng, type Seed } from '../prng';
 import { SizeDist } from '../sizes';
@@ -12,6 +13,17 @@ import type { ResolvedParams, WorkloadDef } from '../workload';
 
 /** `couple = big-lives-longer` scales a lifetime by size / this many bytes. */
 const COUPLE_REFERENCE_BYTES = 64;
+
+/** What a block is, for the pins view: its drawn lifetime, by decade of allocation events. */
+const ORIGINS = originTags('life under 100 allocations', 'life 100 to 10^4', 'life 10^4 to 10^6', 'life 10^6 or more');
+const { tag } = ORIGINS;
+
+/** The tag of a lifetime: one per two decades. */
+function lifeTag(life: number): number {
+  if (life < 100) return tag['life under 100 allocations'];
+  if (life < 10_000) return tag['life 100 to 10^4'];
+  return life < 1_000_000 ? tag['life 10^4 to 10^6'] : tag['life 10^6 or more'];
+}
 
 class ParetoLifetimes extends GeneratorBase {
   private readonly alpha: number;
@@ -46,11 +58,13 @@ class ParetoLifetimes extends GeneratorBase {
       }
       q.advance();
       const size = this.sizes.sample(this.sizeRng);
+      const at = out.length;
       const slot = t.alloc(out, size);
       let life = Math.ceil(this.lifeRng.pareto(this.alpha, this.xm));
       if (this.couple) life = Math.ceil((life * size) / COUPLE_REFERENCE_BYTES);
       if (life < 1) life = 1;
       if (life > this.cap) life = this.cap;
+      out.tag(at, lifeTag(life));
       q.schedule(slot, q.now + life);
     }
   }
@@ -68,6 +82,7 @@ export const paretoLifetimes: WorkloadDef = {
     'Under 2.4 retained memory never falls; 3.9+ looks almost the same because a few long-lived blocks sit in every ' +
     'arena, and the fragmentation ratio creeps up as middle-aged objects leave holes.',
   finite: false,
+  origins: ORIGINS.names,
   params: [
     realParam('alpha', 'tail index', 0.3, 0.1, 3, 'Pareto tail index; below 1 the live set grows until cap bounds it.'),
     realParam('xm', 'allocation events', 1, 1, 1e12, 'Pareto scale: the shortest lifetime. For alpha > 1, xm = target_live·(alpha−1)/alpha gives a stationary live set.'),

@@ -4,6 +4,7 @@
  */
 import type { OpBatch } from '../../ops/op-batch';
 import { GeneratorBase } from '../core/generator-base';
+import { originTags } from '../origin-tags';
 import { choiceParam, MAX_COUNT, MAX_LIVE, num, numberParam, realParam, sizesParam, str } from '../params';
 import { chanceThreshold, type Rng, type Seed, stream } from '../prng';
 import { SizeDist } from '../sizes';
@@ -19,6 +20,11 @@ const PHASE_NAMES = ['up', 'flat', 'down', 'trough'];
 const VICTIM_RANDOM = 0;
 const VICTIM_OLDEST = 1;
 const VICTIMS = ['random', 'oldest', 'newest'] as const;
+
+/** The cycle's parity picks the size distribution (with the class shift: int-like odd, string-like even cycles). */
+const ORIGINS = originTags('odd-cycle object', 'even-cycle object');
+const ODD_CYCLE = ORIGINS.tag['odd-cycle object'];
+const EVEN_CYCLE = ORIGINS.tag['even-cycle object'];
 
 class RampCycles extends GeneratorBase {
   private readonly lmax: number;
@@ -84,8 +90,8 @@ class RampCycles extends GeneratorBase {
 
   private allocOne(out: OpBatch): void {
     if (this.len > this.mask) this.growRing();
-    const dist = (this.cycle & 1) === 1 ? this.distOdd : this.distEven;
-    const slot = this.objs.alloc(out, dist.sample(this.sizeRng));
+    const odd = (this.cycle & 1) === 1;
+    const slot = this.objs.alloc(out, (odd ? this.distOdd : this.distEven).sample(this.sizeRng), odd ? ODD_CYCLE : EVEN_CYCLE);
     this.dq[(this.head + this.len) & this.mask] = slot;
     this.len++;
   }
@@ -177,6 +183,7 @@ export const rampCycles: WorkloadDef = {
     'victims let arenas go during the ramp down; random victims keep them until the trough, and a non-zero trough pins them so ' +
     'the class shift stacks exactly as in 2.4.',
   finite: true,
+  origins: ORIGINS.names,
   params: [
     numberParam('Lmax', 'objects', 2_000_000, 10, MAX_LIVE, 'Live objects at the top of each ramp.'),
     realParam('p_up', '', 0.75, 0.5, 1, 'Probability an op of the ramp up is an ALLOC (else a FREE).', { exclusiveMin: true }),

@@ -7,6 +7,7 @@
 import type { OpBatch } from '../../ops/op-batch';
 import { GeneratorBase } from '../core/generator-base';
 import { FOREVER, LifetimeQueue } from '../core/lifetime-queue';
+import { originTags } from '../origin-tags';
 import { realParam, sizesParam, num, str } from '../params';
 import { chanceThreshold, type Rng, type Seed, stream } from '../prng';
 import { SizeDist } from '../sizes';
@@ -14,6 +15,11 @@ import type { ResolvedParams, WorkloadDef } from '../workload';
 
 /** Temporaries per expression are capped here (P(more) ≈ 10^-11 at the default mean). */
 const MAX_DEPTH = 64;
+
+/** Whether a temporary survives its expression is drawn right after its ALLOC, in the same step (OpBatch.tag). */
+const ORIGINS = originTags('temporary', 'survivor');
+const TEMPORARY = ORIGINS.tag['temporary'];
+const SURVIVOR = ORIGINS.tag['survivor'];
 
 class RefcountTemporaries extends GeneratorBase {
   private readonly sizes: SizeDist;
@@ -63,8 +69,10 @@ class RefcountTemporaries extends GeneratorBase {
       let n = 0;
       for (let i = 0; i < depth; i++) {
         q.advance();
-        const slot = t.alloc(out, sizes.sample(sizeRng));
+        const at = out.length;
+        const slot = t.alloc(out, sizes.sample(sizeRng), TEMPORARY);
         if (this.survive > 0 && life.chance(this.survive)) {
+          out.tag(at, SURVIVOR);
           q.schedule(slot, q.now + Math.min(FOREVER, Math.ceil(life.pareto(this.surviveAlpha, this.surviveXm))));
         } else temps[n++] = slot;
       }
@@ -90,6 +98,7 @@ export const refcountTemporaries: WorkloadDef = {
     'The footprint is a few pools, flat and identical in every version: the same blocks are reused again and again. ' +
     'A throughput baseline for the fast paths.',
   finite: false,
+  origins: ORIGINS.names,
   params: [
     sizesParam('sizes', 'cfrac', 'cfrac (17 % 16 B, 83 % even 18–32 B) or py-num (int 32 B, float 24 B, 48 B), or any distribution.'),
     realParam('depth_mean', 'temporaries', 2, 0, 20, 'Temporaries per expression: 1 + geometric(mean), at most 64.'),

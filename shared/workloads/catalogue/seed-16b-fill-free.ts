@@ -4,12 +4,17 @@
  */
 import type { OpBatch } from '../../ops/op-batch';
 import { GeneratorBase } from '../core/generator-base';
+import { originTags } from '../origin-tags';
 import { choiceParam, MAX_COUNT, MAX_LIVE, num, numberParam, ParamError, str } from '../params';
 import { Permutation } from '../permutation';
 import { stream, type Rng, type Seed } from '../prng';
 import type { ResolvedParams, WorkloadDef } from '../workload';
 
 const ORDERS = ['fifo', 'lifo', 'random', 'strided'] as const;
+
+/** Every block is a fill block: one tag, so the pins view names them. */
+const ORIGINS = originTags('fill block');
+const FILL_BLOCK = ORIGINS.tag['fill block'];
 
 const PHASE_FILL = 0;
 const PHASE_FREE = 1;
@@ -55,7 +60,7 @@ class SeedFillFree extends GeneratorBase {
         const end = Math.min(n, this.i + room);
         const size = this.size;
         const base = this.base;
-        for (let i = this.i; i < end; i++) out.alloc(i, base + i, size);
+        for (let i = this.i; i < end; i++) out.alloc(i, base + i, size, FILL_BLOCK);
         this.objs.live += end - this.i;
         this.objs.nextId = base + end;
         this.i = end;
@@ -156,6 +161,7 @@ export const seed16bFillFree: WorkloadDef = {
     'under 3.9+ FIFO/LIFO frees return arenas one by one down to a single kept arena, while random or strided frees ' +
     'keep every arena until the very end.',
   finite: true,
+  origins: ORIGINS.names,
   params: [
     numberParam('N', 'blocks', 10_485_760, 1, MAX_LIVE, 'Blocks allocated per round.'),
     numberParam('size', 'bytes', 16, 1, 4096, 'Request size of every block.'),

@@ -7,6 +7,7 @@
  */
 import type { OpBatch } from '../../ops/op-batch';
 import { GeneratorBase } from '../core/generator-base';
+import { originTags } from '../origin-tags';
 import { choiceParam, MAX_COUNT, num, numberParam, ParamError, realParam, str } from '../params';
 import type { ResolvedParams, WorkloadDef } from '../workload';
 
@@ -34,6 +35,15 @@ export function sh6Schedule(min: number, max: number): Array<[number, number]> {
   }
   return out;
 }
+
+/**
+ * A ring block (which ones the saved window keeps is decided when the ring fills, long after their
+ * ALLOCs), sh8bench's foreign blocks, glibc-simple's batch blocks.
+ */
+const ORIGINS = originTags('ring block', 'foreign block', 'batch block');
+const RING_BLOCK = ORIGINS.tag['ring block'];
+const FOREIGN_BLOCK = ORIGINS.tag['foreign block'];
+const BATCH_BLOCK = ORIGINS.tag['batch block'];
 
 const RING = 0;
 const RING_FREE = 1;
@@ -87,7 +97,7 @@ class RingSweep extends GeneratorBase {
         // sh8bench's main thread allocates the foreign 8-byte blocks up front.
         if (this.foreignAllocated === 0) out.mark('foreign');
         const id = t.nextId++;
-        out.alloc(this.c + this.foreignAllocated++, id, 8);
+        out.alloc(this.c + this.foreignAllocated++, id, 8, FOREIGN_BLOCK);
         t.live++;
         continue;
       }
@@ -140,7 +150,7 @@ class RingSweep extends GeneratorBase {
     const id = t.nextId++;
     const p = this.mp;
     this.ids[p] = id;
-    out.alloc(p, id, size);
+    out.alloc(p, id, size, RING_BLOCK);
     t.live++;
     let mp = p + 1;
     if (mp === this.saveStart) mp = this.saveEnd;
@@ -239,7 +249,7 @@ class BatchSweep extends GeneratorBase {
       if (k < n) {
         const id = t.nextId++;
         this.ids[k] = id;
-        out.alloc(k, id, size);
+        out.alloc(k, id, size, BATCH_BLOCK);
         t.live++;
       } else {
         const half = n >> 1;
@@ -287,6 +297,7 @@ export const sizeSweepWindow: WorkloadDef = {
     'after the first cycle in every version. 2.4 sends the 257–709-byte requests (0.26 %) to the large path. sh8 uses ' +
     "sh8bench's size histogram (half the bytes on the large path); batch is glibc-simple's tiny, flat batches.",
   finite: true,
+  origins: ORIGINS.names,
   params: [
     choiceParam('schedule', 'sh6', ['sh6', 'sh8', 'batch'], 'sh6bench sizes, sh8bench histogram, or glibc-simple batches.'),
     numberParam('slots', 'ring size', 10_000, 5, 100_000_000, 'Ring size C (sh8bench used 10^6).'),

@@ -5,12 +5,20 @@
 import type { OpBatch } from '../../ops/op-batch';
 import { GeneratorBase } from '../core/generator-base';
 import { growInt32 } from '../core/live-table';
+import { originTags } from '../origin-tags';
 import { choiceParam, MAX_LIVE, num, numberParam, ParamError, sizesParam, str } from '../params';
 import { stream, type Rng, type Seed } from '../prng';
 import { SizeDist } from '../sizes';
 import type { ResolvedParams, WorkloadDef } from '../workload';
 
 const VICTIMS = ['uniform', 'fifo', 'lifo', 'batch'] as const;
+
+/** The fill, then the replacements of the churn; victim = batch: each batch's record and its objects. */
+const ORIGINS = originTags('fill object', 'replacement', 'batch record', 'batch object');
+const FILL_OBJECT = ORIGINS.tag['fill object'];
+const REPLACEMENT = ORIGINS.tag['replacement'];
+const BATCH_RECORD = ORIGINS.tag['batch record'];
+const BATCH_OBJECT = ORIGINS.tag['batch object'];
 
 class SteadyChurn extends GeneratorBase {
   private readonly slots: number;
@@ -43,7 +51,7 @@ class SteadyChurn extends GeneratorBase {
       if (out.length > limit) return;
       if (this.filled === 0) out.mark('fill');
       // Fresh table: the s-th ALLOC gets slot s, and a replacement keeps its slot.
-      t.alloc(out, sizes.sample(sizeRng));
+      t.alloc(out, sizes.sample(sizeRng), FILL_OBJECT);
       if (++this.filled === n) {
         this.churning = true;
         if (out.length > limit) return;
@@ -57,17 +65,17 @@ class SteadyChurn extends GeneratorBase {
     switch (this.victim) {
       case 'uniform': {
         const rng = this.victimRng;
-        while (out.length <= limit) t.replace(out, rng.uniformInt(n), sizes.sample(sizeRng));
+        while (out.length <= limit) t.replace(out, rng.uniformInt(n), sizes.sample(sizeRng), REPLACEMENT);
         return;
       }
       case 'fifo':
         while (out.length <= limit) {
-          t.replace(out, this.ring, sizes.sample(sizeRng));
+          t.replace(out, this.ring, sizes.sample(sizeRng), REPLACEMENT);
           if (++this.ring === n) this.ring = 0;
         }
         return;
       default: // lifo: the most recently allocated object is always the one in the last slot
-        while (out.length <= limit) t.replace(out, n - 1, sizes.sample(sizeRng));
+        while (out.length <= limit) t.replace(out, n - 1, sizes.sample(sizeRng), REPLACEMENT);
     }
   }
 }
@@ -106,7 +114,7 @@ class BatchChurn extends GeneratorBase {
       if (this.producing) {
         const pos = this.depth * width + this.k;
         if (pos >= this.stack.length) this.stack = growInt32(this.stack, pos + 1);
-        this.stack[pos] = t.alloc(out, this.k === 0 ? this.recordSize : this.objectSize);
+        this.stack[pos] = this.k === 0 ? t.alloc(out, this.recordSize, BATCH_RECORD) : t.alloc(out, this.objectSize, BATCH_OBJECT);
         if (++this.k === width) {
           this.k = 0;
           if (++this.depth === this.hi) {
@@ -142,6 +150,7 @@ export const steadyChurn: WorkloadDef = {
     'different levels. victim = batch is the xmalloc-test producer/consumer: batches of objects pushed on a stack ' +
     'and freed together; under 3.9+ retained memory can swing between the depth_lo and depth_hi footprints, under 2.4 it stays at depth_hi.',
   finite: false,
+  origins: ORIGINS.names,
   params: [
     numberParam('L', 'objects', 1_000_000, 1, MAX_LIVE, 'Live objects (uniform / fifo / lifo).'),
     sizesParam('sizes', 'py312-mix', 'Request sizes (uniform / fifo / lifo).'),

@@ -11,12 +11,21 @@ import { GeneratorBase } from '../core/generator-base';
 import { exp } from '../fastmath';
 import { FOREVER, LifetimeQueue } from '../core/lifetime-queue';
 import { LAYOUT_CHOICES, resolveLayout } from '../core/python-layout';
+import { originTags } from '../origin-tags';
 import { choiceParam, num, numberParam, ParamError, realParam, str } from '../params';
 import { chanceThreshold, type Rng, type Seed, stream } from '../prng';
 import type { ResolvedParams, WorkloadDef, WorkloadTarget } from '../workload';
 
 /** The bytearray object (its buffer is a separate block), every version (§2.2). */
 const BYTEARRAY_OBJECT = 56;
+
+/**
+ * The string a builder grows (str mode) or its bytearray object and buffer, and the appended pieces.
+ * Whether a finished string is kept is drawn when it is finished, long after its ALLOC, so kept and
+ * freed strings share a tag.
+ */
+const ORIGINS = originTags('built string', 'bytearray object', 'bytearray buffer', 'piece');
+const O = ORIGINS.tag;
 
 /** bytearray's capacity after a resize to `size` bytes from capacity `alloc` (§2.3; unchanged if it fits). */
 export function bytearrayCapacity(size: number, alloc: number): number {
@@ -79,9 +88,9 @@ class StringBuilder extends GeneratorBase {
     return 1 + this.sizeRng.geometric(this.pieceMean);
   }
 
-  private alloc(out: OpBatch, size: number): number {
+  private alloc(out: OpBatch, size: number, origin: number): number {
     this.queue.advance();
-    return this.objs.alloc(out, size);
+    return this.objs.alloc(out, size, origin);
   }
 
   /** A new builder in position b, holding its first piece. */
@@ -91,11 +100,11 @@ class StringBuilder extends GeneratorBase {
     this.target[b] = Math.floor(this.finalMin * exp(rng.u01() * this.finalSpan));
     this.len[b] = first;
     if (this.bytearray) {
-      this.objSlot[b] = this.alloc(out, BYTEARRAY_OBJECT);
+      this.objSlot[b] = this.alloc(out, BYTEARRAY_OBJECT, O['bytearray object']);
       this.capacity[b] = bytearrayCapacity(first, 0);
-      this.slot[b] = this.alloc(out, this.capacity[b]!);
+      this.slot[b] = this.alloc(out, this.capacity[b]!, O['bytearray buffer']);
     } else {
-      this.slot[b] = this.alloc(out, this.strBytes(first));
+      this.slot[b] = this.alloc(out, this.strBytes(first), O['built string']);
     }
   }
 
@@ -131,7 +140,7 @@ class StringBuilder extends GeneratorBase {
       const b = this.turn;
       this.turn = b + 1 === n ? 0 : b + 1;
       const p = this.piece();
-      const pieceSlot = this.alloc(out, this.strBytes(p));
+      const pieceSlot = this.alloc(out, this.strBytes(p), O['piece']);
       const len = this.len[b]! + p;
       this.len[b] = len;
       if (this.bytearray) {
@@ -164,6 +173,7 @@ export const stringBuilder: WorkloadDef = {
     'moves to the large path for good (at 256 bytes under 2.4, 512 under 3.x; 2.4’s 8-byte classes double the class ' +
     'moves). A few finished strings are kept for a heavy-tailed time. Retained memory plateaus in every version.',
   finite: false,
+  origins: ORIGINS.names,
   params: [
     numberParam('builders', 'concurrent', 16, 1, 1_000_000, 'Strings being built at once.'),
     numberParam('final_min', 'chars', 16, 1, 100_000_000, 'Final lengths are log-uniform between final_min …'),

@@ -87,13 +87,13 @@ export abstract class GeneratorBase implements Generator {
       const kind = sp.kind[i]!;
       if (kind === OP_MARK) batch.mark(sp.labels[sp.size[i]!]!);
       else if (kind === OP_ALLOC) {
-        batch.alloc(sp.slot[i]!, sp.id[i]!, sp.size[i]!);
+        batch.alloc(sp.slot[i]!, sp.id[i]!, sp.size[i]!, sp.origin[i]!);
         this.pendingLive--;
         this.pendingAllocs--;
       } else if (kind === OP_FREE) {
         batch.free(sp.slot[i]!, sp.id[i]!);
         this.pendingLive++;
-      } else batch.realloc(sp.slot[i]!, sp.id[i]!, sp.size[i]!);
+      } else batch.realloc(sp.slot[i]!, sp.id[i]!, sp.size[i]!, sp.origin[i]!);
     }
     return true;
   }

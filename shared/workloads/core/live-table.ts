@@ -29,8 +29,8 @@ export class LiveTable {
     return this.nextId - 1;
   }
 
-  /** Writes ALLOC(size) for a new object and returns its slot. */
-  alloc(out: OpBatch, size: number): number {
+  /** Writes ALLOC(size) for a new object, tagged `origin` (op-batch.ts), and returns its slot. */
+  alloc(out: OpBatch, size: number, origin = 0): number {
     let slot: number;
     if (this.top > 0) slot = this.freeSlots[--this.top]!;
     else {
@@ -41,7 +41,7 @@ export class LiveTable {
     this.ids[slot] = id;
     if (this.trackSizes) this.sizes[slot] = size;
     this.live++;
-    out.alloc(slot, id, size);
+    out.alloc(slot, id, size, origin);
     return slot;
   }
 
@@ -58,12 +58,12 @@ export class LiveTable {
    * Writes FREE of the object in `slot` and ALLOC(size) of a new one in the same slot: the
    * replacement step of churn workloads, without a round trip through the free-slot stack.
    */
-  replace(out: OpBatch, slot: number, size: number): void {
+  replace(out: OpBatch, slot: number, size: number, origin = 0): void {
     out.free(slot, this.ids[slot]!);
     const id = this.nextId++;
     this.ids[slot] = id;
     if (this.trackSizes) this.sizes[slot] = size;
-    out.alloc(slot, id, size);
+    out.alloc(slot, id, size, origin);
   }
 
   /** Writes REALLOC(size) for the object in `slot` (which must be live). */
@@ -98,6 +98,12 @@ export class LiveTable {
 
 export function growInt32(a: Int32Array<ArrayBuffer>, min = 0): Int32Array<ArrayBuffer> {
   const b = new Int32Array(Math.max(INITIAL, a.length * 2, min));
+  b.set(a);
+  return b;
+}
+
+export function growUint8(a: Uint8Array<ArrayBuffer>, min = 0): Uint8Array<ArrayBuffer> {
+  const b = new Uint8Array(Math.max(INITIAL, a.length * 2, min));
   b.set(a);
   return b;
 }

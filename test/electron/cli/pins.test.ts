@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { main } from '../../../electron/cli/main';
 import { createAllocator } from '../../../shared/engine';
 import { analyzePins, driveTo, PinReplay } from '../../../shared/pins';
-import { createGenerator } from '../../../shared/workloads/registry';
+import { createGenerator, getWorkload } from '../../../shared/workloads/registry';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 
@@ -27,12 +27,24 @@ describe('pins', () => {
     const got = JSON.parse(r.lines.join('\n')) as Record<string, unknown>;
     const replay = new PinReplay(createAllocator('3.11'));
     driveTo(createGenerator('keep-every-kth', params, 1), replay, at);
-    const want = JSON.parse(JSON.stringify(analyzePins(replay.alloc, { births: replay }))) as Record<string, unknown>;
+    const want = JSON.parse(JSON.stringify(analyzePins(replay.alloc, { births: replay, workload: getWorkload('keep-every-kth') }))) as Record<string, unknown>;
     expect(got['summary']).toEqual(want['summary']);
     expect(got['arenas']).toEqual(want['arenas']);
     expect(got['origins']).toEqual(want['origins']);
     expect((got['summary'] as { op: number }).op).toBe(at);
     expect(got['python']).toMatch(/^3\.11\./);
+  });
+
+  it('keep-every-kth, k = 256, 3.11: one origin row, the kept blocks, holding every pinned arena', async () => {
+    // The fill of 300 000 blocks and the thinning: only the kept blocks are live.
+    const r = await run('pins', '--workload', 'keep-every-kth', '--python', '3.11', '--set', 'N=300000', '--set', 'k=256', '--set', 'hold_live=0', '--set', 'hold_ops=0', '--at', String(300_000 + 298_828));
+    expect(r.code).toBe(0);
+    const table = r.lines.slice(r.lines.findIndex((l) => l.startsWith('origins of the pinning blocks')));
+    expect(table[0]).toBe('origins of the pinning blocks (1; top 1):');
+    const pinned = Number(/pinned arenas \((\d+);/.exec(r.lines.join('\n'))![1]);
+    expect(pinned).toBeGreaterThan(1);
+    expect(table[2]).toMatch(new RegExp(`^\\s+\\d+\\.\\d+ MiB\\s+${pinned}\\s+${Math.ceil(300_000 / 256)}\\s+\\d+\\s+keep-every-kth: kept block$`));
+    expect(table).toHaveLength(3);
   });
 
   it('prints the summary, the arena table and the origin table; a trace replays with its phases', async () => {

@@ -3,10 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { createAllocator, visitArenas } from '../../../shared/engine';
 import { OpBatch } from '../../../shared/ops/op-batch';
 import { analyzePins, driveTo, PinReplay } from '../../../shared/pins';
-import { createGenerator } from '../../../shared/workloads/registry';
+import { createGenerator, getWorkload } from '../../../shared/workloads/registry';
 
 describe('pins: keep-every-kth, k = 256, 3.11', () => {
-  it('every arena is pinned by exactly its kept blocks; one origin', () => {
+  it('every arena is pinned by exactly its kept blocks; one origin, the kept blocks', () => {
     const N = 700_000;
     const k = 256;
     const survivors = Math.ceil(N / k);
@@ -14,7 +14,7 @@ describe('pins: keep-every-kth, k = 256, 3.11', () => {
     const replay = new PinReplay(createAllocator('3.11'));
     // The fill (N allocs) and the thinning (N − survivors frees): the survivors alone are live.
     driveTo(gen, replay, N + (N - survivors));
-    const r = analyzePins(replay.alloc, { births: replay });
+    const r = analyzePins(replay.alloc, { births: replay, workload: getWorkload('keep-every-kth') });
     const s = r.summary;
     expect(s.liveBlocks).toBe(survivors);
     expect(s.emptyArenas).toBeLessThanOrEqual(1);
@@ -34,10 +34,72 @@ describe('pins: keep-every-kth, k = 256, 3.11', () => {
     const byArena = new Map<number, number>();
     for (const h of liveHandles(replay.alloc)) byArena.set(replay.alloc.arenaOf(h), (byArena.get(replay.alloc.arenaOf(h)) ?? 0) + 1);
     expect(new Map(r.arenas.filter((x) => x.pinned).map((x) => [x.slot, x.liveBlocks]))).toEqual(byArena);
+    // The origin table has one row, the workload's kept blocks, in every pinned arena and holding all of X.
     expect(r.origins).toHaveLength(1);
-    expect(r.origins[0]!.label).toContain("phase 'fill'");
+    expect(r.origins[0]!.label).toBe('keep-every-kth: kept block');
     expect(r.origins[0]!.blocks).toBe(survivors);
+    expect(r.origins[0]!.bytes).toBe(16 * survivors);
+    expect(r.origins[0]!.arenas).toBe(s.pinnedArenas);
     expect(r.origins[0]!.arenaBytes).toBeCloseTo(s.pinnedArenaBytes, 3);
+    // Without the workload's names the same blocks fall back to size class × phase of birth.
+    const plain = analyzePins(replay.alloc, { births: replay });
+    expect(plain.origins.map((o) => [o.label, o.blocks])).toEqual([["class 0 (16 B), born in phase 'fill'", survivors]]);
+  });
+
+  it('with the hold objects churning, the kept blocks still hold every pinned arena', () => {
+    const params = { N: 300_000, k: 256, size: 16, hold_live: 2000, hold_ops: 50_000 };
+    const replay = new PinReplay(createAllocator('3.11'));
+    // Stop inside the hold churn: kept blocks and hold objects are live.
+    driveTo(createGenerator('keep-every-kth', params), replay, 300_000 + 298_828 + 2000 + 20_000);
+    const r = analyzePins(replay.alloc, { births: replay, workload: getWorkload('keep-every-kth') });
+    expect(r.summary.liveBlocks).toBe(Math.ceil(300_000 / 256) + 2000);
+    const kept = r.origins.find((o) => o.label === 'keep-every-kth: kept block')!;
+    expect(kept.blocks).toBe(Math.ceil(300_000 / 256));
+    expect(kept.arenas).toBe(r.summary.pinnedArenas);
+    // Whatever hold objects share a pinned arena are named as such, and the shares add up to X.
+    for (const o of r.origins) expect(['keep-every-kth: kept block', 'keep-every-kth: hold object']).toContain(o.label);
+    expect(r.origins.reduce((t, o) => t + o.arenaBytes, 0)).toBeCloseTo(r.summary.pinnedArenaBytes, 3);
+    expect(r.origins[0]).toBe(kept);
+  });
+});
+
+describe('pins: origins from workload tags', () => {
+  const workload = { name: 'w', origins: ['cache key', 'value'] };
+
+  it('names tagged blocks by the workload, untagged ones by size class × phase, a tagged REALLOC retags', () => {
+    const replay = new PinReplay(createAllocator('3.11'));
+    const b = new OpBatch(64);
+    b.mark('load');
+    b.alloc(0, 1, 40, 1); // cache key
+    b.alloc(1, 2, 100, 2); // value
+    b.alloc(2, 3, 24); // untagged
+    b.alloc(3, 4, 64, 2); // value, then …
+    b.realloc(3, 4, 72, 1); // … a tagged REALLOC says it is a cache key now
+    b.alloc(4, 5, 200, 1);
+    b.realloc(4, 5, 300); // an untagged REALLOC keeps its tag, even when the block moves class
+    b.alloc(5, 6, 48, 9); // a tag the workload does not name
+    replay.apply(b);
+    expect(replay.tagged).toBe(true);
+    const r = analyzePins(replay.alloc, { births: replay, workload });
+    const rows = new Map(r.origins.map((o) => [o.label, o.blocks]));
+    expect(rows).toEqual(
+      new Map([
+        ['w: cache key', 3],
+        ['w: value', 1],
+        ["class 1 (32 B), born in phase 'load'", 1],
+        ['w: unnamed tag 9', 1],
+      ]),
+    );
+  });
+
+  it('a stream without tags (a trace) keeps size class × phase even when the workload names tags', () => {
+    const replay = new PinReplay(createAllocator('3.11'));
+    const b = new OpBatch(8);
+    b.alloc(0, 1, 16);
+    replay.apply(b);
+    expect(replay.tagged).toBe(false);
+    const r = analyzePins(replay.alloc, { births: replay, workload });
+    expect(r.origins.map((o) => o.label)).toEqual(["class 0 (16 B), born in phase 'start'"]);
   });
 });
 

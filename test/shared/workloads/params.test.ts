@@ -125,6 +125,11 @@ describe('registry', () => {
     for (const def of WORKLOADS) {
       expect(doc).toContain(`${def.id} \`${def.name}\``);
       for (const p of def.params) expect(doc, `${def.name}.${p.name}`).toContain(`\`${p.name}\``);
+      // Its origin tags, in its own section.
+      const section = doc.split('\n### ').find((s) => s.startsWith(`${def.id} \``))!;
+      const tags = section.split('\n').find((l) => l.startsWith('Origin tags:'));
+      expect(tags, `${def.name} lists its origin tags`).toBeDefined();
+      for (const name of def.origins ?? []) expect(tags, `${def.name}: ${name}`).toContain(`\`${name}\``);
     }
   });
 });

@@ -130,7 +130,9 @@ describe('pins at an operation', () => {
     const resolved = resolveRun(kth);
     const replay = new PinReplay(createAllocator(resolved.version, { arenas: resolved.arenas }));
     driveTo(resolved.generator, replay, op);
-    expect(report).toEqual(analyzePins(replay.alloc, { births: replay }));
+    expect(report).toEqual(analyzePins(replay.alloc, { births: replay, workload: resolved.workload }));
+    // The worker names the workload's origin tags: after the thinning only the kept blocks are live.
+    expect(report.origins.map((o) => o.label)).toEqual(['keep-every-kth: kept block']);
     expect(report.summary.op).toBe(op);
     expect(report.summary.pinnedArenas).toBe(report.summary.arenas - report.summary.emptyArenas);
     expect(report.summary.pinnedArenas).toBeGreaterThan(0);
