@@ -12,8 +12,9 @@ import { TRACE_REPLAY } from '../workloads/trace-replay';
 import type { Generator, ParamValue } from '../workloads/workload';
 import { BatchFeed } from './batch-feed';
 import { targetOf } from './target';
+import { InputError } from '../errors';
 
-export class RunConfigError extends Error {
+export class RunConfigError extends InputError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'RunConfigError';

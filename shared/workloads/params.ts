@@ -4,8 +4,9 @@
 import { checkSizes } from './sizes';
 import type { ChoiceParam, NumberParam, ParamSpec, ParamValue, ResolvedParams, WorkloadDef } from './workload';
 import { seedToBigInt } from './prng';
+import { InputError } from '../errors';
 
-export class ParamError extends Error {
+export class ParamError extends InputError {
   constructor(
     /** The parameter's name ("seed" for the seed). */
     readonly param: string,
