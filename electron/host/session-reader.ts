@@ -26,13 +26,13 @@ import type { Session, SessionRun } from './session-model';
 import {
   type BodyRecord,
   BodyRecordSchema,
-  describeIssues,
   FINAL_STATES,
   type HeaderRecord,
   HeaderRecordSchema,
   SESSION_FORMAT,
   READABLE_SESSION_VERSIONS,
 } from './session-records';
+import { describeIssues } from '../../shared/protocol/issues';
 import { errorMessage } from '../../shared/errors';
 
 export interface OpenSessionOptions {

@@ -21,7 +21,6 @@ import { SessionSpillSource } from './session-spill';
 import {
   type BodyRecord,
   BodyRecordSchema,
-  describeIssues,
   type HeaderRecord,
   type RunMeta,
   type RunStatus,
@@ -30,6 +29,7 @@ import {
   SESSION_VERSION,
   type StartedInfo,
 } from './session-records';
+import { describeIssues } from '../../shared/protocol/issues';
 import { errorMessage } from '../../shared/errors';
 
 export const DEFAULT_FLUSH_MS = 2000;

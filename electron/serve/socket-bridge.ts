@@ -13,8 +13,9 @@
 import * as v from 'valibot';
 import type { RawData, WebSocket } from 'ws';
 import type { Bridge } from '../../shared/protocol/bridge';
-import { type BridgeHello, type BridgeResponse, CLOSE_UNAUTHORISED, describeIssues } from '../../shared/protocol/bridge-messages';
+import { type BridgeHello, type BridgeResponse, CLOSE_UNAUTHORISED } from '../../shared/protocol/bridge-messages';
 import { forwardMethods } from '../../shared/protocol/bridge-methods';
+import { describeIssues } from '../../shared/protocol/issues';
 import type { RunConfig } from '../../shared/protocol/run-config';
 import { isUploadRequest, type SessionUploaded, uploadChunkBytes, UploadRequestSchema } from '../../shared/protocol/uploads';
 import type { HostCapabilities } from '../../shared/protocol/capabilities';
