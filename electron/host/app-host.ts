@@ -30,7 +30,7 @@ import { buildExport, type ExportRun, zip } from './export';
 import { DetailStore, toSnapshot } from './detail-store';
 import type { Launcher } from './launcher';
 import { RunManager } from './run-manager';
-import { type ExactRun, ExactStateError, ExactStates } from './runs/exact-state';
+import { type ExactRun, ExactStates } from './runs/exact-state';
 import { type RecordedRun, RunRecorder, type RunSink } from './runs/recorder';
 import { seriesSink, sessionSink, type SessionSink } from './runs/sinks';
 import { openSession, saveSession, SessionWriter, type SessionRun, FINAL_STATES } from './session-file';
@@ -381,7 +381,7 @@ export class AppHost implements Bridge {
     try {
       return await ask({ runId, name: run.name, config: run.config, details: run.details, ops: run.record.ops });
     } catch (error) {
-      if (error instanceof ExactStateError || error instanceof RunConfigError) throw new BridgeInputError(error.message);
+      if (error instanceof InputError) throw new BridgeInputError(error.message);
       throw error;
     }
   }

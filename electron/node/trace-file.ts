@@ -130,7 +130,6 @@ function fileError(path: string, error: unknown): Error {
     : code === 'EISDIR' ? 'is a directory, not a trace file'
     : code === 'EACCES' ? 'permission denied'
     : code?.startsWith('Z_') ? `not a valid gzip file (${errorMessage(error)})`
-    : error instanceof Error ? error.message
-    : String(error);
+    : errorMessage(error);
   return new TraceFileError(path, `${path}: cannot read trace: ${detail}`, { cause: error });
 }
