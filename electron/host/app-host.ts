@@ -403,7 +403,7 @@ export class AppHost implements Bridge {
           try {
             pins.set(id, await this.pinsAt(id, run.record.ops));
           } catch (error) {
-            this.log(`arenascope: export: no pins analysis for ${id}: ${error instanceof Error ? error.message : String(error)}`);
+            this.log(`arenascope: export: no pins analysis for ${id}: ${errorMessage(error)}`);
           }
         }),
       );
