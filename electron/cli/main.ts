@@ -3,8 +3,7 @@
  * bad input file (the message says which and why), 1 an internal error; `conformance` exits 1 when
  * a case does not match.
  */
-import { TraceError } from '../../shared/trace';
-import { EngineError } from '../../shared/engine';
+import { errorDetail, EXIT_INPUT, EXIT_INTERNAL, InputError } from '../../shared/errors';
 import { benchCommand, benchUsage } from './commands/bench';
 import { compareCommand, compareUsage } from './commands/compare';
 import { conformanceCommand, conformanceUsage } from './commands/conformance';
@@ -18,8 +17,6 @@ import { serveCommand, serveUsage } from './commands/serve';
 import { verifyCommand, verifyUsage } from './commands/verify';
 import { verifyAllCommand, verifyAllUsage } from './commands/verify-all';
 import { workloadsCommand, workloadsUsage } from './commands/workloads';
-import { TraceFileError } from '../node/trace-file';
-import { ExportWriteError } from '../host/export';
 import { UsageError } from './usage-error';
 
 type Command = (argv: string[], out: (line: string) => void) => Promise<number>;
@@ -57,26 +54,15 @@ export async function main(argv: string[], out: (line: string) => void = (l) => 
     if (!command) throw new UsageError(`unknown command '${name}' (commands: ${Object.keys(COMMANDS).join(', ')})`);
     return await command.run(rest, out);
   } catch (error) {
-    if (error instanceof UsageError) {
+    // Bad input (an option, a parameter, a trace, a session, an export that cannot be written) names
+    // what and where: exit 2, with the usage for a command-line mistake. Anything else is our fault.
+    if (error instanceof InputError) {
       process.stderr.write(`arenascope: ${error.message}\n`);
-      if (command) process.stderr.write(`usage: npm run cli -- ${command.usage}\n`);
-      return 2;
+      if (command && error instanceof UsageError) process.stderr.write(`usage: npm run cli -- ${command.usage}\n`);
+      return EXIT_INPUT;
     }
-    if (error instanceof TraceError || error instanceof TraceFileError) {
-      process.stderr.write(`arenascope: ${(error as Error).message}\n`);
-      return 2;
-    }
-    // An export that could not be written names the file; nothing half-written was left.
-    if (error instanceof ExportWriteError) {
-      process.stderr.write(`arenascope: ${error.message}\n`);
-      return 2;
-    }
-    if (error instanceof EngineError) {
-      process.stderr.write(`arenascope: ${error.message}\n`);
-      return 2;
-    }
-    process.stderr.write(`arenascope: internal error: ${(error as Error).stack ?? String(error)}\n`);
-    return 1;
+    process.stderr.write(`arenascope: internal error: ${errorDetail(error)}\n`);
+    return EXIT_INTERNAL;
   }
 }
 

@@ -1,14 +1,15 @@
 /** Parsing and checking of the options several commands share. */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { resolveVersion, UnknownVersionError, type ArenaAlignment, type ResolvedVersion } from '../../shared/engine';
-import { UsageError } from './usage-error';
+import { resolveVersion, type ArenaAlignment, type ResolvedVersion } from '../../shared/engine';
+import { asUsageError, UsageError } from './usage-error';
+import { errorMessage } from '../../shared/errors';
 
 /** `util.parseArgs` with its errors turned into usage errors that name the command. */
 export function parse<T extends ParseArgsConfig>(command: string, argv: string[], config: T): ReturnType<typeof parseArgs<T>> {
   try {
     return parseArgs({ ...config, args: argv, strict: true }) as ReturnType<typeof parseArgs<T>>;
   } catch (error) {
-    throw new UsageError(`${command}: ${negativeValue(argv) ?? (error as Error).message}`);
+    throw new UsageError(`${command}: ${negativeValue(argv) ?? errorMessage(error)}`);
   }
 }
 
@@ -26,12 +27,7 @@ function negativeValue(argv: readonly string[]): string | null {
 
 export function versionOption(command: string, value: string | undefined): ResolvedVersion {
   if (value === undefined) throw new UsageError(`${command}: --python VERSION is required (e.g. --python 3.11)`);
-  try {
-    return resolveVersion(value);
-  } catch (error) {
-    if (error instanceof UnknownVersionError) throw new UsageError(`${command}: --python: ${error.message}`);
-    throw error;
-  }
+  return asUsageError(`${command}: --python`, () => resolveVersion(value));
 }
 
 export function arenasOption(command: string, value: string | undefined): ArenaAlignment | undefined {

@@ -20,27 +20,27 @@ import { type Bridge, type BridgeEvent, type DetailSnapshot, type ExportRequest,
 import { type RunConfig, RunConfigSchema } from '../../shared/protocol/run-config';
 import { NEW_RUN_RECORD, runningMs, statusOf, suggestedBudgetMB, type RunRecord } from '../../shared/protocol/run-record';
 import { parseMessage } from '../../shared/protocol/worker-messages';
-import { resolveRun, RunConfigError } from '../../shared/run/resolve-run';
+import { resolveRun } from '../../shared/run/resolve-run';
 import { SERIES_INDEX } from '../../shared/run/sample';
 import { DEFAULT_PIN_THRESHOLD, type PinReport } from '../../shared/pins';
 import { SeriesStore } from '../../shared/series';
 import { storeWindow } from '../../shared/charts/window';
 import { versionInfos, workloadInfos } from './catalogue';
-import { buildExport, ExportError, type ExportRun, zip } from './export';
+import { buildExport, type ExportRun, zip } from './export';
 import { DetailStore, toSnapshot } from './detail-store';
 import type { Launcher } from './launcher';
 import { RunManager } from './run-manager';
-import { type ExactRun, ExactStateError, ExactStates } from './runs/exact-state';
+import { type ExactRun, ExactStates } from './runs/exact-state';
 import { type RecordedRun, RunRecorder, type RunSink } from './runs/recorder';
 import { seriesSink, sessionSink, type SessionSink } from './runs/sinks';
 import { openSession, saveSession, SessionWriter, type SessionRun, FINAL_STATES } from './session-file';
 import { DESKTOP_POLICY, type HostPolicy } from './policy/capabilities';
 import { admitRun } from './policy/run-access';
 import { RealRunLauncher } from './real-run-launcher';
-import { AgentMissingError, locateAgent } from '../node/agent/locate';
+import { locateAgent } from '../node/agent/locate';
 import { discoverInterpreters } from '../node/python/discover';
-import { InterpreterError } from '../node/python/interpreter';
 import { arenaModeFor, openRealInterpreter, type RealInterpreter } from '../node/real/real-interpreter';
+import { errorDetail, errorMessage, InputError } from '../../shared/errors';
 
 /** At most this many `samples` notices a second per run. */
 export const SAMPLES_NOTICE_MS = 100;
@@ -74,7 +74,7 @@ export interface AppHostOptions {
 }
 
 /** A request the host refuses: its message says which field or run is at fault. */
-export class BridgeInputError extends Error {
+export class BridgeInputError extends InputError {
   constructor(message: string) {
     super(message);
     this.name = 'BridgeInputError';
@@ -184,7 +184,7 @@ export class AppHost implements Bridge {
       locateAgent();
       return real;
     } catch (error) {
-      if (error instanceof InterpreterError || error instanceof AgentMissingError) throw new BridgeInputError(`invalid run configuration: real: ${error.message}`);
+      if (error instanceof InputError) throw new BridgeInputError(`invalid run configuration: real: ${error.message}`);
       throw error;
     }
   }
@@ -252,7 +252,7 @@ export class AppHost implements Bridge {
       resolved = resolveRun(real ? { ...parsed.value, python: real.info.version } : parsed.value);
       name = real ? `${real.info.version} real ${resolved.workload.name}` : `${resolved.version.version} ${resolved.workload.name}`;
     } catch (error) {
-      if (error instanceof RunConfigError) throw new BridgeInputError(`invalid run configuration: ${error.message}`);
+      if (error instanceof InputError) throw new BridgeInputError(`invalid run configuration: ${error.message}`);
       throw error;
     }
     // A path on the host or a program to start: the policy decides (the worker gets the path it resolved).
@@ -381,7 +381,7 @@ export class AppHost implements Bridge {
     try {
       return await ask({ runId, name: run.name, config: run.config, details: run.details, ops: run.record.ops });
     } catch (error) {
-      if (error instanceof ExactStateError || error instanceof RunConfigError) throw new BridgeInputError(error.message);
+      if (error instanceof InputError) throw new BridgeInputError(error.message);
       throw error;
     }
   }
@@ -403,7 +403,7 @@ export class AppHost implements Bridge {
           try {
             pins.set(id, await this.pinsAt(id, run.record.ops));
           } catch (error) {
-            this.log(`arenascope: export: no pins analysis for ${id}: ${error instanceof Error ? error.message : String(error)}`);
+            this.log(`arenascope: export: no pins analysis for ${id}: ${errorMessage(error)}`);
           }
         }),
       );
@@ -440,7 +440,7 @@ export class AppHost implements Bridge {
         },
       );
     } catch (error) {
-      if (error instanceof ExportError) throw new BridgeInputError(`export: ${error.message}`);
+      if (error instanceof InputError) throw new BridgeInputError(`export: ${error.message}`);
       throw error;
     }
     let files = built.files;
@@ -666,7 +666,7 @@ export class AppHost implements Bridge {
     if (this.autosaveDir === null) return Promise.resolve(null);
     this.session ??= this.openAutosave(this.autosaveDir).catch((error: unknown) => {
       this.sessionFailed = true;
-      const message = `autosave is off: ${(error as Error).message}`;
+      const message = `autosave is off: ${errorMessage(error)}`;
       this.log(`arenascope: ${message}`);
       this.emit({ type: 'notice', level: 'error', message });
       return null;
@@ -688,7 +688,7 @@ export class AppHost implements Bridge {
       try {
         return await SessionWriter.open(path, writerOptions);
       } catch (error) {
-        if (n >= 20 || !/EEXIST/.test((error as Error).message)) throw error;
+        if (n >= 20 || !/EEXIST/.test(errorMessage(error))) throw error;
       }
     }
   }
@@ -705,7 +705,7 @@ export class AppHost implements Bridge {
       try {
         listener(event);
       } catch (error) {
-        this.log(`arenascope: a bridge event listener threw: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+        this.log(`arenascope: a bridge event listener threw: ${errorDetail(error)}`);
       }
     }
   }

@@ -5,6 +5,7 @@
 import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { errorMessage } from '../../shared/errors';
 
 function tempPath(path: string): string {
   return join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
@@ -23,7 +24,7 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
     renameSync(tmp, path);
   } catch (error) {
     rmSync(tmp, { force: true });
-    throw new Error(`${path}: cannot write: ${(error as Error).message}`, { cause: error });
+    throw new Error(`${path}: cannot write: ${errorMessage(error)}`, { cause: error });
   }
 }
 
@@ -38,7 +39,7 @@ export class AtomicTextWriter {
     try {
       this.fd = openSync(this.tmp, 'w');
     } catch (error) {
-      throw new Error(`${path}: cannot write: ${(error as Error).message}`, { cause: error });
+      throw new Error(`${path}: cannot write: ${errorMessage(error)}`, { cause: error });
     }
   }
 
@@ -53,7 +54,7 @@ export class AtomicTextWriter {
       writeSync(this.fd, this.buf);
     } catch (error) {
       this.abort();
-      throw new Error(`${this.path}: cannot write: ${(error as Error).message}`, { cause: error });
+      throw new Error(`${this.path}: cannot write: ${errorMessage(error)}`, { cause: error });
     }
     this.buf = '';
   }
@@ -94,6 +95,6 @@ export async function writeFileAtomicFrom(path: string, pieces: AsyncIterable<Ui
     await rename(tmp, path);
   } catch (error) {
     await rm(tmp, { force: true });
-    throw new Error(`${path}: cannot write: ${(error as Error).message}`, { cause: error });
+    throw new Error(`${path}: cannot write: ${errorMessage(error)}`, { cause: error });
   }
 }

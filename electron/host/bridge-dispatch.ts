@@ -7,6 +7,7 @@
  */
 import { type BridgeResponse, parseBridgeRequest } from '../../shared/protocol/bridge-messages';
 import { type BridgeMethods, invokeMethod } from '../../shared/protocol/bridge-methods';
+import { errorMessage } from '../../shared/errors';
 
 export async function handleBridgeRequest(host: BridgeMethods, raw: unknown, log: (line: string) => void): Promise<BridgeResponse> {
   const parsed = parseBridgeRequest(raw);
@@ -20,6 +21,6 @@ export async function handleBridgeRequest(host: BridgeMethods, raw: unknown, log
     // `undefined` would vanish from JSON: a method without a result answers null.
     return { id: call.id, ok: true, result: result ?? null };
   } catch (error) {
-    return { id: call.id, ok: false, error: error instanceof Error ? error.message : String(error) };
+    return { id: call.id, ok: false, error: errorMessage(error) };
   }
 }

@@ -11,6 +11,7 @@ import { TrackedReplay } from '../../shared/replay/tracked-replay';
 import type { TraceColumns } from '../../shared/trace';
 import { sha256Hasher } from './sha256';
 import { loadTrace } from '../node/trace-file';
+import { errorMessage } from '../../shared/errors';
 
 /**
  * Interpreters whose build differs from upstream: the 3.6.15 builds we record from carry the
@@ -136,7 +137,7 @@ export async function runConformance(dir: string, onResult: (r: ConformanceResul
       try {
         presetFor(c.interpreter);
       } catch (error) {
-        push(skip(c, (error as Error).message));
+        push(skip(c, errorMessage(error)));
         continue;
       }
       push(checkCase(c, columns, cache));

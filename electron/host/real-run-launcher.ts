@@ -17,6 +17,7 @@ import { RealHelper, type HelperCheckpoint } from '../node/real/real-helper';
 import { arenaModeFor, type RealInterpreter } from '../node/real/real-interpreter';
 import { RealSeries } from '../node/real/real-series';
 import type { Launcher, WorkerExit, WorkerHandle } from './launcher';
+import { errorMessage } from '../../shared/errors';
 
 export class RealRunLauncher implements Launcher {
   constructor(readonly interpreter: RealInterpreter) {}
@@ -49,8 +50,8 @@ class RealRunHandle implements WorkerHandle {
         void this.run(message.config).then(
           () => this.finish(0),
           (error: unknown) => {
-            this.emit({ type: 'error', message: (error as Error).message, fatal: true });
-            this.finish(1, (error as Error).message);
+            this.emit({ type: 'error', message: errorMessage(error), fatal: true });
+            this.finish(1, errorMessage(error));
           },
         );
         break;

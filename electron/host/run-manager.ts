@@ -13,6 +13,7 @@ import { parseMessage, PROTOCOL_VERSION, WorkerToHostSchema, type WorkerToHost }
 import { RunConfigSchema, type RunConfig } from '../../shared/protocol/run-config';
 import type { RunEvent } from '../../shared/protocol/run-record';
 import type { Launcher, WorkerExit, WorkerHandle } from './launcher';
+import { errorDetail, InputError } from '../../shared/errors';
 
 export type { RunEvent };
 
@@ -46,7 +47,7 @@ export interface RunManagerOptions {
   quoteFileContent?: boolean;
 }
 
-export class UnknownRunError extends Error {
+export class UnknownRunError extends InputError {
   constructor(readonly runId: string) {
     super(`no run '${runId}'`);
     this.name = 'UnknownRunError';
@@ -242,7 +243,7 @@ export class RunManager {
         listener({ runId, event });
       } catch (error) {
         // One faulty listener must not starve the others (the series store, the session file).
-        this.log(`arenascope: a run event listener threw: ${error instanceof Error ? error.stack : String(error)}`);
+        this.log(`arenascope: a run event listener threw: ${errorDetail(error)}`);
       }
     }
   }

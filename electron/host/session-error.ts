@@ -1,5 +1,7 @@
+import { InputError } from '../../shared/errors';
+
 /** A session file that cannot be opened (or a record that cannot be read), named by file and record. */
-export class SessionFileError extends Error {
+export class SessionFileError extends InputError {
   override readonly name = 'SessionFileError';
 
   constructor(

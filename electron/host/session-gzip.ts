@@ -9,6 +9,7 @@
  */
 import { promisify } from 'node:util';
 import { constants, gunzipSync, gzip } from 'node:zlib';
+import { errorMessage } from '../../shared/errors';
 
 const gzipAsync = promisify(gzip);
 
@@ -99,7 +100,7 @@ export function memberAt(bytes: Uint8Array, offset: number): MemberAt {
   try {
     data = gunzipSync(member, { chunkSize: Math.min(Math.max(isize, 64), 1 << 20) });
   } catch (error) {
-    return { kind: 'corrupt', reason: `gzip member damaged (${(error as Error).message})` };
+    return { kind: 'corrupt', reason: `gzip member damaged (${errorMessage(error)})` };
   }
   // ISIZE of the member's trailer: a size field damaged to span two members would pass gunzip.
   if (isize !== data.length % 2 ** 32) {
@@ -116,7 +117,7 @@ export function inflateForeign(bytes: Uint8Array): { data: Buffer; problem?: str
   try {
     return { data: gunzipSync(bytes, { finishFlush: constants.Z_SYNC_FLUSH }) };
   } catch (error) {
-    return { data: Buffer.alloc(0), problem: `gzip stream damaged (${(error as Error).message})` };
+    return { data: Buffer.alloc(0), problem: `gzip stream damaged (${errorMessage(error)})` };
   }
 }
 

@@ -26,13 +26,14 @@ import type { Session, SessionRun } from './session-model';
 import {
   type BodyRecord,
   BodyRecordSchema,
-  describeIssues,
   FINAL_STATES,
   type HeaderRecord,
   HeaderRecordSchema,
   SESSION_FORMAT,
   READABLE_SESSION_VERSIONS,
 } from './session-records';
+import { describeIssues } from '../../shared/protocol/issues';
+import { errorMessage } from '../../shared/errors';
 
 export interface OpenSessionOptions {
   /** Store to load the samples into (default: a new one). */
@@ -86,7 +87,7 @@ export async function openSession(file: string, options: OpenSessionOptions = {}
       else await loader.readPlain();
     } catch (error) {
       if (error instanceof SessionFileError) throw error;
-      throw new SessionFileError(file, undefined, `cannot read: ${(error as Error).message}`, { cause: error });
+      throw new SessionFileError(file, undefined, `cannot read: ${errorMessage(error)}`, { cause: error });
     }
     return loader.finish();
   } finally {
@@ -100,7 +101,7 @@ async function openChecked(file: string): Promise<{ handle: FileHandle; size: nu
   try {
     handle = await open(file, 'r');
   } catch (error) {
-    throw new SessionFileError(file, undefined, `cannot open: ${(error as Error).message}`, { cause: error });
+    throw new SessionFileError(file, undefined, `cannot open: ${errorMessage(error)}`, { cause: error });
   }
   try {
     const { size } = await handle.stat();
@@ -125,7 +126,7 @@ async function openChecked(file: string): Promise<{ handle: FileHandle; size: nu
   } catch (error) {
     await handle.close();
     if (error instanceof SessionFileError) throw error;
-    throw new SessionFileError(file, undefined, `cannot read: ${(error as Error).message}`, { cause: error });
+    throw new SessionFileError(file, undefined, `cannot read: ${errorMessage(error)}`, { cause: error });
   }
 }
 
@@ -290,7 +291,7 @@ class Loader {
         if (this.stop) break;
       }
     } catch (error) {
-      if (!this.stop) this.stop = { kind: 'damaged', reason: `gzip stream damaged (${(error as Error).message})`, where };
+      if (!this.stop) this.stop = { kind: 'damaged', reason: `gzip stream damaged (${errorMessage(error)})`, where };
     } finally {
       source.unpipe(inflater);
       source.destroy();
@@ -413,7 +414,7 @@ class Loader {
     try {
       json = JSON.parse(text);
     } catch (error) {
-      this.stop = { kind: 'damaged', reason: `record ${n} is not JSON (${(error as Error).message})`, where: locate(at) };
+      this.stop = { kind: 'damaged', reason: `record ${n} is not JSON (${errorMessage(error)})`, where: locate(at) };
       return;
     }
     const parsed = v.safeParse(BodyRecordSchema, json);
@@ -464,7 +465,7 @@ class Loader {
         try {
           this.store.append(run.id, r.min !== undefined && r.max !== undefined ? [...r.columns, ...r.min, ...r.max] : r.columns);
         } catch (error) {
-          return (error as Error).message;
+          return errorMessage(error);
         }
         run.coalesced += r.coalesced ?? 0;
         this.took(r.run, r.columns[0]!.length);

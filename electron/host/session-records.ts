@@ -92,12 +92,3 @@ export const BodyRecordSchema = v.variant('t', [
   v.strictObject({ t: v.literal('end'), closedAt: Timestamp }),
 ]);
 export type BodyRecord = v.InferOutput<typeof BodyRecordSchema>;
-
-/** The first issue of a failed parse as `field: message` (the field as a dotted path). */
-export function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string {
-  // The deepest issue names the field; a variant's own issue only says which `t` it expected.
-  const issue = issues[0]!;
-  const deepest = issue.issues?.length ? issue.issues[0]! : issue;
-  const path = v.getDotPath(deepest) ?? v.getDotPath(issue);
-  return path ? `field ${path}: ${deepest.message}` : deepest.message;
-}

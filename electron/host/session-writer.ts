@@ -21,7 +21,6 @@ import { SessionSpillSource } from './session-spill';
 import {
   type BodyRecord,
   BodyRecordSchema,
-  describeIssues,
   type HeaderRecord,
   type RunMeta,
   type RunStatus,
@@ -30,6 +29,8 @@ import {
   SESSION_VERSION,
   type StartedInfo,
 } from './session-records';
+import { describeIssues } from '../../shared/protocol/issues';
+import { errorMessage } from '../../shared/errors';
 
 export const DEFAULT_FLUSH_MS = 2000;
 
@@ -113,7 +114,7 @@ export class SessionWriter {
     try {
       handle = await open(path, options.overwrite ? 'w' : 'wx');
     } catch (error) {
-      throw new Error(`${path}: cannot create the session file: ${(error as Error).message}`, { cause: error });
+      throw new Error(`${path}: cannot create the session file: ${errorMessage(error)}`, { cause: error });
     }
     const flushMs = options.flushMs ?? DEFAULT_FLUSH_MS;
     const now = options.now ?? (() => new Date());
@@ -314,7 +315,7 @@ export class SessionWriter {
       for (const [index, [first, count]] of batch.rows) index.add(offset, data.length, first, count);
       if (this.fsync) await this.handle.datasync();
     } catch (error) {
-      this.failure = new Error(`${this.path}: cannot write the session file: ${(error as Error).message}`, { cause: error });
+      this.failure = new Error(`${this.path}: cannot write the session file: ${errorMessage(error)}`, { cause: error });
       throw this.failure;
     }
   }

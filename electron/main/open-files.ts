@@ -8,6 +8,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { VersionInfo } from '../../shared/protocol/bridge';
 import { DEFAULT_SAMPLE_EVERY, type RunConfig } from '../../shared/protocol/run-config';
+import { errorMessage } from '../../shared/errors';
 
 export type OpenKind = 'session' | 'trace';
 
@@ -152,7 +153,7 @@ export async function openFiles(paths: readonly string[], target: OpenTarget): P
       if (kind === 'session') await target.openSession(path);
       else await target.startRun(await traceRunConfig(path, target));
     } catch (error) {
-      target.notify('error', `cannot open ${path}: ${error instanceof Error ? error.message : String(error)}`);
+      target.notify('error', `cannot open ${path}: ${errorMessage(error)}`);
     }
   }
 }

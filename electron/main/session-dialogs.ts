@@ -4,6 +4,7 @@
  */
 import { type BrowserWindow, dialog } from 'electron';
 import type { AppHost } from '../host/app-host';
+import { errorMessage } from '../../shared/errors';
 
 const FILTERS = [
   { name: 'Arenascope sessions', extensions: ['gz', 'arenascope'] },
@@ -18,7 +19,7 @@ export async function openSessionDialog(window: BrowserWindow | null, host: AppH
   try {
     await host.openSession(path);
   } catch (error) {
-    host.notify('error', `cannot open ${path}: ${(error as Error).message}`);
+    host.notify('error', `cannot open ${path}: ${errorMessage(error)}`);
   }
 }
 
@@ -30,6 +31,6 @@ export async function saveSessionDialog(window: BrowserWindow | null, host: AppH
     await host.saveSession(chosen.filePath);
     host.notify('info', `saved ${chosen.filePath}`);
   } catch (error) {
-    host.notify('error', `cannot save ${chosen.filePath}: ${(error as Error).message}`);
+    host.notify('error', `cannot save ${chosen.filePath}: ${errorMessage(error)}`);
   }
 }

@@ -18,6 +18,7 @@ import {
   TraceReader,
   type TraceSummary,
 } from '../../shared/trace';
+import { errorMessage, InputError } from '../../shared/errors';
 
 export type TraceFileOptions = Omit<ReadTraceOptions, 'file'>;
 
@@ -110,7 +111,7 @@ export async function loadTrace(path: string, options: TraceFileOptions = {}): P
 }
 
 /** A trace file that cannot be opened or decompressed; the message starts with the path. */
-export class TraceFileError extends Error {
+export class TraceFileError extends InputError {
   constructor(
     readonly file: string,
     message: string,
@@ -128,8 +129,7 @@ function fileError(path: string, error: unknown): Error {
     code === 'ENOENT' ? 'no such file'
     : code === 'EISDIR' ? 'is a directory, not a trace file'
     : code === 'EACCES' ? 'permission denied'
-    : code?.startsWith('Z_') ? `not a valid gzip file (${(error as Error).message})`
-    : error instanceof Error ? error.message
-    : String(error);
+    : code?.startsWith('Z_') ? `not a valid gzip file (${errorMessage(error)})`
+    : errorMessage(error);
   return new TraceFileError(path, `${path}: cannot read trace: ${detail}`, { cause: error });
 }

@@ -13,8 +13,9 @@
 import * as v from 'valibot';
 import type { RawData, WebSocket } from 'ws';
 import type { Bridge } from '../../shared/protocol/bridge';
-import { type BridgeHello, type BridgeResponse, CLOSE_UNAUTHORISED, describeIssues } from '../../shared/protocol/bridge-messages';
+import { type BridgeHello, type BridgeResponse, CLOSE_UNAUTHORISED } from '../../shared/protocol/bridge-messages';
 import { forwardMethods } from '../../shared/protocol/bridge-methods';
+import { describeIssues } from '../../shared/protocol/issues';
 import type { RunConfig } from '../../shared/protocol/run-config';
 import { isUploadRequest, type SessionUploaded, uploadChunkBytes, UploadRequestSchema } from '../../shared/protocol/uploads';
 import type { HostCapabilities } from '../../shared/protocol/capabilities';
@@ -22,6 +23,7 @@ import { handleBridgeRequest } from '../host/bridge-dispatch';
 import { tokenMatches } from './access-token';
 import { RequestRate, type RunGate, type ServeLimits } from './limits';
 import { ConnectionUploads, UploadError } from './uploads';
+import { errorMessage } from '../../shared/errors';
 
 export const AUTH_TIMEOUT_MS = 5000;
 /** Events are dropped for a browser this far behind (its next window request catches it up). */
@@ -172,18 +174,14 @@ function uploadHandler(ctx: SocketContext, uploads: ConnectionUploads): (raw: un
             return { id: req.id, ok: true, result: opened };
           } catch (error) {
             // The reader names the file by its path on the server: the client knows it by its own name.
-            throw new UploadError(`upload '${upload.name}' is not a session this server can open: ${describe(error).split(upload.path).join(upload.name)}`);
+            throw new UploadError(`upload '${upload.name}' is not a session this server can open: ${errorMessage(error).split(upload.path).join(upload.name)}`);
           }
         }
       }
     } catch (error) {
-      return { id: req.id, ok: false, error: describe(error) };
+      return { id: req.id, ok: false, error: errorMessage(error) };
     }
   };
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 function isStartRun(raw: unknown): boolean {

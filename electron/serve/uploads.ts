@@ -15,9 +15,10 @@ import { join } from 'node:path';
 import { readTrace } from '../node/trace-file';
 import { TraceError } from '../../shared/trace/trace-error';
 import { UPLOAD_REF_PREFIX, type TraceUploaded } from '../../shared/protocol/uploads';
+import { errorMessage, InputError } from '../../shared/errors';
 
 /** A refusal or a failed check: its message names the upload (by the client's name) and never quotes its content. */
-export class UploadError extends Error {
+export class UploadError extends InputError {
   constructor(message: string) {
     super(message);
     this.name = 'UploadError';
@@ -162,7 +163,7 @@ export class ConnectionUploads {
       return { uploadId: u.id, ops: summary.ops };
     } catch (error) {
       await this.drop(u);
-      const message = error instanceof TraceError ? error.contentFreeMessage : error instanceof Error ? error.message : String(error);
+      const message = error instanceof TraceError ? error.contentFreeMessage : errorMessage(error);
       // The reader names the file by its path on the server: the client knows it by its own name.
       throw new UploadError(`upload '${u.name}' is not a valid trace: ${message.split(u.path).join(u.name)}; upload dropped`);
     }

@@ -9,6 +9,7 @@ import { analyzePins, PinReplay } from '../../shared/pins';
 import { type PinsJob, PinsJobSchema } from '../../shared/protocol/pins-message';
 import { parseMessage, PROTOCOL_VERSION } from '../../shared/protocol/worker-messages';
 import { resolveRun } from '../../shared/run/resolve-run';
+import { errorMessage } from '../../shared/errors';
 
 const SLICE = 1 << 14;
 const PROGRESS_MS = 100;
@@ -65,6 +66,6 @@ export async function runPinsJob(raw: unknown, env: PinsJobEnv): Promise<void> {
     if (replay.alloc.ops < job.op) throw new Error(`the run's stream ends at op ${replay.alloc.ops}, before op ${job.op}`);
     env.send({ type: 'pins-report', report: analyzePins(replay.alloc, { births: replay, threshold: job.threshold, workload: run.workload }) });
   } catch (error) {
-    env.send({ type: 'error', message: error instanceof Error ? error.message : String(error), fatal: true });
+    env.send({ type: 'error', message: errorMessage(error), fatal: true });
   }
 }

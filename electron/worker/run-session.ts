@@ -20,12 +20,13 @@ import type { OpBatch } from '../../shared/ops/op-batch';
 import type { RunConfig } from '../../shared/protocol/run-config';
 import { HostToWorkerSchema, parseMessage, PROTOCOL_VERSION, type WorkerRunState, type WorkerToHost } from '../../shared/protocol/worker-messages';
 import type { BatchFeed } from '../../shared/run/batch-feed';
-import { resolveRun, RunConfigError, type ResolvedRun } from '../../shared/run/resolve-run';
+import { resolveRun, type ResolvedRun } from '../../shared/run/resolve-run';
 import { takeDetail } from '../../shared/run/detail';
 import { RunLoop } from '../../shared/run/run-loop';
 import { TraceError } from '../../shared/trace/trace-error';
 import { MEMORY_CHECK_INTERVAL_MS, overBudget } from './memory-budget';
 import { Outbox } from './outbox';
+import { errorMessage, InputError } from '../../shared/errors';
 
 export interface SessionEnv {
   /** Milliseconds on a monotonic clock. */
@@ -168,7 +169,7 @@ export class RunSession {
           return;
       }
     } catch (error) {
-      this.fail(`internal error handling '${message.type}': ${describe(error)}`);
+      this.fail(`internal error handling '${message.type}': ${errorMessage(error)}`);
     }
   }
 
@@ -183,7 +184,7 @@ export class RunSession {
     try {
       run = resolveRun(config);
     } catch (error) {
-      return this.fail(error instanceof RunConfigError ? error.message : `cannot start: ${describe(error)}`);
+      return this.fail(error instanceof InputError ? error.message : `cannot start: ${errorMessage(error)}`);
     }
     this.lifecycle = 'starting';
     this.run = run;
@@ -479,7 +480,7 @@ export class RunSession {
   /** A fatal error from reading or running; a bad trace line is told without its text, quoted apart. */
   private failOn(error: unknown): void {
     if (error instanceof TraceError) this.fail(error.contentFreeMessage, error.message);
-    else this.fail(describe(error));
+    else this.fail(errorMessage(error));
   }
 
   /**
@@ -512,8 +513,4 @@ function startVersionOf(raw: unknown): number | null {
   if (typeof raw !== 'object' || raw === null) return null;
   const m = raw as { type?: unknown; protocolVersion?: unknown };
   return m.type === 'start' && typeof m.protocolVersion === 'number' ? m.protocolVersion : null;
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -26,6 +26,7 @@ import { STATS_VERSION } from './stats';
 import { OP_ALLOC as OP_ALLOC_KIND, OP_FREE as OP_FREE_KIND, OP_REALLOC as OP_REALLOC_KIND } from '../ops/op-batch';
 import type { HandleTable } from './replay';
 import { ENV_ARENAS, ENV_BLOCK_BYTES, ENV_COUNT, ENV_LARGE_BYTES, ENV_POOLS_EMPTY, ENV_POOLS_FULL, ENV_POOLS_IN_USE, ENV_POOLS_USED, ENV_REQUESTED_BYTES } from './envelope';
+import { InputError } from '../errors';
 
 /** No pool / no arena / end of a list. */
 const NIL = -1;
@@ -58,7 +59,8 @@ export interface AllocatorOptions {
   arenaSequence?: ReadonlyArray<readonly [number, number]>;
 }
 
-export class EngineError extends Error {
+/** An operation or option the allocator refuses (a stale handle, a size out of range): from a trace, the input's fault. */
+export class EngineError extends InputError {
   constructor(message: string) {
     super(message);
     this.name = 'EngineError';

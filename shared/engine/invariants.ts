@@ -13,10 +13,11 @@
  * Counters equal their recomputation, and the byte breakdown sums to arenas × ARENA_SIZE.
  */
 import { BLOCK_NIL, PH_COUNT, PH_FREEBLOCK, PH_NEXTPOOL, PH_NEXTSLOT, PH_PREVPOOL, PH_SZIDX, type Allocator } from './allocator';
+import { InternalError } from '../errors';
 
 const NIL = -1;
 
-export class InvariantError extends Error {
+export class InvariantError extends InternalError {
   constructor(readonly violations: string[]) {
     super(`${violations.length} allocator invariant(s) violated:\n  ${violations.slice(0, 20).join('\n  ')}`);
     this.name = 'InvariantError';

@@ -3,6 +3,7 @@
  * What each family covers and why: docs/engine.md, "Version families".
  * The allocator reads these fields; it never branches on a version number.
  */
+import { InputError } from '../errors';
 
 export type FamilyId = 'G0' | 'G1' | 'G2' | 'G3' | 'G4' | 'G5';
 export type ArenaAlignment = 'aligned' | 'misaligned';
@@ -118,7 +119,7 @@ const RELEASE_LINES: readonly ReleaseLine[] = [
   { line: '3.14', newest: 0, bands: [[0, 'G5']] },
 ];
 
-export class UnknownVersionError extends Error {
+export class UnknownVersionError extends InputError {
   constructor(readonly requested: string) {
     super(`unknown CPython version '${requested}': known are ${knownVersionsText()}`);
     this.name = 'UnknownVersionError';

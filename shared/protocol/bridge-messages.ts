@@ -16,6 +16,10 @@ import * as v from 'valibot';
 import type { BridgeEvent } from './bridge';
 import { BRIDGE_METHOD_NAMES, type BridgeMethod, type BridgeParams, paramsSchema } from './bridge-methods';
 import { type HostCapabilities, readCapabilities } from './capabilities';
+import { describeIssues } from './issues';
+
+/** Re-exported for bridge-client.ts, which imports it from here; the formatter itself is in issues.ts. */
+export { describeIssues };
 
 // ---- names ------------------------------------------------------------------------------------
 
@@ -74,15 +78,6 @@ export function parseBridgeRequest(raw: unknown): ParsedRequest {
   const params = v.safeParse(v.object({ params: paramsSchema(method) }), { params: envelope.output.params });
   if (!params.success) return { ok: false, id, error: `malformed request: ${describeIssues(params.issues)}` };
   return { ok: true, call: { id, method, params: params.output.params } };
-}
-
-/** "field params.query.maxPoints: Invalid value: …" — the deepest issue, with its path. */
-export function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string {
-  const issue = issues[0]!;
-  let deepest: v.BaseIssue<unknown> = issue;
-  while (deepest.issues?.length) deepest = deepest.issues[0]!;
-  const path = v.getDotPath(deepest) ?? v.getDotPath(issue);
-  return path ? `field ${path}: ${deepest.message}` : deepest.message;
 }
 
 function readableId(raw: unknown): number | null {

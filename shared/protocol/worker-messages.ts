@@ -10,6 +10,7 @@
 import * as v from 'valibot';
 import { SAMPLE_WIDTH, SERIES_COUNT } from '../run/sample';
 import { DetailMessageSchema } from './detail-message';
+import { describeIssues } from './issues';
 import { MAX_SAMPLE_RATE, RunConfigSchema } from './run-config';
 import { PROTOCOL_VERSION } from './version';
 
@@ -98,5 +99,5 @@ export { PROTOCOL_VERSION };
 export function parseMessage<T>(schema: v.GenericSchema<unknown, T>, data: unknown): { ok: true; value: T } | { ok: false; reason: string } {
   const r = v.safeParse(schema, data);
   if (r.success) return { ok: true, value: r.output };
-  return { ok: false, reason: v.summarize(r.issues).replace(/\n/g, '; ') };
+  return { ok: false, reason: describeIssues(r.issues) };
 }

@@ -12,6 +12,7 @@
  */
 import { OP_ALLOC, OP_FREE, OP_MARK, OP_REALLOC, type OpColumns } from '../ops/op-batch';
 import type { ParamValue } from '../workloads/workload';
+import { InternalError } from '../errors';
 
 /** Which run wrote the stream: named in the error. */
 export interface RunSource {
@@ -21,7 +22,7 @@ export interface RunSource {
 }
 
 /** An internal fault: the operation stream broke its contract (a bug in the workload, not bad input). */
-export class InvalidOpError extends Error {
+export class InvalidOpError extends InternalError {
   constructor(
     readonly source: RunSource | undefined,
     /** Allocator operations before the invalid one (marks not counted). */

@@ -4,16 +4,17 @@
  * Pure: a trace-replay run gets an empty `BatchFeed` and the path, and the caller reads the file.
  * Every refusal is a `RunConfigError` whose message names the field or parameter at fault.
  */
-import { resolveVersion, UnknownVersionError, type ArenaAlignment, type ResolvedVersion } from '../engine';
+import { resolveVersion, type ArenaAlignment, type ResolvedVersion } from '../engine';
 import { DEFAULT_ENDLESS_OPS, DEFAULT_MAX_SAMPLE_INTERVAL_MS, DEFAULT_MAX_SAMPLE_RATE, type RunConfig } from '../protocol/run-config';
 import { ParamError, parseSeed, resolveParams } from '../workloads/params';
-import { getWorkload, UnknownWorkloadError } from '../workloads/registry';
+import { getWorkload } from '../workloads/registry';
 import { TRACE_REPLAY } from '../workloads/trace-replay';
 import type { Generator, ParamValue } from '../workloads/workload';
 import { BatchFeed } from './batch-feed';
 import { targetOf } from './target';
+import { InputError } from '../errors';
 
-export class RunConfigError extends Error {
+export class RunConfigError extends InputError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'RunConfigError';
@@ -46,7 +47,7 @@ export function resolveRun(config: RunConfig): ResolvedRun {
   try {
     version = resolveVersion(config.python);
   } catch (error) {
-    if (error instanceof UnknownVersionError) throw new RunConfigError(`python: ${error.message}`, { cause: error });
+    if (error instanceof InputError) throw new RunConfigError(`python: ${error.message}`, { cause: error });
     throw error;
   }
   const arenas = config.arenas ?? version.preset.defaultArenas;
@@ -86,7 +87,8 @@ export function resolveRun(config: RunConfig): ResolvedRun {
       maxSampleRate: config.maxSampleRate ?? DEFAULT_MAX_SAMPLE_RATE,
     };
   } catch (error) {
-    if (error instanceof ParamError || error instanceof UnknownWorkloadError) throw new RunConfigError(error.message, { cause: error });
+    // Bad input anywhere in the configuration (a parameter, a workload name, a size distribution).
+    if (error instanceof InputError) throw new RunConfigError(error.message, { cause: error });
     throw error;
   }
 }

@@ -1,5 +1,7 @@
+import { InputError } from '../errors';
+
 /** A malformed or inconsistent trace line, named by file and 1-based line number. */
-export class TraceError extends Error {
+export class TraceError extends InputError {
   override readonly name = 'TraceError';
 
   constructor(

@@ -4,8 +4,9 @@
 import { checkSizes } from './sizes';
 import type { ChoiceParam, NumberParam, ParamSpec, ParamValue, ResolvedParams, WorkloadDef } from './workload';
 import { seedToBigInt } from './prng';
+import { InputError } from '../errors';
 
-export class ParamError extends Error {
+export class ParamError extends InputError {
   constructor(
     /** The parameter's name ("seed" for the seed). */
     readonly param: string,
@@ -34,10 +35,36 @@ function show(value: unknown): string {
   }
 }
 
-export function rangeText(p: NumberParam): string {
+/** `[min, max]`, with `(` or `)` for an exclusive bound: the range as the run form shows it. */
+export function boundsText(p: NumberParam): string {
   const lo = `${p.exclusiveMin ? '(' : '['}${p.min}`;
   const hi = `${p.max}${p.exclusiveMax ? ')' : ']'}`;
-  return `${lo}, ${hi}${p.integer ? ', an integer' : ''}`;
+  return `${lo}, ${hi}`;
+}
+
+/** The bounds, and whether only integers are valid: the command line's listing and refusals. */
+export function rangeText(p: NumberParam): string {
+  return `${boundsText(p)}${p.integer ? ', an integer' : ''}`;
+}
+
+/** The rule a number breaks for `p` (NaN is not finite), or null when it is valid. */
+export type NumberFault = 'not-finite' | 'not-integer' | 'out-of-range';
+
+/**
+ * The one check of a number parameter's value, here and in the run form (which words the same
+ * faults for a text field): finite, an integer where one is required, inside the bounds.
+ */
+export function numberFault(p: NumberParam, v: number): NumberFault | null {
+  if (!Number.isFinite(v)) return 'not-finite';
+  if (p.integer && !Number.isInteger(v)) return 'not-integer';
+  const low = p.exclusiveMin ? v <= p.min : v < p.min;
+  const high = p.exclusiveMax ? v >= p.max : v > p.max;
+  return low || high ? 'out-of-range' : null;
+}
+
+/** Why `v` is not one of `p`'s choices (words only), or null. */
+export function choiceProblem(p: ChoiceParam, v: unknown): string | null {
+  return typeof v === 'string' && p.choices.includes(v) ? null : `must be one of ${p.choices.join(', ')}`;
 }
 
 function checkNumber(p: NumberParam, raw: unknown): number {
@@ -45,20 +72,23 @@ function checkNumber(p: NumberParam, raw: unknown): number {
   if (typeof raw === 'number') v = raw;
   else if (typeof raw === 'string' && raw.trim() !== '' && !Number.isNaN(Number(raw))) v = Number(raw);
   else throw new ParamError(p.name, raw, `expected a number in ${rangeText(p)}`);
-  if (!Number.isFinite(v)) throw new ParamError(p.name, raw, `must be finite, in ${rangeText(p)}`);
-  if (p.integer && !Number.isInteger(v)) throw new ParamError(p.name, raw, `must be an integer in ${rangeText(p)}`);
-  const low = p.exclusiveMin ? v <= p.min : v < p.min;
-  const high = p.exclusiveMax ? v >= p.max : v > p.max;
-  if (low || high) throw new ParamError(p.name, raw, `out of range: valid is ${rangeText(p)}`);
-  return v;
+  switch (numberFault(p, v)) {
+    case 'not-finite':
+      throw new ParamError(p.name, raw, `must be finite, in ${rangeText(p)}`);
+    case 'not-integer':
+      throw new ParamError(p.name, raw, `must be an integer in ${rangeText(p)}`);
+    case 'out-of-range':
+      throw new ParamError(p.name, raw, `out of range: valid is ${rangeText(p)}`);
+    case null:
+      return v;
+  }
 }
 
 function checkChoice(p: ChoiceParam, raw: unknown): string {
   const v = typeof raw === 'number' ? String(raw) : raw;
-  if (typeof v !== 'string' || !p.choices.includes(v)) {
-    throw new ParamError(p.name, raw, `must be one of ${p.choices.join(', ')}`);
-  }
-  return v;
+  const problem = choiceProblem(p, v);
+  if (problem !== null) throw new ParamError(p.name, raw, problem);
+  return String(v);
 }
 
 function checkOne(p: ParamSpec, raw: unknown): ParamValue {
@@ -101,11 +131,26 @@ function hasValue(user: Readonly<Record<string, unknown>>, name: string): boolea
   return Object.prototype.hasOwnProperty.call(user, name) && user[name] !== undefined;
 }
 
+/** What is wrong with a seed given as text: not a decimal or 0x-hexadecimal integer, or over 64 bits. */
+export type SeedTextFault = 'syntax' | 'range';
+
+/** The one check of a seed typed as text, here and in the run form; null when it is a u64. */
+export function seedTextFault(text: string): SeedTextFault | null {
+  const t = text.trim();
+  if (!/^(0x[0-9a-f]+|\d+)$/i.test(t)) return 'syntax';
+  try {
+    seedToBigInt(BigInt(t));
+    return null;
+  } catch {
+    return 'range';
+  }
+}
+
 /** The seed as the spec means it (u64): a non-negative safe integer, a bigint, or a decimal/0x string. */
 export function parseSeed(value: unknown): bigint {
   try {
     if (typeof value === 'number' || typeof value === 'bigint') return seedToBigInt(value);
-    if (typeof value === 'string' && /^(0x[0-9a-f]+|\d+)$/i.test(value.trim())) return seedToBigInt(BigInt(value.trim()));
+    if (typeof value === 'string' && seedTextFault(value) === null) return BigInt(value.trim());
   } catch {
     // fall through to the uniform message
   }

@@ -22,6 +22,7 @@ import { stringBuilder } from './catalogue/string-builder';
 import { resolveParams } from './params';
 import type { Seed } from './prng';
 import type { Generator, WorkloadDef, WorkloadTarget } from './workload';
+import { InputError } from '../errors';
 
 export const WORKLOADS: readonly WorkloadDef[] = [
   seed16bFillFree,
@@ -41,7 +42,7 @@ export const WORKLOADS: readonly WorkloadDef[] = [
   sizeSweepWindow,
 ];
 
-export class UnknownWorkloadError extends Error {
+export class UnknownWorkloadError extends InputError {
   constructor(readonly requested: string) {
     super(`unknown workload '${requested}': known are ${WORKLOADS.map((w) => w.name).join(', ')}`);
     this.name = 'UnknownWorkloadError';

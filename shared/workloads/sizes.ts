@@ -15,6 +15,7 @@
 import { AliasTable } from './alias';
 import { exp } from './fastmath';
 import type { Rng } from './prng';
+import { InputError } from '../errors';
 
 const TWO_M32 = 1 / 4294967296;
 
@@ -148,7 +149,7 @@ export const SIZE_FORMS: readonly NamedSizes[] = [
 
 const PARAMETRIC = ['const', 'uniform', 'log_uniform', 'pow2_words', 'invsq', 'geom_class'];
 
-export class SizeSyntaxError extends Error {
+export class SizeSyntaxError extends InputError {
   constructor(
     readonly text: string,
     readonly reason: string,

@@ -10,10 +10,10 @@
 import { relative } from 'node:path';
 import type { ThemeName } from '../../../shared/charts';
 import type { Axis, ExportFormat } from '../../../shared/protocol/bridge';
-import { buildExport, DEFAULT_SIZE, ExportError, type ExportOptions, type ExportSource, parseFormats, writeExportFiles } from '../../host/export';
-import { openSession, SessionFileError } from '../../host/session-file';
+import { buildExport, DEFAULT_SIZE, type ExportOptions, type ExportSource, parseFormats, writeExportFiles } from '../../host/export';
+import { openSession } from '../../host/session-file';
 import { onePositional, parse, positiveIntOption } from '../options';
-import { UsageError } from '../usage-error';
+import { asUsageError, UsageError } from '../usage-error';
 
 export const exportUsage =
   'export SESSION_FILE --out DIR [--format png,svg,csv,json,html] [--run ID]... [--compare] [--width N] [--height N] [--theme light|dark] [--axis op|wall_ms] [--from X] [--to X]';
@@ -51,12 +51,7 @@ export function readExportOptions(
     }
     return null;
   }
-  let formats: ExportFormat[];
-  try {
-    formats = parseFormats(text);
-  } catch (error) {
-    throw new UsageError(`${command}: --format: ${(error as Error).message}`);
-  }
+  const formats = asUsageError(`${command}: --format`, () => parseFormats(text));
   const theme = values.theme ?? 'light';
   if (theme !== 'light' && theme !== 'dark') throw new UsageError(`${command}: --theme must be 'light' or 'dark', not '${theme}'`);
   const axis = values.axis ?? 'op';
@@ -73,13 +68,7 @@ export function readExportOptions(
 /** Builds the export and writes it into `dir` atomically; reports what it wrote, and how long it took. */
 export async function exportToDir(command: string, dir: string, source: ExportSource, options: ExportOptions, out: (line: string) => void): Promise<string[]> {
   const t0 = performance.now();
-  let built;
-  try {
-    built = await buildExport(source, options);
-  } catch (error) {
-    if (error instanceof ExportError) throw new UsageError(`${command}: ${error.message}`);
-    throw error;
-  }
+  const built = await asUsageError(command, () => buildExport(source, options));
   const t1 = performance.now();
   // A write failure (ExportWriteError) names the file; main reports it (exit 2), nothing half-written stays.
   const paths = await writeExportFiles(dir, built.files);
@@ -114,14 +103,7 @@ export async function exportCommand(argv: string[], out: (line: string) => void)
   const from = parseBound('export', 'from', values.from, -Infinity);
   const to = parseBound('export', 'to', values.to, Infinity);
   if (from > to) throw new UsageError(`export: --from ${from} is after --to ${to}`);
-  let opened;
-  try {
-    opened = await openSession(file);
-  } catch (error) {
-    if (error instanceof SessionFileError) throw new UsageError(`export: ${error.message}`);
-    throw error;
-  }
-  const { session, warnings } = opened;
+  const { session, warnings } = await asUsageError('export', () => openSession(file));
   for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
   let runs = session.runs;
   if (values.run) {

@@ -1,22 +1,15 @@
 /** `open FILE`: a saved session's runs and their summaries (a damaged file: its intact prefix, with warnings). */
 import { SERIES_INDEX, type SeriesKey } from '../../../shared/run/sample';
-import { openSession, SessionFileError } from '../../host/session-file';
+import { openSession } from '../../host/session-file';
 import { onePositional, parse } from '../options';
-import { UsageError } from '../usage-error';
+import { asUsageError } from '../usage-error';
 
 export const openUsage = 'open FILE   (a session file, e.g. DIR/session.arenascope.gz)';
 
 export async function openCommand(argv: string[], out: (line: string) => void): Promise<number> {
   const { positionals, values } = parse('open', argv, { options: { json: { type: 'boolean' } }, allowPositionals: true });
   const file = onePositional('open', positionals, 'session FILE');
-  let opened;
-  try {
-    opened = await openSession(file);
-  } catch (error) {
-    if (error instanceof SessionFileError) throw new UsageError(`open: ${error.message}`);
-    throw error;
-  }
-  const { session, warnings } = opened;
+  const { session, warnings } = await asUsageError('open', () => openSession(file));
   const rows = session.runs.map((r) => {
     const st = session.store.stats(r.id);
     const peak = (key: SeriesKey): number => {

@@ -9,11 +9,11 @@
 import { resolve } from 'node:path';
 import { createAllocator } from '../../../shared/engine';
 import type { RunConfig } from '../../../shared/protocol/run-config';
-import { resolveRun, RunConfigError } from '../../../shared/run/resolve-run';
+import { resolveRun } from '../../../shared/run/resolve-run';
 import { analyzePins, DEFAULT_PIN_THRESHOLD, driveTo, formatPins, PinReplay, type PinReport } from '../../../shared/pins';
 import { readTrace } from '../../node/trace-file';
 import { parse, positiveIntOption } from '../options';
-import { UsageError } from '../usage-error';
+import { UsageError, asUsageError } from '../usage-error';
 
 export const pinsUsage = 'pins --workload NAME --python VERSION [--set key=value]... [--seed N] [--at OP] [--arenas aligned|misaligned] [--top N] [--threshold PCT] [--json]';
 
@@ -61,13 +61,7 @@ export async function pinsCommand(argv: string[], out: (line: string) => void): 
     ...(at !== undefined ? { ops: at } : {}),
     sampleEvery: 1,
   };
-  let run;
-  try {
-    run = resolveRun(config);
-  } catch (error) {
-    if (error instanceof RunConfigError) throw new UsageError(`pins: ${error.message}`);
-    throw error;
-  }
+  const run = asUsageError('pins', () => resolveRun(config));
   const replay = new PinReplay(createAllocator(run.version, { arenas: run.arenas }));
   const stopAt = at ?? run.opsBudget;
   if (run.tracePath !== null) {

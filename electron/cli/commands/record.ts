@@ -22,11 +22,11 @@ import { ENGINE_VERSION } from '../../../shared/engine';
 import { DEFAULT_SAMPLE_EVERY, type RunConfig } from '../../../shared/protocol/run-config';
 import { AtomicTextWriter, writeFileAtomic } from '../../host/atomic-file';
 import { SessionWriter } from '../../host/session-file';
-import { AgentMissingError } from '../../node/agent/locate';
 import { ProgramRun, prepareProgram, type ProgramRunResult } from '../../node/record/program-run';
-import { RecordRefusal, type RecordTarget } from '../../node/record/refusals';
+import type { RecordTarget } from '../../node/record/refusals';
 import { parse, positiveIntOption } from '../options';
-import { UsageError } from '../usage-error';
+import { UsageError, asUsageError } from '../usage-error';
+import { errorMessage } from '../../../shared/errors';
 
 export const recordUsage =
   'record [--python EXE] [--model VERSION]... [--live | --deferred] [--out DIR] [--checkpoint-every N] [--max-ops N] [--domains obj|mem|both] [--sample-every N] -- script.py [args...] | -- -m package.module [args...]';
@@ -79,9 +79,8 @@ export async function recordCommand(argv: string[], _out: (line: string) => void
   if (live && deferred) throw new UsageError('record: --live shows the models while the program runs, --deferred runs them after it: choose one');
   const err = (line: string): void => void process.stderr.write(`${line}\n`);
 
-  let prepared;
-  try {
-    prepared = await prepareProgram({
+  const prepared = await asUsageError('record', () =>
+    prepareProgram({
       python: values.python ?? 'python3',
       target,
       args,
@@ -95,18 +94,15 @@ export async function recordCommand(argv: string[], _out: (line: string) => void
       stdio: 'inherit',
       tracePath,
       deferred,
-    });
-  } catch (error) {
-    if (error instanceof RecordRefusal || error instanceof AgentMissingError) throw new UsageError(`record: ${error.message}`);
-    throw error;
-  }
+    }),
+  );
   const { interpreter, versions } = prepared;
   const what = target.kind === 'script' ? target.path : `-m ${target.name}`;
 
   try {
     mkdirSync(outDir, { recursive: true });
   } catch (error) {
-    throw new UsageError(`record: --out ${outDir}: ${(error as Error).message}`);
+    throw new UsageError(`record: --out ${outDir}: ${errorMessage(error)}`);
   }
   // The session: one trace-replay run per model, filled live; replayable later from the trace.
   const session = await SessionWriter.open(join(outDir, 'session.arenascope.gz'), { overwrite: true }).catch((error: Error) => {

@@ -19,7 +19,7 @@ import type { DetailSnapshot } from '../../../shared/protocol/bridge';
 import { join, resolve } from 'node:path';
 import { DEFAULT_SAMPLE_EVERY, MAX_SAMPLE_RATE, type RunConfig } from '../../../shared/protocol/run-config';
 import { NEW_RUN_RECORD, statusOf } from '../../../shared/protocol/run-record';
-import { resolveRun, RunConfigError } from '../../../shared/run/resolve-run';
+import { resolveRun } from '../../../shared/run/resolve-run';
 import { SAMPLE_WIDTH, SERIES, SERIES_INDEX } from '../../../shared/run/sample';
 import { SeriesSummary } from '../../../shared/run/summary';
 import { AtomicTextWriter, writeFileAtomic } from '../../host/atomic-file';
@@ -33,13 +33,13 @@ import { SeriesStore } from '../../../shared/series';
 import { toSnapshot } from '../../host/detail-store';
 import { EXPORT_OPTIONS, exportToDir, readExportOptions } from './export';
 import { parse, positiveIntOption, rateOption } from '../options';
-import { UsageError } from '../usage-error';
+import { UsageError, asUsageError } from '../usage-error';
 import { RealRunLauncher } from '../../host/real-run-launcher';
-import { AgentMissingError, locateAgent } from '../../node/agent/locate';
-import { InterpreterError } from '../../node/python/interpreter';
+import { locateAgent } from '../../node/agent/locate';
 import { arenaModeFor, openRealInterpreter, type RealInterpreter } from '../../node/real/real-interpreter';
 import { MEMORY_BUDGET_ENV } from '../../worker/memory-budget';
 import { SamplesByOp, sampleVerdict, verdictText, type SampleVerdict } from '../../node/real/sample-verdict';
+import { errorMessage } from '../../../shared/errors';
 
 export const runUsage =
   'run --workload NAME --python VERSION [--python VERSION]... [--real EXE]... [--set key=value]... [--seed N] [--ops N | --duration 10m] [--sample-every N] [--max-sample-rate HZ] [--arenas aligned|misaligned] [--out DIR [--format png,svg,csv,json,html] [--width N] [--height N] [--theme light|dark] [--axis op|wall_ms]]';
@@ -161,14 +161,7 @@ export async function runAndExport(command: 'run' | 'compare', values: RunValues
   // A real run replays the same stream: the same configuration under the interpreter's own version.
   const configs: RunConfig[] = [...modelConfigs, ...reals.map((r) => ({ ...modelConfigs[0]!, python: r.info.version, real: { interpreter: r.info.path } }))];
   // Refuse a bad configuration here, with the reason, before any process starts.
-  const resolved = configs.map((c) => {
-    try {
-      return resolveRun(c);
-    } catch (error) {
-      if (error instanceof RunConfigError) throw new UsageError(`${command}: ${error.message}`);
-      throw error;
-    }
-  });
+  const resolved = configs.map((c) => asUsageError(command, () => resolveRun(c)));
 
   // Output: one folder per run (DIR itself for a single run) and one session file.
   let session: SessionWriter | null = null;
@@ -215,7 +208,7 @@ export async function runAndExport(command: 'run' | 'compare', values: RunValues
       session = await SessionWriter.open(join(values.out, 'session.arenascope.gz'), { overwrite: true });
     } catch (error) {
       for (const t of tracks) t.csv?.abort();
-      throw new UsageError(`${command}: --out ${values.out}: ${(error as Error).message}`);
+      throw new UsageError(`${command}: --out ${values.out}: ${errorMessage(error)}`);
     }
   }
 
@@ -356,7 +349,7 @@ export async function runAndExport(command: 'run' | 'compare', values: RunValues
 async function openReals(command: string, paths: readonly string[], arenas: string | undefined): Promise<RealInterpreter[]> {
   if (paths.length === 0) return [];
   const out: RealInterpreter[] = [];
-  try {
+  await asUsageError(`${command}: --real`, async () => {
     locateAgent();
     for (const p of paths) {
       const real = await openRealInterpreter(p);
@@ -364,10 +357,7 @@ async function openReals(command: string, paths: readonly string[], arenas: stri
       if (out.some((o) => o.info.executable === real.info.executable)) throw new UsageError(`${command}: --real given twice for ${real.info.executable}`);
       out.push(real);
     }
-  } catch (error) {
-    if (error instanceof InterpreterError || error instanceof AgentMissingError) throw new UsageError(`${command}: --real: ${error.message}`);
-    throw error;
-  }
+  });
   return out;
 }
 

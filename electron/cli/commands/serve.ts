@@ -24,6 +24,7 @@ import { startServer } from '../../serve/server';
 import { MEMORY_BUDGET_ENV } from '../../worker/memory-budget';
 import { parse, positiveIntOption } from '../options';
 import { UsageError } from '../usage-error';
+import { errorMessage } from '../../../shared/errors';
 
 export const serveUsage =
   'serve [--port N] [--host 127.0.0.1 [--allow-remote]] [--open] [--autosave DIR] [--renderer DIR] [--session FILE]... [--allow-files DIR]... [--allow-programs] [--max-runs N] [--run-memory MB] [--max-worker-memory MB] [--max-rate N] [--max-upload MB]';
@@ -86,7 +87,7 @@ export async function serveCommand(argv: string[], out: (line: string) => void):
   try {
     policy = await servePolicy({ allowFiles: values['allow-files'] ?? [], allowPrograms: values['allow-programs'] === true });
   } catch (error) {
-    throw new UsageError(`serve: ${(error as Error).message}`);
+    throw new UsageError(`serve: ${errorMessage(error)}`);
   }
   for (const root of policy.capabilities.fileRoots) process.stderr.write(`arenascope: clients may read files in ${root} (--allow-files)\n`);
   if (policy.capabilities.programs) process.stderr.write('arenascope: clients may start Python programs and real interpreters here (--allow-programs)\n');
@@ -109,7 +110,7 @@ export async function serveCommand(argv: string[], out: (line: string) => void):
       for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
     } catch (error) {
       await appHost.dispose();
-      throw new UsageError(`serve: --session: ${(error as Error).message}`);
+      throw new UsageError(`serve: --session: ${errorMessage(error)}`);
     }
   }
   let server;
@@ -127,7 +128,7 @@ export async function serveCommand(argv: string[], out: (line: string) => void):
     });
   } catch (error) {
     await appHost.dispose();
-    throw new UsageError(`serve: cannot listen on ${host}:${port}: ${(error as Error).message}`);
+    throw new UsageError(`serve: cannot listen on ${host}:${port}: ${errorMessage(error)}`);
   }
   out(server.url);
   process.stderr.write(`arenascope: serving the dashboard; Ctrl-C stops the runs and quits\n`);

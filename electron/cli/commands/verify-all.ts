@@ -17,6 +17,7 @@ import { WORKLOADS } from '../../../shared/workloads/registry';
 import { DEFAULT_SAMPLE_EVERY } from '../../../shared/protocol/run-config';
 import { parse, positiveIntOption } from '../options';
 import { UsageError } from '../usage-error';
+import { errorMessage } from '../../../shared/errors';
 
 export const verifyAllUsage = 'verify-all [--real EXE]... [--ops N] [--sample-every N] [--only NAME,...] [--traces DIR]';
 
@@ -67,7 +68,7 @@ export async function verifyAllCommand(argv: string[], out: (line: string) => vo
     try {
       interpreters.push(await openRealInterpreter(p));
     } catch (error) {
-      out(`skipped ${p}: ${(error as Error).message}`);
+      out(`skipped ${p}: ${errorMessage(error)}`);
     }
   }
   const columns: { interpreter: RealInterpreter; arenas: 'aligned' | 'misaligned' | undefined; name: string }[] = [];
@@ -105,7 +106,7 @@ export async function verifyAllCommand(argv: string[], out: (line: string) => vo
         }
       } catch (error) {
         cell = 'ERROR';
-        out(`  ${c.name} on ${col.name}: ${(error as Error).message}`);
+        out(`  ${c.name} on ${col.name}: ${errorMessage(error)}`);
       }
       cells.push(cell);
       out(`${c.name.padEnd(28)} ${col.name.padEnd(12)} ${cell}`);

@@ -8,17 +8,15 @@
  * Exit status: 0 identical everywhere, 1 not, 2 bad input (options, interpreter, agent, trace).
  */
 import { resolve } from 'node:path';
-import { AgentMissingError } from '../../node/agent/locate';
-import { InterpreterError } from '../../node/python/interpreter';
-import { RealHelperError } from '../../node/real/real-helper';
 import { openRealInterpreter } from '../../node/real/real-interpreter';
 import { verify, type VerifyResult, type VerifyRow } from '../../node/real/verify';
 import type { StreamSource } from '../../node/real/op-stream';
 import { canonicalJson } from '../../../shared/replay/checkpoint-report';
-import { resolveRun, RunConfigError } from '../../../shared/run/resolve-run';
+import { resolveRun } from '../../../shared/run/resolve-run';
 import { DEFAULT_SAMPLE_EVERY, type RunConfig } from '../../../shared/protocol/run-config';
 import { arenasOption, parse, positiveIntOption } from '../options';
-import { UsageError } from '../usage-error';
+import { UsageError, asUsageError } from '../usage-error';
+import { InputError } from '../../../shared/errors';
 
 export const verifyUsage =
   'verify (--workload NAME | --trace FILE) --real EXE [--arenas aligned|misaligned] [--set key=value]... [--seed N] [--ops N] [--sample-every N] [--json]';
@@ -68,12 +66,7 @@ export function verifyArgs(argv: string[]): VerifyArgs {
     const ops = positiveIntOption('verify', 'ops', values.ops, VERIFY_DEFAULT_OPS, Number.MAX_SAFE_INTEGER);
     // The python field is filled in once the interpreter is known; checked here with a stand-in.
     const config: RunConfig = { workload: values.workload!, params, seed: values.seed ?? '1', python: '3.12', sampleEvery: every, ...(arenas ? { arenas } : {}) };
-    try {
-      resolveRun(config);
-    } catch (error) {
-      if (error instanceof RunConfigError) throw new UsageError(`verify: ${error.message}`);
-      throw error;
-    }
+    asUsageError('verify', () => resolveRun(config));
     source = { kind: 'workload', config, ops };
   }
   return { source, real: values.real, arenas, every, json: values.json === true };
@@ -116,7 +109,7 @@ export async function verifyCommand(argv: string[], out: (line: string) => void)
     const source: StreamSource = args.source.kind === 'workload' ? { ...args.source, config: { ...args.source.config, python: interpreter.version.version } } : args.source;
     result = await verify({ source, interpreter, arenas: args.arenas, every: args.every });
   } catch (error) {
-    if (error instanceof InterpreterError || error instanceof AgentMissingError || error instanceof RealHelperError) {
+    if (error instanceof InputError) {
       process.stderr.write(`arenascope: verify: ${error.message}\n`);
       return 2;
     }

@@ -26,9 +26,10 @@ import { toHtml, type ReportRun } from './html';
 import { toJson } from './json';
 import { renderSvg } from './svg';
 import { DEFAULT_SIZE, type ExportFile, type ExportOptions, type ExportSource, MAX_SIZE, MIN_SIZE } from './types';
+import { InputError } from '../../../shared/errors';
 
 /** A refused export request (unknown run or chart, bad size): the message says which. */
-export class ExportError extends Error {
+export class ExportError extends InputError {
   constructor(message: string) {
     super(message);
     this.name = 'ExportError';

@@ -13,6 +13,7 @@ export { zip, type ZipEntry } from './zip';
 
 import type { ChartSpec } from '../../../shared/charts';
 import type { PngOptions } from './png';
+import { ExportError } from './build';
 import { EXPORT_FORMATS, type ExportFormat } from './types';
 
 export type { PngOptions };
@@ -25,7 +26,7 @@ export async function renderPng(spec: ChartSpec, options: PngOptions): Promise<U
   return (await import('./png')).renderPng(spec, options);
 }
 
-/** `png,svg` → ['png', 'svg']; an unknown format is refused by name. */
+/** `png,svg` → ['png', 'svg']; an unknown format is refused by name (ExportError). */
 export function parseFormats(text: string): ExportFormat[] {
   const out: ExportFormat[] = [];
   for (const part of text.split(',').map((s) => s.trim().toLowerCase()).filter((s) => s !== '')) {
@@ -33,9 +34,9 @@ export function parseFormats(text: string): ExportFormat[] {
       for (const f of EXPORT_FORMATS) if (!out.includes(f)) out.push(f);
       continue;
     }
-    if (!(EXPORT_FORMATS as readonly string[]).includes(part)) throw new RangeError(`unknown format '${part}' (formats: ${EXPORT_FORMATS.join(', ')}, or all)`);
+    if (!(EXPORT_FORMATS as readonly string[]).includes(part)) throw new ExportError(`unknown format '${part}' (formats: ${EXPORT_FORMATS.join(', ')}, or all)`);
     if (!out.includes(part as ExportFormat)) out.push(part as ExportFormat);
   }
-  if (out.length === 0) throw new RangeError(`no format given (formats: ${EXPORT_FORMATS.join(', ')}, or all)`);
+  if (out.length === 0) throw new ExportError(`no format given (formats: ${EXPORT_FORMATS.join(', ')}, or all)`);
   return out;
 }

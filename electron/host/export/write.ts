@@ -7,14 +7,15 @@
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { ExportFile } from './types';
+import { errorMessage, InputError } from '../../../shared/errors';
 
 /** An export that could not be written: `path` is the file (or folder) at fault. */
-export class ExportWriteError extends Error {
+export class ExportWriteError extends InputError {
   constructor(
     readonly path: string,
     cause: unknown,
   ) {
-    super(`${path}: cannot write: ${(cause as Error).message ?? String(cause)}`, { cause });
+    super(`${path}: cannot write: ${errorMessage(cause)}`, { cause });
     this.name = 'ExportWriteError';
   }
 }

@@ -14,6 +14,7 @@
 import { DESKTOP_CAPABILITIES, type HostCapabilities } from '../../../shared/protocol/capabilities';
 import { realpath } from 'node:fs/promises';
 import { confinedFile, type FileRoot, fileRoots } from './confined-paths';
+import { InputError } from '../../../shared/errors';
 
 export interface HostPolicy {
   /** What the client is told it may do (the WebSocket hello carries it). */
@@ -33,7 +34,7 @@ export interface HostPolicy {
 }
 
 /** A capability the host was not given; `flag` is the option that would give it. */
-export class CapabilityError extends Error {
+export class CapabilityError extends InputError {
   constructor(
     message: string,
     readonly flag: string,

@@ -8,6 +8,7 @@
  */
 import { realpath, stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { InputError } from '../../../shared/errors';
 
 /** A folder a path may lie in: as given (resolved) and as it really is (symlinks followed). */
 export interface FileRoot {
@@ -16,7 +17,7 @@ export interface FileRoot {
 }
 
 /** A path the policy refuses; the message names what to change, never what is on disk outside the folders. */
-export class PathRefusedError extends Error {
+export class PathRefusedError extends InputError {
   constructor(message: string) {
     super(message);
     this.name = 'PathRefusedError';

@@ -7,9 +7,10 @@ import type { RunConfig } from '../../../shared/protocol/run-config';
 import type { ResolvedRun } from '../../../shared/run/resolve-run';
 import type { HostPolicy } from './capabilities';
 import { UPLOAD_REF_PREFIX } from '../../../shared/protocol/uploads';
+import { InputError } from '../../../shared/errors';
 
 /** A run names an upload that cannot be resolved here. */
-export class UploadRefError extends Error {
+export class UploadRefError extends InputError {
   constructor(message: string) {
     super(message);
     this.name = 'UploadRefError';

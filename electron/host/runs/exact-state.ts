@@ -14,6 +14,7 @@ import { resolveRun } from '../../../shared/run/resolve-run';
 import type { DetailStore } from '../detail-store';
 import type { Launcher } from '../launcher';
 import { ReplayCancelled, replayPins, replayState, type ScratchJob } from './state-replay';
+import { InputError } from '../../../shared/errors';
 
 /** Rebuilt snapshots kept per run (a user clicking back and forth between a few times). */
 const CACHED_PER_RUN = 8;
@@ -38,7 +39,7 @@ export interface ExactStateOptions {
 }
 
 /** A question the run cannot answer (the caller's to fix: another op, another run). */
-export class ExactStateError extends Error {
+export class ExactStateError extends InputError {
   constructor(message: string) {
     super(message);
     this.name = 'ExactStateError';

@@ -13,6 +13,7 @@
 import type { DetailMessage } from '../../../shared/protocol/detail-message';
 import type { RunConfig } from '../../../shared/protocol/run-config';
 import { reduceRun, type RunEvent, type RunRecord, type StartedInfo } from '../../../shared/protocol/run-record';
+import { errorDetail } from '../../../shared/errors';
 
 /** A run the recorder keeps; owners extend it with their own fields (AppHost's summary, the CLI's files). */
 export interface RecordedRun {
@@ -127,7 +128,7 @@ export class RunRecorder<R extends RecordedRun = RecordedRun> {
       try {
         call(sink);
       } catch (error) {
-        this.log(`arenascope: run ${run.runId}: a ${what} sink failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+        this.log(`arenascope: run ${run.runId}: a ${what} sink failed: ${errorDetail(error)}`);
       }
     }
   }

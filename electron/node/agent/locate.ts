@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { InputError } from '../../../shared/errors';
 
 export const AGENT_LIBRARY_NAME = process.platform === 'darwin' ? 'libarenascope-agent.dylib' : 'libarenascope-agent.so';
 
@@ -18,7 +19,7 @@ export interface AgentFiles {
 }
 
 /** The agent is not there: the message says where it was looked for and how to build it. Bad input to the feature, not a fault. */
-export class AgentMissingError extends Error {
+export class AgentMissingError extends InputError {
   override readonly name = 'AgentMissingError';
 }
 

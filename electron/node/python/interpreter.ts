@@ -6,6 +6,7 @@
  */
 import { execFile, type ExecFileException } from 'node:child_process';
 import { PROBE_SCRIPT } from './probe-script';
+import { InputError } from '../../../shared/errors';
 
 export interface InterpreterInfo {
   /** The path as the user gave it (or as discovery found it). */
@@ -29,7 +30,7 @@ export interface InterpreterInfo {
 }
 
 /** The interpreter cannot be used: the message names it and says why. Bad input, not a fault. */
-export class InterpreterError extends Error {
+export class InterpreterError extends InputError {
   override readonly name = 'InterpreterError';
   constructor(
     readonly interpreter: string,

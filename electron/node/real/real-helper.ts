@@ -12,6 +12,7 @@ import type { OpColumns } from '../../../shared/ops/op-batch';
 import type { CheckpointRecord } from '../../../shared/replay/checkpoint-report';
 import { locateAgent } from '../agent/locate';
 import type { RealArenaMode } from './real-interpreter';
+import { InputError } from '../../../shared/errors';
 
 const RF_OPS = 1;
 const RF_CHECKPOINT = 2;
@@ -71,8 +72,11 @@ export interface HelperEnd {
   arena_pools: number[];
 }
 
-/** The helper failed: it said why, or it died (the message carries its stderr's last lines). */
-export class RealHelperError extends Error {
+/**
+ * The helper failed: it said why, or it died (the message carries its stderr's last lines). Like
+ * InterpreterError, a fault of the interpreter the user named, not of ours.
+ */
+export class RealHelperError extends InputError {
   override readonly name = 'RealHelperError';
 }
 

@@ -4,6 +4,7 @@
  * records (value u64, size u32, op u32) or, for the last frame, `count` bytes of JSON summary.
  * Host byte order, which is the host's own (the agent runs on the same machine).
  */
+import { InternalError } from '../../../shared/errors';
 
 export const FRAME_MAGIC = 0x31525341;
 export const FRAME_HEADER_BYTES = 32;
@@ -62,8 +63,8 @@ export interface AgentSummary {
   cpu_sys_ms: number;
 }
 
-/** The agent's stream was not what the agent writes: where and why. */
-export class AgentStreamError extends Error {
+/** The agent's stream was not what the agent writes: where and why (our agent broke its own format: a bug). */
+export class AgentStreamError extends InternalError {
   override readonly name = 'AgentStreamError';
 }
 

@@ -10,9 +10,10 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { resolveVersion, UnknownVersionError, type ResolvedVersion } from '../../../shared/engine';
 import { InterpreterError, probeInterpreter, requireUsable, type InterpreterInfo } from '../python/interpreter';
+import { InputError } from '../../../shared/errors';
 
 /** Recording cannot go ahead: the message says what (interpreter, script, option) and why. */
-export class RecordRefusal extends Error {
+export class RecordRefusal extends InputError {
   override readonly name = 'RecordRefusal';
 }
 

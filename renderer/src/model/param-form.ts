@@ -1,11 +1,13 @@
 /**
  * The run form generated from a workload's parameter schema: initial values, inline validation and
  * the conversion of what the user typed into a `RunConfig`. Pure, so the rules are unit-tested
- * without a DOM; the components only bind inputs to the strings kept here.
+ * without a DOM; the components only bind inputs to the strings kept here. The rules are the
+ * host's (shared/workloads/params.ts): only their wording for a text field is the form's.
  */
 import type { WorkloadInfo } from '../../../shared/protocol/bridge';
 import type { RunConfig } from '../../../shared/protocol/run-config';
 import { DEFAULT_SAMPLE_EVERY } from '../../../shared/protocol/run-config';
+import { boundsText, choiceProblem, numberFault, seedTextFault } from '../../../shared/workloads/params';
 import type { NumberParam } from '../../../shared/workloads/workload';
 import { checkSizes } from '../../../shared/workloads/sizes';
 
@@ -26,12 +28,6 @@ export function numberStep(p: NumberParam): string {
   return p.integer ? '1' : 'any';
 }
 
-export function rangeText(p: NumberParam): string {
-  const lo = `${p.exclusiveMin ? '(' : '['}${p.min}`;
-  const hi = `${p.max}${p.exclusiveMax ? ')' : ']'}`;
-  return `${lo}, ${hi}`;
-}
-
 function parseNumber(raw: string): number | null {
   const text = raw.trim();
   if (text === '') return null;
@@ -39,20 +35,28 @@ function parseNumber(raw: string): number | null {
   return Number.isFinite(n) ? n : null;
 }
 
+/** The host's number rule (numberFault), worded for what was typed. */
+function numberMessage(p: NumberParam, raw: string): string | null {
+  const n = parseNumber(raw);
+  switch (n === null ? 'not-finite' : numberFault(p, n)) {
+    case 'not-finite':
+      return `a number in ${boundsText(p)} is required`;
+    case 'not-integer':
+      return `must be a whole number in ${boundsText(p)}`;
+    case 'out-of-range':
+      return `out of range: valid is ${boundsText(p)}`;
+    case null:
+      return null;
+  }
+}
+
 /** The message shown under a field, or null when the value is acceptable. */
 export function validateField(p: FieldSpec, raw: string): string | null {
   switch (p.kind) {
-    case 'number': {
-      const n = parseNumber(raw);
-      if (n === null) return `a number in ${rangeText(p)} is required`;
-      if (p.integer && !Number.isInteger(n)) return `must be a whole number in ${rangeText(p)}`;
-      const low = p.exclusiveMin ? n <= p.min : n < p.min;
-      const high = p.exclusiveMax ? n >= p.max : n > p.max;
-      if (low || high) return `out of range: valid is ${rangeText(p)}`;
-      return null;
-    }
+    case 'number':
+      return numberMessage(p, raw);
     case 'choice':
-      return p.choices.includes(raw) ? null : `must be one of ${p.choices.join(', ')}`;
+      return choiceProblem(p, raw);
     case 'sizes':
       return raw.trim() === '' ? 'a size distribution is required' : checkSizes(raw.trim());
     case 'path':
@@ -62,10 +66,14 @@ export function validateField(p: FieldSpec, raw: string): string | null {
 
 /** Seeds are unsigned 64-bit integers, decimal or 0x-prefixed hexadecimal (as the CLI takes them). */
 export function validateSeed(raw: string): string | null {
-  const text = raw.trim();
-  if (!/^(0x[0-9a-f]+|\d+)$/i.test(text)) return 'a decimal or 0x… hexadecimal integer is required';
-  if (BigInt(text) > 0xffff_ffff_ffff_ffffn) return 'must fit in 64 bits';
-  return null;
+  switch (seedTextFault(raw)) {
+    case 'syntax':
+      return 'a decimal or 0x… hexadecimal integer is required';
+    case 'range':
+      return 'must fit in 64 bits';
+    case null:
+      return null;
+  }
 }
 
 export type BudgetKind = 'ops' | 'duration';

@@ -14,14 +14,14 @@ import type { WsBridge } from '../bridge/ws-bridge';
 import { useAppStore } from '../stores/app';
 import { useCatalogStore } from '../stores/catalog';
 import { useRunsStore } from '../stores/runs';
+import { errorMessage } from '../../../shared/errors';
 
 let bridge: Bridge | null = null;
 /** Listeners for "this run has new data" (samples and phases): the chart composables. */
 const dataListeners = new Set<(runId: string) => void>();
 
-export function errorMessage(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
+/** Components show a failure's message with this (the one helper, shared with the host and CLI). */
+export { errorMessage };
 
 function need(): Bridge {
   if (!bridge) throw new Error('no host connected');

@@ -9,7 +9,7 @@
  * hostile one, a key deleted, a hostile key added, an array grown or shrunk).
  *
  * Contract checked on every case: the parser never throws and returns within its time bound; a
- * refusal is `ok: false` with a reason; a refused object names a field (`→ at PATH` / `field PATH`),
+ * refusal is `ok: false` with a reason; a refused object names a field (`field PATH`),
  * and for a mutated message that field is the mutated one or one of its ancestors or descendants; an
  * accepted value parses again to the same value; a valid message is accepted as it is; the bridge
  * keeps a readable request id in its refusal; Object.prototype stays untouched (harness).
@@ -261,20 +261,19 @@ function parse(schema: SchemaName, input: unknown): Parsed {
 }
 
 /**
- * Whether a refusal names the field at `path`, one of its ancestors or a descendant: valibot's
- * `→ at a.b.c`, the bridge's `field a.b.c:` (keys may hold any character, so no parsing).
+ * Whether a refusal names the field at `path`, one of its ancestors or a descendant: `field a.b.c:`
+ * (shared/protocol/issues.ts; keys may hold any character, so no parsing).
  */
 function namesField(reason: string, path: readonly (string | number)[] | null): boolean {
-  if (path === null) return reason.includes('→ at ') || /field \S/.test(reason);
+  if (path === null) return /field \S/.test(reason);
   for (let n = path.length; n >= 1; n--) {
     const q = path.slice(0, n).map(String).join('.');
-    for (const head of [`→ at ${q}`, `field ${q}`]) {
-      let i = reason.indexOf(head);
-      while (i >= 0) {
-        const next = reason[i + head.length];
-        if (next === undefined || next === ';' || next === '.' || next === ':') return true;
-        i = reason.indexOf(head, i + 1);
-      }
+    const head = `field ${q}`;
+    let i = reason.indexOf(head);
+    while (i >= 0) {
+      const next = reason[i + head.length];
+      if (next === undefined || next === '.' || next === ':') return true;
+      i = reason.indexOf(head, i + 1);
     }
   }
   return false;
