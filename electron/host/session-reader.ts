@@ -130,6 +130,9 @@ async function openChecked(file: string): Promise<{ handle: FileHandle; size: nu
   }
 }
 
+/** How a pymtrace trace starts (docs/trace-format.md). */
+const TRACE_MAGIC = '#pymtrace';
+
 /** How the writer starts every file (the header's first field). */
 const HEADER_START = '{"t":"session"';
 
@@ -142,7 +145,9 @@ function parseHeader(file: string, line: string, complete: boolean): HeaderRecor
     // A header cut short (or damaged) still starts like one.
     if (line.startsWith(HEADER_START)) throw new SessionFileError(file, 1, 'the header record is cut off or damaged');
     const why = complete ? 'the first record is not JSON' : 'no header line at the start';
-    throw new SessionFileError(file, undefined, `not an Arenascope session (${why})`);
+    // A trace given where a session was expected: say what it is and what opens it.
+    const trace = line.startsWith(TRACE_MAGIC) ? `; it is a pymtrace trace: replay it (\`replay ${file} --python VERSION\`, or the trace-replay workload)` : '';
+    throw new SessionFileError(file, undefined, `not an Arenascope session (${why})${trace}`);
   }
   if (typeof json !== 'object' || json === null || (json as { format?: unknown }).format !== SESSION_FORMAT) {
     throw new SessionFileError(file, undefined, `not an Arenascope session (the first record has no "format": "${SESSION_FORMAT}")`);

@@ -110,6 +110,14 @@ export async function loadTrace(path: string, options: TraceFileOptions = {}): P
   return builder.finish(reader!);
 }
 
+/**
+ * Opens a trace and reads its first batch: a missing or unreadable file, or one that is no trace at
+ * all, fails here with the message a replay would give (before any worker starts).
+ */
+export async function checkTraceFile(path: string): Promise<void> {
+  for await (const _step of readTraceBatches(path, { batchSize: 1024 })) break;
+}
+
 /** A trace file that cannot be opened or decompressed; the message starts with the path. */
 export class TraceFileError extends InputError {
   constructor(

@@ -43,7 +43,7 @@
  * skipped line is not an operation line (it takes no op index).
  */
 import { OP_MARK, type OpBatch } from '../ops/op-batch';
-import { type BadLine, TraceError } from './trace-error';
+import { type BadLine, printable, TraceError } from './trace-error';
 import { IdSlotTable, NARROW_ID_LIMIT } from './id-slot-table';
 import { decodeUtf8 } from './utf8';
 
@@ -594,7 +594,9 @@ export class TraceReader {
     return e + 1;
   }
 
-  private report(line: number, text: string, reason: string, expected = reason): void {
+  private report(line: number, text: string, quoting: string, expected = quoting): void {
+    // What the reason quotes of the line may be any bytes: nothing raw goes to a terminal.
+    const reason = printable(quoting);
     if (!this.skip) {
       this.failure = new TraceError(this.file, line, text, reason, expected);
       throw this.failure;

@@ -15,7 +15,7 @@ export class ParamError extends InputError {
     /** Why it was refused, in words a user can act on. */
     readonly reason: string,
   ) {
-    super(`parameter '${param}' = ${show(value)}: ${reason}`);
+    super(value === undefined ? `parameter '${param}' is missing: ${reason}` : `parameter '${param}' = ${show(value)}: ${reason}`);
     this.name = 'ParamError';
   }
 }

@@ -4,6 +4,7 @@
  * `trace-replay` (replaying a captured pymtrace stream) is not listed here: it takes a file,
  * not numeric parameters; see `trace-replay.ts`.
  */
+import { TRACE_REPLAY } from './trace-replay';
 import { arenaEdgeThrash } from './catalogue/arena-edge-thrash';
 import { dictOfListsEtl } from './catalogue/dict-of-lists-etl';
 import { intListDel } from './catalogue/int-list-del';
@@ -44,7 +45,7 @@ export const WORKLOADS: readonly WorkloadDef[] = [
 
 export class UnknownWorkloadError extends InputError {
   constructor(readonly requested: string) {
-    super(`unknown workload '${requested}': known are ${WORKLOADS.map((w) => w.name).join(', ')}`);
+    super(`unknown workload '${requested}': known are ${[...WORKLOADS.map((w) => w.name), TRACE_REPLAY.name].join(', ')}`);
     this.name = 'UnknownWorkloadError';
   }
 }

@@ -1,8 +1,9 @@
 /** `open FILE`: a saved session's runs and their summaries (a damaged file: its intact prefix, with warnings). */
 import { SERIES_INDEX, type SeriesKey } from '../../../shared/run/sample';
 import { openSession } from '../../host/session-file';
+import { plural } from '../../../shared/charts/format';
 import { onePositional, parse } from '../options';
-import { asUsageError } from '../usage-error';
+import { asUsageError, UsageError } from '../usage-error';
 
 export const openUsage = 'open FILE   (a session file, e.g. DIR/session.arenascope.gz)';
 
@@ -37,7 +38,8 @@ export async function openCommand(argv: string[], out: (line: string) => void): 
   if (values.json) {
     out(JSON.stringify({ file, createdAt: session.createdAt, closedAt: session.closedAt ?? null, warnings, runs: rows }, null, 2));
   } else {
-    out(`${file}: ${session.runs.length} run(s), created ${session.createdAt}${session.closedAt ? '' : ' (not closed: the host stopped while writing)'}`);
+    const recovered = warnings.length > 0 ? ' recovered from a damaged file' : '';
+    out(`${file}: ${plural(session.runs.length, 'run')}${recovered}, created ${session.createdAt}${session.closedAt ? '' : ' (not closed: the host stopped while writing)'}`);
     for (const r of rows) {
       out(
         `  ${r.run} ${r.workload} on ${r.python}${r.family ? ` (${r.family})` : ''}: ${r.state}${r.reason ? ` (${r.reason})` : ''}; ` +
@@ -47,5 +49,7 @@ export async function openCommand(argv: string[], out: (line: string) => void): 
     }
   }
   for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
+  // A damaged file from which nothing was recovered is a bad input file (exit 2), not an empty session.
+  if (session.runs.length === 0 && warnings.length > 0) throw new UsageError(`open: ${file}: no run could be recovered from it`);
   return 0;
 }

@@ -20,6 +20,7 @@ import { join, resolve } from 'node:path';
 import { DEFAULT_SAMPLE_EVERY, MAX_SAMPLE_RATE, type RunConfig } from '../../../shared/protocol/run-config';
 import { NEW_RUN_RECORD, statusOf } from '../../../shared/protocol/run-record';
 import { resolveRun } from '../../../shared/run/resolve-run';
+import { checkTraceFile } from '../../node/trace-file';
 import { SAMPLE_WIDTH, SERIES, SERIES_INDEX } from '../../../shared/run/sample';
 import { SeriesSummary } from '../../../shared/run/summary';
 import { AtomicTextWriter, writeFileAtomic } from '../../host/atomic-file';
@@ -162,6 +163,9 @@ export async function runAndExport(command: 'run' | 'compare', values: RunValues
   const configs: RunConfig[] = [...modelConfigs, ...reals.map((r) => ({ ...modelConfigs[0]!, python: r.info.version, real: { interpreter: r.info.path } }))];
   // Refuse a bad configuration here, with the reason, before any process starts.
   const resolved = configs.map((c) => asUsageError(command, () => resolveRun(c)));
+  // A trace that cannot be read is the user's to fix (exit 2), said as `replay` says it, not a failed run.
+  const traces = new Set(resolved.map((r) => r.tracePath).filter((p): p is string => p !== null));
+  for (const path of traces) await asUsageError(command, () => checkTraceFile(path));
 
   // Output: one folder per run (DIR itself for a single run) and one session file.
   let session: SessionWriter | null = null;
