@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SERIES_COUNT, SERIES_INDEX } from '../shared/run/sample';
-import { SessionWriter } from '../electron/host/session-file';
+import { SessionWriter } from '../electron/host/session/file';
 import { chromiumPath, launchBrowser, startServe } from '../test/e2e/harness';
 import { mulberry32 } from '../test/support/mulberry32';
 

@@ -24,7 +24,7 @@ import { createAllocator } from '../shared/engine';
 import { canonicalJson, checkpointRecord } from '../shared/replay/checkpoint-report';
 import { TrackedReplay } from '../shared/replay/tracked-replay';
 import { readTrace } from '../electron/node/trace-file';
-import { sha256Hasher } from '../electron/host/sha256';
+import { sha256Hasher } from '../electron/node/sha256';
 import { ProgramRun, prepareProgram } from '../electron/node/record/program-run';
 import { discoverInterpreters } from '../electron/node/python/discover';
 

@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SERIES, SERIES_COUNT } from '../shared/run/sample';
 import { type Axis, SeriesStore } from '../shared/series';
-import { type FlushTimer, openSession, saveSession, SessionWriter } from '../electron/host/session-file';
+import { type FlushTimer, openSession, saveSession, SessionWriter } from '../electron/host/session/file';
 import { fullCollector as collector } from '../test/support/full-gc';
 import { mulberry32 as prng } from '../test/support/mulberry32';
 

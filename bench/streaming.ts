@@ -9,8 +9,8 @@
  */
 import { parseArgs } from 'node:util';
 import { DEFAULT_MAX_SAMPLE_INTERVAL_MS, DEFAULT_SAMPLE_EVERY, type RunConfig } from '../shared/protocol/run-config';
-import { NodeLauncher } from '../electron/host/node-launcher';
-import { RunManager } from '../electron/host/run-manager';
+import { NodeLauncher } from '../electron/host/workers/node-launcher';
+import { RunManager } from '../electron/host/workers/run-manager';
 import { streamingMemoryBench } from './streaming-memory';
 
 const TARGET = 0.05;

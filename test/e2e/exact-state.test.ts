@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AppHost } from '../../electron/host/app-host';
-import { NodeLauncher } from '../../electron/host/node-launcher';
+import { NodeLauncher } from '../../electron/host/workers/node-launcher';
 import { createAllocator } from '../../shared/engine';
 import type { RunConfig } from '../../shared/protocol/run-config';
 import { analyzePins, driveTo, PinReplay, type PinReport, summaryLine } from '../../shared/pins';

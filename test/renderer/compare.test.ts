@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { AppHost } from '../../electron/host/app-host';
-import { NodeLauncher } from '../../electron/host/node-launcher';
+import { NodeLauncher } from '../../electron/host/workers/node-launcher';
 import type { RunSummary } from '../../shared/protocol/bridge';
 import type { RunConfig } from '../../shared/protocol/run-config';
 import { compareRows, lastFreePhase, phaseColumns, phaseKeys } from '../../renderer/src/model/compare';

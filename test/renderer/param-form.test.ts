@@ -1,7 +1,7 @@
 // The run form against the real workload schemas (the catalogue the host sends): its messages, and
 // that it accepts exactly what the host's own validation (shared/workloads/params.ts) accepts.
 import { describe, expect, it } from 'vitest';
-import { workloadInfos } from '../../electron/host/catalogue';
+import { workloadInfos } from '../../electron/host/catalogue/catalogue';
 import { formErrors, initialValues, toRunConfig, validateBudget, validateField, validateSeed } from '../../renderer/src/model/param-form';
 import type { FieldSpec, RunForm } from '../../renderer/src/model/param-form';
 import type { WorkloadInfo } from '../../shared/protocol/bridge';

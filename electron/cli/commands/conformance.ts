@@ -2,7 +2,7 @@
  * `conformance DIR`: checks every recorded real-interpreter output in DIR against the engine and
  * prints a pass table. Exit status 0 when every case matches, 1 when one does not.
  */
-import { runConformance, type ConformanceResult } from '../../host/conformance';
+import { runConformance, type ConformanceResult } from '../../host/catalogue/conformance';
 import { onePositional, parse } from '../options';
 
 export const conformanceUsage = 'conformance DIR   (DIR/traces/*.pymtrace[.gz], DIR/expected/<interpreter>/<trace>.<mode>.jsonl)';

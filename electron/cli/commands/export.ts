@@ -11,7 +11,7 @@ import { relative } from 'node:path';
 import type { ThemeName } from '../../../shared/charts';
 import type { Axis, ExportFormat } from '../../../shared/protocol/bridge';
 import { buildExport, DEFAULT_SIZE, type ExportOptions, type ExportSource, parseFormats, writeExportFiles } from '../../host/export';
-import { openSession } from '../../host/session-file';
+import { openSession } from '../../host/session/file';
 import { onePositional, parse, positiveIntOption } from '../options';
 import { asUsageError, UsageError } from '../usage-error';
 

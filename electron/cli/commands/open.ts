@@ -1,6 +1,6 @@
 /** `open FILE`: a saved session's runs and their summaries (a damaged file: its intact prefix, with warnings). */
 import { SERIES_INDEX, type SeriesKey } from '../../../shared/run/sample';
-import { openSession } from '../../host/session-file';
+import { openSession } from '../../host/session/file';
 import { plural } from '../../../shared/charts/format';
 import { onePositional, parse } from '../options';
 import { asUsageError, UsageError } from '../usage-error';

@@ -8,7 +8,7 @@ import { canonicalJson, checkpointRecord } from '../../../shared/replay/checkpoi
 import { TrackedReplay } from '../../../shared/replay/tracked-replay';
 import { formatTraceMessage } from '../../../shared/trace';
 import { readTrace } from '../../node/trace-file';
-import { sha256Hasher } from '../../host/sha256';
+import { sha256Hasher } from '../../node/sha256';
 import { arenasOption, onePositional, parse, versionOption } from '../options';
 
 export const replayUsage = 'replay TRACE --python VERSION [--arenas aligned|misaligned] [--skip-bad-lines]';

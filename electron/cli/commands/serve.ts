@@ -17,7 +17,7 @@ import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AppHost } from '../../host/app-host';
-import { NodeLauncher } from '../../host/node-launcher';
+import { NodeLauncher } from '../../host/workers/node-launcher';
 import { servePolicy } from '../../host/policy/capabilities';
 import { DEFAULT_LIMITS, type ServeLimits } from '../../serve/limits';
 import { startServer } from '../../serve/server';

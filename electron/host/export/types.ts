@@ -4,7 +4,7 @@ import type { ThemeName } from '../../../shared/charts';
 import type { RunConfig } from '../../../shared/protocol/run-config';
 import type { PinReport } from '../../../shared/pins';
 import type { SeriesStore } from '../../../shared/series';
-import type { RunStatus, StartedInfo } from '../session-records';
+import type { RunStatus, StartedInfo } from '../session/records';
 import type { SampleVerdict } from '../../node/real/sample-verdict';
 
 import { EXPORT_MAX_SIZE, EXPORT_MIN_SIZE, type ExportFormat } from '../../../shared/protocol/bridge';

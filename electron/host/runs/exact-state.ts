@@ -11,8 +11,8 @@ import type { DetailMessage } from '../../../shared/protocol/detail-message';
 import type { RunConfig } from '../../../shared/protocol/run-config';
 import { takeDetail } from '../../../shared/run/detail';
 import { resolveRun } from '../../../shared/run/resolve-run';
-import type { DetailStore } from '../detail-store';
-import type { Launcher } from '../launcher';
+import type { DetailStore } from './detail-store';
+import type { Launcher } from '../workers/launcher';
 import { ReplayCancelled, replayPins, replayState, type ScratchJob } from './state-replay';
 import { InputError } from '../../../shared/errors';
 

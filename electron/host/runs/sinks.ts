@@ -5,8 +5,8 @@
  */
 import { statusOf } from '../../../shared/protocol/run-record';
 import type { SeriesStore } from '../../../shared/series';
-import type { RunMeta } from '../session-records';
-import type { SessionWriter } from '../session-writer';
+import type { RunMeta } from '../session/records';
+import type { SessionWriter } from '../session/writer';
 import type { RecordedRun, RunSink } from './recorder';
 
 /** Samples and phases into a series store. */

@@ -16,7 +16,7 @@ import { PinsProgressSchema, PinsReportMessageSchema, type PinsJob } from '../..
 import { type RunConfig } from '../../../shared/protocol/run-config';
 import { type HostToWorker, parseMessage, PROTOCOL_VERSION, WorkerToHostSchema } from '../../../shared/protocol/worker-messages';
 import { SERIES_INDEX } from '../../../shared/run/sample';
-import type { Launcher } from '../launcher';
+import type { Launcher } from '../workers/launcher';
 
 /** About this many progress reports over a replay (each one a sample the worker takes). */
 const PROGRESS_STEPS = 50;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { loadImage } from '@napi-rs/canvas';
 import { describe, expect, it } from 'vitest';
 import { csvHeader, readExportJson } from '../../../electron/host/export';
-import { openSession } from '../../../electron/host/session-file';
+import { openSession } from '../../../electron/host/session/file';
 import { cli, ROOT } from './cli-process';
 
 const tmp = mkdtempSync(join(tmpdir(), 'arenascope-cli-export-'));

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { asUsageError, UsageError } from '../../../electron/cli/usage-error';
 import { versionOption } from '../../../electron/cli/options';
-import { SessionFileError } from '../../../electron/host/session-error';
+import { SessionFileError } from '../../../electron/host/session/error';
 import { InputError } from '../../../shared/errors';
 
 describe('asUsageError', () => {

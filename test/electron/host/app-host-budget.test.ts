@@ -3,7 +3,7 @@
 // larger budget (within the server's limit) or stops with everything it recorded.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppHost } from '../../../electron/host/app-host';
-import { NodeLauncher } from '../../../electron/host/node-launcher';
+import { NodeLauncher } from '../../../electron/host/workers/node-launcher';
 import { MEMORY_BUDGET_ENV } from '../../../electron/worker/memory-budget';
 import type { BridgeEvent, RunSummary } from '../../../shared/protocol/bridge';
 import type { RunConfig } from '../../../shared/protocol/run-config';

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AppHost } from '../../../electron/host/app-host';
-import { NodeLauncher } from '../../../electron/host/node-launcher';
+import { NodeLauncher } from '../../../electron/host/workers/node-launcher';
 import { servePolicy } from '../../../electron/host/policy/capabilities';
 import type { RunSummary } from '../../../shared/protocol/bridge';
 import type { RunConfig } from '../../../shared/protocol/run-config';

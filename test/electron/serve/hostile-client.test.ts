@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
 import { AppHost } from '../../../electron/host/app-host';
-import { NodeLauncher } from '../../../electron/host/node-launcher';
+import { NodeLauncher } from '../../../electron/host/workers/node-launcher';
 import { CapabilityError, servePolicy } from '../../../electron/host/policy/capabilities';
 import type { ServeLimits } from '../../../electron/serve/limits';
 import { type RunningServer, startServer } from '../../../electron/serve/server';

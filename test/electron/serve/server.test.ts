@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { AppHost } from '../../../electron/host/app-host';
-import { NodeLauncher } from '../../../electron/host/node-launcher';
+import { NodeLauncher } from '../../../electron/host/workers/node-launcher';
 import { RENDERER_CSP } from '../../../electron/serve/security-headers';
 import { type RunningServer, startServer } from '../../../electron/serve/server';
 import { type Bridge, type BridgeEvent, PROTOCOL_VERSION } from '../../../shared/protocol/bridge';

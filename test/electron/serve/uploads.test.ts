@@ -11,7 +11,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
 import { AppHost } from '../../../electron/host/app-host';
-import { NodeLauncher } from '../../../electron/host/node-launcher';
+import { NodeLauncher } from '../../../electron/host/workers/node-launcher';
 import { servePolicy } from '../../../electron/host/policy/capabilities';
 import type { ServeLimits } from '../../../electron/serve/limits';
 import { type RunningServer, startServer } from '../../../electron/serve/server';

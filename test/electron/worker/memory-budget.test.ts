@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_MEMORY_BUDGET_MB, MEMORY_BUDGET_ENV, memoryBudgetFromEnv, overBudget } from '../../../electron/worker/memory-budget';
 import { RunSession } from '../../../electron/worker/run-session';
-import { NodeLauncher } from '../../../electron/host/node-launcher';
+import { NodeLauncher } from '../../../electron/host/workers/node-launcher';
 import type { RunConfig } from '../../../shared/protocol/run-config';
 import { suggestedBudgetMB } from '../../../shared/protocol/run-record';
 import { PROTOCOL_VERSION } from '../../../shared/protocol/version';

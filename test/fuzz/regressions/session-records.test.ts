@@ -1,11 +1,11 @@
-// A bug the fuzz target `session` found in electron/host/session-records.ts.
+// A bug the fuzz target `session` found in electron/host/session/records.ts.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as v from 'valibot';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BodyRecordSchema } from '../../../electron/host/session-records';
-import { openSession, SessionWriter } from '../../../electron/host/session-file';
+import { BodyRecordSchema } from '../../../electron/host/session/records';
+import { openSession, SessionWriter } from '../../../electron/host/session/file';
 
 const dir = mkdtempSync(join(tmpdir(), 'arenascope-regression-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,5 +1,5 @@
 /**
- * Fuzz target `session`: the session file loader (electron/host/session-reader.ts `openSession`) on
+ * Fuzz target `session`: the session file loader (electron/host/session/reader.ts `openSession`) on
  * real files written by `SessionWriter`, plain and gzip (sized members), closed and not closed.
  *
  * Damage: truncation at any byte, bit flips, bytes overwritten, garbage inserted or cut out; records
@@ -23,8 +23,8 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import type { RunConfig } from '../../../shared/protocol/run-config';
 import { SERIES_COUNT } from '../../../shared/run/sample';
-import { type FlushTimer, type OpenedSession, openSession, SessionFileError, SessionWriter } from '../../../electron/host/session-file';
-import { isGzip, sizedMember } from '../../../electron/host/session-gzip';
+import { type FlushTimer, type OpenedSession, openSession, SessionFileError, SessionWriter } from '../../../electron/host/session/file';
+import { isGzip, sizedMember } from '../../../electron/host/session/gzip';
 import { check, describeError, fail, type FuzzResult, type FuzzTarget, HOSTILE_KEYS, raceTimeout, type RunOptions, runProperty } from '../harness';
 import { applyByteEdit } from '../byte-edits';
 

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { inflateRawSync, crc32 } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildExport, csvHeader, ExportError, ExportWriteError, readExportJson, renderPng, renderSvg, toJson, writeExportFiles, zip } from '../../../../electron/host/export';
-import { openSession, saveSession } from '../../../../electron/host/session-file';
+import { openSession, saveSession } from '../../../../electron/host/session/file';
 import { buildRunChart, RUN_CHARTS, runInfo, storeWindow, THEMES } from '../../../../shared/charts';
 import { SERIES } from '../../../../shared/run/sample';
 import { realSource, syntheticSource } from './fixture';

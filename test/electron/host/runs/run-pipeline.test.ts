@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runAndExport } from '../../../../electron/cli/commands/run';
 import { AppHost } from '../../../../electron/host/app-host';
-import type { Launcher, WorkerExit, WorkerHandle } from '../../../../electron/host/launcher';
+import type { Launcher, WorkerExit, WorkerHandle } from '../../../../electron/host/workers/launcher';
 import type { HostToWorker, WorkerToHost } from '../../../../shared/protocol/worker-messages';
 import { NEW_RUN_RECORD, reduceRun, type RunEvent } from '../../../../shared/protocol/run-record';
 import { SERIES, SERIES_INDEX } from '../../../../shared/run/sample';

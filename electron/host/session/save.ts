@@ -3,13 +3,13 @@
  * atomically — to a temporary file renamed into place — in the same format the writer appends, with
  * the records grouped into gzip members of about a megabyte.
  */
-import { ENVELOPE_KEYS, SERIES, splitEnvelope } from '../../shared/run/sample';
-import type { SeriesStore } from '../../shared/series';
-import { writeFileAtomicFrom } from './atomic-file';
-import { sizedMember } from './session-gzip';
-import type { SessionRun } from './session-model';
-import { type HeaderRecord, SAMPLES_PER_RECORD, SESSION_FORMAT, SESSION_VERSION } from './session-records';
-import { DEFAULT_FLUSH_MS } from './session-writer';
+import { ENVELOPE_KEYS, SERIES, splitEnvelope } from '../../../shared/run/sample';
+import type { SeriesStore } from '../../../shared/series';
+import { writeFileAtomicFrom } from '../../node/atomic-file';
+import { sizedMember } from './gzip';
+import type { SessionRun } from './model';
+import { type HeaderRecord, SAMPLES_PER_RECORD, SESSION_FORMAT, SESSION_VERSION } from './records';
+import { DEFAULT_FLUSH_MS } from './writer';
 
 /** What a saved session holds; a loaded `Session` is one. */
 export interface SessionContent {

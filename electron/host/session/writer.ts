@@ -13,11 +13,11 @@
  */
 import { type FileHandle, open } from 'node:fs/promises';
 import * as v from 'valibot';
-import type { RunConfig } from '../../shared/protocol/run-config';
-import { ENVELOPE_KEYS, SAMPLE_COLUMN_KEYS, SAMPLE_WIDTH, SERIES, SERIES_COUNT, splitEnvelope, withEnvelope } from '../../shared/run/sample';
-import { sizedMember } from './session-gzip';
-import { RunIndex } from './session-index';
-import { SessionSpillSource } from './session-spill';
+import type { RunConfig } from '../../../shared/protocol/run-config';
+import { ENVELOPE_KEYS, SAMPLE_COLUMN_KEYS, SAMPLE_WIDTH, SERIES, SERIES_COUNT, splitEnvelope, withEnvelope } from '../../../shared/run/sample';
+import { sizedMember } from './gzip';
+import { RunIndex } from './row-index';
+import { SessionSpillSource } from './spill';
 import {
   type BodyRecord,
   BodyRecordSchema,
@@ -28,9 +28,9 @@ import {
   SESSION_FORMAT,
   SESSION_VERSION,
   type StartedInfo,
-} from './session-records';
-import { describeIssues } from '../../shared/protocol/issues';
-import { errorMessage } from '../../shared/errors';
+} from './records';
+import { describeIssues } from '../../../shared/protocol/issues';
+import { errorMessage } from '../../../shared/errors';
 
 export const DEFAULT_FLUSH_MS = 2000;
 

@@ -3,7 +3,7 @@
  * this host's protocol. The desktop app runs it at startup, so that a broken bundle shows up in
  * the log at once rather than at the first run.
  */
-import { parseMessage, WorkerToHostSchema } from '../../shared/protocol/worker-messages';
+import { parseMessage, WorkerToHostSchema } from '../../../shared/protocol/worker-messages';
 import type { Launcher } from './launcher';
 
 /** Resolves with the worker's protocol version; rejects if it dies or stays silent. */

@@ -3,7 +3,7 @@
  * plain Node (command line, browser server, tests), `utilityProcess.fork` under Electron. The run
  * manager sees only this interface.
  */
-import type { HostToWorker } from '../../shared/protocol/worker-messages';
+import type { HostToWorker } from '../../../shared/protocol/worker-messages';
 
 export interface WorkerExit {
   /** The exit code, or null when a signal ended the process. */

@@ -6,18 +6,18 @@
  * over a pipe; samples are the helper's checkpoints, every `sampleEvery` operations (the model's
  * cadence, so both share the op axis) and at each phase.
  */
-import type { HostToWorker } from '../../shared/protocol/worker-messages';
-import type { RunConfig } from '../../shared/protocol/run-config';
-import { resolveRun } from '../../shared/run/resolve-run';
-import { SERIES_COUNT } from '../../shared/run/sample';
-import { ENGINE_VERSION } from '../../shared/engine';
-import { chooseModel } from '../node/real/model-choice';
-import { CADENCE_LABEL, walkStream, type StreamSource } from '../node/real/op-stream';
-import { RealHelper, type HelperCheckpoint } from '../node/real/real-helper';
-import { arenaModeFor, type RealInterpreter } from '../node/real/real-interpreter';
-import { RealSeries } from '../node/real/real-series';
+import type { HostToWorker } from '../../../shared/protocol/worker-messages';
+import type { RunConfig } from '../../../shared/protocol/run-config';
+import { resolveRun } from '../../../shared/run/resolve-run';
+import { SERIES_COUNT } from '../../../shared/run/sample';
+import { ENGINE_VERSION } from '../../../shared/engine';
+import { chooseModel } from '../../node/real/model-choice';
+import { CADENCE_LABEL, walkStream, type StreamSource } from '../../node/real/op-stream';
+import { RealHelper, type HelperCheckpoint } from '../../node/real/real-helper';
+import { arenaModeFor, type RealInterpreter } from '../../node/real/real-interpreter';
+import { RealSeries } from '../../node/real/real-series';
 import type { Launcher, WorkerExit, WorkerHandle } from './launcher';
-import { errorMessage } from '../../shared/errors';
+import { errorMessage } from '../../../shared/errors';
 
 export class RealRunLauncher implements Launcher {
   constructor(readonly interpreter: RealInterpreter) {}

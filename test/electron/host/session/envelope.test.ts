@@ -5,10 +5,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { RunConfig } from '../../../shared/protocol/run-config';
-import { ENVELOPE_KEYS, MAX_COLUMN, MIN_COLUMN, SAMPLE_WIDTH, SERIES, SERIES_COUNT, SERIES_INDEX } from '../../../shared/run/sample';
-import { CHUNK_ROWS, SeriesStore } from '../../../shared/series';
-import { type FlushTimer, openSession, saveSession, SessionWriter } from '../../../electron/host/session-file';
+import type { RunConfig } from '../../../../shared/protocol/run-config';
+import { ENVELOPE_KEYS, MAX_COLUMN, MIN_COLUMN, SAMPLE_WIDTH, SERIES, SERIES_COUNT, SERIES_INDEX } from '../../../../shared/run/sample';
+import { CHUNK_ROWS, SeriesStore } from '../../../../shared/series';
+import { type FlushTimer, openSession, saveSession, SessionWriter } from '../../../../electron/host/session/file';
 
 const dir = mkdtempSync(join(tmpdir(), 'arenascope-envelope-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

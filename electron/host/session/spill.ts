@@ -8,10 +8,10 @@
  * deleted meanwhile still reads (on systems that allow it).
  */
 import { closeSync, openSync, readSync } from 'node:fs';
-import { SAMPLE_WIDTH, SERIES_COUNT, withEnvelope } from '../../shared/run/sample';
-import type { SpillSource } from '../../shared/series';
-import { memberAt } from './session-gzip';
-import type { RunIndex } from './session-index';
+import { SAMPLE_WIDTH, SERIES_COUNT, withEnvelope } from '../../../shared/run/sample';
+import type { SpillSource } from '../../../shared/series';
+import { memberAt } from './gzip';
+import type { RunIndex } from './row-index';
 
 /** Neighbouring pieces are read at once up to this many bytes. */
 const STRETCH_BYTES = 1 << 20;

@@ -16,13 +16,13 @@
 import { type FileHandle, open } from 'node:fs/promises';
 import { constants, createGunzip } from 'node:zlib';
 import * as v from 'valibot';
-import { ENVELOPE_KEYS, SERIES } from '../../shared/run/sample';
-import { SeriesStore } from '../../shared/series';
-import { SessionFileError } from './session-error';
-import { inflatePrefix, isGzip, MEMBER_HEAD_BYTES, memberAt, memberHead } from './session-gzip';
-import { RunIndex } from './session-index';
-import { SessionSpillSource } from './session-spill';
-import type { Session, SessionRun } from './session-model';
+import { ENVELOPE_KEYS, SERIES } from '../../../shared/run/sample';
+import { SeriesStore } from '../../../shared/series';
+import { SessionFileError } from './error';
+import { inflatePrefix, isGzip, MEMBER_HEAD_BYTES, memberAt, memberHead } from './gzip';
+import { RunIndex } from './row-index';
+import { SessionSpillSource } from './spill';
+import type { Session, SessionRun } from './model';
 import {
   type BodyRecord,
   BodyRecordSchema,
@@ -31,9 +31,9 @@ import {
   HeaderRecordSchema,
   SESSION_FORMAT,
   READABLE_SESSION_VERSIONS,
-} from './session-records';
-import { describeIssues } from '../../shared/protocol/issues';
-import { errorMessage } from '../../shared/errors';
+} from './records';
+import { describeIssues } from '../../../shared/protocol/issues';
+import { errorMessage } from '../../../shared/errors';
 
 export interface OpenSessionOptions {
   /** Store to load the samples into (default: a new one). */

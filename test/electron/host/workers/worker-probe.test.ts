@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { NodeLauncher } from '../../../electron/host/node-launcher';
-import { probeWorker } from '../../../electron/host/worker-probe';
-import { PROTOCOL_VERSION } from '../../../shared/protocol/version';
+import { NodeLauncher } from '../../../../electron/host/workers/node-launcher';
+import { probeWorker } from '../../../../electron/host/workers/worker-probe';
+import { PROTOCOL_VERSION } from '../../../../shared/protocol/version';
 
 describe('worker probe', () => {
   it('finds a worker that speaks our protocol', async () => {

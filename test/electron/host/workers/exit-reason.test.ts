@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { exitReason, LastLine } from '../../../electron/host/exit-reason';
+import { exitReason, LastLine } from '../../../../electron/host/workers/exit-reason';
 
 const UNCAUGHT = `file:///app/worker.js:3
     throw new Error('boom');

@@ -2,10 +2,10 @@
  * What the run form offers: the CPython version families (from the presets table) with versions
  * to pick, and the workloads with their parameter schemas (the registry, plus trace-replay).
  */
-import { FAMILIES, type FamilyId, resolveVersion } from '../../shared/engine';
-import type { VersionInfo, WorkloadInfo } from '../../shared/protocol/bridge';
-import { WORKLOADS } from '../../shared/workloads/registry';
-import { TRACE_REPLAY } from '../../shared/workloads/trace-replay';
+import { FAMILIES, type FamilyId, resolveVersion } from '../../../shared/engine';
+import type { VersionInfo, WorkloadInfo } from '../../../shared/protocol/bridge';
+import { WORKLOADS } from '../../../shared/workloads/registry';
+import { TRACE_REPLAY } from '../../../shared/workloads/trace-replay';
 
 /** Versions the picker offers per family, newest first; each resolves to its family (tested). */
 export const VERSION_EXAMPLES: Readonly<Record<FamilyId, readonly string[]>> = {

@@ -6,7 +6,7 @@
  * Type-checked only in CI: the tests run the same worker through `child_process.fork`.
  */
 import { utilityProcess, type UtilityProcess } from 'electron';
-import type { HostToWorker } from '../../shared/protocol/worker-messages';
+import type { HostToWorker } from '../../../shared/protocol/worker-messages';
 import { exitReason, LastLine } from './exit-reason';
 import type { Launcher, WorkerExit, WorkerHandle } from './launcher';
 

@@ -5,13 +5,13 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createAllocator, resolveVersion, type AllocatorOptions, type ResolvedVersion } from '../../shared/engine';
-import { checkpointRecord, compareRecord, type CheckpointRecord } from '../../shared/replay/checkpoint-report';
-import { TrackedReplay } from '../../shared/replay/tracked-replay';
-import type { TraceColumns } from '../../shared/trace';
-import { sha256Hasher } from './sha256';
-import { loadTrace } from '../node/trace-file';
-import { errorMessage } from '../../shared/errors';
+import { createAllocator, resolveVersion, type AllocatorOptions, type ResolvedVersion } from '../../../shared/engine';
+import { checkpointRecord, compareRecord, type CheckpointRecord } from '../../../shared/replay/checkpoint-report';
+import { TrackedReplay } from '../../../shared/replay/tracked-replay';
+import type { TraceColumns } from '../../../shared/trace';
+import { sha256Hasher } from '../../node/sha256';
+import { loadTrace } from '../../node/trace-file';
+import { errorMessage } from '../../../shared/errors';
 
 /**
  * Interpreters whose build differs from upstream: the 3.6.15 builds we record from carry the

@@ -4,8 +4,8 @@
  * other snapshot is dropped and from then on only every other arrival is kept, so the kept ones stay
  * roughly evenly spread over the run however long it gets. The newest is always available.
  */
-import type { DetailSnapshot } from '../../shared/protocol/bridge';
-import type { DetailMessage } from '../../shared/protocol/detail-message';
+import type { DetailSnapshot } from '../../../shared/protocol/bridge';
+import type { DetailMessage } from '../../../shared/protocol/detail-message';
 
 export const DEFAULT_DETAIL_CAPACITY = 200;
 export const DEFAULT_DETAIL_BYTES = 64 * 2 ** 20;

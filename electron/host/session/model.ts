@@ -1,7 +1,7 @@
 /** A session as loaded from (or saved to) a file: run descriptions, with the samples in a SeriesStore. */
-import type { RunConfig } from '../../shared/protocol/run-config';
-import type { SeriesStore } from '../../shared/series';
-import type { RunMeta, RunStatus, StartedInfo } from './session-records';
+import type { RunConfig } from '../../../shared/protocol/run-config';
+import type { SeriesStore } from '../../../shared/series';
+import type { RunMeta, RunStatus, StartedInfo } from './records';
 
 export interface SessionRun {
   /** The run's id in `Session.store`. */

@@ -9,9 +9,9 @@ import { fileURLToPath } from 'node:url';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { RunConfig } from '../../../shared/protocol/run-config';
-import { SERIES_COUNT } from '../../../shared/run/sample';
-import { SESSION_VERSION } from '../../../electron/host/session-records';
+import type { RunConfig } from '../../../../shared/protocol/run-config';
+import { SERIES_COUNT } from '../../../../shared/run/sample';
+import { SESSION_VERSION } from '../../../../electron/host/session/records';
 import {
   type FlushTimer,
   openSession,
@@ -22,7 +22,7 @@ import {
   SessionFileError,
   SessionWriter,
   type StartedInfo,
-} from '../../../electron/host/session-file';
+} from '../../../../electron/host/session/file';
 
 const dir = mkdtempSync(join(tmpdir(), 'arenascope-session-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -340,7 +340,7 @@ describe('the session writer', () => {
 
   it('a writer killed mid-run loses at most the last ~2 s', async () => {
     const path = tempFile('killed.arenascope.gz');
-    const script = fileURLToPath(new URL('./fixtures/session-writer-child.ts', import.meta.url));
+    const script = fileURLToPath(new URL('../fixtures/session-writer-child.ts', import.meta.url));
     const child = spawn(process.execPath, ['--import', 'tsx', script, path], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });

@@ -9,11 +9,11 @@
  * (no more commands) and whether the process is gone. `dispose` ends every worker and a process
  * 'exit' hook kills any still alive, so no worker outlives the host.
  */
-import { parseMessage, PROTOCOL_VERSION, WorkerToHostSchema, type WorkerToHost } from '../../shared/protocol/worker-messages';
-import { RunConfigSchema, type RunConfig } from '../../shared/protocol/run-config';
-import type { RunEvent } from '../../shared/protocol/run-record';
+import { parseMessage, PROTOCOL_VERSION, WorkerToHostSchema, type WorkerToHost } from '../../../shared/protocol/worker-messages';
+import { RunConfigSchema, type RunConfig } from '../../../shared/protocol/run-config';
+import type { RunEvent } from '../../../shared/protocol/run-record';
 import type { Launcher, WorkerExit, WorkerHandle } from './launcher';
-import { errorDetail, InputError } from '../../shared/errors';
+import { errorDetail, InputError } from '../../../shared/errors';
 
 export type { RunEvent };
 

@@ -1,4 +1,4 @@
-import { InputError } from '../../shared/errors';
+import { InputError } from '../../../shared/errors';
 
 /** A session file that cannot be opened (or a record that cannot be read), named by file and record. */
 export class SessionFileError extends InputError {

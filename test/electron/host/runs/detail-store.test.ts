@@ -1,7 +1,7 @@
 // The per-run detail store: bounded, thinned evenly, the newest always at hand.
 import { describe, expect, it } from 'vitest';
-import { DetailStore, toSnapshot } from '../../../electron/host/detail-store';
-import type { DetailMessage } from '../../../shared/protocol/detail-message';
+import { DetailStore, toSnapshot } from '../../../../electron/host/runs/detail-store';
+import type { DetailMessage } from '../../../../shared/protocol/detail-message';
 
 const detail = (op: number, arenas: number[][] = []): DetailMessage => ({
   type: 'detail',

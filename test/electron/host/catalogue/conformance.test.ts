@@ -6,9 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { checkCase, findCases, runConformance, type ConformanceCase } from '../../../electron/host/conformance';
-import { OpBatch } from '../../../shared/ops/op-batch';
-import type { TraceColumns } from '../../../shared/trace';
+import { checkCase, findCases, runConformance, type ConformanceCase } from '../../../../electron/host/catalogue/conformance';
+import { OpBatch } from '../../../../shared/ops/op-batch';
+import type { TraceColumns } from '../../../../shared/trace';
 
 const DIR = fileURLToPath(new URL('../../fixtures/conformance', import.meta.url));
 
@@ -63,7 +63,7 @@ describe('conformance fixtures', () => {
     const lines = readFileSync(c.expectedFile, 'utf8');
     expect(lines.length).toBeGreaterThan(0);
     const wrong: ConformanceCase = { ...c, interpreter: '3.11.7', mode: 'aligned' };
-    return import('../../../electron/node/trace-file').then(async ({ loadTrace }) => {
+    return import('../../../../electron/node/trace-file').then(async ({ loadTrace }) => {
       const r = checkCase(wrong, await loadTrace(c.tracePath!));
       expect(r.mismatched).toBeGreaterThan(0);
       expect(r.diffs.join('\n')).toMatch(/pools/);

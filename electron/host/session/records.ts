@@ -6,9 +6,9 @@
  * Bump SESSION_VERSION whenever a record changes shape; the reader refuses versions it does not know.
  */
 import * as v from 'valibot';
-import { RunConfigSchema } from '../../shared/protocol/run-config';
-import { RunStatusSchema, StartedInfoSchema } from '../../shared/protocol/run-record';
-import { ENVELOPE_COUNT, SERIES_COUNT } from '../../shared/run/sample';
+import { RunConfigSchema } from '../../../shared/protocol/run-config';
+import { RunStatusSchema, StartedInfoSchema } from '../../../shared/protocol/run-record';
+import { ENVELOPE_COUNT, SERIES_COUNT } from '../../../shared/run/sample';
 
 export const SESSION_FORMAT = 'arenascope-session';
 /**
@@ -28,8 +28,8 @@ const RunId = v.pipe(v.string(), v.minLength(1), v.maxLength(200));
 const Timestamp = Text(40);
 
 // A run's `started` and `status` records hold exactly the host's run record (shared/protocol/run-record.ts).
-export { FINAL_STATES, RunStatusSchema, StartedInfoSchema, type RunStatus, type StartedInfo } from '../../shared/protocol/run-record';
-export { RunStateSchema as SessionRunStateSchema, type RunState as SessionRunState } from '../../shared/protocol/run-record';
+export { FINAL_STATES, RunStatusSchema, StartedInfoSchema, type RunStatus, type StartedInfo } from '../../../shared/protocol/run-record';
+export { RunStateSchema as SessionRunStateSchema, type RunState as SessionRunState } from '../../../shared/protocol/run-record';
 
 /** What the host knows of a run besides its config when it starts it. */
 export const RunMetaSchema = v.strictObject({

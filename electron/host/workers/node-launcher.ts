@@ -7,7 +7,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { HostToWorker } from '../../shared/protocol/worker-messages';
+import type { HostToWorker } from '../../../shared/protocol/worker-messages';
 import { exitReason, LastLine } from './exit-reason';
 import type { Launcher, WorkerExit, WorkerHandle } from './launcher';
 
@@ -27,7 +27,7 @@ export interface NodeLauncherOptions {
 export function defaultWorkerEntry(): string {
   const built = fileURLToPath(new URL('./worker.js', import.meta.url));
   if (existsSync(built)) return built;
-  return fileURLToPath(new URL('../worker/index.ts', import.meta.url));
+  return fileURLToPath(new URL('../../worker/index.ts', import.meta.url));
 }
 
 /** `--import <tsx loader>` as an absolute URL, so the child finds tsx whatever its working directory. */

@@ -7,11 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { RunConfig } from '../../../shared/protocol/run-config';
-import { SERIES_COUNT } from '../../../shared/run/sample';
-import { CHUNK_ROWS, SeriesStore } from '../../../shared/series';
-import { type FlushTimer, openSession, saveSession, SessionWriter } from '../../../electron/host/session-file';
-import { mulberry32 as prng } from '../../support/mulberry32';
+import type { RunConfig } from '../../../../shared/protocol/run-config';
+import { SERIES_COUNT } from '../../../../shared/run/sample';
+import { CHUNK_ROWS, SeriesStore } from '../../../../shared/series';
+import { type FlushTimer, openSession, saveSession, SessionWriter } from '../../../../electron/host/session/file';
+import { mulberry32 as prng } from '../../../support/mulberry32';
 
 const dir = mkdtempSync(join(tmpdir(), 'arenascope-spill-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -175,7 +175,7 @@ describe('the streamed reader', () => {
 
   it('a line longer than any record is damage, found without reading it whole', async () => {
     const file = join(dir, 'long-line.arenascope');
-    const header = JSON.stringify({ t: 'session', format: 'arenascope-session', version: 2, createdAt: '2026-01-01T00:00:00.000Z', series: (await import('../../../shared/run/sample')).SERIES.map((d) => d.key), flushMs: 2000 });
+    const header = JSON.stringify({ t: 'session', format: 'arenascope-session', version: 2, createdAt: '2026-01-01T00:00:00.000Z', series: (await import('../../../../shared/run/sample')).SERIES.map((d) => d.key), flushMs: 2000 });
     writeFileSync(file, `${header}\n{"t":"end","closedAt":"${'x'.repeat(70 << 20)}`);
     const { warnings, reading } = await openSession(file);
     expect(warnings.join('\n')).toMatch(/damaged after record 1 \(at byte \d+: record 2 is longer than 67108864 bytes\)/);

@@ -9,7 +9,7 @@
  */
 import { promisify } from 'node:util';
 import { constants, gunzipSync, gzip } from 'node:zlib';
-import { errorMessage } from '../../shared/errors';
+import { errorMessage } from '../../../shared/errors';
 
 const gzipAsync = promisify(gzip);
 
