@@ -26,7 +26,7 @@ import { DEFAULT_PIN_THRESHOLD, type PinReport } from '../../shared/pins';
 import { SeriesStore } from '../../shared/series';
 import { storeWindow } from '../../shared/charts/window';
 import { versionInfos, workloadInfos } from './catalogue/catalogue';
-import { buildExport, type ExportRun, zip } from './export';
+import { renderExportRequest } from './export/request';
 import { DetailStore, toSnapshot } from './runs/detail-store';
 import type { Launcher } from './workers/launcher';
 import { RunManager } from './workers/run-manager';
@@ -36,10 +36,7 @@ import { seriesSink, sessionSink, type SessionSink } from './runs/sinks';
 import { openSession, saveSession, SessionWriter, type SessionRun, FINAL_STATES } from './session/file';
 import { DESKTOP_POLICY, type HostPolicy } from './policy/capabilities';
 import { admitRun } from './policy/run-access';
-import { RealRunLauncher } from './workers/real-run-launcher';
-import { locateAgent } from '../node/agent/locate';
-import { discoverInterpreters } from '../node/python/discover';
-import { arenaModeFor, openRealInterpreter, type RealInterpreter } from '../node/real/real-interpreter';
+import { RealInterpreters } from './workers/real-interpreters';
 import { errorDetail, errorMessage, InputError } from '../../shared/errors';
 
 /** At most this many `samples` notices a second per run. */
@@ -113,12 +110,10 @@ export class AppHost implements Bridge {
   private sessionFailed = false;
   private seq = 0;
   private disposed = false;
-  /** Real-interpreter runs' managers, one per interpreter (its launcher starts that interpreter). */
-  private readonly realManagers = new Map<string, RunManager>();
+  /** Interpreters for real-interpreter runs, each with its run manager. */
+  private readonly reals: RealInterpreters;
   /** Each live run's manager (the engine's, or its interpreter's). */
   private readonly managers = new Map<string, RunManager>();
-  /** Interpreters probed for `interpreters()` and real runs, by the path asked for. */
-  private readonly probed = new Map<string, Promise<RealInterpreter>>();
   /** Exact states at any operation, by scratch replay. */
   private readonly exact: ExactStates;
 
@@ -134,6 +129,7 @@ export class AppHost implements Bridge {
     );
     this.runsById = new RunRecorder<HostRun>([seriesSink(this.store), this.sessionRecords, { detail: (run, d) => run.details.add(d) }, this.bridgeEvents()], this.log);
     this.listenTo(this.manager);
+    this.reals = new RealInterpreters({ policy: this.policy, log: this.log, ...(options.graceMs !== undefined ? { graceMs: options.graceMs } : {}), added: (m) => this.listenTo(m) });
     this.exact = new ExactStates({
       launcher: options.launcher,
       streamConfig: async (run) => {
@@ -160,68 +156,15 @@ export class AppHost implements Bridge {
     return this.managers.get(runId) ?? this.manager;
   }
 
-  private realManager(real: RealInterpreter): RunManager {
-    let manager = this.realManagers.get(real.info.path);
-    if (manager === undefined) {
-      manager = new RunManager(new RealRunLauncher(real), { log: this.log, quoteFileContent: this.policy.quoteFileContent, ...(this.options.graceMs !== undefined ? { graceMs: this.options.graceMs } : {}) });
-      this.realManagers.set(real.info.path, manager);
-      this.listenTo(manager);
-    }
-    return manager;
-  }
+  // ---- Bridge -----------------------------------------------------------------------------------
 
   /**
-   * The interpreter for a real run, as the policy allows it (serve: `--allow-programs`, a discovered
-   * interpreter), probed and checked, with the agent built: each refusal a BridgeInputError naming
-   * the interpreter and what is wrong.
-   */
-  private async openReal(path: string, arenas: 'aligned' | 'misaligned' | undefined): Promise<RealInterpreter> {
-    const allowed = await this.policy.interpreterPath(path, discoverInterpreters().map((d) => d.path), 'real-interpreter run: interpreter');
-    try {
-      // What the user named first (not an interpreter, one that cannot be used), then what the host lacks.
-      const real = await this.probe(allowed);
-      arenaModeFor(real, arenas);
-      locateAgent();
-      return real;
-    } catch (error) {
-      if (error instanceof InputError) throw new BridgeInputError(`invalid run configuration: real: ${error.message}`);
-      throw error;
-    }
-  }
-
-  private probe(path: string): Promise<RealInterpreter> {
-    let p = this.probed.get(path);
-    if (p === undefined) {
-      p = openRealInterpreter(path);
-      this.probed.set(path, p);
-      // A failed probe is asked again next time (the user may have fixed it).
-      p.catch(() => this.probed.delete(path));
-    }
-    return p;
-  }
-
-  /**
-   * Interpreters a real run may use here: the host's discovered ones that probe as usable, with their
-   * versions; none where the policy starts no programs (a browser of serve without --allow-programs).
+   * Interpreters a real run may also use (`config.real`): none where the host starts no programs
+   * (a browser of serve without --allow-programs).
    */
   async interpreters(): Promise<InterpreterChoice[]> {
-    if (!this.policy.capabilities.programs) return [];
-    const out: InterpreterChoice[] = [];
-    const seen = new Set<string>();
-    for (const d of discoverInterpreters()) {
-      try {
-        const real = await this.probe(d.path);
-        if (seen.has(real.info.executable)) continue;
-        seen.add(real.info.executable);
-        out.push({ path: d.path, version: real.info.version, label: `${real.info.version} (${d.source}: ${d.label})` });
-      } catch {
-        // Not usable for real runs (too old, free-threaded, not CPython, …): not offered.
-      }
-    }
-    return out;
+    return this.reals.choices();
   }
-
-  // ---- Bridge -----------------------------------------------------------------------------------
 
   async versions(): Promise<VersionInfo[]> {
     return versionInfos();
@@ -245,7 +188,7 @@ export class AppHost implements Bridge {
     const parsed = parseMessage(RunConfigSchema, config);
     if (!parsed.ok) throw new BridgeInputError(`invalid run configuration: ${parsed.reason}`);
     // A real-interpreter run starts a program on the host: the policy decides which (docs/real-runs.md).
-    const real = parsed.value.real ? await this.openReal(parsed.value.real.interpreter, parsed.value.arenas) : null;
+    const real = parsed.value.real ? await this.reals.open(parsed.value.real.interpreter, parsed.value.arenas) : null;
     let name: string;
     let resolved;
     try {
@@ -271,7 +214,7 @@ export class AppHost implements Bridge {
       if (!this.sessionFailed) this.store.spillTo(runId, session.spillSource(runId));
     }
     try {
-      const manager = real ? this.realManager(real) : this.manager;
+      const manager = real ? this.reals.managerFor(real) : this.manager;
       this.managers.set(runId, manager);
       manager.start(real ? { ...workerConfig, python: real.info.version, real: { interpreter: real.info.path } } : workerConfig, runId);
     } catch (error) {
@@ -391,78 +334,35 @@ export class AppHost implements Bridge {
    * line (./export); the page saves the files. Several files come back as one zip when asked.
    */
   async export(request: ExportRequest): Promise<ExportResult> {
-    const started = performance.now();
-    // The report and the JSON say why each model run's arenas are kept at its end (a scratch replay).
-    const withPins = request.formats.includes('html') || request.formats.includes('json');
-    const pins = new Map<string, PinReport | null>();
-    if (withPins) {
-      await Promise.all(
-        request.runIds.map(async (id) => {
-          const run = this.get(id);
-          if (run.config.real || run.record.ops === 0) return;
-          try {
-            pins.set(id, await this.pinsAt(id, run.record.ops));
-          } catch (error) {
-            this.log(`arenascope: export: no pins analysis for ${id}: ${errorMessage(error)}`);
-          }
-        }),
-      );
-    }
-    const runs: ExportRun[] = request.runIds.map((id) => {
-      const run = this.get(id);
-      const detail = run.details.at(Infinity);
-      return {
-        pins: pins.get(id) ?? null,
-        id,
-        name: run.name,
-        config: run.config,
-        started: run.record.started,
-        status: statusOf(run.record),
-        createdAt: run.createdAt,
-        coalesced: run.record.coalesced,
-        detail: detail === null ? null : toSnapshot(id, detail),
-      };
+    const runs = request.runIds.map((id) => this.get(id));
+    return renderExportRequest(request, {
+      store: this.store,
+      ...(this.options.app !== undefined ? { app: this.options.app } : {}),
+      runs: runs.map((run) => {
+        const detail = run.details.at(Infinity);
+        return {
+          id: run.runId,
+          name: run.name,
+          config: run.config,
+          started: run.record.started,
+          status: statusOf(run.record),
+          createdAt: run.createdAt,
+          coalesced: run.record.coalesced,
+          detail: detail === null ? null : toSnapshot(run.runId, detail),
+        };
+      }),
+      // The report and the JSON say why each model run's arenas are kept at its end (a scratch replay).
+      pinsOf: async (id) => {
+        const run = this.get(id);
+        if (run.config.real || run.record.ops === 0) return null;
+        try {
+          return await this.pinsAt(id, run.record.ops);
+        } catch (error) {
+          this.log(`arenascope: export: no pins analysis for ${id}: ${errorMessage(error)}`);
+          return null;
+        }
+      },
     });
-    const whole = request.from === -Infinity && request.to === Infinity;
-    let built;
-    try {
-      built = await buildExport(
-        { store: this.store, runs, ...(this.options.app !== undefined ? { app: this.options.app } : {}) },
-        {
-          formats: request.formats,
-          mode: request.mode,
-          ...(request.charts ? { charts: request.charts } : {}),
-          axis: request.axis,
-          range: whole ? null : [Number.isFinite(request.from) ? request.from : (this.firstX(request) ?? 0), Number.isFinite(request.to) ? request.to : (this.lastX(request) ?? 0)],
-          width: request.width,
-          height: request.height,
-          theme: request.theme,
-        },
-      );
-    } catch (error) {
-      if (error instanceof InputError) throw new BridgeInputError(`export: ${error.message}`);
-      throw error;
-    }
-    let files = built.files;
-    if (request.archive && files.length > 1) {
-      const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
-      files = [{ name: `arenascope-export-${stamp}.zip`, mime: 'application/zip', data: zip(files) }];
-    }
-    return {
-      files: files.map((f) => ({ name: f.name, mime: f.mime, base64: Buffer.from(typeof f.data === 'string' ? Buffer.from(f.data, 'utf8') : f.data).toString('base64') })),
-      ms: Math.round(performance.now() - started),
-    };
-  }
-
-  /** The smallest first / largest last x of the requested runs (an open end of an export window). */
-  private firstX(request: ExportRequest): number | null {
-    const xs = request.runIds.map((id) => this.store.stats(id).range?.[request.axis][0]).filter((x): x is number => x !== undefined);
-    return xs.length > 0 ? Math.min(...xs) : null;
-  }
-
-  private lastX(request: ExportRequest): number | null {
-    const xs = request.runIds.map((id) => this.store.stats(id).range?.[request.axis][1]).filter((x): x is number => x !== undefined);
-    return xs.length > 0 ? Math.max(...xs) : null;
   }
 
   subscribe(listener: (event: BridgeEvent) => void): () => void {
@@ -549,7 +449,7 @@ export class AppHost implements Bridge {
     this.disposed = true;
     this.exact.dispose();
     try {
-      await Promise.all([this.manager, ...this.realManagers.values()].map((m) => m.dispose()));
+      await Promise.all([this.manager, ...this.reals.all()].map((m) => m.dispose()));
     } finally {
       for (const run of this.runsById.list()) this.flushSamplesNotice(run);
       const session = await this.session;

@@ -10,7 +10,7 @@ import { checkCase, findCases, runConformance, type ConformanceCase } from '../.
 import { OpBatch } from '../../../../shared/ops/op-batch';
 import type { TraceColumns } from '../../../../shared/trace';
 
-const DIR = fileURLToPath(new URL('../../fixtures/conformance', import.meta.url));
+const DIR = fileURLToPath(new URL('../../../fixtures/conformance', import.meta.url));
 
 describe('conformance fixtures', () => {
   it('every small trace matches every interpreter and arena mode', async () => {

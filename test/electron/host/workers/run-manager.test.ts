@@ -16,7 +16,7 @@ import { isAlive, waitFor } from '../../wait';
 
 const OP = SERIES_INDEX['op'];
 const ARENAS = SERIES_INDEX['arenas'];
-const fixtureWorker = (name: string): string => fileURLToPath(new URL(`../../fixtures/workers/${name}.ts`, import.meta.url));
+const fixtureWorker = (name: string): string => fileURLToPath(new URL(`../../../fixtures/workers/${name}.ts`, import.meta.url));
 
 const fillFree = (python: string): RunConfig => ({ workload: 'seed-16b-fill-free', params: { N: 150_000 }, seed: '1', python, sampleEvery: 10_000 });
 /** Endless and light: runs until the test stops it. */
