@@ -5,6 +5,7 @@
 import tseslint from 'typescript-eslint';
 import pluginVue from 'eslint-plugin-vue';
 import globals from 'globals';
+import prettier from 'eslint-config-prettier/flat';
 
 const NODE_BUILTINS = [
   'assert', 'buffer', 'child_process', 'crypto', 'events', 'fs', 'fs/promises', 'http', 'https', 'net',
@@ -102,4 +103,6 @@ export default tseslint.config(
     files: ['electron/**/*.ts', 'bench/**/*.ts', 'test/**/*.ts', '*.config.{js,ts}'],
     languageOptions: { globals: globals.node },
   },
+  // Layout is Prettier's (`npm run lint` checks it): the style rules that would fight it are off.
+  prettier,
 );
