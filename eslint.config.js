@@ -8,8 +8,26 @@ import globals from 'globals';
 import prettier from 'eslint-config-prettier/flat';
 
 const NODE_BUILTINS = [
-  'assert', 'buffer', 'child_process', 'crypto', 'events', 'fs', 'fs/promises', 'http', 'https', 'net',
-  'os', 'path', 'process', 'readline', 'stream', 'timers', 'url', 'util', 'worker_threads', 'zlib',
+  'assert',
+  'buffer',
+  'child_process',
+  'crypto',
+  'events',
+  'fs',
+  'fs/promises',
+  'http',
+  'https',
+  'net',
+  'os',
+  'path',
+  'process',
+  'readline',
+  'stream',
+  'timers',
+  'url',
+  'util',
+  'worker_threads',
+  'zlib',
 ];
 
 export default tseslint.config(
@@ -29,18 +47,21 @@ export default tseslint.config(
   {
     files: ['shared/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: [
-          { name: 'electron', message: 'shared/ is pure: no Electron.' },
-          { name: 'vue', message: 'shared/ is pure: no Vue.' },
-          { name: 'pinia', message: 'shared/ is pure: no Pinia.' },
-          ...NODE_BUILTINS.map((name) => ({ name, message: 'shared/ is pure: no Node built-ins.' })),
-        ],
-        patterns: [
-          { group: ['node:*'], message: 'shared/ is pure: no Node built-ins.' },
-          { group: ['**/electron/**', '**/renderer/**', '**/test/**', '**/bench/**'], message: 'shared/ imports nothing outside shared/.' },
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'electron', message: 'shared/ is pure: no Electron.' },
+            { name: 'vue', message: 'shared/ is pure: no Vue.' },
+            { name: 'pinia', message: 'shared/ is pure: no Pinia.' },
+            ...NODE_BUILTINS.map((name) => ({ name, message: 'shared/ is pure: no Node built-ins.' })),
+          ],
+          patterns: [
+            { group: ['node:*'], message: 'shared/ is pure: no Node built-ins.' },
+            { group: ['**/electron/**', '**/renderer/**', '**/test/**', '**/bench/**'], message: 'shared/ imports nothing outside shared/.' },
+          ],
+        },
+      ],
       'no-restricted-globals': ['error', 'process', 'window', 'document', 'Buffer', 'setTimeout', 'console'],
     },
   },
@@ -48,13 +69,16 @@ export default tseslint.config(
     files: ['renderer/**/*.{ts,vue}'],
     languageOptions: { globals: globals.browser },
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: [{ name: 'electron', message: 'The renderer talks to the host only through window.arenascope.' }],
-        patterns: [
-          { group: ['**/electron/**'], message: 'The renderer never imports electron/.' },
-          { group: ['node:*'], message: 'The renderer runs in a browser: no Node built-ins.' },
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'The renderer talks to the host only through window.arenascope.' }],
+          patterns: [
+            { group: ['**/electron/**'], message: 'The renderer never imports electron/.' },
+            { group: ['node:*'], message: 'The renderer runs in a browser: no Node built-ins.' },
+          ],
+        },
+      ],
     },
   },
   {
@@ -62,20 +86,36 @@ export default tseslint.config(
     // electron/node/ layer, never Electron itself or the host's orchestration.
     files: ['electron/worker/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: [{ name: 'electron', message: 'The worker runs under plain Node too: no Electron imports.' }],
-        patterns: [{ group: ['**/host/**', '**/main/**', '**/serve/**', '**/cli/**', '**/preload/**', '**/renderer/**'], message: 'The worker imports only shared/ and electron/node/.' }],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'The worker runs under plain Node too: no Electron imports.' }],
+          patterns: [
+            {
+              group: ['**/host/**', '**/main/**', '**/serve/**', '**/cli/**', '**/preload/**', '**/renderer/**'],
+              message: 'The worker imports only shared/ and electron/node/.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
     // electron/node/: Node-only helpers (trace files) for the worker and the host alike.
     files: ['electron/node/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: [{ name: 'electron', message: 'electron/node/ is plain Node: no Electron imports.' }],
-        patterns: [{ group: ['**/host/**', '**/main/**', '**/serve/**', '**/cli/**', '**/worker/**', '**/preload/**', '**/renderer/**'], message: 'electron/node/ imports only shared/ and Node.' }],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'electron/node/ is plain Node: no Electron imports.' }],
+          patterns: [
+            {
+              group: ['**/host/**', '**/main/**', '**/serve/**', '**/cli/**', '**/worker/**', '**/preload/**', '**/renderer/**'],
+              message: 'electron/node/ imports only shared/ and Node.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
@@ -84,19 +124,34 @@ export default tseslint.config(
     files: ['electron/host/**/*.ts'],
     ignores: ['electron/host/workers/electron-launcher.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: [{ name: 'electron', message: 'electron/host/ is plain Node (used by cli and serve): Electron belongs in electron-launcher.ts or electron/main.' }],
-        patterns: [{ group: ['**/main/**', '**/serve/**', '**/cli/**', '**/worker/**', '**/preload/**', '**/renderer/**'], message: 'electron/host/ imports only shared/, electron/node/ and Node.' }],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'electron', message: 'electron/host/ is plain Node (used by cli and serve): Electron belongs in electron-launcher.ts or electron/main.' },
+          ],
+          patterns: [
+            {
+              group: ['**/main/**', '**/serve/**', '**/cli/**', '**/worker/**', '**/preload/**', '**/renderer/**'],
+              message: 'electron/host/ imports only shared/, electron/node/ and Node.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['electron/cli/**/*.ts', 'electron/serve/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: [{ name: 'electron', message: 'The command line and the browser server run under plain Node.' }],
-        patterns: [{ group: ['**/electron-launcher', '**/main/**'], message: 'The command line and the browser server launch workers with the Node launcher.' }],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'The command line and the browser server run under plain Node.' }],
+          patterns: [
+            { group: ['**/electron-launcher', '**/main/**'], message: 'The command line and the browser server launch workers with the Node launcher.' },
+          ],
+        },
+      ],
     },
   },
   {

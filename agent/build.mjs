@@ -22,7 +22,10 @@ const outDir = join(here, 'build');
 const libName = process.platform === 'darwin' ? 'libarenascope-agent.dylib' : 'libarenascope-agent.so';
 
 const sources = existsSync(srcDir)
-  ? readdirSync(srcDir).filter((name) => name.endsWith('.c')).sort().map((name) => join(srcDir, name))
+  ? readdirSync(srcDir)
+      .filter((name) => name.endsWith('.c'))
+      .sort()
+      .map((name) => join(srcDir, name))
   : [];
 if (sources.length === 0) {
   console.log('agent: no sources to build');

@@ -42,7 +42,11 @@ function rssMb(pid: number): number {
 export async function writeSyntheticSession(file: string, hours: number, rate: number): Promise<number> {
   const total = Math.round(hours * 3600 * rate);
   const writer = await SessionWriter.open(file, { overwrite: true });
-  writer.addRun('run-1', { workload: 'steady-churn', params: {}, seed: '1', python: '3.11', sampleEvery: 10_000 }, { name: `synthetic ${hours} h at ${rate}/s` });
+  writer.addRun(
+    'run-1',
+    { workload: 'steady-churn', params: {}, seed: '1', python: '3.11', sampleEvery: 10_000 },
+    { name: `synthetic ${hours} h at ${rate}/s` },
+  );
   const BATCH = 8192;
   const rand = mulberry32(0x9e3779b9);
   let walk = 64 * 2 ** 20;
@@ -80,7 +84,10 @@ function percentile(xs: number[], p: number): number {
 }
 
 export async function dashboardBench(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { hours: { type: 'string', default: '24' }, rate: { type: 'string', default: '10' }, actions: { type: 'string', default: '40' } } });
+  const { values } = parseArgs({
+    args: argv,
+    options: { hours: { type: 'string', default: '24' }, rate: { type: 'string', default: '10' }, actions: { type: 'string', default: '40' } },
+  });
   if (!chromiumPath()) {
     process.stderr.write('bench dashboard: no Chromium found (apt-get install chromium, or set CHROMIUM_PATH)\n');
     return 2;
@@ -89,24 +96,41 @@ export async function dashboardBench(argv: string[]): Promise<number> {
   const file = join(work, 'synthetic.arenascope.gz');
   const t0 = performance.now();
   const samples = await writeSyntheticSession(file, Number(values.hours), Number(values.rate));
-  console.log(`synthetic session: ${samples.toLocaleString('en')} samples × ${SERIES_COUNT} series, ${(statSync(file).size / 2 ** 20).toFixed(1)} MB, written in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(
+    `synthetic session: ${samples.toLocaleString('en')} samples × ${SERIES_COUNT} series, ${(statSync(file).size / 2 ** 20).toFixed(1)} MB, written in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
   const s0 = performance.now();
   const served = await startServe(['--session', file], 600_000);
-  console.log(`serve opened it (streamed, spilling) and listened in ${((performance.now() - s0) / 1000).toFixed(1)} s; host RSS ${rssMb(served.process.pid!).toFixed(0)} MB`);
+  console.log(
+    `serve opened it (streamed, spilling) and listened in ${((performance.now() - s0) / 1000).toFixed(1)} s; host RSS ${rssMb(served.process.pid!).toFixed(0)} MB`,
+  );
   const browser = await launchBrowser();
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     await page.goto(served.url);
     await page.locator('[data-testid="run-row"]').first().click();
     const canvas = page.locator('[data-testid="chart-main"]');
-    await page.waitForFunction((n) => Number((globalThis as unknown as { document: { querySelector(selector: string): DataElement | null } }).document.querySelector('[data-testid="chart-main"]')?.dataset['draws'] ?? '0') > n, 0, { timeout: 60_000 });
+    await page.waitForFunction(
+      (n) =>
+        Number(
+          (globalThis as unknown as { document: { querySelector(selector: string): DataElement | null } }).document.querySelector('[data-testid="chart-main"]')
+            ?.dataset['draws'] ?? '0',
+        ) > n,
+      0,
+      { timeout: 60_000 },
+    );
     await page.waitForTimeout(1000);
     // Latency is measured in the page, from the gesture's last input event (the wheel notch, or the
     // button release that ends a pan) to the redraw with the fetched window.
     await page.evaluate(() => {
-      const w = globalThis as unknown as { __inputAt: number; performance: { now(): number }; addEventListener(type: string, fn: () => void, options: object): void };
+      const w = globalThis as unknown as {
+        __inputAt: number;
+        performance: { now(): number };
+        addEventListener(type: string, fn: () => void, options: object): void;
+      };
       // No named inner functions: the module loader would wrap them in a helper the page lacks.
-      for (const type of ['wheel', 'pointerup', 'mouseup']) w.addEventListener(type, () => void (w.__inputAt = w.performance.now()), { capture: true, passive: true });
+      for (const type of ['wheel', 'pointerup', 'mouseup'])
+        w.addEventListener(type, () => void (w.__inputAt = w.performance.now()), { capture: true, passive: true });
     });
     const box = (await canvas.boundingBox())!;
     const latencies: number[] = [];
@@ -131,14 +155,25 @@ export async function dashboardBench(argv: string[]): Promise<number> {
         await page.mouse.move(x, y);
         await page.mouse.wheel(0, i % 8 < 4 ? -300 : 300);
       }
-      await page.waitForFunction((n) => Number((globalThis as unknown as { document: { querySelector(selector: string): DataElement | null } }).document.querySelector('[data-testid="chart-main"]')?.dataset['draws'] ?? '0') > n, before, { timeout: 10_000 });
+      await page.waitForFunction(
+        (n) =>
+          Number(
+            (globalThis as unknown as { document: { querySelector(selector: string): DataElement | null } }).document.querySelector(
+              '[data-testid="chart-main"]',
+            )?.dataset['draws'] ?? '0',
+          ) > n,
+        before,
+        { timeout: 10_000 },
+      );
       const drawnAt = await canvas.evaluate((el) => Number((el as unknown as DataElement).dataset['drawnAt']));
       const inputAt = await page.evaluate(() => (globalThis as unknown as { __inputAt: number }).__inputAt);
       latencies.push(drawnAt - inputAt);
       await page.waitForTimeout(150);
     }
     if (prof) {
-      const { profile } = (await prof.send('Profiler.stop')) as { profile: { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number }[] } };
+      const { profile } = (await prof.send('Profiler.stop')) as {
+        profile: { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number }[] };
+      };
       const self = new Map<string, number>();
       for (const n of profile.nodes) {
         const k = `${n.callFrame.functionName || '(anon)'} ${n.callFrame.url.split('/').pop()}:${n.callFrame.lineNumber}`;
@@ -153,10 +188,14 @@ export async function dashboardBench(argv: string[]): Promise<number> {
     const p50 = percentile(latencies, 0.5);
     const p95 = percentile(latencies, 0.95);
     const heapMb = heap.usedSize / 2 ** 20;
-    console.log(`zoom/pan → redrawn chart over ${latencies.length} actions: p50 ${p50.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms (target p95 ≤ ${LATENCY_TARGET_MS} ms): ${p95 <= LATENCY_TARGET_MS ? 'met' : 'NOT met'}`);
+    console.log(
+      `zoom/pan → redrawn chart over ${latencies.length} actions: p50 ${p50.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms (target p95 ≤ ${LATENCY_TARGET_MS} ms): ${p95 <= LATENCY_TARGET_MS ? 'met' : 'NOT met'}`,
+    );
     console.log(`renderer JS heap after gc: ${heapMb.toFixed(1)} MB (target ≤ ${HEAP_TARGET_MB} MB): ${heapMb <= HEAP_TARGET_MB ? 'met' : 'NOT met'}`);
     const host = rssMb(served.process.pid!);
-    console.log(`host (serve) resident memory after the actions: ${host.toFixed(0)} MB (target heap ≤ ${HOST_TARGET_MB} MB): ${host <= HOST_TARGET_MB ? 'met' : 'NOT met'}`);
+    console.log(
+      `host (serve) resident memory after the actions: ${host.toFixed(0)} MB (target heap ≤ ${HOST_TARGET_MB} MB): ${host <= HOST_TARGET_MB ? 'met' : 'NOT met'}`,
+    );
     await page.screenshot({ path: join(work, 'dashboard.png') });
   } finally {
     await browser.close();

@@ -61,15 +61,21 @@ export async function engineBench(argv: string[]): Promise<number> {
         }),
       );
       const ours = lastJson<Timing>(
-        execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'electron/cli/main.ts'), 'bench', file, '--python', values.version, '--arenas', values.arenas, '--runs', values.runs], {
-          encoding: 'utf8',
-          cwd: ROOT,
-          maxBuffer: 1 << 24,
-        }),
+        execFileSync(
+          process.execPath,
+          ['--import', 'tsx', join(ROOT, 'electron/cli/main.ts'), 'bench', file, '--python', values.version, '--arenas', values.arenas, '--runs', values.runs],
+          {
+            encoding: 'utf8',
+            cwd: ROOT,
+            maxBuffer: 1 << 24,
+          },
+        ),
       );
       const ratio = ours.median_ns_per_op / ref.median_ns_per_op;
       worst = Math.max(worst, ratio);
-      rows.push(`${t.padEnd(12)} ${String(ours.ops).padStart(10)} ${ref.median_ns_per_op.toFixed(2).padStart(12)} ${ours.median_ns_per_op.toFixed(2).padStart(12)} ${ratio.toFixed(2).padStart(7)}`);
+      rows.push(
+        `${t.padEnd(12)} ${String(ours.ops).padStart(10)} ${ref.median_ns_per_op.toFixed(2).padStart(12)} ${ours.median_ns_per_op.toFixed(2).padStart(12)} ${ratio.toFixed(2).padStart(7)}`,
+      );
     }
     console.log(`${'trace'.padEnd(12)} ${'ops'.padStart(10)} ${'cpython ns'.padStart(12)} ${'engine ns'.padStart(12)} ${'ratio'.padStart(7)}`);
     for (const r of rows) console.log(r);
@@ -81,7 +87,11 @@ export async function engineBench(argv: string[]): Promise<number> {
 }
 
 function lastJson<T>(out: string): T {
-  const line = out.trim().split('\n').filter((l) => l.startsWith('{')).pop();
+  const line = out
+    .trim()
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .pop();
   if (!line) throw new Error(`no JSON line in:\n${out}`);
   return JSON.parse(line) as T;
 }

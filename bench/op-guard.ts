@@ -18,7 +18,13 @@ import { WORKLOADS } from '../shared/workloads/registry';
 export async function opGuardBench(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { ops: { type: 'string', default: '2000000' }, runs: { type: 'string', default: '7' }, python: { type: 'string', default: '3.11' }, only: { type: 'string' }, mode: { type: 'string' } },
+    options: {
+      ops: { type: 'string', default: '2000000' },
+      runs: { type: 'string', default: '7' },
+      python: { type: 'string', default: '3.11' },
+      only: { type: 'string' },
+      mode: { type: 'string' },
+    },
   });
   const ops = Number(values.ops);
   const runs = Number(values.runs);
@@ -26,7 +32,8 @@ export async function opGuardBench(argv: string[]): Promise<number> {
   const arenas = version.preset.defaultArenas;
   const only = values.only?.split(',');
   const mode = values.mode;
-  if (mode === undefined) console.log(`${'workload'.padEnd(22)} ${'ops'.padStart(9)} ${'engine ns/op'.padStart(13)} ${'guard ns/op'.padStart(12)} ${'guard/engine'.padStart(13)}`);
+  if (mode === undefined)
+    console.log(`${'workload'.padEnd(22)} ${'ops'.padStart(9)} ${'engine ns/op'.padStart(13)} ${'guard ns/op'.padStart(12)} ${'guard/engine'.padStart(13)}`);
   let worst = 0;
   for (const def of WORKLOADS) {
     if (only && !only.includes(def.name)) continue;
@@ -67,7 +74,9 @@ export async function opGuardBench(argv: string[]): Promise<number> {
     }
     const ratio = guarded / engine;
     worst = Math.max(worst, ratio);
-    console.log(`${def.name.padEnd(22)} ${String(n).padStart(9)} ${((engine * 1e6) / n).toFixed(1).padStart(13)} ${((guarded * 1e6) / n).toFixed(1).padStart(12)} ${(ratio * 100).toFixed(0).padStart(12)}%`);
+    console.log(
+      `${def.name.padEnd(22)} ${String(n).padStart(9)} ${((engine * 1e6) / n).toFixed(1).padStart(13)} ${((guarded * 1e6) / n).toFixed(1).padStart(12)} ${(ratio * 100).toFixed(0).padStart(12)}%`,
+    );
   }
   if (mode === undefined) console.log(`largest guard/engine ${(worst * 100).toFixed(0)}%`);
   return 0;

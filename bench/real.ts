@@ -29,13 +29,22 @@ export async function realBench(argv: string[]): Promise<number> {
       arenas: { type: 'string' },
     },
   });
-  const path = values.python ?? discoverInterpreters().filter((d) => d.source === 'pyenv').at(-1)?.path;
+  const path =
+    values.python ??
+    discoverInterpreters()
+      .filter((d) => d.source === 'pyenv')
+      .at(-1)?.path;
   if (!path) {
     process.stderr.write('bench real: no interpreter found: give --python PATH\n');
     return 2;
   }
   const interp = await openRealInterpreter(path);
-  const arenas = values.arenas === 'aligned' || values.arenas === 'misaligned' ? values.arenas : interp.info.versionInfo[1] >= 10 && interp.info.versionInfo[0] === 3 ? 'aligned' : undefined;
+  const arenas =
+    values.arenas === 'aligned' || values.arenas === 'misaligned'
+      ? values.arenas
+      : interp.info.versionInfo[1] >= 10 && interp.info.versionInfo[0] === 3
+        ? 'aligned'
+        : undefined;
   const mode = arenaModeFor(interp, arenas);
   const every = Number(values['sample-every']);
   const ops = Number(values.ops);
@@ -81,13 +90,19 @@ export async function realBench(argv: string[]): Promise<number> {
   const mm = med(m);
   const rm = med(r.map((x) => x.ms));
   const calls = med(r.map((x) => x.callsMs));
-  console.log(`real-interpreter run vs model, ${values.workload}, ${ops.toLocaleString('en')} ops, a sample every ${every}, CPython ${interp.label}, arenas ${mode}; median of ${runs}`);
+  console.log(
+    `real-interpreter run vs model, ${values.workload}, ${ops.toLocaleString('en')} ops, a sample every ${every}, CPython ${interp.label}, arenas ${mode}; median of ${runs}`,
+  );
   console.log(`  model (generator + engine + samples):             ${mm.toFixed(0)} ms  (${((mm * 1e6) / ops).toFixed(0)} ns/op)`);
-  console.log(`  real  (generator + pipe + helper + samples):      ${rm.toFixed(0)} ms  (${((rm * 1e6) / ops).toFixed(0)} ns/op), of which allocator calls ${calls.toFixed(0)} ms (${((calls * 1e6) / ops).toFixed(0)} ns/op)`);
+  console.log(
+    `  real  (generator + pipe + helper + samples):      ${rm.toFixed(0)} ms  (${((rm * 1e6) / ops).toFixed(0)} ns/op), of which allocator calls ${calls.toFixed(0)} ms (${((calls * 1e6) / ops).toFixed(0)} ns/op)`,
+  );
   const mc = med(modelCpu);
   const rc = med(realCpu);
   console.log(`  ratio real / model, wall time: ${(rm / mm).toFixed(2)} (below 1: the real run is not a compare's bottleneck)`);
-  console.log(`  CPU time (this process + the helper process): model ${mc.toFixed(0)} ms, real ${rc.toFixed(0)} ms (helper ${med(helperCpu).toFixed(0)} ms), ratio ${(rc / mc).toFixed(2)}`);
+  console.log(
+    `  CPU time (this process + the helper process): model ${mc.toFixed(0)} ms, real ${rc.toFixed(0)} ms (helper ${med(helperCpu).toFixed(0)} ms), ratio ${(rc / mc).toFixed(2)}`,
+  );
   console.log(`  (wall time depends on the machine's load: the real run is two processes handing data through a pipe; CPU time does not)`);
   return 0;
 }

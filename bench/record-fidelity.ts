@@ -46,13 +46,18 @@ async function engineLines(trace: string, version: string): Promise<Record<strin
 }
 
 export async function recordFidelityBench(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { oracle: { type: 'string' }, capture: { type: 'string' }, pythons: { type: 'string' }, programs: { type: 'string' } } });
+  const { values } = parseArgs({
+    args: argv,
+    options: { oracle: { type: 'string' }, capture: { type: 'string' }, pythons: { type: 'string' }, programs: { type: 'string' } },
+  });
   if (!values.oracle || !values.capture) {
     process.stderr.write('bench record-fidelity: --oracle DIR and --capture DIR (copies of the reference tools) are required\n');
     return 2;
   }
   const pyenv = discoverInterpreters().filter((d) => d.source === 'pyenv' && /^3\.(8|9|1\d)\.\d+$/.test(d.label));
-  const pythons = values.pythons ? values.pythons.split(',').map((p) => ({ path: p, label: p })) : pyenv.filter((d) => ['3.8', '3.11', '3.13'].some((l) => d.label.startsWith(`${l}.`)));
+  const pythons = values.pythons
+    ? values.pythons.split(',').map((p) => ({ path: p, label: p }))
+    : pyenv.filter((d) => ['3.8', '3.11', '3.13'].some((l) => d.label.startsWith(`${l}.`)));
   const programs = values.programs ? values.programs.split(',') : Object.keys(PROGRAMS);
   const work = mkdtempSync(join(tmpdir(), 'arenascope-fidelity-'));
   let failures = 0;
@@ -94,7 +99,10 @@ export async function recordFidelityBench(argv: string[]): Promise<number> {
         const rec = await run.finish();
         const s = rec.summary!;
         const capOut = join(work, `${name}-cap.pymtrace.gz`);
-        execFileSync(py.path, [join(capture, 'capture.py'), '--out', capOut, script, ...(PROGRAMS[name] ?? [])], { stdio: 'ignore', cwd: join(ROOT, 'test/fixtures/programs') });
+        execFileSync(py.path, [join(capture, 'capture.py'), '--out', capOut, script, ...(PROGRAMS[name] ?? [])], {
+          stdio: 'ignore',
+          cwd: join(ROOT, 'test/fixtures/programs'),
+        });
         const cap = (JSON.parse(readFileSync(capOut.replace(/\.pymtrace\.gz$/, '.json'), 'utf8')) as { ops: Record<string, number> }).ops;
         const ours = s.ops_alloc + s.ops_free + s.ops_realloc;
         const theirs = cap['a']! + cap['f']! + cap['r']!;
@@ -108,7 +116,10 @@ export async function recordFidelityBench(argv: string[]): Promise<number> {
         const equal: string[] = [];
         for (const v of versions) {
           const oracleOut = execFileSync(v.path, [join(oracle, 'oracle.py'), '--arenas', 'aligned', '--no-cache', trace], { maxBuffer: 1 << 28 }).toString();
-          const want = oracleOut.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+          const want = oracleOut
+            .trim()
+            .split('\n')
+            .map((l) => JSON.parse(l) as Record<string, unknown>);
           const got = await engineLines(trace, v.version);
           let same = got.length === want.length;
           for (let i = 0; same && i < got.length; i++) for (const k of KEYS) if (JSON.stringify(got[i]![k]) !== JSON.stringify(want[i]![k])) same = false;

@@ -157,6 +157,10 @@ export async function recordBench(argv: string[]): Promise<number> {
   for (const mode of modes) {
     process.stdout.write(`worst wall ratio, ${mode}: ${worst[mode].toFixed(2)}x (target 1.5x): ${worst[mode] <= 1.5 ? 'met' : 'NOT met'}\n`);
   }
-  process.stdout.write(`load average ${load0.map((l) => l.toFixed(1)).join(' ')} at the start, ${loadavg().map((l) => l.toFixed(1)).join(' ')} at the end, on ${cpus().length} cores\n`);
+  process.stdout.write(
+    `load average ${load0.map((l) => l.toFixed(1)).join(' ')} at the start, ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} at the end, on ${cpus().length} cores\n`,
+  );
   return 0;
 }

@@ -92,7 +92,10 @@ interface Host {
 }
 
 async function startHost(rendererDir: string): Promise<Host> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve', '--port', '0', '--renderer', rendererDir], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve', '--port', '0', '--renderer', rendererDir], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout!.setEncoding('utf8').on('data', (c: string) => (stdout += c));
@@ -140,7 +143,15 @@ interface RunTrack {
 
 export interface WorkloadResult {
   workload: string;
-  runs: { python: string; workerSlope: number | null; workerEndMB: number | null; samplesPerS: number | null; state: string; endedAtMin: number | null; restarts: number }[];
+  runs: {
+    python: string;
+    workerSlope: number | null;
+    workerEndMB: number | null;
+    samplesPerS: number | null;
+    state: string;
+    endedAtMin: number | null;
+    restarts: number;
+  }[];
   hostSlope: number | null;
   hostEndMB: number | null;
   /** No slope went over the limit and no run failed. */
@@ -213,7 +224,18 @@ async function soakWorkload(workload: string, o: SoakOptions): Promise<WorkloadR
       track.worker = workerPids(host.pid).find((pid) => !before.has(pid)) ?? null;
     };
     for (let k = 0; k < o.runs; k++) {
-      const track: RunTrack = { runId: '', python: o.pythons[k % o.pythons.length]!, worker: null, summary: null, received: 0, receivedBefore: 0, restarts: 0, endedAt: null, rss: [], samples: [] };
+      const track: RunTrack = {
+        runId: '',
+        python: o.pythons[k % o.pythons.length]!,
+        worker: null,
+        summary: null,
+        received: 0,
+        receivedBefore: 0,
+        restarts: 0,
+        endedAt: null,
+        rss: [],
+        samples: [],
+      };
       tracks.push(track);
       await launch(track, k + 1);
     }
@@ -301,10 +323,14 @@ export function formatTable(results: readonly WorkloadResult[]): string {
   ];
   for (const r of results) {
     r.runs.forEach((run, i) => {
-      const state = (run.endedAtMin !== null ? ` (${run.state} at ${run.endedAtMin.toFixed(1)} min)` : '') + (run.restarts > 0 ? ` (${run.restarts + 1} runs in turn)` : '');
+      const state =
+        (run.endedAtMin !== null ? ` (${run.state} at ${run.endedAtMin.toFixed(1)} min)` : '') +
+        (run.restarts > 0 ? ` (${run.restarts + 1} runs in turn)` : '');
       const host = i === 0 ? [`${fmt(r.hostEndMB, 0)}`, fmt(r.hostSlope)] : ['', ''];
       const verdict = i === 0 ? (!r.pass ? 'FAIL' : r.measured ? 'pass' : 'too short') : '';
-      lines.push(`| ${i === 0 ? r.workload : ''} | ${run.python}${state} | ${fmt(run.workerEndMB, 0)} | ${fmt(run.workerSlope)} | ${fmt(run.samplesPerS, 1)} | ${host.join(' | ')} | ${verdict} |`);
+      lines.push(
+        `| ${i === 0 ? r.workload : ''} | ${run.python}${state} | ${fmt(run.workerEndMB, 0)} | ${fmt(run.workerSlope)} | ${fmt(run.samplesPerS, 1)} | ${host.join(' | ')} | ${verdict} |`,
+      );
     });
   }
   return lines.join('\n');

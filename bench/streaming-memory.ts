@@ -201,7 +201,9 @@ export async function streamingMemoryBench(argv: string[]): Promise<number> {
     console.log(`heapUsed + arrayBuffers:     ${held.toFixed(1)} MB after gc (+${delta.toFixed(1)} MB for the run), target < ${TARGET_MB} MB`);
     console.log(`rss:                         ${(after.rss / MB).toFixed(1)} MB (${(before.rss / MB).toFixed(1)} MB before)`);
     const spill = store.spillStats('run')!;
-    console.log(`spilled to the session file: ${spill.spilledChunks} chunks per value series; value columns in memory ${(spill.residentValueBytes / MB).toFixed(1)} MB (budget ${(spill.budgetBytes / MB).toFixed(0)} MB)`);
+    console.log(
+      `spilled to the session file: ${spill.spilledChunks} chunks per value series; value columns in memory ${(spill.residentValueBytes / MB).toFixed(1)} MB (budget ${(spill.budgetBytes / MB).toFixed(0)} MB)`,
+    );
     console.log(`heap after gc as the run went (h → MB): ${growth.map((g) => `${g.h.toFixed(0)} → ${g.mb.toFixed(1)}`).join(', ')}`);
     // Slope after warm-up: the first mark past the budget's fill to the last.
     const warm = growth.filter((g) => g.h >= growth[growth.length - 1]!.h / 3);
@@ -209,7 +211,9 @@ export async function streamingMemoryBench(argv: string[]): Promise<number> {
       const a = warm[0]!;
       const b = warm[warm.length - 1]!;
       const perHour = (b.mb - a.mb) / (b.h - a.h);
-      console.log(`growth after warm-up:        ${perHour.toFixed(2)} MB per hour of run (${(perHour / 60).toFixed(3)} MB/min) from ${a.h.toFixed(0)} h to ${b.h.toFixed(0)} h: the x axes and pyramids (≈ ${(((perHour * MB) / 3600 / rate) | 0)} B a sample)`);
+      console.log(
+        `growth after warm-up:        ${perHour.toFixed(2)} MB per hour of run (${(perHour / 60).toFixed(3)} MB/min) from ${a.h.toFixed(0)} h to ${b.h.toFixed(0)} h: the x axes and pyramids (≈ ${((perHour * MB) / 3600 / rate) | 0} B a sample)`,
+      );
     }
 
     const rnd = prng(7);
@@ -256,7 +260,9 @@ export async function streamingMemoryBench(argv: string[]): Promise<number> {
         const plain = join(dir, 'bench.arenascope');
         const s = performance.now();
         await saveSession(plain, session, { gzip: false });
-        console.log(`saved as plain text (${(statSync(plain).size / MB).toFixed(0)} MB) in ${((performance.now() - s) / 1000).toFixed(1)} s (every spilled page read back from the gzip file)`);
+        console.log(
+          `saved as plain text (${(statSync(plain).size / MB).toFixed(0)} MB) in ${((performance.now() - s) / 1000).toFixed(1)} s (every spilled page read back from the gzip file)`,
+        );
         reopened.removeRun('run');
         // A week at 10 samples a second is ≈ 600 MB of plain text: the file to open holds the run
         // twice (a second run of the same samples), to be over 1 GiB.

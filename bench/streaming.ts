@@ -52,7 +52,15 @@ export async function streamingBench(argv: string[]): Promise<number> {
   let worst = 0;
   try {
     for (const workload of values.workloads.split(',')) {
-      const base: RunConfig = { workload, params: {}, seed: '1', python: values.python, ops, sampleEvery: DEFAULT_SAMPLE_EVERY, maxSampleIntervalMs: DEFAULT_MAX_SAMPLE_INTERVAL_MS };
+      const base: RunConfig = {
+        workload,
+        params: {},
+        seed: '1',
+        python: values.python,
+        ops,
+        sampleEvery: DEFAULT_SAMPLE_EVERY,
+        maxSampleIntervalMs: DEFAULT_MAX_SAMPLE_INTERVAL_MS,
+      };
       const quiet: RunConfig = { ...base, sampleEvery: ops, maxSampleIntervalMs: 60_000 };
       const on: number[] = [];
       const offs: number[] = [];

@@ -26,7 +26,14 @@ function capture(create: () => ReturnType<(typeof WORKLOADS)[number]['create']>,
   const g = create();
   const batch = new OpBatch(1 << 14);
   const kind: number[] = [];
-  const cols = { kind: new Uint8Array(ops + 64), slot: new Int32Array(ops + 64), size: new Int32Array(ops + 64), id: new Float64Array(ops + 64), length: 0, applied: 0 };
+  const cols = {
+    kind: new Uint8Array(ops + 64),
+    slot: new Int32Array(ops + 64),
+    size: new Int32Array(ops + 64),
+    id: new Float64Array(ops + 64),
+    length: 0,
+    applied: 0,
+  };
   while (cols.applied < ops && !g.done) {
     batch.clear();
     g.fill(batch);
@@ -47,7 +54,12 @@ function capture(create: () => ReturnType<(typeof WORKLOADS)[number]['create']>,
 export async function workloadsBench(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { ops: { type: 'string', default: '3000000' }, runs: { type: 'string', default: '5' }, python: { type: 'string', default: '3.11' }, only: { type: 'string' } },
+    options: {
+      ops: { type: 'string', default: '3000000' },
+      runs: { type: 'string', default: '5' },
+      python: { type: 'string', default: '3.11' },
+      only: { type: 'string' },
+    },
   });
   const ops = Number(values.ops);
   const runs = Number(values.runs);
@@ -80,7 +92,9 @@ export async function workloadsBench(argv: string[]): Promise<number> {
     }
     const ratio = median(e2e) / median(bare);
     worst = Math.min(worst, ratio);
-    console.log(`${def.name.padEnd(22)} ${String(cols.applied).padStart(9)} ${median(bare).toFixed(1).padStart(12)} ${median(e2e).toFixed(1).padStart(11)} ${(ratio * 100).toFixed(0).padStart(5)}%`);
+    console.log(
+      `${def.name.padEnd(22)} ${String(cols.applied).padStart(9)} ${median(bare).toFixed(1).padStart(12)} ${median(e2e).toFixed(1).padStart(11)} ${(ratio * 100).toFixed(0).padStart(5)}%`,
+    );
   }
   console.log(`worst ratio ${(worst * 100).toFixed(0)}% (target ≥ ${TARGET * 100}%): ${worst >= TARGET ? 'met' : 'NOT met'}`);
   return 0;

@@ -44,9 +44,7 @@ export async function renderIcons(svg: Buffer): Promise<GeneratedIcons> {
   const pngs = new Map<number, Buffer>();
   for (const size of PNG_SIZES) pngs.set(size, await renderPng(svg, size));
   const ico = await pngToIco(ICO_SIZES.map((size) => pngs.get(size)!));
-  const icns = encodeIcns(
-    (Object.entries(ICNS_PNG_TYPES) as [IcnsType, number][]).map(([type, size]) => ({ type, data: pngs.get(size)! })),
-  );
+  const icns = encodeIcns((Object.entries(ICNS_PNG_TYPES) as [IcnsType, number][]).map(([type, size]) => ({ type, data: pngs.get(size)! })));
   return { pngs, ico, icns };
 }
 

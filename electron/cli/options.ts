@@ -47,7 +47,8 @@ export function positiveIntOption(command: string, name: string, value: string |
 export function rateOption(command: string, name: string, value: string | undefined, max: number): number | undefined {
   if (value === undefined) return undefined;
   const n = value.trim() === '' ? Number.NaN : Number(value);
-  if (!Number.isFinite(n) || n < 0 || n > max) throw new UsageError(`${command}: --${name} must be a number of samples a second from 0 (no cap) to ${max}, not '${value}'`);
+  if (!Number.isFinite(n) || n < 0 || n > max)
+    throw new UsageError(`${command}: --${name} must be a number of samples a second from 0 (no cap) to ${max}, not '${value}'`);
   return n;
 }
 

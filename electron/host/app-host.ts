@@ -16,7 +16,21 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Bridge, type BridgeEvent, type DetailSnapshot, type ExportRequest, type ExportResult, type InterpreterChoice, PROTOCOL_VERSION, type RunCommand, type RunSummary, type VersionInfo, type WindowQuery, type WindowResult, type WorkloadInfo } from '../../shared/protocol/bridge';
+import {
+  type Bridge,
+  type BridgeEvent,
+  type DetailSnapshot,
+  type ExportRequest,
+  type ExportResult,
+  type InterpreterChoice,
+  PROTOCOL_VERSION,
+  type RunCommand,
+  type RunSummary,
+  type VersionInfo,
+  type WindowQuery,
+  type WindowResult,
+  type WorkloadInfo,
+} from '../../shared/protocol/bridge';
 import { type RunConfig, RunConfigSchema } from '../../shared/protocol/run-config';
 import { NEW_RUN_RECORD, runningMs, statusOf, suggestedBudgetMB, type RunRecord } from '../../shared/protocol/run-record';
 import { parseMessage } from '../../shared/protocol/worker-messages';
@@ -122,14 +136,26 @@ export class AppHost implements Bridge {
     this.autosaveDir = options.autosaveDir ?? null;
     this.store = new SeriesStore(options.seriesBudgetBytes !== undefined ? { spill: { budgetBytes: options.seriesBudgetBytes } } : {});
     this.policy = options.policy ?? DESKTOP_POLICY;
-    this.manager = new RunManager(options.launcher, { log: this.log, quoteFileContent: this.policy.quoteFileContent, ...(options.graceMs !== undefined ? { graceMs: options.graceMs } : {}) });
+    this.manager = new RunManager(options.launcher, {
+      log: this.log,
+      quoteFileContent: this.policy.quoteFileContent,
+      ...(options.graceMs !== undefined ? { graceMs: options.graceMs } : {}),
+    });
     this.sessionRecords = sessionSink<HostRun>(
       (run) => (run.autosaved && !this.sessionFailed ? this.writer : null),
       (error) => this.writeFailed(error),
     );
-    this.runsById = new RunRecorder<HostRun>([seriesSink(this.store), this.sessionRecords, { detail: (run, d) => run.details.add(d) }, this.bridgeEvents()], this.log);
+    this.runsById = new RunRecorder<HostRun>(
+      [seriesSink(this.store), this.sessionRecords, { detail: (run, d) => run.details.add(d) }, this.bridgeEvents()],
+      this.log,
+    );
     this.listenTo(this.manager);
-    this.reals = new RealInterpreters({ policy: this.policy, log: this.log, ...(options.graceMs !== undefined ? { graceMs: options.graceMs } : {}), added: (m) => this.listenTo(m) });
+    this.reals = new RealInterpreters({
+      policy: this.policy,
+      log: this.log,
+      ...(options.graceMs !== undefined ? { graceMs: options.graceMs } : {}),
+      added: (m) => this.listenTo(m),
+    });
     this.exact = new ExactStates({
       launcher: options.launcher,
       streamConfig: async (run) => {
@@ -489,7 +515,8 @@ export class AppHost implements Bridge {
       ended: (run) => {
         const r = run.record;
         if (r.state === 'failed') this.emit({ type: 'notice', level: 'error', message: `${run.name} (${run.runId}): ${r.reason ?? 'failed'}` });
-        if (r.state === 'crashed') this.emit({ type: 'notice', level: 'error', message: `${run.name} (${run.runId}) crashed: ${r.reason ?? 'no reason given'}` });
+        if (r.state === 'crashed')
+          this.emit({ type: 'notice', level: 'error', message: `${run.name} (${run.runId}) crashed: ${r.reason ?? 'no reason given'}` });
       },
     };
   }

@@ -4,9 +4,7 @@
  */
 import { join } from 'node:path';
 
-export type RendererLocation =
-  | { readonly kind: 'url'; readonly url: string }
-  | { readonly kind: 'file'; readonly path: string };
+export type RendererLocation = { readonly kind: 'url'; readonly url: string } | { readonly kind: 'file'; readonly path: string };
 
 /** The sandboxed preload, built as CommonJS (sandboxed preloads cannot be ES modules). */
 export function preloadPath(mainDir: string): string {
@@ -39,5 +37,7 @@ export function isLoopbackHttpUrl(url: string): boolean {
   } catch {
     return false;
   }
-  return (parsed.protocol === 'http:' || parsed.protocol === 'https:') && LOOPBACK_HOSTS.has(parsed.hostname) && parsed.username === '' && parsed.password === '';
+  return (
+    (parsed.protocol === 'http:' || parsed.protocol === 'https:') && LOOPBACK_HOSTS.has(parsed.hostname) && parsed.username === '' && parsed.password === ''
+  );
 }

@@ -47,10 +47,5 @@ export function isAppUrl(candidate: string, appUrl: string): boolean {
 
 export function isTrustedSender(event: IpcEventLike, trusted: TrustedRenderer): boolean {
   const frame = event.senderFrame;
-  return (
-    event.sender.id === trusted.webContentsId &&
-    frame !== null &&
-    frame.parent === null &&
-    isAppUrl(frame.url, trusted.appUrl)
-  );
+  return event.sender.id === trusted.webContentsId && frame !== null && frame.parent === null && isAppUrl(frame.url, trusted.appUrl);
 }

@@ -134,10 +134,14 @@ function fileError(path: string, error: unknown): Error {
   if (error instanceof TraceError) return error;
   const code = (error as NodeJS.ErrnoException | null)?.code;
   const detail =
-    code === 'ENOENT' ? 'no such file'
-    : code === 'EISDIR' ? 'is a directory, not a trace file'
-    : code === 'EACCES' ? 'permission denied'
-    : code?.startsWith('Z_') ? `not a valid gzip file (${errorMessage(error)})`
-    : errorMessage(error);
+    code === 'ENOENT'
+      ? 'no such file'
+      : code === 'EISDIR'
+        ? 'is a directory, not a trace file'
+        : code === 'EACCES'
+          ? 'permission denied'
+          : code?.startsWith('Z_')
+            ? `not a valid gzip file (${errorMessage(error)})`
+            : errorMessage(error);
   return new TraceFileError(path, `${path}: cannot read trace: ${detail}`, { cause: error });
 }

@@ -91,7 +91,11 @@ export function serveSocket(ws: WebSocket, ctx: SocketContext): void {
       const now = performance.now();
       if (now - lastRateLog > 1000) log('arenascope serve: a client is over its request rate; refusing until it slows down');
       lastRateLog = now;
-      send({ id: headId(data), ok: false, error: `limit: more than ${limits.requestsPerSecond} requests a second (burst ${limits.requestBurst}); slow down and retry` });
+      send({
+        id: headId(data),
+        ok: false,
+        error: `limit: more than ${limits.requestsPerSecond} requests a second (burst ${limits.requestBurst}); slow down and retry`,
+      });
       return;
     }
     if (isBinary) {

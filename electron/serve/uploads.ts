@@ -103,7 +103,8 @@ export class ConnectionUploads {
   tracePath(ref: string): string {
     const id = ref.slice(UPLOAD_REF_PREFIX.length);
     const u = this.uploads.get(id);
-    if (u === undefined || !u.ready) throw new UploadError(`no uploaded trace '${ref}' on this connection (upload it first; uploads are kept until the page closes)`);
+    if (u === undefined || !u.ready)
+      throw new UploadError(`no uploaded trace '${ref}' on this connection (upload it first; uploads are kept until the page closes)`);
     if (u.kind !== 'trace') throw new UploadError(`upload '${u.name}' is a session, not a trace`);
     return u.path;
   }

@@ -20,7 +20,10 @@ export class Outbox {
   /** Phase markers dropped since the last flush. */
   phasesDropped = 0;
 
-  constructor(rows = MAX_BUFFERED_ROWS, private readonly maxPhases = MAX_BUFFERED_PHASES) {
+  constructor(
+    rows = MAX_BUFFERED_ROWS,
+    private readonly maxPhases = MAX_BUFFERED_PHASES,
+  ) {
     this.samples = new SampleBuffer(SAMPLE_WIDTH, rows);
   }
 

@@ -33,7 +33,11 @@ export async function runPinsJob(raw: unknown, env: PinsJobEnv): Promise<void> {
   if (!parsed.ok) return env.send({ type: 'error', message: `malformed pins job: ${parsed.reason}`, fatal: true });
   const job: PinsJob = parsed.value;
   if (job.protocolVersion !== PROTOCOL_VERSION) {
-    return env.send({ type: 'error', message: `protocol mismatch: the host speaks protocol ${job.protocolVersion}, this worker ${PROTOCOL_VERSION}`, fatal: true });
+    return env.send({
+      type: 'error',
+      message: `protocol mismatch: the host speaks protocol ${job.protocolVersion}, this worker ${PROTOCOL_VERSION}`,
+      fatal: true,
+    });
   }
   try {
     const run = resolveRun({ ...job.config, ops: Math.max(1, job.op) });
@@ -47,7 +51,7 @@ export async function runPinsJob(raw: unknown, env: PinsJobEnv): Promise<void> {
     };
     if (run.tracePath !== null) {
       for await (const batch of env.openTrace(run.tracePath)) {
-        for (let i = 0; i < batch.length && replay.alloc.ops < job.op; ) {
+        for (let i = 0; i < batch.length && replay.alloc.ops < job.op;) {
           i = replay.apply(batch, i, Math.min(batch.length, i + SLICE), job.op);
           await progress();
         }

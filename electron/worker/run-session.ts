@@ -443,7 +443,8 @@ export class RunSession {
       this.heldFlushes++;
       return;
     }
-    if (this.outbox.phasesDropped > 0) this.env.log(`arenascope worker: ${this.outbox.phasesDropped} phase markers dropped (more than the outbox holds between two flushes)`);
+    if (this.outbox.phasesDropped > 0)
+      this.env.log(`arenascope worker: ${this.outbox.phasesDropped} phase markers dropped (more than the outbox holds between two flushes)`);
     for (const message of this.outbox.take()) this.env.send(message);
   }
 

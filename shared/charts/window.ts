@@ -18,7 +18,12 @@ export function storeWindow(store: SeriesStore, query: WindowQuery): WindowResul
   }
   for (const key of query.series) {
     const w = store.window(query.runId, key, query.from, query.to, query.maxPoints, query.axis);
-    series[key] = { x: Array.from(w.x), min: Array.from(w.min), max: Array.from(w.max), last: store.lastValue(query.runId, key, query.from, query.to, query.axis) };
+    series[key] = {
+      x: Array.from(w.x),
+      min: Array.from(w.min),
+      max: Array.from(w.max),
+      last: store.lastValue(query.runId, key, query.from, query.to, query.axis),
+    };
     if (rows !== null) series[key].samples = { x: Array.from(rows[SERIES_INDEX[query.axis]]!), y: Array.from(rows[SERIES_INDEX[key]]!) };
   }
   const phases = store.phases(query.runId).map((p) => ({ op: p.op, wallMs: store.wallAtOp(query.runId, p.op), label: p.label }));

@@ -25,7 +25,17 @@ import type { StatsSnapshot } from './stats';
 import { STATS_VERSION } from './stats';
 import { OP_ALLOC as OP_ALLOC_KIND, OP_FREE as OP_FREE_KIND, OP_REALLOC as OP_REALLOC_KIND } from '../ops/op-batch';
 import type { HandleTable } from './replay';
-import { ENV_ARENAS, ENV_BLOCK_BYTES, ENV_COUNT, ENV_LARGE_BYTES, ENV_POOLS_EMPTY, ENV_POOLS_FULL, ENV_POOLS_IN_USE, ENV_POOLS_USED, ENV_REQUESTED_BYTES } from './envelope';
+import {
+  ENV_ARENAS,
+  ENV_BLOCK_BYTES,
+  ENV_COUNT,
+  ENV_LARGE_BYTES,
+  ENV_POOLS_EMPTY,
+  ENV_POOLS_FULL,
+  ENV_POOLS_IN_USE,
+  ENV_POOLS_USED,
+  ENV_REQUESTED_BYTES,
+} from './envelope';
 import { InputError } from '../errors';
 
 /** No pool / no arena / end of a list. */
@@ -227,7 +237,6 @@ export class Allocator {
     lo[ENV_ARENAS] = hi[ENV_ARENAS] = this.narenasCurrent;
     lo[ENV_LARGE_BYTES] = hi[ENV_LARGE_BYTES] = this.largeBytes;
   }
-
 
   // =========================================================================================
   // Public operations
@@ -853,7 +862,7 @@ export class Allocator {
     if (pools * 2 ** this.slotShift > MAX_BLOCK_SLOTS) {
       throw new EngineError(
         `the model is limited to ${MAX_BLOCK_SLOTS >>> (this.slotShift + this.poolShift)} arena slots ` +
-          `(${(MAX_BLOCK_SLOTS / 2 ** (this.slotShift + this.poolShift) * this.preset.ARENA_SIZE) / 2 ** 30} GiB of arenas)`,
+          `(${((MAX_BLOCK_SLOTS / 2 ** (this.slotShift + this.poolShift)) * this.preset.ARENA_SIZE) / 2 ** 30} GiB of arenas)`,
       );
     }
     this.arenaAddress = grow(this.arenaAddress, cap);

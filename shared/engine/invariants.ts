@@ -142,7 +142,7 @@ export function findViolations(a: Allocator): string[] {
           break;
         }
         seenSlot[sl] = 1;
-        if ((a.blocks[base + sl]! >>> 16) !== 0) bad(`pool ${p}: slot ${sl} is live and on the free list`);
+        if (a.blocks[base + sl]! >>> 16 !== 0) bad(`pool ${p}: slot ${sl} is live and on the free list`);
         nfree++;
       }
       if (count + nfree + (nb - nextSlot) !== nb) {
@@ -153,7 +153,7 @@ export function findViolations(a: Allocator): string[] {
       const hi = (c + 1) << a.preset.ALIGNMENT_SHIFT;
       // Slots at or beyond nextoffset were never handed out, so only those below it can be live.
       for (let sl = 0; sl < nextSlot; sl++) {
-        const req = (a.blocks[base + sl]! >>> 16);
+        const req = a.blocks[base + sl]! >>> 16;
         if (req === 0) continue;
         live++;
         requested += req;

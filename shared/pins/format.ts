@@ -30,9 +30,15 @@ export function formatPins(r: PinReport, top = 20): string[] {
         a.classes.map((c) => `${c.szidx}:${c.blocks}`).join(' '),
     );
   }
-  lines.push('', `origins of the pinning blocks (${r.origins.length}; top ${Math.min(top, r.origins.length)}):`, '  arena bytes pinned  arenas  blocks   bytes  origin');
+  lines.push(
+    '',
+    `origins of the pinning blocks (${r.origins.length}; top ${Math.min(top, r.origins.length)}):`,
+    '  arena bytes pinned  arenas  blocks   bytes  origin',
+  );
   for (const o of r.origins.slice(0, top)) {
-    lines.push(`  ${mib(o.arenaBytes).padStart(18)}  ${String(o.arenas).padStart(6)}  ${String(o.blocks).padStart(6)}  ${String(o.bytes).padStart(6)}  ${o.label}`);
+    lines.push(
+      `  ${mib(o.arenaBytes).padStart(18)}  ${String(o.arenas).padStart(6)}  ${String(o.blocks).padStart(6)}  ${String(o.bytes).padStart(6)}  ${o.label}`,
+    );
   }
   return lines;
 }

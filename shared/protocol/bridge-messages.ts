@@ -91,7 +91,11 @@ function readableId(raw: unknown): number | null {
 /** What a client may receive; checked loosely (the host is trusted, the shape is not re-validated deeply). */
 export function classifyHostMessage(
   raw: unknown,
-): { kind: 'response'; response: BridgeResponse } | { kind: 'event'; event: BridgeEvent } | { kind: 'hello'; protocolVersion: number; capabilities: HostCapabilities } | null {
+):
+  | { kind: 'response'; response: BridgeResponse }
+  | { kind: 'event'; event: BridgeEvent }
+  | { kind: 'hello'; protocolVersion: number; capabilities: HostCapabilities }
+  | null {
   if (typeof raw !== 'object' || raw === null) return null;
   const m = raw as Record<string, unknown>;
   if (typeof m['ok'] === 'boolean' && 'id' in m) return { kind: 'response', response: m as unknown as BridgeResponse };

@@ -43,7 +43,12 @@ export function wireNumber(x: number): WireNumber {
 
 const RunId = v.pipe(v.string(), v.minLength(1), v.maxLength(100));
 /** A number that is not NaN (±Infinity allowed: structured clone carries it), or null. */
-const Bound = v.nullable(v.pipe(v.number(), v.check((x) => !Number.isNaN(x), 'expected a number, not NaN')));
+const Bound = v.nullable(
+  v.pipe(
+    v.number(),
+    v.check((x) => !Number.isNaN(x), 'expected a number, not NaN'),
+  ),
+);
 const NoParams = v.optional(v.strictObject({}), {});
 
 export const MAX_WINDOW_POINTS = 10_000;
@@ -78,8 +83,14 @@ const unique = <T extends string>(what: string) => v.check((xs: T[]) => new Set(
 export const ExportRequestSchema = v.strictObject({
   runIds: v.pipe(v.array(RunId), v.minLength(1, 'expected at least one run'), v.maxLength(64), unique<string>('a run is')),
   mode: v.picklist(['runs', 'compare']),
-  charts: v.optional(v.pipe(v.array(v.pipe(v.string(), v.maxLength(100))), v.minLength(1, 'expected at least one chart'), v.maxLength(64), unique<string>('a chart is'))),
-  formats: v.pipe(v.array(v.picklist(EXPORT_FORMATS, `expected a format (${EXPORT_FORMATS.join(', ')})`)), v.minLength(1, 'expected at least one format'), unique<(typeof EXPORT_FORMATS)[number]>('a format is')),
+  charts: v.optional(
+    v.pipe(v.array(v.pipe(v.string(), v.maxLength(100))), v.minLength(1, 'expected at least one chart'), v.maxLength(64), unique<string>('a chart is')),
+  ),
+  formats: v.pipe(
+    v.array(v.picklist(EXPORT_FORMATS, `expected a format (${EXPORT_FORMATS.join(', ')})`)),
+    v.minLength(1, 'expected at least one format'),
+    unique<(typeof EXPORT_FORMATS)[number]>('a format is'),
+  ),
   axis: v.picklist(['op', 'wall_ms']),
   from: Bound,
   to: Bound,
@@ -178,10 +189,18 @@ export const BRIDGE_METHODS = {
    * (`replay` events report the progress).
    */
   pinsAt: method({
-    params: v.strictObject({ runId: RunId, op: v.pipe(v.number(), v.safeInteger(), v.minValue(0)), threshold: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(1))) }),
+    params: v.strictObject({
+      runId: RunId,
+      op: v.pipe(v.number(), v.safeInteger(), v.minValue(0)),
+      threshold: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(1))),
+    }),
     encode: (runId: string, op: number, threshold?: number) => ({ runId, op, ...(threshold !== undefined ? { threshold } : {}) }),
     decode: (p): [string, number, number?] => (p.threshold === undefined ? [p.runId, p.op] : [p.runId, p.op, p.threshold]),
-    result: objectWith<PinReport>({ summary: v.looseObject({ op: v.number(), retainedBytes: v.number() }), arenas: v.array(v.unknown()), origins: v.array(v.unknown()) }),
+    result: objectWith<PinReport>({
+      summary: v.looseObject({ op: v.number(), retainedBytes: v.number() }),
+      arenas: v.array(v.unknown()),
+      origins: v.array(v.unknown()),
+    }),
   }),
   /** Renders charts, samples, the JSON and the report of some runs (nothing is written on the host). */
   export: method({

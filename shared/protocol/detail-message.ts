@@ -31,7 +31,10 @@ export const DetailClassesSchema = v.pipe(
     blocks: Counts,
     availableBlocks: Counts,
   }),
-  v.check((c) => [c.usedPools, c.fullPools, c.blocks, c.availableBlocks].every((a) => a.length === c.blockSize.length), 'every class array must have one entry per size class'),
+  v.check(
+    (c) => [c.usedPools, c.fullPools, c.blocks, c.availableBlocks].every((a) => a.length === c.blockSize.length),
+    'every class array must have one entry per size class',
+  ),
 );
 
 export const DetailArenasSchema = v.pipe(
@@ -46,7 +49,10 @@ export const DetailArenasSchema = v.pipe(
     szidx: v.instance(Int8Array),
   }),
   v.check((a) => a.slots.length === a.pools.length, 'slots and pools must have one entry per arena'),
-  v.check((a) => a.fill.length === a.szidx.length && a.fill.length === a.pools.reduce((n, p) => n + p, 0), 'fill and szidx must have one entry per pool of every arena'),
+  v.check(
+    (a) => a.fill.length === a.szidx.length && a.fill.length === a.pools.reduce((n, p) => n + p, 0),
+    'fill and szidx must have one entry per pool of every arena',
+  ),
   v.check((a) => a.fill.every((f) => f >= POOL_UNTOUCHED && f <= POOL_FULL), 'fill codes must lie in −1…100'),
 );
 

@@ -33,7 +33,14 @@ export const RunConfigSchema = v.strictObject({
    * DEFAULT_MAX_SAMPLE_RATE, 0 means no cap (a sample at every `sampleEvery` operations, however
    * fast the run). The first FREE_SAMPLES samples and steps are never capped.
    */
-  maxSampleRate: v.optional(v.pipe(v.number('maxSampleRate must be a number'), v.finite(), v.minValue(0, 'maxSampleRate must be ≥ 0 (0: no cap)'), v.maxValue(MAX_SAMPLE_RATE, `maxSampleRate must be at most ${MAX_SAMPLE_RATE} samples a second`))),
+  maxSampleRate: v.optional(
+    v.pipe(
+      v.number('maxSampleRate must be a number'),
+      v.finite(),
+      v.minValue(0, 'maxSampleRate must be ≥ 0 (0: no cap)'),
+      v.maxValue(MAX_SAMPLE_RATE, `maxSampleRate must be at most ${MAX_SAMPLE_RATE} samples a second`),
+    ),
+  ),
   /**
    * A real-interpreter run: the same stream through this installed interpreter's own allocator
    * (docs/real-runs.md) instead of the engine; `python` above is then its version.

@@ -187,7 +187,12 @@ export function reduceRun(record: RunRecord, event: RunEvent): RunRecord {
     }
     case 'budget':
       if (record.finished || record.exited) return record;
-      return { ...pauseAt(record, record.wallMs), state: 'paused', ops: Math.max(record.ops, event.ops), budgetPause: { ops: event.ops, megabytes: event.megabytes, message: event.message } };
+      return {
+        ...pauseAt(record, record.wallMs),
+        state: 'paused',
+        ops: Math.max(record.ops, event.ops),
+        budgetPause: { ops: event.ops, megabytes: event.megabytes, message: event.message },
+      };
     case 'samples': {
       const rows = event.columns[OP]!.length;
       if (rows === 0) return event.coalesced === 0 ? record : { ...record, coalesced: record.coalesced + event.coalesced };
@@ -219,7 +224,13 @@ export function reduceRun(record: RunRecord, event: RunEvent): RunRecord {
       if (record.exited) return record;
       if (record.finished) return { ...record, exited: true };
       return event.byHost
-        ? { ...resumeAt(record, record.wallMs), exited: true, budgetPause: null, state: 'stopped', reason: `ended by the host before finishing (${event.reason})` }
+        ? {
+            ...resumeAt(record, record.wallMs),
+            exited: true,
+            budgetPause: null,
+            state: 'stopped',
+            reason: `ended by the host before finishing (${event.reason})`,
+          }
         : { ...resumeAt(record, record.wallMs), exited: true, budgetPause: null, state: 'crashed', reason: event.reason };
     case 'phase':
     case 'detail':
@@ -231,5 +242,11 @@ export function reduceRun(record: RunRecord, event: RunEvent): RunRecord {
 /** The record as a session file and an export hold it. */
 export function statusOf(record: RunRecord): RunStatus {
   const paused = record.wallMs - runningMs(record);
-  return { state: record.state, ops: record.ops, wallMs: record.wallMs, ...(record.reason !== null ? { reason: record.reason } : {}), ...(paused > 0 ? { pausedMs: paused } : {}) };
+  return {
+    state: record.state,
+    ops: record.ops,
+    wallMs: record.wallMs,
+    ...(record.reason !== null ? { reason: record.reason } : {}),
+    ...(paused > 0 ? { pausedMs: paused } : {}),
+  };
 }

@@ -69,8 +69,5 @@ export function browserShortcut(press: KeyPress, mac: boolean): Shortcut | undef
 /** An accelerator as Help writes it: "Ctrl+Shift+D", or "⌘⇧D" on a Mac. */
 export function keysText(keys: string, mac: boolean): string {
   if (!mac) return keys.replace('CmdOrCtrl', 'Ctrl');
-  return keys
-    .replace('CmdOrCtrl+', '⌘')
-    .replace('Shift+', '⇧')
-    .replace('Alt+', '⌥');
+  return keys.replace('CmdOrCtrl+', '⌘').replace('Shift+', '⇧').replace('Alt+', '⌥');
 }

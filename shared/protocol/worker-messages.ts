@@ -69,7 +69,10 @@ export const WorkerToHostSchema = v.variant('type', [
     type: v.literal('samples'),
     columns: v.pipe(
       v.array(v.array(v.number())),
-      v.check((columns) => columns.length === SERIES_COUNT || columns.length === SAMPLE_WIDTH, `expected ${SAMPLE_WIDTH} columns (one per series, then the envelope's minima and maxima), or ${SERIES_COUNT} without an envelope`),
+      v.check(
+        (columns) => columns.length === SERIES_COUNT || columns.length === SAMPLE_WIDTH,
+        `expected ${SAMPLE_WIDTH} columns (one per series, then the envelope's minima and maxima), or ${SERIES_COUNT} without an envelope`,
+      ),
       v.check((columns) => columns.every((c) => c.length === columns[0]!.length), 'every column must hold the same number of rows'),
     ),
     coalesced: Count,

@@ -74,7 +74,8 @@ export class RunLoop {
     readonly alloc: Allocator,
     private readonly options: RunLoopOptions,
   ) {
-    if (!(Number.isInteger(options.sampleEvery) && options.sampleEvery >= 1)) throw new RangeError(`sampleEvery must be an integer ≥ 1, not ${options.sampleEvery}`);
+    if (!(Number.isInteger(options.sampleEvery) && options.sampleEvery >= 1))
+      throw new RangeError(`sampleEvery must be an integer ≥ 1, not ${options.sampleEvery}`);
     this.batch = new OpBatch(options.batchSize ?? 1 << 14);
     this.sampleEvery = options.sampleEvery;
     this.nextSample = options.sampleEvery;

@@ -3,7 +3,16 @@
  * order so that samples travel and are stored as plain number rows (or columns), never as objects.
  */
 import type { Allocator } from '../engine/allocator';
-import { ENV_ARENAS, ENV_BLOCK_BYTES, ENV_LARGE_BYTES, ENV_POOLS_EMPTY, ENV_POOLS_FULL, ENV_POOLS_IN_USE, ENV_POOLS_USED, ENV_REQUESTED_BYTES } from '../engine/envelope';
+import {
+  ENV_ARENAS,
+  ENV_BLOCK_BYTES,
+  ENV_LARGE_BYTES,
+  ENV_POOLS_EMPTY,
+  ENV_POOLS_FULL,
+  ENV_POOLS_IN_USE,
+  ENV_POOLS_USED,
+  ENV_REQUESTED_BYTES,
+} from '../engine/envelope';
 
 export interface SeriesDef {
   key: string;
@@ -84,7 +93,17 @@ export function writeSample(a: Allocator, wallMs: number, row: Float64Array | nu
  * the envelope keeps every spike among them. The other series are the x axes and counters that only
  * grow, whose extremes over a window are its two ends (the samples themselves).
  */
-export const ENVELOPE_KEYS = ['requested_bytes', 'block_bytes', 'pool_bytes', 'arena_bytes', 'arenas', 'pools_used', 'pools_full', 'pools_empty', 'large_bytes'] as const satisfies readonly SeriesKey[];
+export const ENVELOPE_KEYS = [
+  'requested_bytes',
+  'block_bytes',
+  'pool_bytes',
+  'arena_bytes',
+  'arenas',
+  'pools_used',
+  'pools_full',
+  'pools_empty',
+  'large_bytes',
+] as const satisfies readonly SeriesKey[];
 export const ENVELOPE_COUNT = ENVELOPE_KEYS.length;
 /**
  * A full sample row: the SERIES values, then the minimum of each ENVELOPE_KEYS series, then the
@@ -105,7 +124,17 @@ export const MAX_COLUMN: readonly number[] = SERIES.map((s, i) => {
 });
 
 /** For each ENVELOPE_KEYS series: the engine's envelope quantity, and what one of it counts in bytes. */
-const ENVELOPE_FROM = [ENV_REQUESTED_BYTES, ENV_BLOCK_BYTES, ENV_POOLS_IN_USE, ENV_ARENAS, ENV_ARENAS, ENV_POOLS_USED, ENV_POOLS_FULL, ENV_POOLS_EMPTY, ENV_LARGE_BYTES];
+const ENVELOPE_FROM = [
+  ENV_REQUESTED_BYTES,
+  ENV_BLOCK_BYTES,
+  ENV_POOLS_IN_USE,
+  ENV_ARENAS,
+  ENV_ARENAS,
+  ENV_POOLS_USED,
+  ENV_POOLS_FULL,
+  ENV_POOLS_EMPTY,
+  ENV_LARGE_BYTES,
+];
 const ENVELOPE_UNIT = ['1', '1', 'pool', 'arena', '1', '1', '1', '1', '1'];
 
 /**
@@ -146,5 +175,9 @@ export function withEnvelope<T extends ArrayLike<number>>(columns: readonly T[])
 /** A row set's columns as a session file's `samples` record holds them: SERIES values, and the envelope apart. */
 export function splitEnvelope<T>(columns: readonly T[]): { columns: T[]; min?: T[]; max?: T[] } {
   if (columns.length !== SAMPLE_WIDTH) return { columns: [...columns] };
-  return { columns: columns.slice(0, SERIES_COUNT), min: columns.slice(SERIES_COUNT, SERIES_COUNT + ENVELOPE_COUNT), max: columns.slice(SERIES_COUNT + ENVELOPE_COUNT) };
+  return {
+    columns: columns.slice(0, SERIES_COUNT),
+    min: columns.slice(SERIES_COUNT, SERIES_COUNT + ENVELOPE_COUNT),
+    max: columns.slice(SERIES_COUNT + ENVELOPE_COUNT),
+  };
 }

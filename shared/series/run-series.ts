@@ -59,7 +59,9 @@ export class RunSeries {
    */
   append(given: readonly ArrayLike<number>[]): void {
     if (given.length !== SERIES_COUNT && given.length !== SAMPLE_WIDTH) {
-      throw new RangeError(`run ${this.id}: expected ${SAMPLE_WIDTH} columns (SERIES order, then the envelope's minima and maxima) or ${SERIES_COUNT} (no envelope), got ${given.length}`);
+      throw new RangeError(
+        `run ${this.id}: expected ${SAMPLE_WIDTH} columns (SERIES order, then the envelope's minima and maxima) or ${SERIES_COUNT} (no envelope), got ${given.length}`,
+      );
     }
     if (!this.enveloped && given.length === SAMPLE_WIDTH && this.length > 0) {
       throw new RangeError(`run ${this.id}: rows with a min/max envelope after rows without one`);

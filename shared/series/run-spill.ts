@@ -207,7 +207,9 @@ export class RunSpill {
       const read = columns[a]!;
       for (let i = 0; i < read.length; i++) {
         if (read[i] !== axis.get(start + i)) {
-          throw new Error(`${where}: the file's ${SERIES[a]!.key} at row ${start + i} is ${read[i]}, the store's is ${axis.get(start + i)} (the file changed?)`);
+          throw new Error(
+            `${where}: the file's ${SERIES[a]!.key} at row ${start + i} is ${read[i]}, the store's is ${axis.get(start + i)} (the file changed?)`,
+          );
         }
       }
     }

@@ -161,7 +161,7 @@ export class SeriesStore {
     if (run.spill === undefined) return run.columns.map((c) => c.slice(lo, hi));
     // Page by page across the series, so that each page read back from the file is read once.
     const out = run.columns.map(() => new Float64Array(hi - lo));
-    for (let row = lo; row < hi; ) {
+    for (let row = lo; row < hi;) {
       const next = Math.min(hi, (Math.floor(row / PAGE_ROWS) + 1) * PAGE_ROWS);
       for (let s = 0; s < run.columns.length; s++) run.columns[s]!.copyInto(out[s]!, row - lo, row, next);
       row = next;

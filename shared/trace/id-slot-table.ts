@@ -89,7 +89,7 @@ export class IdSlotTable {
     const cells = this.cells;
     const mask = this.mask;
     let i = this.home(key);
-    for (;; i = (i + 1) & mask) {
+    for (; ; i = (i + 1) & mask) {
       const k = cells[2 * i]!;
       if (k === key) break;
       if (k === EMPTY) return -1;

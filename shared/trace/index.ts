@@ -12,11 +12,4 @@ export {
   type TraceSummary,
 } from './reader';
 export { TraceWriter, formatTrace, TRACE_HEADER, type TraceWriterOptions } from './writer';
-export {
-  TraceColumnsBuilder,
-  readTraceBytes,
-  DEFAULT_BATCH_SIZE,
-  type TraceColumns,
-  type TraceCheckpoints,
-  type ReadTraceOptions,
-} from './trace-columns';
+export { TraceColumnsBuilder, readTraceBytes, DEFAULT_BATCH_SIZE, type TraceColumns, type TraceCheckpoints, type ReadTraceOptions } from './trace-columns';

@@ -149,7 +149,8 @@ function writeDigits(b: Uint8Array, at: number, n: number): number {
   }
   if (n >= 0x80000000) return writeDigitsLarge(b, at, n);
   // Below 2^31: integer division (`| 0`), the common case by far.
-  const end = at + (n < 100 ? 2 : n < 1000 ? 3 : n < 10000 ? 4 : n < 100000 ? 5 : n < 1000000 ? 6 : n < 10000000 ? 7 : n < 100000000 ? 8 : n < 1000000000 ? 9 : 10);
+  const end =
+    at + (n < 100 ? 2 : n < 1000 ? 3 : n < 10000 ? 4 : n < 100000 ? 5 : n < 1000000 ? 6 : n < 10000000 ? 7 : n < 100000000 ? 8 : n < 1000000000 ? 9 : 10);
   let x = n;
   for (let p = end - 1; p >= at; p--) {
     const q = (x / 10) | 0;

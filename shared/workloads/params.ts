@@ -190,7 +190,15 @@ function pick(opts: { exclusiveMin?: boolean; exclusiveMax?: boolean }): Partial
   return out;
 }
 
-export function realParam(name: string, unit: string, def: number, min: number, max: number, description: string, opts: { exclusiveMin?: boolean; exclusiveMax?: boolean } = {}): NumberParam {
+export function realParam(
+  name: string,
+  unit: string,
+  def: number,
+  min: number,
+  max: number,
+  description: string,
+  opts: { exclusiveMin?: boolean; exclusiveMax?: boolean } = {},
+): NumberParam {
   return numberParam(name, unit, def, min, max, description, { ...opts, integer: false });
 }
 

@@ -15,7 +15,6 @@
  * its own fdlibm port, so Node and Electron of one V8 version agree on every machine). That is why a result file records the generator version with the seed and parameters.
  */
 
-
 import { exp, ln } from './fastmath';
 
 const TWO32 = 4294967296;
@@ -179,8 +178,14 @@ export class Rng {
   private refill(): void {
     const s = this.s;
     const buf = this.buf;
-    let s0h = s[0]!, s0l = s[1]!, s1h = s[2]!, s1l = s[3]!;
-    let s2h = s[4]!, s2l = s[5]!, s3h = s[6]!, s3l = s[7]!;
+    let s0h = s[0]!,
+      s0l = s[1]!,
+      s1h = s[2]!,
+      s1l = s[3]!;
+    let s2h = s[4]!,
+      s2l = s[5]!,
+      s3h = s[6]!,
+      s3l = s[7]!;
     for (let i = 0; i < 2 * BLOCK; i += 2) {
       // r = rotl(s1 * 5, 7) * 9. The high words take the carries from 16-bit partial products:
       // no data-dependent branch (a carry test mispredicts half the time and costs ~4× the draw).

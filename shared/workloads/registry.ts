@@ -59,12 +59,7 @@ export function getWorkload(name: string): WorkloadDef {
 }
 
 /** Validates `params` (ParamError) and creates a generator: the one call a runner needs. */
-export function createGenerator(
-  name: string,
-  params: Readonly<Record<string, unknown>> = {},
-  seed: Seed = 1,
-  target?: WorkloadTarget,
-): Generator {
+export function createGenerator(name: string, params: Readonly<Record<string, unknown>> = {}, seed: Seed = 1, target?: WorkloadTarget): Generator {
   const def = getWorkload(name);
   return def.create(resolveParams(def, params), seed, target);
 }

@@ -48,17 +48,44 @@ function otherMultiplesOf8(lo: number, hi: number, listed: readonly number[], we
 
 /** `py312-mix`: CPython 3.12.1 request sizes rounded up to 8 (§0.3), percent. */
 const PY312_LISTED: ReadonlyArray<readonly [number, number]> = [
-  [8, 6.2], [16, 0.1], [24, 7.0], [32, 7.3], [40, 9.4], [48, 38.7], [56, 24.0], [64, 1.7], [72, 0.7],
-  [96, 0.3], [120, 1.4], [144, 0.2], [176, 0.2], [216, 0.7], [288, 0.3],
+  [8, 6.2],
+  [16, 0.1],
+  [24, 7.0],
+  [32, 7.3],
+  [40, 9.4],
+  [48, 38.7],
+  [56, 24.0],
+  [64, 1.7],
+  [72, 0.7],
+  [96, 0.3],
+  [120, 1.4],
+  [144, 0.2],
+  [176, 0.2],
+  [216, 0.7],
+  [288, 0.3],
 ];
 const PY312_OTHER_80_512 = 0.8;
 const PY312_OVER_512 = 1.0;
 
 /** `py39-mix`: the same measurement on 3.9.18 (§0.3), percent; the published shares sum to 99.8. */
 const PY39_LISTED: ReadonlyArray<readonly [number, number]> = [
-  [56, 39.7], [40, 15.9], [64, 12.7], [48, 7.6], [32, 7.1], [8, 6.5], [24, 5.7], [168, 1.3], [16, 0.7], [216, 0.7],
+  [56, 39.7],
+  [40, 15.9],
+  [64, 12.7],
+  [48, 7.6],
+  [32, 7.1],
+  [8, 6.5],
+  [24, 5.7],
+  [168, 1.3],
+  [16, 0.7],
+  [216, 0.7],
   // "384/96/72/152/296/104: ≈1.2 % together": an equal share each.
-  [384, 0.2], [96, 0.2], [72, 0.2], [152, 0.2], [296, 0.2], [104, 0.2],
+  [384, 0.2],
+  [96, 0.2],
+  [72, 0.2],
+  [152, 0.2],
+  [296, 0.2],
+  [104, 0.2],
 ];
 const PY39_OTHER_8_512 = 0.3;
 const PY39_OVER_512 = 0.4;
@@ -68,7 +95,13 @@ const PY_TAIL_MAX = 65536;
 
 /** `espresso-mix`: bands uniform inside (§0.3, from §1.9), percent. */
 const ESPRESSO_BANDS: ReadonlyArray<readonly [number, number, number]> = [
-  [1, 16, 33.4], [17, 32, 0.5], [33, 48, 37.2], [49, 64, 15.4], [65, 128, 6.9], [129, 256, 2.9], [257, 512, 2.1],
+  [1, 16, 33.4],
+  [17, 32, 0.5],
+  [33, 48, 37.2],
+  [49, 64, 15.4],
+  [65, 128, 6.9],
+  [129, 256, 2.9],
+  [257, 512, 2.1],
 ];
 const ESPRESSO_OVER_512 = 1.7;
 const ESPRESSO_TAIL_MAX = 32768;
@@ -76,7 +109,12 @@ const ESPRESSO_TAIL_MAX = 32768;
 function py312Rows(): Row[] {
   return [
     ...PY312_LISTED.map(([s, w]) => cst(s, w)),
-    ...otherMultiplesOf8(80, 512, PY312_LISTED.map(([s]) => s), PY312_OTHER_80_512),
+    ...otherMultiplesOf8(
+      80,
+      512,
+      PY312_LISTED.map(([s]) => s),
+      PY312_OTHER_80_512,
+    ),
     band(ROW_LOG_UNIFORM, PY312_OVER_512, 513, PY_TAIL_MAX),
   ];
 }
@@ -84,16 +122,18 @@ function py312Rows(): Row[] {
 function py39Rows(): Row[] {
   return [
     ...PY39_LISTED.map(([s, w]) => cst(s, w)),
-    ...otherMultiplesOf8(8, 512, PY39_LISTED.map(([s]) => s), PY39_OTHER_8_512),
+    ...otherMultiplesOf8(
+      8,
+      512,
+      PY39_LISTED.map(([s]) => s),
+      PY39_OTHER_8_512,
+    ),
     band(ROW_LOG_UNIFORM, PY39_OVER_512, 513, PY_TAIL_MAX),
   ];
 }
 
 function espressoRows(): Row[] {
-  return [
-    ...ESPRESSO_BANDS.map(([a, b, w]) => band(ROW_UNIFORM, w, a, b)),
-    band(ROW_LOG_UNIFORM, ESPRESSO_OVER_512, 513, ESPRESSO_TAIL_MAX),
-  ];
+  return [...ESPRESSO_BANDS.map(([a, b, w]) => band(ROW_UNIFORM, w, a, b)), band(ROW_LOG_UNIFORM, ESPRESSO_OVER_512, 513, ESPRESSO_TAIL_MAX)];
 }
 
 /** W14's `cfrac`: 17 % 16 B, 83 % uniform over {18, 20, …, 32} (§1.9). */

@@ -4,14 +4,32 @@ import { formatTable, rssMB, slope } from '../../bench/soak';
 
 describe('soak bench', () => {
   it('slope is the least-squares slope, null without two distinct x', () => {
-    expect(slope([[0, 5], [1, 7], [2, 9]])).toBeCloseTo(2, 12);
+    expect(
+      slope([
+        [0, 5],
+        [1, 7],
+        [2, 9],
+      ]),
+    ).toBeCloseTo(2, 12);
     // Noise around a flat line: the fit, not the last difference.
-    expect(slope([[0, 10], [1, 12], [2, 8], [3, 10]])).toBeCloseTo(-0.4, 12);
+    expect(
+      slope([
+        [0, 10],
+        [1, 12],
+        [2, 8],
+        [3, 10],
+      ]),
+    ).toBeCloseTo(-0.4, 12);
     expect(slope([[1, 3]])).toBeNull();
-    expect(slope([[1, 3], [1, 4]])).toBeNull();
+    expect(
+      slope([
+        [1, 3],
+        [1, 4],
+      ]),
+    ).toBeNull();
   });
 
-  it('reads this process\'s resident memory, and null for a process that is gone', () => {
+  it("reads this process's resident memory, and null for a process that is gone", () => {
     const mb = rssMB(process.pid);
     expect(mb).not.toBeNull();
     expect(mb!).toBeGreaterThan(1);

@@ -21,7 +21,9 @@ describe.runIf(run)('memory-budget pause in Chromium', () => {
     const notice = e2e.page.locator('[data-testid="run-budget"]');
     await expect.poll(() => notice.count(), { timeout: 60_000 }).toBe(1);
     expect(await row.getAttribute('data-state')).toBe('paused');
-    expect(await notice.textContent()).toMatch(/^Paused at its memory budget: memory budget of 1 MB reached at op \d+ \(live set: .*\)\. What it recorded stays\. This host allows at most 1 MB a run here \(serve --run-memory\)\.$/);
+    expect(await notice.textContent()).toMatch(
+      /^Paused at its memory budget: memory budget of 1 MB reached at op \d+ \(live set: .*\)\. What it recorded stays\. This host allows at most 1 MB a run here \(serve --run-memory\)\.$/,
+    );
     // The run already has all the server allows: no larger budget is offered.
     expect(await e2e.page.locator('[data-testid="run-budget-continue"]').count()).toBe(0);
     const ops = Number(await row.locator('[data-testid="run-ops"]').getAttribute('data-value'));

@@ -35,7 +35,8 @@ describe.runIf(run)('dashboard in Chromium', () => {
   const e2e = useServedPage([], { viewport: { width: 1400, height: 1100 } });
   const shot = (name: string) => e2e.page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 
-  const rowOf = (python: string) => e2e.page.locator('[data-testid="run-row"]', { hasText: `${resolveVersion(python).version.split('.').slice(0, 2).join('.')}` });
+  const rowOf = (python: string) =>
+    e2e.page.locator('[data-testid="run-row"]', { hasText: `${resolveVersion(python).version.split('.').slice(0, 2).join('.')}` });
   const opsOf = async (python: string): Promise<number> => Number(await rowOf(python).locator('[data-testid="run-ops"]').getAttribute('data-value'));
 
   async function startRun(python: string): Promise<void> {
@@ -85,7 +86,8 @@ describe.runIf(run)('dashboard in Chromium', () => {
 
     // The charts' titles are the exports' (RUN_CHARTS); the page's colours are the palette's, in either theme.
     expect(await e2e.page.locator('[data-testid="run-view"] .chart-title h3').allTextContents()).toEqual(RUN_CHART_IDS.map((id) => RUN_CHARTS[id].title));
-    const pageColors = (): Promise<string[]> => e2e.page.evaluate('[getComputedStyle(document.body).backgroundColor, getComputedStyle(document.body).color, document.documentElement.dataset.theme]');
+    const pageColors = (): Promise<string[]> =>
+      e2e.page.evaluate('[getComputedStyle(document.body).backgroundColor, getComputedStyle(document.body).color, document.documentElement.dataset.theme]');
     const rgb = (hex: string): string => `rgb(${[1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)).join(', ')})`;
     const inTheme = (t: ThemeName): string[] => [rgb(PALETTES[t].bg), rgb(PALETTES[t].text), t];
     const first = (await pageColors())[2] === 'dark' ? 'dark' : 'light';

@@ -84,16 +84,25 @@ describe.runIf(e2eAvailable())('exact state in Chromium', () => {
     const engine = engineAt(op);
     // During the fill every operation allocates one 16-byte block: class 0 holds exactly `op` blocks.
     expect(engine.blocks[0]).toBe(op);
-    const rows = await e2e.page.locator('[data-testid="size-class-row"]').evaluateAll((trs) =>
-      trs.map((tr) => Array.from((tr as unknown as { querySelectorAll(s: string): ArrayLike<{ textContent: string | null }> }).querySelectorAll('td'), (td) => td.textContent?.trim() ?? '')),
-    );
+    const rows = await e2e.page
+      .locator('[data-testid="size-class-row"]')
+      .evaluateAll((trs) =>
+        trs.map((tr) =>
+          Array.from(
+            (tr as unknown as { querySelectorAll(s: string): ArrayLike<{ textContent: string | null }> }).querySelectorAll('td'),
+            (td) => td.textContent?.trim() ?? '',
+          ),
+        ),
+      );
     const shown = new Map(rows.map((cells) => [Number(cells[0]), Number(cells[4]!.replace(/,/g, ''))]));
     for (const [szidx, blocks] of engine.blocks.entries()) if (blocks > 0) expect(shown.get(szidx)).toBe(blocks);
     expect(Number(await e2e.page.locator('[data-testid="arena-count"]').textContent())).toBe(engine.arenas);
 
     // Hovering the map's first cell names it.
     await e2e.page.locator('[data-testid="arena-map"]').hover({ position: { x: 4, y: 4 } });
-    await expect.poll(() => e2e.page.locator('[data-testid="arena-hover"]').textContent()).toMatch(/^\s*arena slot 0, pool 1 of \d+: class 0 \(16-byte blocks\)/);
+    await expect
+      .poll(() => e2e.page.locator('[data-testid="arena-hover"]').textContent())
+      .toMatch(/^\s*arena slot 0, pool 1 of \d+: class 0 \(16-byte blocks\)/);
 
     // A click on that arena: the host replays the run with births and names what keeps it.
     await e2e.page.locator('[data-testid="arena-map"]').click({ position: { x: 4, y: 4 } });
@@ -111,7 +120,12 @@ describe.runIf(e2eAvailable())('exact state in Chromium', () => {
     await e2e.page.locator('[data-testid="compare-checkbox"]').first().check();
     const phases = e2e.page.locator('[data-testid="compare-phases"] [data-testid="compare-phase"]');
     await expect.poll(() => phases.count(), { timeout: 30_000 }).toBe(4);
-    expect(await phases.evaluateAll((tds) => tds.map((td) => (td as unknown as { dataset: Record<string, string> }).dataset['phase']))).toEqual(['fill', 'thin', 'hold', 'release']);
+    expect(await phases.evaluateAll((tds) => tds.map((td) => (td as unknown as { dataset: Record<string, string> }).dataset['phase']))).toEqual([
+      'fill',
+      'thin',
+      'hold',
+      'release',
+    ]);
     const values = await phases.evaluateAll((tds) => tds.map((td) => Number((td as unknown as { dataset: Record<string, string> }).dataset['value'])));
     // Thinning pins every arena (k = 1000 < blocks per arena): the end of thin holds what the fill did.
     expect(values[1]).toBe(values[0]);

@@ -48,7 +48,9 @@ describe.runIf(e2eAvailable())('export dialog in Chromium', () => {
     const download = page.waitForEvent('download');
     await page.click('[data-testid="export-save"]');
     expect((await download).suggestedFilename()).toMatch(/^arenascope-export-[\d-]+\.zip$/);
-    await expect.poll(() => page.textContent('[data-testid="export-status"]'), { timeout: 30_000 }).toMatch(/^Saved arenascope-export-[\d-]+\.zip \(rendered in \d+ ms\)\.$/);
+    await expect
+      .poll(() => page.textContent('[data-testid="export-status"]'), { timeout: 30_000 })
+      .toMatch(/^Saved arenascope-export-[\d-]+\.zip \(rendered in \d+ ms\)\.$/);
     expect(await page.locator('[data-testid="export-error"]').count()).toBe(0);
   }, 120_000);
 });

@@ -23,7 +23,7 @@ export function chromiumPath(): string | null {
 /** Whether e2e tests can run here; logs why not. */
 export function e2eAvailable(): boolean {
   if (chromiumPath()) return true;
-  if (process.env['CI']) throw new Error('e2e: no Chromium found (install Debian\'s chromium package, or set CHROMIUM_PATH)');
+  if (process.env['CI']) throw new Error("e2e: no Chromium found (install Debian's chromium package, or set CHROMIUM_PATH)");
   process.stderr.write('e2e: skipped — no Chromium found (apt-get install chromium, or set CHROMIUM_PATH)\n');
   return false;
 }
@@ -87,7 +87,10 @@ export async function launchBrowser(): Promise<Browser> {
  * A fresh browser and a page whose uncaught errors fail the test (screenshots go to ARTIFACTS).
  * `acceptDownloads` for tests that save what the page downloads.
  */
-export async function openPage(viewport = { width: 1400, height: 1000 }, options: { acceptDownloads?: boolean } = {}): Promise<{ browser: Browser; page: Page }> {
+export async function openPage(
+  viewport = { width: 1400, height: 1000 },
+  options: { acceptDownloads?: boolean } = {},
+): Promise<{ browser: Browser; page: Page }> {
   mkdirSync(ARTIFACTS, { recursive: true });
   const browser = await launchBrowser();
   const page = await browser.newPage({ viewport, ...options });

@@ -14,7 +14,13 @@ describe.runIf(e2eAvailable())('keyboard in Chromium', () => {
     await e2e.page.locator('[data-testid="connection"][data-connection="connected"]').waitFor();
   }, 120_000);
 
-  const focusedTestid = () => e2e.page.evaluate(() => (globalThis as unknown as { document: { activeElement: { getAttribute(n: string): string | null } | null } }).document.activeElement?.getAttribute('data-testid') ?? null);
+  const focusedTestid = () =>
+    e2e.page.evaluate(
+      () =>
+        (globalThis as unknown as { document: { activeElement: { getAttribute(n: string): string | null } | null } }).document.activeElement?.getAttribute(
+          'data-testid',
+        ) ?? null,
+    );
 
   it('opens Help with Shift+?, focused, listing the shortcuts, and closes it on Esc', async () => {
     await e2e.page.keyboard.press('Shift+?');

@@ -14,7 +14,10 @@ export interface ServedPage {
  * Registers the block's hooks; the fields are there once its beforeAll ran. `prepare` runs first
  * (files the test serves, written or saved); `viewport` and `acceptDownloads` are openPage's.
  */
-export function useServedPage(serveArgs: string[] = [], options: { viewport?: { width: number; height: number }; acceptDownloads?: boolean; prepare?: () => void | Promise<void> } = {}): ServedPage {
+export function useServedPage(
+  serveArgs: string[] = [],
+  options: { viewport?: { width: number; height: number }; acceptDownloads?: boolean; prepare?: () => void | Promise<void> } = {},
+): ServedPage {
   const suite = {} as ServedPage;
   beforeAll(async () => {
     await options.prepare?.();

@@ -35,10 +35,14 @@ describe.runIf(run)('uploads in Chromium', () => {
 
     await e2e.page.setInputFiles('[data-testid="param-path-upload"]', join(dir, 'broken.pymtrace'));
     await expect.poll(() => e2e.page.locator('[data-testid="param-path-upload-error"]').count(), { timeout: 20_000 }).toBe(1);
-    expect(await e2e.page.textContent('[data-testid="param-path-upload-error"]')).toMatch(/^upload 'broken\.pymtrace' is not a valid trace: broken\.pymtrace:2: /);
+    expect(await e2e.page.textContent('[data-testid="param-path-upload-error"]')).toMatch(
+      /^upload 'broken\.pymtrace' is not a valid trace: broken\.pymtrace:2: /,
+    );
 
     await e2e.page.setInputFiles('[data-testid="param-path-upload"]', join(dir, 'fill-free.pymtrace'));
-    await expect.poll(() => e2e.page.textContent('[data-testid="param-path-upload-status"]'), { timeout: 20_000 }).toBe('uploaded fill-free.pymtrace: 6,001 trace lines');
+    await expect
+      .poll(() => e2e.page.textContent('[data-testid="param-path-upload-status"]'), { timeout: 20_000 })
+      .toBe('uploaded fill-free.pymtrace: 6,001 trace lines');
     await e2e.page.click('[data-testid="start-button"]');
     const row = e2e.page.locator('[data-testid="run-row"]').first();
     await expect.poll(() => row.getAttribute('data-state'), { timeout: 60_000 }).toBe('done');

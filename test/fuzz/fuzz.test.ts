@@ -11,10 +11,14 @@ const TIMEOUT_MS = Math.max(120_000, RUNS * 30);
 
 describe('fuzz (small sample)', () => {
   for (const target of TARGETS) {
-    it(target.name, async () => {
-      const r = await target.run(RUNS, SEED === undefined ? {} : { seed: SEED });
-      expect(r.failures, r.report).toBe(0);
-      expect(r.cases).toBe(RUNS);
-    }, TIMEOUT_MS);
+    it(
+      target.name,
+      async () => {
+        const r = await target.run(RUNS, SEED === undefined ? {} : { seed: SEED });
+        expect(r.failures, r.report).toBe(0);
+        expect(r.cases).toBe(RUNS);
+      },
+      TIMEOUT_MS,
+    );
   }
 });

@@ -156,7 +156,27 @@ export function ownObject(entries: readonly (readonly [string, unknown])[], null
 /** Hostile scalars and containers for fields that expect a number or a word. */
 export function hostileValue(): fc.Arbitrary<unknown> {
   return fc.oneof(
-    fc.constantFrom(NaN, Infinity, -Infinity, -0, 0, -1, 1, 2 ** 31, 2 ** 31 - 1, 2 ** 32, 2 ** 53, 2 ** 53 + 2, Number.MAX_VALUE, Number.MIN_VALUE, -(2 ** 53), 1e308, 1e-308, 0.5, 1.5),
+    fc.constantFrom(
+      NaN,
+      Infinity,
+      -Infinity,
+      -0,
+      0,
+      -1,
+      1,
+      2 ** 31,
+      2 ** 31 - 1,
+      2 ** 32,
+      2 ** 53,
+      2 ** 53 + 2,
+      Number.MAX_VALUE,
+      Number.MIN_VALUE,
+      -(2 ** 53),
+      1e308,
+      1e-308,
+      0.5,
+      1.5,
+    ),
     fc.double(),
     fc.integer({ min: -(2 ** 31), max: 2 ** 31 }),
     fc.constantFrom('', ' ', '1', ' 7 ', '1e3', '0x10', '0b1', '-5', 'NaN', 'Infinity', '1.5', '1_000', '٣', '\u00a0', 'null', '__proto__'),
@@ -164,6 +184,15 @@ export function hostileValue(): fc.Arbitrary<unknown> {
     fc.constantFrom(true, false, null, undefined),
     fc.bigInt({ min: -(2n ** 70n), max: 2n ** 70n }),
     fc.constantFrom<unknown>([], [1], {}, { valueOf: 5 }, { toString: 'x' }, Object.create(null), new Date(NaN), Symbol('s')),
-    fc.anything({ maxDepth: 2, maxKeys: 3, withNullPrototype: true, withBigInt: true, withSparseArray: true, withTypedArray: true, withMap: true, withSet: true }),
+    fc.anything({
+      maxDepth: 2,
+      maxKeys: 3,
+      withNullPrototype: true,
+      withBigInt: true,
+      withSparseArray: true,
+      withTypedArray: true,
+      withMap: true,
+      withSet: true,
+    }),
   );
 }

@@ -22,7 +22,8 @@ const packageJson = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'))
   main: string;
 };
 
-const associations = (list: FileAssociation | FileAssociation[] | null | undefined): FileAssociation[] => (list == null ? [] : Array.isArray(list) ? list : [list]);
+const associations = (list: FileAssociation | FileAssociation[] | null | undefined): FileAssociation[] =>
+  list == null ? [] : Array.isArray(list) ? list : [list];
 const extsOf = (list: FileAssociation[]): string[] => list.flatMap((a) => (Array.isArray(a.ext) ? a.ext : [a.ext]));
 
 describe('electron-builder configuration', () => {
@@ -32,7 +33,9 @@ describe('electron-builder configuration', () => {
 
   it('is really checked: an unknown option is refused', async () => {
     await expect(validateBuilderConfig({ ...config, linux: { ...config.linux, noSuchOption: true } } as Configuration)).rejects.toThrow(/configuration\.linux/);
-    await expect(validateBuilderConfig({ ...config, electronFuses: { runAsNode: 'no' } } as unknown as Configuration)).rejects.toThrow(/configuration\.electronFuses/);
+    await expect(validateBuilderConfig({ ...config, electronFuses: { runAsNode: 'no' } } as unknown as Configuration)).rejects.toThrow(
+      /configuration\.electronFuses/,
+    );
   });
 
   it('names the app', () => {
@@ -93,7 +96,9 @@ describe('electron-builder configuration', () => {
 
   it('points at committed icons for every platform', () => {
     const linuxIcons = join(ROOT, config.linux!.icon!);
-    const sizes = readdirSync(linuxIcons).map((name) => Number(/^(\d+)x\1\.png$/.exec(name)?.[1])).sort((a, b) => a - b);
+    const sizes = readdirSync(linuxIcons)
+      .map((name) => Number(/^(\d+)x\1\.png$/.exec(name)?.[1]))
+      .sort((a, b) => a - b);
     expect(sizes).toEqual([16, 24, 32, 48, 64, 128, 256, 512, 1024]);
     expect(existsSync(join(ROOT, config.win!.icon!))).toBe(true);
     expect(config.win!.icon).toMatch(/\.ico$/);

@@ -25,9 +25,7 @@ describe('icns container', () => {
       { type: 'ic07', data: new Uint8Array([1, 2, 3]) },
       { type: 'ic10', data: new Uint8Array([]) },
     ]);
-    expect(Buffer.from(bytes).toString('hex')).toBe(
-      ['69636e73', '0000001b', '69633037', '0000000b', '010203', '69633130', '00000008'].join(''),
-    );
+    expect(Buffer.from(bytes).toString('hex')).toBe(['69636e73', '0000001b', '69633037', '0000000b', '010203', '69633130', '00000008'].join(''));
     expect(decodeIcns(bytes).map((c) => [c.type, [...c.data]])).toEqual([
       ['ic07', [1, 2, 3]],
       ['ic10', []],

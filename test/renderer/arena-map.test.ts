@@ -7,7 +7,9 @@ const colors = { uncarved: '#ccc', empty: '#eef', usedHue: 24, full: '#a00' };
 
 function detail(arenas: number[][], szidx: (slot: number, pool: number) => number = () => 0): DetailSnapshot {
   return {
-    runId: 'r', op: 0, wallMs: 0,
+    runId: 'r',
+    op: 0,
+    wallMs: 0,
     classes: { blockSize: [16, 32], usedPools: [], fullPools: [], blocks: [], availableBlocks: [] },
     arenas: arenas.map((pools, slot) => ({ slot, totalPools: pools.length, pools, szidx: pools.map((c, p) => (c < 0 ? -1 : szidx(slot, p))) })),
   };
@@ -23,7 +25,14 @@ describe('arena map', () => {
   });
 
   it('counts pools, one row per arena up to MAX_ROWS', () => {
-    expect(mapSummary(detail([[-1, 0, 50, 100], [100, 0]]))).toEqual({ arenas: 2, carved: 5, empty: 2, full: 2 });
+    expect(
+      mapSummary(
+        detail([
+          [-1, 0, 50, 100],
+          [100, 0],
+        ]),
+      ),
+    ).toEqual({ arenas: 2, carved: 5, empty: 2, full: 2 });
     const one = mapLayout(detail([[0, 0, 0]]));
     expect([one.width, one.height, one.rows.length, one.perRow]).toEqual([25, 9, 1, 1]);
     const full = mapLayout(detail(Array.from({ length: MAX_ROWS }, () => [0, 0])));
@@ -53,7 +62,9 @@ describe('arena map', () => {
     expect(at(0, 1)).toEqual({ row: 0, pool: 1 });
     expect(cellAt(layout, 1000, 3)).toBeNull();
     expect(cellAt(layout, 3, 50)).toBeNull();
-    expect(describeCell(d, layout, at(0, 1)!)).toBe('arena slot 0, pool 2 of 4: class 1 (32-byte blocks), 40 % of its blocks in use · this arena: 1 full, 1 used, 1 empty, 1 never carved');
+    expect(describeCell(d, layout, at(0, 1)!)).toBe(
+      'arena slot 0, pool 2 of 4: class 1 (32-byte blocks), 40 % of its blocks in use · this arena: 1 full, 1 used, 1 empty, 1 never carved',
+    );
     expect(describeCell(d, layout, at(0, 3)!)).toMatch(/^arena slot 0, pool 4 of 4: never carved/);
     const many = detail(Array.from({ length: MAX_ROWS + 1 }, () => [100]));
     const grouped = mapLayout(many);

@@ -6,7 +6,14 @@ import type { WorkloadInfo } from '../../shared/protocol/bridge';
 import { DESKTOP_CAPABILITIES } from '../../shared/protocol/capabilities';
 
 const churn = { name: 'steady-churn', id: 'W1', title: 'Churn', description: '', finite: false, params: [] } as WorkloadInfo;
-const replay = { name: 'trace-replay', id: 'W16', title: 'Trace replay', description: '', finite: true, params: [{ kind: 'path', name: 'path', description: 'The trace file to replay.' }] } as WorkloadInfo;
+const replay = {
+  name: 'trace-replay',
+  id: 'W16',
+  title: 'Trace replay',
+  description: '',
+  finite: true,
+  params: [{ kind: 'path', name: 'path', description: 'The trace file to replay.' }],
+} as WorkloadInfo;
 
 describe('offeredWorkloads', () => {
   it('offers everything on the desktop', () => {
@@ -31,8 +38,12 @@ describe('offeredWorkloads', () => {
     const uploads = { files: 'none', fileRoots: [], programs: false, uploads: { maxBytes: 1 << 20, chunkBytes: 1 << 16 } } as const;
     const offered = offeredWorkloads([churn, replay], uploads);
     expect(offered.map((w) => w.name)).toEqual(['steady-churn', 'trace-replay']);
-    expect(offered[1]!.params[0]!.description).toBe('The trace file to replay. Upload a trace file (plain or .gz): the server keeps it until this page closes.');
-    expect(withheldNote(uploads)).toBe('This server does not read its files for the browser (it was started without --allow-files): upload a trace to replay it.');
+    expect(offered[1]!.params[0]!.description).toBe(
+      'The trace file to replay. Upload a trace file (plain or .gz): the server keeps it until this page closes.',
+    );
+    expect(withheldNote(uploads)).toBe(
+      'This server does not read its files for the browser (it was started without --allow-files): upload a trace to replay it.',
+    );
     expect(typedPaths(uploads)).toBe(false);
     const both = offeredWorkloads([replay], { ...uploads, files: 'confined', fileRoots: ['/srv'] });
     expect(both[0]!.params[0]!.description).toBe('The trace file to replay. A path on the server inside /srv (the folders it allows), or upload a trace file.');

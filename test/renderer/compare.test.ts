@@ -29,8 +29,11 @@ describe('compareRows', () => {
       { runId: 'c', name: 'C', peak: null, final: null, afterFree: null, phases: [] },
     ]);
     expect(rows[0]).toEqual({
-      runId: 'a', name: 'A',
-      peak: { value: 100, diff: null }, final: { value: 50, diff: null }, retainedAfterFree: { value: 40, diff: null },
+      runId: 'a',
+      name: 'A',
+      peak: { value: 100, diff: null },
+      final: { value: 50, diff: null },
+      retainedAfterFree: { value: 40, diff: null },
       retainedSource: 'free-phase',
       phases: [],
     });
@@ -48,13 +51,41 @@ describe('compareRows', () => {
   it('compares the end of each phase by label, numbering repeated labels, with a dash where a run has no such phase', () => {
     expect(phaseKeys(['fill', 'free', 'fill', 'free', 'fill'])).toEqual(['fill', 'free', 'fill 2', 'free 2', 'fill 3']);
     const runs = [
-      { runId: 'a', name: 'A', peak: 9, final: 1, afterFree: null, phases: [{ key: 'fill', value: 9 }, { key: 'thin', value: 7 }] },
-      { runId: 'b', name: 'B', peak: 9, final: 1, afterFree: null, phases: [{ key: 'fill', value: 8 }, { key: 'hold', value: 3 }] },
+      {
+        runId: 'a',
+        name: 'A',
+        peak: 9,
+        final: 1,
+        afterFree: null,
+        phases: [
+          { key: 'fill', value: 9 },
+          { key: 'thin', value: 7 },
+        ],
+      },
+      {
+        runId: 'b',
+        name: 'B',
+        peak: 9,
+        final: 1,
+        afterFree: null,
+        phases: [
+          { key: 'fill', value: 8 },
+          { key: 'hold', value: 3 },
+        ],
+      },
     ];
     expect(phaseColumns(runs)).toEqual(['fill', 'thin', 'hold']);
     const rows = compareRows(runs);
-    expect(rows[0]!.phases).toEqual([{ value: 9, diff: null }, { value: 7, diff: null }, { value: null, diff: null }]);
-    expect(rows[1]!.phases).toEqual([{ value: 8, diff: -1 }, { value: null, diff: null }, { value: 3, diff: null }]);
+    expect(rows[0]!.phases).toEqual([
+      { value: 9, diff: null },
+      { value: 7, diff: null },
+      { value: null, diff: null },
+    ]);
+    expect(rows[1]!.phases).toEqual([
+      { value: 8, diff: -1 },
+      { value: null, diff: null },
+      { value: 3, diff: null },
+    ]);
   });
 });
 
@@ -98,8 +129,14 @@ describe('fetchRunFigures', () => {
     expect(figures).toEqual({ runId: run.runId, name: run.name, peak: null, final: null, afterFree: null, phases: [] });
   });
 
-  it('reads arena bytes at the end of each of keep-every-kth\'s phases: the sample where the next one begins', async () => {
-    const run = await finished({ workload: 'keep-every-kth', params: { N: 300_000, k: 1000, hold_live: 20_000, hold_ops: 100_000 }, seed: '2', python: '3.11', sampleEvery: 5000 });
+  it("reads arena bytes at the end of each of keep-every-kth's phases: the sample where the next one begins", async () => {
+    const run = await finished({
+      workload: 'keep-every-kth',
+      params: { N: 300_000, k: 1000, hold_live: 20_000, hold_ops: 100_000 },
+      seed: '2',
+      python: '3.11',
+      sampleEvery: 5000,
+    });
     const all = await host.window({ runId: run.runId, series: ['arena_bytes'], from: -Infinity, to: Infinity, maxPoints: 10_000, axis: 'op', values: true });
     const samples = all.series['arena_bytes']!.samples!;
     const at = (op: number): number => samples.y[samples.x.filter((x) => x <= op).length - 1]!;

@@ -75,7 +75,8 @@ describe('validateField', () => {
             resolveParams(def, { [p.name]: text });
           } catch (error) {
             // Only this parameter's own rule: `def.check` relates parameters, which the form does not.
-            hostRefuses = error instanceof ParamError && error.param === p.name && /^(expected a number|must be finite|must be an integer|out of range)/.test(error.reason);
+            hostRefuses =
+              error instanceof ParamError && error.param === p.name && /^(expected a number|must be finite|must be an integer|out of range)/.test(error.reason);
           }
           expect(validateField(p, text) !== null, `${w.name}.${p.name} = ${text}`).toBe(hostRefuses);
           checked++;
@@ -104,7 +105,8 @@ describe('seed and budget', () => {
     expect(validateSeed('18446744073709551616')).toBe('must fit in 64 bits');
     expect(validateSeed('-1')).toBe('a decimal or 0x… hexadecimal integer is required');
     expect(validateSeed('')).toBe('a decimal or 0x… hexadecimal integer is required');
-    for (const seed of ['42', '0xFFFFFFFFFFFFFFFF', '0x10000000000000000', '-1', '1e3', '']) expect(validateSeed(seed) === null, seed).toBe(hostTakesSeed(seed));
+    for (const seed of ['42', '0xFFFFFFFFFFFFFFFF', '0x10000000000000000', '-1', '1e3', ''])
+      expect(validateSeed(seed) === null, seed).toBe(hostTakesSeed(seed));
   });
 
   it('allows an empty budget and refuses nonsense', () => {

@@ -16,7 +16,10 @@ describe('progress towards the limit', () => {
   });
 
   it('states the endless default, and knows no fraction for a finite stream without a budget', () => {
-    expect(runProgress({ config: config(), ops: DEFAULT_ENDLESS_OPS / 2 }, 0, false)).toEqual({ fraction: 0.5, limit: { kind: 'ops', value: DEFAULT_ENDLESS_OPS } });
+    expect(runProgress({ config: config(), ops: DEFAULT_ENDLESS_OPS / 2 }, 0, false)).toEqual({
+      fraction: 0.5,
+      limit: { kind: 'ops', value: DEFAULT_ENDLESS_OPS },
+    });
     expect(runProgress({ config: config(), ops: 5 }, 0, true)).toBeNull();
     expect(runProgress({ config: config(), ops: 5 }, 0, null)).toBeNull();
   });
@@ -26,7 +29,19 @@ describe('remove, undoable', () => {
   afterEach(() => vi.useRealTimers());
 
   const summary = (runId: string): RunSummary => ({
-    runId, name: runId, config: config(), state: 'done', ops: 1, wallMs: 1, runningMs: 1, pauses: [], python: null, params: null, reason: null, samples: 1, budgetPause: null,
+    runId,
+    name: runId,
+    config: config(),
+    state: 'done',
+    ops: 1,
+    wallMs: 1,
+    runningMs: 1,
+    pauses: [],
+    python: null,
+    params: null,
+    reason: null,
+    samples: 1,
+    budgetPause: null,
   });
 
   it('takes the run off the list at once, tells the host only after the undo time, and an undo keeps it', () => {

@@ -31,7 +31,7 @@ function window(runId: string, arenas: number[], withValues = true): WindowResul
 }
 
 describe('real-run verdicts in the compare panel', () => {
-  it("pairs a real run with the ticked model run of the same workload, seed and version, and no other", () => {
+  it('pairs a real run with the ticked model run of the same workload, seed and version, and no other', () => {
     const model = summary('m', false);
     const other = summary('o', false, '3.11.7');
     const seed2 = summary('s', false, '3.12.1', '2');

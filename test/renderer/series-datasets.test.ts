@@ -26,13 +26,25 @@ describe('series to datasets', () => {
   });
 
   it('overlays runs with one colour each', () => {
-    const ds = overlayDatasets([{ name: 'A', result }, { name: 'B', result }], 'arena_bytes');
+    const ds = overlayDatasets(
+      [
+        { name: 'A', result },
+        { name: 'B', result },
+      ],
+      'arena_bytes',
+    );
     expect(ds.map((d) => d.label)).toEqual(['A', `A${MIN_SUFFIX}`, 'B', `B${MIN_SUFFIX}`]);
     expect(ds[0]!.borderColor).not.toBe(ds[2]!.borderColor);
   });
 
   it("draws a real run dashed in its model twin's colour", () => {
-    const result = { runId: 'r', axis: 'op' as const, range: [0, 1] as [number, number], series: { arena_bytes: { x: [0, 1], min: [0, 1], max: [0, 1] } }, phases: [] };
+    const result = {
+      runId: 'r',
+      axis: 'op' as const,
+      range: [0, 1] as [number, number],
+      series: { arena_bytes: { x: [0, 1], min: [0, 1], max: [0, 1] } },
+      phases: [],
+    };
     const ds = overlayDatasets(
       [
         { name: 'model', result, colorOf: 'run-1' },
@@ -48,7 +60,10 @@ describe('series to datasets', () => {
   });
 
   it('places phase marks on the axis, skipping those without a wall time on the time axis', () => {
-    expect(phaseMarks(result)).toEqual([{ x: 0, label: 'fill' }, { x: 200, label: 'free' }]);
+    expect(phaseMarks(result)).toEqual([
+      { x: 0, label: 'fill' },
+      { x: 200, label: 'free' },
+    ]);
     expect(phaseMarks({ ...result, axis: 'wall_ms' })).toEqual([{ x: 0, label: 'fill' }]);
   });
 

@@ -43,7 +43,15 @@ describe('the palette', () => {
   it('is what the canvases draw with and what the exported charts are drawn on', () => {
     for (const theme of THEME_NAMES) {
       expect(themeColors(theme)).toBe(PALETTES[theme]);
-      expect(THEMES[theme]).toEqual({ background: PALETTES[theme].surface, text: PALETTES[theme].text, muted: PALETTES[theme].muted, grid: PALETTES[theme].grid, accent: PALETTES[theme].accent, error: PALETTES[theme].error, ok: PALETTES[theme].ok });
+      expect(THEMES[theme]).toEqual({
+        background: PALETTES[theme].surface,
+        text: PALETTES[theme].text,
+        muted: PALETTES[theme].muted,
+        grid: PALETTES[theme].grid,
+        accent: PALETTES[theme].accent,
+        error: PALETTES[theme].error,
+        ok: PALETTES[theme].ok,
+      });
     }
   });
 

@@ -18,7 +18,10 @@ function twoRequests(): { replies: ReturnType<typeof deferred<string>>[]; seen: 
   const replies = [deferred<string>(), deferred<string>()];
   let call = 0;
   const seen: unknown[] = [];
-  const load = latestOnly(() => replies[call++]!.promise, (o) => seen.push(o));
+  const load = latestOnly(
+    () => replies[call++]!.promise,
+    (o) => seen.push(o),
+  );
   const first = load();
   const second = load();
   return { replies, seen, first, second };
@@ -48,7 +51,10 @@ describe('latestOnly', () => {
   it('reports a fetch that throws before its first await', async () => {
     const seen: unknown[] = [];
     const fault = new Error('no host connected');
-    await latestOnly(() => Promise.reject(fault), (o) => seen.push(o))();
+    await latestOnly(
+      () => Promise.reject(fault),
+      (o) => seen.push(o),
+    )();
     expect(seen).toEqual([{ error: fault }]);
   });
 });

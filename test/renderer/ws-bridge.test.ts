@@ -161,7 +161,10 @@ describe('ws bridge', () => {
     expect(last().sent).toEqual([{ id: 3, method: 'runs', params: {} }]);
     last().receive({ id: 3, ok: true, result: [] });
     await flush();
-    expect(events.slice(-2)).toEqual([{ type: 'notice', level: 'info', message: 'Reconnected to the host.' }, { type: 'runs', runs: [] }]);
+    expect(events.slice(-2)).toEqual([
+      { type: 'notice', level: 'info', message: 'Reconnected to the host.' },
+      { type: 'runs', runs: [] },
+    ]);
   });
 
   it('gives up on an unauthorised close after connecting', async () => {

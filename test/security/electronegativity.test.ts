@@ -40,7 +40,16 @@ describe('electronegativity', () => {
       expect(parseErrors).toEqual([]);
       const checks = new Set(findings.map((f) => f.check));
       // (Our sources pass the last two: lock-down.ts limits navigation and handles permissions.)
-      const expected = ['CONTEXT_ISOLATION_JS_CHECK', 'SANDBOX_JS_CHECK', 'WEB_SECURITY_JS_CHECK', 'HTTP_RESOURCES_JS_CHECK', 'OPEN_EXTERNAL_JS_CHECK', 'CSP_GLOBAL_CHECK', 'LIMIT_NAVIGATION_GLOBAL_CHECK', 'PERMISSION_REQUEST_HANDLER_GLOBAL_CHECK'];
+      const expected = [
+        'CONTEXT_ISOLATION_JS_CHECK',
+        'SANDBOX_JS_CHECK',
+        'WEB_SECURITY_JS_CHECK',
+        'HTTP_RESOURCES_JS_CHECK',
+        'OPEN_EXTERNAL_JS_CHECK',
+        'CSP_GLOBAL_CHECK',
+        'LIMIT_NAVIGATION_GLOBAL_CHECK',
+        'PERMISSION_REQUEST_HANDLER_GLOBAL_CHECK',
+      ];
       for (const check of expected) {
         expect(checks, check).toContain(check);
       }
@@ -51,13 +60,39 @@ describe('electronegativity', () => {
 });
 
 describe('vueBlocks', () => {
-  const sfc = ['<script setup lang="ts">', "import { ref } from 'vue';", 'const x = ref(1);', '</script>', '', '<template>', '  <template v-if="x"><p>{{ x }}</p></template>', '  <div />', '</template>', '<style scoped>', 'p { color: red }', '</style>'].join('\n');
+  const sfc = [
+    '<script setup lang="ts">',
+    "import { ref } from 'vue';",
+    'const x = ref(1);',
+    '</script>',
+    '',
+    '<template>',
+    '  <template v-if="x"><p>{{ x }}</p></template>',
+    '  <div />',
+    '</template>',
+    '<style scoped>',
+    'p { color: red }',
+    '</style>',
+  ].join('\n');
 
   it('keeps only the script block, on its own lines', () => {
     expect(vueBlocks(sfc, 'script').split('\n')).toEqual(['', "import { ref } from 'vue';", 'const x = ref(1);', '', '', '', '', '', '', '', '', '']);
   });
 
   it('keeps the whole template, nested templates included', () => {
-    expect(vueBlocks(sfc, 'template').split('\n')).toEqual(['', '', '', '', '', '', '  <template v-if="x"><p>{{ x }}</p></template>', '  <div />', '', '', '', '']);
+    expect(vueBlocks(sfc, 'template').split('\n')).toEqual([
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '  <template v-if="x"><p>{{ x }}</p></template>',
+      '  <div />',
+      '',
+      '',
+      '',
+      '',
+    ]);
   });
 });

@@ -60,7 +60,9 @@ interface RawIssue {
   manualReview?: boolean;
 }
 
-type Runner = (options: Record<string, unknown>) => Promise<{ globalChecks: number; atomicChecks: number; errors: { file: string; message: string; tolerable: boolean }[]; issues: RawIssue[] }>;
+type Runner = (
+  options: Record<string, unknown>,
+) => Promise<{ globalChecks: number; atomicChecks: number; errors: { file: string; message: string; tolerable: boolean }[]; issues: RawIssue[] }>;
 
 const require = createRequire(import.meta.url);
 

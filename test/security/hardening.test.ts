@@ -90,7 +90,9 @@ describe('main process wiring', () => {
 
   it('sandboxes every renderer and locks down every web contents as it is created', () => {
     expect(main).toMatch(/app\.enableSandbox\(\);/);
-    expect(main).toMatch(/app\.on\('web-contents-created', \(_event, contents\) => lockDownWebContents\(contents, \{ openExternal: \(url\) => shell\.openExternal\(url\), log \}\)\);/);
+    expect(main).toMatch(
+      /app\.on\('web-contents-created', \(_event, contents\) => lockDownWebContents\(contents, \{ openExternal: \(url\) => shell\.openExternal\(url\), log \}\)\);/,
+    );
     expect(main).toMatch(/denyAllPermissions\(session\.defaultSession\);/);
   });
 
@@ -107,7 +109,8 @@ describe('main process wiring', () => {
 
   it('is the only place that creates windows or opens links, and nothing weakens a window', () => {
     const sources = [...filesUnder('electron', /\.ts$/), ...filesUnder('renderer', /\.(ts|vue|html)$/)];
-    const weakening = /nodeIntegration\s*:\s*true|contextIsolation\s*:\s*false|sandbox\s*:\s*false|webSecurity\s*:\s*false|allowRunningInsecureContent\s*:\s*true|webviewTag\s*:\s*true|enableRemoteModule|nodeIntegrationInSubFrames\s*:\s*true|experimentalFeatures\s*:\s*true/;
+    const weakening =
+      /nodeIntegration\s*:\s*true|contextIsolation\s*:\s*false|sandbox\s*:\s*false|webSecurity\s*:\s*false|allowRunningInsecureContent\s*:\s*true|webviewTag\s*:\s*true|enableRemoteModule|nodeIntegrationInSubFrames\s*:\s*true|experimentalFeatures\s*:\s*true/;
     for (const file of sources) {
       const text = read(file);
       const name = relative(ROOT, join(ROOT, file)).split('\\').join('/');

@@ -38,7 +38,12 @@ describe('bad input is an InputError, with its own name and message', () => {
     ['a parameter out of range', () => resolveParams(getWorkload('steady-churn'), { L: -5 }), 'ParamError', /^parameter 'L' = -5: out of range/],
     ['a seed over 64 bits', () => parseSeed('0x10000000000000000'), 'ParamError', /^parameter 'seed'/],
     ['a size distribution', () => SizeDist.parse('uniform(8'), 'SizeSyntaxError', /^size distribution 'uniform\(8'/],
-    ['a run configuration', () => resolveRun({ workload: 'steady-churn', params: {}, seed: '1', python: '1.0', sampleEvery: 1 }), 'RunConfigError', /^python: unknown CPython version/],
+    [
+      'a run configuration',
+      () => resolveRun({ workload: 'steady-churn', params: {}, seed: '1', python: '1.0', sampleEvery: 1 }),
+      'RunConfigError',
+      /^python: unknown CPython version/,
+    ],
     ['a trace line', () => readTraceBytes(new TextEncoder().encode('#pymtrace 1\nx 1\n')), 'TraceError', /:2: /],
     ['a free of no block', () => createAllocator('3.11').free(12345), 'EngineError', /does not name a live block/],
   ];

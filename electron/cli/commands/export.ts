@@ -74,7 +74,9 @@ export async function exportToDir(command: string, dir: string, source: ExportSo
   const paths = await writeExportFiles(dir, built.files);
   const t2 = performance.now();
   const names = paths.map((p) => relative(dir, p));
-  out(`exported ${names.length} file${names.length === 1 ? '' : 's'} to ${dir} in ${Math.round(t2 - t0)} ms (rendering ${Math.round(t1 - t0)} ms): ${names.join(', ')}`);
+  out(
+    `exported ${names.length} file${names.length === 1 ? '' : 's'} to ${dir} in ${Math.round(t2 - t0)} ms (rendering ${Math.round(t1 - t0)} ms): ${names.join(', ')}`,
+  );
   return paths;
 }
 
@@ -123,9 +125,16 @@ export async function exportCommand(argv: string[], out: (line: string) => void)
   }
   const source: ExportSource = {
     store: session.store,
-    runs: runs.map((r) => ({ id: r.id, config: r.config, coalesced: r.coalesced, ...(r.meta.name ? { name: r.meta.name } : {}), ...(r.meta.createdAt ? { createdAt: r.meta.createdAt } : {}), ...(r.started ? { started: r.started } : {}), ...(r.status ? { status: r.status } : {}) })),
+    runs: runs.map((r) => ({
+      id: r.id,
+      config: r.config,
+      coalesced: r.coalesced,
+      ...(r.meta.name ? { name: r.meta.name } : {}),
+      ...(r.meta.createdAt ? { createdAt: r.meta.createdAt } : {}),
+      ...(r.started ? { started: r.started } : {}),
+      ...(r.status ? { status: r.status } : {}),
+    })),
   };
   await exportToDir('export', values.out, source, { ...choice, mode: values.compare ? 'compare' : 'runs', range }, out);
   return 0;
 }
-

@@ -39,7 +39,9 @@ export async function openCommand(argv: string[], out: (line: string) => void): 
     out(JSON.stringify({ file, createdAt: session.createdAt, closedAt: session.closedAt ?? null, warnings, runs: rows }, null, 2));
   } else {
     const recovered = warnings.length > 0 ? ' recovered from a damaged file' : '';
-    out(`${file}: ${plural(session.runs.length, 'run')}${recovered}, created ${session.createdAt}${session.closedAt ? '' : ' (not closed: the host stopped while writing)'}`);
+    out(
+      `${file}: ${plural(session.runs.length, 'run')}${recovered}, created ${session.createdAt}${session.closedAt ? '' : ' (not closed: the host stopped while writing)'}`,
+    );
     for (const r of rows) {
       out(
         `  ${r.run} ${r.workload} on ${r.python}${r.family ? ` (${r.family})` : ''}: ${r.state}${r.reason ? ` (${r.reason})` : ''}; ` +

@@ -15,7 +15,8 @@ import { readTrace } from '../../node/trace-file';
 import { parse, positiveIntOption } from '../options';
 import { UsageError, asUsageError } from '../usage-error';
 
-export const pinsUsage = 'pins --workload NAME --python VERSION [--set key=value]... [--seed N] [--at OP] [--arenas aligned|misaligned] [--top N] [--threshold PCT] [--json]';
+export const pinsUsage =
+  'pins --workload NAME --python VERSION [--set key=value]... [--seed N] [--at OP] [--arenas aligned|misaligned] [--top N] [--threshold PCT] [--json]';
 
 export async function pinsCommand(argv: string[], out: (line: string) => void): Promise<number> {
   const { values } = parse('pins', argv, {
@@ -42,7 +43,8 @@ export async function pinsCommand(argv: string[], out: (line: string) => void): 
   let threshold = DEFAULT_PIN_THRESHOLD;
   if (values.threshold !== undefined) {
     const pct = Number(values.threshold);
-    if (values.threshold.trim() === '' || !(pct > 0 && pct <= 100)) throw new UsageError(`pins: --threshold must be a percentage above 0 and at most 100, not '${values.threshold}'`);
+    if (values.threshold.trim() === '' || !(pct > 0 && pct <= 100))
+      throw new UsageError(`pins: --threshold must be a percentage above 0 and at most 100, not '${values.threshold}'`);
     threshold = pct / 100;
   }
   const params: Record<string, string> = {};

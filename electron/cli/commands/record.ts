@@ -67,7 +67,8 @@ export async function recordCommand(argv: string[], _out: (line: string) => void
   if (targetArgv.length > 0 && positionals.length > 0) throw new UsageError(`record: unexpected ${positionals.join(' ')} before --`);
   const domains = values.domains ?? 'obj';
   if (domains !== 'obj' && domains !== 'mem' && domains !== 'both') throw new UsageError(`record: --domains must be obj, mem or both, not '${domains}'`);
-  const checkpointEvery = values['checkpoint-every'] === undefined ? 0 : positiveIntOption('record', 'checkpoint-every', values['checkpoint-every'], 0, Number.MAX_SAFE_INTEGER);
+  const checkpointEvery =
+    values['checkpoint-every'] === undefined ? 0 : positiveIntOption('record', 'checkpoint-every', values['checkpoint-every'], 0, Number.MAX_SAFE_INTEGER);
   const maxOps = values['max-ops'] === undefined ? 0 : positiveIntOption('record', 'max-ops', values['max-ops'], 0, Number.MAX_SAFE_INTEGER);
   const sampleEvery = positiveIntOption('record', 'sample-every', values['sample-every'], DEFAULT_SAMPLE_EVERY);
   // `npm run cli` starts us in the package's folder; the program runs where the user typed the command.
@@ -154,7 +155,12 @@ export async function recordCommand(argv: string[], _out: (line: string) => void
   const reason = result.end.signal ? `killed by ${result.end.signal}` : result.end.code !== 0 ? `exited with status ${result.end.code}` : undefined;
   runIds.forEach((id, i) => {
     const m = result.models[i]!;
-    session.setStatus(id, { state: result.end.code === 0 ? 'done' : 'stopped', ops: m.alloc.ops, wallMs: result.wallMs, ...(reason ? { reason: `the program ${reason}` } : {}) });
+    session.setStatus(id, {
+      state: result.end.code === 0 ? 'done' : 'stopped',
+      ops: m.alloc.ops,
+      wallMs: result.wallMs,
+      ...(reason ? { reason: `the program ${reason}` } : {}),
+    });
   });
   await session.close();
   realCsv.commit();
@@ -182,7 +188,13 @@ export async function recordCommand(argv: string[], _out: (line: string) => void
     forks: result.forks,
     models: result.models.map((m) => {
       const sum = m.summary.toJSON();
-      return { version: m.version.version, family: m.version.preset.family, arenasPeak: m.alloc.narenasHighwater, arenasFinal: m.alloc.narenasCurrent, retainedFinalBytes: sum['arena_bytes']!.final };
+      return {
+        version: m.version.version,
+        family: m.version.preset.family,
+        arenasPeak: m.alloc.narenasHighwater,
+        arenasFinal: m.alloc.narenasCurrent,
+        retainedFinalBytes: sum['arena_bytes']!.final,
+      };
     }),
   };
   writeFileAtomic(join(outDir, 'record.json'), `${JSON.stringify(report, null, 2)}\n`);
@@ -193,7 +205,9 @@ export async function recordCommand(argv: string[], _out: (line: string) => void
       `${peak !== undefined ? `, peak live ${peak.toLocaleString('en')} bytes` : ''}; ${reason ? `the program ${reason}` : 'exit status 0'}`,
   );
   for (const m of report.models) err(`  model ${m.version} (${m.family}): arenas at peak ${m.arenasPeak}, at exit ${m.arenasFinal}`);
-  err(`  real process: arenas ${report.real.arenasStart ?? '?'} at the start of recording, ${report.real.arenasPeak} at peak, ${report.real.arenasFinal ?? '?'} at exit; RSS peak ${result.rssPeak.toLocaleString('en')} bytes`);
+  err(
+    `  real process: arenas ${report.real.arenasStart ?? '?'} at the start of recording, ${report.real.arenasPeak} at peak, ${report.real.arenasFinal ?? '?'} at exit; RSS peak ${result.rssPeak.toLocaleString('en')} bytes`,
+  );
   err(
     `  live: program ${report.live.allocRate.toLocaleString('en')} ops/s; models ${report.live.models.map((m) => `${m.version} ${m.replayRate.toLocaleString('en')} ops/s`).join(', ')}; ` +
       `${deferred ? 'run after it exited (--deferred): they were' : 'they were'} behind by ${result.lagAtExit.toLocaleString('en')} ops when it exited${result.spilledBytes > 0 ? ` (${result.spilledBytes.toLocaleString('en')} bytes went through the spill file)` : ''}`,

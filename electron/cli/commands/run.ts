@@ -133,7 +133,8 @@ export async function runAndExport(command: 'run' | 'compare', values: RunValues
   // With --real alone, the model runs are those interpreters' versions.
   const pythons = values.python ?? [...new Set(reals.map((r) => r.info.version))];
   if (pythons.length === 0) throw new UsageError(`${command}: --python VERSION is required (e.g. --python 3.11; repeat it to compare versions)`);
-  if (command === 'compare' && pythons.length + reals.length < 2) throw new UsageError('compare: give --python at least twice (e.g. --python 2.4 --python 3.11), or --python and --real');
+  if (command === 'compare' && pythons.length + reals.length < 2)
+    throw new UsageError('compare: give --python at least twice (e.g. --python 2.4 --python 3.11), or --python and --real');
   if (new Set(pythons).size !== pythons.length) throw new UsageError(`${command}: --python given twice for the same version (${pythons.join(', ')})`);
   if (values.ops !== undefined && values.duration !== undefined) throw new UsageError(`${command}: give --ops or --duration, not both`);
   if (values.arenas !== undefined && values.arenas !== 'aligned' && values.arenas !== 'misaligned') {
@@ -174,26 +175,26 @@ export async function runAndExport(command: 'run' | 'compare', values: RunValues
     const real = i >= modelConfigs.length ? reals[i - modelConfigs.length]! : null;
     const label = real ? `${real.info.version} real ${r.workload.name}` : `${r.version.version} ${r.workload.name}`;
     return {
-    runId: `run-${i + 1}`,
-    name: label,
-    head: real
-      ? `${label} (${real.info.executable}, arenas ${arenaModeFor(real, values.arenas as 'aligned' | 'misaligned' | undefined)})`
-      : `${label} (${r.version.preset.family}, ${r.arenas} arenas)`,
-    manager: real ? new RunManager(new RealRunLauncher(real)) : modelManager,
-    real,
-    version: real ? real.info.version : r.version.version,
-    samplesByOp: reals.length > 0 ? new SamplesByOp() : null,
-    config: configs[i]!,
-    record: NEW_RUN_RECORD,
-    // With --format the exports replace samples.csv and run.json.
-    dir: values.out && !exporting ? (configs.length === 1 ? values.out : join(values.out, real ? `real-${real.info.version}` : r.version.version)) : null,
-    csv: null,
-    summary: new SeriesSummary(),
-    phases: [],
-    arenas: 0,
-    retained: 0,
-    detail: null,
-    budgetStop: null,
+      runId: `run-${i + 1}`,
+      name: label,
+      head: real
+        ? `${label} (${real.info.executable}, arenas ${arenaModeFor(real, values.arenas as 'aligned' | 'misaligned' | undefined)})`
+        : `${label} (${r.version.preset.family}, ${r.arenas} arenas)`,
+      manager: real ? new RunManager(new RealRunLauncher(real)) : modelManager,
+      real,
+      version: real ? real.info.version : r.version.version,
+      samplesByOp: reals.length > 0 ? new SamplesByOp() : null,
+      config: configs[i]!,
+      record: NEW_RUN_RECORD,
+      // With --format the exports replace samples.csv and run.json.
+      dir: values.out && !exporting ? (configs.length === 1 ? values.out : join(values.out, real ? `real-${real.info.version}` : r.version.version)) : null,
+      csv: null,
+      summary: new SeriesSummary(),
+      phases: [],
+      arenas: 0,
+      retained: 0,
+      detail: null,
+      budgetStop: null,
     };
   });
   const managers = [...new Set(tracks.map((t) => t.manager))];
@@ -257,7 +258,10 @@ export async function runAndExport(command: 'run' | 'compare', values: RunValues
   // Progress on a terminal: one line for all runs.
   const progress = (final: boolean): void => {
     if (!tty) return;
-    const parts = tracks.map((t) => `${t.name}: ${t.record.ops.toLocaleString('en')} ops, ${Math.round(t.record.ops / Math.max(t.record.wallMs / 1000, 1e-3)).toLocaleString('en')} ops/s, retained ${(t.retained / 2 ** 20).toFixed(1)} MiB, ${t.arenas} arenas`);
+    const parts = tracks.map(
+      (t) =>
+        `${t.name}: ${t.record.ops.toLocaleString('en')} ops, ${Math.round(t.record.ops / Math.max(t.record.wallMs / 1000, 1e-3)).toLocaleString('en')} ops/s, retained ${(t.retained / 2 ** 20).toFixed(1)} MiB, ${t.arenas} arenas`,
+    );
     process.stderr.write(`\r\x1b[K${parts.join(' | ')}${final ? '\n' : ''}`);
   };
   const ticker = tty ? setInterval(() => progress(false), 250) : null;
@@ -338,7 +342,13 @@ export async function runAndExport(command: 'run' | 'compare', values: RunValues
       status: statusOf(t.record),
       detail: t.detail,
     }));
-    await exportToDir(command, values.out, { store, runs, ...(verdicts.length > 0 ? { verdicts } : {}) }, { ...exporting, mode: command === 'compare' ? 'compare' : 'runs' }, out);
+    await exportToDir(
+      command,
+      values.out,
+      { store, runs, ...(verdicts.length > 0 ? { verdicts } : {}) },
+      { ...exporting, mode: command === 'compare' ? 'compare' : 'runs' },
+      out,
+    );
     out(`wrote ${join(values.out, 'session.arenascope.gz')}`);
   } else if (values.out) {
     out(`wrote ${values.out}${tracks.length > 1 ? '/<version>' : ''}/samples.csv, run.json and ${join(values.out, 'session.arenascope.gz')}`);
@@ -372,7 +382,9 @@ function realVerdicts(tracks: readonly RunTrack[]): SampleVerdict[] {
     if (!t.real || !t.samplesByOp) continue;
     const model = tracks.find((m) => !m.real && m.version === t.version && m.samplesByOp);
     if (!model) continue;
-    verdicts.push(sampleVerdict({ name: model.name, samples: model.samplesByOp! }, { name: t.name, samples: t.samplesByOp, hooked: t.real.info.versionInfo[0] === 3 }));
+    verdicts.push(
+      sampleVerdict({ name: model.name, samples: model.samplesByOp! }, { name: t.name, samples: t.samplesByOp, hooked: t.real.info.versionInfo[0] === 3 }),
+    );
   }
   return verdicts;
 }

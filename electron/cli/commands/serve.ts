@@ -153,7 +153,13 @@ export async function serveCommand(argv: string[], out: (line: string) => void):
 }
 
 /** The limits from their options; each defaults to DEFAULT_LIMITS (the run memory to the environment's budget when set). */
-function limitOptions(values: { 'max-runs'?: string; 'run-memory'?: string; 'max-worker-memory'?: string; 'max-rate'?: string; 'max-upload'?: string }): ServeLimits {
+function limitOptions(values: {
+  'max-runs'?: string;
+  'run-memory'?: string;
+  'max-worker-memory'?: string;
+  'max-rate'?: string;
+  'max-upload'?: string;
+}): ServeLimits {
   const envBudget = Number(process.env[MEMORY_BUDGET_ENV]);
   const runMemoryDefault = Number.isInteger(envBudget) && envBudget > 0 ? envBudget : DEFAULT_LIMITS.runMemoryMB;
   const requestsPerSecond = positiveIntOption('serve', 'max-rate', values['max-rate'], DEFAULT_LIMITS.requestsPerSecond, 100_000);
@@ -161,7 +167,13 @@ function limitOptions(values: { 'max-runs'?: string; 'run-memory'?: string; 'max
     ...DEFAULT_LIMITS,
     runsPerConnection: positiveIntOption('serve', 'max-runs', values['max-runs'], DEFAULT_LIMITS.runsPerConnection, 1000),
     runMemoryMB: positiveIntOption('serve', 'run-memory', values['run-memory'], runMemoryDefault, 1 << 20),
-    workerMemoryMB: positiveIntOption('serve', 'max-worker-memory', values['max-worker-memory'], Math.max(DEFAULT_LIMITS.workerMemoryMB, runMemoryDefault), 1 << 24),
+    workerMemoryMB: positiveIntOption(
+      'serve',
+      'max-worker-memory',
+      values['max-worker-memory'],
+      Math.max(DEFAULT_LIMITS.workerMemoryMB, runMemoryDefault),
+      1 << 24,
+    ),
     requestsPerSecond,
     requestBurst: 2 * requestsPerSecond,
     uploadBytes: positiveIntOption('serve', 'max-upload', values['max-upload'], DEFAULT_LIMITS.uploadBytes / 2 ** 20, 1 << 20) * 2 ** 20,

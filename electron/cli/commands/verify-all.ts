@@ -47,7 +47,10 @@ export async function verifyAllCommand(argv: string[], out: (line: string) => vo
   const cases: Case[] = [];
   for (const w of [...WORKLOADS].sort((a, b) => a.id.localeCompare(b.id))) {
     if (only && !only.has(w.name) && !only.has(w.id)) continue;
-    cases.push({ name: `${w.id} ${w.name}`, source: (python) => ({ kind: 'workload', config: { workload: w.name, params: {}, seed: '1', python, sampleEvery: every }, ops }) });
+    cases.push({
+      name: `${w.id} ${w.name}`,
+      source: (python) => ({ kind: 'workload', config: { workload: w.name, params: {}, seed: '1', python, sampleEvery: every }, ops }),
+    });
   }
   const traceDir = resolve(values.traces ?? DEFAULT_TRACES);
   if (values.traces !== undefined && !existsSync(traceDir)) throw new UsageError(`verify-all: --traces ${values.traces}: no such folder`);
@@ -61,7 +64,11 @@ export async function verifyAllCommand(argv: string[], out: (line: string) => vo
   }
   if (cases.length === 0) throw new UsageError('verify-all: --only matched no workload or trace');
 
-  const paths = values.real ?? discoverInterpreters().filter((d) => d.source === 'pyenv').map((d) => d.path);
+  const paths =
+    values.real ??
+    discoverInterpreters()
+      .filter((d) => d.source === 'pyenv')
+      .map((d) => d.path);
   if (paths.length === 0) throw new UsageError('verify-all: no interpreter found (give --real EXE)');
   const interpreters: RealInterpreter[] = [];
   for (const p of paths) {
@@ -75,7 +82,10 @@ export async function verifyAllCommand(argv: string[], out: (line: string) => vo
   for (const i of interpreters) {
     const [maj, min] = i.info.versionInfo;
     if (maj === 3 && min >= 10) {
-      columns.push({ interpreter: i, arenas: 'aligned', name: `${i.info.version} al` }, { interpreter: i, arenas: 'misaligned', name: `${i.info.version} mis` });
+      columns.push(
+        { interpreter: i, arenas: 'aligned', name: `${i.info.version} al` },
+        { interpreter: i, arenas: 'misaligned', name: `${i.info.version} mis` },
+      );
     } else columns.push({ interpreter: i, arenas: undefined, name: i.info.version });
   }
 
@@ -102,7 +112,9 @@ export async function verifyAllCommand(argv: string[], out: (line: string) => vo
         appliedSum += r.applied;
         if (!same) {
           const first = r.rows.find((row) => row.diffs.length > 0)!;
-          out(`  ${c.name} on ${col.name}: checkpoint ${first.index} (${first.model.label ?? '-'}, op ${first.model.op}): ${first.diffs.slice(0, 3).join('; ')}`);
+          out(
+            `  ${c.name} on ${col.name}: checkpoint ${first.index} (${first.model.label ?? '-'}, op ${first.model.op}): ${first.diffs.slice(0, 3).join('; ')}`,
+          );
         }
       } catch (error) {
         cell = 'ERROR';
@@ -116,7 +128,9 @@ export async function verifyAllCommand(argv: string[], out: (line: string) => vo
   out('');
   out(`${'case'.padEnd(28)} ${columns.map((c) => c.name.padStart(10)).join(' ')}`);
   for (const [name, cells] of table) out(`${name.padEnd(28)} ${cells.map((c) => c.padStart(10)).join(' ')}`);
-  out(`real allocator ${(realNs / Math.max(appliedSum, 1)).toFixed(1)} ns/op in its calls; real passes ${(realMs / 1000).toFixed(1)} s, model passes ${(modelMs / 1000).toFixed(1)} s for ${appliedSum.toLocaleString('en')} ops`);
+  out(
+    `real allocator ${(realNs / Math.max(appliedSum, 1)).toFixed(1)} ns/op in its calls; real passes ${(realMs / 1000).toFixed(1)} s, model passes ${(modelMs / 1000).toFixed(1)} s for ${appliedSum.toLocaleString('en')} ops`,
+  );
   out(`${identical} of ${total} cases identical`);
   return identical === total ? 0 : 1;
 }

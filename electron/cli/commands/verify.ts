@@ -65,7 +65,14 @@ export function verifyArgs(argv: string[]): VerifyArgs {
     }
     const ops = positiveIntOption('verify', 'ops', values.ops, VERIFY_DEFAULT_OPS, Number.MAX_SAFE_INTEGER);
     // The python field is filled in once the interpreter is known; checked here with a stand-in.
-    const config: RunConfig = { workload: values.workload!, params, seed: values.seed ?? '1', python: '3.12', sampleEvery: every, ...(arenas ? { arenas } : {}) };
+    const config: RunConfig = {
+      workload: values.workload!,
+      params,
+      seed: values.seed ?? '1',
+      python: '3.12',
+      sampleEvery: every,
+      ...(arenas ? { arenas } : {}),
+    };
     asUsageError('verify', () => resolveRun(config));
     source = { kind: 'workload', config, ops };
   }
@@ -106,7 +113,8 @@ export async function verifyCommand(argv: string[], out: (line: string) => void)
   let result: VerifyResult;
   try {
     const interpreter = await openRealInterpreter(args.real);
-    const source: StreamSource = args.source.kind === 'workload' ? { ...args.source, config: { ...args.source.config, python: interpreter.version.version } } : args.source;
+    const source: StreamSource =
+      args.source.kind === 'workload' ? { ...args.source, config: { ...args.source.config, python: interpreter.version.version } } : args.source;
     result = await verify({ source, interpreter, arenas: args.arenas, every: args.every });
   } catch (error) {
     if (error instanceof InputError) {
@@ -115,9 +123,14 @@ export async function verifyCommand(argv: string[], out: (line: string) => void)
     }
     throw error;
   }
-  const what = args.source.kind === 'trace' ? `trace ${args.source.path}` : `workload ${args.source.config.workload} (seed ${args.source.config.seed}, ${result.applied.toLocaleString('en')} ops)`;
+  const what =
+    args.source.kind === 'trace'
+      ? `trace ${args.source.path}`
+      : `workload ${args.source.config.workload} (seed ${args.source.config.seed}, ${result.applied.toLocaleString('en')} ops)`;
   out(`verify: ${what}`);
-  out(`real:  CPython ${result.interpreter.label}, arenas ${result.mode}; clean slate: ${result.ready.slate.fillers} fillers, new arena of ${result.ready.slate.new_arena_pools} pools`);
+  out(
+    `real:  CPython ${result.interpreter.label}, arenas ${result.mode}; clean slate: ${result.ready.slate.fillers} fillers, new arena of ${result.ready.slate.new_arena_pools} pools`,
+  );
   out(`model: ${result.model.version.preset.family} (${result.model.version.preset.covers})${result.model.note ? `: ${result.model.note}` : ''}`);
   if (args.json) {
     for (const row of result.rows) out(canonicalJson({ checkpoint: row.index, model: row.model, real: row.real, diffs: row.diffs }));
@@ -126,7 +139,9 @@ export async function verifyCommand(argv: string[], out: (line: string) => void)
     for (const row of result.rows) for (const l of rowLines(row)) out(l);
   }
   const realNs = result.end.ops_ns / Math.max(result.applied, 1);
-  out(`real allocator: ${realNs.toFixed(1)} ns/op in its calls; passes: real ${(result.realMs / 1000).toFixed(2)} s, model ${(result.modelMs / 1000).toFixed(2)} s`);
+  out(
+    `real allocator: ${realNs.toFixed(1)} ns/op in its calls; passes: real ${(result.realMs / 1000).toFixed(2)} s, model ${(result.modelMs / 1000).toFixed(2)} s`,
+  );
   out(verdictLine(result));
   return result.identical === result.rows.length ? 0 : 1;
 }

@@ -24,8 +24,24 @@ export async function workloadsCommand(argv: string[], out: (line: string) => vo
     out(
       JSON.stringify(
         [
-          ...WORKLOADS.map((w) => ({ name: w.name, id: w.id, version: w.version, title: w.title, description: w.description, finite: w.finite, params: w.params })),
-          { name: TRACE_REPLAY.name, id: 'W16', version: TRACE_REPLAY.version, title: TRACE_REPLAY.title, description: TRACE_REPLAY.description, finite: true, params: TRACE_REPLAY.params },
+          ...WORKLOADS.map((w) => ({
+            name: w.name,
+            id: w.id,
+            version: w.version,
+            title: w.title,
+            description: w.description,
+            finite: w.finite,
+            params: w.params,
+          })),
+          {
+            name: TRACE_REPLAY.name,
+            id: 'W16',
+            version: TRACE_REPLAY.version,
+            title: TRACE_REPLAY.title,
+            description: TRACE_REPLAY.description,
+            finite: true,
+            params: TRACE_REPLAY.params,
+          },
         ],
         null,
         2,

@@ -24,7 +24,14 @@ export function versionInfos(): VersionInfo[] {
   return FAMILY_ORDER.map((id) => {
     const p = FAMILIES[id];
     const examples = [...VERSION_EXAMPLES[id]];
-    return { family: p.family, covers: p.covers, policy: p.policy, examples, releases: examples.map((v) => resolveVersion(v).version), defaultArenas: p.defaultArenas };
+    return {
+      family: p.family,
+      covers: p.covers,
+      policy: p.policy,
+      examples,
+      releases: examples.map((v) => resolveVersion(v).version),
+      defaultArenas: p.defaultArenas,
+    };
   });
 }
 
@@ -36,7 +43,14 @@ export function exampleFamilies(): Record<string, string> {
 }
 
 export function workloadInfos(): WorkloadInfo[] {
-  const builtIn: WorkloadInfo[] = WORKLOADS.map((w) => ({ name: w.name, id: w.id, title: w.title, description: w.description, finite: w.finite, params: w.params }));
+  const builtIn: WorkloadInfo[] = WORKLOADS.map((w) => ({
+    name: w.name,
+    id: w.id,
+    title: w.title,
+    description: w.description,
+    finite: w.finite,
+    params: w.params,
+  }));
   const replay: WorkloadInfo = {
     name: TRACE_REPLAY.name,
     id: 'W16',

@@ -50,7 +50,8 @@ export function runSlugs(infos: readonly RunInfo[]): string[] {
 
 function checkSize(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < MIN_SIZE || value > MAX_SIZE) throw new ExportError(`${name} must be an integer from ${MIN_SIZE} to ${MAX_SIZE} pixels, not ${value}`);
+  if (!Number.isInteger(value) || value < MIN_SIZE || value > MAX_SIZE)
+    throw new ExportError(`${name} must be an integer from ${MIN_SIZE} to ${MAX_SIZE} pixels, not ${value}`);
   return value;
 }
 
@@ -88,7 +89,8 @@ export async function buildExport(source: ExportSource, options: ExportOptions):
   // Charts: which ones, and their windows at about the plot's pixel width.
   const chartIds = options.charts ?? (mode === 'compare' ? COMPARE_KEYS : RUN_CHART_IDS);
   const known: readonly string[] = mode === 'compare' ? COMPARE_KEYS : RUN_CHART_IDS;
-  for (const id of chartIds) if (!known.includes(id)) throw new ExportError(`unknown chart '${id}' (${mode === 'compare' ? 'series' : 'charts'}: ${known.join(', ')})`);
+  for (const id of chartIds)
+    if (!known.includes(id)) throw new ExportError(`unknown chart '${id}' (${mode === 'compare' ? 'series' : 'charts'}: ${known.join(', ')})`);
   const maxPoints = Math.max(1, width - 80);
   const from = range ? range[0] : -Infinity;
   const to = range ? range[1] : Infinity;
@@ -118,7 +120,9 @@ export async function buildExport(source: ExportSource, options: ExportOptions):
     for (const c of charts) files.push({ name: `${c.file}.svg`, mime: 'image/svg+xml', data: renderSvg(c.spec, { width, height, theme }) });
   }
   if (formats.has('csv')) {
-    source.runs.forEach((r, i) => files.push({ name: many ? `samples-${slugs[i]}.csv` : 'samples.csv', mime: 'text/csv', data: [...csvChunks(source.store, r.id)].join('') }));
+    source.runs.forEach((r, i) =>
+      files.push({ name: many ? `samples-${slugs[i]}.csv` : 'samples.csv', mime: 'text/csv', data: [...csvChunks(source.store, r.id)].join('') }),
+    );
   }
   if (formats.has('json')) files.push({ name: 'export.json', mime: 'application/json', data: toJson(source, now) });
   if (formats.has('html')) {
@@ -128,7 +132,10 @@ export async function buildExport(source: ExportSource, options: ExportOptions):
       figures: runFigures(source.store, r.id),
       phases: source.store.phases(r.id).map((p) => ({ op: p.op, wallMs: source.store.wallAtOp(r.id, p.op), label: p.label })),
     }));
-    const title = mode === 'compare' ? `Arenascope comparison: ${infos[0]!.workload}, CPython ${infos.map((i) => i.python).join(' vs ')}` : `Arenascope report: ${infos.map((i) => i.name).join(', ')}`;
+    const title =
+      mode === 'compare'
+        ? `Arenascope comparison: ${infos[0]!.workload}, CPython ${infos.map((i) => i.python).join(' vs ')}`
+        : `Arenascope report: ${infos.map((i) => i.name).join(', ')}`;
     files.push({
       name: 'report.html',
       mime: 'text/html',

@@ -9,7 +9,18 @@
  * snapshot), why each run's arenas are kept at its end (when the pins analysis was run), and each
  * run's configuration.
  */
-import { type ChartSpec, type ChartTheme, formatBytes, formatCount, formatDelta, formatDuration, formatValue, plural, type RunFigures, type RunInfo } from '../../../shared/charts';
+import {
+  type ChartSpec,
+  type ChartTheme,
+  formatBytes,
+  formatCount,
+  formatDelta,
+  formatDuration,
+  formatValue,
+  plural,
+  type RunFigures,
+  type RunInfo,
+} from '../../../shared/charts';
 import { summaryLine } from '../../../shared/pins/format';
 import { SERIES, SERIES_KEYS, type SeriesKey } from '../../../shared/run/sample';
 import { escapeXml as esc } from './svg';
@@ -44,7 +55,9 @@ function verdictTable(verdicts: readonly SampleVerdict[]): string {
   return table(
     ['Real run', 'Model run', 'Common samples', 'Identical', 'Verdict', 'Largest difference'],
     verdicts.map((v) => {
-      const worst = Object.entries(v.maxDiff).filter(([, d]) => d > 0).sort((a, b) => b[1] - a[1])[0];
+      const worst = Object.entries(v.maxDiff)
+        .filter(([, d]) => d > 0)
+        .sort((a, b) => b[1] - a[1])[0];
       const same = v.compared > 0 && v.identical === v.compared;
       return [
         `<td>${esc(v.real)}</td>`,
@@ -95,7 +108,13 @@ function figuresTable(r: ReportRun): string {
   const keys = SERIES_KEYS.filter((k) => k !== 'op' && k !== 'wall_ms');
   const rows = keys.map((k) => {
     const f = r.figures.series[k];
-    return [`<td>${esc(k)}</td>`, `<td class="num">${esc(fmt(k, f.peak))}</td>`, `<td class="num">${esc(fmt(k, f.final))}</td>`, `<td class="num raw">${f.peak}</td>`, `<td class="num raw">${f.final}</td>`];
+    return [
+      `<td>${esc(k)}</td>`,
+      `<td class="num">${esc(fmt(k, f.peak))}</td>`,
+      `<td class="num">${esc(fmt(k, f.final))}</td>`,
+      `<td class="num raw">${f.peak}</td>`,
+      `<td class="num raw">${f.final}</td>`,
+    ];
   });
   const after = r.figures.retainedAfterFree;
   rows.push([
@@ -115,12 +134,19 @@ function deltaTable(runs: ReportRun[], keys: readonly SeriesKey[]): string {
   const rows: string[][] = [];
   const cell = (key: string, v: number | null, b: number | null, baseline: boolean): string => {
     if (v === null) return '<td class="num">—</td>';
-    const delta = baseline || b === null ? '' : ` <span class="delta${v > b ? ' up' : v < b ? ' down' : ''}">${esc(formatDelta(UNIT[key] ?? 'count', v - b))}${b !== 0 ? ` (${v >= b ? '+' : '−'}${Math.abs(((v - b) / b) * 100).toFixed(1)} %)` : ''}</span>`;
+    const delta =
+      baseline || b === null
+        ? ''
+        : ` <span class="delta${v > b ? ' up' : v < b ? ' down' : ''}">${esc(formatDelta(UNIT[key] ?? 'count', v - b))}${b !== 0 ? ` (${v >= b ? '+' : '−'}${Math.abs(((v - b) / b) * 100).toFixed(1)} %)` : ''}</span>`;
     return `<td class="num" data-value="${v}">${esc(fmt(key, v))}${delta}</td>`;
   };
   for (const key of keys) {
     for (const which of ['peak', 'final'] as const) {
-      rows.push([`<td>${esc(key)}</td>`, `<td>${which}</td>`, ...runs.map((r, i) => cell(key, r.figures.series[key][which], base.figures.series[key][which], i === 0))]);
+      rows.push([
+        `<td>${esc(key)}</td>`,
+        `<td>${which}</td>`,
+        ...runs.map((r, i) => cell(key, r.figures.series[key][which], base.figures.series[key][which], i === 0)),
+      ]);
     }
   }
   rows.push([
@@ -135,7 +161,11 @@ function phasesTable(r: ReportRun): string {
   if (r.phases.length === 0) return `<p class="muted">${esc(r.info.name)}: no phase markers.</p>`;
   return table(
     ['Operation', 'Wall time', 'Phase'],
-    r.phases.map((p) => [`<td class="num">${p.op}</td>`, `<td class="num">${p.wallMs === null ? '—' : esc(formatDuration(p.wallMs))}</td>`, `<td>${esc(p.label)}</td>`]),
+    r.phases.map((p) => [
+      `<td class="num">${p.op}</td>`,
+      `<td class="num">${p.wallMs === null ? '—' : esc(formatDuration(p.wallMs))}</td>`,
+      `<td>${esc(p.label)}</td>`,
+    ]),
     `phases-${r.run.id}`,
   );
 }
@@ -161,7 +191,10 @@ function pinsSection(r: ReportRun): string {
   const p = r.run.pins;
   if (!p) return '';
   const s = p.summary;
-  const parts = [`<h3>${esc(r.info.name)} <small>at operation ${s.op}</small></h3>`, `<p data-testid="pins-summary-${esc(r.run.id)}">${esc(summaryLine(p))}.</p>`];
+  const parts = [
+    `<h3>${esc(r.info.name)} <small>at operation ${s.op}</small></h3>`,
+    `<p data-testid="pins-summary-${esc(r.run.id)}">${esc(summaryLine(p))}.</p>`,
+  ];
   const pinned = p.arenas.filter((a) => a.pinned).slice(0, PIN_ROWS);
   if (pinned.length === 0) parts.push('<p class="muted">No arena is pinned: every arena with live blocks is more than the threshold full.</p>');
   else {
@@ -186,7 +219,15 @@ function pinsSection(r: ReportRun): string {
     parts.push(
       table(
         ['Origin', 'Arena bytes pinned', 'Arenas', 'Blocks', 'Bytes'],
-        p.origins.slice(0, PIN_ROWS).map((o) => [`<td>${esc(o.file ? `${o.file}:${o.line ?? '?'} ${o.func ?? ''}` : o.label)}</td>`, `<td class="num">${esc(formatBytes(o.arenaBytes))}</td>`, num(o.arenas), num(o.blocks), `<td class="num">${esc(formatBytes(o.bytes))}</td>`]),
+        p.origins
+          .slice(0, PIN_ROWS)
+          .map((o) => [
+            `<td>${esc(o.file ? `${o.file}:${o.line ?? '?'} ${o.func ?? ''}` : o.label)}</td>`,
+            `<td class="num">${esc(formatBytes(o.arenaBytes))}</td>`,
+            num(o.arenas),
+            num(o.blocks),
+            `<td class="num">${esc(formatBytes(o.bytes))}</td>`,
+          ]),
         `pin-origins-${r.run.id}`,
       ),
     );
@@ -237,7 +278,12 @@ export function toHtml(input: ReportInput): string {
     '</section>',
   );
   if (input.mode === 'compare' && runs.length > 1) {
-    parts.push('<section id="compare"><h2>Differences from the first run</h2>', `<p class="muted">Each cell: the run's value, then its difference from ${esc(runs[0]!.info.name)}.</p>`, deltaTable(runs, input.compareKeys), '</section>');
+    parts.push(
+      '<section id="compare"><h2>Differences from the first run</h2>',
+      `<p class="muted">Each cell: the run's value, then its difference from ${esc(runs[0]!.info.name)}.</p>`,
+      deltaTable(runs, input.compareKeys),
+      '</section>',
+    );
   }
   if (input.verdicts && input.verdicts.length > 0) {
     parts.push(
@@ -252,7 +298,9 @@ export function toHtml(input: ReportInput): string {
   parts.push('</section>');
   if (input.charts.length > 0) {
     parts.push('<section id="charts"><h2>Charts</h2>');
-    parts.push('<p class="muted">Each series is drawn as a band from the minimum to the maximum of the samples in each pixel column, so no spike is averaged away; dashed lines mark the workload\'s phases.</p>');
+    parts.push(
+      '<p class="muted">Each series is drawn as a band from the minimum to the maximum of the samples in each pixel column, so no spike is averaged away; dashed lines mark the workload\'s phases.</p>',
+    );
     for (const c of input.charts) {
       parts.push(`<figure data-chart="${esc(c.spec.id)}">`, c.svg, `<figcaption>${esc(c.spec.title)} — ${esc(c.spec.subtitle)}</figcaption>`, '</figure>');
     }
@@ -262,7 +310,13 @@ export function toHtml(input: ReportInput): string {
   for (const r of runs) parts.push(runs.length > 1 ? `<h3>${esc(r.info.name)}</h3>` : '', phasesTable(r));
   parts.push('</section>');
   const classes = runs.map(sizeClassTable).filter((s) => s !== '');
-  if (classes.length > 0) parts.push('<section id="size-classes"><h2>Size classes</h2>', '<p class="muted">The engine\'s last detail snapshot of each run: classes holding at least one pool.</p>', ...classes, '</section>');
+  if (classes.length > 0)
+    parts.push(
+      '<section id="size-classes"><h2>Size classes</h2>',
+      '<p class="muted">The engine\'s last detail snapshot of each run: classes holding at least one pool.</p>',
+      ...classes,
+      '</section>',
+    );
   const pins = runs.map(pinsSection).filter((s) => s !== '');
   if (pins.length > 0) {
     parts.push(

@@ -29,12 +29,16 @@ export async function renderPng(spec: ChartSpec, options: PngOptions): Promise<U
 /** `png,svg` → ['png', 'svg']; an unknown format is refused by name (ExportError). */
 export function parseFormats(text: string): ExportFormat[] {
   const out: ExportFormat[] = [];
-  for (const part of text.split(',').map((s) => s.trim().toLowerCase()).filter((s) => s !== '')) {
+  for (const part of text
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter((s) => s !== '')) {
     if (part === 'all') {
       for (const f of EXPORT_FORMATS) if (!out.includes(f)) out.push(f);
       continue;
     }
-    if (!(EXPORT_FORMATS as readonly string[]).includes(part)) throw new ExportError(`unknown format '${part}' (formats: ${EXPORT_FORMATS.join(', ')}, or all)`);
+    if (!(EXPORT_FORMATS as readonly string[]).includes(part))
+      throw new ExportError(`unknown format '${part}' (formats: ${EXPORT_FORMATS.join(', ')}, or all)`);
     if (!out.includes(part as ExportFormat)) out.push(part as ExportFormat);
   }
   if (out.length === 0) throw new ExportError(`no format given (formats: ${EXPORT_FORMATS.join(', ')}, or all)`);

@@ -4,8 +4,33 @@
  * dashed phase marks, on the theme's background. Encoded as PNG.
  */
 import { createCanvas } from '@napi-rs/canvas';
-import { BasicPlatform, Chart, type ChartConfiguration, type ChartItem, Filler, Legend, LinearScale, LineController, LineElement, type Plugin, PointElement, SubTitle, Title } from 'chart.js';
-import { bandLines, CHART_FONT, type ChartSpec, type ChartTheme, formatBytes, formatCount, formatDuration, binaryScaleHooks, legendShows, type Point } from '../../../shared/charts';
+import {
+  BasicPlatform,
+  Chart,
+  type ChartConfiguration,
+  type ChartItem,
+  Filler,
+  Legend,
+  LinearScale,
+  LineController,
+  LineElement,
+  type Plugin,
+  PointElement,
+  SubTitle,
+  Title,
+} from 'chart.js';
+import {
+  bandLines,
+  CHART_FONT,
+  type ChartSpec,
+  type ChartTheme,
+  formatBytes,
+  formatCount,
+  formatDuration,
+  binaryScaleHooks,
+  legendShows,
+  type Point,
+} from '../../../shared/charts';
 
 export interface PngOptions {
   width: number;
@@ -106,7 +131,13 @@ export function chartJsConfig(spec: ChartSpec, theme: ChartTheme, text = true): 
           beginAtZero: true,
           ...(spec.yUnit === 'bytes' ? binaryScaleHooks : {}),
           // Counts are whole: no 0.5 tick on a small range (as on screen and in the SVG).
-          ticks: { display: text, color: theme.muted, font: font(11), callback: (v) => formatY(Number(v)), ...(spec.yUnit === 'count' ? { precision: 0 } : {}) },
+          ticks: {
+            display: text,
+            color: theme.muted,
+            font: font(11),
+            callback: (v) => formatY(Number(v)),
+            ...(spec.yUnit === 'count' ? { precision: 0 } : {}),
+          },
           grid: { color: theme.grid },
           border: { color: theme.muted },
         },

@@ -64,7 +64,11 @@ export async function renderExportRequest(request: ExportRequest, source: Export
     files = [{ name: `arenascope-export-${stamp}.zip`, mime: 'application/zip', data: zip(files) }];
   }
   return {
-    files: files.map((f) => ({ name: f.name, mime: f.mime, base64: Buffer.from(typeof f.data === 'string' ? Buffer.from(f.data, 'utf8') : f.data).toString('base64') })),
+    files: files.map((f) => ({
+      name: f.name,
+      mime: f.mime,
+      base64: Buffer.from(typeof f.data === 'string' ? Buffer.from(f.data, 'utf8') : f.data).toString('base64'),
+    })),
     ms: Math.round(performance.now() - started),
   };
 }

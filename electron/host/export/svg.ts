@@ -7,7 +7,19 @@
  * and stroked); grid lines, axes and marks are `<line>`s and the legend's swatches `<rect>`s, so a
  * reader can find the series by their paths (each carries `data-series`).
  */
-import { BAND_FILL_ALPHA, BAND_LINE_WIDTH, CHART_FONT, type ChartSpec, type ChartTheme, formatBytes, formatCount, formatDuration, binaryTicks, niceTicks, yExtent } from '../../../shared/charts';
+import {
+  BAND_FILL_ALPHA,
+  BAND_LINE_WIDTH,
+  CHART_FONT,
+  type ChartSpec,
+  type ChartTheme,
+  formatBytes,
+  formatCount,
+  formatDuration,
+  binaryTicks,
+  niceTicks,
+  yExtent,
+} from '../../../shared/charts';
 
 export interface SvgOptions {
   width: number;
@@ -123,7 +135,9 @@ export function renderSvg(spec: ChartSpec, options: SvgOptions): string {
     for (let i = 0; i < n; i++) d.push(`${i === 0 ? 'M' : 'L'}${r1(px(b.x[i]!))} ${r1(py(b.max[i]!))}`);
     for (let i = n - 1; i >= 0; i--) d.push(`L${r1(px(b.x[i]!))} ${r1(py(b.min[i]!))}`);
     if (n > 0) d.push('Z');
-    out.push(`<path data-series="${escapeXml(b.key)}" d="${d.join('')}" fill="${b.color}" fill-opacity="${BAND_FILL_ALPHA}" stroke="${b.color}"><title>${escapeXml(b.label)}</title></path>`);
+    out.push(
+      `<path data-series="${escapeXml(b.key)}" d="${d.join('')}" fill="${b.color}" fill-opacity="${BAND_FILL_ALPHA}" stroke="${b.color}"><title>${escapeXml(b.label)}</title></path>`,
+    );
   }
   out.push('</g>');
 
@@ -145,7 +159,9 @@ export function renderSvg(spec: ChartSpec, options: SvgOptions): string {
   out.push(`<g font-size="11" fill="${theme.muted}">${labels.join('')}</g>`);
 
   // The axes themselves.
-  out.push(`<g stroke="${theme.muted}" stroke-width="1"><line x1="${r1(left)}" y1="${r1(bottom)}" x2="${r1(right)}" y2="${r1(bottom)}"/><line x1="${r1(left)}" y1="${r1(top)}" x2="${r1(left)}" y2="${r1(bottom)}"/></g>`);
+  out.push(
+    `<g stroke="${theme.muted}" stroke-width="1"><line x1="${r1(left)}" y1="${r1(bottom)}" x2="${r1(right)}" y2="${r1(bottom)}"/><line x1="${r1(left)}" y1="${r1(top)}" x2="${r1(left)}" y2="${r1(bottom)}"/></g>`,
+  );
   out.push('</svg>');
   const body = out.join('\n');
   return options.standalone === false ? body : `<?xml version="1.0" encoding="UTF-8"?>\n${body}\n`;

@@ -84,13 +84,17 @@ class ServePolicy implements HostPolicy {
 
   async readablePath(path: string, what: string): Promise<string> {
     if (this.roots.length === 0) {
-      throw new CapabilityError(`${what}: this server does not read its files for clients (start it with --allow-files DIR to allow a folder)`, '--allow-files');
+      throw new CapabilityError(
+        `${what}: this server does not read its files for clients (start it with --allow-files DIR to allow a folder)`,
+        '--allow-files',
+      );
     }
     return confinedFile(path, this.roots, what);
   }
 
   startProgram(what: string): void {
-    if (!this.programs) throw new CapabilityError(`${what}: this server does not start programs for clients (start it with --allow-programs)`, '--allow-programs');
+    if (!this.programs)
+      throw new CapabilityError(`${what}: this server does not start programs for clients (start it with --allow-programs)`, '--allow-programs');
   }
 
   async interpreterPath(path: string, discovered: readonly string[], what: string): Promise<string> {

@@ -54,7 +54,9 @@ export function isInside(parent: string, child: string): boolean {
  */
 export async function confinedFile(path: string, roots: readonly FileRoot[], what: string): Promise<string> {
   const outside = (): PathRefusedError =>
-    new PathRefusedError(`${what}: not inside a folder this server allows (it was started with --allow-files ${roots.map((r) => r.given).join(', --allow-files ')})`);
+    new PathRefusedError(
+      `${what}: not inside a folder this server allows (it was started with --allow-files ${roots.map((r) => r.given).join(', --allow-files ')})`,
+    );
   if (path.includes('\0')) throw new PathRefusedError(`${what}: a path cannot hold a NUL byte`);
   if (!isAbsolute(path)) throw new PathRefusedError(`${what}: expected an absolute path inside ${roots.map((r) => r.given).join(' or ')}`);
   const lexical = resolve(path);

@@ -31,7 +31,8 @@ export async function admitRun(
 ): Promise<RunConfig> {
   if (resolved.tracePath === null) return config;
   if (resolved.tracePath.startsWith(UPLOAD_REF_PREFIX)) {
-    if (resolveUpload === undefined) throw new UploadRefError(`${resolved.workload.name} path '${resolved.tracePath}' names an upload, and uploads exist only in a browser of serve`);
+    if (resolveUpload === undefined)
+      throw new UploadRefError(`${resolved.workload.name} path '${resolved.tracePath}' names an upload, and uploads exist only in a browser of serve`);
     return { ...config, params: { ...config.params, path: resolveUpload(resolved.tracePath) } };
   }
   const real = await policy.readablePath(resolved.tracePath, `${resolved.workload.name} path`);

@@ -72,7 +72,12 @@ export function toSnapshot(runId: string, d: DetailMessage): DetailSnapshot {
   let at = 0;
   for (let i = 0; i < d.arenas.slots.length; i++) {
     const n = d.arenas.pools[i]!;
-    arenas.push({ slot: d.arenas.slots[i]!, totalPools: n, pools: Array.from(d.arenas.fill.subarray(at, at + n)), szidx: Array.from(d.arenas.szidx.subarray(at, at + n)) });
+    arenas.push({
+      slot: d.arenas.slots[i]!,
+      totalPools: n,
+      pools: Array.from(d.arenas.fill.subarray(at, at + n)),
+      szidx: Array.from(d.arenas.szidx.subarray(at, at + n)),
+    });
     at += n;
   }
   const c = d.classes;
@@ -80,7 +85,13 @@ export function toSnapshot(runId: string, d: DetailMessage): DetailSnapshot {
     runId,
     op: d.op,
     wallMs: d.wallMs,
-    classes: { blockSize: [...c.blockSize], usedPools: [...c.usedPools], fullPools: [...c.fullPools], blocks: [...c.blocks], availableBlocks: [...c.availableBlocks] },
+    classes: {
+      blockSize: [...c.blockSize],
+      usedPools: [...c.usedPools],
+      fullPools: [...c.fullPools],
+      blocks: [...c.blocks],
+      availableBlocks: [...c.availableBlocks],
+    },
     arenas,
   };
 }

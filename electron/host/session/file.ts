@@ -8,12 +8,4 @@ export { SessionWriter, DEFAULT_FLUSH_MS, type SessionWriterOptions, type FlushT
 export { openSession, type OpenSessionOptions, type OpenedSession } from './reader';
 export { saveSession, type SessionContent, type SaveSessionOptions } from './save';
 export type { Session, SessionRun } from './model';
-export {
-  SESSION_FORMAT,
-  SESSION_VERSION,
-  FINAL_STATES,
-  type RunMeta,
-  type RunStatus,
-  type SessionRunState,
-  type StartedInfo,
-} from './records';
+export { SESSION_FORMAT, SESSION_VERSION, FINAL_STATES, type RunMeta, type RunStatus, type SessionRunState, type StartedInfo } from './records';

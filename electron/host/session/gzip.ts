@@ -55,11 +55,7 @@ export type MemberAt =
   | { kind: 'corrupt'; reason: string };
 
 /** What the header of the member at one offset says, before any of it is decompressed. */
-export type MemberHead =
-  | { kind: 'sized'; size: number }
-  | { kind: 'foreign' }
-  | { kind: 'truncated'; reason: string }
-  | { kind: 'corrupt'; reason: string };
+export type MemberHead = { kind: 'sized'; size: number } | { kind: 'foreign' } | { kind: 'truncated'; reason: string } | { kind: 'corrupt'; reason: string };
 
 /** Bytes of a member header that say everything memberHead needs. */
 export const MEMBER_HEAD_BYTES = BASE_HEADER + EXTRA_BYTES;
@@ -79,7 +75,12 @@ export function memberHead(head: Uint8Array, left: number): MemberHead {
   if ((flags & FEXTRA) === 0) return { kind: 'foreign' };
   if (left < BASE_HEADER + EXTRA_BYTES) return { kind: 'truncated', reason: 'the file ends inside a gzip header' };
   const view = Buffer.from(head.buffer, head.byteOffset, BASE_HEADER + EXTRA_BYTES);
-  if (view.readUInt16LE(BASE_HEADER) !== EXTRA_BYTES - 2 || view[BASE_HEADER + 2] !== SI1 || view[BASE_HEADER + 3] !== SI2 || view.readUInt16LE(BASE_HEADER + 4) !== 4) {
+  if (
+    view.readUInt16LE(BASE_HEADER) !== EXTRA_BYTES - 2 ||
+    view[BASE_HEADER + 2] !== SI1 ||
+    view[BASE_HEADER + 3] !== SI2 ||
+    view.readUInt16LE(BASE_HEADER + 4) !== 4
+  ) {
     return { kind: 'foreign' };
   }
   const size = view.readUInt32LE(BASE_HEADER + 6);

@@ -23,15 +23,7 @@ import { inflatePrefix, isGzip, MEMBER_HEAD_BYTES, memberAt, memberHead } from '
 import { RunIndex } from './row-index';
 import { SessionSpillSource } from './spill';
 import type { Session, SessionRun } from './model';
-import {
-  type BodyRecord,
-  BodyRecordSchema,
-  FINAL_STATES,
-  type HeaderRecord,
-  HeaderRecordSchema,
-  SESSION_FORMAT,
-  READABLE_SESSION_VERSIONS,
-} from './records';
+import { type BodyRecord, BodyRecordSchema, FINAL_STATES, type HeaderRecord, HeaderRecordSchema, SESSION_FORMAT, READABLE_SESSION_VERSIONS } from './records';
 import { describeIssues } from '../../../shared/protocol/issues';
 import { errorMessage } from '../../../shared/errors';
 
@@ -154,7 +146,11 @@ function parseHeader(file: string, line: string, complete: boolean): HeaderRecor
   }
   const version = (json as { version?: unknown }).version;
   if (typeof version !== 'number' || !READABLE_SESSION_VERSIONS.includes(version)) {
-    throw new SessionFileError(file, 1, `session format version ${JSON.stringify(version)} is not supported (this build reads versions ${READABLE_SESSION_VERSIONS.join(' and ')})`);
+    throw new SessionFileError(
+      file,
+      1,
+      `session format version ${JSON.stringify(version)} is not supported (this build reads versions ${READABLE_SESSION_VERSIONS.join(' and ')})`,
+    );
   }
   const parsed = v.safeParse(HeaderRecordSchema, json);
   if (!parsed.success) throw new SessionFileError(file, 1, `bad header: ${describeIssues(parsed.issues)}`);
@@ -165,7 +161,11 @@ function parseHeader(file: string, line: string, complete: boolean): HeaderRecor
   // A version-2 file has no envelope; a version-3 one names the series its `min` and `max` columns stand for.
   const envelope = parsed.output.envelope ?? [];
   if (version >= 3 ? envelope.join(',') !== ENVELOPE_KEYS.join(',') : envelope.length > 0) {
-    throw new SessionFileError(file, 1, `bad header: envelope [${envelope.join(', ')}] differs from this build's [${version >= 3 ? ENVELOPE_KEYS.join(', ') : ''}]`);
+    throw new SessionFileError(
+      file,
+      1,
+      `bad header: envelope [${envelope.join(', ')}] differs from this build's [${version >= 3 ? ENVELOPE_KEYS.join(', ') : ''}]`,
+    );
   }
   return parsed.output;
 }
@@ -325,7 +325,8 @@ class Loader {
         if (!this.stop) this.endPiece(line.at, line.bytes);
       }
       this.held(buffer.length + splitter.carried);
-      if (splitter.tooLong && !this.stop) this.stop = { kind: 'damaged', reason: `record ${this.records + 1} is longer than ${this.maxLine()} bytes`, where: `at byte ${splitter.carriedFrom}` };
+      if (splitter.tooLong && !this.stop)
+        this.stop = { kind: 'damaged', reason: `record ${this.records + 1} is longer than ${this.maxLine()} bytes`, where: `at byte ${splitter.carriedFrom}` };
     }
     const at = splitter.carriedFrom;
     const rest = splitter.rest();

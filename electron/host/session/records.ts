@@ -79,7 +79,14 @@ export const BodyRecordSchema = v.variant('t', [
    * greatest value since the previous sample; absent, each value is its own minimum and maximum.
    */
   v.pipe(
-    v.strictObject({ t: v.literal('samples'), run: RunId, columns: SampleColumns, min: v.optional(EnvelopeColumns), max: v.optional(EnvelopeColumns), coalesced: v.optional(Count) }),
+    v.strictObject({
+      t: v.literal('samples'),
+      run: RunId,
+      columns: SampleColumns,
+      min: v.optional(EnvelopeColumns),
+      max: v.optional(EnvelopeColumns),
+      coalesced: v.optional(Count),
+    }),
     v.check((r) => (r.min === undefined) === (r.max === undefined), 'min and max come together'),
     v.check(
       (r) => [...(r.min ?? []), ...(r.max ?? [])].every((c) => c.length === r.columns[0]?.length),

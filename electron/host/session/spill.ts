@@ -42,7 +42,8 @@ export class SessionSpillSource implements SpillSource {
   }
 
   read(start: number, end: number): Float64Array[] {
-    if (!(start >= 0 && end <= this.index.rows && start <= end)) throw new RangeError(`${this.path}: rows ${start}–${end} of run ${this.fileRunId} are not in the file's index (${this.index.rows} rows)`);
+    if (!(start >= 0 && end <= this.index.rows && start <= end))
+      throw new RangeError(`${this.path}: rows ${start}–${end} of run ${this.fileRunId} are not in the file's index (${this.index.rows} rows)`);
     // Every row with its envelope (min = max = value where the file has none); the store keeps what it uses.
     const out = Array.from({ length: SAMPLE_WIDTH }, () => new Float64Array(end - start));
     if (start === end) return out;
@@ -64,7 +65,8 @@ export class SessionSpillSource implements SpillSource {
       let got = 0;
       while (got < bytes.length) {
         const n = readSync(this.fd, bytes, got, bytes.length - got, first.offset + got);
-        if (n === 0) throw new Error(`${this.path}: the file ends at byte ${first.offset + got}, before the samples of run ${this.fileRunId} it held (was it changed?)`);
+        if (n === 0)
+          throw new Error(`${this.path}: the file ends at byte ${first.offset + got}, before the samples of run ${this.fileRunId} it held (was it changed?)`);
         got += n;
       }
       for (let k = i; k <= j; k++) {
@@ -86,7 +88,8 @@ export class SessionSpillSource implements SpillSource {
     let text: string;
     if (this.gzip) {
       const m = memberAt(bytes.subarray(0, at + piece.size), at);
-      if (m.kind !== 'member') throw new Error(`${this.path}: the gzip member at byte ${piece.offset} can no longer be read (${'reason' in m ? m.reason : 'not a sized member'})`);
+      if (m.kind !== 'member')
+        throw new Error(`${this.path}: the gzip member at byte ${piece.offset} can no longer be read (${'reason' in m ? m.reason : 'not a sized member'})`);
       text = m.data.toString('utf8');
     } else {
       text = bytes.toString('utf8', at, at + piece.size);
@@ -104,7 +107,10 @@ export class SessionSpillSource implements SpillSource {
       if (mine || (!other && text.slice(from, nl).includes('"samples"'))) {
         const record = JSON.parse(text.slice(from, nl)) as { t?: unknown; run?: unknown; columns?: number[][]; min?: number[][]; max?: number[][] };
         if (record.t === 'samples' && record.run === this.fileRunId && record.columns !== undefined) {
-          const cols = record.min !== undefined && record.max !== undefined ? [...record.columns, ...record.min, ...record.max] : withEnvelope(record.columns.slice(0, SERIES_COUNT));
+          const cols =
+            record.min !== undefined && record.max !== undefined
+              ? [...record.columns, ...record.min, ...record.max]
+              : withEnvelope(record.columns.slice(0, SERIES_COUNT));
           const n = cols[0]!.length;
           const lo = Math.max(row, start);
           const hi = Math.min(row + n, end);
@@ -118,6 +124,9 @@ export class SessionSpillSource implements SpillSource {
       }
       from = nl + 1;
     }
-    if (row < Math.min(end, piece.firstRow + piece.rows)) throw new Error(`${this.path}: the piece at byte ${piece.offset} holds fewer samples of run ${this.fileRunId} than when it was indexed (was the file changed?)`);
+    if (row < Math.min(end, piece.firstRow + piece.rows))
+      throw new Error(
+        `${this.path}: the piece at byte ${piece.offset} holds fewer samples of run ${this.fileRunId} than when it was indexed (was the file changed?)`,
+      );
   }
 }

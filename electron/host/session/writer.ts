@@ -118,7 +118,16 @@ export class SessionWriter {
     }
     const flushMs = options.flushMs ?? DEFAULT_FLUSH_MS;
     const now = options.now ?? (() => new Date());
-    const writer = new SessionWriter(path, handle, flushMs, options.timer ?? realTimer, options.fsync ?? true, options.gzip ?? path.endsWith('.gz'), now, options.onError);
+    const writer = new SessionWriter(
+      path,
+      handle,
+      flushMs,
+      options.timer ?? realTimer,
+      options.fsync ?? true,
+      options.gzip ?? path.endsWith('.gz'),
+      now,
+      options.onError,
+    );
     const header: HeaderRecord = {
       t: 'session',
       format: SESSION_FORMAT,
@@ -174,7 +183,9 @@ export class SessionWriter {
   appendSamples(runId: string, given: readonly ArrayLike<number>[], coalesced = 0): void {
     const run = this.run(runId);
     if (given.length !== SERIES_COUNT && given.length !== SAMPLE_WIDTH) {
-      throw new RangeError(`run ${runId}: expected ${SAMPLE_WIDTH} columns (SERIES order, then the envelope's minima and maxima) or ${SERIES_COUNT} (no envelope), got ${given.length}`);
+      throw new RangeError(
+        `run ${runId}: expected ${SAMPLE_WIDTH} columns (SERIES order, then the envelope's minima and maxima) or ${SERIES_COUNT} (no envelope), got ${given.length}`,
+      );
     }
     // Rows queued with an envelope and rows without: the latter stand for min = max = value.
     const columns = given.length === SERIES_COUNT && run.pending?.length === SAMPLE_WIDTH ? withEnvelope(given) : given;
@@ -189,7 +200,8 @@ export class SessionWriter {
     for (let i = 0; i < rows; i++) {
       const op = columns[0]![i]!;
       const wall = columns[1]![i]!;
-      if (op < lastOp || wall < lastWallMs) throw new RangeError(`run ${runId}: op or wall_ms goes backwards at row ${i} (op ${lastOp} → ${op}, wall_ms ${lastWallMs} → ${wall})`);
+      if (op < lastOp || wall < lastWallMs)
+        throw new RangeError(`run ${runId}: op or wall_ms goes backwards at row ${i} (op ${lastOp} → ${op}, wall_ms ${lastWallMs} → ${wall})`);
       lastOp = op;
       lastWallMs = wall;
     }

@@ -57,7 +57,11 @@ export class RealInterpreters {
    * built: each refusal a RealRunRefusal naming the interpreter and what is wrong.
    */
   async open(path: string, arenas: 'aligned' | 'misaligned' | undefined): Promise<RealInterpreter> {
-    const allowed = await this.options.policy.interpreterPath(path, discoverInterpreters().map((d) => d.path), 'real-interpreter run: interpreter');
+    const allowed = await this.options.policy.interpreterPath(
+      path,
+      discoverInterpreters().map((d) => d.path),
+      'real-interpreter run: interpreter',
+    );
     try {
       // What the user named first (not an interpreter, one that cannot be used), then what the host lacks.
       const real = await this.probe(allowed);

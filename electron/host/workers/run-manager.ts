@@ -139,7 +139,10 @@ export class RunManager {
   }
 
   setSampling(runId: string, sampleEvery: number, maxSampleIntervalMs?: number): boolean {
-    return this.command(runId, maxSampleIntervalMs === undefined ? { type: 'set-sampling', sampleEvery } : { type: 'set-sampling', sampleEvery, maxSampleIntervalMs });
+    return this.command(
+      runId,
+      maxSampleIntervalMs === undefined ? { type: 'set-sampling', sampleEvery } : { type: 'set-sampling', sampleEvery, maxSampleIntervalMs },
+    );
   }
 
   /** A copy of the worker's status, or undefined for an unknown id. */

@@ -52,7 +52,10 @@ export function discoverInterpreters(env: NodeJS.ProcessEnv = process.env): Disc
   };
   for (const dir of (env['PATH'] ?? '').split(delimiter)) {
     if (!dir || dir.includes(`${join('.pyenv', 'shims')}`)) continue; // pyenv's shims are listed by version below
-    for (const name of listDir(dir).filter((n) => PATH_NAME.test(n)).sort()) add({ path: join(dir, name), source: 'PATH', label: name });
+    for (const name of listDir(dir)
+      .filter((n) => PATH_NAME.test(n))
+      .sort())
+      add({ path: join(dir, name), source: 'PATH', label: name });
   }
   const pyenvRoot = env['PYENV_ROOT'] || join(env['HOME'] || homedir(), '.pyenv');
   const versions = listDir(join(pyenvRoot, 'versions')).sort(compareVersionNames);

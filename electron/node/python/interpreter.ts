@@ -44,21 +44,22 @@ const PROBE_TIMEOUT_MS = 30_000;
 
 /** Starts `path` with the probe script and describes it; InterpreterError if it is not a Python. */
 export async function probeInterpreter(path: string, env: NodeJS.ProcessEnv = process.env): Promise<InterpreterInfo> {
-  const { stdout, stderr, error } = await new Promise<{ stdout: string; stderr: string; error: ExecFileException | null }>(
-    (resolve) => {
-      // -E: the user's PYTHON* variables must not change what we learn (PYTHONMALLOC is checked
-      // separately, where a program's environment is known). -S would hide sysconfig on some builds.
-      execFile(path, ['-E', '-c', PROBE_SCRIPT], { env, timeout: PROBE_TIMEOUT_MS, maxBuffer: 1 << 20, windowsHide: true }, (err, out, errOut) =>
-        resolve({ stdout: String(out), stderr: String(errOut), error: err }),
-      );
-    },
-  );
+  const { stdout, stderr, error } = await new Promise<{ stdout: string; stderr: string; error: ExecFileException | null }>((resolve) => {
+    // -E: the user's PYTHON* variables must not change what we learn (PYTHONMALLOC is checked
+    // separately, where a program's environment is known). -S would hide sysconfig on some builds.
+    execFile(path, ['-E', '-c', PROBE_SCRIPT], { env, timeout: PROBE_TIMEOUT_MS, maxBuffer: 1 << 20, windowsHide: true }, (err, out, errOut) =>
+      resolve({ stdout: String(out), stderr: String(errOut), error: err }),
+    );
+  });
   if (error) {
     if (error.code === 'ENOENT') throw new InterpreterError(path, 'no such file or command');
     if (error.code === 'EACCES') throw new InterpreterError(path, 'not executable (permission denied)');
     if (error.killed) throw new InterpreterError(path, `did not answer within ${PROBE_TIMEOUT_MS / 1000} s`);
     const last = stderr.trim().split('\n').pop() ?? '';
-    throw new InterpreterError(path, `is not a Python interpreter we can use (it exited with ${String(error.code ?? error.signal)}${last ? `: ${last.slice(0, 200)}` : ''})`);
+    throw new InterpreterError(
+      path,
+      `is not a Python interpreter we can use (it exited with ${String(error.code ?? error.signal)}${last ? `: ${last.slice(0, 200)}` : ''})`,
+    );
   }
   return parseProbeOutput(path, stdout);
 }

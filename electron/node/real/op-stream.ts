@@ -10,9 +10,7 @@ import { resolveRun } from '../../../shared/run/resolve-run';
 import type { RunConfig } from '../../../shared/protocol/run-config';
 import { readTraceBatches } from '../trace-file';
 
-export type StreamSource =
-  | { kind: 'workload'; config: RunConfig; ops: number }
-  | { kind: 'trace'; path: string };
+export type StreamSource = { kind: 'workload'; config: RunConfig; ops: number } | { kind: 'trace'; path: string };
 
 export interface StreamConsumer {
   /** Operations [from, to) of `cols`; each mark among them is a checkpoint (label already in `labels`). */

@@ -54,7 +54,10 @@ export function arenaModeFor(real: RealInterpreter, arenas: 'aligned' | 'misalig
   if (!bigPools) {
     // Pools of one page: every page-aligned arena already holds 64 pools; only `aligned` means anything.
     if (arenas === 'aligned') return hasHook ? 'native' : 'none';
-    throw new InterpreterError(real.label, `--arenas misaligned applies to CPython 3.10+ (16 KiB pools); ${real.info.version}'s 4 KiB pools always fill 64 per arena`);
+    throw new InterpreterError(
+      real.label,
+      `--arenas misaligned applies to CPython 3.10+ (16 KiB pools); ${real.info.version}'s 4 KiB pools always fill 64 per arena`,
+    );
   }
   return arenas;
 }

@@ -95,7 +95,6 @@ export function diffCheckpoint(model: CheckpointRecord, real: RealRecord): strin
   return diffs;
 }
 
-
 /** The charted series of model and real, compared (wall time aside). */
 export function diffSamples(model: Float64Array, real: Float64Array, hooked: boolean): string[] {
   const diffs: string[] = [];

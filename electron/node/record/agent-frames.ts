@@ -99,7 +99,8 @@ export class FrameDecoder {
       const kind = view.getUint32(4, true);
       const count = view.getUint32(8, true);
       const body = kind === FRAME_RECORDS ? count * RECORD_BYTES : count;
-      if (kind !== FRAME_RECORDS && kind !== FRAME_SUMMARY) throw new AgentStreamError(`agent stream: unknown frame kind ${kind} at byte ${this.consumed + at}`);
+      if (kind !== FRAME_RECORDS && kind !== FRAME_SUMMARY)
+        throw new AgentStreamError(`agent stream: unknown frame kind ${kind} at byte ${this.consumed + at}`);
       if (buf.length - at < FRAME_HEADER_BYTES + body) {
         this.need = FRAME_HEADER_BYTES + body;
         break;

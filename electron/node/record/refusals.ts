@@ -37,7 +37,7 @@ export function checkEnvironment(env: NodeJS.ProcessEnv): void {
   const value = env['PYTHONMALLOC'];
   if (value !== undefined && !PYMALLOC_VALUES.has(value)) {
     throw new RecordRefusal(
-      `PYTHONMALLOC=${value} is set in the program's environment: ${value.startsWith('pymalloc') ? 'its debug hooks pad every request, so the blocks would not be the program\'s' : 'the program would not use pymalloc, so there would be no arenas to watch'}; unset it (or set PYTHONMALLOC=pymalloc) to record`,
+      `PYTHONMALLOC=${value} is set in the program's environment: ${value.startsWith('pymalloc') ? "its debug hooks pad every request, so the blocks would not be the program's" : 'the program would not use pymalloc, so there would be no arenas to watch'}; unset it (or set PYTHONMALLOC=pymalloc) to record`,
     );
   }
 }

@@ -64,7 +64,12 @@ export interface WsBridge extends Bridge {
    * upload id (replay it with `path` = `upload:<id>`), or a session, resolved once the server opened
    * it. `onProgress(sent, total)` after each chunk. Rejects with the server's reason.
    */
-  upload(kind: 'trace' | 'session', name: string, bytes: Uint8Array, onProgress?: (sent: number, total: number) => void): Promise<TraceUploaded | SessionUploaded>;
+  upload(
+    kind: 'trace' | 'session',
+    name: string,
+    bytes: Uint8Array,
+    onProgress?: (sent: number, total: number) => void,
+  ): Promise<TraceUploaded | SessionUploaded>;
 }
 
 /**
@@ -123,10 +128,16 @@ export function connectWsBridge(options: WsBridgeOptions): Promise<WsBridge> {
     }
   }
 
-  async function upload(kind: 'trace' | 'session', name: string, bytes: Uint8Array, onProgress?: (sent: number, total: number) => void): Promise<TraceUploaded | SessionUploaded> {
+  async function upload(
+    kind: 'trace' | 'session',
+    name: string,
+    bytes: Uint8Array,
+    onProgress?: (sent: number, total: number) => void,
+  ): Promise<TraceUploaded | SessionUploaded> {
     const limits = capabilities.uploads;
     if (limits === null) throw new Error('this server takes no uploads');
-    if (bytes.length > limits.maxBytes) throw new Error(`${name} is ${bytes.length} bytes; this server takes uploads of up to ${limits.maxBytes} bytes (serve --max-upload)`);
+    if (bytes.length > limits.maxBytes)
+      throw new Error(`${name} is ${bytes.length} bytes; this server takes uploads of up to ${limits.maxBytes} bytes (serve --max-upload)`);
     const { uploadId } = (await uploadCall('uploadBegin', { kind, name, bytes: bytes.length })) as { uploadId: string };
     for (let offset = 0; offset < bytes.length; offset += limits.chunkBytes) {
       const chunk = bytes.subarray(offset, offset + limits.chunkBytes);
@@ -176,7 +187,11 @@ export function connectWsBridge(options: WsBridgeOptions): Promise<WsBridge> {
         return;
       }
       if (protocolVersion !== bridge.protocolVersion) {
-        emit({ type: 'notice', level: 'error', message: `The host now speaks protocol ${protocolVersion}, this page ${bridge.protocolVersion}: reload the page.` });
+        emit({
+          type: 'notice',
+          level: 'error',
+          message: `The host now speaks protocol ${protocolVersion}, this page ${bridge.protocolVersion}: reload the page.`,
+        });
       }
       if (announcedDrop) emit({ type: 'notice', level: 'info', message: 'Reconnected to the host.' });
       announcedDrop = false;
@@ -225,7 +240,12 @@ export function connectWsBridge(options: WsBridgeOptions): Promise<WsBridge> {
         return;
       }
       linkEvent(announcedDrop ? { type: 'attempt-failed' } : { type: 'drop' });
-      if (!announcedDrop) emit({ type: 'notice', level: 'error', message: ev.reason ? `Lost the connection to the host (${why}); reconnecting…` : 'Lost the connection to the host; reconnecting…' });
+      if (!announcedDrop)
+        emit({
+          type: 'notice',
+          level: 'error',
+          message: ev.reason ? `Lost the connection to the host (${why}); reconnecting…` : 'Lost the connection to the host; reconnecting…',
+        });
       else if (options.probe) void probeToken();
       announcedDrop = true;
       const delay = Math.min(maxRetryMs, retryMs * 2 ** attempt);
@@ -245,7 +265,7 @@ export function connectWsBridge(options: WsBridgeOptions): Promise<WsBridge> {
       if (retryTimer !== null) timers.clear(retryTimer);
       retryTimer = null;
       linkEvent({ type: 'unauthorised' });
-      emit({ type: 'notice', level: 'error', message: 'The server refuses this page\'s token: it restarted; open the new URL it printed.' });
+      emit({ type: 'notice', level: 'error', message: "The server refuses this page's token: it restarted; open the new URL it printed." });
     }
 
     function connect(): void {

@@ -77,6 +77,7 @@ export const markersPlugin: Plugin<'line'> = {
       }
     }
     ctx.restore();
-    if (options.cursor !== null && options.cursor !== undefined) vline(chart as unknown as Chart, options.cursor, options.cursorColor ?? PALETTES.light.accent, []);
+    if (options.cursor !== null && options.cursor !== undefined)
+      vline(chart as unknown as Chart, options.cursor, options.cursorColor ?? PALETTES.light.accent, []);
   },
 };

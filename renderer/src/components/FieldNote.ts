@@ -14,7 +14,8 @@ export interface FieldNoteProps {
   tag?: 'small' | 'span';
 }
 
-const FieldNote: FunctionalComponent<FieldNoteProps> = (props) => (props.text ? h(props.tag ?? 'small', { class: props.kind ?? 'description' }, props.text) : null);
+const FieldNote: FunctionalComponent<FieldNoteProps> = (props) =>
+  props.text ? h(props.tag ?? 'small', { class: props.kind ?? 'description' }, props.text) : null;
 FieldNote.props = ['text', 'kind', 'tag'];
 
 export default FieldNote;

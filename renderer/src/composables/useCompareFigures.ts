@@ -15,7 +15,10 @@ export function useCompareFigures(runs: () => RunSummary[]): { rows: Ref<Compare
   const figures = ref<RunFigures[]>([]);
   const error = useLatestFetch(
     // Which runs, and how far each has got: new samples change peak and final.
-    () => runs().map((r) => `${r.runId}:${r.samples}:${r.state}`).join(','),
+    () =>
+      runs()
+        .map((r) => `${r.runId}:${r.samples}:${r.state}`)
+        .join(','),
     async () => {
       const bridge = currentBridge();
       return Promise.all(runs().map((r) => fetchRunFigures(bridge, r)));

@@ -26,13 +26,17 @@ export function usePins(target: () => { runId: string; op: number } | null): Pin
   let generation = 0;
 
   // Another time or run: what is shown no longer answers it.
-  watch(target, () => {
-    generation++;
-    report.value = null;
-    error.value = null;
-    pending.value = false;
-    track(null);
-  }, { deep: true });
+  watch(
+    target,
+    () => {
+      generation++;
+      report.value = null;
+      error.value = null;
+      pending.value = false;
+      track(null);
+    },
+    { deep: true },
+  );
 
   async function run(): Promise<void> {
     const t = target();

@@ -13,7 +13,8 @@ export const VERDICT_KEYS: readonly SeriesKey[] = SERIES_KEYS.filter((k) => k !=
 
 /** Real runs among `runs`, each with its model twin when one is among them. */
 export function realPairs(runs: readonly RunSummary[]): { real: RunSummary; model: RunSummary | null }[] {
-  const key = (r: RunSummary): string => JSON.stringify([r.config.workload, r.config.params, r.config.seed, r.config.arenas ?? null, r.config.ops ?? null, r.python?.version ?? r.config.python]);
+  const key = (r: RunSummary): string =>
+    JSON.stringify([r.config.workload, r.config.params, r.config.seed, r.config.arenas ?? null, r.config.ops ?? null, r.python?.version ?? r.config.python]);
   return runs
     .filter((r) => r.config.real !== undefined)
     .map((real) => ({ real, model: runs.find((m) => m.config.real === undefined && key(m) === key(real)) ?? null }));
@@ -42,7 +43,10 @@ export function samplesOf(result: WindowResult): SamplesByOp {
   return out;
 }
 
-export function verdictOf(model: { run: RunSummary; name: string; result: WindowResult }, real: { run: RunSummary; name: string; result: WindowResult }): SampleVerdict {
+export function verdictOf(
+  model: { run: RunSummary; name: string; result: WindowResult },
+  real: { run: RunSummary; name: string; result: WindowResult },
+): SampleVerdict {
   // 2.x has no arena hook: the series only a hook measures are not compared (as on the command line).
   const hooked = !(real.run.python?.version ?? real.run.config.python).startsWith('2.');
   return sampleVerdict({ name: model.name, samples: samplesOf(model.result) }, { name: real.name, samples: samplesOf(real.result), hooked });

@@ -8,6 +8,7 @@ export const MAX_STEP_OPS = 1_000_000_000;
 export function stepOpsError(value: unknown): string | null {
   if (value === '' || value === null || value === undefined) return 'give a number of operations to step by';
   const n = typeof value === 'number' ? value : Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > MAX_STEP_OPS) return `step by a whole number of operations from 1 to ${MAX_STEP_OPS.toLocaleString('en-US')}, not ${String(value)}`;
+  if (!Number.isInteger(n) || n < 1 || n > MAX_STEP_OPS)
+    return `step by a whole number of operations from 1 to ${MAX_STEP_OPS.toLocaleString('en-US')}, not ${String(value)}`;
   return null;
 }

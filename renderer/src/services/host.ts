@@ -5,7 +5,17 @@
 import type { ShortcutAction } from '../../../shared/protocol/shortcuts';
 import type { PinReport } from '../../../shared/pins/analyze';
 import type { Pinia } from 'pinia';
-import type { Bridge, BridgeEvent, DetailSnapshot, ExportRequest, ExportResult, InterpreterChoice, RunCommand, WindowQuery, WindowResult } from '../../../shared/protocol/bridge';
+import type {
+  Bridge,
+  BridgeEvent,
+  DetailSnapshot,
+  ExportRequest,
+  ExportResult,
+  InterpreterChoice,
+  RunCommand,
+  WindowQuery,
+  WindowResult,
+} from '../../../shared/protocol/bridge';
 import { DESKTOP_CAPABILITIES } from '../../../shared/protocol/capabilities';
 import type { RunConfig } from '../../../shared/protocol/run-config';
 import type { SessionUploaded, TraceUploaded } from '../../../shared/protocol/uploads';
@@ -178,9 +188,13 @@ export function currentBridge(): Bridge {
  * a path field takes (`upload:<id>`), or a session, which the server opens as finished runs.
  * Rejects with the server's reason (or "this page cannot upload" on the desktop).
  */
-export async function uploadFile(kind: 'trace' | 'session', file: File, onProgress?: (sent: number, total: number) => void): Promise<TraceUploaded | SessionUploaded> {
+export async function uploadFile(
+  kind: 'trace' | 'session',
+  file: File,
+  onProgress?: (sent: number, total: number) => void,
+): Promise<TraceUploaded | SessionUploaded> {
   const b = need() as Partial<WsBridge>;
-  if (typeof b.upload !== 'function') throw new Error('this page cannot upload: open files with the application\'s own dialogs');
+  if (typeof b.upload !== 'function') throw new Error("this page cannot upload: open files with the application's own dialogs");
   return b.upload(kind, file.name, new Uint8Array(await file.arrayBuffer()), onProgress);
 }
 

@@ -31,7 +31,15 @@ export const useRunsStore = defineStore('runs', () => {
   /** Each run's name plus what tells it apart from the others ("… · k=1000"), for every place a run is named. */
   const labels = computed(() => {
     const list = runs.value;
-    const texts = runLabels(list.map((r) => ({ name: r.name, workload: r.config.workload, params: r.params ?? r.config.params, seed: r.config.seed, arenas: r.config.arenas ?? null })));
+    const texts = runLabels(
+      list.map((r) => ({
+        name: r.name,
+        workload: r.config.workload,
+        params: r.params ?? r.config.params,
+        seed: r.config.seed,
+        arenas: r.config.arenas ?? null,
+      })),
+    );
     return new Map(list.map((r, i) => [r.runId, texts[i]!]));
   });
 

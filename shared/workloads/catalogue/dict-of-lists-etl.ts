@@ -345,7 +345,10 @@ export const dictOfListsEtl: WorkloadDef = {
     choiceParam('python', 'auto', LAYOUT_CHOICES, 'Object layout and growth rules: auto follows the modelled version.'),
   ],
   check(p) {
-    for (const [lo, hi] of [['key_len_min', 'key_len_max'], ['field_len_min', 'field_len_max']] as const) {
+    for (const [lo, hi] of [
+      ['key_len_min', 'key_len_max'],
+      ['field_len_min', 'field_len_max'],
+    ] as const) {
       if (num(p, lo) > num(p, hi)) throw new ParamError(lo, p[lo], `must be at most ${hi} = ${p[hi]}`);
     }
   },

@@ -244,13 +244,24 @@ export const interpreterMix: WorkloadDef = {
     realParam('realloc_min_factor', '', 1.05, 0.01, 100, 'A REALLOC multiplies the size by uniform(min, max) …'),
     realParam('realloc_max_factor', '', 2.0, 0.01, 100, '… rounded up to 8 bytes.'),
     numberParam('realloc_cap', 'bytes', 65_536, 8, 2 ** 31 - 8, 'Largest size a REALLOC makes.'),
-    realParam('import_frac', 'of a phase', 0.2, 0, 1, 'The first import_frac·phase_len ops are the import (long and permanent 60 %, immediate 20 %, short 10 %, medium 10 %).'),
+    realParam(
+      'import_frac',
+      'of a phase',
+      0.2,
+      0,
+      1,
+      'The first import_frac·phase_len ops are the import (long and permanent 60 %, immediate 20 %, short 10 %, medium 10 %).',
+    ),
     numberParam('phase_len', 'ops', 5_000_000, 1000, MAX_COUNT, 'Ops per phase; at its end every phase-scoped object dies, newest first.'),
   ],
   check(p) {
     const w = num(p, 'w_immediate') + num(p, 'w_short') + num(p, 'w_medium') + num(p, 'w_long');
     if (!(w > 0)) throw new ParamError('w_long', p.w_long, 'the four lifetime weights must not all be 0');
-    for (const [lo, hi] of [['short_min', 'short_max'], ['medium_min', 'medium_max'], ['realloc_min_factor', 'realloc_max_factor']] as const) {
+    for (const [lo, hi] of [
+      ['short_min', 'short_max'],
+      ['medium_min', 'medium_max'],
+      ['realloc_min_factor', 'realloc_max_factor'],
+    ] as const) {
       if (num(p, lo) > num(p, hi)) throw new ParamError(lo, p[lo], `must be at most ${hi} = ${p[hi]}`);
     }
   },

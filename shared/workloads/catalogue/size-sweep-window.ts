@@ -13,8 +13,18 @@ import type { ResolvedParams, WorkloadDef } from '../workload';
 
 /** sh8bench's histogram, taken cyclically: (size, count) per iteration. */
 export const SH8_HISTOGRAM: ReadonlyArray<readonly [number, number]> = [
-  [8, 1000], [16, 5000], [48, 1000], [72, 100], [148, 100], [200, 100],
-  [520, 10], [1056, 5], [4096, 3], [9162, 1], [34562, 1], [168524, 1],
+  [8, 1000],
+  [16, 5000],
+  [48, 1000],
+  [72, 100],
+  [148, 100],
+  [200, 100],
+  [520, 10],
+  [1056, 5],
+  [4096, 3],
+  [9162, 1],
+  [34562, 1],
+  [168524, 1],
 ];
 /** glibc bench-malloc-simple: block sizes × batch sizes. */
 const BATCH_SIZES = [16, 32, 64] as const;

@@ -21,7 +21,6 @@ import { growFloat64, growInt32 } from './live-table';
 /** A lifetime that never comes due within any run, still exact as a double time. */
 export const FOREVER = 2 ** 50;
 
-
 export class LifetimeQueue {
   /** The current time; advance it with `advance()` / `setNow()`. */
   now = 0;
@@ -155,7 +154,9 @@ export class LifetimeQueue {
   }
 
   private swap(i: number, j: number): void {
-    const d = this.hDeath[i]!, q = this.hSeq[i]!, s = this.hSlot[i]!;
+    const d = this.hDeath[i]!,
+      q = this.hSeq[i]!,
+      s = this.hSlot[i]!;
     this.hDeath[i] = this.hDeath[j]!;
     this.hSeq[i] = this.hSeq[j]!;
     this.hSlot[i] = this.hSlot[j]!;

@@ -17,12 +17,18 @@ function cli(...args: string[]): { code: number | null; stdout: string; stderr: 
 const tmp = mkdtempSync(join(tmpdir(), 'arenascope-cli-'));
 
 describe('replay', () => {
-  it('prints the real interpreter\'s checkpoint lines for interleave under 3.11 (aligned)', () => {
+  it("prints the real interpreter's checkpoint lines for interleave under 3.11 (aligned)", () => {
     const r = cli('replay', join(FIX, 'traces/interleave.pymtrace.gz'), '--python', '3.11', '--arenas', 'aligned');
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    const got = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-    const want = readFileSync(join(FIX, 'expected/3.11.7/interleave.aligned.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const got = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const want = readFileSync(join(FIX, 'expected/3.11.7/interleave.aligned.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(got).toHaveLength(want.length);
     const keys = ['label', 'op', 'applied', 'classes', 'arenas', 'pools', 'pools_per_arena', 'large', 'fingerprint', 'slot_fingerprint'];
     got.forEach((g, i) => {
@@ -38,8 +44,14 @@ describe('replay', () => {
     writeFileSync(f, '#pymtrace 1\n# a comment\na 1 16\na 2 600\nc two live\nf 1\n');
     const r = cli('replay', f, '--python', '2.4');
     expect(r.code).toBe(0);
-    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(lines.map((l) => [l['label'], l['op'], l['applied']])).toEqual([['two live', 2, 2], ['end', 4, 3]]);
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.map((l) => [l['label'], l['op'], l['applied']])).toEqual([
+      ['two live', 2, 2],
+      ['end', 4, 3],
+    ]);
     // 600 bytes is above 2.4's 256-byte threshold: a libc block.
     expect(lines[0]!['large']).toEqual({ count: 1, bytes: 600 });
     expect(lines[0]!['classes']).toEqual([{ szidx: 1, blocks: 1, pools: 1 }]);

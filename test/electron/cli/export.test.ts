@@ -37,7 +37,9 @@ describe('run --format', () => {
     const bad = cli('run', ...small, '--python', '3.11', '--out', join(tmp, 'x'), '--format', 'png,gif');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/unknown format 'gif'/);
-    expect(cli('run', ...small, '--python', '3.11', '--out', join(tmp, 'x'), '--format', 'png', '--theme', 'blue').stderr).toMatch(/--theme must be 'light' or 'dark'/);
+    expect(cli('run', ...small, '--python', '3.11', '--out', join(tmp, 'x'), '--format', 'png', '--theme', 'blue').stderr).toMatch(
+      /--theme must be 'light' or 'dark'/,
+    );
     expect(cli('run', ...small, '--python', '3.11', '--width', '300').stderr).toMatch(/--width is an export option/);
   });
 });
@@ -75,7 +77,8 @@ describe('export', () => {
     const r = cli('export', session, '--out', out);
     expect(r.code).toBe(0);
     const files = readdirSync(out).sort();
-    for (const ext of ['png', 'svg']) for (const chart of ['memory', 'arenas', 'pools']) expect(files.filter((f) => f.endsWith(`-${chart}.${ext}`))).toHaveLength(2);
+    for (const ext of ['png', 'svg'])
+      for (const chart of ['memory', 'arenas', 'pools']) expect(files.filter((f) => f.endsWith(`-${chart}.${ext}`))).toHaveLength(2);
     expect(files.filter((f) => f.endsWith('.png'))).toHaveLength(6);
     expect(files.filter((f) => f.startsWith('samples-'))).toHaveLength(2);
     expect(files).toContain('export.json');

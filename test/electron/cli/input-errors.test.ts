@@ -27,10 +27,13 @@ describe('bad input files and parameters', () => {
   });
 
   it('a trace that is binary data: exit 2, said so, none of its bytes printed', () => {
-    for (const r of [cli('replay', binary, '--python', '3.11'), cli('run', '--workload', 'trace-replay', '--set', `path=${binary}`, '--python', '3.11', '--out', join(dir, 'o2'))]) {
+    for (const r of [
+      cli('replay', binary, '--python', '3.11'),
+      cli('run', '--workload', 'trace-replay', '--set', `path=${binary}`, '--python', '3.11', '--out', join(dir, 'o2')),
+    ]) {
       expect(r.code).toBe(2);
       expect(r.stderr).toContain(`${binary}:1: `);
-      expect(r.stderr).toContain("(this is binary data, not a trace");
+      expect(r.stderr).toContain('(this is binary data, not a trace');
       expect(r.stderr).not.toMatch(/[\uFFFD\u0000-\u0008\u000E-\u001F]/);
     }
   });

@@ -11,7 +11,7 @@ describe('parse', () => {
     expect(() => parse('run', ['--seed', '-1'], config)).toThrow("run: --seed must not be negative, not '-1'");
   });
 
-  it('keeps Node\'s message for other mistakes, and parses good values', () => {
+  it("keeps Node's message for other mistakes, and parses good values", () => {
     expect(() => parse('run', ['--nope'], config)).toThrow(/^run: Unknown option '--nope'/);
     expect(parse('run', ['--ops', '5'], config).values.ops).toBe('5');
   });

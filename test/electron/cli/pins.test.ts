@@ -22,7 +22,17 @@ describe('pins', () => {
   it('--json is the analysis of the same run at the same op', async () => {
     const params = { N: 300_000, k: 256, hold_live: 2000, hold_ops: 50_000 };
     const at = 500_000;
-    const r = await run('pins', '--workload', 'keep-every-kth', '--python', '3.11', ...Object.entries(params).flatMap(([k, v]) => ['--set', `${k}=${v}`]), '--at', String(at), '--json');
+    const r = await run(
+      'pins',
+      '--workload',
+      'keep-every-kth',
+      '--python',
+      '3.11',
+      ...Object.entries(params).flatMap(([k, v]) => ['--set', `${k}=${v}`]),
+      '--at',
+      String(at),
+      '--json',
+    );
     expect(r.code).toBe(0);
     const got = JSON.parse(r.lines.join('\n')) as Record<string, unknown>;
     const replay = new PinReplay(createAllocator('3.11'));
@@ -37,7 +47,23 @@ describe('pins', () => {
 
   it('keep-every-kth, k = 256, 3.11: one origin row, the kept blocks, holding every pinned arena', async () => {
     // The fill of 300 000 blocks and the thinning: only the kept blocks are live.
-    const r = await run('pins', '--workload', 'keep-every-kth', '--python', '3.11', '--set', 'N=300000', '--set', 'k=256', '--set', 'hold_live=0', '--set', 'hold_ops=0', '--at', String(300_000 + 298_828));
+    const r = await run(
+      'pins',
+      '--workload',
+      'keep-every-kth',
+      '--python',
+      '3.11',
+      '--set',
+      'N=300000',
+      '--set',
+      'k=256',
+      '--set',
+      'hold_live=0',
+      '--set',
+      'hold_ops=0',
+      '--at',
+      String(300_000 + 298_828),
+    );
     expect(r.code).toBe(0);
     const table = r.lines.slice(r.lines.findIndex((l) => l.startsWith('origins of the pinning blocks')));
     expect(table[0]).toBe('origins of the pinning blocks (1; top 1):');

@@ -51,7 +51,10 @@ describe('record (command line)', () => {
       // The trace replays with the repo's own `replay`, a checkpoint every 1000 ops plus start, end and the implicit end.
       const replay = cli(['replay', join(out, 'trace.pymtrace.gz'), '--python', py!.version]);
       expect(replay.code).toBe(0);
-      const lines = replay.stdout.trim().split('\n').map((l) => JSON.parse(l) as { label: string | null; applied: number });
+      const lines = replay.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { label: string | null; applied: number });
       expect(lines[0]!.label).toBe('start');
       expect(lines.at(-1)!.applied).toBe(report.ops);
       expect(lines.length).toBe(Math.floor(report.ops / 1000) + 3);
@@ -63,7 +66,10 @@ describe('record (command line)', () => {
 
     it('Ctrl-C reaches the program; the run ends with its signal and keeps the trace', async () => {
       const out = join(tmp, 'sigint');
-      const child = spawn(process.execPath, [...CLI, 'record', '--python', py!.path, '--out', out, '--', 'wait_for_sigint.py'], { cwd: PROGRAMS, stdio: ['pipe', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [...CLI, 'record', '--python', py!.path, '--out', out, '--', 'wait_for_sigint.py'], {
+        cwd: PROGRAMS,
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
       let stdout = '';
       let stderr = '';
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));

@@ -24,13 +24,29 @@ const legacy = pythons.find((p) => p.line[0] === 2);
 describe('run --real', () => {
   it.skipIf(!modern)('runs the model and the real interpreter side by side, labels the real run, and finds them identical', () => {
     const out = mkdtempSync(join(tmpdir(), 'arenascope-run-real-'));
-    const r = cli('run', '--workload', 'steady-churn', '--real', modern!.path, '--arenas', 'aligned', '--ops', '40000', '--sample-every', '10000', '--out', out);
+    const r = cli(
+      'run',
+      '--workload',
+      'steady-churn',
+      '--real',
+      modern!.path,
+      '--arenas',
+      'aligned',
+      '--ops',
+      '40000',
+      '--sample-every',
+      '10000',
+      '--out',
+      out,
+    );
     expect(r.stderr).not.toMatch(/error/i);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain(`${modern!.version} steady-churn (G5, aligned arenas): 40,000 ops`);
     expect(r.stdout).toMatch(new RegExp(`${modern!.version.replace(/\./g, '\\.')} real steady-churn \\(/.+python[^,]*, arenas aligned\\): 40,000 ops`));
     expect(r.stdout).toMatch(/real steady-churn vs .* steady-churn: identical at (\d+) of \1 common samples/);
-    const csv = readFileSync(join(out, `real-${modern!.version}`, 'samples.csv'), 'utf8').trim().split('\n');
+    const csv = readFileSync(join(out, `real-${modern!.version}`, 'samples.csv'), 'utf8')
+      .trim()
+      .split('\n');
     expect(csv[0]!.split(',')[0]).toBe('op');
     expect(csv.slice(1).map((l) => Number(l.split(',')[0]))).toEqual(expect.arrayContaining([10_000, 20_000, 30_000, 40_000]));
     const open = cli('open', join(out, 'session.arenascope.gz'), '--json');
@@ -40,7 +56,23 @@ describe('run --real', () => {
 
   it.skipIf(!legacy || !modern)('compare puts the verdict table in the HTML report; 2.7 runs without an arena hook', () => {
     const out = mkdtempSync(join(tmpdir(), 'arenascope-compare-real-'));
-    const r = cli('compare', '--workload', 'ramp-cycles', '--python', legacy!.version, '--real', legacy!.path, '--ops', '60000', '--sample-every', '20000', '--out', out, '--format', 'html');
+    const r = cli(
+      'compare',
+      '--workload',
+      'ramp-cycles',
+      '--python',
+      legacy!.version,
+      '--real',
+      legacy!.path,
+      '--ops',
+      '60000',
+      '--sample-every',
+      '20000',
+      '--out',
+      out,
+      '--format',
+      'html',
+    );
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/2\.7\.18 real ramp-cycles vs 2\.7\.18 ramp-cycles: identical at (\d+) of \1 common samples/);
     const html = readFileSync(join(out, 'report.html'), 'utf8');
@@ -50,7 +82,7 @@ describe('run --real', () => {
     expect(existsSync(join(out, 'session.arenascope.gz'))).toBe(true);
   });
 
-  it.skipIf(!modern)('a trace with moving and in-place reallocs: the real run\'s samples equal the model\'s', () => {
+  it.skipIf(!modern)("a trace with moving and in-place reallocs: the real run's samples equal the model's", () => {
     const trace = join(ROOT, 'test/fixtures/conformance/traces/realloc-mix.pymtrace.gz');
     const r = cli('run', '--workload', 'trace-replay', '--set', `path=${trace}`, '--real', modern!.path, '--arenas', 'misaligned', '--sample-every', '5000');
     expect(r.status).toBe(0);

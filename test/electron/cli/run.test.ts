@@ -43,7 +43,9 @@ function sessionSamples(file: string, runId: string): number {
 
 function csvRows(file: string): number[][] {
   const [header, ...rows] = readFileSync(file, 'utf8').trim().split('\n');
-  expect(header).toBe('op,wall_ms,requested_bytes,block_bytes,pool_bytes,arena_bytes,arenas,pools_used,pools_full,pools_empty,large_bytes,arenas_highwater,arenas_allocated_total,arenas_reclaimed');
+  expect(header).toBe(
+    'op,wall_ms,requested_bytes,block_bytes,pool_bytes,arena_bytes,arenas,pools_used,pools_full,pools_empty,large_bytes,arenas_highwater,arenas_allocated_total,arenas_reclaimed',
+  );
   return rows.map((r) => r.split(',').map(Number));
 }
 
@@ -53,9 +55,22 @@ describe('workloads', () => {
     expect(r.code).toBe(0);
     const list = JSON.parse(r.stdout) as { name: string; params: { name: string }[] }[];
     expect(list.map((w) => w.name)).toEqual([
-      'seed-16b-fill-free', 'steady-churn', 'ramp-cycles', 'keep-every-kth', 'pareto-lifetimes', 'lru-cache-server', 'larson-server',
-      'dict-of-lists-etl', 'string-builder', 'mixed-large-small', 'int-list-del', 'arena-edge-thrash', 'interpreter-mix',
-      'refcount-temporaries', 'size-sweep-window', 'trace-replay',
+      'seed-16b-fill-free',
+      'steady-churn',
+      'ramp-cycles',
+      'keep-every-kth',
+      'pareto-lifetimes',
+      'lru-cache-server',
+      'larson-server',
+      'dict-of-lists-etl',
+      'string-builder',
+      'mixed-large-small',
+      'int-list-del',
+      'arena-edge-thrash',
+      'interpreter-mix',
+      'refcount-temporaries',
+      'size-sweep-window',
+      'trace-replay',
     ]);
     expect(list.every((w) => w.params.length > 0)).toBe(true);
     const text = cli('workloads');
@@ -67,7 +82,21 @@ describe('workloads', () => {
 describe('run', () => {
   it('runs two versions in two worker processes and writes a folder per run and a session', () => {
     const out = join(tmp, 'two');
-    const r = cli('run', '--workload', 'seed-16b-fill-free', '--python', '3.8', '--python', '3.11', '--set', 'N=300000', '--sample-every', '5000', '--out', out);
+    const r = cli(
+      'run',
+      '--workload',
+      'seed-16b-fill-free',
+      '--python',
+      '3.8',
+      '--python',
+      '3.11',
+      '--set',
+      'N=300000',
+      '--sample-every',
+      '5000',
+      '--out',
+      out,
+    );
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^3\.8\.20 seed-16b-fill-free \(G3, aligned arenas\): 600,000 ops .* final 0;/m);
@@ -79,19 +108,39 @@ describe('run', () => {
       const run = JSON.parse(readFileSync(join(out, v, 'run.json'), 'utf8')) as Record<string, unknown>;
       expect(run['state']).toBe('done');
       expect((run['workload'] as { params: Record<string, unknown> }).params['N']).toBe(300_000);
-      expect(run['phases']).toEqual([{ op: 0, label: 'fill' }, { op: 300_000, label: 'free' }]);
+      expect(run['phases']).toEqual([
+        { op: 0, label: 'fill' },
+        { op: 300_000, label: 'free' },
+      ]);
     }
     expect(JSON.parse(readFileSync(join(out, '3.8.20', 'run.json'), 'utf8'))).toMatchObject({ sampleEvery: 5000, maxSampleRate: 20 });
     const open = cli('open', join(out, 'session.arenascope.gz'), '--json');
     expect(open.code).toBe(0);
     const s = JSON.parse(open.stdout) as { runs: { python: string; state: string; arenas: { final: number } }[]; warnings: string[] };
     expect(s.warnings).toEqual([]);
-    expect(s.runs.map((x) => [x.python, x.state, x.arenas.final])).toEqual([['3.8.20', 'done', 0], ['3.11.14', 'done', 1]]);
+    expect(s.runs.map((x) => [x.python, x.state, x.arenas.final])).toEqual([
+      ['3.8.20', 'done', 0],
+      ['3.11.14', 'done', 1],
+    ]);
   });
 
   it('--max-sample-rate: a short run keeps every point whatever the cap, and run.json says the cap', () => {
     const out = join(tmp, 'capped');
-    const r = cli('run', '--workload', 'seed-16b-fill-free', '--python', '3.12', '--set', 'N=100000', '--sample-every', '1000', '--max-sample-rate', '0.5', '--out', out);
+    const r = cli(
+      'run',
+      '--workload',
+      'seed-16b-fill-free',
+      '--python',
+      '3.12',
+      '--set',
+      'N=100000',
+      '--sample-every',
+      '1000',
+      '--max-sample-rate',
+      '0.5',
+      '--out',
+      out,
+    );
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const rows = csvRows(join(out, 'samples.csv'));
@@ -104,7 +153,11 @@ describe('run', () => {
 
   it('survives a killed worker: says which run crashed and why, lets the other finish, exits 3', async () => {
     const out = join(tmp, 'killed');
-    const { child, out: printed, exited } = startCli('run', '--workload', 'steady-churn', '--python', '3.9', '--python', '3.12', '--set', 'L=20000', '--ops', '100000000', '--out', out);
+    const {
+      child,
+      out: printed,
+      exited,
+    } = startCli('run', '--workload', 'steady-churn', '--python', '3.9', '--python', '3.12', '--set', 'L=20000', '--ops', '100000000', '--out', out);
     const workers = await waitFor('two workers', () => {
       const p = childPids(child.pid!);
       return p.length >= 2 && p;
@@ -126,7 +179,21 @@ describe('run', () => {
 
   it('a killed host loses at most the last ~2 s of its session file', async () => {
     const out = join(tmp, 'host-killed');
-    const { child, exited } = startCli('run', '--workload', 'steady-churn', '--python', '3.11', '--set', 'L=20000', '--duration', '60s', '--sample-every', '20000', '--out', out);
+    const { child, exited } = startCli(
+      'run',
+      '--workload',
+      'steady-churn',
+      '--python',
+      '3.11',
+      '--set',
+      'L=20000',
+      '--duration',
+      '60s',
+      '--sample-every',
+      '20000',
+      '--out',
+      out,
+    );
     await waitFor('a worker', () => childPids(child.pid!).length > 0 && true);
     const workers = childPids(child.pid!);
     // Killed once a flush has put more than ten samples on disk (an event, not a guess at time).
@@ -135,7 +202,11 @@ describe('run', () => {
     process.kill(child.pid!, 'SIGKILL');
     await exited;
     // The orphaned worker notices its parent is gone and leaves.
-    await waitFor('the worker to leave', () => workers.every((p) => !existsSync(`/proc/${p}`) || readFileSync(`/proc/${p}/stat`, 'utf8').includes(') Z')) && true, 10_000);
+    await waitFor(
+      'the worker to leave',
+      () => workers.every((p) => !existsSync(`/proc/${p}`) || readFileSync(`/proc/${p}/stat`, 'utf8').includes(') Z')) && true,
+      10_000,
+    );
     void killedAt;
     const open = cli('open', join(out, 'session.arenascope.gz'), '--json');
     expect(open.code).toBe(0);
@@ -156,7 +227,10 @@ describe('run', () => {
     [['run', '--workload', 'steady-churn', '--python', '3.11', '--ops', '5', '--duration', '1s'], /--ops or --duration, not both/],
     [['run', '--workload', 'steady-churn', '--python', '3.11', '--duration', 'soon'], /--duration must look like/],
     [['run', '--workload', 'steady-churn', '--python', '9.9'], /unknown CPython version '9\.9'/],
-    [['run', '--workload', 'steady-churn', '--python', '3.11', '--max-sample-rate', '2000'], /--max-sample-rate must be a number of samples a second from 0 \(no cap\) to 1000, not '2000'/],
+    [
+      ['run', '--workload', 'steady-churn', '--python', '3.11', '--max-sample-rate', '2000'],
+      /--max-sample-rate must be a number of samples a second from 0 \(no cap\) to 1000, not '2000'/,
+    ],
     [['run', '--workload', 'steady-churn', '--python', '3.11', '--max-sample-rate', 'fast'], /--max-sample-rate must be a number .* not 'fast'/],
     [['run', '--workload', 'steady-churn', '--python', '3.11', '--max-sample-rate', '-1'], /--max-sample-rate must not be negative/],
     [['open', join(tmp, 'nothing.arenascope.gz')], /nothing\.arenascope\.gz/],

@@ -22,7 +22,9 @@ describe('asUsageError', () => {
   });
 
   it('prefixes bad input rejected by a promise, and returns what succeeds', async () => {
-    await expect(asUsageError('run: --real', () => Promise.reject(new InputError('/bin/true: not a Python')))).rejects.toThrow(new UsageError('run: --real: /bin/true: not a Python'));
+    await expect(asUsageError('run: --real', () => Promise.reject(new InputError('/bin/true: not a Python')))).rejects.toThrow(
+      new UsageError('run: --real: /bin/true: not a Python'),
+    );
     await expect(asUsageError('run', () => Promise.resolve(7))).resolves.toBe(7);
     expect(asUsageError('run', () => 'ok')).toBe('ok');
   });
@@ -31,7 +33,11 @@ describe('asUsageError', () => {
     const usage = new UsageError('run: --real given twice for /usr/bin/python3');
     await expect(asUsageError('run: --real', () => Promise.reject(usage))).rejects.toBe(usage);
     const fault = new TypeError('x is undefined');
-    expect(() => asUsageError('open', () => { throw fault; })).toThrow(fault);
+    expect(() =>
+      asUsageError('open', () => {
+        throw fault;
+      }),
+    ).toThrow(fault);
   });
 
   it('names the option for an unknown --python', () => {

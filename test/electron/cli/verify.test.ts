@@ -23,7 +23,18 @@ const pythons = pythonsWithAgent([3, 6], 'verify CLI');
 describe('verify (command line)', () => {
   it.skipIf(pythons.length === 0)('prints model vs real per checkpoint and the verdict; exit 0', () => {
     const py = pythons[pythons.length - 1]!;
-    const r = cli(['verify', '--workload', 'steady-churn', '--real', py.path, '--ops', '30000', '--sample-every', '10000', ...(py.line[1] >= 10 ? ['--arenas', 'aligned'] : [])]);
+    const r = cli([
+      'verify',
+      '--workload',
+      'steady-churn',
+      '--real',
+      py.path,
+      '--ops',
+      '30000',
+      '--sample-every',
+      '10000',
+      ...(py.line[1] >= 10 ? ['--arenas', 'aligned'] : []),
+    ]);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toContain(`real:  CPython ${py.version} (`);

@@ -25,7 +25,12 @@ afterEach(async () => {
 });
 
 function harness(maxRunMemory?: { megabytes: number; option: string }): { host: AppHost; events: BridgeEvent[]; run: (id: string) => Promise<RunSummary> } {
-  const host = new AppHost({ launcher: new NodeLauncher({ onStderrLine: () => undefined }), log: () => undefined, graceMs: 1000, ...(maxRunMemory ? { maxRunMemory } : {}) });
+  const host = new AppHost({
+    launcher: new NodeLauncher({ onStderrLine: () => undefined }),
+    log: () => undefined,
+    graceMs: 1000,
+    ...(maxRunMemory ? { maxRunMemory } : {}),
+  });
   hosts.push(host);
   const events: BridgeEvent[] = [];
   host.subscribe((e) => events.push(e));
@@ -34,10 +39,14 @@ function harness(maxRunMemory?: { megabytes: number; option: string }): { host: 
 
 async function until(get: () => Promise<RunSummary>, what: string, ok: (r: RunSummary) => boolean): Promise<RunSummary> {
   let last: RunSummary | undefined;
-  await waitFor(what, () => {
-    void get().then((r) => (last = r));
-    return last !== undefined && ok(last);
-  }, 60_000);
+  await waitFor(
+    what,
+    () => {
+      void get().then((r) => (last = r));
+      return last !== undefined && ok(last);
+    },
+    60_000,
+  );
   return last!;
 }
 
@@ -45,8 +54,17 @@ describe('a run at its memory budget, through the host', () => {
   it('pauses with a notice and its figures, and continues to its end with a larger budget', async () => {
     const { host, events, run } = harness();
     const { runId } = await host.startRun(churn);
-    const paused = await until(() => run(runId), 'the budget pause', (r) => r.state === 'paused' && r.budgetPause !== null);
-    expect(paused.budgetPause).toMatchObject({ megabytes: 1, suggestedMB: 65, limit: null, message: expect.stringMatching(/^memory budget of 1 MB reached at op \d+ /) });
+    const paused = await until(
+      () => run(runId),
+      'the budget pause',
+      (r) => r.state === 'paused' && r.budgetPause !== null,
+    );
+    expect(paused.budgetPause).toMatchObject({
+      megabytes: 1,
+      suggestedMB: 65,
+      limit: null,
+      message: expect.stringMatching(/^memory budget of 1 MB reached at op \d+ /),
+    });
     expect(paused.reason).toBeNull();
     const notice = events.find((e) => e.type === 'notice' && /paused at its memory budget/.test(e.message));
     expect(notice).toMatchObject({ level: 'error', message: expect.stringContaining('Continue it with a larger budget, or stop it') });
@@ -57,16 +75,28 @@ describe('a run at its memory budget, through the host', () => {
     expect((await run(runId)).budgetPause).not.toBeNull();
     // A budget it fits in: it runs to the end.
     await host.command(runId, { type: 'resume', budgetMB: 1 << 20 });
-    const done = await until(() => run(runId), 'the run to finish', (r) => r.state === 'done');
+    const done = await until(
+      () => run(runId),
+      'the run to finish',
+      (r) => r.state === 'done',
+    );
     expect(done).toMatchObject({ ops: 400_000, budgetPause: null, reason: null });
   });
 
   it('stops from the pause with every sample it took, saying why', async () => {
     const { host, run } = harness();
     const { runId } = await host.startRun(churn);
-    const paused = await until(() => run(runId), 'the budget pause', (r) => r.state === 'paused' && r.budgetPause !== null);
+    const paused = await until(
+      () => run(runId),
+      'the budget pause',
+      (r) => r.state === 'paused' && r.budgetPause !== null,
+    );
     await host.command(runId, { type: 'stop' });
-    const stopped = await until(() => run(runId), 'the run to stop', (r) => r.state === 'stopped');
+    const stopped = await until(
+      () => run(runId),
+      'the run to stop',
+      (r) => r.state === 'stopped',
+    );
     expect(stopped.reason).toBe(`stopped at its memory budget: ${paused.budgetPause!.message}`);
     expect(stopped.samples).toBe(paused.samples);
     const window = await host.window({ runId, series: ['op'], from: -Infinity, to: Infinity, maxPoints: 1000, axis: 'op' });
@@ -76,22 +106,38 @@ describe('a run at its memory budget, through the host', () => {
   it("refuses a budget above the server's limit, naming the option, and changes nothing", async () => {
     const { host, run } = harness({ megabytes: 512, option: 'serve --run-memory' });
     const { runId } = await host.startRun(churn);
-    const paused = await until(() => run(runId), 'the budget pause', (r) => r.state === 'paused' && r.budgetPause !== null);
+    const paused = await until(
+      () => run(runId),
+      'the budget pause',
+      (r) => r.state === 'paused' && r.budgetPause !== null,
+    );
     expect(paused.budgetPause).toMatchObject({ megabytes: 1, suggestedMB: 65, limit: 'at most 512 MB a run here (serve --run-memory)' });
     await expect(host.command(runId, { type: 'resume', budgetMB: 2048 })).rejects.toThrow(
       `limit: a run's memory budget is at most 512 MB here (serve --run-memory); run ${runId} asked for 2048 MB`,
     );
     expect((await run(runId)).state).toBe('paused');
     await host.command(runId, { type: 'resume', budgetMB: 512 });
-    await until(() => run(runId), 'the run to finish', (r) => r.state === 'done');
+    await until(
+      () => run(runId),
+      'the run to finish',
+      (r) => r.state === 'done',
+    );
   });
 
   it('offers no larger budget when the run already has all the host allows', async () => {
     const { host, run } = harness({ megabytes: 1, option: 'serve --run-memory' });
     const { runId } = await host.startRun(churn);
-    const paused = await until(() => run(runId), 'the budget pause', (r) => r.state === 'paused' && r.budgetPause !== null);
+    const paused = await until(
+      () => run(runId),
+      'the budget pause',
+      (r) => r.state === 'paused' && r.budgetPause !== null,
+    );
     expect(paused.budgetPause).toMatchObject({ megabytes: 1, suggestedMB: null, limit: 'at most 1 MB a run here (serve --run-memory)' });
     await host.command(runId, { type: 'stop' });
-    await until(() => run(runId), 'the run to stop', (r) => r.state === 'stopped');
+    await until(
+      () => run(runId),
+      'the run to stop',
+      (r) => r.state === 'stopped',
+    );
   });
 });

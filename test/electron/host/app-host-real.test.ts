@@ -32,14 +32,25 @@ function host(policy?: Awaited<ReturnType<typeof servePolicy>>): AppHost {
 }
 
 // Every checkpoint sampled (no rate cap), as the dashboard asks beside a real run.
-const config = (version: string): RunConfig => ({ workload: 'seed-16b-fill-free', params: { N: 20_000 }, seed: '1', python: version, sampleEvery: 2000, maxSampleRate: 0 });
+const config = (version: string): RunConfig => ({
+  workload: 'seed-16b-fill-free',
+  params: { N: 20_000 },
+  seed: '1',
+  python: version,
+  sampleEvery: 2000,
+  maxSampleRate: 0,
+});
 
 async function finished(h: AppHost, runId: string): Promise<RunSummary> {
   let run: RunSummary | undefined;
-  await waitFor(`${runId} to finish`, () => {
-    void h.runs().then((rs) => (run = rs.find((r) => r.runId === runId)));
-    return run !== undefined && ['done', 'failed', 'crashed', 'stopped'].includes(run.state);
-  }, 120_000);
+  await waitFor(
+    `${runId} to finish`,
+    () => {
+      void h.runs().then((rs) => (run = rs.find((r) => r.runId === runId)));
+      return run !== undefined && ['done', 'failed', 'crashed', 'stopped'].includes(run.state);
+    },
+    120_000,
+  );
   return run!;
 }
 
@@ -98,7 +109,9 @@ describe('real-interpreter runs refused by the app host', () => {
     const saved = process.env['ARENASCOPE_AGENT_DIR'];
     process.env['ARENASCOPE_AGENT_DIR'] = join(tmp, 'no-agent-here');
     try {
-      await expect(h.startRun({ ...config('3.11'), real: { interpreter: python?.path ?? '/usr/bin/python3' } })).rejects.toThrow(/^invalid run configuration: real: .*agent/i);
+      await expect(h.startRun({ ...config('3.11'), real: { interpreter: python?.path ?? '/usr/bin/python3' } })).rejects.toThrow(
+        /^invalid run configuration: real: .*agent/i,
+      );
     } finally {
       if (saved === undefined) delete process.env['ARENASCOPE_AGENT_DIR'];
       else process.env['ARENASCOPE_AGENT_DIR'] = saved;

@@ -28,7 +28,13 @@ class Harness {
   readonly logs: string[] = [];
   readonly host: AppHost;
   constructor(autosaveDir: string | null = null) {
-    this.host = new AppHost({ launcher: new NodeLauncher({ onStderrLine: () => undefined }), autosaveDir, log: (l) => this.logs.push(l), flushMs: 50, graceMs: 1000 });
+    this.host = new AppHost({
+      launcher: new NodeLauncher({ onStderrLine: () => undefined }),
+      autosaveDir,
+      log: (l) => this.logs.push(l),
+      flushMs: 50,
+      graceMs: 1000,
+    });
     this.host.subscribe((event) => this.events.push({ at: performance.now(), event }));
     hosts.push(this.host);
   }
@@ -42,10 +48,14 @@ class Harness {
   }
   async until(runId: string, states: string[]): Promise<void> {
     let state: string | undefined;
-    await waitFor(`${runId} to be ${states.join(' or ')} (is ${state})`, () => {
-      void this.state(runId).then((s) => (state = s));
-      return state !== undefined && states.includes(state);
-    }, 30_000);
+    await waitFor(
+      `${runId} to be ${states.join(' or ')} (is ${state})`,
+      () => {
+        void this.state(runId).then((s) => (state = s));
+        return state !== undefined && states.includes(state);
+      },
+      30_000,
+    );
   }
 }
 
@@ -80,15 +90,23 @@ describe('app host', () => {
     const { runId: a } = await h.host.startRun(fillFree('3.11'));
     const { runId: b } = await h.host.startRun(fillFree('3.9', 20_000));
     expect([a, b]).toEqual(['run-1', 'run-2']);
-    expect(h.of('runs').at(-1)!.runs.map((r) => r.runId)).toEqual([a, b]);
+    expect(
+      h
+        .of('runs')
+        .at(-1)!
+        .runs.map((r) => r.runId),
+    ).toEqual([a, b]);
     await h.until(a, ['done']);
     await h.until(b, ['done']);
 
-    for (const [id, N] of [[a, 30_000], [b, 20_000]] as const) {
+    for (const [id, N] of [
+      [a, 30_000],
+      [b, 20_000],
+    ] as const) {
       const run = (await h.host.runs()).find((r) => r.runId === id)!;
       expect(run).toMatchObject({ state: 'done', ops: 2 * N, python: { family: id === a ? 'G5' : 'G4' }, params: { N }, reason: null });
       expect(run.name).toMatch(/^3\.\d+\.\d+ seed-16b-fill-free$/);
-      expect(run.samples).toBe(2 * N / 1000 + 1);
+      expect(run.samples).toBe((2 * N) / 1000 + 1);
       expect(h.of('run', id).some((e) => e.run.state === 'running')).toBe(true);
       expect(h.of('samples', id).at(-1)).toMatchObject({ samples: run.samples, lastOp: 2 * N });
       expect(h.of('phase', id).length).toBeGreaterThan(0);

@@ -7,7 +7,6 @@ import { type Axis, CHUNK_ROWS, FANOUT, SeriesStore, type SeriesWindow } from '.
 // Deterministic, so a failure can be replayed.
 import { mulberry32 as prng } from '../../support/mulberry32';
 
-
 /** A synthetic run as plain columns: op and wall_ms non-decreasing (with repeats), the rest noisy. */
 function syntheticRun(n: number, seed: number): Float64Array[] {
   const rnd = prng(seed);
@@ -28,7 +27,7 @@ function syntheticRun(n: number, seed: number): Float64Array[] {
 function feed(store: SeriesStore, runId: string, cols: Float64Array[], seed: number, maxBatch = 5000): void {
   const rnd = prng(seed);
   const n = cols[0]!.length;
-  for (let start = 0; start < n; ) {
+  for (let start = 0; start < n;) {
     const end = Math.min(n, start + 1 + Math.floor(rnd() * maxBatch));
     store.append(
       runId,
@@ -270,7 +269,9 @@ describe('SeriesStore edge cases', () => {
     expect(() => store.append('r', row(500, 3))).toThrow(/wall_ms goes backwards/);
     expect(() => store.append('r', row(500, 5, NaN))).toThrow(/not a finite number/);
     expect(() => store.append('r', row(500, 5, Infinity))).toThrow(/not a finite number/);
-    expect(() => store.append('r', row(500, 5).slice(1))).toThrow(/expected 32 columns \(SERIES order, then the envelope.s minima and maxima\) or 14 \(no envelope\), got 13/);
+    expect(() => store.append('r', row(500, 5).slice(1))).toThrow(
+      /expected 32 columns \(SERIES order, then the envelope.s minima and maxima\) or 14 \(no envelope\), got 13/,
+    );
     const ragged = row(500, 5);
     ragged[4] = [1, 2];
     expect(() => store.append('r', ragged)).toThrow(/has 2 rows/);
@@ -326,7 +327,13 @@ describe('SeriesStore edge cases', () => {
     // Sealed chunks holding only integers in [0, 2^32) take half the memory: op, requested_bytes and
     // the all-zero columns (every series after the sixth) twice; block_bytes and pool_bytes once each.
     store.addRun('fractional');
-    feed(store, 'fractional', cols.map((c) => c.map((v) => v + 0.5)), 5, 20_000);
+    feed(
+      store,
+      'fractional',
+      cols.map((c) => c.map((v) => v + 0.5)),
+      5,
+      20_000,
+    );
     expect(store.bytes('fractional') - store.bytes('r')).toBe(((2 + (SERIES_COUNT - 6)) * 2 + 2) * CHUNK_ROWS * 4);
   });
 });

@@ -8,7 +8,10 @@ import { BRIDGE_CHANNELS } from '../../../shared/protocol/bridge-messages';
 
 function setUp() {
   const handlers = new Map<string, (event: unknown, raw: unknown) => Promise<unknown>>();
-  const ipcMain = { handle: (channel: string, fn: (event: unknown, raw: unknown) => Promise<unknown>) => handlers.set(channel, fn), removeHandler: (c: string) => handlers.delete(c) };
+  const ipcMain = {
+    handle: (channel: string, fn: (event: unknown, raw: unknown) => Promise<unknown>) => handlers.set(channel, fn),
+    removeHandler: (c: string) => handlers.delete(c),
+  };
   const reached: string[] = [];
   const host = {
     protocolVersion: 3,
@@ -22,7 +25,12 @@ function setUp() {
     subscribe: () => () => undefined,
   } as unknown as Bridge;
   const logs: string[] = [];
-  const off = registerBridgeIpc(ipcMain as unknown as IpcMain, host, () => ({ webContentsId: 1, appUrl: 'file:///app/index.html' }), (l) => logs.push(l));
+  const off = registerBridgeIpc(
+    ipcMain as unknown as IpcMain,
+    host,
+    () => ({ webContentsId: 1, appUrl: 'file:///app/index.html' }),
+    (l) => logs.push(l),
+  );
   const invoke = (event: unknown, raw: unknown) => handlers.get(BRIDGE_CHANNELS.request)!(event, raw);
   return { invoke, reached, logs, off, handlers };
 }
@@ -33,7 +41,9 @@ describe('bridge IPC handler', () => {
   it('answers valid requests from our page', async () => {
     const { invoke, reached } = setUp();
     expect(await invoke(ours, { id: 1, method: 'runs', params: {} })).toEqual({ id: 1, ok: true, result: [] });
-    expect(await invoke(ours, { id: 2, method: 'window', params: { query: { runId: 'r', series: ['op'], from: null, to: 5, maxPoints: 2, axis: 'op' } } })).toMatchObject({
+    expect(
+      await invoke(ours, { id: 2, method: 'window', params: { query: { runId: 'r', series: ['op'], from: null, to: 5, maxPoints: 2, axis: 'op' } } }),
+    ).toMatchObject({
       id: 2,
       ok: true,
       result: { from: -Infinity, to: 5 },
@@ -46,7 +56,11 @@ describe('bridge IPC handler', () => {
     const iframe = { ...ours, senderFrame: { url: 'file:///app/index.html', parent: {} } };
     expect(await invoke(iframe, { id: 1, method: 'runs', params: {} })).toEqual({ id: null, ok: false, error: 'refused: not the application window' });
     expect(await invoke({ ...ours, sender: { id: 2 } }, { id: 1, method: 'runs' })).toMatchObject({ ok: false });
-    expect(await invoke(ours, { id: 3, method: 'window', params: { query: { runId: 'r' } } })).toMatchObject({ id: 3, ok: false, error: expect.stringMatching(/field params\.query\.series/) });
+    expect(await invoke(ours, { id: 3, method: 'window', params: { query: { runId: 'r' } } })).toMatchObject({
+      id: 3,
+      ok: false,
+      error: expect.stringMatching(/field params\.query\.series/),
+    });
     expect(reached).toEqual([]);
     expect(logs).toHaveLength(3);
   });

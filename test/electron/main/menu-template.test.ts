@@ -51,15 +51,42 @@ describe('menu template', () => {
 
   it('has no accelerator twice', () => {
     for (const platform of ['linux', 'darwin'] as const) {
-      const accelerators = items(build(platform, true).template).map((i) => i.accelerator).filter((a) => a !== undefined);
+      const accelerators = items(build(platform, true).template)
+        .map((i) => i.accelerator)
+        .filter((a) => a !== undefined);
       expect(new Set(accelerators).size).toBe(accelerators.length);
     }
   });
 
   it('sends page actions as menu actions and keeps sessions in main', () => {
     const { template, calls } = build('linux');
-    for (const id of ['new-run', 'export', 'theme-dark', 'theme-light', 'theme-system', 'toggle-run-list', 'toggle-detail', 'about', 'metric-definitions', 'open-session', 'save-session']) click(byId(template, id));
-    expect(calls).toEqual(['new-run', 'export', 'theme-dark', 'theme-light', 'theme-system', 'toggle-run-list', 'toggle-detail', 'about', 'metric-definitions', 'open', 'save']);
+    for (const id of [
+      'new-run',
+      'export',
+      'theme-dark',
+      'theme-light',
+      'theme-system',
+      'toggle-run-list',
+      'toggle-detail',
+      'about',
+      'metric-definitions',
+      'open-session',
+      'save-session',
+    ])
+      click(byId(template, id));
+    expect(calls).toEqual([
+      'new-run',
+      'export',
+      'theme-dark',
+      'theme-light',
+      'theme-system',
+      'toggle-run-list',
+      'toggle-detail',
+      'about',
+      'metric-definitions',
+      'open',
+      'save',
+    ]);
   });
 
   it('leaves quitting and zoom to Electron roles, and developer tools out of a packaged app', () => {

@@ -46,7 +46,7 @@ describe('filesFromArgv', () => {
     expect(filesFromArgv(['arenascope', '--flag', '--', '-odd.pymtrace', '--'], { cwd, defaultApp: false })).toEqual([abs('-odd.pymtrace'), abs('--')]);
   });
 
-  it('turns file URLs (a desktop entry\'s %U) into paths and drops other URLs', () => {
+  it("turns file URLs (a desktop entry's %U) into paths and drops other URLs", () => {
     const file = join(resolve('/tmp'), 'my run.arenascope.gz');
     const argv = ['arenascope', pathToFileURL(file).href, 'https://example.com/x.pymtrace', 'arenascope://open?x', 'file://remote-host/share/x.pymtrace'];
     const files = filesFromArgv(argv, { cwd, defaultApp: false });

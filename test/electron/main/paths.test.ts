@@ -15,7 +15,14 @@ describe('renderer location', () => {
     for (const url of ['http://localhost:5173/', 'http://127.0.0.1:5173', 'http://[::1]:5173/', 'https://localhost:5173/']) {
       expect(rendererLocation(url, mainDir)).toEqual({ kind: 'url', url });
     }
-    for (const url of ['http://evil.example:5173/', 'http://192.168.1.10:5173/', 'file:///tmp/x.html', 'http://user@localhost:5173/', 'http://localhost.evil.example/', 'not a url']) {
+    for (const url of [
+      'http://evil.example:5173/',
+      'http://192.168.1.10:5173/',
+      'file:///tmp/x.html',
+      'http://user@localhost:5173/',
+      'http://localhost.evil.example/',
+      'not a url',
+    ]) {
       expect(isLoopbackHttpUrl(url)).toBe(false);
       expect(() => rendererLocation(url, mainDir)).toThrow(/ELECTRON_RENDERER_URL must be an http\(s\) URL on this machine/);
     }

@@ -107,7 +107,9 @@ describe('trace files', () => {
   it('loads the interleave fixture into columns', async () => {
     // Expected counts come from the text itself (4 rounds of 5000 × two allocs, a checkpoint,
     // 2500 × two frees, a checkpoint).
-    const lines = gunzipSync(await readFile(FIXTURE)).toString().split('\n');
+    const lines = gunzipSync(await readFile(FIXTURE))
+      .toString()
+      .split('\n');
     let allocs = 0;
     let frees = 0;
     let live = 0;

@@ -34,13 +34,28 @@ interface Served {
   logs: string[];
 }
 
-const LIMITS: Partial<ServeLimits> = { runsPerConnection: 2, runMemoryMB: 256, workerMemoryMB: 768, messageBytes: 64 * 1024, requestsPerSecond: 50, requestBurst: 100, connections: 6 };
+const LIMITS: Partial<ServeLimits> = {
+  runsPerConnection: 2,
+  runMemoryMB: 256,
+  workerMemoryMB: 768,
+  messageBytes: 64 * 1024,
+  requestsPerSecond: 50,
+  requestBurst: 100,
+  connections: 6,
+};
 
 async function serve(allowFiles: string[], limits: Partial<ServeLimits> = LIMITS): Promise<Served> {
   const logs: string[] = [];
   const policy = await servePolicy({ allowFiles });
   const host = new AppHost({ launcher: new NodeLauncher({ onStderrLine: (l) => logs.push(l) }), log: (l) => logs.push(l), graceMs: 1000, policy });
-  const server = await startServer({ port: 0, rendererDir: join(root, 'renderer'), appHost: host, log: (l) => logs.push(l), capabilities: policy.capabilities, limits });
+  const server = await startServer({
+    port: 0,
+    rendererDir: join(root, 'renderer'),
+    appHost: host,
+    log: (l) => logs.push(l),
+    capabilities: policy.capabilities,
+    limits,
+  });
   return { server, host, logs };
 }
 
@@ -189,7 +204,24 @@ describe('a token holder without capabilities', () => {
       ['command', { runId: p, command: { type: 'stop' } }],
       ['window', { query: { runId: p, series: ['op'], from: null, to: null, maxPoints: 10, axis: 'op' } }],
       ['detail', { runId: p, op: null }],
-      ['export', { request: { runIds: [p], mode: 'runs', charts: [p], formats: ['csv'], axis: 'op', from: null, to: null, width: 400, height: 300, theme: 'light', archive: false } }],
+      [
+        'export',
+        {
+          request: {
+            runIds: [p],
+            mode: 'runs',
+            charts: [p],
+            formats: ['csv'],
+            axis: 'op',
+            from: null,
+            to: null,
+            width: 400,
+            height: 300,
+            theme: 'light',
+            archive: false,
+          },
+        },
+      ],
       ['versions', { path: p }],
       [p, { path: p }],
     ];
@@ -253,7 +285,11 @@ describe('a token holder with --allow-files', () => {
       const answer = await c.request('startRun', { config: replay(path) });
       expect(answer.ok).toBe(true);
       const { runId } = (answer as { result: { runId: string } }).result;
-      await waitFor('the replay to end', () => c.events('run').some((e) => (e['run'] as { runId: string; state: string }).runId === runId && (e['run'] as { state: string }).state === 'done'), 60_000);
+      await waitFor(
+        'the replay to end',
+        () => c.events('run').some((e) => (e['run'] as { runId: string; state: string }).runId === runId && (e['run'] as { state: string }).state === 'done'),
+        60_000,
+      );
     }
     c.close();
   });
@@ -269,7 +305,10 @@ describe('a token holder with --allow-files', () => {
       expect(answer.ok).toBe(true);
       const { runId } = (answer as { result: { runId: string } }).result;
       const failed = (): { reason: string } | undefined =>
-        c.events('run').map((e) => e['run'] as { runId: string; state: string; reason: string }).find((r) => r.runId === runId && r.state === 'failed');
+        c
+          .events('run')
+          .map((e) => e['run'] as { runId: string; state: string; reason: string })
+          .find((r) => r.runId === runId && r.state === 'failed');
       await waitFor('the replay to fail', () => failed() !== undefined, 60_000);
       expect(failed()!.reason).toMatch(expected);
       expect(failed()!.reason).not.toMatch(/4242424242/);
@@ -295,7 +334,14 @@ describe('a hostile client at the limits', () => {
 
   it('answers malformed messages and frames without harm: not JSON, binary, wrong shapes, bad opcodes, bad UTF-8', async () => {
     const c = await greeted(closedServer);
-    for (const text of ['{', 'null', '[]', '{"id":-1,"method":"versions"}', '{"id":1,"method":"startRun","params":{"config":{}}}', '{"id":2,"method":"__proto__","params":{}}']) {
+    for (const text of [
+      '{',
+      'null',
+      '[]',
+      '{"id":-1,"method":"versions"}',
+      '{"id":1,"method":"startRun","params":{"config":{}}}',
+      '{"id":2,"method":"__proto__","params":{}}',
+    ]) {
       const count = c.messages.length;
       c.sendRaw(text);
       await waitFor('an answer', () => c.messages.length > count);
@@ -348,7 +394,12 @@ describe('a hostile client at the limits', () => {
     // Stopping one frees room.
     const ids = started.map((x) => (x as { result: { runId: string } }).result.runId);
     expect((await a.request('command', { runId: ids[0], command: { type: 'stop' } })).ok).toBe(true);
-    await waitFor('the run to stop', () => a.events('run').some((e) => (e['run'] as { runId: string; state: string }).runId === ids[0] && !LIVE.includes((e['run'] as { state: string }).state)), 60_000);
+    await waitFor(
+      'the run to stop',
+      () =>
+        a.events('run').some((e) => (e['run'] as { runId: string; state: string }).runId === ids[0] && !LIVE.includes((e['run'] as { state: string }).state)),
+      60_000,
+    );
     const again = await b.request('startRun', { config: endless });
     expect(again.ok).toBe(true);
 
@@ -375,7 +426,11 @@ describe('a hostile client at the limits', () => {
     expect(noToken.messages).toEqual([]);
     expect(late.messages).toEqual([]);
 
-    await waitFor('the first client to hear its run end', () => a.events('run').some((e) => (e['run'] as { runId: string; state: string }).runId === runId && (e['run'] as { state: string }).state === 'done'), 120_000);
+    await waitFor(
+      'the first client to hear its run end',
+      () => a.events('run').some((e) => (e['run'] as { runId: string; state: string }).runId === runId && (e['run'] as { state: string }).state === 'done'),
+      120_000,
+    );
     expect((await a.request('window', { query: { runId, series: ['op'], from: null, to: null, maxPoints: 10, axis: 'op' } })).ok).toBe(true);
     a.close();
   });
@@ -393,7 +448,13 @@ describe('a hostile client at the limits', () => {
       let next: Client;
       for (;;) {
         next = new Client(served);
-        if (await next.opened.then(() => true, () => false)) break;
+        if (
+          await next.opened.then(
+            () => true,
+            () => false,
+          )
+        )
+          break;
       }
       await next.hello();
       for (const c of [...clients.slice(1), next]) c.close();

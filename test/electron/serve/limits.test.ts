@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS, RequestRate, RunGate } from '../../../electron/serve/limits';
 import type { RunSummary } from '../../../shared/protocol/bridge';
 
-const run = (runId: string, state: RunSummary['state']): RunSummary => ({ runId, state } as RunSummary);
+const run = (runId: string, state: RunSummary['state']): RunSummary => ({ runId, state }) as RunSummary;
 
 describe('RequestRate', () => {
   it('allows the burst, then the rate as time passes', () => {

@@ -42,7 +42,10 @@ afterAll(async () => {
 });
 
 /** A raw GET, so that paths reach the server exactly as written (fetch would normalise `..`). */
-function get(path: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+function get(
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port: server.port, path, headers }, (res) => {
       let body = '';
@@ -131,7 +134,9 @@ describe('browser server', () => {
     await new Promise((resolve) => good.on('open', resolve));
     const hello = new Promise((resolve) => good.once('message', (data) => resolve(JSON.parse(data.toString()))));
     good.send(JSON.stringify({ token: server.token }));
-    expect(await hello).toEqual({ hello: { protocolVersion: PROTOCOL_VERSION, capabilities: { files: 'none', fileRoots: [], programs: false, uploads: null } } });
+    expect(await hello).toEqual({
+      hello: { protocolVersion: PROTOCOL_VERSION, capabilities: { files: 'none', fileRoots: [], programs: false, uploads: null } },
+    });
     good.close();
   });
 
@@ -146,15 +151,19 @@ describe('browser server', () => {
     await waitFor('four replies', () => replies.length >= 4);
     // Responses are matched by id, not by order: the refusals of unreadable messages come first.
     expect(replies).toHaveLength(4);
-    expect(replies).toEqual(expect.arrayContaining([
-      { id: null, ok: false, error: 'malformed request: not JSON' },
-      { id: 5, ok: false, error: expect.stringMatching(/^malformed request: field params\.query/) },
-      { id: 6, ok: false, error: expect.stringMatching(/^malformed request: field params\.config\.\w+/) },
-      { id: null, ok: false, error: expect.stringMatching(/binary/) },
-    ]));
+    expect(replies).toEqual(
+      expect.arrayContaining([
+        { id: null, ok: false, error: 'malformed request: not JSON' },
+        { id: 5, ok: false, error: expect.stringMatching(/^malformed request: field params\.query/) },
+        { id: 6, ok: false, error: expect.stringMatching(/^malformed request: field params\.config\.\w+/) },
+        { id: null, ok: false, error: expect.stringMatching(/binary/) },
+      ]),
+    );
     expect(logs.some((l) => l.includes('refused a bridge request'))).toBe(true);
     expect(await bridge.runs()).toEqual([]);
-    await expect(bridge.startRun({ workload: 'steady-churn', params: {}, seed: '1', python: '9.9', sampleEvery: 10 })).rejects.toThrow(/python: unknown CPython version/);
+    await expect(bridge.startRun({ workload: 'steady-churn', params: {}, seed: '1', python: '9.9', sampleEvery: 10 })).rejects.toThrow(
+      /python: unknown CPython version/,
+    );
     bridge.close();
   });
 

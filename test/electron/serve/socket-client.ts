@@ -66,7 +66,9 @@ export class SocketClient {
   }
 
   events(type: string): Record<string, unknown>[] {
-    return this.messages.map((m) => (m as { event?: Record<string, unknown> }).event).filter((e): e is Record<string, unknown> => e !== undefined && e['type'] === type);
+    return this.messages
+      .map((m) => (m as { event?: Record<string, unknown> }).event)
+      .filter((e): e is Record<string, unknown> => e !== undefined && e['type'] === type);
   }
 
   close(): void {

@@ -25,7 +25,14 @@ const sockets: WebSocket[] = [];
 let root: string;
 let served: { server: RunningServer; host: AppHost; logs: string[] };
 
-const LIMITS: Partial<ServeLimits> = { messageBytes: 64 * 1024, uploadBytes: 256 * 1024, uploadsPerConnection: 3, requestsPerSecond: 1000, requestBurst: 2000, connections: 32 };
+const LIMITS: Partial<ServeLimits> = {
+  messageBytes: 64 * 1024,
+  uploadBytes: 256 * 1024,
+  uploadsPerConnection: 3,
+  requestsPerSecond: 1000,
+  requestBurst: 2000,
+  connections: 32,
+};
 const GOOD = 'a 1 8\na 2 16\nc half\nf 1\nf 2\n';
 
 beforeAll(async () => {
@@ -113,13 +120,22 @@ describe('uploads over the WebSocket', () => {
   it('replays an uploaded trace (plain and gzip) by its upload id, keeping the reference, not a path, in the run', async () => {
     const c = new Client();
     await c.hello();
-    for (const [name, bytes] of [['mine.pymtrace', Buffer.from(GOOD)], ['mine.pymtrace.gz', gzipSync(GOOD)]] as const) {
+    for (const [name, bytes] of [
+      ['mine.pymtrace', Buffer.from(GOOD)],
+      ['mine.pymtrace.gz', gzipSync(GOOD)],
+    ] as const) {
       const trace = ok(await c.upload('trace', name, bytes)) as { uploadId: string; ops: number };
       // Four a/f lines and one checkpoint; the run counts the four operations.
       expect(trace.ops).toBe(5);
-      const { runId } = ok(await c.request('startRun', { config: { workload: 'trace-replay', params: { path: `upload:${trace.uploadId}` }, seed: '1', python: '3.11', sampleEvery: 1 } })) as { runId: string };
+      const { runId } = ok(
+        await c.request('startRun', {
+          config: { workload: 'trace-replay', params: { path: `upload:${trace.uploadId}` }, seed: '1', python: '3.11', sampleEvery: 1 },
+        }),
+      ) as { runId: string };
       await waitFor('the replay to finish', () => ['done', 'failed'].includes(c.runState(runId) ?? ''), 60_000);
-      const run = (ok(await c.request('runs', {})) as { runId: string; state: string; ops: number; config: { params: { path: string } } }[]).find((r) => r.runId === runId)!;
+      const run = (ok(await c.request('runs', {})) as { runId: string; state: string; ops: number; config: { params: { path: string } } }[]).find(
+        (r) => r.runId === runId,
+      )!;
       expect(run).toMatchObject({ state: 'done', ops: 4, config: { params: { path: `upload:${trace.uploadId}` } } });
     }
   });
@@ -144,20 +160,30 @@ describe('uploads over the WebSocket', () => {
     const c = new Client();
     await c.hello();
     const { uploadId } = ok(await c.request('uploadBegin', { kind: 'trace', name: 't.pymtrace', bytes: 10 })) as { uploadId: string };
-    expect(err(await c.request('uploadChunk', { uploadId, offset: 4, data: Buffer.from('abcd').toString('base64') }))).toBe("upload 't.pymtrace': chunk at byte 4, expected byte 0 (send chunks in order)");
+    expect(err(await c.request('uploadChunk', { uploadId, offset: 4, data: Buffer.from('abcd').toString('base64') }))).toBe(
+      "upload 't.pymtrace': chunk at byte 4, expected byte 0 (send chunks in order)",
+    );
     expect(err(await c.request('uploadEnd', { uploadId }))).toBe("upload 't.pymtrace': 0 of 10 bytes received; send the rest first");
-    expect(err(await c.request('uploadChunk', { uploadId, offset: 0, data: Buffer.from('0123456789AB').toString('base64') }))).toBe("upload 't.pymtrace': more bytes than the 10 announced; upload dropped");
+    expect(err(await c.request('uploadChunk', { uploadId, offset: 0, data: Buffer.from('0123456789AB').toString('base64') }))).toBe(
+      "upload 't.pymtrace': more bytes than the 10 announced; upload dropped",
+    );
     expect(err(await c.request('uploadEnd', { uploadId }))).toBe(`no upload '${uploadId}' on this connection`);
     for (let i = 0; i < 3; i++) ok(await c.request('uploadBegin', { kind: 'trace', name: `n${i}`, bytes: 5 }));
-    expect(err(await c.request('uploadBegin', { kind: 'trace', name: 'one-more', bytes: 5 }))).toBe('limit: at most 3 uploads per connection (reload the page to start afresh)');
+    expect(err(await c.request('uploadBegin', { kind: 'trace', name: 'one-more', bytes: 5 }))).toBe(
+      'limit: at most 3 uploads per connection (reload the page to start afresh)',
+    );
   });
 
   it('refuses malformed upload requests naming the field', async () => {
     const c = new Client();
     await c.hello();
-    expect(err(await c.request('uploadBegin', { kind: 'binary', name: 'x', bytes: 5 }))).toMatch(/^malformed request: field params\.kind: expected kind "trace" or "session"/);
+    expect(err(await c.request('uploadBegin', { kind: 'binary', name: 'x', bytes: 5 }))).toMatch(
+      /^malformed request: field params\.kind: expected kind "trace" or "session"/,
+    );
     expect(err(await c.request('uploadBegin', { kind: 'trace', name: 'x', bytes: 0 }))).toMatch(/^malformed request: field params\.bytes: an empty file/);
-    expect(err(await c.request('uploadChunk', { uploadId: '../../etc/passwd', offset: 0, data: 'AA==' }))).toMatch(/^malformed request: field params\.uploadId: expected an upload id/);
+    expect(err(await c.request('uploadChunk', { uploadId: '../../etc/passwd', offset: 0, data: 'AA==' }))).toMatch(
+      /^malformed request: field params\.uploadId: expected an upload id/,
+    );
     expect(err(await c.request('uploadBegin', { kind: 'trace', name: 'x', bytes: 5, path: '/etc/passwd' }))).toMatch(/^malformed request: .*path/);
   });
 
@@ -167,8 +193,11 @@ describe('uploads over the WebSocket', () => {
     await a.hello();
     await b.hello();
     const trace = ok(await a.upload('trace', 'a.pymtrace', Buffer.from(GOOD))) as { uploadId: string };
-    const start = (c: Client, path: string): Promise<Answer> => c.request('startRun', { config: { workload: 'trace-replay', params: { path }, seed: '1', python: '3.11', sampleEvery: 1 } });
-    expect(err(await start(b, `upload:${trace.uploadId}`))).toBe(`no uploaded trace 'upload:${trace.uploadId}' on this connection (upload it first; uploads are kept until the page closes)`);
+    const start = (c: Client, path: string): Promise<Answer> =>
+      c.request('startRun', { config: { workload: 'trace-replay', params: { path }, seed: '1', python: '3.11', sampleEvery: 1 } });
+    expect(err(await start(b, `upload:${trace.uploadId}`))).toBe(
+      `no uploaded trace 'upload:${trace.uploadId}' on this connection (upload it first; uploads are kept until the page closes)`,
+    );
     expect(err(await start(a, `upload:../../${join(root, 'server-file.pymtrace')}`))).toMatch(/^no uploaded trace 'upload:\.\.\/.*' on this connection/);
     // A server path is refused as before (no --allow-files).
     expect(err(await start(a, join(root, 'server-file.pymtrace')))).toMatch(/--allow-files/);
@@ -177,7 +206,9 @@ describe('uploads over the WebSocket', () => {
   it('opens an uploaded session, refuses a corrupt one by its own name, and downloads every run as a session', async () => {
     const c = new Client();
     await c.hello();
-    const { runId } = ok(await c.request('startRun', { config: { workload: 'seed-16b-fill-free', params: { N: 5000 }, seed: '1', python: '3.12', sampleEvery: 1000 } })) as { runId: string };
+    const { runId } = ok(
+      await c.request('startRun', { config: { workload: 'seed-16b-fill-free', params: { N: 5000 }, seed: '1', python: '3.12', sampleEvery: 1000 } }),
+    ) as { runId: string };
     await waitFor('the run to finish', () => c.runState(runId) === 'done', 60_000);
     const url = `http://127.0.0.1:${served.server.port}${SESSION_DOWNLOAD_PATH}`;
     expect((await fetch(url)).status).toBe(401);

@@ -17,12 +17,18 @@ describe('worker: an invalid operation', () => {
     b.alloc(1, 2, 32);
     b.free(6, -1);
     env.traces.set('t', [b]);
-    new RunSession(env).receive({ type: 'start', protocolVersion: PROTOCOL_VERSION, config: { workload: 'trace-replay', params: { path: 't' }, seed: '7', python: '3.12', sampleEvery: 1000 } });
+    new RunSession(env).receive({
+      type: 'start',
+      protocolVersion: PROTOCOL_VERSION,
+      config: { workload: 'trace-replay', params: { path: 't' }, seed: '7', python: '3.12', sampleEvery: 1000 },
+    });
     await env.settle();
     const errors = env.of('error');
     expect(errors).toHaveLength(1);
     expect(errors[0]!.fatal).toBe(true);
-    expect(errors[0]!.message).toBe('internal error: workload trace-replay (parameters {"path":"t"}, seed 7) wrote an invalid operation at op 2: FREE of id -1 in slot 6: the id is not an integer in [0, 2^53)');
+    expect(errors[0]!.message).toBe(
+      'internal error: workload trace-replay (parameters {"path":"t"}, seed 7) wrote an invalid operation at op 2: FREE of id -1 in slot 6: the id is not an integer in [0, 2^53)',
+    );
     expect(env.of('done')).toHaveLength(0);
     expect(env.exitCode).toBe(1);
   });

@@ -126,7 +126,10 @@ describe('a run under a memory budget', () => {
     const { env, session } = await startedUnder(0.01);
     session.receive({ type: 'set-budget', megabytes: -5 });
     session.receive({ type: 'set-budget', megabytes: 'lots' });
-    expect(env.of('error').map((e) => e.message)).toEqual([expect.stringMatching(/^malformed message ignored: .*megabytes/), expect.stringMatching(/^malformed message ignored: .*megabytes/)]);
+    expect(env.of('error').map((e) => e.message)).toEqual([
+      expect.stringMatching(/^malformed message ignored: .*megabytes/),
+      expect.stringMatching(/^malformed message ignored: .*megabytes/),
+    ]);
     session.receive({ type: 'resume' });
     await env.settle();
     expect(env.of('budget')).toHaveLength(2);

@@ -15,7 +15,14 @@ const WALL = SERIES_INDEX['wall_ms'];
 
 const fillFree = (python: string, N = 50_000): RunConfig => ({ workload: 'seed-16b-fill-free', params: { N }, seed: '1', python, sampleEvery: 10_000 });
 /** Endless: runs until its budget or a stop. */
-const churn = (ops = 5_000_000, sampleEvery = 10_000): RunConfig => ({ workload: 'steady-churn', params: { L: 5000 }, seed: '7', python: '3.12', ops, sampleEvery });
+const churn = (ops = 5_000_000, sampleEvery = 10_000): RunConfig => ({
+  workload: 'steady-churn',
+  params: { L: 5000 },
+  seed: '7',
+  python: '3.12',
+  ops,
+  sampleEvery,
+});
 
 function startSession(config: RunConfig, env = new FakeEnv()): { env: FakeEnv; session: RunSession } {
   const session = new RunSession(env);
@@ -32,7 +39,10 @@ describe('run session', () => {
     expect(types[0]).toBe('started');
     expect(types.slice(-2)).toEqual(['done', 'status']);
     expect(env.exitCode).toBe(0);
-    expect(env.of('started')[0]).toMatchObject({ python: { version: '3.11.14', family: 'G5', arenas: 'misaligned' }, params: { N: 50_000, size: 16, order: 'fifo' } });
+    expect(env.of('started')[0]).toMatchObject({
+      python: { version: '3.11.14', family: 'G5', arenas: 'misaligned' },
+      params: { N: 50_000, size: 16, order: 'fifo' },
+    });
 
     const expected = await runInProcess(config);
     const done = env.of('done')[0]!;
@@ -49,7 +59,9 @@ describe('run session', () => {
     const env = new FakeEnv();
     new RunSession(env).receive({ type: 'start', protocolVersion: PROTOCOL_VERSION + 1, config: fillFree('3.11') });
     await env.settle();
-    expect(env.of('error')).toEqual([{ type: 'error', message: `protocol mismatch: the host speaks protocol ${PROTOCOL_VERSION + 1}, this worker ${PROTOCOL_VERSION}`, fatal: true }]);
+    expect(env.of('error')).toEqual([
+      { type: 'error', message: `protocol mismatch: the host speaks protocol ${PROTOCOL_VERSION + 1}, this worker ${PROTOCOL_VERSION}`, fatal: true },
+    ]);
     expect(env.of('started')).toEqual([]);
     expect(env.of('status').at(-1)).toMatchObject({ state: 'failed', ops: 0, wallMs: 0 });
     expect(env.exitCode).toBe(1);
@@ -58,7 +70,9 @@ describe('run session', () => {
   it('says protocol mismatch, not malformed, when another version shapes start differently', () => {
     const env = new FakeEnv();
     new RunSession(env).receive({ type: 'start', protocolVersion: 99, config: { some: 'future shape' } });
-    expect(env.of('error')).toEqual([{ type: 'error', message: `protocol mismatch: the host speaks protocol 99, this worker ${PROTOCOL_VERSION}`, fatal: true }]);
+    expect(env.of('error')).toEqual([
+      { type: 'error', message: `protocol mismatch: the host speaks protocol 99, this worker ${PROTOCOL_VERSION}`, fatal: true },
+    ]);
     expect(env.exitCode).toBe(1);
   });
 
@@ -164,7 +178,10 @@ describe('run session', () => {
     session.receive({ type: 'set-sampling', sampleEvery: 250_000 });
     const from = session.ops;
     await env.settle();
-    const later = env.rows().map((r) => r[OP]!).filter((op) => op > from);
+    const later = env
+      .rows()
+      .map((r) => r[OP]!)
+      .filter((op) => op > from);
     expect(later.slice(0, -1)).toEqual(later.slice(0, -1).map((_, i) => from + (i + 1) * 250_000));
   });
 
@@ -210,7 +227,11 @@ describe('run session', () => {
     const { session } = startSession({ workload: 'trace-replay', params: { path: 't.pymtrace' }, seed: '1', python: '3.11', sampleEvery: 1 }, env);
     await env.settle();
     expect(env.of('done')[0]).toMatchObject({ state: 'done', ops: 6 });
-    expect(env.of('phase').map((p) => [p.op, p.label])).toEqual([[1, 'b0'], [3, 'b1'], [5, 'b2']]);
+    expect(env.of('phase').map((p) => [p.op, p.label])).toEqual([
+      [1, 'b0'],
+      [3, 'b1'],
+      [5, 'b2'],
+    ]);
     expect(session.ops).toBe(6);
 
     const missing = startSession({ workload: 'trace-replay', params: { path: 'nope.pymtrace' }, seed: '1', python: '3.11', sampleEvery: 1 });
@@ -271,15 +292,23 @@ describe('run session: the sample-rate cap', () => {
     const from = session.ops;
     session.receive({ type: 'step', ops: 10_000 });
     await env.settle();
-    const stepped = env.rows().map((r) => r[OP]!).filter((op) => op > from);
+    const stepped = env
+      .rows()
+      .map((r) => r[OP]!)
+      .filter((op) => op > from);
     // Every multiple of 100 the step crossed (the pause's sample may be one of them).
     const first = Math.floor(from / 100) * 100 + 100;
-    expect(stepped).toEqual(Array.from({ length: (from + 10_000 - first) / 100 + 1 }, (_, i) => first + i * 100).concat(from % 100 === 0 ? [] : [from + 10_000]));
+    expect(stepped).toEqual(
+      Array.from({ length: (from + 10_000 - first) / 100 + 1 }, (_, i) => first + i * 100).concat(from % 100 === 0 ? [] : [from + 10_000]),
+    );
     session.receive({ type: 'set-sampling', sampleEvery: 100, maxSampleRate: 0 });
     session.receive({ type: 'resume' });
     const resumedAt = session.ops;
     await env.settle(() => session.ops >= resumedAt + 200_000);
-    const after = env.rows().map((r) => r[OP]!).filter((op) => op > resumedAt && op <= resumedAt + 100_000);
+    const after = env
+      .rows()
+      .map((r) => r[OP]!)
+      .filter((op) => op > resumedAt && op <= resumedAt + 100_000);
     expect(after).toEqual(Array.from({ length: 1000 }, (_, i) => resumedAt + (i + 1) * 100));
   });
 });

@@ -10,7 +10,14 @@ describe('sample buffer', () => {
     const b = new SampleBuffer(3, 8);
     b.push([1, 2, 3]);
     b.push(new Float64Array([4, 5, 6]));
-    expect(b.take()).toEqual({ columns: [[1, 4], [2, 5], [3, 6]], coalesced: 0 });
+    expect(b.take()).toEqual({
+      columns: [
+        [1, 4],
+        [2, 5],
+        [3, 6],
+      ],
+      coalesced: 0,
+    });
     expect(b.take()).toBeNull();
   });
 
@@ -31,7 +38,7 @@ describe('sample buffer', () => {
     expect(b.take()).toBeNull();
   });
 
-  it('merges a dropped row\'s envelope into the next row kept: a spike in a coalesced row stays visible', () => {
+  it("merges a dropped row's envelope into the next row kept: a spike in a coalesced row stays visible", () => {
     const req = SERIES_INDEX['requested_bytes'];
     const b = new SampleBuffer(SAMPLE_WIDTH, 4);
     // Row op=2 holds a spike up to 1e9 and a dip to 1; every other row's envelope is its value.

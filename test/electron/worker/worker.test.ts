@@ -82,7 +82,11 @@ describe('worker process', () => {
 
   it('refuses a start from another protocol version, or with a bad parameter, with a fatal error and exit 1', async () => {
     const a = startWorker();
-    a.handle.send({ type: 'start', protocolVersion: PROTOCOL_VERSION + 1, config: { workload: 'steady-churn', params: {}, seed: '1', python: '3.11', sampleEvery: 10 } });
+    a.handle.send({
+      type: 'start',
+      protocolVersion: PROTOCOL_VERSION + 1,
+      config: { workload: 'steady-churn', params: {}, seed: '1', python: '3.11', sampleEvery: 10 },
+    });
     const b = startWorker();
     b.handle.send(start({ workload: 'steady-churn', params: { L: 'many' }, seed: '1', python: '3.11', sampleEvery: 10 }));
     await waitFor('both exits', () => a.exit !== null && b.exit !== null);

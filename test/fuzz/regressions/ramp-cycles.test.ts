@@ -21,7 +21,10 @@ describe('ramp-cycles at small Lmax (fuzz counterexample)', () => {
   it.each(['random', 'oldest', 'newest'])('stays valid over many seeds with %s victims, drained to nothing', (victim) => {
     let above = 0;
     for (let seed = 1; seed <= 200; seed++) {
-      const r = runChecked(createGenerator('ramp-cycles', { ...COUNTEREXAMPLE, victim, p_down: 0.45, cycles: 20 }, seed), Number.MAX_SAFE_INTEGER, { batch: 97, finish: true });
+      const r = runChecked(createGenerator('ramp-cycles', { ...COUNTEREXAMPLE, victim, p_down: 0.45, cycles: 20 }, seed), Number.MAX_SAFE_INTEGER, {
+        batch: 97,
+        finish: true,
+      });
       expect(r.live).toBe(0);
       if (r.maxLive > 16) above++;
     }

@@ -37,7 +37,19 @@ import { ParamError, resolveParams } from '../../../shared/workloads/params';
 import { WORKLOADS } from '../../../shared/workloads/registry';
 import { checkSizes } from '../../../shared/workloads/sizes';
 import type { Generator, NumberParam, ParamSpec, ParamValue, WorkloadDef, WorkloadTarget } from '../../../shared/workloads/workload';
-import { check, describeError, fail, type FuzzResult, type FuzzTarget, HOSTILE_KEYS, hostileValue, ownObject, type RunOptions, runProperty, timed } from '../harness';
+import {
+  check,
+  describeError,
+  fail,
+  type FuzzResult,
+  type FuzzTarget,
+  HOSTILE_KEYS,
+  hostileValue,
+  ownObject,
+  type RunOptions,
+  runProperty,
+  timed,
+} from '../harness';
 
 const CASE_BOUND_MS = 5_000;
 /** Count parameters above this are only resolved, not run: a generator sized by them may take gigabytes. */
@@ -54,15 +66,46 @@ const stats = { cases: 0, resolved: 0, filled: 0, edges: 0 };
 // ---- values ----------------------------------------------------------------------------------------
 
 const SIZE_TEXTS = [
-  'py312-mix', 'py39-mix', 'espresso-mix', 'cfrac', 'py-num', ' py312-mix ', 'const(8)', 'uniform(8, 512)', 'uniform(1, 2147483647)',
-  'log_uniform(513, 65536)', 'pow2_words(28)', 'invsq(1, 2147483647)', 'geom_class(30)', 'table(8:1, 16:0)', 'table(8:0)', 'mix(1: const(8), 0: uniform(1, 2))',
-  'mix(0: const(8))', 'uniform(512, 8)', 'uniform(0, 8)', 'const(2147483648)', 'const(1e400)', 'const(NaN)', 'uniform(1,)', 'mix(', 'table()', 'pow2_words(29)',
-  'mix(1e308: const(8), 1e308: const(16))', 'mix(1: mix(1: mix(1: const(8))))', '', '   ', 'constructor', '__proto__', 'toString',
+  'py312-mix',
+  'py39-mix',
+  'espresso-mix',
+  'cfrac',
+  'py-num',
+  ' py312-mix ',
+  'const(8)',
+  'uniform(8, 512)',
+  'uniform(1, 2147483647)',
+  'log_uniform(513, 65536)',
+  'pow2_words(28)',
+  'invsq(1, 2147483647)',
+  'geom_class(30)',
+  'table(8:1, 16:0)',
+  'table(8:0)',
+  'mix(1: const(8), 0: uniform(1, 2))',
+  'mix(0: const(8))',
+  'uniform(512, 8)',
+  'uniform(0, 8)',
+  'const(2147483648)',
+  'const(1e400)',
+  'const(NaN)',
+  'uniform(1,)',
+  'mix(',
+  'table()',
+  'pow2_words(29)',
+  'mix(1e308: const(8), 1e308: const(16))',
+  'mix(1: mix(1: mix(1: const(8))))',
+  '',
+  '   ',
+  'constructor',
+  '__proto__',
+  'toString',
 ];
 const sizeText = fc.oneof(
   fc.constantFrom(...SIZE_TEXTS),
   fc.string({ maxLength: 16 }),
-  fc.array(fc.constantFrom('mix', 'table', 'uniform', 'const', '(', ')', ',', ':', '1', '8', '-1', '1e9', '.5', ' ', 'py312-mix'), { maxLength: 12 }).map((t) => t.join('')),
+  fc
+    .array(fc.constantFrom('mix', 'table', 'uniform', 'const', '(', ')', ',', ':', '1', '8', '-1', '1e9', '.5', ' ', 'py312-mix'), { maxLength: 12 })
+    .map((t) => t.join('')),
 );
 
 function numberValue(p: NumberParam, cheap: boolean): fc.Arbitrary<unknown> {
@@ -70,13 +113,23 @@ function numberValue(p: NumberParam, cheap: boolean): fc.Arbitrary<unknown> {
   let hi = p.exclusiveMax ? (p.integer ? p.max - 1 : p.max - Math.max(Math.abs(p.max) * 1e-9, 1e-9)) : p.max;
   if (cheap && p.unit !== 'bytes') hi = Math.min(hi, Math.max(lo, CHEAP_COUNT));
   const inRange = p.integer
-    ? fc.oneof(fc.integer({ min: Math.ceil(lo), max: Math.min(Math.floor(hi), Math.ceil(lo) + 100) }), fc.double({ min: Math.log2(Math.max(1, lo)), max: Math.log2(Math.max(1, hi)), noNaN: true }).map((e) => Math.min(hi, Math.max(lo, Math.round(2 ** e)))))
+    ? fc.oneof(
+        fc.integer({ min: Math.ceil(lo), max: Math.min(Math.floor(hi), Math.ceil(lo) + 100) }),
+        fc.double({ min: Math.log2(Math.max(1, lo)), max: Math.log2(Math.max(1, hi)), noNaN: true }).map((e) => Math.min(hi, Math.max(lo, Math.round(2 ** e)))),
+      )
     : fc.double({ min: lo, max: hi, noNaN: true, noDefaultInfinity: true });
-  const edges = [p.default, lo, hi, p.min, p.max, p.min - 1, p.max + 1, p.max * 2, p.min - 0.5, p.min + 0.5].filter((v) => !cheap || p.unit === 'bytes' || Math.abs(v) <= CHEAP_COUNT * 2);
+  const edges = [p.default, lo, hi, p.min, p.max, p.min - 1, p.max + 1, p.max * 2, p.min - 0.5, p.min + 0.5].filter(
+    (v) => !cheap || p.unit === 'bytes' || Math.abs(v) <= CHEAP_COUNT * 2,
+  );
   return fc.oneof(
     { weight: 4, arbitrary: inRange },
     { weight: 2, arbitrary: fc.constantFrom(...(edges.length > 0 ? edges : [p.default])) },
-    { weight: 1, arbitrary: inRange.map((v) => fc.constantFrom(String(v), ` ${v} `, Number(v).toExponential(), `${v}.0`, `0x${Math.trunc(Number(v)).toString(16)}`)).chain((x) => x) },
+    {
+      weight: 1,
+      arbitrary: inRange
+        .map((v) => fc.constantFrom(String(v), ` ${v} `, Number(v).toExponential(), `${v}.0`, `0x${Math.trunc(Number(v)).toString(16)}`))
+        .chain((x) => x),
+    },
   );
 }
 
@@ -85,7 +138,13 @@ function validValue(p: ParamSpec, cheap: boolean): fc.Arbitrary<unknown> {
     case 'number':
       return numberValue(p, cheap);
     case 'choice':
-      return fc.oneof(fc.constantFrom(...p.choices), fc.constantFrom(...p.choices).map((c) => fc.constantFrom(` ${c}`, c.toUpperCase(), `${c}\u0000`)).chain((x) => x));
+      return fc.oneof(
+        fc.constantFrom(...p.choices),
+        fc
+          .constantFrom(...p.choices)
+          .map((c) => fc.constantFrom(` ${c}`, c.toUpperCase(), `${c}\u0000`))
+          .chain((x) => x),
+      );
     case 'sizes':
       return sizeText;
   }
@@ -96,11 +155,25 @@ const NAME_NOISE = (name: string): string[] => [name.toUpperCase(), ` ${name}`, 
 function userParams(def: WorkloadDef, cheap: boolean): fc.Arbitrary<{ entries: [string, unknown][]; nullProto: boolean }> {
   const names = def.params.map((p) => p.name);
   const entry = fc.oneof(
-    { weight: 8, arbitrary: fc.constantFrom(...def.params).chain((p) => fc.tuple(fc.constant(p.name), fc.oneof({ weight: 3, arbitrary: validValue(p, cheap) }, { weight: 1, arbitrary: hostileValue() }))) },
-    { weight: 1, arbitrary: fc.tuple(fc.oneof(fc.constantFrom(...HOSTILE_KEYS), fc.string({ maxLength: 8 }), fc.constantFrom(...names.flatMap(NAME_NOISE), 'seed', 'path')), hostileValue()) },
+    {
+      weight: 8,
+      arbitrary: fc
+        .constantFrom(...def.params)
+        .chain((p) => fc.tuple(fc.constant(p.name), fc.oneof({ weight: 3, arbitrary: validValue(p, cheap) }, { weight: 1, arbitrary: hostileValue() }))),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.tuple(
+        fc.oneof(fc.constantFrom(...HOSTILE_KEYS), fc.string({ maxLength: 8 }), fc.constantFrom(...names.flatMap(NAME_NOISE), 'seed', 'path')),
+        hostileValue(),
+      ),
+    },
   );
   return fc.record({
-    entries: fc.oneof({ weight: 1, arbitrary: fc.constant<[string, unknown][]>([]) }, { weight: 6, arbitrary: fc.uniqueArray(entry, { maxLength: 6, selector: ([k]) => k }) }),
+    entries: fc.oneof(
+      { weight: 1, arbitrary: fc.constant<[string, unknown][]>([]) },
+      { weight: 6, arbitrary: fc.uniqueArray(entry, { maxLength: 6, selector: ([k]) => k }) },
+    ),
     nullProto: fc.boolean(),
   });
 }
@@ -108,7 +181,19 @@ function userParams(def: WorkloadDef, cheap: boolean): fc.Arbitrary<{ entries: [
 // ---- edges ---------------------------------------------------------------------------------------
 
 /** Size texts at the edges: one size only, the smallest and largest small requests, the large path. */
-const EDGE_SIZES = ['const(1)', 'const(8)', 'const(16)', 'const(512)', 'const(513)', 'uniform(1, 1)', 'uniform(32, 32)', 'uniform(512, 513)', 'table(8:1)', 'mix(1: const(8))', 'log_uniform(8, 8)'];
+const EDGE_SIZES = [
+  'const(1)',
+  'const(8)',
+  'const(16)',
+  'const(512)',
+  'const(513)',
+  'uniform(1, 1)',
+  'uniform(32, 32)',
+  'uniform(512, 513)',
+  'table(8:1)',
+  'mix(1: const(8))',
+  'log_uniform(8, 8)',
+];
 
 /** The values a number parameter takes at its edges (counts capped so that a run stays cheap). */
 function edgeNumbers(p: NumberParam): number[] {
@@ -128,7 +213,12 @@ function edgeNumbers(p: NumberParam): number[] {
  */
 function edgeParams(def: WorkloadDef): fc.Arbitrary<{ entries: [string, unknown][]; nullProto: boolean }> {
   const one = (p: ParamSpec): fc.Arbitrary<[string, unknown] | null> => {
-    const value: fc.Arbitrary<unknown> = p.kind === 'number' ? fc.constantFrom(...edgeNumbers(p)) : p.kind === 'choice' ? fc.constantFrom(...p.choices) : fc.constantFrom(...EDGE_SIZES, p.default);
+    const value: fc.Arbitrary<unknown> =
+      p.kind === 'number'
+        ? fc.constantFrom(...edgeNumbers(p))
+        : p.kind === 'choice'
+          ? fc.constantFrom(...p.choices)
+          : fc.constantFrom(...EDGE_SIZES, p.default);
     return fc.oneof({ weight: 3, arbitrary: value.map((v): [string, unknown] => [p.name, v]) }, { weight: 1, arbitrary: fc.constant(null) });
   };
   return fc.record({ same: fc.boolean(), pick: fc.tuple(...def.params.map(one)), shared: fc.nat(1000) }).map(({ same, pick, shared }) => {
@@ -218,7 +308,10 @@ function expectedValue(p: ParamSpec, raw: unknown): Verdict {
 
 function checkParamError(error: unknown, what: string): ParamError {
   if (!(error instanceof ParamError)) return fail(`${what} threw ${describeError(error)}, not a ParamError`);
-  check(typeof error.param === 'string' && error.message.includes(`parameter '${error.param}'`), () => `ParamError message does not name its parameter: ${error.message}`);
+  check(
+    typeof error.param === 'string' && error.message.includes(`parameter '${error.param}'`),
+    () => `ParamError message does not name its parameter: ${error.message}`,
+  );
   return error;
 }
 
@@ -253,7 +346,10 @@ function checkResolve(def: WorkloadDef, user: Record<string, unknown>): Record<s
   check(unknown === undefined, () => `${def.name}: the unknown parameter '${unknown}' was accepted`);
   check(firstBad === undefined, () => `${def.name}: '${firstBad}' = ${String(user[firstBad!])} was accepted`);
   for (const p of def.params) {
-    check(Object.is(resolved[p.name], want[p.name]), () => `${def.name}: '${p.name}' resolved to ${String(resolved[p.name])}, expected ${String(want[p.name])}`);
+    check(
+      Object.is(resolved[p.name], want[p.name]),
+      () => `${def.name}: '${p.name}' resolved to ${String(resolved[p.name])}, expected ${String(want[p.name])}`,
+    );
   }
   check(Object.keys(resolved).length === def.params.length, () => `${def.name}: resolved parameters hold extra keys: ${Object.keys(resolved).join(', ')}`);
   return { ...resolved };
@@ -274,7 +370,10 @@ function checkBatch(gen: Generator, what: string): void {
       fail(`${what}: fill threw ${describeError(error)}`);
     }
   });
-  check(batch.length <= batch.capacity && (batch.length > 0 || gen.done), () => `${what}: the first fill wrote ${batch.length} ops and the generator is not done`);
+  check(
+    batch.length <= batch.capacity && (batch.length > 0 || gen.done),
+    () => `${what}: the first fill wrote ${batch.length} ops and the generator is not done`,
+  );
   const live = new Map<number, number>();
   const slots = new Set<number>();
   for (let i = 0; i < batch.length; i++) {
@@ -288,7 +387,10 @@ function checkBatch(gen: Generator, what: string): void {
     }
     check(Number.isInteger(id) && id >= 0 && id < 2 ** 53 && slot >= 0, () => `${what}: op ${i} has id ${id}, slot ${slot}`);
     if (kind === OP_ALLOC) {
-      check(size >= 0 && !live.has(id) && !slots.has(slot), () => `${what}: op ${i} allocates id ${id} (size ${size}, slot ${slot}) that is live or in a live slot`);
+      check(
+        size >= 0 && !live.has(id) && !slots.has(slot),
+        () => `${what}: op ${i} allocates id ${id} (size ${size}, slot ${slot}) that is live or in a live slot`,
+      );
       live.set(id, slot);
       slots.add(slot);
     } else if (kind === OP_FREE || kind === OP_REALLOC) {
@@ -305,19 +407,47 @@ function checkBatch(gen: Generator, what: string): void {
 
 const workloadName = fc.oneof(
   { weight: 6, arbitrary: fc.constantFrom(...WORKLOADS.map((w) => w.name)) },
-  { weight: 1, arbitrary: fc.constantFrom(...WORKLOADS.map((w) => w.id), ...WORKLOADS.map((w) => ` ${w.id.toLowerCase()} `), ...WORKLOADS.map((w) => w.name.toUpperCase())) },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      ...WORKLOADS.map((w) => w.id),
+      ...WORKLOADS.map((w) => ` ${w.id.toLowerCase()} `),
+      ...WORKLOADS.map((w) => w.name.toUpperCase()),
+    ),
+  },
   { weight: 1, arbitrary: fc.constantFrom('trace-replay', ' trace-replay', '', 'W00', 'W16', '__proto__', 'constructor', 'toString') },
   { weight: 1, arbitrary: fc.string({ maxLength: 10 }) },
 );
 const seedText = fc.oneof(
   { weight: 4, arbitrary: fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }).map(String) },
   { weight: 1, arbitrary: fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }).map((n) => `0x${n.toString(16)}`) },
-  { weight: 1, arbitrary: fc.constantFrom('18446744073709551616', '0x10000000000000000', '-1', ' 7 ', '', '1e3', '0x', '0X1F', '1.0', 'NaN', '٣', `${'9'.repeat(40)}`, '0b1', '00000000000000000000000000000000000042') },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      '18446744073709551616',
+      '0x10000000000000000',
+      '-1',
+      ' 7 ',
+      '',
+      '1e3',
+      '0x',
+      '0X1F',
+      '1.0',
+      'NaN',
+      '٣',
+      `${'9'.repeat(40)}`,
+      '0b1',
+      '00000000000000000000000000000000000042',
+    ),
+  },
   { weight: 1, arbitrary: fc.string({ maxLength: 8 }) },
 );
 const python = fc.oneof(
   { weight: 4, arbitrary: fc.constantFrom('3.12', '3.12.1', '3.13', '3.8', '3.9.18', '2.7', '2.4', '3.10.0', 'G4', 'g1') },
-  { weight: 1, arbitrary: fc.constantFrom('', ' 3.12 ', '3.99', '4.0', '3.12.9999', '3.12.99999999999999999999', '03.012', 'CONSTRUCTOR', '__proto__', 'G9', '3.12-dev') },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom('', ' 3.12 ', '3.99', '4.0', '3.12.9999', '3.12.99999999999999999999', '03.012', 'CONSTRUCTOR', '__proto__', 'G9', '3.12-dev'),
+  },
   { weight: 1, arbitrary: fc.string({ maxLength: 8 }) },
 );
 
@@ -333,19 +463,21 @@ interface ParamsCase {
   tracePath: unknown;
 }
 
-const caseArb: fc.Arbitrary<ParamsCase> = fc.record({ kind: fc.constantFrom('params' as const, 'params' as const, 'run' as const, 'edges' as const), def: fc.nat(WORKLOADS.length - 1) }).chain(({ kind, def }) =>
-  fc.record({
-    kind: fc.constant(kind),
-    def: fc.constant(def),
-    // A run creates its generator inside resolveRun: keep its counts cheap.
-    user: kind === 'edges' ? edgeParams(WORKLOADS[def]!) : userParams(WORKLOADS[def]!, kind === 'run'),
-    workload: fc.oneof({ weight: 3, arbitrary: fc.constant(WORKLOADS[def]!.name) }, { weight: 1, arbitrary: workloadName }),
-    seed: seedText,
-    python,
-    arenas: fc.constantFrom<'aligned' | 'misaligned' | undefined>('aligned', 'misaligned', undefined),
-    tracePath: fc.oneof(fc.constantFrom('run.pymtrace', '', '  ', '/dev/null'), hostileValue()),
-  }),
-);
+const caseArb: fc.Arbitrary<ParamsCase> = fc
+  .record({ kind: fc.constantFrom('params' as const, 'params' as const, 'run' as const, 'edges' as const), def: fc.nat(WORKLOADS.length - 1) })
+  .chain(({ kind, def }) =>
+    fc.record({
+      kind: fc.constant(kind),
+      def: fc.constant(def),
+      // A run creates its generator inside resolveRun: keep its counts cheap.
+      user: kind === 'edges' ? edgeParams(WORKLOADS[def]!) : userParams(WORKLOADS[def]!, kind === 'run'),
+      workload: fc.oneof({ weight: 3, arbitrary: fc.constant(WORKLOADS[def]!.name) }, { weight: 1, arbitrary: workloadName }),
+      seed: seedText,
+      python,
+      arenas: fc.constantFrom<'aligned' | 'misaligned' | undefined>('aligned', 'misaligned', undefined),
+      tracePath: fc.oneof(fc.constantFrom('run.pymtrace', '', '  ', '/dev/null'), hostileValue()),
+    }),
+  );
 
 function userObject(c: ParamsCase, entries = c.user.entries): Record<string, unknown> {
   return ownObject(entries, c.user.nullProto);
@@ -360,7 +492,14 @@ function expectedSeedOk(seed: string): boolean {
 function checkRun(c: ParamsCase, _notes: Set<string>): void {
   const isTrace = c.workload.trim() === 'trace-replay';
   const params = isTrace && c.user.entries.length % 2 === 0 ? userObject(c, [['path', c.tracePath]]) : userObject(c);
-  const config = { workload: c.workload, params, seed: c.seed, python: c.python, sampleEvery: 1000, ...(c.arenas !== undefined && { arenas: c.arenas }) } as RunConfig;
+  const config = {
+    workload: c.workload,
+    params,
+    seed: c.seed,
+    python: c.python,
+    sampleEvery: 1000,
+    ...(c.arenas !== undefined && { arenas: c.arenas }),
+  } as RunConfig;
   let pythonOk = true;
   try {
     resolveVersion(c.python);
@@ -374,11 +513,21 @@ function checkRun(c: ParamsCase, _notes: Set<string>): void {
     if (error instanceof Error && error.name === 'FuzzFailure') throw error;
     if (!(error instanceof RunConfigError)) return fail(`resolveRun threw ${describeError(error)}, not a RunConfigError`);
     const cause = error.cause;
-    if (!pythonOk) return check(error.message.startsWith('python: '), () => `python ${JSON.stringify(c.python)} is unknown, but the error says ${error.message}`);
-    if (!expectedSeedOk(c.seed)) return check(cause instanceof ParamError && cause.param === 'seed' && error.message.includes("parameter 'seed'"), () => `seed ${JSON.stringify(c.seed)} is invalid, but the error says ${error.message}`);
+    if (!pythonOk)
+      return check(error.message.startsWith('python: '), () => `python ${JSON.stringify(c.python)} is unknown, but the error says ${error.message}`);
+    if (!expectedSeedOk(c.seed))
+      return check(
+        cause instanceof ParamError && cause.param === 'seed' && error.message.includes("parameter 'seed'"),
+        () => `seed ${JSON.stringify(c.seed)} is invalid, but the error says ${error.message}`,
+      );
     if (cause instanceof ParamError) {
-      if (cause.message.includes('unknown parameter') || !isTrace) check(error.message.includes(`parameter '${cause.param}'`), () => `RunConfigError does not name the parameter: ${error.message}`);
-      if (cause.param !== 'path' && !isTrace) check(Object.prototype.hasOwnProperty.call(params, cause.param) || WORKLOADS.some((w) => w.params.some((p) => p.name === cause.param)), () => `the error names '${cause.param}', neither given nor in a schema`);
+      if (cause.message.includes('unknown parameter') || !isTrace)
+        check(error.message.includes(`parameter '${cause.param}'`), () => `RunConfigError does not name the parameter: ${error.message}`);
+      if (cause.param !== 'path' && !isTrace)
+        check(
+          Object.prototype.hasOwnProperty.call(params, cause.param) || WORKLOADS.some((w) => w.params.some((p) => p.name === cause.param)),
+          () => `the error names '${cause.param}', neither given nor in a schema`,
+        );
       return;
     }
     return check(error.message.startsWith('unknown workload '), () => `RunConfigError without a known cause: ${error.message}`);
@@ -434,7 +583,9 @@ export const paramsTarget: FuzzTarget = {
     });
     const noteList: string[] = [];
     const result = await runProperty('params', property as unknown as fc.IProperty<[unknown]>, numRuns, options, noteList);
-    noteList.push(`${stats.cases} cases run (shrinking included): ${stats.resolved} resolved, ${stats.filled} generators filled a batch, ${stats.edges} edge cases ran a stream and its drain`);
+    noteList.push(
+      `${stats.cases} cases run (shrinking included): ${stats.resolved} resolved, ${stats.filled} generators filled a batch, ${stats.edges} edge cases ran a stream and its drain`,
+    );
     noteList.push(...[...notes].slice(0, 10));
     if (notes.size > 10) noteList.push(`… and ${notes.size - 10} more`);
     return result;

@@ -20,7 +20,19 @@ import { classifyHostMessage, parseBridgeRequest } from '../../../shared/protoco
 import { RunConfigSchema } from '../../../shared/protocol/run-config';
 import { HostToWorkerSchema, parseMessage, WorkerToHostSchema } from '../../../shared/protocol/worker-messages';
 import { SERIES } from '../../../shared/run/sample';
-import { check, describeError, fail, type FuzzResult, type FuzzTarget, HOSTILE_KEYS, hostileValue, ownObject, type RunOptions, runProperty, timed } from '../harness';
+import {
+  check,
+  describeError,
+  fail,
+  type FuzzResult,
+  type FuzzTarget,
+  HOSTILE_KEYS,
+  hostileValue,
+  ownObject,
+  type RunOptions,
+  runProperty,
+  timed,
+} from '../harness';
 
 type SchemaName = 'host-to-worker' | 'worker-to-host' | 'run-config' | 'bridge';
 const SCHEMAS: readonly SchemaName[] = ['host-to-worker', 'worker-to-host', 'run-config', 'bridge'];
@@ -30,9 +42,11 @@ const SCHEMAS: readonly SchemaName[] = ['host-to-worker', 'worker-to-host', 'run
 /** Record keys valibot's `record` silently drops (it guards against prototype pollution). */
 const DROPPED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 const safeKey = (max: number) => fc.string({ maxLength: Math.min(max, 12) }).filter((k) => !DROPPED_KEYS.has(k));
-const text = (max: number) => fc.oneof(fc.string({ maxLength: Math.min(max, 16) }), fc.string({ unit: 'grapheme', maxLength: 6 }), fc.constant('x'.repeat(max)));
+const text = (max: number) =>
+  fc.oneof(fc.string({ maxLength: Math.min(max, 16) }), fc.string({ unit: 'grapheme', maxLength: 6 }), fc.constant('x'.repeat(max)));
 const finite = fc.double({ noNaN: true, noDefaultInfinity: true });
-const safeInt = (min: number, max = Number.MAX_SAFE_INTEGER) => fc.oneof(fc.integer({ min, max: Math.min(max, min + 1000) }), fc.constantFrom(min, max), fc.integer({ min, max: Math.min(max, 2 ** 31) }));
+const safeInt = (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  fc.oneof(fc.integer({ min, max: Math.min(max, min + 1000) }), fc.constantFrom(min, max), fc.integer({ min, max: Math.min(max, 2 ** 31) }));
 const count = safeInt(0);
 
 const runConfig = fc.record(
@@ -54,25 +68,36 @@ const hostToWorker = fc.oneof(
   fc.constantFrom('ping', 'pause', 'resume', 'stop').map((type) => ({ type })),
   fc.record({ type: fc.constant('start'), protocolVersion: fc.oneof(fc.constant(3), fc.double({ noNaN: true })), config: runConfig }),
   fc.record({ type: fc.constant('step'), ops: safeInt(1) }),
-  fc.record({ type: fc.constant('set-sampling'), sampleEvery: safeInt(1), maxSampleIntervalMs: fc.double({ min: 10, max: 60_000, noNaN: true }) }, { requiredKeys: ['type', 'sampleEvery'], noNullPrototype: true }),
+  fc.record(
+    { type: fc.constant('set-sampling'), sampleEvery: safeInt(1), maxSampleIntervalMs: fc.double({ min: 10, max: 60_000, noNaN: true }) },
+    { requiredKeys: ['type', 'sampleEvery'], noNullPrototype: true },
+  ),
 );
 
-const columns = fc.integer({ min: 0, max: 4 }).chain((rows) => fc.array(fc.array(fc.double({ noNaN: true }), { minLength: rows, maxLength: rows }), { minLength: SERIES.length, maxLength: SERIES.length }));
-const detail = fc.record({
-  classes: fc.integer({ min: 0, max: 5 }).chain((n) => {
-    const arr = fc.array(count, { minLength: n, maxLength: n });
-    return fc.record({ blockSize: arr, usedPools: arr, fullPools: arr, blocks: arr, availableBlocks: arr });
-  }),
-  arenas: fc.array(fc.tuple(count, fc.integer({ min: 0, max: 4 })), { maxLength: 3 }).chain((as) => {
-    const total = as.reduce((n, [, p]) => n + p, 0);
-    return fc.record({
-      fill: fc.array(fc.integer({ min: -1, max: 100 }), { minLength: total, maxLength: total }).map((xs) => Int8Array.from(xs)),
-      szidx: fc.array(fc.integer({ min: -128, max: 127 }), { minLength: total, maxLength: total }).map((xs) => Int8Array.from(xs)),
-    }).map((rest) => ({ slots: as.map(([s]) => s), pools: as.map(([, p]) => p), ...rest }));
-  }),
-  op: count,
-  wallMs: fc.double({ min: 0, max: 1e12, noNaN: true }),
-}).map((d) => ({ type: 'detail', ...d }));
+const columns = fc
+  .integer({ min: 0, max: 4 })
+  .chain((rows) =>
+    fc.array(fc.array(fc.double({ noNaN: true }), { minLength: rows, maxLength: rows }), { minLength: SERIES.length, maxLength: SERIES.length }),
+  );
+const detail = fc
+  .record({
+    classes: fc.integer({ min: 0, max: 5 }).chain((n) => {
+      const arr = fc.array(count, { minLength: n, maxLength: n });
+      return fc.record({ blockSize: arr, usedPools: arr, fullPools: arr, blocks: arr, availableBlocks: arr });
+    }),
+    arenas: fc.array(fc.tuple(count, fc.integer({ min: 0, max: 4 })), { maxLength: 3 }).chain((as) => {
+      const total = as.reduce((n, [, p]) => n + p, 0);
+      return fc
+        .record({
+          fill: fc.array(fc.integer({ min: -1, max: 100 }), { minLength: total, maxLength: total }).map((xs) => Int8Array.from(xs)),
+          szidx: fc.array(fc.integer({ min: -128, max: 127 }), { minLength: total, maxLength: total }).map((xs) => Int8Array.from(xs)),
+        })
+        .map((rest) => ({ slots: as.map(([s]) => s), pools: as.map(([, p]) => p), ...rest }));
+    }),
+    op: count,
+    wallMs: fc.double({ min: 0, max: 1e12, noNaN: true }),
+  })
+  .map((d) => ({ type: 'detail', ...d }));
 
 const workerToHost = fc.oneof(
   fc.record({ type: fc.constant('pong'), protocolVersion: fc.double({ noNaN: true }) }),
@@ -83,7 +108,12 @@ const workerToHost = fc.oneof(
     python: fc.record({ version: fc.string(), family: fc.string(), arenas: fc.constantFrom('aligned', 'misaligned') }),
     params: fc.dictionary(safeKey(50), fc.oneof(fc.double({ noNaN: true }), fc.string()), { maxKeys: 4, noNullPrototype: true }),
   }),
-  fc.record({ type: fc.constant('status'), state: fc.constantFrom('starting', 'running', 'paused', 'done', 'stopped', 'failed'), ops: count, wallMs: fc.double({ noNaN: true }) }),
+  fc.record({
+    type: fc.constant('status'),
+    state: fc.constantFrom('starting', 'running', 'paused', 'done', 'stopped', 'failed'),
+    ops: count,
+    wallMs: fc.double({ noNaN: true }),
+  }),
   fc.record({ type: fc.constant('samples'), columns, coalesced: count }),
   fc.record({ type: fc.constant('phase'), op: count, label: text(200) }),
   detail,
@@ -94,22 +124,33 @@ const workerToHost = fc.oneof(
 const id = safeInt(0);
 const runId = fc.string({ minLength: 1, maxLength: 12 });
 const bound = fc.oneof(fc.constant(null), fc.double({ noNaN: true }));
-const seriesKeys = fc.shuffledSubarray(SERIES.map((s) => s.key), { minLength: 1 });
+const seriesKeys = fc.shuffledSubarray(
+  SERIES.map((s) => s.key),
+  { minLength: 1 },
+);
 const bridge = fc.oneof(
-  fc.record({ id, method: fc.constantFrom('versions', 'workloads', 'runs'), params: fc.constant({}) }, { requiredKeys: ['id', 'method'], noNullPrototype: true }),
+  fc.record(
+    { id, method: fc.constantFrom('versions', 'workloads', 'runs'), params: fc.constant({}) },
+    { requiredKeys: ['id', 'method'], noNullPrototype: true },
+  ),
   fc.record({ id, method: fc.constant('startRun'), params: fc.record({ config: runConfig }) }),
   fc.record({
     id,
     method: fc.constant('command'),
     params: fc.record({
       runId,
-      command: fc.oneof(fc.constantFrom('pause', 'resume', 'stop', 'remove').map((type) => ({ type })), fc.record({ type: fc.constant('step'), ops: safeInt(1, 1e12) })),
+      command: fc.oneof(
+        fc.constantFrom('pause', 'resume', 'stop', 'remove').map((type) => ({ type })),
+        fc.record({ type: fc.constant('step'), ops: safeInt(1, 1e12) }),
+      ),
     }),
   }),
   fc.record({
     id,
     method: fc.constant('window'),
-    params: fc.record({ query: fc.record({ runId, series: seriesKeys, from: bound, to: bound, maxPoints: safeInt(1, 10_000), axis: fc.constantFrom('op', 'wall_ms') }) }),
+    params: fc.record({
+      query: fc.record({ runId, series: seriesKeys, from: bound, to: bound, maxPoints: safeInt(1, 10_000), axis: fc.constantFrom('op', 'wall_ms') }),
+    }),
   }),
   fc.record({ id, method: fc.constant('detail'), params: fc.record({ runId, op: bound }) }),
 );
@@ -300,13 +341,23 @@ function checkCase(c: ProtocolCase): void {
   if (!r.ok) {
     check(typeof r.reason === 'string' && r.reason.length > 0, `${c.schema}: a refusal without a reason`);
     check(!c.valid, () => `${c.schema}: a valid message was refused: ${r.reason}`);
-    const isObject = typeof c.input === 'object' && c.input !== null && !Array.isArray(c.input) && !ArrayBuffer.isView(c.input) && !(c.input instanceof Map) && !(c.input instanceof Set) && !(c.input instanceof Date);
+    const isObject =
+      typeof c.input === 'object' &&
+      c.input !== null &&
+      !Array.isArray(c.input) &&
+      !ArrayBuffer.isView(c.input) &&
+      !(c.input instanceof Map) &&
+      !(c.input instanceof Set) &&
+      !(c.input instanceof Date);
     if (isObject) {
       check(namesField(r.reason, null) || namesKey(r.reason, null), () => `${c.schema}: the refusal of an object names no field: ${r.reason}`);
       if (c.mutated !== null && c.mutated.length > 0) {
         const p = c.mutated.map(String).join('.');
         const last = String(c.mutated[c.mutated.length - 1]);
-        check(namesField(r.reason, c.mutated) || namesKey(r.reason, last), () => `${c.schema}: mutated ${JSON.stringify(p)} but the refusal names another field: ${r.reason}`);
+        check(
+          namesField(r.reason, c.mutated) || namesKey(r.reason, last),
+          () => `${c.schema}: mutated ${JSON.stringify(p)} but the refusal names another field: ${r.reason}`,
+        );
       }
     }
     if (c.schema === 'bridge') {

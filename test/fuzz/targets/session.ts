@@ -45,7 +45,13 @@ function rows(run: number, from: number, n: number): number[][] {
   return cols;
 }
 
-const config = (workload: string): RunConfig => ({ workload, params: { live: 1000, sizes: 'uniform(8, 512)' }, seed: '0x2a', python: '3.12', sampleEvery: 1000 });
+const config = (workload: string): RunConfig => ({
+  workload,
+  params: { live: 1000, sizes: 'uniform(8, 512)' },
+  seed: '0x2a',
+  python: '3.12',
+  sampleEvery: 1000,
+});
 
 /**
  * Writes a session the way the host does, flushing between steps so a gzip file has many members;
@@ -54,7 +60,12 @@ const config = (workload: string): RunConfig => ({ workload, params: { live: 100
 async function writeBase(path: string, closed: boolean, samplesPerRun: number): Promise<Uint8Array> {
   const w = await SessionWriter.open(path, { fsync: false, timer: noTimer, now: () => new Date(0), app: 'fuzz' });
   w.addRun('r1', config('steady-churn'), { name: 'first ✓', createdAt: '1970-01-01T00:00:00.000Z' });
-  w.setStarted('r1', { engineVersion: '0.1.0', workloadVersion: 2, python: { version: '3.12.1', family: 'G4', arenas: 'aligned' }, params: { live: 1000, sizes: 'uniform(8, 512)' } });
+  w.setStarted('r1', {
+    engineVersion: '0.1.0',
+    workloadVersion: 2,
+    python: { version: '3.12.1', family: 'G4', arenas: 'aligned' },
+    params: { live: 1000, sizes: 'uniform(8, 512)' },
+  });
   await w.flush();
   w.addRun('r2', config('ramp-cycles'));
   for (let k = 0; k < samplesPerRun; k++) {
@@ -119,7 +130,8 @@ async function makeBases(dir: string): Promise<Base[]> {
     const text = Buffer.from(gzip ? gunzipSync(bytes) : bytes).toString('utf8');
     const opened = await openSession(path);
     const warnings = s.closed ? 0 : 1;
-    if (opened.warnings.length !== warnings) throw new Error(`base ${s.name}: ${opened.warnings.length} warnings, expected ${warnings}: ${opened.warnings.join('; ')}`);
+    if (opened.warnings.length !== warnings)
+      throw new Error(`base ${s.name}: ${opened.warnings.length} warnings, expected ${warnings}: ${opened.warnings.join('; ')}`);
     out.push({ name: s.name, bytes, gzip, closed: s.closed, lines: text.split('\n').filter((l) => l !== ''), truth: truthOf(opened) });
   }
   return out;
@@ -132,14 +144,41 @@ const byteMutation = fc.oneof(
   fc.record({ m: fc.constant('truncate' as const), at: frac }),
   fc.record({ m: fc.constant('flip' as const), at: frac, bit: fc.nat(7) }),
   fc.record({ m: fc.constant('set' as const), at: frac, byte: fc.nat(255) }),
-  fc.record({ m: fc.constant('insert' as const), at: frac, bytes: fc.oneof(fc.uint8Array({ minLength: 1, maxLength: 16 }), fc.constantFrom(...['\n', '{', '}\n', '\u0000', '\x1f\x8b', '\x1f\x8b\x08\x04'].map((t) => Uint8Array.from(Buffer.from(t, 'latin1'))))) }),
+  fc.record({
+    m: fc.constant('insert' as const),
+    at: frac,
+    bytes: fc.oneof(
+      fc.uint8Array({ minLength: 1, maxLength: 16 }),
+      fc.constantFrom(...['\n', '{', '}\n', '\u0000', '\x1f\x8b', '\x1f\x8b\x08\x04'].map((t) => Uint8Array.from(Buffer.from(t, 'latin1')))),
+    ),
+  }),
   fc.record({ m: fc.constant('cut-out' as const), at: frac, len: fc.integer({ min: 1, max: 40 }) }),
 );
 type ByteMutation = typeof byteMutation extends fc.Arbitrary<infer M> ? M : never;
 
 /** A JSON value a hostile record field may hold. */
 const hostileJson = fc.oneof(
-  fc.constantFrom<unknown>([], {}, null, true, -1, 0, 1.5, 1e308, -1e308, '', 'x'.repeat(300), [[]], Array(SERIES_COUNT).fill([]), Array(SERIES_COUNT).fill([1]), [1, 2], { __proto__: 1 }, 2 ** 53, 'aligned', 'crashed'),
+  fc.constantFrom<unknown>(
+    [],
+    {},
+    null,
+    true,
+    -1,
+    0,
+    1.5,
+    1e308,
+    -1e308,
+    '',
+    'x'.repeat(300),
+    [[]],
+    Array(SERIES_COUNT).fill([]),
+    Array(SERIES_COUNT).fill([1]),
+    [1, 2],
+    { __proto__: 1 },
+    2 ** 53,
+    'aligned',
+    'crashed',
+  ),
   fc.jsonValue({ maxDepth: 2 }),
 );
 
@@ -149,7 +188,12 @@ const recordMutation = fc.oneof(
   fc.record({ m: fc.constant('delete' as const), i: fc.nat() }),
   fc.record({ m: fc.constant('version' as const), v: fc.constantFrom<unknown>(0, 2, -1, 1.5, '1', null, true, [1], 1e400, 99999999999) }),
   fc.record({ m: fc.constant('field' as const), i: fc.nat(), key: fc.nat(), value: hostileJson }),
-  fc.record({ m: fc.constant('add-key' as const), i: fc.nat(), key: fc.oneof(fc.constantFrom(...HOSTILE_KEYS), fc.string({ maxLength: 5 })), value: hostileJson }),
+  fc.record({
+    m: fc.constant('add-key' as const),
+    i: fc.nat(),
+    key: fc.oneof(fc.constantFrom(...HOSTILE_KEYS), fc.string({ maxLength: 5 })),
+    value: hostileJson,
+  }),
   fc.record({ m: fc.constant('replace' as const), i: fc.nat(), json: fc.jsonValue({ maxDepth: 3 }) }),
   fc.record({ m: fc.constant('not-json' as const), i: fc.nat(), text: fc.string({ maxLength: 20 }) }),
   fc.record({ m: fc.constant('giant' as const), i: fc.nat(), kind: fc.constantFrom('label', 'rows', 'spaces', 'run-id'), rare: fc.nat(9) }),
@@ -240,7 +284,10 @@ async function encode(lines: readonly string[], how: 'plain' | 'sized' | 'foreig
   // mixed: the last half recompressed by "another tool".
   if (how === 'mixed' && members.length > 1) {
     const half = Math.ceil(lines.length / 2);
-    return Buffer.concat([...(await Promise.all([sizedMember(Buffer.from(`${lines.slice(0, half).join('\n')}\n`))])), gzipSync(Buffer.from(`${lines.slice(half).join('\n')}\n`))]);
+    return Buffer.concat([
+      ...(await Promise.all([sizedMember(Buffer.from(`${lines.slice(0, half).join('\n')}\n`))])),
+      gzipSync(Buffer.from(`${lines.slice(half).join('\n')}\n`)),
+    ]);
   }
   return Buffer.concat(members);
 }
@@ -260,8 +307,14 @@ interface SessionCase {
 
 const caseArb: fc.Arbitrary<SessionCase> = fc.record({
   base: fc.nat(3),
-  records: fc.oneof({ weight: 3, arbitrary: fc.constant<RecordMutation[]>([]) }, { weight: 2, arbitrary: fc.array(recordMutation, { minLength: 1, maxLength: 3 }) }),
-  encoding: fc.oneof({ weight: 6, arbitrary: fc.constant('same' as const) }, { weight: 1, arbitrary: fc.constantFrom('plain' as const, 'sized' as const, 'foreign' as const, 'mixed' as const) }),
+  records: fc.oneof(
+    { weight: 3, arbitrary: fc.constant<RecordMutation[]>([]) },
+    { weight: 2, arbitrary: fc.array(recordMutation, { minLength: 1, maxLength: 3 }) },
+  ),
+  encoding: fc.oneof(
+    { weight: 6, arbitrary: fc.constant('same' as const) },
+    { weight: 1, arbitrary: fc.constantFrom('plain' as const, 'sized' as const, 'foreign' as const, 'mixed' as const) },
+  ),
   groups: fc.integer({ min: 1, max: 12 }),
   bytes: fc.oneof({ weight: 1, arbitrary: fc.constant<ByteMutation[]>([]) }, { weight: 3, arbitrary: fc.array(byteMutation, { minLength: 1, maxLength: 3 }) }),
   member: fc.option(memberMutation, { nil: null, freq: 6 }),
@@ -322,7 +375,10 @@ function checkPrefix(opened: OpenedSession, truth: Truth): void {
     for (let s = 0; s < r.rows.length; s++) {
       check(isDeepStrictEqual(r.rows[s], t.rows[s]!.slice(0, n)), () => `run ${r.id}: series ${s} of a cut file is not a prefix of what was written`);
     }
-    check(r.phases.length <= t.phases.length && isDeepStrictEqual(r.phases, t.phases.slice(0, r.phases.length)), () => `run ${r.id}: the phases of a cut file are not a prefix`);
+    check(
+      r.phases.length <= t.phases.length && isDeepStrictEqual(r.phases, t.phases.slice(0, r.phases.length)),
+      () => `run ${r.id}: the phases of a cut file are not a prefix`,
+    );
   });
 }
 

@@ -67,10 +67,19 @@ interface TraceCase {
 const BLANKS = [' ', '\t', '\v', '\f', '\r'];
 const sep = fc.oneof(
   { weight: 6, arbitrary: fc.constant(' ') },
-  { weight: 1, arbitrary: fc.array(fc.constantFrom(...BLANKS), { minLength: 1, maxLength: 3 }).map((b) => (b.join('').startsWith('\r') ? ` ${b.join('')}` : b.join(''))) },
+  {
+    weight: 1,
+    arbitrary: fc.array(fc.constantFrom(...BLANKS), { minLength: 1, maxLength: 3 }).map((b) => (b.join('').startsWith('\r') ? ` ${b.join('')}` : b.join(''))),
+  },
 );
-const lead = fc.oneof({ weight: 8, arbitrary: fc.constant('') }, { weight: 1, arbitrary: fc.array(fc.constantFrom(' ', '\t', '\v', '\f'), { minLength: 1, maxLength: 2 }).map((b) => b.join('')) });
-const tail = fc.oneof({ weight: 8, arbitrary: fc.constant('') }, { weight: 1, arbitrary: fc.array(fc.constantFrom(...BLANKS), { minLength: 1, maxLength: 2 }).map((b) => b.join('')) });
+const lead = fc.oneof(
+  { weight: 8, arbitrary: fc.constant('') },
+  { weight: 1, arbitrary: fc.array(fc.constantFrom(' ', '\t', '\v', '\f'), { minLength: 1, maxLength: 2 }).map((b) => b.join('')) },
+);
+const tail = fc.oneof(
+  { weight: 8, arbitrary: fc.constant('') },
+  { weight: 1, arbitrary: fc.array(fc.constantFrom(...BLANKS), { minLength: 1, maxLength: 2 }).map((b) => b.join('')) },
+);
 const eol = fc.oneof({ weight: 4, arbitrary: fc.constant('\n') }, { weight: 1, arbitrary: fc.constant('\r\n') });
 
 /** Labels: text of every script, emoji, lone surrogates, NULs, inner blanks; no line end. */
@@ -150,11 +159,40 @@ function trimBlanks(s: string): string {
   return s.replace(/^[ \t\v\f\r]+|[ \t\v\f\r]+$/g, '');
 }
 
-const INSERTS = ['\0', '\r', '\n', '\r\n', ' ', '\t', '-', '#', 'a ', 'f ', 'r ', 'c ', '9'.repeat(20), '1'.repeat(400), '9007199254740992', '2147483648', '00000', '\xff', 'é', '\u{1f600}', '\u2028', '+', '.5', 'e9'];
+const INSERTS = [
+  '\0',
+  '\r',
+  '\n',
+  '\r\n',
+  ' ',
+  '\t',
+  '-',
+  '#',
+  'a ',
+  'f ',
+  'r ',
+  'c ',
+  '9'.repeat(20),
+  '1'.repeat(400),
+  '9007199254740992',
+  '2147483648',
+  '00000',
+  '\xff',
+  'é',
+  '\u{1f600}',
+  '\u2028',
+  '+',
+  '.5',
+  'e9',
+];
 const mutationArb = fc.oneof(
   fc.record({ m: fc.constant('flip' as const), at: fc.double({ min: 0, max: 1, noNaN: true }), bit: fc.nat(7) }),
   fc.record({ m: fc.constant('set' as const), at: fc.double({ min: 0, max: 1, noNaN: true }), byte: fc.nat(255) }),
-  fc.record({ m: fc.constant('insert' as const), at: fc.double({ min: 0, max: 1, noNaN: true }), text: fc.oneof(fc.constantFrom(...INSERTS), fc.string({ maxLength: 4 })) }),
+  fc.record({
+    m: fc.constant('insert' as const),
+    at: fc.double({ min: 0, max: 1, noNaN: true }),
+    text: fc.oneof(fc.constantFrom(...INSERTS), fc.string({ maxLength: 4 })),
+  }),
   fc.record({ m: fc.constant('delete' as const), at: fc.double({ min: 0, max: 1, noNaN: true }), len: fc.integer({ min: 1, max: 8 }) }),
   fc.record({ m: fc.constant('dup-line' as const), at: fc.double({ min: 0, max: 1, noNaN: true }) }),
   fc.record({ m: fc.constant('truncate' as const), at: fc.double({ min: 0, max: 1, noNaN: true }) }),
@@ -189,7 +227,22 @@ function mutate(input: Uint8Array, mutations: readonly Mutation[]): Uint8Array {
 
 /** Decimal strings around the limits, with leading zeros, 400 digits, and any bigint. */
 const numberText = fc.oneof(
-  fc.constantFrom('0', '1', '9007199254740991', '9007199254740992', '9007199254740993', '2147483647', '2147483648', '4294967296', '18446744073709551616', '1'.repeat(400), '9'.repeat(400), `${'0'.repeat(400)}7`, '00', '000000000000000000000009007199254740991'),
+  fc.constantFrom(
+    '0',
+    '1',
+    '9007199254740991',
+    '9007199254740992',
+    '9007199254740993',
+    '2147483647',
+    '2147483648',
+    '4294967296',
+    '18446744073709551616',
+    '1'.repeat(400),
+    '9'.repeat(400),
+    `${'0'.repeat(400)}7`,
+    '00',
+    '000000000000000000000009007199254740991',
+  ),
   fc.bigInt({ min: 0n, max: 2n ** 80n }).map(String),
   fc.tuple(fc.nat(30), fc.bigInt({ min: 0n, max: 2n ** 60n })).map(([z, n]) => '0'.repeat(z) + String(n)),
 );
@@ -216,11 +269,15 @@ const longLine = fc
   .record({ kind: fc.constantFrom('label', 'comment', 'zeros', 'junk', 'blank'), n: fc.constantFrom(1_000_000, (1 << 20) - 3, (1 << 20) + 1, 1_100_000) })
   .map(({ kind, n }) => {
     const body =
-      kind === 'label' ? `c ${'x'.repeat(n - 2)}`
-      : kind === 'comment' ? `#${'y'.repeat(n - 1)}`
-      : kind === 'zeros' ? `a ${'0'.repeat(n - 6)}1 16`
-      : kind === 'junk' ? 'z'.repeat(n)
-      : ' '.repeat(n);
+      kind === 'label'
+        ? `c ${'x'.repeat(n - 2)}`
+        : kind === 'comment'
+          ? `#${'y'.repeat(n - 1)}`
+          : kind === 'zeros'
+            ? `a ${'0'.repeat(n - 6)}1 16`
+            : kind === 'junk'
+              ? 'z'.repeat(n)
+              : ' '.repeat(n);
     const text = `a 1 8\n${body}\nf 1\n`;
     const tooLong = body.length > 1 << 20;
     let expected: Expected | null = null;
@@ -269,18 +326,32 @@ const caseArb: fc.Arbitrary<TraceCase> = fc.oneof(
   {
     weight: 5,
     arbitrary: fc
-      .record({ t: validTrace, muts: fc.array(mutationArb, { minLength: 1, maxLength: 4 }), cuts: cutsArb, batchSize: batchArb, maxLineBytes: smallMax, file: fileName })
+      .record({
+        t: validTrace,
+        muts: fc.array(mutationArb, { minLength: 1, maxLength: 4 }),
+        cuts: cutsArb,
+        batchSize: batchArb,
+        maxLineBytes: smallMax,
+        file: fileName,
+      })
       .map(({ t, muts, ...c }) => ({ ...c, bytes: mutate(bytesOf(t.text), muts), expected: null, via: { kind: 'pure' } as Via })),
   },
   {
     weight: 2,
-    arbitrary: fc.record({ l: numberLine, cuts: cutsArb, batchSize: batchArb, file: fileName }).map(({ l, ...c }) => ({ ...c, bytes: bytesOf(l.text), expected: l.expected, maxLineBytes: undefined, via: { kind: 'pure' } as Via })),
+    arbitrary: fc
+      .record({ l: numberLine, cuts: cutsArb, batchSize: batchArb, file: fileName })
+      .map(({ l, ...c }) => ({ ...c, bytes: bytesOf(l.text), expected: l.expected, maxLineBytes: undefined, via: { kind: 'pure' } as Via })),
   },
   {
     weight: 1,
-    arbitrary: fc
-      .record({ labelBytes: fc.uint8Array({ maxLength: 40 }), cuts: cutsArb, file: fileName })
-      .map(({ labelBytes, ...c }) => ({ ...c, bytes: concat([bytesOf('c '), labelBytes.map((x) => (x === 10 ? 32 : x)), bytesOf('\n')]), expected: null, batchSize: 65536, maxLineBytes: undefined, via: { kind: 'pure' } as Via })),
+    arbitrary: fc.record({ labelBytes: fc.uint8Array({ maxLength: 40 }), cuts: cutsArb, file: fileName }).map(({ labelBytes, ...c }) => ({
+      ...c,
+      bytes: concat([bytesOf('c '), labelBytes.map((x) => (x === 10 ? 32 : x)), bytesOf('\n')]),
+      expected: null,
+      batchSize: 65536,
+      maxLineBytes: undefined,
+      via: { kind: 'pure' } as Via,
+    })),
   },
   // Rare: they cost a megabyte each.
   {
@@ -300,12 +371,21 @@ const caseArb: fc.Arbitrary<TraceCase> = fc.oneof(
       .record({
         source: fc.oneof(
           validTrace.map((t) => ({ bytes: bytesOf(t.text), expected: t.expected as Expected | null })),
-          fc.record({ t: validTrace, muts: fc.array(mutationArb, { minLength: 1, maxLength: 3 }) }).map(({ t, muts }) => ({ bytes: mutate(bytesOf(t.text), muts), expected: null })),
+          fc
+            .record({ t: validTrace, muts: fc.array(mutationArb, { minLength: 1, maxLength: 3 }) })
+            .map(({ t, muts }) => ({ bytes: mutate(bytesOf(t.text), muts), expected: null })),
           fc.uint8Array({ maxLength: 120 }).map((bytes) => ({ bytes, expected: null })),
         ),
         via: fc.oneof(
           { weight: 3, arbitrary: fc.constant<Via>({ kind: 'plain-file' }) },
-          { weight: 6, arbitrary: fc.record({ kind: fc.constant('gzip-file' as const), cut: fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { nil: null }), flip: fc.option(fc.nat(), { nil: null, freq: 3 }) }) },
+          {
+            weight: 6,
+            arbitrary: fc.record({
+              kind: fc.constant('gzip-file' as const),
+              cut: fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { nil: null }),
+              flip: fc.option(fc.nat(), { nil: null, freq: 3 }),
+            }),
+          },
           { weight: 1, arbitrary: fc.constantFrom<Via>({ kind: 'missing' }, { kind: 'directory' }) },
         ),
         batchSize: batchArb,
@@ -388,7 +468,10 @@ function checkExpected(o: Outcome, expected: Expected): void {
   if (expected.error) {
     check(!o.ok, () => `expected an error at line ${expected.error!.line} (${expected.error!.reason}), the trace was accepted`);
     if (!o.ok) {
-      check(o.error.line === expected.error.line && o.error.reason === expected.error.reason, () => `expected line ${expected.error!.line}: ${expected.error!.reason}; got ${o.error.message.slice(0, 300)}`);
+      check(
+        o.error.line === expected.error.line && o.error.reason === expected.error.reason,
+        () => `expected line ${expected.error!.line}: ${expected.error!.reason}; got ${o.error.message.slice(0, 300)}`,
+      );
     }
     return;
   }
@@ -433,7 +516,13 @@ function checkPure(c: TraceCase): Outcome {
   const base: TraceReaderOptions = { file: c.file, ...(c.maxLineBytes !== undefined && { maxLineBytes: c.maxLineBytes }) };
   const whole = timed('strict read', CASE_BOUND_MS, () => pureOutcome(c.bytes, base));
   const parts = timed('chunked strict read', CASE_BOUND_MS, () => pureOutcome(chunked(c.bytes, c.cuts), { ...base, batchSize: c.batchSize }));
-  check(whole.sig === parts.sig, () => `the outcome depends on chunking (cuts at ${chunked(c.bytes, c.cuts).map((p) => p.length).join('+')} bytes, batch ${c.batchSize}):\n  whole:   ${whole.sig.slice(0, 400)}\n  chunked: ${parts.sig.slice(0, 400)}`);
+  check(
+    whole.sig === parts.sig,
+    () =>
+      `the outcome depends on chunking (cuts at ${chunked(c.bytes, c.cuts)
+        .map((p) => p.length)
+        .join('+')} bytes, batch ${c.batchSize}):\n  whole:   ${whole.sig.slice(0, 400)}\n  chunked: ${parts.sig.slice(0, 400)}`,
+  );
   if (!whole.ok) checkTraceError(whole.error, c.file, c.bytes);
 
   const skipOpts = { ...base, skipBadLines: true, keepBadLines: 1_000_000 };
@@ -446,7 +535,10 @@ function checkPure(c: TraceCase): Outcome {
     if (error instanceof Error && error.name === 'FuzzFailure') throw error;
     return fail(`skipBadLines threw ${describeError(error)}`);
   }
-  check(signature(skipWhole) === signature(skipParts), () => `skipBadLines outcome depends on chunking:\n  whole:   ${signature(skipWhole).slice(0, 400)}\n  chunked: ${signature(skipParts).slice(0, 400)}`);
+  check(
+    signature(skipWhole) === signature(skipParts),
+    () => `skipBadLines outcome depends on chunking:\n  whole:   ${signature(skipWhole).slice(0, 400)}\n  chunked: ${signature(skipParts).slice(0, 400)}`,
+  );
   if (whole.ok) {
     check(skipWhole.badLineCount === 0 && signature(skipWhole) === whole.sig, 'skipBadLines differs from strict on an input strict mode accepts');
   } else {
@@ -514,7 +606,11 @@ async function checkFile(c: TraceCase, dir: string, n: number): Promise<void> {
     check(o.sig === pure.sig, () => `gzip file read differs from the pure read:\n  file: ${o.sig.slice(0, 300)}\n  pure: ${pure.sig.slice(0, 300)}`);
   } else if (via.flip === null && c.expected !== null && !c.expected.error) {
     // A valid trace's stream cut short must be reported as such, not read as a shorter trace.
-    check(!o.ok && 'fileError' in o, () => `a gzip file cut at ${data.length} of ${gz.length} bytes gave ${o.ok ? 'a trace' : `a TraceError (${'error' in o ? o.error.message : ''})`}, not a TraceFileError`);
+    check(
+      !o.ok && 'fileError' in o,
+      () =>
+        `a gzip file cut at ${data.length} of ${gz.length} bytes gave ${o.ok ? 'a trace' : `a TraceError (${'error' in o ? o.error.message : ''})`}, not a TraceFileError`,
+    );
   } else if (!o.ok && 'error' in o) {
     // Bad content before the cut, or a flipped bit decompressing to other bytes before the CRC
     // catches it: a TraceError is fine.

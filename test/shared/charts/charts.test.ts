@@ -27,9 +27,18 @@ import { SeriesStore } from '../../../shared/series';
 const config = { workload: 'steady-churn', params: {}, seed: '42', python: '3.11', sampleEvery: 1 };
 const started = { engineVersion: 'e1', workloadVersion: 3, python: { version: '3.11.14', family: 'G5', arenas: 'misaligned' as const } };
 
-function store(n = 100, phases = [{ op: 20, label: 'fill' }, { op: 60, label: 'free' }, { op: 80, label: 'idle' }]): SeriesStore {
+function store(
+  n = 100,
+  phases = [
+    { op: 20, label: 'fill' },
+    { op: 60, label: 'free' },
+    { op: 80, label: 'idle' },
+  ],
+): SeriesStore {
   const s = new SeriesStore();
-  const cols = SERIES.map((d) => Array.from({ length: n }, (_, i) => (d.key === 'op' ? i : d.key === 'wall_ms' ? i * 2 : d.key === 'arena_bytes' ? (i < 70 ? i * 1000 : 5000) : i % 7)));
+  const cols = SERIES.map((d) =>
+    Array.from({ length: n }, (_, i) => (d.key === 'op' ? i : d.key === 'wall_ms' ? i * 2 : d.key === 'arena_bytes' ? (i < 70 ? i * 1000 : 5000) : i % 7)),
+  );
   s.loadRun('r', cols, phases);
   return s;
 }
@@ -59,7 +68,11 @@ describe('run charts', () => {
     const spec = buildRunChart(RUN_CHARTS.memory, w, runInfo('r', config, started));
     expect(spec.title).toBe('Retained memory');
     expect(spec.bands.map((b) => [b.key, b.color])).toEqual(RUN_CHARTS.memory.keys.map((k) => [k, colorFor(k)]));
-    expect(spec.phases).toEqual([{ x: 40, label: 'fill' }, { x: 120, label: 'free' }, { x: 160, label: 'idle' }]);
+    expect(spec.phases).toEqual([
+      { x: 40, label: 'fill' },
+      { x: 120, label: 'free' },
+      { x: 160, label: 'idle' },
+    ]);
     expect(spec.xRange).toEqual([0, 198]);
     expect(spec.bands[0]!.x.length).toBeLessThanOrEqual(10);
     // Bands keep the true extremes: the top of the arena band is the series' maximum.
@@ -89,17 +102,22 @@ describe('ticks', () => {
   it('cover the data at 1-2-5 steps', () => {
     fc.assert(
       // Spans from a millionth of the values' magnitude up: charts never zoom finer than that.
-      fc.property(fc.double({ min: -1e12, max: 1e12, noNaN: true }), fc.double({ min: 1e-6, max: 1e3, noNaN: true }), fc.integer({ min: 2, max: 12 }), (lo, ratio, count) => {
-        const span = Math.max(1e-3, Math.abs(lo) * ratio);
-        const t = niceTicks(lo, lo + span, count);
-        expect(t.min).toBeLessThanOrEqual(lo);
-        expect(t.max).toBeGreaterThanOrEqual(lo + span * (1 - 1e-9));
-        expect(t.values.length).toBeGreaterThanOrEqual(2);
-        expect(t.values.length).toBeLessThanOrEqual(2 * count + 2);
-        const step = t.values[1]! - t.values[0]!;
-        const mantissa = step / 10 ** Math.floor(Math.log10(step));
-        expect([1, 2, 5, 10].some((m) => Math.abs(mantissa - m) < 1e-3 * m)).toBe(true);
-      }),
+      fc.property(
+        fc.double({ min: -1e12, max: 1e12, noNaN: true }),
+        fc.double({ min: 1e-6, max: 1e3, noNaN: true }),
+        fc.integer({ min: 2, max: 12 }),
+        (lo, ratio, count) => {
+          const span = Math.max(1e-3, Math.abs(lo) * ratio);
+          const t = niceTicks(lo, lo + span, count);
+          expect(t.min).toBeLessThanOrEqual(lo);
+          expect(t.max).toBeGreaterThanOrEqual(lo + span * (1 - 1e-9));
+          expect(t.values.length).toBeGreaterThanOrEqual(2);
+          expect(t.values.length).toBeLessThanOrEqual(2 * count + 2);
+          const step = t.values[1]! - t.values[0]!;
+          const mantissa = step / 10 ** Math.floor(Math.log10(step));
+          expect([1, 2, 5, 10].some((m) => Math.abs(mantissa - m) < 1e-3 * m)).toBe(true);
+        },
+      ),
     );
     expect(niceTicks(0, 1000, 6).values).toEqual([0, 200, 400, 600, 800, 1000]);
     expect(niceTicks(5, 5, 5).values.length).toBeGreaterThan(1);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Allocator} from '../../../shared/engine';
+import type { Allocator } from '../../../shared/engine';
 import { createAllocator, EngineError } from '../../../shared/engine';
 import { checkInvariants } from '../../../shared/engine/invariants';
 

@@ -5,12 +5,14 @@ import { createAllocator } from '../../../shared/engine';
 import { PH_COUNT, POOL_STRIDE_SHIFT } from '../../../shared/engine/allocator';
 import { checkInvariants, findViolations } from '../../../shared/engine/invariants';
 
-type Op = { k: 'a'; size: number } | { k: 'f'; pick: number } | { k: 'r'; pick: number; size: number } | { k: 'burst'; size: number; n: number } | { k: 'drop'; every: number };
+type Op =
+  | { k: 'a'; size: number }
+  | { k: 'f'; pick: number }
+  | { k: 'r'; pick: number; size: number }
+  | { k: 'burst'; size: number; n: number }
+  | { k: 'drop'; every: number };
 
-const size = fc.oneof(
-  { weight: 6, arbitrary: fc.integer({ min: 1, max: 512 }) },
-  { weight: 1, arbitrary: fc.constantFrom(0, 16, 256, 257, 512, 513, 4096) },
-);
+const size = fc.oneof({ weight: 6, arbitrary: fc.integer({ min: 1, max: 512 }) }, { weight: 1, arbitrary: fc.constantFrom(0, 16, 256, 257, 512, 513, 4096) });
 const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 5, arbitrary: fc.record({ k: fc.constant('a' as const), size }) },
   { weight: 4, arbitrary: fc.record({ k: fc.constant('f' as const), pick: fc.nat() }) },

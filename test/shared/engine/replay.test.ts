@@ -35,7 +35,10 @@ describe('applyOps', () => {
   it.each(['2.4', '3.6', '3.8', '3.9', '3.12'])('matches the one-by-one path (%s)', (version) => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ k: fc.integer({ min: 0, max: 9 }), size: fc.oneof(fc.integer({ min: 1, max: 96 }), fc.integer({ min: 0, max: 700 })), pick: fc.nat() }), { maxLength: 3000 }),
+        fc.array(
+          fc.record({ k: fc.integer({ min: 0, max: 9 }), size: fc.oneof(fc.integer({ min: 1, max: 96 }), fc.integer({ min: 0, max: 700 })), pick: fc.nat() }),
+          { maxLength: 3000 },
+        ),
         (ops) => {
           const b = stream(ops);
           const fast = createAllocator(version);

@@ -5,7 +5,15 @@ import { describe, expect, it } from 'vitest';
 import { type BridgeEvent, MENU_ACTIONS } from '../../../shared/protocol/bridge';
 import { bridgeSocketUrl, createBridgeClient, tokenFromSearch } from '../../../shared/protocol/bridge-client';
 import { BRIDGE_CHANNELS, type BridgeRequest, type BridgeResponse, parseBridgeRequest } from '../../../shared/protocol/bridge-messages';
-import { BRIDGE_METHOD_NAMES, type BridgeMethod, type BridgeMethods, type BridgeResult, forwardMethods, invokeMethod, MAX_WINDOW_POINTS } from '../../../shared/protocol/bridge-methods';
+import {
+  BRIDGE_METHOD_NAMES,
+  type BridgeMethod,
+  type BridgeMethods,
+  type BridgeResult,
+  forwardMethods,
+  invokeMethod,
+  MAX_WINDOW_POINTS,
+} from '../../../shared/protocol/bridge-methods';
 import type { RunConfig } from '../../../shared/protocol/run-config';
 import type { SeriesKey } from '../../../shared/run/sample';
 
@@ -44,7 +52,9 @@ describe('bridge requests', () => {
     expect(await decoded({ id: 8, method: 'window', params: { query: { ...query, from: null } } })).toMatchObject([{ from: -Infinity, to: Infinity }]);
     expect(await decoded({ id: 9, method: 'detail', params: { runId: 'run-1', op: null } })).toEqual(['run-1', Infinity]);
     // Structured clone (Electron IPC) carries Infinity as it is.
-    expect(await decoded({ id: 10, method: 'window', params: { query: { ...query, from: -Infinity, to: Infinity } } })).toMatchObject([{ from: -Infinity, to: Infinity }]);
+    expect(await decoded({ id: 10, method: 'window', params: { query: { ...query, from: -Infinity, to: Infinity } } })).toMatchObject([
+      { from: -Infinity, to: Infinity },
+    ]);
   });
 
   const cases: [string, unknown, RegExp][] = [
@@ -57,7 +67,11 @@ describe('bridge requests', () => {
     ['a config without seed', { id: 1, method: 'startRun', params: { config: { ...config, seed: undefined } } }, /field params\.config\.seed/],
     ['a config with a bad sampleEvery', { id: 1, method: 'startRun', params: { config: { ...config, sampleEvery: 0 } } }, /field params\.config\.sampleEvery/],
     ['a config with an unknown field', { id: 1, method: 'startRun', params: { config: { ...config, colour: 'red' } } }, /colour/],
-    ['a config with NaN-ish params', { id: 1, method: 'startRun', params: { config: { ...config, params: { L: Infinity } } } }, /field params\.config\.params\.L/],
+    [
+      'a config with NaN-ish params',
+      { id: 1, method: 'startRun', params: { config: { ...config, params: { L: Infinity } } } },
+      /field params\.config\.params\.L/,
+    ],
     ['an unknown command', { id: 1, method: 'command', params: { runId: 'run-1', command: { type: 'explode' } } }, /field params\.command\.type/],
     ['a step of 0', { id: 1, method: 'command', params: { runId: 'run-1', command: { type: 'step', ops: 0 } } }, /field params\.command\.ops/],
     ['an empty run id', { id: 1, method: 'command', params: { runId: '', command: { type: 'stop' } } }, /field params\.runId/],
@@ -124,7 +138,21 @@ const RESULTS: { [M in BridgeMethod]: BridgeResult<M> } = {
   detail: null,
   stateAt: { runId: 'run-1', op: 5, wallMs: 0, classes: { blockSize: [], usedPools: [], fullPools: [], blocks: [], availableBlocks: [] }, arenas: [] },
   pinsAt: {
-    summary: { op: 0, arenaSize: 1 << 20, threshold: 0.1, arenas: 0, emptyArenas: 0, retainedBytes: 0, liveBlocks: 0, liveBytes: 0, pinnedArenas: 0, pinnedArenaBytes: 0, pinningBlocks: 0, pinningBytes: 0, pinningShare: 0 },
+    summary: {
+      op: 0,
+      arenaSize: 1 << 20,
+      threshold: 0.1,
+      arenas: 0,
+      emptyArenas: 0,
+      retainedBytes: 0,
+      liveBlocks: 0,
+      liveBytes: 0,
+      pinnedArenas: 0,
+      pinnedArenaBytes: 0,
+      pinningBlocks: 0,
+      pinningBytes: 0,
+      pinningShare: 0,
+    },
     arenas: [],
     origins: [],
   },
@@ -217,7 +245,9 @@ describe('bridge client', () => {
   it('turns an error response into a rejection with the message', async () => {
     const { bridge } = echo();
     // A caller outside TypeScript's reach (the page's JavaScript, a socket client) can send any key.
-    await expect(bridge.window({ runId: 'run-1', series: ['nope' as SeriesKey], from: 0, to: 1, maxPoints: 10, axis: 'op' })).rejects.toThrow(/field params\.query\.series\.0/);
+    await expect(bridge.window({ runId: 'run-1', series: ['nope' as SeriesKey], from: 0, to: 1, maxPoints: 10, axis: 'op' })).rejects.toThrow(
+      /field params\.query\.series\.0/,
+    );
   });
 
   it('passes events to subscribers until they unsubscribe', () => {

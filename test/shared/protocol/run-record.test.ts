@@ -8,7 +8,14 @@ const replay = (events: RunEvent[], from: RunRecord = NEW_RUN_RECORD): RunRecord
 
 describe('pauses in the run record', () => {
   it('leaves a pause out of the running time and keeps it for the wall-time axis', () => {
-    const r = replay([status('running', 0, 0), status('running', 1000, 100), status('paused', 2000, 200), status('paused', 2000, 5200), status('running', 2000, 5200), status('running', 3000, 5300)]);
+    const r = replay([
+      status('running', 0, 0),
+      status('running', 1000, 100),
+      status('paused', 2000, 200),
+      status('paused', 2000, 5200),
+      status('running', 2000, 5200),
+      status('running', 3000, 5300),
+    ]);
     expect(r.wallMs).toBe(5300);
     expect(r.pausedMs).toBe(5000);
     expect(runningMs(r)).toBe(300);

@@ -25,7 +25,7 @@ describe('shortcuts', () => {
     expect(matchesKeys('Shift+?', press('?', { shiftKey: true }), false)).toBe(true);
   });
 
-  it('give the browser page its own keys where the browser keeps the app\'s', () => {
+  it("give the browser page its own keys where the browser keeps the app's", () => {
     expect(browserShortcut(press('n', { ctrlKey: true }), false)).toBeUndefined();
     expect(browserShortcut(press('n', { altKey: true }), false)?.action).toBe('new-run');
     expect(browserShortcut(press('b', { ctrlKey: true }), false)?.action).toBe('toggle-run-list');

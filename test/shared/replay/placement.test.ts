@@ -27,9 +27,17 @@ const text = (r: TrackedReplay, slots = false): string => {
 
 describe('placement partition', () => {
   it('has the documented known fingerprints', () => {
-    const empty = checkpointRecord(replay('3.11', () => {}), { label: null, op: 0, applied: 0, version: 'x' }, sha);
+    const empty = checkpointRecord(
+      replay('3.11', () => {}),
+      { label: null, op: 0, applied: 0, version: 'x' },
+      sha,
+    );
     expect(empty.fingerprint).toBe('4f53cda18c2baa0c0354bb5f9a3ecbe5ed12ab4d8e11ba873c2f11161202b945');
-    const one = checkpointRecord(replay('3.11', (b) => b.alloc(0, 5, 16)), { label: null, op: 1, applied: 1, version: 'x' }, sha);
+    const one = checkpointRecord(
+      replay('3.11', (b) => b.alloc(0, 5, 16)),
+      { label: null, op: 1, applied: 1, version: 'x' },
+      sha,
+    );
     expect(one.fingerprint).toBe('53c21aa6e1b404e6b4fcc9bb1774d3ad57aa7f13c82d4a8a06de576dde27f0e4');
     expect(one.slot_fingerprint).toBe('63ff14bff7058bcd6009493b68ca8e5f805f89f16dcdfa315d24ab7ee3f4202e');
   });

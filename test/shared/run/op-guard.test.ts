@@ -34,17 +34,92 @@ function refusal(ops: readonly Op[]): InvalidOpError | null {
 
 describe('OpGuard', () => {
   it('accepts a valid stream: allocs, reallocs, frees, slot reuse, marks, a trace reusing a freed id', () => {
-    expect(refusal([['a', 1, 0], ['m', 'x'], ['a', 2, 1], ['r', 1, 0, 64], ['f', 1, 0], ['a', 3, 0], ['f', 2, 1], ['a', 2, 1], ['f', 3, 0], ['f', 2, 1]])).toBeNull();
+    expect(
+      refusal([
+        ['a', 1, 0],
+        ['m', 'x'],
+        ['a', 2, 1],
+        ['r', 1, 0, 64],
+        ['f', 1, 0],
+        ['a', 3, 0],
+        ['f', 2, 1],
+        ['a', 2, 1],
+        ['f', 3, 0],
+        ['f', 2, 1],
+      ]),
+    ).toBeNull();
   });
 
   const cases: [string, Op[], number, RegExp][] = [
-    ['a free of id −1 (the ramp-cycles bug)', [['a', 1, 0], ['f', -1, 6]], 1, /FREE of id -1 in slot 6: the id is not an integer/],
-    ['a free of a freed id', [['a', 1, 0], ['f', 1, 0], ['f', 1, 0]], 2, /FREE of id 1 in slot 0: no object is live/],
-    ['a free naming the wrong id for its slot', [['a', 1, 0], ['a', 2, 1], ['f', 2, 0]], 2, /FREE of id 2 in slot 0: the slot holds live id 1/],
-    ['a realloc of an id never allocated', [['a', 1, 0], ['r', 5, 3, 8]], 1, /REALLOC of id 5 in slot 3: no object is live/],
-    ['an alloc into a live slot', [['a', 1, 0], ['a', 2, 0]], 1, /ALLOC of id 2 in slot 0: the slot holds live id 1/],
-    ['an alloc of an id live in another slot', [['a', 1, 0], ['a', 2, 1], ['a', 1, 2]], 2, /ALLOC of id 1 in slot 2: id 1 is already live \(slot 0\)/],
-    ['an alloc of a reused id live elsewhere, after ids stopped growing', [['a', 5, 0], ['a', 6, 1], ['f', 5, 0], ['a', 5, 0], ['a', 6, 2]], 4, /id 6 is already live \(slot 1\)/],
+    [
+      'a free of id −1 (the ramp-cycles bug)',
+      [
+        ['a', 1, 0],
+        ['f', -1, 6],
+      ],
+      1,
+      /FREE of id -1 in slot 6: the id is not an integer/,
+    ],
+    [
+      'a free of a freed id',
+      [
+        ['a', 1, 0],
+        ['f', 1, 0],
+        ['f', 1, 0],
+      ],
+      2,
+      /FREE of id 1 in slot 0: no object is live/,
+    ],
+    [
+      'a free naming the wrong id for its slot',
+      [
+        ['a', 1, 0],
+        ['a', 2, 1],
+        ['f', 2, 0],
+      ],
+      2,
+      /FREE of id 2 in slot 0: the slot holds live id 1/,
+    ],
+    [
+      'a realloc of an id never allocated',
+      [
+        ['a', 1, 0],
+        ['r', 5, 3, 8],
+      ],
+      1,
+      /REALLOC of id 5 in slot 3: no object is live/,
+    ],
+    [
+      'an alloc into a live slot',
+      [
+        ['a', 1, 0],
+        ['a', 2, 0],
+      ],
+      1,
+      /ALLOC of id 2 in slot 0: the slot holds live id 1/,
+    ],
+    [
+      'an alloc of an id live in another slot',
+      [
+        ['a', 1, 0],
+        ['a', 2, 1],
+        ['a', 1, 2],
+      ],
+      2,
+      /ALLOC of id 1 in slot 2: id 1 is already live \(slot 0\)/,
+    ],
+    [
+      'an alloc of a reused id live elsewhere, after ids stopped growing',
+      [
+        ['a', 5, 0],
+        ['a', 6, 1],
+        ['f', 5, 0],
+        ['a', 5, 0],
+        ['a', 6, 2],
+      ],
+      4,
+      /id 6 is already live \(slot 1\)/,
+    ],
     ['a negative id on an alloc', [['a', -3, 0]], 0, /ALLOC of id -3/],
     ['a fractional id', [['a', 1.5, 0]], 0, /not an integer/],
     ['a negative slot', [['a', 1, -1]], 0, /slot is negative/],
@@ -69,10 +144,14 @@ describe('OpGuard', () => {
 function scripted(ops: readonly Op[]): Generator {
   let done = false;
   return {
-    get done() { return done; },
+    get done() {
+      return done;
+    },
     liveCount: 0,
     allocCount: 0,
-    finish() { done = true; },
+    finish() {
+      done = true;
+    },
     fill(batch) {
       const src = batchOf(ops);
       for (let i = 0; i < src.length; i++) {
@@ -91,34 +170,68 @@ describe('RunLoop refuses an invalid operation', () => {
 
   it('throws an internal error naming workload, parameters, seed and op index, before the engine applies the batch', () => {
     const a = alloc();
-    const loop = new RunLoop(scripted([['a', 1, 0], ['a', 2, 1], ['m', 'down-1'], ['f', 2, 1], ['f', -1, 6]]), a, {
-      sampleEvery: 1000,
-      clock: () => 0,
-      source: { workload: 'ramp-cycles', params: { Lmax: 14, T_flat: 1 }, seed: 7n },
-    });
+    const loop = new RunLoop(
+      scripted([
+        ['a', 1, 0],
+        ['a', 2, 1],
+        ['m', 'down-1'],
+        ['f', 2, 1],
+        ['f', -1, 6],
+      ]),
+      a,
+      {
+        sampleEvery: 1000,
+        clock: () => 0,
+        source: { workload: 'ramp-cycles', params: { Lmax: 14, T_flat: 1 }, seed: 7n },
+      },
+    );
     expect(() => loop.run(100)).toThrow(InvalidOpError);
     expect(a.ops).toBe(0);
     let e: unknown;
     try {
-      new RunLoop(scripted([['a', 1, 0], ['f', -1, 6]]), alloc(), { sampleEvery: 1000, clock: () => 0, source: { workload: 'ramp-cycles', params: { Lmax: 14, T_flat: 1 }, seed: 7n } }).run(100);
+      new RunLoop(
+        scripted([
+          ['a', 1, 0],
+          ['f', -1, 6],
+        ]),
+        alloc(),
+        { sampleEvery: 1000, clock: () => 0, source: { workload: 'ramp-cycles', params: { Lmax: 14, T_flat: 1 }, seed: 7n } },
+      ).run(100);
     } catch (error) {
       e = error;
     }
-    expect((e as Error).message).toBe('internal error: workload ramp-cycles (parameters {"Lmax":14,"T_flat":1}, seed 7) wrote an invalid operation at op 1: FREE of id -1 in slot 6: the id is not an integer in [0, 2^53)');
+    expect((e as Error).message).toBe(
+      'internal error: workload ramp-cycles (parameters {"Lmax":14,"T_flat":1}, seed 7) wrote an invalid operation at op 1: FREE of id -1 in slot 6: the id is not an integer in [0, 2^53)',
+    );
   });
 
   it('runs a valid workload to its end unchanged', () => {
     const run = resolveRun({ workload: 'ramp-cycles', params: { Lmax: 14, T_flat: 1, T_trough: 0, cycles: 50 }, seed: '7', python: '3.12', sampleEvery: 1000 });
-    const loop = new RunLoop(run.generator, alloc(), { sampleEvery: 1000, clock: () => 0, source: { workload: run.workload.name, params: run.params, seed: run.seed } });
+    const loop = new RunLoop(run.generator, alloc(), {
+      sampleEvery: 1000,
+      clock: () => 0,
+      source: { workload: run.workload.name, params: run.params, seed: run.seed },
+    });
     while (!loop.done) loop.run(1 << 20);
     expect(loop.ops).toBeGreaterThan(1000);
   });
 
   it('checks a trace feed too', () => {
     const feed = new BatchFeed();
-    feed.offer(batchOf([['a', 10, 0], ['a', 10, 1]]));
+    feed.offer(
+      batchOf([
+        ['a', 10, 0],
+        ['a', 10, 1],
+      ]),
+    );
     feed.end();
-    const loop = new RunLoop(feed, alloc(), { sampleEvery: 1000, clock: () => 0, source: { workload: 'trace-replay', params: { path: 'run.pymtrace' }, seed: 1n } });
-    expect(() => loop.run(100)).toThrow(/workload trace-replay \(parameters \{"path":"run.pymtrace"\}, seed 1\) wrote an invalid operation at op 1: ALLOC of id 10 in slot 1: id 10 is already live \(slot 0\)/);
+    const loop = new RunLoop(feed, alloc(), {
+      sampleEvery: 1000,
+      clock: () => 0,
+      source: { workload: 'trace-replay', params: { path: 'run.pymtrace' }, seed: 1n },
+    });
+    expect(() => loop.run(100)).toThrow(
+      /workload trace-replay \(parameters \{"path":"run.pymtrace"\}, seed 1\) wrote an invalid operation at op 1: ALLOC of id 10 in slot 1: id 10 is already live \(slot 0\)/,
+    );
   });
 });

@@ -160,7 +160,12 @@ describe('the rate cap', () => {
 
   it('the cap can change during a run, and a bad rate is refused', () => {
     const alloc = createAllocator('3.12');
-    const { loop, rows } = runLoop(alloc, spikeBatch(0, 0, 100_000), { sampleEvery: 1000, maxSampleRate: 0, freeSamples: 0, clock: () => alloc.ops / opsPerMs });
+    const { loop, rows } = runLoop(alloc, spikeBatch(0, 0, 100_000), {
+      sampleEvery: 1000,
+      maxSampleRate: 0,
+      freeSamples: 0,
+      clock: () => alloc.ops / opsPerMs,
+    });
     loop.run(100_000);
     expect(rows.length).toBe(100);
     loop.setMaxSampleRate(10);

@@ -72,7 +72,7 @@ describe('a spike between two samples, from the engine to the store', () => {
     expect(Math.min(...cols[MAX_COLUMN[ARENAS]!]!.slice(1))).toBeGreaterThan(Math.max(...cols[ARENAS]!));
   });
 
-  it('the store\'s windows show the peak where it happened; rows without an envelope (a version-2 file) would not', () => {
+  it("the store's windows show the peak where it happened; rows without an envelope (a version-2 file) would not", () => {
     const store = new SeriesStore();
     store.addRun('r');
     store.append('r', cols);
@@ -101,14 +101,25 @@ describe('a spike between two samples, from the engine to the store', () => {
     // Asked with `values`, a window that holds every sample gives each one's own value beside its envelope.
     const all = storeWindow(store, { runId: 'r', series: ['requested_bytes'], from: -Infinity, to: Infinity, maxPoints: ops.length, axis: 'op', values: true });
     expect(all.series['requested_bytes']!.samples).toEqual({ x: ops, y: cols[REQ] });
-    const fewer = storeWindow(store, { runId: 'r', series: ['requested_bytes'], from: -Infinity, to: Infinity, maxPoints: ops.length - 1, axis: 'op', values: true });
+    const fewer = storeWindow(store, {
+      runId: 'r',
+      series: ['requested_bytes'],
+      from: -Infinity,
+      to: Infinity,
+      maxPoints: ops.length - 1,
+      axis: 'op',
+      values: true,
+    });
     expect(fewer.series['requested_bytes']!.samples).toBeUndefined();
   });
 
   it('rows without an envelope appended to a run with one stand for min = max = value; the other way round is refused', () => {
     const store = new SeriesStore();
     store.addRun('r');
-    store.append('r', cols.map((c) => c.slice(0, 2)));
+    store.append(
+      'r',
+      cols.map((c) => c.slice(0, 2)),
+    );
     const later = cols.slice(0, SERIES_COUNT).map((c) => c.slice(2, 3));
     store.append('r', later);
     const back = store.read('r', 2, 3);
@@ -117,9 +128,17 @@ describe('a spike between two samples, from the engine to the store', () => {
     expect(back[MAX_COLUMN[REQ]!]![0]).toBe(later[REQ]![0]);
     const plain = new SeriesStore();
     plain.addRun('p');
-    plain.append('p', cols.slice(0, SERIES_COUNT).map((c) => c.slice(0, 1)));
+    plain.append(
+      'p',
+      cols.slice(0, SERIES_COUNT).map((c) => c.slice(0, 1)),
+    );
     expect(plain.read('p').length).toBe(SERIES_COUNT);
-    expect(() => plain.append('p', cols.map((c) => c.slice(1, 2)))).toThrow(/run p: rows with a min\/max envelope after rows without one/);
+    expect(() =>
+      plain.append(
+        'p',
+        cols.map((c) => c.slice(1, 2)),
+      ),
+    ).toThrow(/run p: rows with a min\/max envelope after rows without one/);
   });
 });
 

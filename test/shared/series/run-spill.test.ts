@@ -172,8 +172,14 @@ describe('a run with a memory budget', () => {
     feed(s, 'r', cols, null);
     expect(s.spillStats('r')!.spilledChunks).toBe(0);
     lagging.rows = 2 * CHUNK_ROWS + 10;
-    s.append('r', cols.map((c) => c.subarray(0, 0)));
-    s.append('r', cols.map((c) => c.subarray(N - 1, N - 1)));
+    s.append(
+      'r',
+      cols.map((c) => c.subarray(0, 0)),
+    );
+    s.append(
+      'r',
+      cols.map((c) => c.subarray(N - 1, N - 1)),
+    );
     // Nothing appended: spilling waits for the next rows.
     expect(s.spillStats('r')!.spilledChunks).toBe(0);
   });
@@ -186,7 +192,9 @@ describe('a run with a memory budget', () => {
     s.addRun('bad');
     s.spillTo('bad', bad);
     feed(s, 'bad', cols, bad);
-    expect(() => s.read('bad', PAGE_ROWS, PAGE_ROWS + 10)).toThrow(new RegExp(`run bad: reading rows ${PAGE_ROWS}–${2 * PAGE_ROWS - 1} back from the session file: the file's op at row ${PAGE_ROWS + 3}`));
+    expect(() => s.read('bad', PAGE_ROWS, PAGE_ROWS + 10)).toThrow(
+      new RegExp(`run bad: reading rows ${PAGE_ROWS}–${2 * PAGE_ROWS - 1} back from the session file: the file's op at row ${PAGE_ROWS + 3}`),
+    );
     s.removeRun('bad');
     expect(bad.closed).toBe(true);
   });

@@ -1,14 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { OP_ALLOC, OP_FREE, OP_MARK, OP_REALLOC, OpBatch } from '../../../shared/ops/op-batch';
-import {
-  type Checkpoint,
-  NO_LABEL,
-  readTraceBytes,
-  type TraceColumns,
-  TraceError,
-  TraceReader,
-  type TraceReaderOptions,
-} from '../../../shared/trace';
+import { type Checkpoint, NO_LABEL, readTraceBytes, type TraceColumns, TraceError, TraceReader, type TraceReaderOptions } from '../../../shared/trace';
 
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
 
@@ -47,8 +39,7 @@ function errorOf(text: string, options: TraceReaderOptions & { chunk?: number } 
   throw new Error('no error');
 }
 
-const SAMPLE =
-  '#pymtrace 1\r\n# a comment\n\na 1 16\nc x\r\nr 1 40\n  \t\na\t2  24 \n c  two words \nf 1\nc\nf 2\na 1 8\n#last';
+const SAMPLE = '#pymtrace 1\r\n# a comment\n\na 1 16\nc x\r\nr 1 40\n  \t\na\t2  24 \n c  two words \nf 1\nc\nf 2\na 1 8\n#last';
 
 describe('TraceReader', () => {
   it('reads operations, slots and checkpoints', () => {
@@ -153,15 +144,7 @@ describe('TraceReader', () => {
   it('keeps ids above 2^31 apart from small ones', () => {
     const big = 2 ** 32 + 5;
     const t = read(`a 5 1\na ${big} 2\na ${2 ** 31 - 1} 3\nf 5\nr ${big} 4\nf ${big}\na ${big} 5\n`);
-    expect(dump(t).slice(0, -1)).toEqual([
-      'a #0 5 1',
-      `a #1 ${big} 2`,
-      `a #2 ${2 ** 31 - 1} 3`,
-      'f #0 5',
-      `r #1 ${big} 4`,
-      `f #1 ${big}`,
-      `a #1 ${big} 5`,
-    ]);
+    expect(dump(t).slice(0, -1)).toEqual(['a #0 5 1', `a #1 ${big} 2`, `a #2 ${2 ** 31 - 1} 3`, 'f #0 5', `r #1 ${big} 4`, `f #1 ${big}`, `a #1 ${big} 5`]);
   });
 
   it('matches a plain map model over a long random trace', () => {
@@ -261,7 +244,9 @@ describe('TraceReader', () => {
     });
 
     it('says what was expected instead of quoting an unknown op or an id', () => {
-      expect(errorOf('a 1 8\nroot:x:0:0:root:/root:/bin/bash\n').contentFreeMessage).toBe('t.pymtrace:2: unknown op: expected a line starting with a, f, r, c or #');
+      expect(errorOf('a 1 8\nroot:x:0:0:root:/root:/bin/bash\n').contentFreeMessage).toBe(
+        't.pymtrace:2: unknown op: expected a line starting with a, f, r, c or #',
+      );
       expect(errorOf('a 77 8\na 77 8\n').contentFreeMessage).toBe('t.pymtrace:2: id is already live: expected it freed before it is allocated again');
       expect(errorOf('f 77\n').contentFreeMessage).toBe('t.pymtrace:1: id is not live: expected an id allocated earlier and not yet freed');
       expect(errorOf('a 1 8x\n').contentFreeMessage).toBe('t.pymtrace:1: size is not a decimal integer');

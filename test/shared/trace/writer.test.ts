@@ -38,9 +38,7 @@ describe('TraceWriter', () => {
     writer.checkpoint(null);
     writer.checkpoint('  padded\r\nlabel  ');
     writer.free(1);
-    expect(writer.take()).toBe(
-      '#pymtrace 1\n# made by a test\n# two\n# lines\na 1 16\nc peak\nr 1 0\nc\nc padded label\nf 1\n',
-    );
+    expect(writer.take()).toBe('#pymtrace 1\n# made by a test\n# two\n# lines\na 1 16\nc peak\nr 1 0\nc\nc padded label\nf 1\n');
     expect(writer.take()).toBe('');
     writer.alloc(2 ** 53 - 1, 2 ** 31 - 1);
     expect(writer.take()).toBe('a 9007199254740991 2147483647\n');
@@ -72,8 +70,7 @@ describe('TraceWriter', () => {
   });
 
   it('round-trips through the reader', () => {
-    const text =
-      '#pymtrace 1\n# source\na 1 16\na 2 0\nc first\nr 1 600\nf 2\nc\na 2 4096\nc  spaced  label \nf 1\nr 2 1\na 9007199254740991 7\n';
+    const text = '#pymtrace 1\n# source\na 1 16\na 2 0\nc first\nr 1 600\nf 2\nc\na 2 4096\nc  spaced  label \nf 1\nr 2 1\na 9007199254740991 7\n';
     const first = readTraceBytes(bytes(text));
     for (const capacity of [1, 3, 64]) {
       const batches = batchesOf(text, capacity);
@@ -81,9 +78,7 @@ describe('TraceWriter', () => {
       const writer = new TraceWriter();
       batches.forEach((batch, k) => writer.writeBatch(batch, 0, k === batches.length - 1 ? batch.length - 1 : batch.length));
       const written = writer.take();
-      expect(written).toBe(
-        '#pymtrace 1\na 1 16\na 2 0\nc first\nr 1 600\nf 2\nc\na 2 4096\nc spaced  label\nf 1\nr 2 1\na 9007199254740991 7\n',
-      );
+      expect(written).toBe('#pymtrace 1\na 1 16\na 2 0\nc first\nr 1 600\nf 2\nc\na 2 4096\nc spaced  label\nf 1\nr 2 1\na 9007199254740991 7\n');
       same(first, readTraceBytes(bytes(written)));
     }
   });

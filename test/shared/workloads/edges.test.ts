@@ -33,7 +33,12 @@ function edgeSets(def: WorkloadDef): Record<string, unknown>[] {
   for (const p of def.params) if (p.kind === 'choice') for (const c of p.choices) sets.push({ ...sets[0], [p.name]: c });
   for (const p of def.params) if (p.kind === 'sizes') for (const s of ['const(1)', 'uniform(512, 512)', 'const(513)']) sets.push({ ...sets[0], [p.name]: s });
   // Counts left at huge defaults make a case slow: cap what the set does not name.
-  return sets.map((set) => ({ ...Object.fromEntries(numbers.filter((p) => p.unit !== 'bytes' && p.integer && p.default > CAP && !(p.name in set)).map((p) => [p.name, Math.max(lowest(p), CAP)])), ...set }));
+  return sets.map((set) => ({
+    ...Object.fromEntries(
+      numbers.filter((p) => p.unit !== 'bytes' && p.integer && p.default > CAP && !(p.name in set)).map((p) => [p.name, Math.max(lowest(p), CAP)]),
+    ),
+    ...set,
+  }));
 }
 
 describe.each(WORKLOADS.map((w) => [w.name, w] as const))('%s at its parameter edges', (name, def) => {

@@ -21,7 +21,10 @@ export class LiveBytes {
   /** Called at each mark with its label and the peak of `bytes` since the previous mark. */
   onMark?: (label: string, peak: number) => void;
 
-  constructor(private readonly gen: Generator, batchSize = 8192) {
+  constructor(
+    private readonly gen: Generator,
+    batchSize = 8192,
+  ) {
     this.batch = new OpBatch(batchSize);
   }
 

@@ -111,7 +111,11 @@ function trace(name: string, c: Case, batchSize = 4096): Trace {
 
 const traces = new Map<string, Trace[]>();
 function tracesOf(name: string): Trace[] {
-  if (!traces.has(name)) traces.set(name, CASES[name]!.map((c) => trace(name, c)));
+  if (!traces.has(name))
+    traces.set(
+      name,
+      CASES[name]!.map((c) => trace(name, c)),
+    );
   return traces.get(name)!;
 }
 

@@ -89,9 +89,21 @@ describe('parameter validation', () => {
 describe('registry', () => {
   it('holds the fifteen catalogue workloads in order, with the spec’s names', () => {
     expect(WORKLOADS.map((w) => w.name)).toEqual([
-      'seed-16b-fill-free', 'steady-churn', 'ramp-cycles', 'keep-every-kth', 'pareto-lifetimes', 'lru-cache-server',
-      'larson-server', 'dict-of-lists-etl', 'string-builder', 'mixed-large-small', 'int-list-del', 'arena-edge-thrash',
-      'interpreter-mix', 'refcount-temporaries', 'size-sweep-window',
+      'seed-16b-fill-free',
+      'steady-churn',
+      'ramp-cycles',
+      'keep-every-kth',
+      'pareto-lifetimes',
+      'lru-cache-server',
+      'larson-server',
+      'dict-of-lists-etl',
+      'string-builder',
+      'mixed-large-small',
+      'int-list-del',
+      'arena-edge-thrash',
+      'interpreter-mix',
+      'refcount-temporaries',
+      'size-sweep-window',
     ]);
     expect(WORKLOADS.map((w) => w.id)).toEqual(WORKLOADS.map((_, i) => `W${String(i + 1).padStart(2, '0')}`));
   });

@@ -40,7 +40,11 @@ describe('SplitMix64', () => {
   it('matches the published sequence for seed 1234567', () => {
     const sm = new SplitMix64(1234567n);
     expect([sm.next(), sm.next(), sm.next(), sm.next(), sm.next()]).toEqual([
-      6457827717110365317n, 3203168211198807973n, 9817491932198370423n, 4593380528125082431n, 16408922859458223821n,
+      6457827717110365317n,
+      3203168211198807973n,
+      9817491932198370423n,
+      4593380528125082431n,
+      16408922859458223821n,
     ]);
   });
 
@@ -118,7 +122,26 @@ describe('xoshiro256**', () => {
 });
 
 describe('uniform_int', () => {
-  const sizes = [1, 2, 3, 7, 10, 1000, 65_537, 2 ** 20, 2 ** 20 + 1, 2 ** 21, 2 ** 21 + 3, 10_000_019, 2 ** 31, 2 ** 32 - 1, 2 ** 32, 2 ** 32 + 5, 2 ** 40 + 17, 2 ** 53];
+  const sizes = [
+    1,
+    2,
+    3,
+    7,
+    10,
+    1000,
+    65_537,
+    2 ** 20,
+    2 ** 20 + 1,
+    2 ** 21,
+    2 ** 21 + 3,
+    10_000_019,
+    2 ** 31,
+    2 ** 32 - 1,
+    2 ** 32,
+    2 ** 32 + 5,
+    2 ** 40 + 17,
+    2 ** 53,
+  ];
   it.each(sizes)('agrees with Lemire on the 128-bit product for n = %s', (n) => {
     for (const seed of [1n, 99n]) {
       const ref = new RefXoshiro(seed);

@@ -15,13 +15,21 @@ function histogram(text: string, n = 300_000, seed = 1): Map<number, number> {
   return h;
 }
 
-const share = (h: Map<number, number>, pred: (s: number) => boolean): number =>
-  [...h].filter(([s]) => pred(s)).reduce((t, [, f]) => t + f, 0);
+const share = (h: Map<number, number>, pred: (s: number) => boolean): number => [...h].filter(([s]) => pred(s)).reduce((t, [, f]) => t + f, 0);
 
 describe('named size distributions (§0.3)', () => {
   it('py312-mix follows the measured table', () => {
     const h = histogram('py312-mix');
-    const expected: Array<[number, number]> = [[8, 6.2], [24, 7.0], [32, 7.3], [40, 9.4], [48, 38.7], [56, 24.0], [64, 1.7], [120, 1.4]];
+    const expected: Array<[number, number]> = [
+      [8, 6.2],
+      [24, 7.0],
+      [32, 7.3],
+      [40, 9.4],
+      [48, 38.7],
+      [56, 24.0],
+      [64, 1.7],
+      [120, 1.4],
+    ];
     for (const [s, pct] of expected) expect(Math.abs((h.get(s) ?? 0) * 100 - pct)).toBeLessThan(0.3);
     expect(share(h, (s) => s > 512) * 100).toBeCloseTo(1.0, 0);
     expect(share(h, (s) => s >= 80 && s <= 512 && ![96, 120, 144, 176, 216, 288].includes(s)) * 100).toBeCloseTo(0.8, 0);
@@ -30,7 +38,12 @@ describe('named size distributions (§0.3)', () => {
 
   it('py39-mix follows the measured table', () => {
     const h = histogram('py39-mix');
-    for (const [s, pct] of [[56, 39.7], [40, 15.9], [64, 12.7], [168, 1.3]] as const) {
+    for (const [s, pct] of [
+      [56, 39.7],
+      [40, 15.9],
+      [64, 12.7],
+      [168, 1.3],
+    ] as const) {
       expect(Math.abs((h.get(s) ?? 0) * 100 - pct / 0.998)).toBeLessThan(0.35);
     }
   });

@@ -132,7 +132,17 @@ export function runChecked(
   }
   if (gen.allocCount !== c.allocs) throw new Error(`allocCount ${gen.allocCount} but the stream has ${c.allocs} ALLOCs`);
   return {
-    ops: c.ops, hash: c.hash >>> 0, allocs: c.allocs, frees: c.frees, reallocs: c.reallocs, marks: c.marks,
-    live: c.live, maxLive: c.maxLive, minSize: c.minSize, maxSize: c.maxSize, done: gen.done, checker: c,
+    ops: c.ops,
+    hash: c.hash >>> 0,
+    allocs: c.allocs,
+    frees: c.frees,
+    reallocs: c.reallocs,
+    marks: c.marks,
+    live: c.live,
+    maxLive: c.maxLive,
+    minSize: c.minSize,
+    maxSize: c.maxSize,
+    done: gen.done,
+    checker: c,
   };
 }

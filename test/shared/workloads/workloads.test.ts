@@ -34,7 +34,11 @@ describe.each(WORKLOADS.map((w) => [w.name] as const))('%s', (name) => {
   });
 
   it('writes the same stream whatever the batch size', () => {
-    for (const [batch, ops] of [[1000, 150_000], [7, 150_000], [1, 20_000]] as const) {
+    for (const [batch, ops] of [
+      [1000, 150_000],
+      [7, 150_000],
+      [1, 20_000],
+    ] as const) {
       const ref = runChecked(createGenerator(name, params, 3), ops, { batch: 65_536, hashLimit: ops });
       const small = runChecked(createGenerator(name, params, 3), ops, { batch, hashLimit: ops });
       expect(small.hash).toBe(ref.hash);

@@ -18,7 +18,8 @@ describe('conformance fixtures', () => {
     const ran = results.filter((r) => !r.skipped);
     // 3 traces × (5 native + 4 × 2 arena modes).
     expect(ran).toHaveLength(39);
-    for (const r of ran) expect({ case: `${r.trace} ${r.interpreter} ${r.mode}`, diffs: r.diffs }).toEqual({ case: `${r.trace} ${r.interpreter} ${r.mode}`, diffs: [] });
+    for (const r of ran)
+      expect({ case: `${r.trace} ${r.interpreter} ${r.mode}`, diffs: r.diffs }).toEqual({ case: `${r.trace} ${r.interpreter} ${r.mode}`, diffs: [] });
     expect(ran.reduce((n, r) => n + r.checkpoints, 0)).toBe(468);
   });
 
@@ -53,7 +54,11 @@ describe('conformance fixtures', () => {
     const cache = new Map();
     for (const c of cases) {
       const r = checkCase(c as ConformanceCase, columns, cache);
-      expect({ case: `${c.interpreter} ${c.mode}`, checkpoints: r.checkpoints, diffs: r.diffs }).toEqual({ case: `${c.interpreter} ${c.mode}`, checkpoints: 3, diffs: [] });
+      expect({ case: `${c.interpreter} ${c.mode}`, checkpoints: r.checkpoints, diffs: r.diffs }).toEqual({
+        case: `${c.interpreter} ${c.mode}`,
+        checkpoints: 3,
+        diffs: [],
+      });
     }
   });
 

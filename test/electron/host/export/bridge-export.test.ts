@@ -25,12 +25,18 @@ afterAll(() => host.dispose());
 async function loaded(): Promise<string[]> {
   const src = realSource(['2.4', '3.11']);
   const file = join(tmp, `s-${Math.random()}.arenascope.gz`);
-  await saveSession(file, { runs: src.runs.map((r) => ({ id: r.id, config: r.config, meta: { name: r.name! }, started: r.started!, status: r.status!, coalesced: 0 })), store: src.store });
+  await saveSession(file, {
+    runs: src.runs.map((r) => ({ id: r.id, config: r.config, meta: { name: r.name! }, started: r.started!, status: r.status!, coalesced: 0 })),
+    store: src.store,
+  });
   return (await host.openSession(file)).runIds;
 }
 
 // The client in front of the host, as the preload and the WebSocket page have it.
-const client = createBridgeClient({ request: (req) => handleBridgeRequest(host, JSON.parse(JSON.stringify(req)), () => undefined), subscribe: () => () => undefined }, host.protocolVersion);
+const client = createBridgeClient(
+  { request: (req) => handleBridgeRequest(host, JSON.parse(JSON.stringify(req)), () => undefined), subscribe: () => () => undefined },
+  host.protocolVersion,
+);
 const base = { mode: 'runs' as const, axis: 'op' as const, from: -Infinity, to: Infinity, width: 480, height: 240, theme: 'dark' as const, archive: false };
 
 describe('bridge export', () => {
@@ -52,7 +58,7 @@ describe('bridge export', () => {
     expect(Buffer.from(plain.files[0]!.base64, 'base64').toString('utf8')).toContain('charts show operations 1000 – 50k');
   });
 
-  it('says why each run\'s arenas are kept at its end, in the JSON and the report, as the analysis in this process does', async () => {
+  it("says why each run's arenas are kept at its end, in the JSON and the report, as the analysis in this process does", async () => {
     const [id] = await loaded();
     const r = await client.export({ ...base, runIds: [id!], formats: ['json', 'html'] });
     const json = readExportJson(Buffer.from(r.files.find((f) => f.name.endsWith('.json'))!.base64, 'base64').toString('utf8'));

@@ -9,7 +9,18 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inflateRawSync, crc32 } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildExport, csvHeader, ExportError, ExportWriteError, readExportJson, renderPng, renderSvg, toJson, writeExportFiles, zip } from '../../../../electron/host/export';
+import {
+  buildExport,
+  csvHeader,
+  ExportError,
+  ExportWriteError,
+  readExportJson,
+  renderPng,
+  renderSvg,
+  toJson,
+  writeExportFiles,
+  zip,
+} from '../../../../electron/host/export';
 import { openSession, saveSession } from '../../../../electron/host/session/file';
 import { buildRunChart, RUN_CHARTS, runInfo, storeWindow, THEMES } from '../../../../shared/charts';
 import { SERIES } from '../../../../shared/run/sample';
@@ -26,7 +37,10 @@ afterAll(() => cleanups.forEach((f) => f()));
 
 describe('PNG', () => {
   it('decodes at the requested size, in both themes', async () => {
-    for (const [theme, width, height] of [['light', 640, 320], ['dark', 1000, 700]] as const) {
+    for (const [theme, width, height] of [
+      ['light', 640, 320],
+      ['dark', 1000, 700],
+    ] as const) {
       const { files } = await buildExport(source, { formats: ['png'], width, height, theme });
       expect(files.map((f) => f.name)).toEqual(['memory.png', 'arenas.png', 'pools.png']);
       for (const f of files) {
@@ -51,7 +65,11 @@ describe('PNG', () => {
   it('matches the committed reference picture within a small tolerance', async () => {
     // No text in the reference: fonts differ between machines, lines and fills do not.
     const syn = syntheticSource();
-    const spec = buildRunChart(RUN_CHARTS.memory, storeWindow(syn.store, { runId: 'run-1', series: [...RUN_CHARTS.memory.keys], from: -Infinity, to: Infinity, maxPoints: 520, axis: 'op' }), runInfo('run-1', syn.runs[0]!.config));
+    const spec = buildRunChart(
+      RUN_CHARTS.memory,
+      storeWindow(syn.store, { runId: 'run-1', series: [...RUN_CHARTS.memory.keys], from: -Infinity, to: Infinity, maxPoints: 520, axis: 'op' }),
+      runInfo('run-1', syn.runs[0]!.config),
+    );
     const png = await renderPng(spec, { width: 600, height: 300, theme: THEMES.light, text: false });
     // UPDATE_EXPORT_REFERENCE=1 rewrites the reference (after a deliberate change of the look).
     if (process.env['UPDATE_EXPORT_REFERENCE'] === '1') {
@@ -113,7 +131,11 @@ describe('SVG', () => {
 
   it('escapes what it prints', () => {
     const syn = syntheticSource();
-    const spec = buildRunChart(RUN_CHARTS.pools, storeWindow(syn.store, { runId: 'run-1', series: [...RUN_CHARTS.pools.keys], from: -Infinity, to: Infinity, maxPoints: 100, axis: 'wall_ms' }), runInfo('run-1', { ...syn.runs[0]!.config, seed: '<&"1">' }));
+    const spec = buildRunChart(
+      RUN_CHARTS.pools,
+      storeWindow(syn.store, { runId: 'run-1', series: [...RUN_CHARTS.pools.keys], from: -Infinity, to: Infinity, maxPoints: 100, axis: 'wall_ms' }),
+      runInfo('run-1', { ...syn.runs[0]!.config, seed: '<&"1">' }),
+    );
     spec.phases.push({ x: 10, label: 'a < b & "c"' });
     expect(() => checkXml(renderSvg(spec, { width: 400, height: 300, theme: THEMES.dark }))).not.toThrow();
   });
@@ -139,12 +161,20 @@ describe('CSV', () => {
 });
 
 describe('JSON', () => {
-  it("round-trips through the session loader: its series are what openSession reads", async () => {
+  it('round-trips through the session loader: its series are what openSession reads', async () => {
     const file = join(tmp, 'rt.arenascope.gz');
-    await saveSession(file, { runs: pair.runs.map((r) => ({ id: r.id, config: r.config, meta: { name: r.name! }, started: r.started!, status: r.status!, coalesced: 0 })), store: pair.store });
+    await saveSession(file, {
+      runs: pair.runs.map((r) => ({ id: r.id, config: r.config, meta: { name: r.name! }, started: r.started!, status: r.status!, coalesced: 0 })),
+      store: pair.store,
+    });
     const { session, warnings } = await openSession(file);
     expect(warnings).toEqual([]);
-    const exported = readExportJson(toJson({ store: session.store, runs: session.runs.map((r) => ({ id: r.id, config: r.config, started: r.started ?? null, status: r.status ?? null })) }, new Date(0)));
+    const exported = readExportJson(
+      toJson(
+        { store: session.store, runs: session.runs.map((r) => ({ id: r.id, config: r.config, started: r.started ?? null, status: r.status ?? null })) },
+        new Date(0),
+      ),
+    );
     expect(exported.runs.map((r) => r.id)).toEqual(session.runs.map((r) => r.id));
     for (const run of exported.runs) {
       const cols = session.store.read(run.id);
@@ -182,7 +212,13 @@ describe('HTML report', () => {
   });
 
   it('shows the size classes when the run has a detail snapshot', async () => {
-    const detail = { runId: 'run-1', op: 5, wallMs: 1, classes: { blockSize: [16, 32], usedPools: [1, 0], fullPools: [2, 0], blocks: [300, 0], availableBlocks: [6, 0] }, arenas: [] };
+    const detail = {
+      runId: 'run-1',
+      op: 5,
+      wallMs: 1,
+      classes: { blockSize: [16, 32], usedPools: [1, 0], fullPools: [2, 0], blocks: [300, 0], availableBlocks: [6, 0] },
+      arenas: [],
+    };
     const { files } = await buildExport({ ...source, runs: [{ ...source.runs[0]!, detail }] }, { formats: ['html'] });
     const html = text(files[0]!.data);
     expect(html).toContain('data-table="size-classes-run-1"');
@@ -235,7 +271,10 @@ describe('writing', () => {
 
 describe('zip (the app saves several files as one download)', () => {
   it('holds every file, deflated, with its CRC', () => {
-    const entries = [{ name: 'a.txt', data: 'hello '.repeat(100) }, { name: 'b.bin', data: new Uint8Array([1, 2, 3]) }];
+    const entries = [
+      { name: 'a.txt', data: 'hello '.repeat(100) },
+      { name: 'b.bin', data: new Uint8Array([1, 2, 3]) },
+    ];
     const z = Buffer.from(zip(entries));
     const eocd = z.length - 22;
     expect(z.readUInt32LE(eocd)).toBe(0x06054b50);

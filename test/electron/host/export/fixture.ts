@@ -34,7 +34,12 @@ export function runInto(store: SeriesStore, id: string, cfg: RunConfig): ExportR
     id,
     name: `${run.version.version} ${run.workload.name}`,
     config: cfg,
-    started: { engineVersion: 'test', workloadVersion: run.workload.version, python: { version: run.version.version, family: run.version.preset.family, arenas: run.arenas }, params: run.params as Record<string, number | string> },
+    started: {
+      engineVersion: 'test',
+      workloadVersion: run.workload.version,
+      python: { version: run.version.version, family: run.version.preset.family, arenas: run.arenas },
+      params: run.params as Record<string, number | string>,
+    },
     status: { state: 'done', ops: cols[0]![n - 1]!, wallMs: cols[1]![n - 1]! },
     coalesced: 0,
   };

@@ -25,7 +25,11 @@ beforeAll(async () => {
 
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-const refusal = (p: Promise<unknown>): Promise<string> => p.then(() => 'accepted', (e: unknown) => (e instanceof PathRefusedError ? e.message : `other: ${String(e)}`));
+const refusal = (p: Promise<unknown>): Promise<string> =>
+  p.then(
+    () => 'accepted',
+    (e: unknown) => (e instanceof PathRefusedError ? e.message : `other: ${String(e)}`),
+  );
 
 describe('confinedFile', () => {
   it('gives the real path of a file inside, by either name of the folder and through symlinks that stay inside', async () => {
@@ -38,7 +42,14 @@ describe('confinedFile', () => {
 
   it('refuses everything outside with one message, whether or not it exists', async () => {
     const messages = new Set<string>();
-    for (const p of [join(tmp, 'outside', 'secret'), join(tmp, 'outside', 'missing'), `${tmp}/alias/../outside/secret`, join(tmp, 'alias', 'out'), `${tmp}/alias-x/a`, '/']) {
+    for (const p of [
+      join(tmp, 'outside', 'secret'),
+      join(tmp, 'outside', 'missing'),
+      `${tmp}/alias/../outside/secret`,
+      join(tmp, 'alias', 'out'),
+      `${tmp}/alias-x/a`,
+      '/',
+    ]) {
       messages.add(await refusal(confinedFile(p, roots, 'trace')));
     }
     expect([...messages]).toEqual([`trace: not inside a folder this server allows (it was started with --allow-files ${join(tmp, 'alias')})`]);
@@ -68,7 +79,9 @@ describe('policies', () => {
     expect(none.capabilities).toEqual({ files: 'none', fileRoots: [], programs: false, uploads: null });
     expect(none.quoteFileContent).toBe(false);
     await expect(none.readablePath(join(tmp, 'allowed', 'a.pymtrace'), 'trace-replay path')).rejects.toThrow(CapabilityError);
-    await expect(none.readablePath('/etc/passwd', 'trace-replay path')).rejects.toThrow('trace-replay path: this server does not read its files for clients (start it with --allow-files DIR to allow a folder)');
+    await expect(none.readablePath('/etc/passwd', 'trace-replay path')).rejects.toThrow(
+      'trace-replay path: this server does not read its files for clients (start it with --allow-files DIR to allow a folder)',
+    );
     expect(() => none.startProgram('recording')).toThrow('recording: this server does not start programs for clients (start it with --allow-programs)');
 
     const some = await servePolicy({ allowFiles: [join(tmp, 'allowed')], allowPrograms: true });
@@ -92,7 +105,9 @@ describe('policies', () => {
     const refusal = `${what}: this server starts only the interpreters it found (on PATH and in pyenv); start it with --allow-files DIR to allow interpreters inside a folder`;
 
     const closed = await servePolicy();
-    await expect(closed.interpreterPath(python, [python], what)).rejects.toThrow(`${what}: this server does not start programs for clients (start it with --allow-programs)`);
+    await expect(closed.interpreterPath(python, [python], what)).rejects.toThrow(
+      `${what}: this server does not start programs for clients (start it with --allow-programs)`,
+    );
     const programs = await servePolicy({ allowPrograms: true });
     // A discovered one, by any name that resolves to it: the discovered path is what starts.
     expect(await programs.interpreterPath(join(tmp, 'bin', 'python3'), [python], what)).toBe(python);

@@ -104,7 +104,13 @@ describe('exact state at an operation', () => {
 
   it('refuses a run on a real interpreter: the host can replay only its own engine', async () => {
     const exact = new ExactStates({ launcher: new NodeLauncher(), streamConfig: () => Promise.reject(new Error('not reached')), progress: () => undefined });
-    const real = { runId: 'r', name: '3.11.14 real keep-every-kth', config: { ...config, real: { interpreter: '/usr/bin/python3' } }, details: new DetailStore(), ops: 100 };
+    const real = {
+      runId: 'r',
+      name: '3.11.14 real keep-every-kth',
+      config: { ...config, real: { interpreter: '/usr/bin/python3' } },
+      details: new DetailStore(),
+      ops: 100,
+    };
     await expect(exact.at(real, 5)).rejects.toThrow(/ran on a real interpreter, whose allocator the host cannot replay/);
   });
 
@@ -123,7 +129,13 @@ describe('pins at an operation', () => {
   it('analyses a run at any operation in a scratch worker, equal to the analysis in this process', async () => {
     const { host, events } = newHost();
     // k = 256 under 3.11: after thinning, every arena is held by its kept blocks alone.
-    const kth: RunConfig = { workload: 'keep-every-kth', params: { N: 400_000, k: 256, hold_live: 1000, hold_ops: 10_000 }, seed: '3', python: '3.11', sampleEvery: 50_000 };
+    const kth: RunConfig = {
+      workload: 'keep-every-kth',
+      params: { N: 400_000, k: 256, hold_live: 1000, hold_ops: 10_000 },
+      seed: '3',
+      python: '3.11',
+      sampleEvery: 50_000,
+    };
     const run = await finished(host, kth);
     const op = 400_000 + 398_437; // the fill, then all but the kept blocks freed
     const report = await host.pinsAt(run.runId, op);

@@ -95,7 +95,14 @@ const SCENARIOS: { name: string; script: Script; stop?: true | 'app'; expected: 
   {
     name: 'done',
     script: {
-      first: [started, { type: 'status', state: 'running', ops: 0, wallMs: 0 }, samples([100, 200]), { type: 'phase', op: 150, label: 'fill' }, { type: 'done', state: 'done', ops: 200, wallMs: 2 }, { type: 'status', state: 'done', ops: 200, wallMs: 2 }],
+      first: [
+        started,
+        { type: 'status', state: 'running', ops: 0, wallMs: 0 },
+        samples([100, 200]),
+        { type: 'phase', op: 150, label: 'fill' },
+        { type: 'done', state: 'done', ops: 200, wallMs: 2 },
+        { type: 'status', state: 'done', ops: 200, wallMs: 2 },
+      ],
       exit: { code: 0, signal: null, reason: 'exited with code 0' },
     },
     expected: { state: 'done', ops: 200, reason: null, exitCode: 0 },
@@ -112,7 +119,10 @@ const SCENARIOS: { name: string; script: Script; stop?: true | 'app'; expected: 
   },
   {
     name: 'worker killed',
-    script: { first: [started, { type: 'status', state: 'running', ops: 0, wallMs: 0 }, samples([100, 200])], exit: { code: null, signal: 'SIGKILL', reason: 'killed by SIGKILL' } },
+    script: {
+      first: [started, { type: 'status', state: 'running', ops: 0, wallMs: 0 }, samples([100, 200])],
+      exit: { code: null, signal: 'SIGKILL', reason: 'killed by SIGKILL' },
+    },
     expected: { state: 'crashed', ops: 200, reason: 'killed by SIGKILL', exitCode: 3 },
   },
   {
@@ -123,7 +133,12 @@ const SCENARIOS: { name: string; script: Script; stop?: true | 'app'; expected: 
   {
     name: 'fatal worker error',
     script: {
-      first: [started, samples([100, 200]), { type: 'error', message: 'internal error handling x', fatal: true }, { type: 'status', state: 'failed', ops: 200, wallMs: 2 }],
+      first: [
+        started,
+        samples([100, 200]),
+        { type: 'error', message: 'internal error handling x', fatal: true },
+        { type: 'status', state: 'failed', ops: 200, wallMs: 2 },
+      ],
       exit: { code: 1, signal: null, reason: 'exited with code 1' },
     },
     expected: { state: 'failed', ops: 200, reason: 'internal error handling x', exitCode: 1 },
@@ -133,8 +148,16 @@ const SCENARIOS: { name: string; script: Script; stop?: true | 'app'; expected: 
     name: 'stopped at the memory budget',
     stop: 'app',
     script: {
-      first: [started, samples([100, 200]), { type: 'budget', ops: 200, megabytes: 20, message: MEMORY }, { type: 'status', state: 'paused', ops: 200, wallMs: 2 }],
-      onStop: [{ type: 'done', state: 'stopped', ops: 200, wallMs: 2 }, { type: 'status', state: 'stopped', ops: 200, wallMs: 2 }],
+      first: [
+        started,
+        samples([100, 200]),
+        { type: 'budget', ops: 200, megabytes: 20, message: MEMORY },
+        { type: 'status', state: 'paused', ops: 200, wallMs: 2 },
+      ],
+      onStop: [
+        { type: 'done', state: 'stopped', ops: 200, wallMs: 2 },
+        { type: 'status', state: 'stopped', ops: 200, wallMs: 2 },
+      ],
       exit: { code: 0, signal: null, reason: 'exited with code 0' },
     },
     expected: { state: 'stopped', ops: 200, reason: `stopped at its memory budget: ${MEMORY}`, exitCode: 4 },
@@ -189,13 +212,24 @@ describe('reduceRun', () => {
       ops: 10,
       exited: true,
     });
-    expect(play([...events, { type: 'exit', code: null, signal: 'SIGKILL', reason: 'killed by SIGKILL', byHost: false }])).toMatchObject({ state: 'crashed', reason: 'killed by SIGKILL' });
+    expect(play([...events, { type: 'exit', code: null, signal: 'SIGKILL', reason: 'killed by SIGKILL', byHost: false }])).toMatchObject({
+      state: 'crashed',
+      reason: 'killed by SIGKILL',
+    });
   });
 
   it('keeps the verdict of done or a fatal error whatever follows', () => {
-    const done = play([started, { type: 'done', state: 'done', ops: 5, wallMs: 1 }, { type: 'status', state: 'running', ops: 5, wallMs: 1 }, { type: 'exit', code: 1, signal: null, reason: 'x', byHost: false }]);
+    const done = play([
+      started,
+      { type: 'done', state: 'done', ops: 5, wallMs: 1 },
+      { type: 'status', state: 'running', ops: 5, wallMs: 1 },
+      { type: 'exit', code: 1, signal: null, reason: 'x', byHost: false },
+    ]);
     expect(done).toMatchObject({ state: 'done', reason: null, finished: true, exited: true });
-    const failed = play([{ type: 'error', message: 'bad', fatal: true }, { type: 'done', state: 'done', ops: 5, wallMs: 1 }]);
+    const failed = play([
+      { type: 'error', message: 'bad', fatal: true },
+      { type: 'done', state: 'done', ops: 5, wallMs: 1 },
+    ]);
     expect(failed).toMatchObject({ state: 'failed', reason: 'bad' });
     expect(play([{ type: 'error', message: 'refused', fatal: false }])).toBe(NEW_RUN_RECORD);
   });
@@ -206,7 +240,11 @@ describe('reduceRun', () => {
     const atBudget = play([started, samples([100, 200]), budget, paused]);
     expect(atBudget).toMatchObject({ state: 'paused', ops: 200, budgetPause: { ops: 200, megabytes: 20, message: MEMORY }, reason: null });
     expect(play([started, budget, paused, { type: 'status', state: 'running', ops: 200, wallMs: 3 }])).toMatchObject({ state: 'running', budgetPause: null });
-    expect(play([started, budget, paused, { type: 'done', state: 'stopped', ops: 200, wallMs: 3 }])).toMatchObject({ state: 'stopped', budgetPause: null, reason: `stopped at its memory budget: ${MEMORY}` });
+    expect(play([started, budget, paused, { type: 'done', state: 'stopped', ops: 200, wallMs: 3 }])).toMatchObject({
+      state: 'stopped',
+      budgetPause: null,
+      reason: `stopped at its memory budget: ${MEMORY}`,
+    });
     // A run paused by its user and then stopped has no budget reason.
     expect(play([started, paused, { type: 'done', state: 'stopped', ops: 200, wallMs: 3 }])).toMatchObject({ state: 'stopped', reason: null });
     // Nothing after the verdict changes it.

@@ -42,7 +42,10 @@ describe('the envelope in session files', () => {
     const writer = await SessionWriter.open(file, { timer: neverTimer, fsync: false });
     writer.addRun('a', config);
     for (let start = 0; start < n; start += 5000) {
-      writer.appendSamples('a', cols.map((c) => c.slice(start, Math.min(n, start + 5000))));
+      writer.appendSamples(
+        'a',
+        cols.map((c) => c.slice(start, Math.min(n, start + 5000))),
+      );
       await writer.flush();
     }
     await writer.close();
@@ -96,11 +99,22 @@ describe('the envelope in session files', () => {
 
   it('refuses a samples record with half an envelope, or envelope columns of another length', async () => {
     const file = join(dir, 'bad.arenascope');
-    const head = { t: 'session', format: 'arenascope-session', version: 3, createdAt: '2026-01-01T00:00:00.000Z', series: SERIES.map((s) => s.key), envelope: [...ENVELOPE_KEYS], flushMs: 2000 };
+    const head = {
+      t: 'session',
+      format: 'arenascope-session',
+      version: 3,
+      createdAt: '2026-01-01T00:00:00.000Z',
+      series: SERIES.map((s) => s.key),
+      envelope: [...ENVELOPE_KEYS],
+      flushMs: 2000,
+    };
     const values = cols.slice(0, SERIES_COUNT).map((c) => c.slice(0, 3));
     const env = cols.slice(SERIES_COUNT, SERIES_COUNT + ENVELOPE_KEYS.length).map((c) => c.slice(0, 3));
     const open = async (samples: object) => {
-      writeFileSync(file, [head, { t: 'run', run: 'r', config }, { t: 'samples', run: 'r', columns: values, ...samples }].map((l) => JSON.stringify(l)).join('\n') + '\n');
+      writeFileSync(
+        file,
+        [head, { t: 'run', run: 'r', config }, { t: 'samples', run: 'r', columns: values, ...samples }].map((l) => JSON.stringify(l)).join('\n') + '\n',
+      );
       return (await openSession(file)).warnings.join('\n');
     };
     expect(await open({ min: env })).toMatch(/record 3: .*min and max come together/);

@@ -322,7 +322,9 @@ describe('the session writer', () => {
     expect(() => w.addRun('r', RUNS[0]!.config)).toThrow(/already added/);
     expect(() => w.addRun('bad', { ...RUNS[0]!.config, sampleEvery: 0 })).toThrow(/cannot record run: field config.sampleEvery/);
     expect(() => w.appendSamples('nope', columns(1, 0))).toThrow(/run nope was not added/);
-    expect(() => w.appendSamples('r', columns(1, 0).slice(1))).toThrow(/expected 32 columns \(SERIES order, then the envelope.s minima and maxima\) or 14 \(no envelope\), got 13/);
+    expect(() => w.appendSamples('r', columns(1, 0).slice(1))).toThrow(
+      /expected 32 columns \(SERIES order, then the envelope.s minima and maxima\) or 14 \(no envelope\), got 13/,
+    );
     const bad = columns(2, 0);
     bad[5]![1] = NaN;
     expect(() => w.appendSamples('r', bad)).toThrow(/arena_bytes\[1\] is not a finite number/);
@@ -401,7 +403,11 @@ describe('damaged session files', () => {
     writeFileSync(path, bytes.subarray(0, bytes.length >> 1));
     const { session, warnings } = await openSession(path);
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: truncated after record \\d+ \\(in the gzip member at byte \\d+: the member needs \\d+ bytes, the file has \\d+ left\\)`));
+    expect(warnings[0]).toMatch(
+      new RegExp(
+        `^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: truncated after record \\d+ \\(in the gzip member at byte \\d+: the member needs \\d+ bytes, the file has \\d+ left\\)`,
+      ),
+    );
     expect(warnings[0]).toMatch(/the last samples of run "run-1" \(kept up to op \d+, [\d.]+ s\)/);
     expect(session.runs.length).toBe(RUNS.length);
   });
@@ -442,7 +448,7 @@ describe('damaged session files', () => {
     writeFileSync(path, readFileSync(plainFile, 'utf8').replace(`"version":${SESSION_VERSION}`, '"version":9'));
     const error = await openSession(path).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SessionFileError);
-    expect(error).toMatchObject({ file: path, record: 1, reason: "session format version 9 is not supported (this build reads versions 2 and 3)" });
+    expect(error).toMatchObject({ file: path, record: 1, reason: 'session format version 9 is not supported (this build reads versions 2 and 3)' });
     const gz = tempFile('v9.arenascope.gz');
     writeFileSync(gz, gzipSync(readFileSync(path)));
     await expect(openSession(gz)).rejects.toThrow(/version 9 is not supported/);

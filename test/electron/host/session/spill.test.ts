@@ -52,7 +52,11 @@ async function writeSession(file: string, store: SeriesStore | null): Promise<Se
     store?.append('a', part);
     writer.appendSamples('a', part);
     const next = Math.min(other[0]!.length, o + (batch >> 2));
-    if (o < next) writer.appendSamples('b', other.map((c) => Array.from(c.subarray(o, next))));
+    if (o < next)
+      writer.appendSamples(
+        'b',
+        other.map((c) => Array.from(c.subarray(o, next))),
+      );
     o = next;
     if (k % 3 === 2) await writer.flush();
   }
@@ -175,7 +179,14 @@ describe('the streamed reader', () => {
 
   it('a line longer than any record is damage, found without reading it whole', async () => {
     const file = join(dir, 'long-line.arenascope');
-    const header = JSON.stringify({ t: 'session', format: 'arenascope-session', version: 2, createdAt: '2026-01-01T00:00:00.000Z', series: (await import('../../../../shared/run/sample')).SERIES.map((d) => d.key), flushMs: 2000 });
+    const header = JSON.stringify({
+      t: 'session',
+      format: 'arenascope-session',
+      version: 2,
+      createdAt: '2026-01-01T00:00:00.000Z',
+      series: (await import('../../../../shared/run/sample')).SERIES.map((d) => d.key),
+      flushMs: 2000,
+    });
     writeFileSync(file, `${header}\n{"t":"end","closedAt":"${'x'.repeat(70 << 20)}`);
     const { warnings, reading } = await openSession(file);
     expect(warnings.join('\n')).toMatch(/damaged after record 1 \(at byte \d+: record 2 is longer than 67108864 bytes\)/);

@@ -19,7 +19,9 @@ describe.runIf(pythons.length > 0)('probeInterpreter on the installed interprete
   });
 
   it('discovery lists every pyenv version once', () => {
-    const labels = discoverInterpreters().filter((d) => d.source === 'pyenv').map((d) => d.label);
+    const labels = discoverInterpreters()
+      .filter((d) => d.source === 'pyenv')
+      .map((d) => d.label);
     expect(labels).toEqual(installedPythons().map((p) => p.version));
     expect(new Set(labels).size).toBe(labels.length);
   });

@@ -23,7 +23,13 @@ function info(version: [number, number, number], extra: Record<string, unknown> 
 
 describe('checkRealInterpreter', () => {
   it('accepts 2.7 and 3.6 to 3.14 and labels the run with version and executable', () => {
-    for (const v of [[2, 7, 18], [3, 6, 15], [3, 9, 18], [3, 13, 0], [3, 14, 0]] as [number, number, number][]) {
+    for (const v of [
+      [2, 7, 18],
+      [3, 6, 15],
+      [3, 9, 18],
+      [3, 13, 0],
+      [3, 14, 0],
+    ] as [number, number, number][]) {
       const r = checkRealInterpreter(info(v));
       expect(r.label).toBe(`${v.join('.')} (/opt/py/bin/python)`);
     }

@@ -45,7 +45,11 @@ describe.skipIf(pythons.length === 0)('verify against installed interpreters', (
   const modern = pythons.find((p) => p.line[0] === 3 && p.line[1] >= 10);
   it.skipIf(!modern)('3.10+: a workload is identical with aligned and with misaligned arenas, which place blocks differently', async () => {
     const interpreter = await openRealInterpreter(modern!.path);
-    const source = { kind: 'workload' as const, config: { workload: 'seed-16b-fill-free', params: {}, seed: '3', python: interpreter.version.version, sampleEvery: 20_000 }, ops: 120_000 };
+    const source = {
+      kind: 'workload' as const,
+      config: { workload: 'seed-16b-fill-free', params: {}, seed: '3', python: interpreter.version.version, sampleEvery: 20_000 },
+      ops: 120_000,
+    };
     const aligned = await verify({ source, interpreter, arenas: 'aligned', every: 20_000 });
     const misaligned = await verify({ source, interpreter, arenas: 'misaligned', every: 20_000 });
     expect(aligned.identical).toBe(aligned.rows.length);

@@ -1,6 +1,14 @@
 /** The agent's byte stream cut into frames whatever the pipe's chunking: every record once, in order. */
 import { describe, expect, it } from 'vitest';
-import { AgentStreamError, FRAME_HEADER_BYTES, FRAME_MAGIC, FRAME_RECORDS, FRAME_SUMMARY, FrameDecoder, RECORD_BYTES } from '../../../../electron/node/record/agent-frames';
+import {
+  AgentStreamError,
+  FRAME_HEADER_BYTES,
+  FRAME_MAGIC,
+  FRAME_RECORDS,
+  FRAME_SUMMARY,
+  FrameDecoder,
+  RECORD_BYTES,
+} from '../../../../electron/node/record/agent-frames';
 
 function frame(kind: number, body: Buffer, count: number, produced: number): Buffer {
   const h = Buffer.alloc(FRAME_HEADER_BYTES);

@@ -15,7 +15,7 @@ const pythons = pythonsFrom([3, 8], 'recording agent');
 const newest = pythons[pythons.length - 1];
 
 describe.each(pythons.map((p) => [p.version, p] as const))('record under CPython %s', (_v, py) => {
-  it('records every op of a threaded program, and the trace replays to the live model\'s state', async () => {
+  it("records every op of a threaded program, and the trace replays to the live model's state", async () => {
     const r = await record(request(py.path, 'threads.py', { args: ['4', '1500'], models: ['3.8', '3.12'] }));
     expect(r.stderr).toBe('');
     expect(r.stdout).toContain('threads 4 1500');
@@ -35,7 +35,9 @@ describe.each(pythons.map((p) => [p.version, p] as const))('record under CPython
       expect(replayed.requested, m.version.version).toBe(m.alloc.requestedBytes);
       expect(replayed.highwater, m.version.version).toBe(m.alloc.narenasHighwater);
     }
-    expect(r.result.models.map((m) => m.version.version.split('.').slice(0, 2).join('.'))).toEqual([py.version.split('.').slice(0, 2).join('.'), '3.8', '3.12'].filter((v, i, a) => a.indexOf(v) === i));
+    expect(r.result.models.map((m) => m.version.version.split('.').slice(0, 2).join('.'))).toEqual(
+      [py.version.split('.').slice(0, 2).join('.'), '3.8', '3.12'].filter((v, i, a) => a.indexOf(v) === i),
+    );
   }, 120_000);
 });
 
@@ -132,7 +134,7 @@ describe.skipIf(!newest)('the stream', () => {
       onStdout((text) => {
         if (killing || !text.includes('before the kill')) return;
         killing = true;
-        void waitFor('the strings\' records', () => run.stream.ops > 20_000, 60_000).then(() => run.recording.child.kill('SIGKILL'));
+        void waitFor("the strings' records", () => run.stream.ops > 20_000, 60_000).then(() => run.recording.child.kill('SIGKILL'));
       });
     });
     expect(r.stdout).toContain('before the kill');
@@ -172,11 +174,15 @@ describe.skipIf(!newest)('the stream', () => {
 
 const subinterpreterPythons = pythons.filter((p) => p.line[0] === 3 && p.line[1] >= 12);
 describe.skipIf(subinterpreterPythons.length === 0)('subinterpreters (3.12+)', () => {
-  it.each(subinterpreterPythons.map((p) => [p.version, p] as const))('refuses a program that starts one, on %s', async (_v, py) => {
-    const r = await record(request(py.path, 'subinterp.py'));
-    expect(r.result.end.code).toBe(1);
-    expect(r.stderr).toContain('starts a subinterpreter');
-    expect(r.stderr).toContain('subinterp.py');
-    expect(r.stdout).not.toContain('created');
-  }, 120_000);
+  it.each(subinterpreterPythons.map((p) => [p.version, p] as const))(
+    'refuses a program that starts one, on %s',
+    async (_v, py) => {
+      const r = await record(request(py.path, 'subinterp.py'));
+      expect(r.result.end.code).toBe(1);
+      expect(r.stderr).toContain('starts a subinterpreter');
+      expect(r.stderr).toContain('subinterp.py');
+      expect(r.stdout).not.toContain('created');
+    },
+    120_000,
+  );
 });

@@ -73,15 +73,16 @@ describe('record refuses', () => {
     expect(msg).toContain('PyPy');
   });
 
-  it.each(installedPythons().filter((p) => p.line[0] === 2 || (p.line[0] === 3 && p.line[1] < 8)).map((p) => [p.version, p] as const))(
-    'CPython %s (older than 3.8)',
-    async (version, old) => {
-      const msg = await refusal(prepareProgram(request(old.path, 'threads.py')));
-      expect(msg).toContain(old.path);
-      expect(msg).toContain(version);
-      expect(msg).toContain('3.8 or newer');
-    },
-  );
+  it.each(
+    installedPythons()
+      .filter((p) => p.line[0] === 2 || (p.line[0] === 3 && p.line[1] < 8))
+      .map((p) => [p.version, p] as const),
+  )('CPython %s (older than 3.8)', async (version, old) => {
+    const msg = await refusal(prepareProgram(request(old.path, 'threads.py')));
+    expect(msg).toContain(old.path);
+    expect(msg).toContain(version);
+    expect(msg).toContain('3.8 or newer');
+  });
 
   describe.skipIf(!py)('with a usable interpreter', () => {
     it('a script that does not exist', async () => {
@@ -96,7 +97,7 @@ describe('record refuses', () => {
       expect(msg).toContain(py!.path);
     });
 
-    it.each(['malloc', 'mimalloc', 'debug', 'pymalloc_debug', 'malloc_debug'])('PYTHONMALLOC=%s in the program\'s environment', async (value) => {
+    it.each(['malloc', 'mimalloc', 'debug', 'pymalloc_debug', 'malloc_debug'])("PYTHONMALLOC=%s in the program's environment", async (value) => {
       const msg = await refusal(prepareProgram(request(py!.path, 'threads.py', { env: { ...process.env, PYTHONMALLOC: value } })));
       expect(msg).toContain(`PYTHONMALLOC=${value}`);
     });
