@@ -68,7 +68,8 @@ export async function startServe(extraArgs: string[] = [], urlTimeoutMs = 30_000
     process: child,
     stop: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
+        // Already gone (a test may kill it): its exit event has fired, nothing more will come.
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once('exit', () => resolve());
         child.kill('SIGINT');
         setTimeout(() => child.kill('SIGKILL'), 5000).unref();
