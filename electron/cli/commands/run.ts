@@ -14,6 +14,7 @@
  * everything collected is kept), 4 a run reached its worker's memory budget (ARENASCOPE_MEMORY_BUDGET_MB)
  * and was stopped there, everything it recorded kept; 1 an internal error.
  */
+import { formatBytes } from '../../../shared/charts/format';
 import { mkdirSync } from 'node:fs';
 import type { DetailSnapshot } from '../../../shared/protocol/bridge';
 import { join, resolve } from 'node:path';
@@ -260,7 +261,7 @@ export async function runAndExport(command: 'run' | 'compare', values: RunValues
     if (!tty) return;
     const parts = tracks.map(
       (t) =>
-        `${t.name}: ${t.record.ops.toLocaleString('en')} ops, ${Math.round(t.record.ops / Math.max(t.record.wallMs / 1000, 1e-3)).toLocaleString('en')} ops/s, retained ${(t.retained / 2 ** 20).toFixed(1)} MiB, ${t.arenas} arenas`,
+        `${t.name}: ${t.record.ops.toLocaleString('en')} ops, ${Math.round(t.record.ops / Math.max(t.record.wallMs / 1000, 1e-3)).toLocaleString('en')} ops/s, retained ${formatBytes(t.retained)}, ${t.arenas} arenas`,
     );
     process.stderr.write(`\r\x1b[K${parts.join(' | ')}${final ? '\n' : ''}`);
   };
@@ -327,7 +328,8 @@ export async function runAndExport(command: 'run' | 'compare', values: RunValues
     }
     out(
       `${head}: ${ops.toLocaleString('en')} ops in ${(wallMs / 1000).toFixed(2)} s${state === 'stopped' ? (reason !== null ? ` (${reason.startsWith('stopped') ? '' : 'stopped: '}${reason})` : ' (stopped)') : ''}; ` +
-        `arenas peak ${s['arenas']!.peak}, final ${s['arenas']!.final}; retained ${s['arena_bytes']!.final} bytes (peak ${s['arena_bytes']!.peak}); requested ${s['requested_bytes']!.final} bytes`,
+        // In the progress line's units (MiB…, ops/s), exact figures in run.json.
+        `arenas peak ${s['arenas']!.peak}, final ${s['arenas']!.final}; retained ${formatBytes(s['arena_bytes']!.final)} (peak ${formatBytes(s['arena_bytes']!.peak)}); requested ${formatBytes(s['requested_bytes']!.final)}`,
     );
   }
   if (command === 'compare') for (const line of deltaLines(tracks)) out(line);

@@ -56,7 +56,10 @@ describe('bad input files and parameters', () => {
     expect(opened.stderr).toContain('it is a pymtrace trace: replay it');
 
     const out = join(dir, 's');
-    expect(cli('run', '--workload', 'seed-16b-fill-free', '--set', 'N=20000', '--python', '3.11', '--out', out).code).toBe(0);
+    const ran = cli('run', '--workload', 'seed-16b-fill-free', '--set', 'N=20000', '--python', '3.11', '--out', out);
+    expect(ran.code).toBe(0);
+    // The summary speaks the progress line's units: binary byte sizes, not raw byte counts.
+    expect(ran.stdout).toMatch(/retained 1 MiB \(peak 1 MiB\); requested 0 B$/m);
     const whole = readFileSync(join(out, 'session.arenascope.gz'));
     const cut = join(dir, 'cut.arenascope.gz');
     writeFileSync(cut, whole.subarray(0, 300));
