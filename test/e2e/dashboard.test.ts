@@ -65,14 +65,17 @@ describe.runIf(run)('dashboard in Chromium', () => {
     await expect.poll(() => opsOf('2.4'), { timeout: 30_000 }).toBeGreaterThan(0);
     await expect.poll(() => opsOf('3.11'), { timeout: 30_000 }).toBeGreaterThan(0);
 
-    // Pause 3.11 while it runs, see its count hold, then resume.
+    // Pause 3.11 while it runs, see its count hold (a step of exactly S operations lands it at
+    // held + S: nothing ran on its own in between), then resume.
     const row = rowOf('3.11');
     await row.locator('[data-testid="run-pause"]').click();
     await expect.poll(() => row.getAttribute('data-state'), { timeout: 10_000 }).toBe('paused');
     const held = await opsOf('3.11');
     expect(held).toBeLessThan(2 * PARAMS.N * PARAMS.repeat);
-    await e2e.page.waitForTimeout(600);
-    expect(await opsOf('3.11')).toBe(held);
+    const step = Number(await e2e.page.inputValue('[data-testid="step-ops"]'));
+    await row.locator('[data-testid="run-step"]').click();
+    await expect.poll(() => opsOf('3.11'), { timeout: 10_000 }).toBe(held + step);
+    expect(await row.getAttribute('data-state')).toBe('paused');
     await shot('2-paused');
     await row.locator('[data-testid="run-resume"]').click();
     await expect.poll(() => opsOf('3.11'), { timeout: 10_000 }).toBeGreaterThan(held);
@@ -102,8 +105,10 @@ describe.runIf(run)('dashboard in Chromium', () => {
     const chart = e2e.page.locator('[data-testid="chart-main"]');
     const box = (await chart.boundingBox())!;
     await e2e.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    expect(await e2e.page.isEnabled('[data-testid="reset-zoom"]')).toBe(false);
     await e2e.page.mouse.wheel(0, -600);
-    await e2e.page.waitForTimeout(500);
+    // Zoomed: the page now has a window of its own, which "Whole run" resets.
+    await expect.poll(() => e2e.page.isEnabled('[data-testid="reset-zoom"]'), { timeout: 10_000 }).toBe(true);
     await shot('4-zoomed');
 
     // Compare both runs: retained after free as the engine computes it.
