@@ -5,6 +5,7 @@ import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { childPids } from '../../support/proc';
+import { CATALOGUE_NAMES } from '../../support/catalogue-names';
 import { cli, startCli } from './cli-process';
 
 const tmp = mkdtempSync(join(tmpdir(), 'arenascope-run-'));
@@ -54,24 +55,7 @@ describe('workloads', () => {
     const r = cli('workloads', '--json');
     expect(r.code).toBe(0);
     const list = JSON.parse(r.stdout) as { name: string; params: { name: string }[] }[];
-    expect(list.map((w) => w.name)).toEqual([
-      'seed-16b-fill-free',
-      'steady-churn',
-      'ramp-cycles',
-      'keep-every-kth',
-      'pareto-lifetimes',
-      'lru-cache-server',
-      'larson-server',
-      'dict-of-lists-etl',
-      'string-builder',
-      'mixed-large-small',
-      'int-list-del',
-      'arena-edge-thrash',
-      'interpreter-mix',
-      'refcount-temporaries',
-      'size-sweep-window',
-      'trace-replay',
-    ]);
+    expect(list.map((w) => w.name)).toEqual([...CATALOGUE_NAMES, 'trace-replay']);
     expect(list.every((w) => w.params.length > 0)).toBe(true);
     const text = cli('workloads');
     expect(text.stdout).toMatch(/^W04 keep-every-kth/m);

@@ -1,3 +1,4 @@
+import { CATALOGUE_NAMES } from '../../support/catalogue-names';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ParamError, parseSeed, resolveParams } from '../../../shared/workloads/params';
@@ -88,23 +89,7 @@ describe('parameter validation', () => {
 
 describe('registry', () => {
   it('holds the fifteen catalogue workloads in order, with the spec’s names', () => {
-    expect(WORKLOADS.map((w) => w.name)).toEqual([
-      'seed-16b-fill-free',
-      'steady-churn',
-      'ramp-cycles',
-      'keep-every-kth',
-      'pareto-lifetimes',
-      'lru-cache-server',
-      'larson-server',
-      'dict-of-lists-etl',
-      'string-builder',
-      'mixed-large-small',
-      'int-list-del',
-      'arena-edge-thrash',
-      'interpreter-mix',
-      'refcount-temporaries',
-      'size-sweep-window',
-    ]);
+    expect(WORKLOADS.map((w) => w.name)).toEqual([...CATALOGUE_NAMES]);
     expect(WORKLOADS.map((w) => w.id)).toEqual(WORKLOADS.map((_, i) => `W${String(i + 1).padStart(2, '0')}`));
   });
 
