@@ -69,12 +69,20 @@ describe.runIf(e2eAvailable())('exact state in Chromium', () => {
     await e2e.page.goto(e2e.served.url);
     await e2e.page.locator('[data-testid="run-name"]').first().click();
     const chart = e2e.page.locator('[data-testid="chart-main"]');
-    await chart.waitFor();
+    // Until the chart has drawn the run's samples it has no x scale to map a click to an operation.
+    await expect.poll(async () => Number((await chart.getAttribute('data-draws')) ?? '0'), { timeout: 60_000 }).toBeGreaterThan(0);
     const box = (await chart.boundingBox())!;
     // A fifth of the way in: inside the fill (the fill is about a third of the run's operations).
     await e2e.page.mouse.click(box.x + box.width * 0.2, box.y + box.height / 2);
-    await e2e.page.locator('[data-testid="detail-exact"]').waitFor({ timeout: 60_000 });
-    const op = Number(await e2e.page.locator('[data-testid="detail-op"]').getAttribute('data-op'));
+    // Before the click the panel already shows the run's end, exactly; while the replay runs it may
+    // show a snapshot before the click. Wait for the exact state at an operation inside the fill.
+    const opShown = async (): Promise<number> => Number(await e2e.page.locator('[data-testid="detail-op"]').getAttribute('data-op'));
+    const exactInFill = async (): Promise<boolean> => {
+      const shown = await opShown();
+      return shown < FILL_END && shown % CONFIG.sampleEvery !== 0 && (await e2e.page.locator('[data-testid="detail-exact"]').isVisible());
+    };
+    await expect.poll(exactInFill, { timeout: 60_000 }).toBe(true);
+    const op = await opShown();
     expect(await e2e.page.locator('[data-testid="detail-exact"]').textContent()).toContain(`after operation ${op.toLocaleString('en-US')}`);
     expect(op).toBeGreaterThan(0);
     expect(op).toBeLessThan(FILL_END);
