@@ -20,8 +20,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { parseArgs } from 'node:util';
 import { TRACES, type TraceName } from './callgrind/traces';
+import { benchOptions, wholeOption } from './options';
 
 const run = promisify(execFile);
 const HERE = resolve(import.meta.dirname, 'callgrind');
@@ -57,19 +57,10 @@ async function bundle(dir: string): Promise<string> {
 }
 
 export async function callgrindBench(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      check: { type: 'boolean', default: false },
-      update: { type: 'boolean', default: false },
-      traces: { type: 'string', default: TRACES.join(',') },
-      reps: { type: 'string', default: '2' },
-    },
-  });
+  const values = benchOptions(argv, { check: false, update: false, traces: TRACES.join(','), reps: 2 });
   const traces = values.traces.split(',');
   for (const t of traces) if (!TRACES.includes(t as TraceName)) throw new Error(`--traces: unknown trace "${t}" (known: ${TRACES.join(', ')})`);
-  const reps = Number(values.reps);
-  if (!Number.isInteger(reps) || reps < 1) throw new Error(`--reps: "${values.reps}" is not a positive integer`);
+  const reps = wholeOption('reps', values.reps);
   try {
     await run('valgrind', ['--version']);
   } catch {

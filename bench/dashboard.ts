@@ -12,11 +12,11 @@
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { SERIES_COUNT, SERIES_INDEX } from '../shared/run/sample';
 import { SessionWriter } from '../electron/host/session/file';
 import { chromiumPath, launchBrowser, startServe } from '../test/e2e/harness';
 import { mulberry32 } from '../test/support/mulberry32';
+import { benchOptions, wholeOption } from './options';
 
 const LATENCY_TARGET_MS = 50;
 
@@ -84,10 +84,7 @@ function percentile(xs: number[], p: number): number {
 }
 
 export async function dashboardBench(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: { hours: { type: 'string', default: '24' }, rate: { type: 'string', default: '10' }, actions: { type: 'string', default: '40' } },
-  });
+  const values = benchOptions(argv, { hours: 24, rate: 10, actions: 40 });
   if (!chromiumPath()) {
     process.stderr.write('bench dashboard: no Chromium found (apt-get install chromium, or set CHROMIUM_PATH)\n');
     return 2;
@@ -95,7 +92,7 @@ export async function dashboardBench(argv: string[]): Promise<number> {
   const work = mkdtempSync(join(tmpdir(), 'arenascope-dash-'));
   const file = join(work, 'synthetic.arenascope.gz');
   const t0 = performance.now();
-  const samples = await writeSyntheticSession(file, Number(values.hours), Number(values.rate));
+  const samples = await writeSyntheticSession(file, values.hours, values.rate);
   console.log(
     `synthetic session: ${samples.toLocaleString('en')} samples × ${SERIES_COUNT} series, ${(statSync(file).size / 2 ** 20).toFixed(1)} MB, written in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
   );
@@ -134,7 +131,7 @@ export async function dashboardBench(argv: string[]): Promise<number> {
     });
     const box = (await canvas.boundingBox())!;
     const latencies: number[] = [];
-    const actions = Number(values.actions);
+    const actions = wholeOption('actions', values.actions);
     const prof = process.env['DASH_PROFILE'] ? await page.context().newCDPSession(page) : null;
     if (prof) {
       await prof.send('Profiler.enable');

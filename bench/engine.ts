@@ -14,7 +14,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { benchOptions, wholeOption } from './options';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const TARGET = 3;
@@ -26,17 +26,7 @@ interface Timing {
 }
 
 export async function engineBench(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      oracle: { type: 'string' },
-      python: { type: 'string' },
-      version: { type: 'string', default: '3.11' },
-      runs: { type: 'string', default: '5' },
-      traces: { type: 'string', default: 'seed-16b,churn' },
-      arenas: { type: 'string', default: 'aligned' },
-    },
-  });
+  const values = benchOptions(argv, { oracle: null, python: null, version: '3.11', runs: 5, traces: 'seed-16b,churn', arenas: 'aligned' });
   if (!values.oracle || !values.python) {
     process.stderr.write('bench engine: --oracle DIR and --python PYTHON are required\n');
     return 2;
@@ -54,16 +44,32 @@ export async function engineBench(argv: string[]): Promise<number> {
     for (const t of traces) {
       const file = join(work, 'traces', `${t}.txt.gz`);
       const ref = lastJson<Timing>(
-        execFileSync(values.python, [join(oracle, 'oracle.py'), '--time', '--runs', values.runs, '--arenas', values.arenas, file], {
-          encoding: 'utf8',
-          env: { ...process.env, ORACLE_BUILD: join(oracle, 'build') },
-          maxBuffer: 1 << 24,
-        }),
+        execFileSync(
+          values.python,
+          [join(oracle, 'oracle.py'), '--time', '--runs', String(wholeOption('runs', values.runs)), '--arenas', values.arenas, file],
+          {
+            encoding: 'utf8',
+            env: { ...process.env, ORACLE_BUILD: join(oracle, 'build') },
+            maxBuffer: 1 << 24,
+          },
+        ),
       );
       const ours = lastJson<Timing>(
         execFileSync(
           process.execPath,
-          ['--import', 'tsx', join(ROOT, 'electron/cli/main.ts'), 'bench', file, '--python', values.version, '--arenas', values.arenas, '--runs', values.runs],
+          [
+            '--import',
+            'tsx',
+            join(ROOT, 'electron/cli/main.ts'),
+            'bench',
+            file,
+            '--python',
+            values.version,
+            '--arenas',
+            values.arenas,
+            '--runs',
+            String(values.runs),
+          ],
           {
             encoding: 'utf8',
             cwd: ROOT,

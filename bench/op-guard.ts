@@ -7,27 +7,18 @@
  *
  *   npm run bench -- op-guard [--ops 2000000] [--runs 7] [--python 3.11] [--only NAME,…] [--mode capture|engine|both]
  */
-import { parseArgs } from 'node:util';
 import { applyBatch, createAllocator, HandleTable, resolveVersion } from '../shared/engine';
 import { OpBatch } from '../shared/ops/op-batch';
 import { OpGuard } from '../shared/run/op-guard';
 import { targetOf } from '../shared/run/target';
 import { resolveParams } from '../shared/workloads/params';
 import { WORKLOADS } from '../shared/workloads/registry';
+import { benchOptions, wholeOption } from './options';
 
 export async function opGuardBench(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      ops: { type: 'string', default: '2000000' },
-      runs: { type: 'string', default: '7' },
-      python: { type: 'string', default: '3.11' },
-      only: { type: 'string' },
-      mode: { type: 'string' },
-    },
-  });
-  const ops = Number(values.ops);
-  const runs = Number(values.runs);
+  const values = benchOptions(argv, { ops: 2_000_000, runs: 7, python: '3.11', only: null, mode: null });
+  const ops = wholeOption('ops', values.ops);
+  const runs = wholeOption('runs', values.runs);
   const version = resolveVersion(values.python);
   const arenas = version.preset.defaultArenas;
   const only = values.only?.split(',');

@@ -8,7 +8,6 @@
  *
  *   npm run bench -- real [--python PATH] [--workload steady-churn] [--ops 2000000] [--sample-every 10000] [--runs 3] [--arenas aligned]
  */
-import { parseArgs } from 'node:util';
 import { createAllocator } from '../shared/engine';
 import { applyBatch, HandleTable } from '../shared/engine';
 import { SERIES_COUNT, writeSample } from '../shared/run/sample';
@@ -16,19 +15,10 @@ import { discoverInterpreters } from '../electron/node/python/discover';
 import { walkStream, type StreamSource } from '../electron/node/real/op-stream';
 import { RealHelper } from '../electron/node/real/real-helper';
 import { arenaModeFor, openRealInterpreter } from '../electron/node/real/real-interpreter';
+import { benchOptions, wholeOption } from './options';
 
 export async function realBench(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      python: { type: 'string' },
-      workload: { type: 'string', default: 'steady-churn' },
-      ops: { type: 'string', default: '2000000' },
-      'sample-every': { type: 'string', default: '10000' },
-      runs: { type: 'string', default: '3' },
-      arenas: { type: 'string' },
-    },
-  });
+  const values = benchOptions(argv, { python: null, workload: 'steady-churn', ops: 2_000_000, 'sample-every': 10_000, runs: 3, arenas: null });
   const path =
     values.python ??
     discoverInterpreters()
@@ -46,8 +36,8 @@ export async function realBench(argv: string[]): Promise<number> {
         ? 'aligned'
         : undefined;
   const mode = arenaModeFor(interp, arenas);
-  const every = Number(values['sample-every']);
-  const ops = Number(values.ops);
+  const every = wholeOption('sample-every', values['sample-every']);
+  const ops = wholeOption('ops', values.ops);
   const source: StreamSource = {
     kind: 'workload',
     config: { workload: values.workload, params: {}, seed: '1', python: interp.info.version, sampleEvery: every, ...(arenas ? { arenas } : {}) },
@@ -79,7 +69,7 @@ export async function realBench(argv: string[]): Promise<number> {
     helperCpu.push(end.cpu_us / 1000);
     return { ms: performance.now() - t0, callsMs: end.ops_ns / 1e6 };
   };
-  const runs = Number(values.runs);
+  const runs = wholeOption('runs', values.runs);
   const m: number[] = [];
   const r: { ms: number; callsMs: number }[] = [];
   for (let i = 0; i < runs; i++) {

@@ -19,7 +19,6 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { createAllocator } from '../shared/engine';
 import { canonicalJson, checkpointRecord } from '../shared/replay/checkpoint-report';
 import { TrackedReplay } from '../shared/replay/tracked-replay';
@@ -27,6 +26,7 @@ import { readTrace } from '../electron/node/trace-file';
 import { sha256Hasher } from '../electron/node/sha256';
 import { ProgramRun, prepareProgram } from '../electron/node/record/program-run';
 import { discoverInterpreters } from '../electron/node/python/discover';
+import { benchOptions } from './options';
 
 const PROGRAMS: Record<string, string[]> = { json_docs: ['400'], server_sim: ['6000'], ast_work: ['30'], threads: ['4', '2000'] };
 const KEYS = ['label', 'op', 'applied', 'classes', 'arenas', 'pools', 'pools_per_arena', 'large', 'fingerprint'];
@@ -46,10 +46,7 @@ async function engineLines(trace: string, version: string): Promise<Record<strin
 }
 
 export async function recordFidelityBench(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: { oracle: { type: 'string' }, capture: { type: 'string' }, pythons: { type: 'string' }, programs: { type: 'string' } },
-  });
+  const values = benchOptions(argv, { oracle: null, capture: null, pythons: null, programs: null });
   if (!values.oracle || !values.capture) {
     process.stderr.write('bench record-fidelity: --oracle DIR and --capture DIR (copies of the reference tools) are required\n');
     return 2;

@@ -22,8 +22,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { parseArgs } from 'node:util';
 import { ProgramRun, prepareProgram, type ProgramRunResult } from '../electron/node/record/program-run';
+import { benchOptions, wholeOption } from './options';
 
 const ROOT = resolve(import.meta.dirname, '..');
 /** The fixture programs the record benches run. */
@@ -103,13 +103,9 @@ async function recorded(python: string, script: string, args: string[], models: 
 const fmt = (n: number): string => Math.round(n).toLocaleString('en');
 
 export async function recordBench(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: { python: { type: 'string' }, runs: { type: 'string' }, models: { type: 'string' }, modes: { type: 'string' } },
-  });
-  const python = values.python ?? 'python3';
-  const runs = Number(values.runs ?? 5);
-  if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs: "${values.runs}" is not a positive integer`);
+  const values = benchOptions(argv, { python: 'python3', runs: 5, models: null, modes: null });
+  const python = values.python;
+  const runs = wholeOption('runs', values.runs);
   const models = values.models ? values.models.split(',').filter((m) => m !== '') : [];
   const modes = (values.modes ?? MODES.join(',')).split(',') as Mode[];
   for (const m of modes) if (!MODES.includes(m)) throw new Error(`--modes: unknown mode "${m}" (known: ${MODES.join(', ')})`);

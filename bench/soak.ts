@@ -19,12 +19,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { connectNodeBridge } from '../test/electron/serve/node-bridge';
 import { childPids } from '../test/support/proc';
 import type { Bridge, RunSummary } from '../shared/protocol/bridge';
 import { DEFAULT_MAX_SAMPLE_INTERVAL_MS, DEFAULT_SAMPLE_EVERY } from '../shared/protocol/run-config';
 import { WORKLOADS } from '../shared/workloads/registry';
+import { benchOptions, wholeOption } from './options';
 
 /** The verdict's limit: RSS may not grow faster than this after the warm-up. */
 const LIMIT_MB_PER_MIN = 1;
@@ -337,33 +337,22 @@ export function formatTable(results: readonly WorkloadResult[]): string {
 }
 
 export async function soakBench(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      minutes: { type: 'string', default: '10' },
-      workloads: { type: 'string' },
-      runs: { type: 'string', default: '2' },
-      every: { type: 'string', default: '20' },
-      warmup: { type: 'string' },
-      pythons: { type: 'string', default: '3.11,2.7' },
-      restart: { type: 'boolean', default: false },
-    },
-  });
-  const number = (name: string, text: string, min: number): number => {
-    const x = Number(text);
-    if (!Number.isFinite(x) || x < min) throw new Error(`--${name} ${text}: expected a number of at least ${min}`);
+  // The warm-up may be 0, so it is read as text and checked here.
+  const values = benchOptions(argv, { minutes: 10, workloads: null, runs: 2, every: 20, warmup: null, pythons: '3.11,2.7', restart: false });
+  const atLeast = (name: string, x: number, min: number): number => {
+    if (!Number.isFinite(x) || x < min) throw new Error(`--${name} ${x}: expected a number of at least ${min}`);
     return x;
   };
-  const minutes = number('minutes', values.minutes, 0.5);
+  const minutes = atLeast('minutes', values.minutes, 0.5);
   const known = WORKLOADS.filter((w) => w.name !== 'trace-replay').map((w) => w.name);
   const workloads = values.workloads?.split(',').map((w) => w.trim()) ?? known;
   for (const w of workloads) if (!known.includes(w)) throw new Error(`--workloads: unknown workload "${w}" (one of ${known.join(', ')})`);
   const options: SoakOptions = {
     minutes,
-    runs: Math.floor(number('runs', values.runs, 1)),
-    everyS: number('every', values.every, 1),
+    runs: wholeOption('runs', values.runs),
+    everyS: atLeast('every', values.every, 1),
     // The first third of the run, at most 5 minutes: the live set and the host's caches build up.
-    warmupMin: values.warmup === undefined ? Math.min(5, minutes / 3) : number('warmup', values.warmup, 0),
+    warmupMin: values.warmup === undefined ? Math.min(5, minutes / 3) : atLeast('warmup', Number(values.warmup), 0),
     pythons: values.pythons.split(','),
     restart: values.restart,
     rendererDir: mkdtempSync(join(tmpdir(), 'arenascope-soak-')),

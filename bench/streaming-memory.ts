@@ -16,12 +16,12 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { SERIES, SERIES_COUNT } from '../shared/run/sample';
 import { type Axis, SeriesStore } from '../shared/series';
 import { type FlushTimer, openSession, saveSession, SessionWriter } from '../electron/host/session/file';
 import { fullCollector as collector } from '../test/support/full-gc';
 import { mulberry32 as prng } from '../test/support/mulberry32';
+import { benchOptions, wholeOption } from './options';
 
 const DAY_TARGET_MB = 150;
 const WEEK_TARGET_MB = 400;
@@ -117,23 +117,12 @@ async function doubled(from: string, to: string): Promise<void> {
 }
 
 export async function streamingMemoryBench(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      hours: { type: 'string', default: '24' },
-      rate: { type: 'string', default: '10' },
-      'batches-per-s': { type: 'string', default: '4' },
-      zooms: { type: 'string', default: '400' },
-      fsync: { type: 'boolean', default: false },
-      'budget-mb': { type: 'string', default: '32' },
-      plain: { type: 'boolean', default: false },
-    },
-  });
+  // The budget may be 0 (spill everything), so it is read as text and checked here.
+  const values = benchOptions(argv, { hours: 24, rate: 10, 'batches-per-s': 4, zooms: 400, fsync: false, 'budget-mb': '32', plain: false });
   const budgetBytes = Number(values['budget-mb']) * MB;
   if (!(budgetBytes >= 0)) throw new Error(`--budget-mb must be a number of megabytes, got ${values['budget-mb']}`);
-  const hours = Number(values.hours);
-  const rate = Number(values.rate);
-  const batchesPerS = Number(values['batches-per-s']);
+  const { hours, rate } = values;
+  const batchesPerS = values['batches-per-s'];
   const total = Math.round(hours * 3600 * rate);
   const TARGET_MB = hours <= 24 ? DAY_TARGET_MB : WEEK_TARGET_MB;
   const intervalMs = 1000 / rate;
@@ -219,7 +208,7 @@ export async function streamingMemoryBench(argv: string[]): Promise<number> {
     const rnd = prng(7);
     const times: number[] = [];
     const pagesBefore = spill.pagesRead;
-    const zooms = Number(values.zooms);
+    const zooms = wholeOption('zooms', values.zooms);
     for (let i = 0; i < zooms; i++) {
       const axis: Axis = i % 2 === 0 ? 'op' : 'wall_ms';
       const last = store.stats('run').range![axis][1];

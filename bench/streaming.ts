@@ -7,11 +7,11 @@
  *
  *   npm run bench -- streaming [--workloads seed-16b-fill-free,steady-churn] [--ops 20971520] [--rounds 5] [--skip-memory]
  */
-import { parseArgs } from 'node:util';
 import { DEFAULT_MAX_SAMPLE_INTERVAL_MS, DEFAULT_SAMPLE_EVERY, type RunConfig } from '../shared/protocol/run-config';
 import { NodeLauncher } from '../electron/host/workers/node-launcher';
 import { RunManager } from '../electron/host/workers/run-manager';
 import { streamingMemoryBench } from './streaming-memory';
+import { benchOptions, wholeOption } from './options';
 
 const TARGET = 0.05;
 
@@ -36,17 +36,8 @@ async function timedRun(manager: RunManager, config: RunConfig): Promise<{ opsPe
 }
 
 export async function streamingBench(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      workloads: { type: 'string', default: 'seed-16b-fill-free,steady-churn' },
-      python: { type: 'string', default: '3.11' },
-      ops: { type: 'string', default: '20971520' },
-      rounds: { type: 'string', default: '5' },
-      'skip-memory': { type: 'boolean', default: false },
-    },
-  });
-  const ops = Number(values.ops);
+  const values = benchOptions(argv, { workloads: 'seed-16b-fill-free,steady-churn', python: '3.11', ops: 20_971_520, rounds: 5, 'skip-memory': false });
+  const ops = wholeOption('ops', values.ops);
   const manager = new RunManager(new NodeLauncher());
   const median = (xs: number[]): number => [...xs].sort((x, y) => x - y)[(xs.length - 1) >> 1]!;
   let worst = 0;
@@ -66,7 +57,7 @@ export async function streamingBench(argv: string[]): Promise<number> {
       const offs: number[] = [];
       let samplesOn = 0;
       await timedRun(manager, { ...base, ops: Math.min(ops, 2_000_000) }); // warm the launcher and disk cache
-      for (let r = 0; r < Number(values.rounds); r++) {
+      for (let r = 0; r < wholeOption('rounds', values.rounds); r++) {
         // Alternate the order so that drift of the machine does not favour one side.
         const pair = r % 2 === 0 ? [base, quiet] : [quiet, base];
         for (const config of pair) {

@@ -5,13 +5,13 @@
  *
  *   npm run bench -- workloads [--ops 3000000] [--runs 5] [--python 3.11] [--only NAME,…]
  */
-import { parseArgs } from 'node:util';
 import { applyBatch, createAllocator, HandleTable, resolveVersion } from '../shared/engine';
 import { OpBatch, type OpColumns } from '../shared/ops/op-batch';
 import { RunLoop } from '../shared/run/run-loop';
 import { WORKLOADS } from '../shared/workloads/registry';
 import { resolveParams } from '../shared/workloads/params';
 import { targetOf } from '../shared/run/target';
+import { benchOptions, wholeOption } from './options';
 
 const TARGET = 0.7;
 const SAMPLE_EVERY = 10_000;
@@ -52,17 +52,9 @@ function capture(create: () => ReturnType<(typeof WORKLOADS)[number]['create']>,
 }
 
 export async function workloadsBench(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      ops: { type: 'string', default: '3000000' },
-      runs: { type: 'string', default: '5' },
-      python: { type: 'string', default: '3.11' },
-      only: { type: 'string' },
-    },
-  });
-  const ops = Number(values.ops);
-  const runs = Number(values.runs);
+  const values = benchOptions(argv, { ops: 3_000_000, runs: 5, python: '3.11', only: null });
+  const ops = wholeOption('ops', values.ops);
+  const runs = wholeOption('runs', values.runs);
   const version = resolveVersion(values.python);
   const arenas = version.preset.defaultArenas;
   const only = values.only?.split(',');
