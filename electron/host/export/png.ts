@@ -4,33 +4,10 @@
  * dashed phase marks, on the theme's background. Encoded as PNG.
  */
 import { createCanvas } from '@napi-rs/canvas';
-import {
-  BasicPlatform,
-  Chart,
-  type ChartConfiguration,
-  type ChartItem,
-  Filler,
-  Legend,
-  LinearScale,
-  LineController,
-  LineElement,
-  type Plugin,
-  PointElement,
-  SubTitle,
-  Title,
-} from 'chart.js';
-import {
-  bandLines,
-  CHART_FONT,
-  type ChartSpec,
-  type ChartTheme,
-  formatBytes,
-  formatCount,
-  formatDuration,
-  binaryScaleHooks,
-  legendShows,
-  type Point,
-} from '../../../shared/charts';
+import { BasicPlatform, Chart, Filler, Legend, LinearScale, LineController, LineElement, PointElement, SubTitle, Title } from 'chart.js';
+import type { ChartConfiguration, ChartItem, Plugin } from 'chart.js';
+import { bandLines, CHART_FONT, formatBytes, formatCount, formatDuration, binaryScaleHooks, legendShows } from '../../../shared/charts';
+import type { ChartSpec, ChartTheme, Point } from '../../../shared/charts';
 
 export interface PngOptions {
   width: number;

@@ -66,21 +66,7 @@ describe('workloads', () => {
 describe('run', () => {
   it('runs two versions in two worker processes and writes a folder per run and a session', () => {
     const out = join(tmp, 'two');
-    const r = cli(
-      'run',
-      '--workload',
-      'seed-16b-fill-free',
-      '--python',
-      '3.8',
-      '--python',
-      '3.11',
-      '--set',
-      'N=300000',
-      '--sample-every',
-      '5000',
-      '--out',
-      out,
-    );
+    const r = cli(...'run --workload seed-16b-fill-free --python 3.8 --python 3.11 --set N=300000 --sample-every 5000 --out'.split(' '), out);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^3\.8\.20 seed-16b-fill-free \(G3, aligned arenas\): 600,000 ops .* final 0;/m);
@@ -110,21 +96,7 @@ describe('run', () => {
 
   it('--max-sample-rate: a short run keeps every point whatever the cap, and run.json says the cap', () => {
     const out = join(tmp, 'capped');
-    const r = cli(
-      'run',
-      '--workload',
-      'seed-16b-fill-free',
-      '--python',
-      '3.12',
-      '--set',
-      'N=100000',
-      '--sample-every',
-      '1000',
-      '--max-sample-rate',
-      '0.5',
-      '--out',
-      out,
-    );
+    const r = cli(...'run --workload seed-16b-fill-free --python 3.12 --set N=100000 --sample-every 1000 --max-sample-rate 0.5 --out'.split(' '), out);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const rows = csvRows(join(out, 'samples.csv'));

@@ -8,13 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
-import { AppHost } from '../../../electron/host/app-host';
-import { NodeLauncher } from '../../../electron/host/workers/node-launcher';
 import { CapabilityError, servePolicy } from '../../../electron/host/policy/capabilities';
 import type { ServeLimits } from '../../../electron/serve/limits';
-import { type RunningServer, startServer } from '../../../electron/serve/server';
 import type { RunConfig } from '../../../shared/protocol/run-config';
 import { waitFor } from '../wait';
+import { type Served, serveInProcess } from './in-process';
 import { type Answer, SocketClient } from './socket-client';
 
 const CANARY = `CANARY-${randomBytes(12).toString('hex')}`;
@@ -28,12 +26,6 @@ let allowed: string;
 let closedServer: Served;
 let filesServer: Served;
 
-interface Served {
-  server: RunningServer;
-  host: AppHost;
-  logs: string[];
-}
-
 const LIMITS: Partial<ServeLimits> = {
   runsPerConnection: 2,
   runMemoryMB: 256,
@@ -44,25 +36,12 @@ const LIMITS: Partial<ServeLimits> = {
   connections: 6,
 };
 
-async function serve(allowFiles: string[], limits: Partial<ServeLimits> = LIMITS): Promise<Served> {
-  const logs: string[] = [];
-  const policy = await servePolicy({ allowFiles });
-  const host = new AppHost({ launcher: new NodeLauncher({ onStderrLine: (l) => logs.push(l) }), log: (l) => logs.push(l), graceMs: 1000, policy });
-  const server = await startServer({
-    port: 0,
-    rendererDir: join(root, 'renderer'),
-    appHost: host,
-    log: (l) => logs.push(l),
-    capabilities: policy.capabilities,
-    limits,
-  });
-  return { server, host, logs };
+function serve(allowFiles: string[], limits: Partial<ServeLimits> = LIMITS): Promise<Served> {
+  return serveInProcess(root, { allowFiles, limits });
 }
 
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'arenascope-hostile-'));
-  mkdirSync(join(root, 'renderer'));
-  writeFileSync(join(root, 'renderer', 'index.html'), '<!doctype html><title>Arenascope</title>');
   secret = join(root, 'secret');
   allowed = join(root, 'allowed');
   mkdirSync(secret);

@@ -4,26 +4,23 @@
 // out of order, malformed, naming a path, reaching another connection's uploads. A connection's
 // uploads are gone once it closes.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
-import { AppHost } from '../../../electron/host/app-host';
-import { NodeLauncher } from '../../../electron/host/workers/node-launcher';
-import { servePolicy } from '../../../electron/host/policy/capabilities';
 import type { ServeLimits } from '../../../electron/serve/limits';
-import { type RunningServer, startServer } from '../../../electron/serve/server';
 import { SESSION_DOWNLOAD_PATH } from '../../../shared/protocol/bridge-messages';
 import { waitFor } from '../wait';
+import { type Served, serveInProcess } from './in-process';
 import { type Answer, SocketClient } from './socket-client';
 
 const CANARY = `CANARY-${randomBytes(12).toString('hex')}`;
 const received: string[] = [];
 const sockets: WebSocket[] = [];
 let root: string;
-let served: { server: RunningServer; host: AppHost; logs: string[] };
+let served: Served;
 
 const LIMITS: Partial<ServeLimits> = {
   messageBytes: 64 * 1024,
@@ -37,23 +34,8 @@ const GOOD = 'a 1 8\na 2 16\nc half\nf 1\nf 2\n';
 
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'arenascope-uploads-test-'));
-  mkdirSync(join(root, 'renderer'));
-  writeFileSync(join(root, 'renderer', 'index.html'), '<!doctype html><title>Arenascope</title>');
   writeFileSync(join(root, 'server-file.pymtrace'), GOOD);
-  const logs: string[] = [];
-  const policy = await servePolicy({ allowFiles: [] });
-  const host = new AppHost({ launcher: new NodeLauncher({ onStderrLine: (l) => logs.push(l) }), log: (l) => logs.push(l), graceMs: 1000, policy });
-  const server = await startServer({
-    port: 0,
-    rendererDir: join(root, 'renderer'),
-    appHost: host,
-    log: (l) => logs.push(l),
-    capabilities: policy.capabilities,
-    limits: LIMITS,
-    uploadHost: host,
-    saveSession: (path) => host.saveSession(path),
-  });
-  served = { server, host, logs };
+  served = await serveInProcess(root, { limits: LIMITS, uploads: true });
 });
 
 afterAll(async () => {

@@ -37,19 +37,8 @@ import { ParamError, resolveParams } from '../../../shared/workloads/params';
 import { WORKLOADS } from '../../../shared/workloads/registry';
 import { checkSizes } from '../../../shared/workloads/sizes';
 import type { Generator, NumberParam, ParamSpec, ParamValue, WorkloadDef, WorkloadTarget } from '../../../shared/workloads/workload';
-import {
-  check,
-  describeError,
-  fail,
-  type FuzzResult,
-  type FuzzTarget,
-  HOSTILE_KEYS,
-  hostileValue,
-  ownObject,
-  type RunOptions,
-  runProperty,
-  timed,
-} from '../harness';
+import { check, describeError, fail, HOSTILE_KEYS, hostileValue, ownObject, runProperty, timed } from '../harness';
+import type { FuzzResult, FuzzTarget, RunOptions } from '../harness';
 
 const CASE_BOUND_MS = 5_000;
 /** Count parameters above this are only resolved, not run: a generator sized by them may take gigabytes. */

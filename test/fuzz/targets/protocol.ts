@@ -20,19 +20,8 @@ import { classifyHostMessage, parseBridgeRequest } from '../../../shared/protoco
 import { RunConfigSchema } from '../../../shared/protocol/run-config';
 import { HostToWorkerSchema, parseMessage, WorkerToHostSchema } from '../../../shared/protocol/worker-messages';
 import { SERIES } from '../../../shared/run/sample';
-import {
-  check,
-  describeError,
-  fail,
-  type FuzzResult,
-  type FuzzTarget,
-  HOSTILE_KEYS,
-  hostileValue,
-  ownObject,
-  type RunOptions,
-  runProperty,
-  timed,
-} from '../harness';
+import { check, describeError, fail, HOSTILE_KEYS, hostileValue, ownObject, runProperty, timed } from '../harness';
+import type { FuzzResult, FuzzTarget, RunOptions } from '../harness';
 
 type SchemaName = 'host-to-worker' | 'worker-to-host' | 'run-config' | 'bridge';
 const SCHEMAS: readonly SchemaName[] = ['host-to-worker', 'worker-to-host', 'run-config', 'bridge'];
