@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { twoPointWindow } from '../support/window-result';
 import { chartJsConfig } from '../../electron/host/export/png';
 import { opAtX, overlayDatasets, runDatasets } from '../../renderer/src/charts/series-datasets';
 import { buildRunChart, legendShows, MIN_SUFFIX, REAL_RUN_DASH, RUN_CHARTS, runInfo, THEMES } from '../../shared/charts';
@@ -38,13 +39,7 @@ describe('series to datasets', () => {
   });
 
   it("draws a real run dashed in its model twin's colour", () => {
-    const result = {
-      runId: 'r',
-      axis: 'op' as const,
-      range: [0, 1] as [number, number],
-      series: { arena_bytes: { x: [0, 1], min: [0, 1], max: [0, 1] } },
-      phases: [],
-    };
+    const result = twoPointWindow('r');
     const ds = overlayDatasets(
       [
         { name: 'model', result, colorOf: 'run-1' },

@@ -1,6 +1,7 @@
 // Runs are named by what tells them apart: the parameters that differ among runs of one workload,
 // then seed and arenas; identical configs get an ordinal; a lone export names its non-default params.
 import { describe, expect, it } from 'vitest';
+import { twoPointWindow } from '../../support/window-result';
 import {
   buildCompareChart,
   distinguishingParts,
@@ -49,13 +50,7 @@ describe('exported titles carry the labels', () => {
     const infos = labelRunInfos([runInfo('a', config(100000)), runInfo('b', config(1000))]);
     expect(infos.map((i) => i.name)).toEqual(['3.11 keep-every-kth · k=100000', '3.11 keep-every-kth · k=1000']);
     expect(compareSubtitle(infos)).toBe('CPython 3.11 vs 3.11 · keep-every-kth · seed 1 · k=100000 vs k=1000');
-    const result = {
-      runId: 'a',
-      axis: 'op' as const,
-      range: [0, 1] as [number, number],
-      series: { arena_bytes: { x: [0, 1], min: [0, 1], max: [0, 1] } },
-      phases: [],
-    };
+    const result = twoPointWindow('a');
     const spec = buildCompareChart(
       'arena_bytes',
       infos.map((info) => ({ info, result })),
