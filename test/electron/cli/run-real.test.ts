@@ -25,18 +25,9 @@ describe('run --real', () => {
   it.skipIf(!modern)('runs the model and the real interpreter side by side, labels the real run, and finds them identical', () => {
     const out = mkdtempSync(join(tmpdir(), 'arenascope-run-real-'));
     const r = cli(
-      'run',
-      '--workload',
-      'steady-churn',
-      '--real',
+      ...'run --workload steady-churn --real'.split(' '),
       modern!.path,
-      '--arenas',
-      'aligned',
-      '--ops',
-      '40000',
-      '--sample-every',
-      '10000',
-      '--out',
+      ...'--arenas aligned --ops 40000 --sample-every 10000 --out'.split(' '),
       out,
     );
     expect(r.stderr).not.toMatch(/error/i);
@@ -57,21 +48,13 @@ describe('run --real', () => {
   it.skipIf(!legacy || !modern)('compare puts the verdict table in the HTML report; 2.7 runs without an arena hook', () => {
     const out = mkdtempSync(join(tmpdir(), 'arenascope-compare-real-'));
     const r = cli(
-      'compare',
-      '--workload',
-      'ramp-cycles',
-      '--python',
+      ...'compare --workload ramp-cycles --python'.split(' '),
       legacy!.version,
       '--real',
       legacy!.path,
-      '--ops',
-      '60000',
-      '--sample-every',
-      '20000',
-      '--out',
+      ...'--ops 60000 --sample-every 20000 --out'.split(' '),
       out,
-      '--format',
-      'html',
+      ...'--format html'.split(' '),
     );
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/2\.7\.18 real ramp-cycles vs 2\.7\.18 ramp-cycles: identical at (\d+) of \1 common samples/);
