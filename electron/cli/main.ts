@@ -27,29 +27,13 @@ const COMMANDS: Record<string, { run: Command; usage: string; summary: string }>
   compare: { run: compareCommand, usage: compareUsage, summary: 'run one workload on several versions at once; --out DIR writes overlaid charts and a report' },
   export: { run: exportCommand, usage: exportUsage, summary: 'export a saved session: PNG, SVG, CSV, JSON, HTML report' },
   open: { run: openCommand, usage: openUsage, summary: 'print the runs of a session file and their summaries' },
-  record: {
-    run: recordCommand,
-    usage: recordUsage,
-    summary: 'run a Python program under the recording agent: its trace, a session with one run per model, its real arenas',
-  },
-  pins: {
-    run: pinsCommand,
-    usage: pinsUsage,
-    summary: 'why memory is kept: the arenas a few live blocks pin, what releasing them gives back, and where those blocks came from',
-  },
+  record: { run: recordCommand, usage: recordUsage, summary: 'run a Python program under the recording agent: its trace, one run per model, its real arenas' },
+  pins: { run: pinsCommand, usage: pinsUsage, summary: 'why memory is kept: the arenas a few live blocks pin, and where those blocks came from' },
   replay: { run: replayCommand, usage: replayUsage, summary: 'replay a pymtrace and print a JSON line per checkpoint' },
   serve: { run: serveCommand, usage: serveUsage, summary: 'serve the dashboard to a browser (prints the URL with its access token first)' },
   bench: { run: benchCommand, usage: benchUsage, summary: 'time the engine replaying a trace held in memory' },
-  verify: {
-    run: verifyCommand,
-    usage: verifyUsage,
-    summary: "replay a workload or trace through an installed CPython's own allocator and check the model against it",
-  },
-  'verify-all': {
-    run: verifyAllCommand,
-    usage: verifyAllUsage,
-    summary: 'verify every workload and conformance trace on every installed interpreter and print the table',
-  },
+  verify: { run: verifyCommand, usage: verifyUsage, summary: "check the model against an installed CPython's own allocator on a workload or trace" },
+  'verify-all': { run: verifyAllCommand, usage: verifyAllUsage, summary: 'verify every workload and conformance trace on every installed interpreter' },
   conformance: { run: conformanceCommand, usage: conformanceUsage, summary: 'compare the engine with recorded real-interpreter runs' },
 };
 
