@@ -50,15 +50,31 @@ async function until(get: () => Promise<RunSummary>, what: string, ok: (r: RunSu
   return last!;
 }
 
+type RunOf = (id: string) => Promise<RunSummary>;
+
+/** The run once the host reports it paused at its memory budget. */
+function budgetPaused(run: RunOf, runId: string): Promise<RunSummary> {
+  return until(
+    () => run(runId),
+    'the budget pause',
+    (r) => r.state === 'paused' && r.budgetPause !== null,
+  );
+}
+
+/** The run once the host reports it in `state`. */
+function inState(run: RunOf, runId: string, state: RunSummary['state']): Promise<RunSummary> {
+  return until(
+    () => run(runId),
+    `the run to be ${state}`,
+    (r) => r.state === state,
+  );
+}
+
 describe('a run at its memory budget, through the host', () => {
   it('pauses with a notice and its figures, and continues to its end with a larger budget', async () => {
     const { host, events, run } = harness();
     const { runId } = await host.startRun(churn);
-    const paused = await until(
-      () => run(runId),
-      'the budget pause',
-      (r) => r.state === 'paused' && r.budgetPause !== null,
-    );
+    const paused = await budgetPaused(run, runId);
     expect(paused.budgetPause).toMatchObject({
       megabytes: 1,
       suggestedMB: 65,
@@ -75,28 +91,16 @@ describe('a run at its memory budget, through the host', () => {
     expect((await run(runId)).budgetPause).not.toBeNull();
     // A budget it fits in: it runs to the end.
     await host.command(runId, { type: 'resume', budgetMB: 1 << 20 });
-    const done = await until(
-      () => run(runId),
-      'the run to finish',
-      (r) => r.state === 'done',
-    );
+    const done = await inState(run, runId, 'done');
     expect(done).toMatchObject({ ops: 400_000, budgetPause: null, reason: null });
   });
 
   it('stops from the pause with every sample it took, saying why', async () => {
     const { host, run } = harness();
     const { runId } = await host.startRun(churn);
-    const paused = await until(
-      () => run(runId),
-      'the budget pause',
-      (r) => r.state === 'paused' && r.budgetPause !== null,
-    );
+    const paused = await budgetPaused(run, runId);
     await host.command(runId, { type: 'stop' });
-    const stopped = await until(
-      () => run(runId),
-      'the run to stop',
-      (r) => r.state === 'stopped',
-    );
+    const stopped = await inState(run, runId, 'stopped');
     expect(stopped.reason).toBe(`stopped at its memory budget: ${paused.budgetPause!.message}`);
     expect(stopped.samples).toBe(paused.samples);
     const window = await host.window({ runId, series: ['op'], from: -Infinity, to: Infinity, maxPoints: 1000, axis: 'op' });
@@ -106,38 +110,22 @@ describe('a run at its memory budget, through the host', () => {
   it("refuses a budget above the server's limit, naming the option, and changes nothing", async () => {
     const { host, run } = harness({ megabytes: 512, option: 'serve --run-memory' });
     const { runId } = await host.startRun(churn);
-    const paused = await until(
-      () => run(runId),
-      'the budget pause',
-      (r) => r.state === 'paused' && r.budgetPause !== null,
-    );
+    const paused = await budgetPaused(run, runId);
     expect(paused.budgetPause).toMatchObject({ megabytes: 1, suggestedMB: 65, limit: 'at most 512 MB a run here (serve --run-memory)' });
     await expect(host.command(runId, { type: 'resume', budgetMB: 2048 })).rejects.toThrow(
       `limit: a run's memory budget is at most 512 MB here (serve --run-memory); run ${runId} asked for 2048 MB`,
     );
     expect((await run(runId)).state).toBe('paused');
     await host.command(runId, { type: 'resume', budgetMB: 512 });
-    await until(
-      () => run(runId),
-      'the run to finish',
-      (r) => r.state === 'done',
-    );
+    await inState(run, runId, 'done');
   });
 
   it('offers no larger budget when the run already has all the host allows', async () => {
     const { host, run } = harness({ megabytes: 1, option: 'serve --run-memory' });
     const { runId } = await host.startRun(churn);
-    const paused = await until(
-      () => run(runId),
-      'the budget pause',
-      (r) => r.state === 'paused' && r.budgetPause !== null,
-    );
+    const paused = await budgetPaused(run, runId);
     expect(paused.budgetPause).toMatchObject({ megabytes: 1, suggestedMB: null, limit: 'at most 1 MB a run here (serve --run-memory)' });
     await host.command(runId, { type: 'stop' });
-    await until(
-      () => run(runId),
-      'the run to stop',
-      (r) => r.state === 'stopped',
-    );
+    await inState(run, runId, 'stopped');
   });
 });
