@@ -35,7 +35,28 @@ describe('record (command line)', () => {
     expect(none.stderr).toContain('name the program');
   });
 
+  it('refuses --frames 0, and --frames without --origins', () => {
+    const zero = cli(['record', '--origins', '--frames', '0', '--', 'threads.py']);
+    expect(zero.code).toBe(2);
+    expect(zero.stderr).toContain("--frames must be an integer from 1 to 16, not '0'");
+    const alone = cli(['record', '--frames', '2', '--', 'threads.py']);
+    expect(alone.code).toBe(2);
+    expect(alone.stderr).toContain('--frames N goes with --origins');
+  });
+
   describe.skipIf(!py)('with an interpreter', () => {
+    it('record --origins, then pins on its trace: the keeping line heads the origins', () => {
+      const out = join(tmp, 'origins');
+      const r = cli(['record', '--python', py!.path, '--origins', '--out', out, '--', 'origins_keep.py', '60000']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(/origins: [\d,]+ sites \([\d,]+ named in the trace\); [\d,]+ allocations with no Python frame/);
+      const pins = cli(['pins', '--workload', 'trace-replay', '--set', `path=${join(out, 'trace.pymtrace.gz')}`, '--python', py!.version, '--top', '3']);
+      expect(pins.code, pins.stderr).toBe(0);
+      const rows = pins.stdout.split('\n');
+      const head = rows.findIndex((l) => l.startsWith('origins of the pinning blocks'));
+      expect(rows[head + 2]).toMatch(/origins_cache\.py:\d+ in remember$/);
+    }, 240_000);
+
     it('passes stdin, stdout, stderr and the exit status through and writes the trace, session and summary', () => {
       const out = join(tmp, 'echo');
       const r = cli(['record', '--python', py!.path, '--model', '3.8', '--out', out, '--checkpoint-every', '1000', '--', 'echo_stdin.py', '5'], 'hello\n');
