@@ -83,7 +83,8 @@ export async function recordCommand(argv: string[], _out: (line: string) => void
   const deferred = values.deferred === true;
   if (live && deferred) throw new UsageError('record: --live shows the models while the program runs, --deferred runs them after it: choose one');
   const err = (line: string): void => void process.stderr.write(`${line}\n`);
-  if (values.frames !== undefined && values.origins !== true) throw new UsageError('record: --frames N goes with --origins (how many Python frames each origin holds)');
+  if (values.frames !== undefined && values.origins !== true)
+    throw new UsageError('record: --frames N goes with --origins (how many Python frames each origin holds)');
   const frames = values.frames === undefined ? 1 : positiveIntOption('record', 'frames', values.frames, 1, MAX_FRAMES);
 
   const prepared = await asUsageError('record', () =>

@@ -91,7 +91,7 @@ describe('pymtrace sites extension', () => {
     expect(b.size).toEqual(a.size);
     expect(b.slot).toEqual(a.slot);
     expect(b.checkpoints.label).toEqual(a.checkpoints.label);
-    expect(a.checkpoints.label).toEqual(["mid", "end"]);
+    expect(a.checkpoints.label).toEqual(['mid', 'end']);
     expect(b.checkpoints.op).toEqual(a.checkpoints.op);
     expect(b.applied).toBe(a.applied);
   });

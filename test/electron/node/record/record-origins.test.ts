@@ -79,7 +79,9 @@ describe.skipIf(!newest)('record --origins, the site table', () => {
     const call = lineOf('origins_keep.py', 'origins_cache.remember(i)');
     const row = report.origins.find((o) => o.line === keep && o.func === 'remember');
     expect(row, JSON.stringify(report.origins.slice(0, 5))).toBeDefined();
-    expect(row!.label).toMatch(new RegExp(`origins_cache\\.py:${keep} in remember ← .*origins_keep\\.py:${call} in build ← .*origins_keep\\.py:\\d+ in <module>$`));
+    expect(row!.label).toMatch(
+      new RegExp(`origins_cache\\.py:${keep} in remember ← .*origins_keep\\.py:${call} in build ← .*origins_keep\\.py:\\d+ in <module>$`),
+    );
   }, 180_000);
 
   it('keeps thousands of sites apart as its table grows, each named with its own line', async () => {
