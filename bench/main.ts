@@ -24,11 +24,11 @@ const SUITES: Record<string, { load: () => Promise<Suite>; what: string }> = {
   'op-guard': { load: async () => (await import('./op-guard')).opGuardBench, what: "the run loop's operation guard vs the bare engine on the same stream" },
   record: {
     load: async () => (await import('./record')).recordBench,
-    what: "a program's wall time recorded vs plain (models live, and models after), its CPU, the models' rate and lag",
+    what: "a program's wall time recorded vs plain (models live, models after, and live with --origins), its CPU, the models' rate and lag",
   },
   'record-instructions': {
     load: async () => (await import('./record-instructions')).recordInstructionsBench,
-    what: "the recording agent's instructions per op under callgrind, plain vs recorded (load does not change them)",
+    what: "the recording agent's instructions per op under callgrind, plain vs recorded (and with --origins); load does not change them",
   },
   'record-fidelity': {
     load: async () => (await import('./record-fidelity')).recordFidelityBench,
