@@ -248,24 +248,23 @@ def _probe_interpreter_frames(mem, tstate, v):
             "frame_instr": instr_off, "instr_kind": 2, "code_units": units, "frame_owner": owner_off}
 
 
-def _line_of(code, offset):
-    if offset < 0:
-        return code.co_firstlineno
+def _line_table(code):
+    """(starts, lines): the line of each instruction range of `code`, by start offset (ascending)."""
     if hasattr(code, "co_lines"):
-        line = None
-        for start, end, ln in code.co_lines():
-            if start <= offset < end:
-                return ln if ln is not None else code.co_firstlineno
-            if start <= offset:
-                line = ln
-        return line if line is not None else code.co_firstlineno
-    import dis
-    line = code.co_firstlineno
-    for start, ln in dis.findlinestarts(code):
-        if start > offset:
-            break
-        line = ln
-    return line
+        pairs = [(start, ln) for start, _end, ln in code.co_lines()]
+    else:
+        import dis
+        pairs = list(dis.findlinestarts(code))
+    starts = [p[0] for p in pairs]
+    lines = [p[1] if p[1] is not None else code.co_firstlineno for p in pairs]
+    return starts, lines
+
+
+def _line_of(table, code, offset):
+    import bisect
+    starts, lines = table
+    k = bisect.bisect_right(starts, offset) - 1
+    return lines[k] if offset >= 0 and k >= 0 else code.co_firstlineno
 
 
 def resolve(lib, path):
@@ -279,6 +278,7 @@ def resolve(lib, path):
     parent = ctypes.c_uint32()
     frames = {0: []}
     names = {}
+    tables = {}  # code address -> its line table, made once per code object (sites share them)
     tmp = path + ".tmp"
     with open(tmp, "w", encoding="utf-8") as out:
         for site in range(1, n + 1):
@@ -290,7 +290,10 @@ def resolve(lib, path):
                 obj = ctypes.cast(code.value, ctypes.py_object).value
                 if hasattr(obj, "co_filename"):
                     func = getattr(obj, "co_qualname", obj.co_name)
-                    name = [obj.co_filename, _line_of(obj, offset.value), func]
+                    table = tables.get(code.value)
+                    if table is None:
+                        table = tables[code.value] = _line_table(obj)
+                    name = [obj.co_filename, _line_of(table, obj, offset.value), func]
                 else:
                     name = ["?", 0, "?"]
                 names[key] = name
