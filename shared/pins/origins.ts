@@ -78,7 +78,7 @@ export function siteLabel(frames: readonly SiteFrame[]): string {
  * A recorded program's sites (`record --origins`): blocks grouped by the source location that
  * allocated them. The agent interns a site per instruction, so sites on one line (and call path)
  * share one origin id here. A block with no site (allocated with no Python frame) falls back to
- * size class × phase of birth, in negative ids.
+ * size class × phase of birth. Ids stay non-negative (the report's schema): sites' even, fallbacks' odd.
  */
 export class SiteOrigins implements OriginTable {
   private readonly idOfSite = new Map<number, number>();
@@ -91,7 +91,7 @@ export class SiteOrigins implements OriginTable {
   ) {}
 
   idOf(site: number, phase: number, szidx: number): number {
-    if (site === 0) return -1 - this.fallback.idOf(phase, szidx);
+    if (site === 0) return 2 * this.fallback.idOf(phase, szidx) + 1;
     const known = this.idOfSite.get(site);
     if (known !== undefined) return known;
     const frames = this.sites.get(site);
@@ -100,7 +100,7 @@ export class SiteOrigins implements OriginTable {
       : { label: `site ${site} (not named: the program ended before its sites were)` };
     let id = this.byLabel.get(origin.label);
     if (id === undefined) {
-      id = this.rows.length;
+      id = 2 * this.rows.length;
       this.rows.push(origin);
       this.byLabel.set(origin.label, id);
     }
@@ -109,10 +109,7 @@ export class SiteOrigins implements OriginTable {
   }
 
   origin(id: number): Origin {
-    if (id < 0) {
-      const o = this.fallback.origin(-1 - id);
-      return { label: `no Python frame: ${o.label}` };
-    }
-    return this.rows[id] ?? { label: `unknown origin ${id}` };
+    if (id % 2 === 1) return { label: `no Python frame: ${this.fallback.origin((id - 1) / 2).label}` };
+    return this.rows[id / 2] ?? { label: `unknown origin ${id}` };
   }
 }
