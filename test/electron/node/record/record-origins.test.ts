@@ -84,6 +84,26 @@ describe.skipIf(!newest)('record --origins, the site table', () => {
     );
   }, 180_000);
 
+  it("reads each thread's own frames", async () => {
+    const r = await record(request(newest!.path, 'threads.py', { args: ['4', '1500'], origins: { frames: 2 } }));
+    expect(r.result.end.code).toBe(0);
+    let reader: TraceReader | null = null;
+    const used = new Set<number>();
+    for await (const step of readTraceBatches(r.tracePath)) {
+      reader = step.reader;
+      const b = step.batch;
+      for (let i = 0; i < b.length; i++) if (b.kind[i] === OP_ALLOC) used.add(b.site![i]!);
+    }
+    // The workers' allocations are named by the worker's lines, called from Thread.run.
+    const workerLine = lineOf('threads.py', 'def worker') + 1;
+    const inWorker = [...used].map((s) => reader!.sites.get(s)).filter((f) => f?.[0]?.func === 'worker');
+    expect(inWorker.length).toBeGreaterThan(0);
+    for (const f of inWorker) {
+      expect(f![0]!.line).toBeGreaterThanOrEqual(workerLine);
+      expect(f![1]!.func).toMatch(/run$/);
+    }
+  }, 180_000);
+
   it('keeps thousands of sites apart as its table grows, each named with its own line', async () => {
     const lines = 3000;
     const r = await record(request(newest!.path, 'origins_many_sites.py', { args: [String(lines)], origins: { frames: 1 } }));
