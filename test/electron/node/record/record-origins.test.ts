@@ -12,6 +12,7 @@ import { analyzePins, PinReplay, type PinReport } from '../../../../shared/pins'
 import type { TraceReader } from '../../../../shared/trace';
 import { readTraceBatches } from '../../../../electron/node/trace-file';
 import { pythonsFrom } from '../../../support/pythons';
+import { waitFor } from '../../wait';
 import { PROGRAMS, record, request } from './record-harness';
 
 const pythons = pythonsFrom([3, 8], 'record --origins').filter((p) => p.line[0] === 3 && p.line[1] <= 13);
@@ -82,6 +83,32 @@ describe.skipIf(!newest)('record --origins, the site table', () => {
     expect(row!.label).toMatch(
       new RegExp(`origins_cache\\.py:${keep} in remember ← .*origins_keep\\.py:${call} in build ← .*origins_keep\\.py:\\d+ in <module>$`),
     );
+  }, 180_000);
+
+  it('a killed program keeps its sites unnamed, and pins says so', async () => {
+    const r = await record(request(newest!.path, 'killed.py', { origins: { frames: 1 } }), (run, onStdout) => {
+      let killing = false;
+      onStdout((text) => {
+        if (killing || !text.includes('before the kill')) return;
+        killing = true;
+        void waitFor("the strings' records", () => run.stream.ops > 20_000, 60_000).then(() => run.recording.child.kill('SIGKILL'));
+      });
+    });
+    expect(r.result.end.signal).toBe('SIGKILL');
+    expect(r.result.sitesNamed).toBe(0);
+    const { report, reader } = await pinsOf(r.tracePath, newest!.version);
+    expect(reader.hasSites).toBe(true);
+    expect(reader.sites.size).toBe(0);
+    // The kept strings are live at the end: grouped by their (unnamed) site, not lost.
+    const replay = new PinReplay(createAllocator(newest!.version));
+    for await (const step of readTraceBatches(r.tracePath)) replay.apply(step.batch);
+    const all = analyzePins(replay.alloc, { births: replay, threshold: 1, sites: reader.sites });
+    // (The host killed it once 20,000 ops had arrived: the trace is a prefix of the strings' making.)
+    expect(all.origins.length).toBeGreaterThan(0);
+    for (const o of all.origins) expect(o.label).toMatch(/^(site \d+ \(not named: the program ended before its sites were\)|no Python frame: .*)$/);
+    expect(all.origins.reduce((n, o) => n + o.blocks, 0)).toBe(all.summary.pinningBlocks);
+    expect(all.origins[0]!.blocks).toBeGreaterThan(1000);
+    expect(report.summary.op).toBe(r.result.ops);
   }, 180_000);
 
   it("reads each thread's own frames", async () => {
