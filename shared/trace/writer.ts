@@ -21,7 +21,10 @@ export const TRACE_HEADER = '#pymtrace 1';
 export interface TraceWriterOptions {
   /** Start with the `#pymtrace 1` header. Default true. */
   header?: boolean;
-  /** Declare the sites extension after the header (`#pymtrace-ext sites 1`; sites.ts). Default false. */
+  /**
+   * Write the sites extension (sites.ts): its declaration after the header, a `#@` line where a
+   * batch's ALLOC sites change, and `site()` names. Default false: plain v1, batches' sites dropped.
+   */
   sites?: boolean;
   /** Comment lines written after the header. */
   comments?: readonly string[];
@@ -35,10 +38,12 @@ export class TraceWriter {
   private pos = 0;
   /** The site of the last `#@` line (a reader starts at 0, unknown). */
   private lastSite = 0;
+  private readonly withSites: boolean;
 
   constructor(options: TraceWriterOptions = {}) {
     if (options.header ?? true) this.text(`${TRACE_HEADER}\n`);
-    if (options.sites === true) this.text(`${SITES_EXTENSION}\n`);
+    this.withSites = options.sites === true;
+    if (this.withSites) this.text(`${SITES_EXTENSION}\n`);
     for (const comment of options.comments ?? []) this.comment(comment);
   }
 
@@ -69,13 +74,13 @@ export class TraceWriter {
   }
 
   /**
-   * Writes operations `start` to `end` (exclusive) of `batch`. When the batch carries sites
-   * (`batch.site`), a `#@ <site>` line goes before each ALLOC whose site differs from the last one
-   * written (the sites extension, sites.ts).
+   * Writes operations `start` to `end` (exclusive) of `batch`. When the writer writes sites and the
+   * batch carries them (`batch.site`), a `#@ <site>` line goes before each ALLOC whose site differs
+   * from the last one written (the sites extension, sites.ts).
    */
   writeBatch(batch: OpBatch, start = 0, end = batch.length): void {
     const { kind, id, size } = batch;
-    const site = batch.site;
+    const site = this.withSites ? batch.site : null;
     this.reserve((site ? 2 : 1) * LINE_BYTES * Math.max(0, end - start));
     for (let i = start; i < end; i++) {
       switch (kind[i]) {
@@ -101,8 +106,9 @@ export class TraceWriter {
     }
   }
 
-  /** `#site <site> <json>`: names a site of the sites extension (after the ops that use it is fine). */
+  /** `#site <site> <json>`: names a site of the sites extension (after the ops that use it is fine); nothing in plain v1. */
   site(site: number, frames: readonly SiteFrame[]): void {
+    if (!this.withSites) return;
     this.text(`${siteLine(site, frames)}\n`);
   }
 

@@ -1,6 +1,6 @@
 /**
  * `record [--python EXE] [--model VERSION]... [--live | --deferred] [--out DIR] [--checkpoint-every N]
- *  [--max-ops N] [--domains obj|mem|both] [--sample-every N] [--origins [--frames N]] -- script.py [args...] | -- -m module [args...]`
+ *  [--max-ops N] [--domains obj|mem|both] [--sample-every N] [--origins [--frames N] [--format sites|v1]] -- script.py [args...] | -- -m module [args...]`
  *
  * Runs a Python program with the recording agent in its interpreter (docs/recording.md). The
  * program's stdin, stdout and stderr are its own; Ctrl-C reaches it; this command exits with its
@@ -13,7 +13,8 @@
  * has exited, so that on a machine with few cores the host takes no CPU from the program
  * (docs/recording.md, overhead). `--origins` tags each allocation with the Python source line that
  * made it (`--frames N`: the N innermost frames, default 1), carried in the trace as the sites
- * extension, so that `pins` groups pinning blocks by file:line (docs/pins.md).
+ * extension, so that `pins` groups pinning blocks by file:line (docs/pins.md); `--format v1` leaves
+ * the site lines out (a plain v1 trace).
  *
  * Exit status 2: refused (interpreter, script, module, PYTHONMALLOC or option named in the message).
  */
@@ -31,7 +32,7 @@ import { UsageError, asUsageError } from '../usage-error';
 import { errorMessage } from '../../../shared/errors';
 
 export const recordUsage =
-  'record [--python EXE] [--model VERSION]... [--live | --deferred] [--out DIR] [--checkpoint-every N] [--max-ops N] [--domains obj|mem|both] [--sample-every N] [--origins [--frames N]] -- script.py [args...] | -- -m package.module [args...]';
+  'record [--python EXE] [--model VERSION]... [--live | --deferred] [--out DIR] [--checkpoint-every N] [--max-ops N] [--domains obj|mem|both] [--sample-every N] [--origins [--frames N] [--format sites|v1]] -- script.py [args...] | -- -m package.module [args...]';
 
 const OPTIONS = {
   python: { type: 'string' },
@@ -45,6 +46,7 @@ const OPTIONS = {
   'sample-every': { type: 'string' },
   origins: { type: 'boolean' },
   frames: { type: 'string' },
+  format: { type: 'string' },
 } as const;
 
 /** Splits `[options] -- target...` (the target's own options are never ours). */
@@ -86,6 +88,10 @@ export async function recordCommand(argv: string[], _out: (line: string) => void
   if (values.frames !== undefined && values.origins !== true)
     throw new UsageError('record: --frames N goes with --origins (how many Python frames each origin holds)');
   const frames = values.frames === undefined ? 1 : positiveIntOption('record', 'frames', values.frames, 1, MAX_FRAMES);
+  const format = values.format ?? 'sites';
+  if (format !== 'sites' && format !== 'v1') throw new UsageError(`record: --format must be sites or v1, not '${format}'`);
+  if (values.format !== undefined && values.origins !== true)
+    throw new UsageError('record: --format chooses how --origins writes its sites into the trace (sites, or v1 to leave them out): it goes with --origins');
 
   const prepared = await asUsageError('record', () =>
     prepareProgram({
@@ -102,7 +108,7 @@ export async function recordCommand(argv: string[], _out: (line: string) => void
       stdio: 'inherit',
       tracePath,
       deferred,
-      ...(values.origins === true ? { origins: { frames } } : {}),
+      ...(values.origins === true ? { origins: { frames }, format } : {}),
     }),
   );
   const { interpreter, versions } = prepared;

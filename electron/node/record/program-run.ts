@@ -47,6 +47,8 @@ export interface ProgramRunRequest {
    * deep, carried in the trace by the sites extension (shared/trace/sites.ts) for `pins` to group by.
    */
   readonly origins?: { readonly frames: number };
+  /** `record --origins --format v1`: a plain v1 trace, the site lines left out. Default `sites`: the sites extension. */
+  readonly format?: 'sites' | 'v1';
 }
 
 /** Checked and ready: what will run, and under which models. */
@@ -147,7 +149,7 @@ export class ProgramRun {
         `hash seed ${request.env['PYTHONHASHSEED'] ?? 'random'}`,
         ...(request.origins ? [`origins ${request.origins.frames} frame(s)`] : []),
       ],
-      sites: request.origins !== undefined,
+      sites: request.origins !== undefined && request.format !== 'v1',
     });
     this.stream = new RecordedStream(
       (batch) => {
@@ -230,13 +232,17 @@ export class ProgramRun {
       // A trace always ends with `c end`: the agent writes it, unless recording stopped early (--max-ops) or the program died.
       if (!this.stream.sawEnd) this.writer.checkpoint('end');
       // The sites, named by the program once its hooks were out, close the trace (comments to a v1 reader).
-      if (this.sitesPath) {
-        for (const [site, frames] of await readSitesFile(this.sitesPath)) {
-          this.writer.site(site, frames);
-          this.sitesNamed++;
+      try {
+        if (this.sitesPath) {
+          const plain = this.prepared.request.format === 'v1';
+          for (const [site, frames] of await readSitesFile(this.sitesPath)) {
+            this.writer.site(site, frames);
+            if (!plain) this.sitesNamed++;
+          }
         }
+      } finally {
+        this.gzip.end(this.writer.takeBytes());
       }
-      this.gzip.end(this.writer.takeBytes());
     }
     await this.fileDone;
     const wallMs = performance.now() - this.startedAt;

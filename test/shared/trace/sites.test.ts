@@ -81,6 +81,16 @@ describe('pymtrace sites extension', () => {
     expect(reader.sites.get(7)![1]).toEqual({ file: 'app.py', line: 30, func: '<module>' });
   });
 
+  it("a plain v1 writer leaves a batch's sites out", () => {
+    const batch = new OpBatch(4);
+    batch.alloc(0, 0, 16);
+    batch.sites()[0] = 5;
+    const writer = new TraceWriter();
+    writer.writeBatch(batch);
+    writer.site(5, [{ file: 'a.py', line: 1, func: 'f' }]);
+    expect(writer.take()).toBe('#pymtrace 1\na 0 16\n');
+  });
+
   it('the ops of a trace with sites are exactly those of the same trace without them', () => {
     const plain = 'a 0 16\na 1 20\nf 0\nr 1 40\nc mid\na 2 8\n';
     const sited = '#@ 1\na 0 16\n#@ 2\na 1 20\nf 0\nr 1 40\nc mid\n#site 1 [["a.py",1,"f"]]\n#@ 1\na 2 8\n';
