@@ -13,7 +13,8 @@
 # Every offset is confirmed on a second, different frame; anything ambiguous refuses --origins.
 #
 # Only os, sys and ctypes are imported (the bootstrap has them already): nothing the program would
-# import itself leaves its trace. `dis` is imported by resolve() on 3.8-3.9, after the recording.
+# import itself leaves its trace. resolve() imports json, bisect (and dis on 3.8-3.9) after the
+# recording, when the hooks are out.
 import ctypes
 import os
 import sys
@@ -57,10 +58,6 @@ class _Mem:
         if data is None:
             return []
         return [int.from_bytes(data[i:i + PTR], "little") for i in range(0, n - PTR + 1, PTR)]
-
-    def ptr(self, addr):
-        data = self.read(addr, PTR)
-        return None if data is None else int.from_bytes(data, "little")
 
     def close(self):
         os.close(self.fd)
@@ -110,7 +107,10 @@ def probe():
     v = sys.version_info[:2]
     get_tstate = ctypes.pythonapi.PyThreadState_Get
     get_tstate.restype = ctypes.c_void_p
-    mem = _Mem()
+    try:
+        mem = _Mem()
+    except OSError as e:
+        raise OriginsUnsupported("cannot read this process's memory through /proc/self/mem (%s)" % e)
     try:
         tstate = get_tstate()
         layout = {"tss_key": _tss_key(mem, tstate)}
@@ -119,6 +119,9 @@ def probe():
         else:
             layout.update(_probe_interpreter_frames(mem, tstate, v))
         return layout
+    except (ValueError, AttributeError, OSError) as e:
+        # _PyRuntime not exported, a read that failed where a frame must be: this build is not one we know.
+        raise OriginsUnsupported("could not probe this interpreter's frames (%s: %s)" % (type(e).__name__, e))
     finally:
         mem.close()
 

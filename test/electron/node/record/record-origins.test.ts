@@ -3,6 +3,7 @@
  * read by the agent as raw frame memory, and `pins` on the recorded program names the line that
  * keeps the pinning blocks. Under every installed CPython 3.8-3.13 (3.11 and 3.12 at least in CI).
  */
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -11,9 +12,9 @@ import { OP_ALLOC } from '../../../../shared/ops/op-batch';
 import { analyzePins, PinReplay, type PinReport } from '../../../../shared/pins';
 import type { TraceReader } from '../../../../shared/trace';
 import { readTraceBatches } from '../../../../electron/node/trace-file';
-import { pythonsFrom } from '../../../support/pythons';
+import { installedPythons, pythonsFrom } from '../../../support/pythons';
 import { waitFor } from '../../wait';
-import { PROGRAMS, record, request } from './record-harness';
+import { PROGRAMS, ROOT, record, request } from './record-harness';
 
 const pythons = pythonsFrom([3, 8], 'record --origins').filter((p) => p.line[0] === 3 && p.line[1] <= 13);
 if (process.env['CI'] && (!pythons.some((p) => p.line[1] === 11) || !pythons.some((p) => p.line[1] === 12))) {
@@ -157,4 +158,37 @@ describe.skipIf(!newest)('record --origins, the site table', () => {
     // Every line does the same (a bytearray and its buffer): one line's blocks were never put on another's.
     expect(new Set(allocsPerLine.values()).size).toBe(1);
   }, 180_000);
+});
+
+/** The bootstrap's own check, for an interpreter the host would let through by mistake. */
+const PROBE = [
+  'import sys',
+  `sys.path.insert(0, ${JSON.stringify(join(ROOT, 'agent/python'))})`,
+  'import json, record_origins',
+  'try:',
+  '    print("layout", json.dumps(record_origins.probe()))',
+  'except record_origins.OriginsUnsupported as e:',
+  '    print("refused:", e)',
+].join('\n');
+
+describe('record_origins.probe', () => {
+  it.each(
+    installedPythons()
+      .filter((p) => p.line[0] === 3)
+      .map((p) => [p.version, p] as const),
+  )('under CPython %s: a layout on 3.8-3.13, a clear refusal elsewhere', (version, py) => {
+    const out = execFileSync(py.path, ['-c', PROBE], { encoding: 'utf8' });
+    if (py.line[1] >= 8 && py.line[1] <= 13) {
+      expect(out.startsWith('layout ')).toBe(true);
+      const layout = JSON.parse(out.slice('layout '.length)) as Record<string, number>;
+      const keys = ['tss_key', 'tstate_frame', 'cframe_current', 'frame_code', 'frame_back', 'frame_instr', 'instr_kind', 'code_units', 'frame_owner'];
+      expect(Object.keys(layout).sort()).toEqual([...keys].sort());
+      // The shape of each version family (docs/recording.md): frame objects, then interpreter frames.
+      expect(layout['instr_kind']).toBe(py.line[1] <= 9 ? 0 : py.line[1] === 10 ? 1 : 2);
+      expect(layout['cframe_current']! >= 0).toBe(py.line[1] === 11 || py.line[1] === 12);
+      expect(layout['frame_owner']! >= 0).toBe(py.line[1] >= 12);
+    } else {
+      expect(out.trim()).toBe(`refused: --origins supports CPython 3.8 to 3.13; this interpreter is ${version.split('.').slice(0, 2).join('.')}`);
+    }
+  });
 });
