@@ -41,6 +41,10 @@ static struct {
 
 int agent_origins_configure(const agent_origin_layout *layout, int frames, int immortal_rule) {
   if (frames < 1 || frames > AGENT_MAX_FRAMES) return -1;
+  /* Configured again (the C tests do): a fresh, empty table. */
+  free(O.slots);
+  free(O.sites);
+  O.unknown = O.full = 0;
   O.L = *layout;
   O.frames = frames;
   O.immortal_rule = immortal_rule;
@@ -186,6 +190,12 @@ AGENT_EXPORT int agent_origins_start(int64_t tss_key, int64_t tstate_frame, int6
 }
 
 AGENT_EXPORT uint32_t agent_sites_count(void) { return O.count; }
+
+/* The calling thread's site now, as the hook would intern it (for tests of the table; never while recording). */
+AGENT_EXPORT uint32_t agent_origins_current_site(void) { return O.enabled ? agent_origins_site() : 0; }
+
+/* Allocations that found no Python frame, and those that found the table full (for tests). */
+AGENT_EXPORT uint64_t agent_origins_unknown_count(void) { return O.unknown; }
 
 /* Site `id` (1..count): its code object, instruction offset and parent site; -1 when no such site. */
 AGENT_EXPORT int agent_site_get(uint32_t id, uint64_t *code, int32_t *offset, uint32_t *parent) {
