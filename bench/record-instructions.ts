@@ -2,7 +2,7 @@
  * The recording agent's cost in instructions, counted by `valgrind --tool=callgrind` (repeatable
  * whatever else the machine does, unlike `record`'s wall and CPU times on a shared machine):
  *
- *   npm run bench -- record-instructions [--python EXE]
+ *   npm run bench -- record-instructions [--python EXE] [--origins [--frames N]]
  *
  * For each program (the `record` bench's three, smaller: callgrind runs them about 50 times slower)
  * the interpreter runs four times under callgrind: the program plain (as `record`'s bench runs it),
@@ -11,7 +11,9 @@
  * the whole-process ratio, the ratio without start-up, the extra instructions per recorded op
  * (a/f/r), and the part of them in the agent's own code (its functions, summed from callgrind's
  * per-function counts). The records go to a file, not to a host: the host's work is not counted
- * here (it is `record`'s "host CPU").
+ * here (it is `record`'s "host CPU"). With `--origins`, each program (and the empty script) runs a
+ * third time recorded with origins (`record --origins`, `--frames N` deep, default 1), and the extra
+ * instructions per allocation over recording without origins are printed.
  */
 import { execFile, spawn } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -30,6 +32,8 @@ interface Count {
   agentIr: number;
   /** a/f/r records the agent wrote (recorded runs only). */
   ops: number;
+  /** a records (the ops that read the frame when origins are on). */
+  allocs?: number;
 }
 
 async function callgrind(args: string[], outFile: string, recordsFd: number | null): Promise<number> {
@@ -58,7 +62,8 @@ async function agentInstructions(outFile: string): Promise<number> {
   return sum;
 }
 
-async function count(python: string, script: string, args: string[], recordedRun: boolean, dir: string): Promise<Count> {
+/** Recording with origins: how many frames per site (0: without origins). */
+async function count(python: string, script: string, args: string[], recordedRun: boolean, dir: string, frames = 0): Promise<Count> {
   const out = join(dir, 'callgrind.out');
   if (!recordedRun) return { ir: await callgrind([python, '-c', PLAIN, script, ...args], out, null), agentIr: 0, ops: 0 };
   const agent = locateAgent();
@@ -74,6 +79,7 @@ async function count(python: string, script: string, args: string[], recordedRun
     rssMs: 100,
     spillDir: null,
     handoffPath: null,
+    origins: frames > 0 ? { frames, sitesPath: join(dir, 'sites.jsonl') } : null,
   };
   const fd = openSync(recordsPath, 'w');
   let ir: number;
@@ -87,14 +93,17 @@ async function count(python: string, script: string, args: string[], recordedRun
   const at = bytes.lastIndexOf('{"ops_alloc"');
   if (at < 0) throw new Error(`no agent summary in the records of ${script}`);
   const s = JSON.parse(bytes.subarray(at).toString('utf8')) as { ops_alloc: number; ops_free: number; ops_realloc: number };
-  return { ir, agentIr: await agentInstructions(out), ops: s.ops_alloc + s.ops_free + s.ops_realloc };
+  return { ir, agentIr: await agentInstructions(out), ops: s.ops_alloc + s.ops_free + s.ops_realloc, allocs: s.ops_alloc };
 }
 
 const M = (n: number): string => `${(n / 1e6).toFixed(1)} M`;
 
 export async function recordInstructionsBench(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { python: { type: 'string' } } });
+  const { values } = parseArgs({ args: argv, options: { python: { type: 'string' }, origins: { type: 'boolean' }, frames: { type: 'string' } } });
   const python = values.python ?? 'python3';
+  const frames = values.origins ? Number(values.frames ?? 1) : 0;
+  if (values.origins && !(Number.isInteger(frames) && frames >= 1 && frames <= 16))
+    throw new Error(`--frames: "${values.frames}" is not a whole number from 1 to 16`);
   try {
     await run('valgrind', ['--version']);
   } catch {
@@ -110,6 +119,11 @@ export async function recordInstructionsBench(argv: string[]): Promise<number> {
     process.stdout.write(
       `record instructions (callgrind), ${python}: start-up with an empty script: plain ${M(plain0.ir)}, recorded ${M(rec0.ir)} (+${M(rec0.ir - plain0.ir)}: the bootstrap)\n`,
     );
+    const orig0 = frames > 0 ? await count(python, empty, [], true, dir, frames) : null;
+    if (orig0)
+      process.stdout.write(
+        `  with origins (--frames ${frames}): start-up ${M(orig0.ir)} (+${M(orig0.ir - rec0.ir)} over recording without: the frame probe and naming the sites)\n`,
+      );
     for (const [name, args] of Object.entries(PROGRAMS)) {
       const script = join(PROGRAMS_DIR, `${name}.py`);
       const plain = await count(python, script, args, false, dir);
@@ -121,6 +135,15 @@ export async function recordInstructionsBench(argv: string[]): Promise<number> {
           `without start-up ${M(plainWork)} vs ${M(recWork)}, ratio ${(recWork / plainWork).toFixed(3)}x; ` +
           `${((recWork - plainWork) / rec.ops).toFixed(0)} extra instructions per op, ${(rec.agentIr / rec.ops).toFixed(0)} of them in the agent's code (${M(rec.agentIr)})\n`,
       );
+      if (orig0) {
+        const orig = await count(python, script, args, true, dir, frames);
+        const origWork = orig.ir - orig0.ir;
+        process.stdout.write(
+          `  with origins (--frames ${frames}): ${M(orig.ir)} instructions, ratio ${(orig.ir / plain.ir).toFixed(3)}x plain, ${(orig.ir / rec.ir).toFixed(3)}x recording without; ` +
+            `without start-up ${(origWork / plainWork).toFixed(3)}x plain, ${(origWork / recWork).toFixed(3)}x recording without; ` +
+            `${((origWork - recWork) / orig.allocs!).toFixed(0)} extra instructions per allocation over recording without, agent's code ${(orig.agentIr / orig.ops).toFixed(0)} per op\n`,
+        );
+      }
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

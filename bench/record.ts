@@ -2,14 +2,16 @@
  * Overhead of `record`: each program's wall time recorded vs plain, median of 5, interleaved (plain,
  * recorded live, recorded deferred, plain, …: machine load hits all alike):
  *
- *   npm run bench -- record [--python EXE] [--runs 5] [--models 3.8,3.12] [--modes live,deferred]
+ *   npm run bench -- record [--python EXE] [--runs 5] [--models 3.8,3.12] [--modes live,deferred,origins] [--frames N]
  *
  * "Recorded" is the whole of `record`'s path, as the command line runs it: the bootstrap, the agent's
  * hooks and writer thread, the host reading the stream. In mode `live` (the command's default) the
  * host decodes it, writes the gzip trace and runs the models as the records arrive (by default the
  * interpreter's own version only, as `record` does without --model); in mode `deferred`
  * (`record --deferred`) it only stores the records while the program runs and does all that once the
- * program has exited. The figure is the program's wall time: its process lifetime, start-up
+ * program has exited; in mode `origins` (`record --origins`, live, `--frames N` deep, default 1) each
+ * allocation also carries its Python site, and its cost is printed against plain and against `live`
+ * (the same recording without origins). The figure is the program's wall time: its process lifetime, start-up
  * included, seen from the host (the host's work after the exit is not in it). Target: ≤ 1.5×.
  *
  * On a machine with few cores the host's work competes with the program for CPU, so the program's
@@ -56,8 +58,8 @@ async function plain(python: string, script: string, args: string[]): Promise<{ 
   return { ms: performance.now() - t0, cpuMs: Number(/cpu (\d+)/.exec(err)?.[1] ?? NaN) };
 }
 
-type Mode = 'live' | 'deferred';
-const MODES: readonly Mode[] = ['live', 'deferred'];
+type Mode = 'live' | 'deferred' | 'origins';
+const MODES: readonly Mode[] = ['live', 'deferred', 'origins'];
 
 interface Recorded {
   ms: number;
@@ -66,7 +68,7 @@ interface Recorded {
   result: ProgramRunResult;
 }
 
-async function recorded(python: string, script: string, args: string[], models: string[], mode: Mode, work: string): Promise<Recorded> {
+async function recorded(python: string, script: string, args: string[], models: string[], mode: Mode, work: string, frames: number): Promise<Recorded> {
   const prepared = await prepareProgram({
     python,
     target: { kind: 'script', path: script },
@@ -81,6 +83,7 @@ async function recorded(python: string, script: string, args: string[], models: 
     stdio: 'pipe',
     tracePath: join(work, 'trace.pymtrace.gz'),
     deferred: mode === 'deferred',
+    ...(mode === 'origins' ? { origins: { frames } } : {}),
   });
   // Timed from the spawn (the checks before it are not the program's time) to the process's exit.
   const cpu0 = process.cpuUsage();
@@ -102,20 +105,30 @@ async function recorded(python: string, script: string, args: string[], models: 
 
 const fmt = (n: number): string => Math.round(n).toLocaleString('en');
 
+const MODE_TEXT: Record<Mode, (frames: number) => string> = {
+  live: () => 'live (models as the records arrive)',
+  deferred: () => 'deferred (records stored, decoded and modelled after the exit)',
+  origins: (frames) => `origins (live, each allocation's Python site, ${frames} frame(s))`,
+};
+
 export async function recordBench(argv: string[]): Promise<number> {
-  const values = benchOptions(argv, { python: 'python3', runs: 5, models: null, modes: null });
+  const values = benchOptions(argv, { python: 'python3', runs: 5, models: null, modes: null, frames: 1 });
+  const frames = wholeOption('frames', values.frames);
+  if (frames > 16) throw new Error(`--frames: "${frames}" is more than 16`);
   const python = values.python;
   const runs = wholeOption('runs', values.runs);
   const models = values.models ? values.models.split(',').filter((m) => m !== '') : [];
   const modes = (values.modes ?? MODES.join(',')).split(',') as Mode[];
   for (const m of modes) if (!MODES.includes(m)) throw new Error(`--modes: unknown mode "${m}" (known: ${MODES.join(', ')})`);
   const work = mkdtempSync(join(tmpdir(), 'arenascope-bench-record-'));
-  const worst: Record<Mode, number> = { live: 0, deferred: 0 };
+  const worst: Record<Mode, number> = { live: 0, deferred: 0, origins: 0 };
+  /** Origins' wall time over live's (the same recording without origins), per program. */
+  const originsOverLive: number[] = [];
   const load0 = loadavg();
   try {
     process.stdout.write(
       `record overhead, ${python}, median of ${runs}, models: its own version${models.length ? ` + ${models.join(', ')}` : ''}; ` +
-        `modes: ${modes.map((m) => (m === 'live' ? 'live (models as the records arrive)' : 'deferred (records stored, decoded and modelled after the exit)')).join(', ')}; ` +
+        `modes: ${modes.map((m) => MODE_TEXT[m](frames)).join(', ')}; ` +
         `load average ${load0.map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} cores\n`,
     );
     for (const [name, args] of Object.entries(PROGRAMS)) {
@@ -127,7 +140,7 @@ export async function recordBench(argv: string[]): Promise<number> {
         const pl = await plain(python, script, args);
         plainMs.push(pl.ms);
         plainCpu.push(pl.cpuMs);
-        for (const mode of modes) rec.get(mode)!.push(await recorded(python, script, args, models, mode, work));
+        for (const mode of modes) rec.get(mode)!.push(await recorded(python, script, args, models, mode, work, frames));
       }
       const pw = median(plainMs);
       const pc = median(plainCpu);
@@ -139,11 +152,15 @@ export async function recordBench(argv: string[]): Promise<number> {
         const hc = median(rs.map((r) => r.hostCpuMs));
         const res = rs[rs.length - 1]!.result;
         worst[mode] = Math.max(worst[mode], rw / pw);
+        const live = rec.get('live');
+        const vsLive = mode === 'origins' && live ? rw / median(live.map((r) => r.ms)) : null;
+        if (vsLive !== null) originsOverLive.push(vsLive);
+        const sites = mode === 'origins' ? `; ${fmt(res.summary!.sites ?? 0)} sites, ${vsLive === null ? '' : `${vsLive.toFixed(2)}x live's wall`}` : '';
         process.stdout.write(
           `  ${mode.padEnd(8)}: wall ${fmt(rw)} ms, ratio ${(rw / pw).toFixed(2)}x; program CPU ${fmt(rc)} ms, ratio ${(rc / pc).toFixed(2)}x; ` +
             `host CPU while it ran ${fmt(hc)} ms; ${fmt(res.ops)} ops, program ${fmt(res.ops / (rw / 1000))} ops/s; ` +
             `models ${res.models.map((m) => `${m.version.version} ${fmt(m.rate)} ops/s`).join(', ')}; ` +
-            `models behind at exit ${fmt(res.lagAtExit)} ops (max ${fmt(res.maxLag)}), spilled ${fmt(res.spilledBytes)} bytes\n`,
+            `models behind at exit ${fmt(res.lagAtExit)} ops (max ${fmt(res.maxLag)}), spilled ${fmt(res.spilledBytes)} bytes${sites}\n`,
         );
       }
     }
@@ -152,6 +169,11 @@ export async function recordBench(argv: string[]): Promise<number> {
   }
   for (const mode of modes) {
     process.stdout.write(`worst wall ratio, ${mode}: ${worst[mode].toFixed(2)}x (target 1.5x): ${worst[mode] <= 1.5 ? 'met' : 'NOT met'}\n`);
+  }
+  if (originsOverLive.length > 0) {
+    process.stdout.write(
+      `origins (--frames ${frames}) over recording without them: ${originsOverLive.map((x) => `${x.toFixed(2)}x`).join(', ')} (worst ${Math.max(...originsOverLive).toFixed(2)}x)\n`,
+    );
   }
   process.stdout.write(
     `load average ${load0.map((l) => l.toFixed(1)).join(' ')} at the start, ${loadavg()

@@ -6,7 +6,11 @@
 #
 # CONFIG_JSON: {"library": path, "fd": n, "domains": 1|2|3, "checkpointEvery": n, "maxOps": n,
 #               "chunkRecords": n, "maxMemChunks": n, "rssMs": n, "spillDir": path|null,
-#               "handoffPath": path|null}
+#               "handoffPath": path|null, "origins": null | {"frames": n, "sitesPath": path}}
+#
+# With "origins" (record --origins), record_origins.py probes where this interpreter keeps its frames
+# before the hooks go in, the agent tags each allocation with a site id, and after the hooks are out
+# the sites are named (file, line, function) into sitesPath for the host.
 #
 # Everything the harness needs is imported before the hooks go in, so the trace holds the program's
 # allocations (plus runpy reading and compiling it, and the teardown after it). The agent is loaded
@@ -151,6 +155,24 @@ def main():
     lib.agent_arena_set_base(arenas, mark)
     refuse_subinterpreters()
 
+    origins = config.get("origins")
+    if origins:
+        import record_origins  # beside this file: sys.path[0] is still our folder here
+        try:
+            layout = record_origins.probe()
+        except record_origins.OriginsUnsupported as e:
+            refuse("--origins on %s: %s" % (sys.executable, e))
+        lib.agent_origins_start.argtypes = [ctypes.c_int64] * 9 + [ctypes.c_int, ctypes.c_int]
+        lib.agent_origins_start.restype = ctypes.c_int
+        lib.agent_sites_count.restype = ctypes.c_uint32
+        lib.agent_site_get.argtypes = [ctypes.c_uint32, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p]
+        lib.agent_site_get.restype = ctypes.c_int
+        keys = ("tss_key", "tstate_frame", "cframe_current", "frame_code", "frame_back", "frame_instr", "instr_kind",
+                "code_units", "frame_owner")
+        immortal_rule = 1 if sys.version_info >= (3, 12) else 0
+        if lib.agent_origins_start(*[layout[k] for k in keys], int(origins["frames"]), immortal_rule) != 0:
+            refuse("--origins: the agent could not start its site table (--frames %s)" % origins["frames"])
+
     if module is None:
         sys.argv = [target[0]] + args
         sys.path[0] = os.path.dirname(script)
@@ -177,6 +199,9 @@ def main():
         error = e
     gc.collect()
     lib.agent_record_stop()
+    if origins:
+        # The hooks are out: naming the sites from Python allocates freely now.
+        record_origins.resolve(lib, origins["sitesPath"])
 
     if error is None:
         return

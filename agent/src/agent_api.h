@@ -37,8 +37,11 @@ enum { AGENT_DOMAIN_MEM = 1, AGENT_DOMAIN_OBJ = 2 };
 typedef struct {
   uint64_t value; /* block id; the arena count (ARENA); resident bytes (RSS); child pid (FORK) */
   uint32_t size;  /* requested bytes (ALLOC, REALLOC); checkpoint label code; 1 arena mapped / 0 unmapped */
-  uint32_t op;
+  uint32_t op;    /* AGENT_OP_* in the low 8 bits; an ALLOC's site id (origins, 0: none) in the high 24 */
 } agent_record;
+
+#define AGENT_OP_MASK 0xffu
+#define AGENT_SITE_SHIFT 8
 
 enum {
   AGENT_OP_ALLOC = 1,
@@ -160,6 +163,39 @@ static inline int agent_map_take(agent_map *m, uintptr_t key, uint64_t *id, uint
   slots[hole].key = 0;
   return 1;
 }
+
+/* ---- origins (agent_origins.c): the allocating Python frame, as a site id ---- */
+
+/* Site ids travel in the record's 24 high op bits. */
+#define AGENT_MAX_SITES ((1u << 24) - 1)
+#define AGENT_MAX_FRAMES 16
+
+/* Where the frames are, as record_origins.probe() found them (byte offsets; -1: not used). */
+typedef struct {
+  int64_t tss_key;        /* pthread key holding the thread's PyThreadState (autoTSSkey) */
+  int64_t tstate_frame;   /* tstate: frame (3.8-3.10), cframe (3.11-3.12), current_frame (3.13) */
+  int64_t cframe_current; /* _PyCFrame: current_frame (3.11-3.12), else -1 */
+  int64_t frame_code;     /* frame: f_code (f_executable in 3.13) */
+  int64_t frame_back;     /* frame: f_back / previous */
+  int64_t frame_instr;    /* frame: f_lasti (int) or prev_instr / instr_ptr (pointer) */
+  int64_t instr_kind;     /* 0 f_lasti in bytes, 1 f_lasti in code units, 2 pointer into the code */
+  int64_t code_units;     /* code object: co_code_adaptive (instr_kind 2) */
+  int64_t frame_owner;    /* interpreter frame: owner (3.12+), else -1 */
+} agent_origin_layout;
+
+typedef struct {
+  uintptr_t code; /* the code object (a reference held) */
+  int32_t offset; /* instruction offset in bytes */
+  uint32_t parent;
+} agent_site;
+
+int agent_origins_configure(const agent_origin_layout *layout, int frames, int immortal_rule);
+int agent_origins_enabled(void);
+/* The calling thread's current site; the hook's lock is held. */
+uint32_t agent_origins_site(void);
+uint32_t agent_origins_count(void);
+uint64_t agent_origins_unknown(void);
+uint64_t agent_origins_full(void);
 
 /* ---- the stream (agent_stream.c): chunks, spill file, writer thread ---- */
 typedef struct agent_stream agent_stream;

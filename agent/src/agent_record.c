@@ -51,6 +51,7 @@ static struct {
   uint64_t forks;
   int truncated;
   const char *truncated_why;
+  int origins; /* agent_origins_start was called: ALLOC records carry a site */
   /* Arenas: the hook counts mappings from the moment it is installed; the base makes it the real count. */
   int arena_installed;
   agent_arena_allocator arena_orig;
@@ -149,6 +150,8 @@ static void stale_free(uint64_t id, uint64_t size) {
 static void on_alloc(void *p, size_t size) {
   lock();
   if (G.recording) {
+    /* Read before the map and the stream are touched; cheap when off (one predictable branch). */
+    uint32_t site = G.origins ? agent_origins_site() : 0;
     uint64_t id = G.next_id, old_id, old_size;
     int put = agent_map_put(&G.map, (uintptr_t)p, id, size, &old_id, &old_size);
     if (put < 0) {
@@ -157,7 +160,7 @@ static void on_alloc(void *p, size_t size) {
       G.next_id++;
       if (put == 1) stale_free(old_id, old_size);
       if (G.recording) {
-        emit(AGENT_OP_ALLOC, id, clamp_size(size));
+        emit(AGENT_OP_ALLOC | site << AGENT_SITE_SHIFT, id, clamp_size(size));
         G.ops_alloc++;
         note_grow(size, 1);
         after_op();
@@ -358,6 +361,7 @@ AGENT_EXPORT int agent_record_start(int fd, int domains, uint64_t checkpoint_eve
   G.max_ops = max_ops;
   G.next_special = next_special_after(0);
   G.pid = getpid();
+  G.origins = agent_origins_enabled();
   static int atfork_done;
   if (!atfork_done) {
     pthread_atfork(fork_prepare, fork_parent, fork_child);
@@ -436,7 +440,8 @@ AGENT_EXPORT int agent_record_stop(void) {
            "\"skipped_unknown_frees\":%llu,\"unknown_reallocs_logged_as_alloc\":%llu,\"stale_address_implicit_frees\":%llu,"
            "\"truncated\":%d,\"truncated_reason\":\"%s\",\"ended_with_end_checkpoint\":%d,"
            "\"arenas_start\":%lld,\"arenas_peak\":%lld,\"arenas_final\":%lld,\"arena_allocs\":%llu,\"arena_frees\":%llu,"
-           "\"forks\":%llu,\"spilled_bytes\":%llu,\"max_queued_chunks\":%llu,\"cpu_user_ms\":%ld,\"cpu_sys_ms\":%ld}",
+           "\"forks\":%llu,\"spilled_bytes\":%llu,\"max_queued_chunks\":%llu,\"cpu_user_ms\":%ld,\"cpu_sys_ms\":%ld,"
+           "\"origins\":%d,\"sites\":%u,\"allocs_without_frame\":%llu,\"allocs_site_table_full\":%llu}",
            (unsigned long long)G.ops_alloc, (unsigned long long)G.ops_free, (unsigned long long)G.ops_realloc,
            (unsigned long long)G.ops_checkpoint, (unsigned long long)G.peak_live_bytes, (unsigned long long)G.peak_live_blocks,
            (unsigned long long)G.live_bytes, (unsigned long long)G.live_blocks, (unsigned long long)G.skipped_unknown_frees,
@@ -445,7 +450,8 @@ AGENT_EXPORT int agent_record_stop(void) {
            (long long)(G.arena_base_known ? arena_count() : -1), (unsigned long long)G.arena_allocs,
            (unsigned long long)G.arena_frees, (unsigned long long)G.forks, (unsigned long long)st.spilled_bytes,
            (unsigned long long)st.max_queued_chunks, (long)(ru.ru_utime.tv_sec * 1000 + ru.ru_utime.tv_usec / 1000),
-           (long)(ru.ru_stime.tv_sec * 1000 + ru.ru_stime.tv_usec / 1000));
+           (long)(ru.ru_stime.tv_sec * 1000 + ru.ru_stime.tv_usec / 1000), G.origins, agent_origins_count(),
+           (unsigned long long)agent_origins_unknown(), (unsigned long long)agent_origins_full());
   agent_stream_close(G.stream, summary);
   agent_map_destroy(&G.map);
   return 0;

@@ -12,6 +12,7 @@ import {
   type Checkpoint,
   DEFAULT_BATCH_SIZE,
   type ReadTraceOptions,
+  type SiteTable,
   type TraceColumns,
   TraceColumnsBuilder,
   TraceError,
@@ -97,6 +98,13 @@ export async function readTrace(
   }
   // Every trace yields at least its `end` checkpoint, so the loop ran.
   return reader!.summary();
+}
+
+/** The site names of a trace with sites (record --origins; `#site` lines, anywhere in it): the whole file is read. */
+export async function readTraceSites(path: string): Promise<SiteTable> {
+  let reader: TraceReader | null = null;
+  for await (const step of readTraceBatches(path)) reader = step.reader;
+  return reader!.sites;
 }
 
 /** Reads a whole trace into typed columns, so that a replay loop can be timed alone. */

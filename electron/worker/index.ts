@@ -6,7 +6,7 @@
  * `child_process.fork` runs it under plain Node exactly as `utilityProcess.fork` runs it under
  * Electron.
  */
-import { readTraceBatches } from '../node/trace-file';
+import { readTraceBatches, readTraceSites } from '../node/trace-file';
 import { memoryBudgetFromEnv } from './memory-budget';
 import { connectToParent } from './parent-channel';
 import { isPinsJob, runPinsJob } from './pins-job';
@@ -52,6 +52,7 @@ const pinsEnv = {
   openTrace: async function* (path: string) {
     for await (const step of readTraceBatches(path)) yield step.batch;
   },
+  readSites: readTraceSites,
 };
 
 // A scratch worker may be asked for a pins analysis instead of a run (./pins-job.ts).

@@ -10,6 +10,7 @@ import { type PinsJob, PinsJobSchema } from '../../shared/protocol/pins-message'
 import { parseMessage, PROTOCOL_VERSION } from '../../shared/protocol/worker-messages';
 import { resolveRun } from '../../shared/run/resolve-run';
 import { errorMessage } from '../../shared/errors';
+import type { SiteTable } from '../../shared/trace';
 
 const SLICE = 1 << 14;
 const PROGRESS_MS = 100;
@@ -20,6 +21,8 @@ export interface PinsJobEnv {
   defer(): Promise<void>;
   now(): number;
   openTrace(path: string): AsyncIterable<OpBatch>;
+  /** The names of a recorded trace's sites (its `#site` lines, which come last: read to the end). */
+  readSites?(path: string): Promise<SiteTable>;
 }
 
 /** Whether a message is meant for this module (its shape is checked by `runPinsJob`). */
@@ -68,7 +71,12 @@ export async function runPinsJob(raw: unknown, env: PinsJobEnv): Promise<void> {
       }
     }
     if (replay.alloc.ops < job.op) throw new Error(`the run's stream ends at op ${replay.alloc.ops}, before op ${job.op}`);
-    env.send({ type: 'pins-report', report: analyzePins(replay.alloc, { births: replay, threshold: job.threshold, workload: run.workload }) });
+    // A recorded program's trace (record --origins): its blocks carry sites, named at the trace's end.
+    const sites = replay.sited && run.tracePath !== null && env.readSites ? await env.readSites(run.tracePath) : undefined;
+    env.send({
+      type: 'pins-report',
+      report: analyzePins(replay.alloc, { births: replay, threshold: job.threshold, workload: run.workload, ...(sites ? { sites } : {}) }),
+    });
   } catch (error) {
     env.send({ type: 'error', message: errorMessage(error), fatal: true });
   }

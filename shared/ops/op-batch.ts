@@ -45,6 +45,12 @@ export class OpBatch implements OpColumns {
    * its tag); meaningless for other kinds, which do not write it. Not part of the op stream's identity.
    */
   readonly origin: Uint8Array;
+  /**
+   * Source site of each OP_ALLOC (a recorded program's allocating line, `record --origins`; 0 =
+   * unknown), or null while the producer has none: a column paid only by streams that carry sites.
+   * Site ids name entries of the stream's site table (shared/trace/sites.ts).
+   */
+  site: Int32Array | null = null;
   /** Labels of OP_MARK entries of this batch. */
   labels: string[] = [];
   /** Number of operations filled. */
@@ -61,6 +67,11 @@ export class OpBatch implements OpColumns {
   clear(): void {
     this.length = 0;
     this.labels.length = 0;
+  }
+
+  /** The site column, made (zeroed) on first use. */
+  sites(): Int32Array {
+    return (this.site ??= new Int32Array(this.capacity));
   }
 
   get full(): boolean {

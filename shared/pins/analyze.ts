@@ -11,7 +11,8 @@
 import type { Allocator } from '../engine/allocator';
 import { visitArenas, visitLiveBlocks } from '../engine/visit';
 import type { Births } from './births';
-import { PhaseClassOrigins, WorkloadOrigins, type OriginTable } from './origins';
+import type { SiteTable } from '../trace/sites';
+import { PhaseClassOrigins, SiteOrigins, WorkloadOrigins, type OriginTable } from './origins';
 
 export const DEFAULT_PIN_THRESHOLD = 0.1;
 
@@ -97,6 +98,11 @@ export interface PinOptions {
   /** Origin of a live block; default with births: the workload's tag, else size class × phase of birth. */
   originOf?: (handle: number, szidx: number) => number;
   origins?: OriginTable;
+  /**
+   * The names of a recorded program's sites (the trace's `#site` lines): when the births saw sites,
+   * blocks are grouped by source location (unnamed sites by id, blocks with no site by size class × phase).
+   */
+  sites?: SiteTable;
 }
 
 export function analyzePins(a: Allocator, options: PinOptions = {}): PinReport {
@@ -110,7 +116,11 @@ export function analyzePins(a: Allocator, options: PinOptions = {}): PinReport {
   if (!originOf && births) {
     const byPhase = new PhaseClassOrigins(births.phases, bs);
     const workload = options.workload;
-    if (workload?.origins && births.tagged) {
+    if (births.sited) {
+      const table = new SiteOrigins(options.sites ?? new Map(), byPhase);
+      origins = table;
+      originOf = (h, c) => table.idOf(births.siteOf(h), births.phaseOf(h), c);
+    } else if (workload?.origins && births.tagged) {
       const table = new WorkloadOrigins(workload.name, workload.origins, byPhase);
       origins = table;
       originOf = (h, c) => table.idOf(births.tagOf(h), births.phaseOf(h), c);

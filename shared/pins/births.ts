@@ -21,6 +21,10 @@ export interface Births {
   tagOf(handle: number): number;
   /** Whether any ALLOC applied so far carried a tag. */
   readonly tagged: boolean;
+  /** The recorded source site of the object (`record --origins`; 0: none). */
+  siteOf(handle: number): number;
+  /** Whether the stream carried sites (a batch with a site column). */
+  readonly sited: boolean;
 }
 
 export class PinReplay implements Births {
@@ -28,6 +32,9 @@ export class PinReplay implements Births {
   private born = new Float64Array(0);
   private phase = new Int32Array(0);
   private tag = new Uint8Array(0);
+  /** Sites, only once a batch carried them: a plain run pays nothing. */
+  private site: Int32Array<ArrayBuffer> | null = null;
+  private slotSite: Int32Array<ArrayBuffer> | null = null;
   /** Per producer slot: the birth of the object now in it. */
   private slotBorn = new Float64Array(1024);
   private slotPhase = new Int32Array(1024);
@@ -53,12 +60,25 @@ export class PinReplay implements Births {
     return this.anyTag;
   }
 
+  siteOf(handle: number): number {
+    return this.site?.[handle] ?? 0;
+  }
+
+  get sited(): boolean {
+    return this.site !== null;
+  }
+
   /**
    * Applies ops `[from, to)` of `batch`, stopping once the allocator has done `stopAt` operations.
    * Returns the index of the first op not applied.
    */
   apply(batch: OpBatch, from = 0, to = batch.length, stopAt = Infinity): number {
     const a = this.alloc;
+    const sites = batch.site;
+    if (sites && !this.site) {
+      this.site = new Int32Array(this.born.length);
+      this.slotSite = new Int32Array(this.slotBorn.length);
+    }
     let i = from;
     for (; i < to && a.ops < stopAt; i++) {
       const k = batch.kind[i]!;
@@ -75,6 +95,8 @@ export class PinReplay implements Births {
         const o = batch.origin[i]!;
         this.slotTag[s] = o;
         if (o !== 0) this.anyTag = true;
+        // A site goes with the slot like the birth (a realloc keeps where the object was made).
+        if (this.slotSite) this.slotSite[s] = sites ? sites[i]! : 0;
       } else if (k === OP_REALLOC) {
         // A tagged REALLOC says what the object has become; an untagged one keeps its tag.
         const o = batch.origin[i]!;
@@ -92,6 +114,7 @@ export class PinReplay implements Births {
       this.born[h] = this.slotBorn[s]!;
       this.phase[h] = this.slotPhase[s]!;
       this.tag[h] = this.slotTag[s]!;
+      if (this.site) this.site[h] = this.slotSite![s]!;
     }
     return i;
   }
@@ -101,6 +124,7 @@ export class PinReplay implements Births {
     this.slotBorn = growFloat64(this.slotBorn, s + 1);
     this.slotPhase = growInt32(this.slotPhase, s + 1);
     this.slotTag = growUint8(this.slotTag, s + 1);
+    if (this.slotSite) this.slotSite = growInt32(this.slotSite, s + 1);
   }
 
   private ensure(n: number): void {
@@ -108,5 +132,6 @@ export class PinReplay implements Births {
     this.born = growFloat64(this.born, n);
     this.phase = growInt32(this.phase, n);
     this.tag = growUint8(this.tag, n);
+    if (this.site) this.site = growInt32(this.site, n);
   }
 }

@@ -13,3 +13,4 @@ export {
 } from './reader';
 export { TraceWriter, formatTrace, TRACE_HEADER, type TraceWriterOptions } from './writer';
 export { TraceColumnsBuilder, readTraceBytes, DEFAULT_BATCH_SIZE, type TraceColumns, type TraceCheckpoints, type ReadTraceOptions } from './trace-columns';
+export { SITES_EXTENSION, parseSiteFrames, siteLine, type SiteFrame, type SiteTable } from './sites';

@@ -46,6 +46,7 @@ import { OP_MARK, type OpBatch } from '../ops/op-batch';
 import { type BadLine, printable, TraceError } from './trace-error';
 import { IdSlotTable, NARROW_ID_LIMIT } from './id-slot-table';
 import { decodeUtf8 } from './utf8';
+import { parseSiteFrames, type SiteTable } from './sites';
 
 export interface TraceReaderOptions {
   /** Name used in error messages, as the user gave it. Default `<trace>`. */
@@ -108,6 +109,10 @@ const CH_A = 97;
 const CH_C = 99;
 const CH_F = 102;
 const CH_R = 114;
+const CH_S = 115;
+const AT = 64;
+/** Site ids travel in 24 bits (the agent's records). */
+const MAX_SITE = 2 ** 24 - 1;
 
 // Negative results of the line and field scanners.
 const INCOMPLETE = -1;
@@ -158,6 +163,11 @@ export class TraceReader {
   private ended = false;
   private done = false;
   private failure: TraceError | null = null;
+
+  /** The sites extension: the current `#@` site, whether any was seen, the `#site` names read so far. */
+  private site = 0;
+  private sited = false;
+  readonly sites: SiteTable = new Map();
 
   /** Value of the last field scanned (a field out-parameter without an allocation). */
   private value = 0;
@@ -214,6 +224,11 @@ export class TraceReader {
     }
     this.checkpoints = undefined;
     return batch.length >= batch.capacity;
+  }
+
+  /** Whether the stream carries sites (a `#@` line was read): its batches' ALLOCs then have `site` set. */
+  get hasSites(): boolean {
+    return this.sited;
   }
 
   /** True once `end` was called and `fill` has appended the `end` checkpoint. */
@@ -432,7 +447,9 @@ export class TraceReader {
     if (c === NL) return this.ignored(buf, start, p);
     if (c === HASH) {
       const e = buf.indexOf(NL, p);
-      return e < 0 ? INCOMPLETE : this.ignored(buf, start, e);
+      if (e < 0) return INCOMPLETE;
+      if (buf[p + 1] === AT || buf[p + 1] === CH_S) this.siteComment(buf, p + 1, e);
+      return this.ignored(buf, start, e);
     }
     const op = c;
     if (++p >= n) return INCOMPLETE;
@@ -463,6 +480,34 @@ export class TraceReader {
     return this.apply(op, id, size, buf, start, p, batch);
   }
 
+  /**
+   * The sites extension (sites.ts): `#@ <site>` sets the site of the `a` lines that follow, `#site
+   * <site> <json>` names one. `p` is at the byte after `#`. Anything else, or anything malformed, is
+   * a plain comment: a v1 trace stays readable whatever its comments say.
+   */
+  private siteComment(buf: Uint8Array, p: number, e: number): void {
+    if (e - p > this.maxLine) return;
+    if (buf[p] === AT) {
+      let q = p + 1;
+      while (q < e && isBlank(buf[q]!)) q++;
+      let v = 0;
+      const from = q;
+      while (q < e && isDigit(buf[q]!) && q - from < 10) v = v * 10 + (buf[q++]! - ZERO);
+      while (q < e && isBlank(buf[q]!)) q++;
+      if (q === e && q > from && v <= MAX_SITE) {
+        this.site = v;
+        this.sited = true;
+      }
+      return;
+    }
+    const text = decodeUtf8(buf, p, e);
+    const m = /^site[ \t]+(\d{1,10})[ \t]+(.*?)\s*$/.exec(text);
+    if (!m) return;
+    const site = Number(m[1]);
+    const frames = parseSiteFrames(m[2]!);
+    if (frames && site > 0 && site <= MAX_SITE) this.sites.set(site, frames);
+  }
+
   /** Applies a well-formed a/f/r line whose line end is at `e`; returns the index after it. */
   private apply(op: number, id: number, size: number, buf: Uint8Array, start: number, e: number, batch: OpBatch): number {
     const slots = id < NARROW_ID_LIMIT ? this.narrow : this.wide();
@@ -472,6 +517,7 @@ export class TraceReader {
       if (this.freeTop > 0) this.freeTop--;
       else this.slotHigh++;
       batch.alloc(slot, id, size);
+      if (this.sited) batch.sites()[batch.length - 1] = this.site;
     } else if (op === CH_F) {
       const slot = slots.remove(id);
       if (slot < 0) return this.reject(buf, start, `id ${id} is not live`, NOT_LIVE);

@@ -14,12 +14,18 @@
 import { OP_ALLOC, OP_FREE, OP_MARK, OP_REALLOC, type OpBatch } from '../ops/op-batch';
 import { ID_LIMIT, SIZE_LIMIT } from './reader';
 import { decodeUtf8, encodeUtf8 } from './utf8';
+import { SITES_EXTENSION, siteLine, type SiteFrame } from './sites';
 
 export const TRACE_HEADER = '#pymtrace 1';
 
 export interface TraceWriterOptions {
   /** Start with the `#pymtrace 1` header. Default true. */
   header?: boolean;
+  /**
+   * Write the sites extension (sites.ts): its declaration after the header, a `#@` line where a
+   * batch's ALLOC sites change, and `site()` names. Default false: plain v1, batches' sites dropped.
+   */
+  sites?: boolean;
   /** Comment lines written after the header. */
   comments?: readonly string[];
 }
@@ -30,9 +36,14 @@ export class TraceWriter {
   // nanoseconds per op, beside the program).
   private buf = new Uint8Array(1 << 16);
   private pos = 0;
+  /** The site of the last `#@` line (a reader starts at 0, unknown). */
+  private lastSite = 0;
+  private readonly withSites: boolean;
 
   constructor(options: TraceWriterOptions = {}) {
     if (options.header ?? true) this.text(`${TRACE_HEADER}\n`);
+    this.withSites = options.sites === true;
+    if (this.withSites) this.text(`${SITES_EXTENSION}\n`);
     for (const comment of options.comments ?? []) this.comment(comment);
   }
 
@@ -62,13 +73,19 @@ export class TraceWriter {
     for (const line of text.split(/\r?\n|\r/)) this.text(line === '' ? '#\n' : `# ${line}\n`);
   }
 
-  /** Writes operations `start` to `end` (exclusive) of `batch`. */
+  /**
+   * Writes operations `start` to `end` (exclusive) of `batch`. When the writer writes sites and the
+   * batch carries them (`batch.site`), a `#@ <site>` line goes before each ALLOC whose site differs
+   * from the last one written (the sites extension, sites.ts).
+   */
   writeBatch(batch: OpBatch, start = 0, end = batch.length): void {
     const { kind, id, size } = batch;
-    this.reserve(LINE_BYTES * Math.max(0, end - start));
+    const site = this.withSites ? batch.site : null;
+    this.reserve((site ? 2 : 1) * LINE_BYTES * Math.max(0, end - start));
     for (let i = start; i < end; i++) {
       switch (kind[i]) {
         case OP_ALLOC:
+          if (site && site[i] !== this.lastSite) this.siteRef(site[i]!);
           this.op(CH_A, checkId(id[i]!), checkSize(size[i]!));
           break;
         case OP_FREE:
@@ -87,6 +104,23 @@ export class TraceWriter {
           throw new RangeError(`TraceWriter: unknown op kind ${kind[i]} at ${i}`);
       }
     }
+  }
+
+  /** `#site <site> <json>`: names a site of the sites extension (after the ops that use it is fine); nothing in plain v1. */
+  site(site: number, frames: readonly SiteFrame[]): void {
+    if (!this.withSites) return;
+    this.text(`${siteLine(site, frames)}\n`);
+  }
+
+  /** `#@ <site>`; room reserved by the caller. */
+  private siteRef(site: number): void {
+    const b = this.buf;
+    b[this.pos++] = 0x23;
+    b[this.pos++] = 0x40;
+    b[this.pos++] = CH_SPACE;
+    this.pos = writeDigits(b, this.pos, site);
+    b[this.pos++] = CH_NEWLINE;
+    this.lastSite = site;
   }
 
   /** The text written since the last call. */

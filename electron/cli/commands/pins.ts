@@ -11,7 +11,8 @@ import { createAllocator } from '../../../shared/engine';
 import type { RunConfig } from '../../../shared/protocol/run-config';
 import { resolveRun } from '../../../shared/run/resolve-run';
 import { analyzePins, DEFAULT_PIN_THRESHOLD, driveTo, formatPins, PinReplay, type PinReport } from '../../../shared/pins';
-import { readTrace } from '../../node/trace-file';
+import { readTraceBatches } from '../../node/trace-file';
+import type { SiteTable, TraceReader } from '../../../shared/trace';
 import { parse, positiveIntOption } from '../options';
 import { UsageError, asUsageError } from '../usage-error';
 
@@ -66,14 +67,19 @@ export async function pinsCommand(argv: string[], out: (line: string) => void): 
   const run = asUsageError('pins', () => resolveRun(config));
   const replay = new PinReplay(createAllocator(run.version, { arenas: run.arenas }));
   const stopAt = at ?? run.opsBudget;
+  let sites: SiteTable | undefined;
   if (run.tracePath !== null) {
-    await readTrace(run.tracePath, (batch) => {
-      if (replay.alloc.ops < stopAt) replay.apply(batch, 0, batch.length, stopAt);
-    });
+    // Read to the end even past --at: a recorded program's sites are named in its last lines.
+    let reader: TraceReader | null = null;
+    for await (const step of readTraceBatches(run.tracePath)) {
+      reader = step.reader;
+      if (replay.alloc.ops < stopAt) replay.apply(step.batch, 0, step.batch.length, stopAt);
+    }
+    sites = reader?.sites;
   } else {
     driveTo(run.generator, replay, stopAt);
   }
-  const report: PinReport = analyzePins(replay.alloc, { births: replay, threshold, workload: run.workload });
+  const report: PinReport = analyzePins(replay.alloc, { births: replay, threshold, workload: run.workload, ...(sites ? { sites } : {}) });
   if (values.json) {
     out(JSON.stringify({ workload: run.workload.name, python: run.version.version, seed: run.seed.toString(), params: run.params, ...report }, null, 2));
   } else {

@@ -1,6 +1,6 @@
 /**
  * `record [--python EXE] [--model VERSION]... [--live | --deferred] [--out DIR] [--checkpoint-every N]
- *  [--max-ops N] [--domains obj|mem|both] [--sample-every N] -- script.py [args...] | -- -m module [args...]`
+ *  [--max-ops N] [--domains obj|mem|both] [--sample-every N] [--origins [--frames N] [--format sites|v1]] -- script.py [args...] | -- -m module [args...]`
  *
  * Runs a Python program with the recording agent in its interpreter (docs/recording.md). The
  * program's stdin, stdout and stderr are its own; Ctrl-C reaches it; this command exits with its
@@ -11,7 +11,10 @@
  * on stderr as they go, beside the real process, with how far behind they are. `--deferred`
  * only stores the records while the program runs and makes the trace, models and figures once it
  * has exited, so that on a machine with few cores the host takes no CPU from the program
- * (docs/recording.md, overhead).
+ * (docs/recording.md, overhead). `--origins` tags each allocation with the Python source line that
+ * made it (`--frames N`: the N innermost frames, default 1), carried in the trace as the sites
+ * extension, so that `pins` groups pinning blocks by file:line (docs/pins.md); `--format v1` leaves
+ * the site lines out (a plain v1 trace).
  *
  * Exit status 2: refused (interpreter, script, module, PYTHONMALLOC or option named in the message).
  */
@@ -23,13 +26,13 @@ import { DEFAULT_SAMPLE_EVERY, type RunConfig } from '../../../shared/protocol/r
 import { AtomicTextWriter, writeFileAtomic } from '../../node/atomic-file';
 import { SessionWriter } from '../../host/session/file';
 import { ProgramRun, prepareProgram, type ProgramRunResult } from '../../node/record/program-run';
-import type { RecordTarget } from '../../node/record/refusals';
+import { MAX_FRAMES, type RecordTarget } from '../../node/record/refusals';
 import { parse, positiveIntOption } from '../options';
 import { UsageError, asUsageError } from '../usage-error';
 import { errorMessage } from '../../../shared/errors';
 
 export const recordUsage =
-  'record [--python EXE] [--model VERSION]... [--live | --deferred] [--out DIR] [--checkpoint-every N] [--max-ops N] [--domains obj|mem|both] [--sample-every N] -- script.py [args...] | -- -m package.module [args...]';
+  'record [--python EXE] [--model VERSION]... [--live | --deferred] [--out DIR] [--checkpoint-every N] [--max-ops N] [--domains obj|mem|both] [--sample-every N] [--origins [--frames N] [--format sites|v1]] -- script.py [args...] | -- -m package.module [args...]';
 
 const OPTIONS = {
   python: { type: 'string' },
@@ -41,6 +44,9 @@ const OPTIONS = {
   'max-ops': { type: 'string' },
   domains: { type: 'string' },
   'sample-every': { type: 'string' },
+  origins: { type: 'boolean' },
+  frames: { type: 'string' },
+  format: { type: 'string' },
 } as const;
 
 /** Splits `[options] -- target...` (the target's own options are never ours). */
@@ -79,6 +85,13 @@ export async function recordCommand(argv: string[], _out: (line: string) => void
   const deferred = values.deferred === true;
   if (live && deferred) throw new UsageError('record: --live shows the models while the program runs, --deferred runs them after it: choose one');
   const err = (line: string): void => void process.stderr.write(`${line}\n`);
+  if (values.frames !== undefined && values.origins !== true)
+    throw new UsageError('record: --frames N goes with --origins (how many Python frames each origin holds)');
+  const frames = values.frames === undefined ? 1 : positiveIntOption('record', 'frames', values.frames, 1, MAX_FRAMES);
+  const format = values.format ?? 'sites';
+  if (format !== 'sites' && format !== 'v1') throw new UsageError(`record: --format must be sites or v1, not '${format}'`);
+  if (values.format !== undefined && values.origins !== true)
+    throw new UsageError('record: --format chooses how --origins writes its sites into the trace (sites, or v1 to leave them out): it goes with --origins');
 
   const prepared = await asUsageError('record', () =>
     prepareProgram({
@@ -95,6 +108,7 @@ export async function recordCommand(argv: string[], _out: (line: string) => void
       stdio: 'inherit',
       tracePath,
       deferred,
+      ...(values.origins === true ? { origins: { frames }, format } : {}),
     }),
   );
   const { interpreter, versions } = prepared;
@@ -218,6 +232,11 @@ export async function recordCommand(argv: string[], _out: (line: string) => void
         `${s.final_live_blocks.toLocaleString('en')} blocks (${s.final_live_bytes.toLocaleString('en')} bytes) still alive at exit`,
     );
     if (s.truncated) err(`  recording stopped early: ${s.truncated_reason}; the trace is a consistent prefix`);
+    if (s.origins)
+      err(
+        `  origins: ${(s.sites ?? 0).toLocaleString('en')} sites (${result.sitesNamed.toLocaleString('en')} named in the trace); ` +
+          `${(s.allocs_without_frame ?? 0).toLocaleString('en')} allocations with no Python frame${s.allocs_site_table_full ? `, ${s.allocs_site_table_full.toLocaleString('en')} past a full site table` : ''}`,
+      );
   } else {
     err(`  the program ended before the agent could finish: everything received up to then is kept (${result.ops.toLocaleString('en')} ops)`);
   }

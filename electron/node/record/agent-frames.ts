@@ -21,6 +21,10 @@ export const AGENT_ARENA = 5;
 export const AGENT_RSS = 6;
 export const AGENT_FORK = 7;
 
+/** A record's op is in its low 8 bits; an ALLOC's site id (record --origins; 0: none) in the 24 above (AGENT_SITE_SHIFT). */
+export const AGENT_OP_MASK = 0xff;
+export const AGENT_SITE_SHIFT = 8;
+
 /** Checkpoint label codes (AGENT_LABEL_*). */
 export const CHECKPOINT_LABELS: readonly (string | null)[] = [null, 'start', 'end'];
 
@@ -61,6 +65,11 @@ export interface AgentSummary {
   /** The program's CPU time (all threads, the agent's writer included) when recording ended. */
   cpu_user_ms: number;
   cpu_sys_ms: number;
+  /** 1 when the allocations carried sites (--origins); sites interned; allocations with no Python frame or no room left in the site table. */
+  origins?: number;
+  sites?: number;
+  allocs_without_frame?: number;
+  allocs_site_table_full?: number;
 }
 
 /** The agent's stream was not what the agent writes: where and why (our agent broke its own format: a bug). */

@@ -15,7 +15,8 @@ import type { AgentSummary } from './agent-frames';
 import { LiveModel } from './live-models';
 import { RecordedStream, type RealEvent } from './recorded-stream';
 import { startRecording, type Recording, type RecordingEnd, type RecorderOptions } from './recorder';
-import { checkEnvironment, checkInterpreter, checkTarget, modelVersions, type RecordTarget } from './refusals';
+import { checkEnvironment, checkInterpreter, checkOrigins, checkTarget, modelVersions, type RecordTarget } from './refusals';
+import { readSitesFile } from './sites-file';
 
 export interface ProgramRunRequest {
   readonly python: string;
@@ -41,6 +42,13 @@ export interface ProgramRunRequest {
    * cores the host then takes no CPU from the program while it runs; the price is no live view.
    */
   readonly deferred?: boolean;
+  /**
+   * Origins (`record --origins [--frames N]`): each allocation's Python source site, `frames` frames
+   * deep, carried in the trace by the sites extension (shared/trace/sites.ts) for `pins` to group by.
+   */
+  readonly origins?: { readonly frames: number };
+  /** `record --origins --format v1`: a plain v1 trace, the site lines left out. Default `sites`: the sites extension. */
+  readonly format?: 'sites' | 'v1';
 }
 
 /** Checked and ready: what will run, and under which models. */
@@ -55,6 +63,7 @@ export async function prepareProgram(request: ProgramRunRequest): Promise<Prepar
   checkEnvironment(request.env);
   const interpreter = await checkInterpreter(request.python, request.env);
   await checkTarget(request.target, request.cwd, interpreter, request.env);
+  if (request.origins) checkOrigins(interpreter, request.origins.frames);
   const versions = modelVersions(interpreter, request.models);
   return { request, interpreter, versions };
 }
@@ -91,6 +100,8 @@ export interface ProgramRunResult {
   readonly rssPeak: number;
   /** The program's a/f/r ops per second of its run (ops / wall time). */
   readonly allocRate: number;
+  /** Sites named in the trace (--origins; 0 without, or when the program died before naming them). */
+  readonly sitesNamed: number;
 }
 
 export class ProgramRun {
@@ -106,6 +117,9 @@ export class ProgramRun {
   private readonly gzip;
   private readonly fileDone: Promise<void>;
   private readonly flushTimer: NodeJS.Timeout;
+  /** Where the bootstrap names the sites (--origins), read and removed when the program has ended. */
+  private readonly sitesPath: string | null;
+  private sitesNamed = 0;
 
   constructor(
     readonly prepared: PreparedProgram,
@@ -133,7 +147,9 @@ export class ProgramRun {
         `command record -- ${request.target.kind === 'script' ? request.target.path : `-m ${request.target.name}`} ${request.args.join(' ')}`.trim(),
         `domains ${request.domains}`,
         `hash seed ${request.env['PYTHONHASHSEED'] ?? 'random'}`,
+        ...(request.origins ? [`origins ${request.origins.frames} frame(s)`] : []),
       ],
+      sites: request.origins !== undefined && request.format !== 'v1',
     });
     this.stream = new RecordedStream(
       (batch) => {
@@ -141,7 +157,9 @@ export class ProgramRun {
         for (const m of this.models) m.apply(batch);
       },
       (event) => this.onReal(event),
+      request.origins !== undefined,
     );
+    this.sitesPath = request.origins ? `${request.tracePath}.sites.jsonl` : null;
     const options: RecorderOptions = {
       interpreter,
       target: request.target,
@@ -155,6 +173,7 @@ export class ProgramRun {
       ...(request.chunkRecords ? { chunkRecords: request.chunkRecords } : {}),
       ...(request.maxMemChunks ? { maxMemChunks: request.maxMemChunks } : {}),
       ...(request.deferred === true ? { spoolPath: `${request.tracePath}.spool` } : {}),
+      ...(request.origins && this.sitesPath ? { origins: { frames: request.origins.frames, sitesPath: this.sitesPath } } : {}),
     };
     this.recording = startRecording(options, (frame) => {
       this.stream.take(frame);
@@ -212,7 +231,18 @@ export class ProgramRun {
       clearInterval(this.flushTimer);
       // A trace always ends with `c end`: the agent writes it, unless recording stopped early (--max-ops) or the program died.
       if (!this.stream.sawEnd) this.writer.checkpoint('end');
-      this.gzip.end(this.writer.takeBytes());
+      // The sites, named by the program once its hooks were out, close the trace (comments to a v1 reader).
+      try {
+        if (this.sitesPath) {
+          const plain = this.prepared.request.format === 'v1';
+          for (const [site, frames] of await readSitesFile(this.sitesPath)) {
+            this.writer.site(site, frames);
+            if (!plain) this.sitesNamed++;
+          }
+        }
+      } finally {
+        this.gzip.end(this.writer.takeBytes());
+      }
     }
     await this.fileDone;
     const wallMs = performance.now() - this.startedAt;
@@ -233,6 +263,7 @@ export class ProgramRun {
       realArenasFinal: this.stream.realArenas,
       rssPeak: this.rssPeak,
       allocRate: this.stream.ops / Math.max(wallMs / 1000, 1e-3),
+      sitesNamed: this.sitesNamed,
     };
   }
 

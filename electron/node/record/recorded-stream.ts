@@ -11,7 +11,9 @@ import {
   AGENT_CHECKPOINT,
   AGENT_FORK,
   AGENT_FREE,
+  AGENT_OP_MASK,
   AGENT_REALLOC,
+  AGENT_SITE_SHIFT,
   AGENT_RSS,
   AgentStreamError,
   CHECKPOINT_LABELS,
@@ -47,6 +49,8 @@ export class RecordedStream {
   constructor(
     private readonly onBatch: (batch: OpBatch) => void,
     private readonly onReal: (event: RealEvent) => void,
+    /** The agent tags allocations with sites (record --origins): the batches carry a site column. */
+    private readonly sites = false,
   ) {}
 
   /** Converts one frame; the batch handed to onBatch is valid only during the call. */
@@ -56,18 +60,21 @@ export class RecordedStream {
     if (frame.count > this.batch.capacity) this.batch = new OpBatch(frame.count);
     const batch = this.batch;
     batch.clear();
+    const siteColumn = this.sites ? batch.sites() : null;
     const v = frame.view;
     for (let k = 0; k < frame.count; k++) {
       const at = frame.offset + k * RECORD_BYTES;
       // Two 32-bit halves, not getBigUint64: no BigInt per record (ids, counts and bytes stay below 2^53).
       const value = v.getUint32(at, true) + v.getUint32(at + 4, true) * 4294967296;
       const size = v.getUint32(at + 8, true);
-      const op = v.getUint32(at + 12, true);
+      const word = v.getUint32(at + 12, true);
+      const op = word & AGENT_OP_MASK;
       switch (op) {
         case AGENT_ALLOC: {
           const slot = this.freeSlots.length > 0 ? this.freeSlots.pop()! : this.nextSlot++;
           if (!this.slots.insert(value, slot)) throw new AgentStreamError(`agent stream: id ${value} allocated while live`);
           batch.alloc(slot, value, size);
+          if (siteColumn) siteColumn[batch.length - 1] = word >>> AGENT_SITE_SHIFT;
           this.ops++;
           break;
         }
@@ -107,7 +114,7 @@ export class RecordedStream {
           this.flushReal(batch, { kind: 'fork', op: this.ops, value });
           break;
         default:
-          throw new AgentStreamError(`agent stream: unknown record op ${op}`);
+          throw new AgentStreamError(`agent stream: unknown record op ${word}`);
       }
     }
     if (batch.length > 0) this.onBatch(batch);

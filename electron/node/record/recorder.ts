@@ -45,6 +45,11 @@ export interface RecorderOptions {
    * once it has exited. `arrivedAt` then tells when each part had arrived.
    */
   readonly spoolPath?: string;
+  /**
+   * Origins (record --origins): the agent tags each allocation with its Python site, `frames` deep;
+   * the bootstrap names the sites into `sitesPath` (JSON lines `[site, [[file, line, function], ...]]`) after the program.
+   */
+  readonly origins?: { readonly frames: number; readonly sitesPath: string };
 }
 
 export interface RecordingEnd {
@@ -91,6 +96,7 @@ export function startRecording(options: RecorderOptions, onFrame: (frame: Record
     rssMs: options.rssMs ?? 100,
     spillDir: null,
     handoffPath: handoff,
+    origins: options.origins ?? null,
   };
   const target = options.target.kind === 'script' ? [resolve(options.cwd, options.target.path)] : ['-m', options.target.name];
   // The user's script keeps its name in sys.argv[0] as they typed it; the bootstrap resolves it.

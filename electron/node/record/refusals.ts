@@ -81,3 +81,21 @@ export function modelVersions(info: InterpreterInfo, extra: readonly string[]): 
   for (const v of extra) add(v, `--model ${v}`);
   return out;
 }
+
+/** `record --origins` reads CPython's frames as raw memory, with offsets probed for 3.8 to 3.13 (docs/recording.md). */
+export const ORIGINS_VERSIONS = { min: [3, 8] as const, max: [3, 13] as const };
+export const MAX_FRAMES = 16;
+
+export function checkOrigins(info: InterpreterInfo, frames: number): void {
+  if (!Number.isInteger(frames) || frames < 1 || frames > MAX_FRAMES) {
+    throw new RecordRefusal(`--frames must be a whole number from 1 to ${MAX_FRAMES}, not ${frames}`);
+  }
+  const [major, minor] = info.version.split('.').map(Number) as [number, number];
+  const below = major < ORIGINS_VERSIONS.min[0] || (major === ORIGINS_VERSIONS.min[0] && minor < ORIGINS_VERSIONS.min[1]);
+  const above = major > ORIGINS_VERSIONS.max[0] || (major === ORIGINS_VERSIONS.max[0] && minor > ORIGINS_VERSIONS.max[1]);
+  if (below || above) {
+    throw new RecordRefusal(
+      `--origins: ${info.path} is CPython ${info.version}; origins are read from CPython 3.8 to 3.13 frames only (record without --origins, or use one of those)`,
+    );
+  }
+}

@@ -3,6 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ensureAgentBuilt } from '../../support/agent-build';
@@ -35,7 +36,38 @@ describe('record (command line)', () => {
     expect(none.stderr).toContain('name the program');
   });
 
+  it('refuses --frames 0, and --frames without --origins', () => {
+    const zero = cli(['record', '--origins', '--frames', '0', '--', 'threads.py']);
+    expect(zero.code).toBe(2);
+    expect(zero.stderr).toContain("--frames must be an integer from 1 to 16, not '0'");
+    const alone = cli(['record', '--frames', '2', '--', 'threads.py']);
+    expect(alone.code).toBe(2);
+    expect(alone.stderr).toContain('--frames N goes with --origins');
+    const format = cli(['record', '--origins', '--format', 'v2', '--', 'threads.py']);
+    expect(format.code).toBe(2);
+    expect(format.stderr).toContain("--format must be sites or v1, not 'v2'");
+  });
+
   describe.skipIf(!py)('with an interpreter', () => {
+    it('record --origins, then pins on its trace: the keeping line heads the origins', () => {
+      const out = join(tmp, 'origins');
+      const r = cli(['record', '--python', py!.path, '--origins', '--out', out, '--', 'origins_keep.py', '60000']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(/origins: [\d,]+ sites \([\d,]+ named in the trace\); [\d,]+ allocations with no Python frame/);
+      const pins = cli(['pins', '--workload', 'trace-replay', '--set', `path=${join(out, 'trace.pymtrace.gz')}`, '--python', py!.version, '--top', '3']);
+      expect(pins.code, pins.stderr).toBe(0);
+      const rows = pins.stdout.split('\n');
+      const head = rows.findIndex((l) => l.startsWith('origins of the pinning blocks'));
+      expect(rows[head + 2]).toMatch(/origins_cache\.py:\d+ in remember$/);
+      expect(gunzipSync(readFileSync(join(out, 'trace.pymtrace.gz'))).toString('utf8')).toMatch(/^#@ \d+$/m);
+      // --format v1: the same recording, a plain v1 trace without a site line.
+      const v1 = cli(['record', '--python', py!.path, '--origins', '--format', 'v1', '--out', out, '--', 'origins_keep.py', '20000']);
+      expect(v1.code, v1.stderr).toBe(0);
+      const text = gunzipSync(readFileSync(join(out, 'trace.pymtrace.gz'))).toString('utf8');
+      expect(text).not.toMatch(/^#(@|site |pymtrace-ext)/m);
+      expect(text).toMatch(/^a \d+ \d+$/m);
+    }, 240_000);
+
     it('passes stdin, stdout, stderr and the exit status through and writes the trace, session and summary', () => {
       const out = join(tmp, 'echo');
       const r = cli(['record', '--python', py!.path, '--model', '3.8', '--out', out, '--checkpoint-every', '1000', '--', 'echo_stdin.py', '5'], 'hello\n');

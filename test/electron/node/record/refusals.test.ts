@@ -59,6 +59,23 @@ describe('record refuses', () => {
     expect(msg).toContain('not a Python interpreter');
   });
 
+  it('--origins on a CPython whose frames it cannot read (3.14), naming the interpreter and its version', async () => {
+    const path = fakePython('python3.14', { version: [3, 14, 0, 'final', 0], fullVersion: '3.14.0' });
+    const msg = await refusal(prepareProgram(request(path, 'threads.py', { origins: { frames: 1 } })));
+    expect(msg).toContain('--origins');
+    expect(msg).toContain(path);
+    expect(msg).toContain('3.14.0');
+    expect(msg).toContain('3.8 to 3.13');
+  });
+
+  it('--frames outside 1 to 16', async () => {
+    const path = fakePython('python3.12', { version: [3, 12, 1, 'final', 0], fullVersion: '3.12.1' });
+    for (const frames of [0, 17, 2.5]) {
+      const msg = await refusal(prepareProgram(request(path, 'threads.py', { origins: { frames } })));
+      expect(msg).toBe(`--frames must be a whole number from 1 to 16, not ${frames}`);
+    }
+  });
+
   it('a free-threaded build', async () => {
     const path = fakePython('python3.13t', { freeThreaded: true });
     const msg = await refusal(prepareProgram(request(path, 'threads.py')));
