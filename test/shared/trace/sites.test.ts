@@ -4,23 +4,13 @@
  * without, and a reader that knows the extension gets each ALLOC's site and the sites' names.
  */
 import { describe, expect, it } from 'vitest';
+import { bytes, readBatches } from './read-batches';
 import { OP_ALLOC, OpBatch } from '../../../shared/ops/op-batch';
-import { parseSiteFrames, readTraceBytes, SITES_EXTENSION, TraceReader, TraceWriter } from '../../../shared/trace';
-
-const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
+import type { TraceReader } from '../../../shared/trace';
+import { parseSiteFrames, readTraceBytes, SITES_EXTENSION, TraceWriter } from '../../../shared/trace';
 
 function read(text: string, capacity = 64): { reader: TraceReader; batches: OpBatch[] } {
-  const reader = new TraceReader({ file: 't' });
-  const batches: OpBatch[] = [];
-  let batch = new OpBatch(capacity);
-  reader.push(bytes(text));
-  reader.end();
-  while (reader.fill(batch)) {
-    batches.push(batch);
-    batch = new OpBatch(capacity);
-  }
-  if (batch.length > 0) batches.push(batch);
-  return { reader, batches };
+  return readBatches(text, capacity, 't');
 }
 
 /** [id, site] of every ALLOC, in order. */

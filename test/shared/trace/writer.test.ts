@@ -1,22 +1,11 @@
 import { describe, it, expect } from 'vitest';
+import { bytes, readBatches } from './read-batches';
 import { OP_MARK, OpBatch } from '../../../shared/ops/op-batch';
 import { type Checkpoint, formatTrace, readTraceBytes, type TraceColumns, TraceReader, TraceWriter } from '../../../shared/trace';
 
-const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
-
 /** Reads `text` into batches of `capacity`, as a replay would receive them. */
 function batchesOf(text: string, capacity: number): OpBatch[] {
-  const reader = new TraceReader({ file: 'in' });
-  const out: OpBatch[] = [];
-  let batch = new OpBatch(capacity);
-  reader.push(bytes(text));
-  reader.end();
-  while (reader.fill(batch)) {
-    out.push(batch);
-    batch = new OpBatch(capacity);
-  }
-  if (batch.length > 0) out.push(batch);
-  return out;
+  return readBatches(text, capacity).batches;
 }
 
 function same(a: TraceColumns, b: TraceColumns): void {
