@@ -60,6 +60,19 @@ function workerPids(parent: number): number[] {
 
 // ---- numbers -----------------------------------------------------------------------------------
 
+/** Restarted slots: the worker's RSS is fitted by its peak in windows of this many minutes. */
+const PEAK_WINDOW_MIN = 5;
+
+/** The largest reading of each window of `minutes` (at the window's middle): a slot's peaks over time. */
+export function windowPeaks(points: readonly (readonly [number, number])[], minutes: number): [number, number][] {
+  const peaks = new Map<number, number>();
+  for (const [t, y] of points) {
+    const w = Math.floor(t / minutes);
+    peaks.set(w, Math.max(peaks.get(w) ?? -Infinity, y));
+  }
+  return [...peaks].sort(([a], [b]) => a - b).map(([w, y]) => [(w + 0.5) * minutes, y]);
+}
+
 /** Least-squares slope of y over x; null with fewer than two distinct x. */
 export function slope(points: readonly (readonly [number, number])[]): number | null {
   const n = points.length;
@@ -139,6 +152,8 @@ interface RunTrack {
   rss: [number, number][];
   /** [minutes since start, samples the host announced so far] */
   samples: [number, number][];
+  /** A restart of this slot is under way (`--restart`). */
+  restarting: Promise<void> | null;
 }
 
 export interface WorkloadResult {
@@ -189,10 +204,33 @@ async function soakWorkload(workload: string, o: SoakOptions): Promise<WorkloadR
   try {
     bridge = (await connectNodeBridge(`ws://${host.url.host}/bridge${host.url.search}`)).bridge;
     const byId = new Map<string, RunTrack>();
+    let stopping = false;
+    /**
+     * A finite workload that ended is run again at once, and the ended run removed, as a user going
+     * on working would: the soak then measures the host across runs, not an idle host, and a reading
+     * finds the slot's worker running, not between two runs (a short run ends within seconds).
+     */
+    const restartIfDone = (track: RunTrack): void => {
+      if (!o.restart || stopping || track.restarting !== null || track.summary?.state !== 'done') return;
+      const ended = track.summary;
+      track.restarting = (async () => {
+        await bridge!.command(track.runId, { type: 'remove' }).catch(() => undefined);
+        byId.delete(track.runId);
+        track.receivedBefore += Math.max(track.received, ended.samples);
+        track.restarts++;
+        await launch(track, tracks.indexOf(track) + 1 + o.runs * track.restarts);
+      })().finally(() => {
+        track.restarting = null;
+        restartIfDone(track); // it may have ended again while it was being found
+      });
+    };
     bridge.subscribe((e) => {
       if (e.type === 'run') {
         const t = byId.get(e.run.runId);
-        if (t) t.summary = e.run;
+        if (t) {
+          t.summary = e.run;
+          restartIfDone(t);
+        }
       } else if (e.type === 'samples') {
         const t = byId.get(e.runId);
         if (t) t.received = e.samples;
@@ -235,6 +273,7 @@ async function soakWorkload(workload: string, o: SoakOptions): Promise<WorkloadR
         endedAt: null,
         rss: [],
         samples: [],
+        restarting: null,
       };
       tracks.push(track);
       await launch(track, k + 1);
@@ -256,20 +295,11 @@ async function soakWorkload(workload: string, o: SoakOptions): Promise<WorkloadR
       }
       process.stderr.write(`  ${workload} ${parts.join(' · ')}\n`);
       if (Date.now() >= deadline) break;
-      if (o.restart) {
-        // A finite workload that ended is run again, and the ended run removed, as a user going on
-        // working would: the soak then measures the host across runs, not an idle host.
-        for (const [k, r] of tracks.entries()) {
-          if (r.summary?.state !== 'done') continue;
-          await bridge.command(r.runId, { type: 'remove' }).catch(() => undefined);
-          byId.delete(r.runId);
-          r.receivedBefore += Math.max(r.received, r.summary.samples);
-          r.restarts++;
-          await launch(r, k + 1 + o.runs * r.restarts);
-        }
-      }
+      for (const r of tracks) restartIfDone(r);
       await sleep(Math.min(o.everyS * 1000, Math.max(0, deadline - Date.now())));
     }
+    stopping = true;
+    await Promise.all(tracks.map((r) => r.restarting));
     for (const r of tracks) {
       if (r.summary?.state === 'running' || r.summary?.state === 'paused') await bridge.command(r.runId, { type: 'stop' }).catch(() => undefined);
     }
@@ -291,7 +321,9 @@ async function soakWorkload(workload: string, o: SoakOptions): Promise<WorkloadR
     const samplesPerS = first && last && last[0] > first[0] ? (last[1] - first[1]) / ((last[0] - first[0]) * 60) : null;
     return {
       python: r.python,
-      workerSlope: fit(r.rss),
+      // A slot whose runs ended and started again holds a new worker each time, read at any point
+      // of its short life: the slope is that of each window's peak (a fixed point of every run).
+      workerSlope: fit(r.restarts > 0 ? windowPeaks(r.rss, Math.min(PEAK_WINDOW_MIN, o.minutes / 12)) : r.rss),
       workerEndMB: r.rss.length > 0 ? r.rss[r.rss.length - 1]![1] : null,
       samplesPerS,
       state: r.summary?.state ?? 'unknown',

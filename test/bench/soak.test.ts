@@ -1,8 +1,26 @@
 /** The soak bench's arithmetic and its /proc reading (the soak itself is `npm run bench -- soak`). */
 import { describe, expect, it } from 'vitest';
-import { formatTable, rssMB, slope } from '../../bench/soak';
+import { formatTable, rssMB, slope, windowPeaks } from '../../bench/soak';
 
 describe('soak bench', () => {
+  it('windowPeaks keeps the largest reading of each window, at its middle, in time order', () => {
+    const readings: [number, number][] = [
+      [0.5, 90],
+      [1, 400],
+      [4.9, 120],
+      [5.2, 410],
+      [7, 95],
+      [12, 405],
+    ];
+    expect(windowPeaks(readings, 5)).toEqual([
+      [2.5, 400],
+      [7.5, 410],
+      [12.5, 405],
+    ]);
+    // Fresh workers read at any point of their life: the peaks are flat where the readings are not.
+    expect(slope(windowPeaks(readings, 5))).toBeCloseTo(0.5, 12);
+  });
+
   it('slope is the least-squares slope, null without two distinct x', () => {
     expect(
       slope([
