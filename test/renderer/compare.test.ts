@@ -50,30 +50,16 @@ describe('compareRows', () => {
 
   it('compares the end of each phase by label, numbering repeated labels, with a dash where a run has no such phase', () => {
     expect(phaseKeys(['fill', 'free', 'fill', 'free', 'fill'])).toEqual(['fill', 'free', 'fill 2', 'free 2', 'fill 3']);
-    const runs = [
-      {
-        runId: 'a',
-        name: 'A',
-        peak: 9,
-        final: 1,
-        afterFree: null,
-        phases: [
-          { key: 'fill', value: 9 },
-          { key: 'thin', value: 7 },
-        ],
-      },
-      {
-        runId: 'b',
-        name: 'B',
-        peak: 9,
-        final: 1,
-        afterFree: null,
-        phases: [
-          { key: 'fill', value: 8 },
-          { key: 'hold', value: 3 },
-        ],
-      },
-    ];
+    // Two runs alike but for their phases: the value at the end of each, by key.
+    const run = (id: string, phases: Record<string, number>) => ({
+      runId: id.toLowerCase(),
+      name: id,
+      peak: 9,
+      final: 1,
+      afterFree: null,
+      phases: Object.entries(phases).map(([key, value]) => ({ key, value })),
+    });
+    const runs = [run('A', { fill: 9, thin: 7 }), run('B', { fill: 8, hold: 3 })];
     expect(phaseColumns(runs)).toEqual(['fill', 'thin', 'hold']);
     const rows = compareRows(runs);
     expect(rows[0]!.phases).toEqual([

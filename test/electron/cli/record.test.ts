@@ -24,28 +24,19 @@ function cli(args: string[], input?: string): { code: number | null; stdout: str
 }
 
 describe('record (command line)', () => {
-  it('refuses a bad option by name', () => {
-    const r = cli(['record', '--domains', 'heap', '--', 'threads.py']);
+  // Each refused before anything runs: exit status 2, the option named.
+  const REFUSED: [args: string[], message: string][] = [
+    [['--domains', 'heap', '--', 'threads.py'], "--domains must be obj, mem or both, not 'heap'"],
+    [['--live', '--deferred', '--', 'threads.py'], '--live shows the models while the program runs, --deferred runs them after it'],
+    [[], 'name the program'],
+    [['--origins', '--frames', '0', '--', 'threads.py'], "--frames must be an integer from 1 to 16, not '0'"],
+    [['--frames', '2', '--', 'threads.py'], '--frames N goes with --origins'],
+    [['--origins', '--format', 'v2', '--', 'threads.py'], "--format must be sites or v1, not 'v2'"],
+  ];
+  it.each(REFUSED)('refuses record %j by name', (args, message) => {
+    const r = cli(['record', ...args]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain("--domains must be obj, mem or both, not 'heap'");
-    const both = cli(['record', '--live', '--deferred', '--', 'threads.py']);
-    expect(both.code).toBe(2);
-    expect(both.stderr).toContain('--live shows the models while the program runs, --deferred runs them after it');
-    const none = cli(['record']);
-    expect(none.code).toBe(2);
-    expect(none.stderr).toContain('name the program');
-  });
-
-  it('refuses --frames 0, and --frames without --origins', () => {
-    const zero = cli(['record', '--origins', '--frames', '0', '--', 'threads.py']);
-    expect(zero.code).toBe(2);
-    expect(zero.stderr).toContain("--frames must be an integer from 1 to 16, not '0'");
-    const alone = cli(['record', '--frames', '2', '--', 'threads.py']);
-    expect(alone.code).toBe(2);
-    expect(alone.stderr).toContain('--frames N goes with --origins');
-    const format = cli(['record', '--origins', '--format', 'v2', '--', 'threads.py']);
-    expect(format.code).toBe(2);
-    expect(format.stderr).toContain("--format must be sites or v1, not 'v2'");
+    expect(r.stderr).toContain(message);
   });
 
   describe.skipIf(!py)('with an interpreter', () => {
