@@ -10,21 +10,15 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { AppHost } from '../../electron/host/app-host';
 import { NodeLauncher } from '../../electron/host/workers/node-launcher';
 import { createAllocator } from '../../shared/engine';
-import type { RunConfig } from '../../shared/protocol/run-config';
 import { analyzePins, driveTo, PinReplay, type PinReport, summaryLine } from '../../shared/pins';
 import { takeDetail } from '../../shared/run/detail';
 import { resolveRun } from '../../shared/run/resolve-run';
 import { RunLoop } from '../../shared/run/run-loop';
+import { kthRun } from '../support/kth-run';
 import { ARTIFACTS, e2eAvailable } from './harness';
 import { useServedPage } from './served-page';
 
-const CONFIG: RunConfig = {
-  workload: 'keep-every-kth',
-  params: { N: 300_000, k: 1000, hold_live: 20_000, hold_ops: 200_000 },
-  seed: '9',
-  python: '3.11',
-  sampleEvery: 50_000,
-};
+const CONFIG = kthRun({ N: 300_000, k: 1000, hold_live: 20_000, hold_ops: 200_000 }, '9');
 const FILL_END = 300_000;
 
 /** The engine in this process, driven to exactly `op`: blocks per size class and the arena count. */

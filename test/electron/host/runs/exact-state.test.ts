@@ -16,6 +16,7 @@ import { takeDetail } from '../../../../shared/run/detail';
 import { resolveRun } from '../../../../shared/run/resolve-run';
 import { RunLoop } from '../../../../shared/run/run-loop';
 import { analyzePins, driveTo, PinReplay } from '../../../../shared/pins';
+import { kthRun } from '../../../support/kth-run';
 
 const dir = mkdtempSync(join(tmpdir(), 'arenascope-exact-'));
 const hosts: AppHost[] = [];
@@ -32,7 +33,7 @@ afterAll(async () => {
 });
 
 /** keep-every-kth: a fill, then a thinning that keeps every k-th block; its phases differ in state. */
-const config: RunConfig = { workload: 'keep-every-kth', params: { N: 300_000, k: 1000 }, seed: '5', python: '3.11', sampleEvery: 50_000 };
+const config = kthRun({ N: 300_000, k: 1000 }, '5');
 
 async function finished(host: AppHost, c: RunConfig): Promise<RunSummary> {
   let id = '';
@@ -129,13 +130,7 @@ describe('pins at an operation', () => {
   it('analyses a run at any operation in a scratch worker, equal to the analysis in this process', async () => {
     const { host, events } = newHost();
     // k = 256 under 3.11: after thinning, every arena is held by its kept blocks alone.
-    const kth: RunConfig = {
-      workload: 'keep-every-kth',
-      params: { N: 400_000, k: 256, hold_live: 1000, hold_ops: 10_000 },
-      seed: '3',
-      python: '3.11',
-      sampleEvery: 50_000,
-    };
+    const kth = kthRun({ N: 400_000, k: 256, hold_live: 1000, hold_ops: 10_000 }, '3');
     const run = await finished(host, kth);
     const op = 400_000 + 398_437; // the fill, then all but the kept blocks freed
     const report = await host.pinsAt(run.runId, op);
