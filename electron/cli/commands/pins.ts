@@ -5,22 +5,48 @@
  * are kept: the summary, the pinned arenas (top N, 20 by default) and the origins of the blocks that
  * pin them (shared/pins, docs/pins.md). `--threshold PCT` (default 10) is how full an arena may be and
  * still count as pinned. `--json` prints the whole report as one JSON document.
+ *
+ * `pins SESSION_FILE [--run RUN_ID] [--at OP] ...`: the same for a run of a saved session, replayed from
+ * its own config (a trace-replay run from its trace, which must still be readable) to OP, by default
+ * the last operation the session recorded for it. `--run` is needed when the session holds several runs.
  */
 import { resolve } from 'node:path';
 import { createAllocator } from '../../../shared/engine';
 import type { RunConfig } from '../../../shared/protocol/run-config';
+import { SERIES_INDEX } from '../../../shared/run/sample';
 import { resolveRun } from '../../../shared/run/resolve-run';
 import { analyzePins, DEFAULT_PIN_THRESHOLD, driveTo, formatPins, PinReplay, type PinReport } from '../../../shared/pins';
+import { openSession } from '../../host/session/file';
 import { readTraceBatches } from '../../node/trace-file';
 import type { SiteTable, TraceReader } from '../../../shared/trace';
 import { parse, positiveIntOption } from '../options';
 import { UsageError, asUsageError } from '../usage-error';
 
 export const pinsUsage =
-  'pins --workload NAME --python VERSION [--set key=value]... [--seed N] [--at OP] [--arenas aligned|misaligned] [--top N] [--threshold PCT] [--json]';
+  'pins --workload NAME --python VERSION [--set key=value]... [--seed N] [--at OP] [--arenas aligned|misaligned] [--top N] [--threshold PCT] [--json]' +
+  ' | pins SESSION_FILE [--run RUN_ID] [--at OP] [--top N] [--threshold PCT] [--json]';
+
+/** Options that say which run to replay: given with a session file, they would be ignored, so they are refused. */
+const WORKLOAD_OPTIONS = ['workload', 'python', 'set', 'seed', 'arenas'] as const;
+
+/** The config of a saved session's run, and the operation it reached. */
+async function sessionRun(file: string, runId: string | undefined): Promise<{ config: RunConfig; lastOp: number; label: string }> {
+  const { session, warnings } = await asUsageError('pins', () => openSession(file));
+  for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
+  const list = session.runs.map((r) => `${r.id} (${r.meta.name ?? `${r.config.workload} on ${r.config.python}`})`).join(', ');
+  if (session.runs.length === 0) throw new UsageError(`pins: ${file} holds no run`);
+  if (runId === undefined && session.runs.length > 1) throw new UsageError(`pins: ${file} holds ${session.runs.length} runs: name one with --run (${list})`);
+  const run = runId === undefined ? session.runs[0]! : session.runs.find((r) => r.id === runId);
+  if (!run) throw new UsageError(`pins: --run ${runId}: no such run in ${file} (its runs: ${list})`);
+  if (run.config.real) {
+    throw new UsageError(`pins: run ${run.id} ran on a real interpreter, whose allocator cannot be replayed here: name its model run with --run (${list})`);
+  }
+  const last = session.store.lastSample(run.id);
+  return { config: run.config, lastOp: last ? last[SERIES_INDEX.op]! : 0, label: run.meta.name ?? run.id };
+}
 
 export async function pinsCommand(argv: string[], out: (line: string) => void): Promise<number> {
-  const { values } = parse('pins', argv, {
+  const { values, positionals } = parse('pins', argv, {
     options: {
       workload: { type: 'string' },
       python: { type: 'string' },
@@ -31,11 +57,19 @@ export async function pinsCommand(argv: string[], out: (line: string) => void): 
       top: { type: 'string' },
       threshold: { type: 'string' },
       json: { type: 'boolean' },
+      run: { type: 'string' },
     },
-    allowPositionals: false,
+    allowPositionals: true,
   });
-  if (values.workload === undefined) throw new UsageError('pins: --workload NAME is required (see `npm run cli -- workloads`)');
-  if (values.python === undefined) throw new UsageError('pins: --python VERSION is required (e.g. --python 3.11)');
+  if (positionals.length > 1) throw new UsageError(`pins: expected one session FILE, got ${positionals.join(' ')}`);
+  const file = positionals[0];
+  if (file === undefined && values.run !== undefined) throw new UsageError('pins: --run RUN_ID goes with a session FILE');
+  if (file !== undefined) {
+    const given = WORKLOAD_OPTIONS.filter((o) => values[o] !== undefined);
+    if (given.length > 0) throw new UsageError(`pins: a session file names its run's workload and version: drop ${given.map((o) => `--${o}`).join(', ')}`);
+  }
+  if (file === undefined && values.workload === undefined) throw new UsageError('pins: --workload NAME is required (see `npm run cli -- workloads`)');
+  if (file === undefined && values.python === undefined) throw new UsageError('pins: --python VERSION is required (e.g. --python 3.11)');
   if (values.arenas !== undefined && values.arenas !== 'aligned' && values.arenas !== 'misaligned') {
     throw new UsageError(`pins: --arenas must be 'aligned' or 'misaligned', not '${values.arenas}'`);
   }
@@ -48,25 +82,36 @@ export async function pinsCommand(argv: string[], out: (line: string) => void): 
       throw new UsageError(`pins: --threshold must be a percentage above 0 and at most 100, not '${values.threshold}'`);
     threshold = pct / 100;
   }
-  const params: Record<string, string> = {};
-  for (const kv of values.set ?? []) {
-    const eq = kv.indexOf('=');
-    if (eq <= 0) throw new UsageError(`pins: --set takes key=value, not '${kv}'`);
-    params[kv.slice(0, eq).trim()] = kv.slice(eq + 1).trim();
+  let config: RunConfig;
+  let heading: string | null = null;
+  if (file !== undefined) {
+    const saved = await sessionRun(file, values.run);
+    if (at !== undefined && at > saved.lastOp) {
+      throw new UsageError(`pins: --at ${at} is past the end of run ${saved.label}, which reached operation ${saved.lastOp.toLocaleString('en')}`);
+    }
+    config = { ...saved.config, ops: at ?? saved.lastOp, sampleEvery: 1 };
+    heading = `${saved.label} from ${file}, at operation ${(at ?? saved.lastOp).toLocaleString('en')}`;
+  } else {
+    const params: Record<string, string> = {};
+    for (const kv of values.set ?? []) {
+      const eq = kv.indexOf('=');
+      if (eq <= 0) throw new UsageError(`pins: --set takes key=value, not '${kv}'`);
+      params[kv.slice(0, eq).trim()] = kv.slice(eq + 1).trim();
+    }
+    if (values.workload === 'trace-replay' && params['path']) params['path'] = resolve(params['path']);
+    config = {
+      workload: values.workload!,
+      params,
+      seed: values.seed ?? '1',
+      python: values.python!,
+      ...(values.arenas ? { arenas: values.arenas as 'aligned' | 'misaligned' } : {}),
+      ...(at !== undefined ? { ops: at } : {}),
+      sampleEvery: 1,
+    };
   }
-  if (values.workload === 'trace-replay' && params['path']) params['path'] = resolve(params['path']);
-  const config: RunConfig = {
-    workload: values.workload,
-    params,
-    seed: values.seed ?? '1',
-    python: values.python,
-    ...(values.arenas ? { arenas: values.arenas as 'aligned' | 'misaligned' } : {}),
-    ...(at !== undefined ? { ops: at } : {}),
-    sampleEvery: 1,
-  };
   const run = asUsageError('pins', () => resolveRun(config));
   const replay = new PinReplay(createAllocator(run.version, { arenas: run.arenas }));
-  const stopAt = at ?? run.opsBudget;
+  const stopAt = config.ops ?? run.opsBudget;
   let sites: SiteTable | undefined;
   if (run.tracePath !== null) {
     // Read to the end even past --at: a recorded program's sites are named in its last lines.
@@ -81,8 +126,10 @@ export async function pinsCommand(argv: string[], out: (line: string) => void): 
   }
   const report: PinReport = analyzePins(replay.alloc, { births: replay, threshold, workload: run.workload, ...(sites ? { sites } : {}) });
   if (values.json) {
-    out(JSON.stringify({ workload: run.workload.name, python: run.version.version, seed: run.seed.toString(), params: run.params, ...report }, null, 2));
+    const from = file !== undefined ? { session: file, run: values.run ?? null } : {};
+    out(JSON.stringify({ ...from, workload: run.workload.name, python: run.version.version, seed: run.seed.toString(), params: run.params, ...report }, null, 2));
   } else {
+    if (heading !== null) out(heading);
     out(`${run.workload.name} on ${run.version.version} (${run.arenas} arenas), seed ${run.seed}`);
     for (const line of formatPins(report, top)) out(line);
   }

@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../../electron/cli/main';
 import { createAllocator } from '../../../shared/engine';
 import { analyzePins, driveTo, PinReplay } from '../../../shared/pins';
@@ -92,6 +92,73 @@ describe('pins', () => {
     const strict = await run('pins', '--workload', 'trace-replay', '--set', `path=${f}`, '--python', '3.11', '--threshold', '0.001', '--json');
     const s = (JSON.parse(strict.lines.join('\n')) as { summary: { pinnedArenas: number; threshold: number; liveBlocks: number } }).summary;
     expect(s).toMatchObject({ pinnedArenas: 0, threshold: 0.00001, liveBlocks: 1 });
+  });
+
+  describe('on a saved session', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'arenascope-pins-session-'));
+    const PARAMS = { N: 200_000, k: 256, hold_live: 0, hold_ops: 0 };
+    const cli = (...args: string[]) =>
+      spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'electron/cli/main.ts'), ...args], { cwd: ROOT, encoding: 'utf8', timeout: 180_000 });
+    let file = '';
+    let runIds: string[] = [];
+
+    beforeAll(() => {
+      const sets = Object.entries(PARAMS).flatMap(([k, v]) => ['--set', `${k}=${v}`]);
+      const made = cli(...'run --workload keep-every-kth --python 3.8 --python 3.11'.split(' '), ...sets, '--out', dir);
+      expect(made.status, made.stderr).toBe(0);
+      file = join(dir, 'session.arenascope.gz');
+      runIds = (JSON.parse(cli('open', file, '--json').stdout) as { runs: { run: string }[] }).runs.map((r) => r.run);
+      expect(runIds).toHaveLength(2);
+    }, 180_000);
+
+    it('replays the named run to --at: the same analysis as its config driven there in this process', async () => {
+      const at = 250_000;
+      const r = await run('pins', file, '--run', runIds[1]!, '--at', String(at), '--json');
+      expect(r.code).toBe(0);
+      const got = JSON.parse(r.lines.join('\n')) as Record<string, unknown>;
+      const replay = new PinReplay(createAllocator('3.11'));
+      driveTo(createGenerator('keep-every-kth', PARAMS, 1), replay, at);
+      const want = JSON.parse(JSON.stringify(analyzePins(replay.alloc, { births: replay, workload: getWorkload('keep-every-kth') }))) as Record<
+        string,
+        unknown
+      >;
+      expect(got['summary']).toEqual(want['summary']);
+      expect(got['arenas']).toEqual(want['arenas']);
+      expect(got).toMatchObject({ session: file, run: runIds[1], workload: 'keep-every-kth' });
+    });
+
+    it("defaults to the run's last operation, and says which run and where", async () => {
+      const r = await run('pins', file, '--run', runIds[0]!);
+      expect(r.code).toBe(0);
+      const ops = 2 * PARAMS.N; // the fill, the thinning, then the kept blocks freed at the end
+      expect(r.lines[0]).toContain(`at operation ${ops.toLocaleString('en')}`);
+      expect(r.lines[1]).toMatch(/^keep-every-kth on 3\.8\./);
+    });
+
+    it.each([
+      [[], /holds 2 runs: name one with --run \(/],
+      [['--run', 'nope'], /--run nope: no such run in .*\(its runs: /],
+      [['--run', '@0', '--at', '999999999'], /--at 999999999 is past the end of run .*which reached operation/],
+      [['--workload', 'steady-churn'], /a session file names its run's workload and version: drop --workload/],
+    ])('refuses %j with a message that names the runs or the option', (extra, message) => {
+      const args = extra.map((a) => (a === '@0' ? runIds[0]! : a));
+      const p = cli('pins', file, ...args);
+      expect(p.status).toBe(2);
+      expect(p.stderr).toMatch(message);
+    });
+
+    it('refuses a missing or corrupt session file, naming it', () => {
+      const corrupt = join(dir, 'corrupt.arenascope.gz');
+      writeFileSync(corrupt, 'not a session at all\n');
+      for (const f of [join(dir, 'missing.arenascope.gz'), corrupt]) {
+        const p = cli('pins', f);
+        expect(p.status).toBe(2);
+        expect(p.stderr).toContain(f);
+      }
+      const stray = cli('pins', '--workload', 'keep-every-kth', '--python', '3.11', '--run', 'x');
+      expect(stray.status).toBe(2);
+      expect(stray.stderr).toContain('--run RUN_ID goes with a session FILE');
+    });
   });
 
   it.each([
