@@ -12,6 +12,9 @@ import type { ThemeName } from '../../../shared/charts';
 import type { Axis, ExportFormat } from '../../../shared/protocol/bridge';
 import { buildExport, DEFAULT_SIZE, type ExportOptions, type ExportSource, parseFormats, writeExportFiles } from '../../host/export';
 import { openSession } from '../../host/session/file';
+import { pinsAt } from '../../node/pins-at';
+import { SERIES_INDEX } from '../../../shared/run/sample';
+import { errorMessage } from '../../../shared/errors';
 import { onePositional, parse, positiveIntOption } from '../options';
 import { asUsageError, UsageError } from '../usage-error';
 
@@ -68,7 +71,8 @@ export function readExportOptions(
 /** Builds the export and writes it into `dir` atomically; reports what it wrote, and how long it took. */
 export async function exportToDir(command: string, dir: string, source: ExportSource, options: ExportOptions, out: (line: string) => void): Promise<string[]> {
   const t0 = performance.now();
-  const built = await asUsageError(command, () => buildExport(source, options));
+  const withPins = options.formats.includes('html') || options.formats.includes('json') ? await withPinsAtEnd(source) : source;
+  const built = await asUsageError(command, () => buildExport(withPins, options));
   const t1 = performance.now();
   // A write failure (ExportWriteError) names the file; main reports it (exit 2), nothing half-written stays.
   const paths = await writeExportFiles(dir, built.files);
@@ -78,6 +82,30 @@ export async function exportToDir(command: string, dir: string, source: ExportSo
     `exported ${names.length} file${names.length === 1 ? '' : 's'} to ${dir} in ${Math.round(t2 - t0)} ms (rendering ${Math.round(t1 - t0)} ms): ${names.join(', ')}`,
   );
   return paths;
+}
+
+/**
+ * The runs with why their arenas are kept at their last operation, for the report and the JSON, as
+ * the app's export gives them: each engine run replayed once more to its end, in this process. A
+ * real interpreter's run (whose allocator cannot be replayed) and a run without samples get none;
+ * a run whose stream cannot be read again (a trace moved away) gets none, with a warning.
+ */
+async function withPinsAtEnd(source: ExportSource): Promise<ExportSource> {
+  const runs = await Promise.all(
+    source.runs.map(async (r) => {
+      if (r.pins !== undefined || r.config.real) return r;
+      const last = source.store.lastSample(r.id);
+      const op = last ? last[SERIES_INDEX.op]! : 0;
+      if (op === 0) return { ...r, pins: null };
+      try {
+        return { ...r, pins: (await pinsAt(r.config, op)).report };
+      } catch (error) {
+        process.stderr.write(`warning: no pins analysis for run ${r.id}: ${errorMessage(error)}\n`);
+        return { ...r, pins: null };
+      }
+    }),
+  );
+  return { ...source, runs };
 }
 
 function parseBound(command: string, name: string, value: string | undefined, fallback: number): number {

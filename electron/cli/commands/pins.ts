@@ -11,14 +11,12 @@
  * the last operation the session recorded for it. `--run` is needed when the session holds several runs.
  */
 import { resolve } from 'node:path';
-import { createAllocator } from '../../../shared/engine';
 import type { RunConfig } from '../../../shared/protocol/run-config';
 import { SERIES_INDEX } from '../../../shared/run/sample';
 import { resolveRun } from '../../../shared/run/resolve-run';
-import { analyzePins, DEFAULT_PIN_THRESHOLD, driveTo, formatPins, PinReplay, type PinReport } from '../../../shared/pins';
+import { DEFAULT_PIN_THRESHOLD, formatPins } from '../../../shared/pins';
 import { openSession } from '../../host/session/file';
-import { readTraceBatches } from '../../node/trace-file';
-import type { SiteTable, TraceReader } from '../../../shared/trace';
+import { pinsAt } from '../../node/pins-at';
 import { parse, positiveIntOption } from '../options';
 import { UsageError, asUsageError } from '../usage-error';
 
@@ -109,25 +107,14 @@ export async function pinsCommand(argv: string[], out: (line: string) => void): 
       sampleEvery: 1,
     };
   }
-  const run = asUsageError('pins', () => resolveRun(config));
-  const replay = new PinReplay(createAllocator(run.version, { arenas: run.arenas }));
-  const stopAt = config.ops ?? run.opsBudget;
-  let sites: SiteTable | undefined;
-  if (run.tracePath !== null) {
-    // Read to the end even past --at: a recorded program's sites are named in its last lines.
-    let reader: TraceReader | null = null;
-    for await (const step of readTraceBatches(run.tracePath)) {
-      reader = step.reader;
-      if (replay.alloc.ops < stopAt) replay.apply(step.batch, 0, step.batch.length, stopAt);
-    }
-    sites = reader?.sites;
-  } else {
-    driveTo(run.generator, replay, stopAt);
-  }
-  const report: PinReport = analyzePins(replay.alloc, { births: replay, threshold, workload: run.workload, ...(sites ? { sites } : {}) });
+  // Resolved first, so that a bad workload or parameter is the user's error (exit 2), named.
+  asUsageError('pins', () => resolveRun(config));
+  const { run, report } = await pinsAt(config, config.ops, threshold);
   if (values.json) {
     const from = file !== undefined ? { session: file, run: values.run ?? null } : {};
-    out(JSON.stringify({ ...from, workload: run.workload.name, python: run.version.version, seed: run.seed.toString(), params: run.params, ...report }, null, 2));
+    out(
+      JSON.stringify({ ...from, workload: run.workload.name, python: run.version.version, seed: run.seed.toString(), params: run.params, ...report }, null, 2),
+    );
   } else {
     if (heading !== null) out(heading);
     out(`${run.workload.name} on ${run.version.version} (${run.arenas} arenas), seed ${run.seed}`);

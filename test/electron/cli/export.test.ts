@@ -8,6 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { csvHeader, readExportJson } from '../../../electron/host/export';
 import { openSession } from '../../../electron/host/session/file';
 import { cli, ROOT } from './cli-process';
+import { createAllocator } from '../../../shared/engine';
+import { analyzePins, driveTo, PinReplay, summaryLine } from '../../../shared/pins';
+import { createGenerator, getWorkload } from '../../../shared/workloads/registry';
 
 const tmp = mkdtempSync(join(tmpdir(), 'arenascope-cli-export-'));
 
@@ -30,6 +33,24 @@ describe('run --format', () => {
     expect(lines.length - 1).toBe(session.store.stats(session.runs[0]!.id).samples);
     const json = readExportJson(readFileSync(join(out, 'export.json'), 'utf8'));
     expect(json.runs[0]!.series['op']).toEqual(Array.from(session.store.read(session.runs[0]!.id)[0]!));
+  });
+
+  it("carries why the run's arenas are kept at its end in the report and the JSON, as the analysis in this process does", () => {
+    const out = join(tmp, 'pins');
+    const params = { N: 200_000, k: 256, hold_live: 0, hold_ops: 0 };
+    const sets = Object.entries(params).flatMap(([k, v]) => ['--set', `${k}=${v}`]);
+    // Stopped after the thinning, before the kept blocks are freed: every arena is pinned by them.
+    const r = cli('run', '--workload', 'keep-every-kth', ...sets, '--ops', '390000', '--python', '3.11', '--out', out, '--format', 'json,html');
+    expect(r.code, r.stderr).toBe(0);
+    const replay = new PinReplay(createAllocator('3.11'));
+    driveTo(createGenerator('keep-every-kth', params, 1), replay, 390_000);
+    const expected = analyzePins(replay.alloc, { births: replay, workload: getWorkload('keep-every-kth') });
+    expect(expected.summary.pinnedArenas).toBeGreaterThan(0);
+    const json = readExportJson(readFileSync(join(out, 'export.json'), 'utf8'));
+    expect(json.runs[0]!.pins).toEqual(JSON.parse(JSON.stringify(expected)));
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    expect(html).toContain('<section id="pins">');
+    expect(html).toContain(summaryLine(expected).replace(/'/g, '&#39;'));
   });
 
   it('refuses bad export options by name', () => {
