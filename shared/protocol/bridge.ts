@@ -133,6 +133,11 @@ export type BridgeEvent =
   /** A `stateAt` replay of a run is under way: `applied` of `op` operations (equal: finished). */
   | { type: 'replay'; runId: string; op: number; applied: number }
   | { type: 'notice'; level: 'info' | 'error'; message: string }
+  /**
+   * Lines a profiled program wrote (bridge.profileProgram), for its runs' console: `runIds` are the
+   * program's runs; at most a bounded number of lines a notice, long lines cut.
+   */
+  | { type: 'output'; runIds: string[]; stream: 'stdout' | 'stderr'; lines: string[] }
   /** An application-menu item the renderer acts on (Electron only; see electron/main/menu-template.ts). */
   | { type: 'menu'; action: MenuAction };
 
