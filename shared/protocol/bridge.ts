@@ -147,6 +147,7 @@ export type BridgeEvent =
  */
 export const MENU_ACTIONS = [
   'new-run',
+  'profile-program',
   'export',
   'theme-light',
   'theme-dark',
