@@ -37,10 +37,7 @@ export function programConfigs(prepared: PreparedProgram): { models: RunConfig[]
   const base = { workload: 'trace-replay', params: { path: request.tracePath }, seed: '1', sampleEvery: request.sampleEvery };
   return {
     models: versions.map((v) => ({ ...base, python: v.version })),
-    // Seed 0, not the models' 1: the dashboard pairs a real run with the model of the same config for a
-    // sample-by-sample verdict, and a process's real arenas (blocks born before the hook included)
-    // are not the model's to match exactly.
-    real: { ...base, seed: '0', python: interpreter.version, real: { interpreter: interpreter.path } },
+    real: { ...base, python: interpreter.version, real: { interpreter: interpreter.path, recorded: true } },
   };
 }
 

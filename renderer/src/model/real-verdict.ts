@@ -16,7 +16,8 @@ export function realPairs(runs: readonly RunSummary[]): { real: RunSummary; mode
   const key = (r: RunSummary): string =>
     JSON.stringify([r.config.workload, r.config.params, r.config.seed, r.config.arenas ?? null, r.config.ops ?? null, r.python?.version ?? r.config.python]);
   return runs
-    .filter((r) => r.config.real !== undefined)
+    // A profiled program's real process is measured, not replayed: no model run is its exact twin.
+    .filter((r) => r.config.real !== undefined && r.config.real.recorded !== true)
     .map((real) => ({ real, model: runs.find((m) => m.config.real === undefined && key(m) === key(real)) ?? null }));
 }
 
