@@ -58,6 +58,8 @@ export class ProgramRuns {
   private pending: { stream: 'stdout' | 'stderr'; lines: string[] }[] = [];
   private dropped = 0;
   private readonly outputTimer: NodeJS.Timeout;
+  /** Output streams still open: the flush timer runs until both have ended (a subprocess may hold them after the program exits). */
+  private openStreams = 0;
   readonly ended: Promise<ProgramRunResult>;
 
   constructor(
@@ -88,7 +90,9 @@ export class ProgramRuns {
     const child = this.run.recording.child;
     this.lines(child.stdout, 'stdout');
     this.lines(child.stderr, 'stderr');
-    this.outputTimer = setInterval(() => this.flushOutput(), 100);
+    // Unref'd: a subprocess that keeps the program's output open must not keep the host alive.
+    this.outputTimer = setInterval(() => this.flushOutput(), 100).unref();
+    if (this.openStreams === 0) clearInterval(this.outputTimer);
     this.ended = this.finish();
   }
 
@@ -108,7 +112,6 @@ export class ProgramRuns {
     try {
       result = await this.run.finish();
     } catch (error) {
-      clearInterval(this.outputTimer);
       this.flushOutput();
       const message = `recording the program failed: ${error instanceof Error ? error.message : String(error)}`;
       for (const id of this.allIds()) {
@@ -117,7 +120,7 @@ export class ProgramRuns {
       }
       throw error;
     }
-    clearInterval(this.outputTimer);
+    // Lines written before the exit go out before the runs end; later ones (a subprocess's) still follow.
     this.flushOutput();
     const reason = exitReason(result, this.stopped);
     const state = result.end.code === 0 && !this.stopped ? 'done' : 'stopped';
@@ -153,6 +156,7 @@ export class ProgramRuns {
   /** Splits a stream into lines, queued for the next notice. */
   private lines(stream: NodeJS.ReadableStream | null, name: 'stdout' | 'stderr'): void {
     if (stream === null) return;
+    this.openStreams++;
     stream.setEncoding('utf8');
     let partial = '';
     const push = (line: string): void => {
@@ -176,9 +180,13 @@ export class ProgramRuns {
         partial = '';
       }
     });
-    stream.on('end', () => {
+    stream.on('close', () => {
       if (partial !== '') push(partial);
       partial = '';
+      if (--this.openStreams === 0) {
+        clearInterval(this.outputTimer);
+        this.flushOutput();
+      }
     });
   }
 
