@@ -140,6 +140,17 @@ describe.runIf(python !== undefined)('profiling a program through the app host',
     }
   }, 120_000);
 
+  it('says in the console and in every run that a forked subprocess is not traced', async () => {
+    const h = host();
+    const seen = listen(h);
+    const started = await h.profileProgram({ interpreter: python!.path, script: 'forks.py', cwd: PROGRAMS });
+    const all = [...started.runIds, started.realRunId];
+    await waitFor('every run to end', () => all.every((id) => ENDED.includes(seen.run(id)?.state ?? '')), 60_000);
+    for (const id of all) expect(seen.run(id), id).toMatchObject({ state: 'done', reason: 'the program exited with status 0; it forked 1 time(s), subprocesses are not traced' });
+    await waitFor('the output', () => seen.output().some((l) => l.startsWith('forks parent done')), 60_000);
+    expect(seen.output().some((l) => /^\[arenascope\] the program forked at op \d+: subprocesses are not traced$/.test(l))).toBe(true);
+  }, 120_000);
+
   it('refuses an interpreter that is not one, a missing script, a bad model, and a cwd that is not a folder, naming each', async () => {
     const h = host();
     await expect(h.profileProgram({ interpreter: join(tmp, 'no-such-python'), script: 'x.py' })).rejects.toThrow(/interpreter .*no-such-python/);
