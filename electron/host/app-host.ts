@@ -352,9 +352,7 @@ export class AppHost implements Bridge {
     }
     for (const run of added) run.program = program;
     this.programs.add(program);
-    program.ended
-      .catch((error: unknown) => this.log(`arenascope: profiling ${what}: ${errorMessage(error)}`))
-      .finally(() => this.programs.delete(program));
+    program.ended.catch((error: unknown) => this.log(`arenascope: profiling ${what}: ${errorMessage(error)}`)).finally(() => this.programs.delete(program));
     this.emit({ type: 'runs', runs: this.summaries() });
     return { runIds: ids.models, realRunId: ids.real };
   }
@@ -587,10 +585,7 @@ export class AppHost implements Bridge {
     this.exact.dispose();
     try {
       for (const p of this.programs) p.stop();
-      await Promise.all([
-        ...[this.manager, ...this.reals.all()].map((m) => m.dispose()),
-        ...[...this.programs].map((p) => p.ended.catch(() => undefined)),
-      ]);
+      await Promise.all([...[this.manager, ...this.reals.all()].map((m) => m.dispose()), ...[...this.programs].map((p) => p.ended.catch(() => undefined))]);
     } finally {
       for (const run of this.runsById.list()) this.flushSamplesNotice(run);
       const session = await this.session;

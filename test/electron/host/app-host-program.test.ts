@@ -97,7 +97,15 @@ describe.runIf(python !== undefined)('profiling a program through the app host',
     expect(seen.events.some((e) => e.type === 'output' && e.stream === 'stderr' && e.lines.includes('bye'))).toBe(true);
 
     // The real process beside the models: its arena count, on the same operation axis.
-    const w = await h.window({ runId: started.realRunId, series: ['arenas', 'arena_bytes'], from: -Infinity, to: Infinity, maxPoints: 1000, axis: 'op', values: true });
+    const w = await h.window({
+      runId: started.realRunId,
+      series: ['arenas', 'arena_bytes'],
+      from: -Infinity,
+      to: Infinity,
+      maxPoints: 1000,
+      axis: 'op',
+      values: true,
+    });
     const arenas = w.series['arenas']!.samples!;
     expect(arenas.x.length).toBeGreaterThan(1);
     expect(Math.max(...arenas.y)).toBeGreaterThan(0);
@@ -146,7 +154,8 @@ describe.runIf(python !== undefined)('profiling a program through the app host',
     const started = await h.profileProgram({ interpreter: python!.path, script: 'forks.py', cwd: PROGRAMS });
     const all = [...started.runIds, started.realRunId];
     await waitFor('every run to end', () => all.every((id) => ENDED.includes(seen.run(id)?.state ?? '')), 60_000);
-    for (const id of all) expect(seen.run(id), id).toMatchObject({ state: 'done', reason: 'the program exited with status 0; it forked 1 time(s), subprocesses are not traced' });
+    for (const id of all)
+      expect(seen.run(id), id).toMatchObject({ state: 'done', reason: 'the program exited with status 0; it forked 1 time(s), subprocesses are not traced' });
     await waitFor('the output', () => seen.output().some((l) => l.startsWith('forks parent done')), 60_000);
     expect(seen.output().some((l) => /^\[arenascope\] the program forked at op \d+: subprocesses are not traced$/.test(l))).toBe(true);
   }, 120_000);
@@ -154,9 +163,7 @@ describe.runIf(python !== undefined)('profiling a program through the app host',
   it('refuses an interpreter that is not one, a missing script, a bad model, and a cwd that is not a folder, naming each', async () => {
     const h = host();
     await expect(h.profileProgram({ interpreter: join(tmp, 'no-such-python'), script: 'x.py' })).rejects.toThrow(/interpreter .*no-such-python/);
-    await expect(h.profileProgram({ interpreter: python!.path, script: 'missing.py', cwd: PROGRAMS })).rejects.toThrow(
-      /the script missing\.py does not exist/,
-    );
+    await expect(h.profileProgram({ interpreter: python!.path, script: 'missing.py', cwd: PROGRAMS })).rejects.toThrow(/the script missing\.py does not exist/);
     await expect(h.profileProgram({ interpreter: python!.path, module: 'no_such_module_here', cwd: PROGRAMS })).rejects.toThrow(/-m no_such_module_here/);
     await expect(h.profileProgram({ interpreter: python!.path, script: 'threads.py', cwd: PROGRAMS, models: ['9.9'] })).rejects.toThrow(/models: 9\.9/);
     await expect(h.profileProgram({ interpreter: python!.path, script: 'threads.py', cwd: join(PROGRAMS, 'threads.py') })).rejects.toThrow(
@@ -194,7 +201,9 @@ describe('profileProgram requests the host refuses before starting anything', ()
     const closed = host({ policy: await servePolicy() });
     await expect(closed.profileProgram({ interpreter: 'python3', script: 'a.py' })).rejects.toThrow(/does not start programs .*--allow-programs/);
     const open = host({ policy: await servePolicy({ allowPrograms: true }) });
-    await expect(open.profileProgram({ interpreter: join(tmp, 'elsewhere', 'python3'), script: 'a.py' })).rejects.toThrow(/starts only the interpreters it found/);
+    await expect(open.profileProgram({ interpreter: join(tmp, 'elsewhere', 'python3'), script: 'a.py' })).rejects.toThrow(
+      /starts only the interpreters it found/,
+    );
     expect(await closed.runs()).toEqual([]);
     expect(await open.runs()).toEqual([]);
   });

@@ -52,7 +52,7 @@ describe.runIf(python !== undefined)('profileProgram over the WebSocket', () => 
     await waitFor('its output', () => c.events('output').some((e) => (e['lines'] as string[]).includes('ready')), 60_000);
     expect(c.events('output')[0]!['runIds']).toEqual([...started.runIds, started.realRunId]);
     // Its two runs are this connection's two live runs: no more, of either kind.
-    expect((await c.request('profileProgram', { request: { interpreter: python!.path, script: 'wait_for_sigint.py', cwd: PROGRAMS } }))).toMatchObject({
+    expect(await c.request('profileProgram', { request: { interpreter: python!.path, script: 'wait_for_sigint.py', cwd: PROGRAMS } })).toMatchObject({
       ok: false,
       error: expect.stringMatching(/^limit: at most 2 live runs per connection/),
     });
@@ -61,7 +61,8 @@ describe.runIf(python !== undefined)('profileProgram over the WebSocket', () => 
       error: expect.stringMatching(/^limit: at most 2 live runs per connection/),
     });
     expect((await c.request('command', { runId: started.realRunId, command: { type: 'stop' } })).ok).toBe(true);
-    const ended = (id: string) => c.events('run').some((e) => (e['run'] as { runId: string; state: string }).runId === id && (e['run'] as { state: string }).state === 'stopped');
+    const ended = (id: string) =>
+      c.events('run').some((e) => (e['run'] as { runId: string; state: string }).runId === id && (e['run'] as { state: string }).state === 'stopped');
     await waitFor('both runs to stop', () => ended(started.runIds[0]!) && ended(started.realRunId), 60_000);
     c.close();
   }, 120_000);
