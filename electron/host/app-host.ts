@@ -341,6 +341,7 @@ export class AppHost implements Bridge {
       program = new ProgramRuns(prepared, ids, {
         event: (runId, event) => this.runsById.feed(runId, event),
         output: (stream, lines) => this.emit({ type: 'output', runIds: [...ids.models, ids.real], stream, lines }),
+        figures: (figures) => this.emit({ type: 'program', runIds: [...ids.models, ids.real], ...figures }),
       });
     } catch (error) {
       for (const run of added) {

@@ -138,6 +138,12 @@ export type BridgeEvent =
    * program's runs; at most a bounded number of lines a notice, long lines cut.
    */
   | { type: 'output'; runIds: string[]; stream: 'stdout' | 'stderr'; lines: string[] }
+  /**
+   * A profiled program's real process as last measured (at most every half second while it runs):
+   * its RSS and peak RSS (the agent samples it every 100 ms), its real arena count, and how many of
+   * its operations the models have not applied yet.
+   */
+  | { type: 'program'; runIds: string[]; rssBytes: number | null; rssPeakBytes: number; realArenas: number | null; behindOps: number }
   /** An application-menu item the renderer acts on (Electron only; see electron/main/menu-template.ts). */
   | { type: 'menu'; action: MenuAction };
 

@@ -18,6 +18,9 @@ describe('program console store', () => {
     ]);
     expect(s.consoleOf('run-4')!.lines.map((l) => l.text)).toEqual(['other']);
     expect(s.consoleOf('run-9')).toBeNull();
+    s.setFigures(['run-3', 'run-4'], { rssBytes: 10, rssPeakBytes: 20, realArenas: 3, behindOps: 0 });
+    expect(s.consoleOf('run-3')!.figures).toEqual({ rssBytes: 10, rssPeakBytes: 20, realArenas: 3, behindOps: 0 });
+    expect(s.consoleOf('run-1')!.figures).toBeNull();
   });
 
   it('drops the oldest lines beyond its bound and counts them', () => {

@@ -26,9 +26,18 @@ export interface ProgramRunIds {
   readonly real: string;
 }
 
+/** The real process as last measured, for the dashboard's console header (its RSS is not a run series). */
+export interface ProgramFigures {
+  rssBytes: number | null;
+  rssPeakBytes: number;
+  realArenas: number | null;
+  behindOps: number;
+}
+
 export interface ProgramRunsSink {
   event(runId: string, event: RunEvent): void;
   output(stream: 'stdout' | 'stderr', lines: string[]): void;
+  figures?(figures: ProgramFigures): void;
 }
 
 /** The configs the runs keep: each model a trace-replay of the trace; the real process a real run of it. */
@@ -58,6 +67,8 @@ export class ProgramRuns {
   private pending: { stream: 'stdout' | 'stderr'; lines: string[] }[] = [];
   private dropped = 0;
   private readonly outputTimer: NodeJS.Timeout;
+  private lastFigures = '';
+  private figuresTick = 0;
   /** Output streams still open: the flush timer runs until both have ended (a subprocess may hold them after the program exits). */
   private openStreams = 0;
   readonly ended: Promise<ProgramRunResult>;
@@ -91,7 +102,10 @@ export class ProgramRuns {
     this.lines(child.stdout, 'stdout');
     this.lines(child.stderr, 'stderr');
     // Unref'd: a subprocess that keeps the program's output open must not keep the host alive.
-    this.outputTimer = setInterval(() => this.flushOutput(), 100).unref();
+    this.outputTimer = setInterval(() => {
+      this.flushOutput();
+      if (++this.figuresTick % 5 === 0) this.sendFigures();
+    }, 100).unref();
     if (this.openStreams === 0) clearInterval(this.outputTimer);
     this.ended = this.finish();
   }
@@ -122,6 +136,7 @@ export class ProgramRuns {
     }
     // Lines written before the exit go out before the runs end; later ones (a subprocess's) still follow.
     this.flushOutput();
+    this.sendFigures();
     const reason = exitReason(result, this.stopped);
     const state = result.end.code === 0 && !this.stopped ? 'done' : 'stopped';
     const exit = { type: 'exit' as const, code: result.end.code, signal: result.end.signal, reason, byHost: false };
@@ -133,6 +148,16 @@ export class ProgramRuns {
     this.sink.event(this.ids.real, { type: 'done', state, ops: result.ops, wallMs: result.wallMs, reason });
     this.sink.event(this.ids.real, exit);
     return result;
+  }
+
+  /** The real process's figures, when they changed since the last time. */
+  private sendFigures(): void {
+    const run = this.run;
+    const figures: ProgramFigures = { rssBytes: run.stream.rss, rssPeakBytes: run.rssPeak, realArenas: run.stream.realArenas, behindOps: run.lag };
+    const key = JSON.stringify(figures);
+    if (key === this.lastFigures) return;
+    this.lastFigures = key;
+    this.sink.figures?.(figures);
   }
 
   /** The real process's rows as run samples (SERIES columns). */

@@ -91,6 +91,11 @@ function handle(pinia: Pinia, event: BridgeEvent): void {
     case 'output':
       useProgramStore(pinia).append(event.runIds, event.stream, event.lines);
       break;
+    case 'program': {
+      const { type: _type, runIds, ...figures } = event;
+      useProgramStore(pinia).setFigures(runIds, figures);
+      break;
+    }
   }
 }
 

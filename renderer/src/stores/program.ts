@@ -19,6 +19,8 @@ export interface ProgramConsole {
   lines: ConsoleLine[];
   /** Lines that left the console to keep it bounded. */
   dropped: number;
+  /** The real process as last measured (RSS is not a run series: it is shown here). */
+  figures: { rssBytes: number | null; rssPeakBytes: number; realArenas: number | null; behindOps: number } | null;
 }
 
 export const useProgramStore = defineStore('program', () => {
@@ -30,12 +32,19 @@ export const useProgramStore = defineStore('program', () => {
     return consoles.value.find((c) => c.runIds.includes(runId)) ?? null;
   }
 
+  function consoleFor(runIds: string[]): ProgramConsole {
+    const found = consoleOf(runIds[0] ?? '');
+    if (found !== null) return found;
+    consoles.value.push({ runIds: [...runIds], lines: [], dropped: 0, figures: null });
+    return consoles.value[consoles.value.length - 1]!;
+  }
+
+  function setFigures(runIds: string[], figures: NonNullable<ProgramConsole['figures']>): void {
+    consoleFor(runIds).figures = figures;
+  }
+
   function append(runIds: string[], stream: 'stdout' | 'stderr', lines: string[]): void {
-    let c = consoleOf(runIds[0] ?? '');
-    if (c === null) {
-      consoles.value.push({ runIds: [...runIds], lines: [], dropped: 0 });
-      c = consoles.value[consoles.value.length - 1]!;
-    }
+    const c = consoleFor(runIds);
     for (const text of lines) c.lines.push({ stream, text });
     const over = c.lines.length - MAX_CONSOLE_LINES;
     if (over > 0) {
@@ -44,5 +53,5 @@ export const useProgramStore = defineStore('program', () => {
     }
   }
 
-  return { dialogOpen, consoles, consoleOf, append };
+  return { dialogOpen, consoles, consoleOf, append, setFigures };
 });

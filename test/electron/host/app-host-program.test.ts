@@ -95,6 +95,16 @@ describe.runIf(python !== undefined)('profiling a program through the app host',
     await waitFor('every run to end', () => all.every((id) => ENDED.includes(seen.run(id)?.state ?? '')), 60_000);
     for (const id of all) expect(seen.run(id), id).toMatchObject({ state: 'stopped', reason: 'the program exited with status 3' });
     expect(seen.events.some((e) => e.type === 'output' && e.stream === 'stderr' && e.lines.includes('bye'))).toBe(true);
+    // Its RSS and real arena count as last measured, for the console's header (RSS is not a run series).
+    const figures = seen.events.filter((e) => e.type === 'program');
+    expect(figures.length).toBeGreaterThan(0);
+    const last = figures.at(-1)!;
+    expect(last).toMatchObject({ runIds: all, behindOps: 0 });
+    if (last.type !== 'program') throw new Error('not a program event');
+    expect(last.rssPeakBytes).toBeGreaterThan(1 << 20);
+    expect(last.rssBytes).toBeGreaterThan(0);
+    expect(last.rssBytes!).toBeLessThanOrEqual(last.rssPeakBytes);
+    expect(last.realArenas).toBeGreaterThan(0);
 
     // The real process beside the models: its arena count, on the same operation axis.
     const w = await h.window({
