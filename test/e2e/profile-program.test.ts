@@ -75,7 +75,9 @@ describe.runIf(python !== undefined)('profiling a program in Chromium', () => {
     const realPeak = compareRows.nth(1).locator('[data-testid="compare-peak"]');
     expect(await compareRows.nth(1).locator('[data-testid="compare-name"]').textContent()).toContain('the real process');
     await expect.poll(async () => Number(await realPeak.getAttribute('data-value')), { timeout: 30_000 }).toBeGreaterThan(0);
-    await expect.poll(() => page.locator('[data-testid="program-figures"]').textContent(), { timeout: 30_000 }).toMatch(/real arenas \d+ · RSS [\d.]+ MiB \(peak [\d.]+ MiB\)/);
+    await expect
+      .poll(() => page.locator('[data-testid="program-figures"]').textContent(), { timeout: 30_000 })
+      .toMatch(/real arenas \d+ · RSS [\d.]+ MiB \(peak [\d.]+ MiB\)/);
     await page.locator('[data-testid="run-view"]').screenshot({ path: join(ARTIFACTS, 'profile-program-live.png') });
 
     // It exits with status 3: every run ends, saying so.
