@@ -56,6 +56,7 @@ import { RealInterpreters } from './workers/real-interpreters';
 import { ProgramRuns, programConfigs } from './runs/program-runs';
 import { prepareProgram, type PreparedProgram } from '../node/record/program-run';
 import { discoverInterpreters } from '../node/python/discover';
+import { locateAgent } from '../node/agent/locate';
 import { errorDetail, errorMessage, InputError } from '../../shared/errors';
 
 /** At most this many `samples` notices a second per run. */
@@ -310,6 +311,8 @@ export class AppHost implements Bridge {
         stdio: 'pipe',
         tracePath,
       });
+      // The agent is the host's to have: missing, it is said before any run is listed or saved.
+      locateAgent();
     } catch (error) {
       if (error instanceof InputError) throw new BridgeInputError(`profiling a Python program: ${programFieldNames(error.message)}`);
       throw error;

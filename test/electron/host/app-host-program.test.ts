@@ -170,6 +170,21 @@ describe.runIf(python !== undefined)('profiling a program through the app host',
     expect(seen.output().some((l) => /^\[arenascope\] the program forked at op \d+: subprocesses are not traced$/.test(l))).toBe(true);
   }, 120_000);
 
+  it('refuses clearly where the recording agent is missing, before any run is listed', async () => {
+    const h = host();
+    const saved = process.env['ARENASCOPE_AGENT_DIR'];
+    process.env['ARENASCOPE_AGENT_DIR'] = join(tmp, 'no-agent-here');
+    try {
+      await expect(h.profileProgram({ interpreter: python!.path, script: 'threads.py', cwd: PROGRAMS })).rejects.toThrow(
+        /^profiling a Python program: .*agent/,
+      );
+    } finally {
+      if (saved === undefined) delete process.env['ARENASCOPE_AGENT_DIR'];
+      else process.env['ARENASCOPE_AGENT_DIR'] = saved;
+    }
+    expect(await h.runs()).toEqual([]);
+  });
+
   it('refuses an interpreter that is not one, a missing script, a bad model, and a cwd that is not a folder, naming each', async () => {
     const h = host();
     await expect(h.profileProgram({ interpreter: join(tmp, 'no-such-python'), script: 'x.py' })).rejects.toThrow(/interpreter .*no-such-python/);
