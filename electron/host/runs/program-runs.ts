@@ -78,8 +78,15 @@ export class ProgramRuns {
     readonly ids: ProgramRunIds,
     private readonly sink: ProgramRunsSink,
   ) {
-    const { interpreter, versions } = prepared;
+    const { versions } = prepared;
     this.arenaSize = versions[0]!.preset.ARENA_SIZE;
+
+    this.run = new ProgramRun(prepared, {
+      samples: (i, columns) => sink.event(ids.models[i]!, { type: 'samples', columns, coalesced: 0 }),
+      real: (rows) => this.realSamples(rows),
+      fork: (op) => sink.output('stderr', [`[arenascope] the program forked at op ${op}: subprocesses are not traced`]),
+    });
+    // The program has started (a failure to start it throws above, before any run says it started).
     const started = (version: (typeof versions)[number], id: string): void =>
       sink.event(id, {
         type: 'started',
@@ -91,13 +98,6 @@ export class ProgramRuns {
     versions.forEach((v, i) => started(v, ids.models[i]!));
     started(versions[0]!, ids.real);
     for (const id of this.allIds()) sink.event(id, { type: 'status', state: 'running', ops: 0, wallMs: 0 });
-    void interpreter;
-
-    this.run = new ProgramRun(prepared, {
-      samples: (i, columns) => sink.event(ids.models[i]!, { type: 'samples', columns, coalesced: 0 }),
-      real: (rows) => this.realSamples(rows),
-      fork: (op) => sink.output('stderr', [`[arenascope] the program forked at op ${op}: subprocesses are not traced`]),
-    });
     const child = this.run.recording.child;
     this.lines(child.stdout, 'stdout');
     this.lines(child.stderr, 'stderr');
