@@ -14,8 +14,9 @@
  * file join the list as finished runs (without detail snapshots: files do not hold them) and are
  * not copied into the autosave file; `saveSession` writes every run in the list.
  */
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { isAbsolute, join } from 'node:path';
 import {
   type Bridge,
   type BridgeEvent,
@@ -31,7 +32,8 @@ import {
   type WindowResult,
   type WorkloadInfo,
 } from '../../shared/protocol/bridge';
-import { type RunConfig, RunConfigSchema } from '../../shared/protocol/run-config';
+import { DEFAULT_SAMPLE_EVERY, type RunConfig, RunConfigSchema } from '../../shared/protocol/run-config';
+import { type ProgramRequest, ProgramRequestSchema, type ProgramStarted } from '../../shared/protocol/program-request';
 import { NEW_RUN_RECORD, runningMs, statusOf, suggestedBudgetMB, type RunRecord } from '../../shared/protocol/run-record';
 import { parseMessage } from '../../shared/protocol/worker-messages';
 import { resolveRun } from '../../shared/run/resolve-run';
@@ -51,6 +53,10 @@ import { openSession, saveSession, SessionWriter, type SessionRun, FINAL_STATES 
 import { DESKTOP_POLICY, type HostPolicy } from './policy/capabilities';
 import { admitRun } from './policy/run-access';
 import { RealInterpreters } from './workers/real-interpreters';
+import { ProgramRuns, programConfigs } from './runs/program-runs';
+import { prepareProgram, type PreparedProgram } from '../node/record/program-run';
+import { discoverInterpreters } from '../node/python/discover';
+import { locateAgent } from '../node/agent/locate';
 import { errorDetail, errorMessage, InputError } from '../../shared/errors';
 
 /** At most this many `samples` notices a second per run. */
@@ -103,6 +109,10 @@ interface HostRun extends RecordedRun {
   samplesTimer: ReturnType<typeof setTimeout> | null;
   /** The config its worker got (paths resolved), for rebuilding its exact state; null when opened from a file. */
   streamConfig: RunConfig | null;
+  /** A profiled program's run: its name is the program's, and stopping it stops the program. */
+  program?: ProgramRuns;
+  /** Its name was given when it was added (a profiled program's): `started` keeps it. */
+  ownName?: boolean;
 }
 
 const OP = SERIES_INDEX.op;
@@ -130,6 +140,9 @@ export class AppHost implements Bridge {
   private readonly managers = new Map<string, RunManager>();
   /** Exact states at any operation, by scratch replay. */
   private readonly exact: ExactStates;
+  /** Profiled programs still running. */
+  private readonly programs = new Set<ProgramRuns>();
+  private programSeq = 0;
 
   constructor(private readonly options: AppHostOptions) {
     this.log = options.log ?? ((line) => void process.stderr.write(`${line}\n`));
@@ -253,6 +266,101 @@ export class AppHost implements Bridge {
     return { runId };
   }
 
+  /**
+   * Profiles a Python program (docs/recording.md): checks the request (the error names the field),
+   * the policy (serve: --allow-programs, a discovered interpreter) and the program (interpreter,
+   * script or module, models), then starts it under the recording agent. Its runs, one per model
+   * and one for the real process, are in the list before this returns; its trace is written beside
+   * the autosaved session (or in the temporary folder), so the session can replay it later.
+   */
+  async profileProgram(request: ProgramRequest): Promise<ProgramStarted> {
+    if (this.disposed) throw new Error('the host is shutting down');
+    const parsed = parseMessage(ProgramRequestSchema, request);
+    if (!parsed.ok) throw new BridgeInputError(`invalid program request: ${parsed.reason}`);
+    const r = parsed.value;
+    this.policy.startProgram('profiling a Python program');
+    const python = await this.policy.interpreterPath(
+      r.interpreter,
+      discoverInterpreters().map((d) => d.path),
+      'profiling a Python program: interpreter',
+    );
+    const cwd = r.cwd ?? process.cwd();
+    if (!isAbsolute(cwd)) throw new BridgeInputError(`invalid program request: cwd must be an absolute path, not '${cwd}'`);
+    const dir = await stat(cwd).catch(() => null);
+    if (dir === null || !dir.isDirectory()) throw new BridgeInputError(`invalid program request: cwd '${cwd}' is not a folder`);
+    const session = await this.autosave();
+    if (this.disposed) throw new Error('the host is shutting down');
+    this.writer = session;
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    const traceDir = this.autosaveDir !== null && session !== null ? join(this.autosaveDir, 'traces') : join(tmpdir(), 'arenascope-programs');
+    const tracePath = join(traceDir, `program-${stamp}-${process.pid}-${++this.programSeq}.pymtrace.gz`);
+    let prepared: PreparedProgram;
+    try {
+      prepared = await prepareProgram({
+        python,
+        target: r.script !== undefined ? { kind: 'script', path: r.script } : { kind: 'module', name: r.module! },
+        args: r.args,
+        cwd,
+        // The console shows its lines as they are written, not when a buffer fills.
+        env: { ...process.env, PYTHONUNBUFFERED: '1' },
+        models: r.models,
+        domains: 'obj',
+        checkpointEvery: 0,
+        maxOps: 0,
+        sampleEvery: DEFAULT_SAMPLE_EVERY,
+        stdio: 'pipe',
+        tracePath,
+      });
+      // The agent is the host's to have: missing, it is said before any run is listed or saved.
+      locateAgent();
+    } catch (error) {
+      if (error instanceof InputError) throw new BridgeInputError(`profiling a Python program: ${programFieldNames(error.message)}`);
+      throw error;
+    }
+    const what = r.script !== undefined ? r.script : `-m ${r.module}`;
+    const own = prepared.interpreter.version;
+    const configs = programConfigs(prepared);
+    const ids = { models: prepared.versions.map(() => this.nextId()), real: '' };
+    const added: HostRun[] = [];
+    const add = (id: string, config: RunConfig, name: string): void => {
+      const run = this.addRun(id, config, name, true);
+      run.streamConfig = config;
+      run.ownName = true;
+      this.store.addRun(id);
+      if (session !== null && !this.sessionFailed) {
+        run.autosaved = true;
+        this.sessionRecords.add(run, { name, createdAt: run.createdAt });
+        if (!this.sessionFailed) this.store.spillTo(id, session.spillSource(id));
+      }
+      added.push(run);
+    };
+    prepared.versions.forEach((v, i) => add(ids.models[i]!, configs.models[i]!, `${what} on ${own}, modelled as ${v.version}`));
+    ids.real = this.nextId();
+    add(ids.real, configs.real, `${what} on ${own}, the real process`);
+    const realRun = added[added.length - 1]!;
+    realRun.streamConfig = null;
+    let program: ProgramRuns;
+    try {
+      program = new ProgramRuns(prepared, ids, {
+        event: (runId, event) => this.runsById.feed(runId, event),
+        output: (stream, lines) => this.emit({ type: 'output', runIds: [...ids.models, ids.real], stream, lines }),
+        figures: (figures) => this.emit({ type: 'program', runIds: [...ids.models, ids.real], ...figures }),
+      });
+    } catch (error) {
+      for (const run of added) {
+        this.runsById.remove(run.runId);
+        this.store.removeRun(run.runId);
+      }
+      if (error instanceof InputError) throw new BridgeInputError(`profiling a Python program: ${error.message}`);
+      throw error;
+    }
+    for (const run of added) run.program = program;
+    this.programs.add(program);
+    program.ended.catch((error: unknown) => this.log(`arenascope: profiling ${what}: ${errorMessage(error)}`)).finally(() => this.programs.delete(program));
+    this.emit({ type: 'runs', runs: this.summaries() });
+    return { runIds: ids.models, realRunId: ids.real };
+  }
+
   async command(runId: string, command: RunCommand): Promise<void> {
     const run = this.get(runId);
     const state = run.record.state;
@@ -261,8 +369,13 @@ export class AppHost implements Bridge {
         return this.remove(runId, run);
       case 'stop':
         // Stopping an ended run is not an error: the user's intent is already met.
-        if (run.live && !run.record.exited) this.managerOf(runId).stop(runId);
+        if (run.program) run.program.stop();
+        else if (run.live && !run.record.exited) this.managerOf(runId).stop(runId);
         return;
+    }
+    // A program runs at its own pace: the host cannot hold it at an operation.
+    if (run.program) throw new BridgeInputError(`run '${runId}' records a Python program: it cannot ${command.type}, only stop (which stops the program)`);
+    switch (command.type) {
       case 'pause':
       case 'resume':
         if (command.type === 'resume' && command.budgetMB !== undefined) this.setBudget(runId, run, command.budgetMB);
@@ -475,7 +588,8 @@ export class AppHost implements Bridge {
     this.disposed = true;
     this.exact.dispose();
     try {
-      await Promise.all([this.manager, ...this.reals.all()].map((m) => m.dispose()));
+      for (const p of this.programs) p.stop();
+      await Promise.all([...[this.manager, ...this.reals.all()].map((m) => m.dispose()), ...[...this.programs].map((p) => p.ended.catch(() => undefined))]);
     } finally {
       for (const run of this.runsById.list()) this.flushSamplesNotice(run);
       const session = await this.session;
@@ -490,7 +604,7 @@ export class AppHost implements Bridge {
   private bridgeEvents(): RunSink<HostRun> {
     return {
       started: (run, info) => {
-        run.name = `${info.python.version}${run.config.real ? ' real' : ''} ${run.config.workload}`;
+        if (!run.ownName) run.name = `${info.python.version}${run.config.real ? ' real' : ''} ${run.config.workload}`;
         this.emit({ type: 'run', run: this.summaryOf(run) });
       },
       samples: (run) => this.samplesNotice(run),
@@ -561,8 +675,12 @@ export class AppHost implements Bridge {
   }
 
   private remove(runId: string, run: HostRun): void {
-    // A live run is stopped; its exit is then forgotten by the manager listener.
-    if (run.live && !run.record.exited) this.manager.stop(runId);
+    // A live run is stopped; its exit is then forgotten by the manager listener. A program's run
+    // leaves the list; the program goes on for its other runs until they are stopped or removed.
+    if (run.program) {
+      const program = run.program;
+      if (!this.runsById.list().some((r) => r !== run && r.program === program)) program.stop();
+    } else if (run.live && !run.record.exited) this.manager.stop(runId);
     else this.manager.forget(runId);
     if (run.samplesTimer !== null) clearTimeout(run.samplesTimer);
     this.exact.forget(runId);
@@ -636,4 +754,9 @@ export class AppHost implements Bridge {
       }
     }
   }
+}
+
+/** The record checks speak the command line's options; the bridge's caller knows them as the request's fields. */
+function programFieldNames(message: string): string {
+  return message.replace(/^--python /, 'interpreter ').replace(/^--model /, 'models: ');
 }

@@ -32,6 +32,7 @@ export function buildMenuTemplate({ platform, appName, devTools, handlers }: Men
     label: '&File',
     submenu: [
       { id: 'new-run', label: 'New Run…', accelerator: acceleratorOf('new-run'), click: act('new-run') },
+      { id: 'profile-program', label: 'Profile a Python Program…', click: act('profile-program') },
       sep,
       { id: 'open-session', label: 'Open Session…', accelerator: acceleratorOf('open-session'), click: () => handlers.openSession() },
       { id: 'save-session', label: 'Save Session As…', accelerator: acceleratorOf('save-session'), click: () => handlers.saveSessionAs() },

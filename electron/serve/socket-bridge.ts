@@ -122,7 +122,7 @@ export function serveSocket(ws: WebSocket, ctx: SocketContext): void {
       void handleUpload(raw).then(send);
       return;
     }
-    if (!isStartRun(raw)) {
+    if (!startsRuns(raw)) {
       void handleBridgeRequest(methods, raw, log).then(send);
       return;
     }
@@ -136,7 +136,7 @@ export function serveSocket(ws: WebSocket, ctx: SocketContext): void {
       ownPending++;
       void handleBridgeRequest(methods, raw, log)
         .then((response) => {
-          if (response.ok) own.add((response.result as { runId: string }).runId);
+          if (response.ok) for (const id of startedIds(response.result)) own.add(id);
           send(response);
         })
         .finally(() => {
@@ -188,8 +188,18 @@ function uploadHandler(ctx: SocketContext, uploads: ConnectionUploads): (raw: un
   };
 }
 
-function isStartRun(raw: unknown): boolean {
-  return typeof raw === 'object' && raw !== null && (raw as { method?: unknown }).method === 'startRun';
+/** A request that starts runs (a workload, or a profiled program's runs): held to the run limits. */
+function startsRuns(raw: unknown): boolean {
+  const method = typeof raw === 'object' && raw !== null ? (raw as { method?: unknown }).method : undefined;
+  return method === 'startRun' || method === 'profileProgram';
+}
+
+/** The runs a start answered with: `startRun`'s one, or a profiled program's models and real process. */
+function startedIds(result: unknown): string[] {
+  const r = result as { runId?: unknown; runIds?: unknown; realRunId?: unknown };
+  if (typeof r.runId === 'string') return [r.runId];
+  const ids = Array.isArray(r.runIds) ? r.runIds.filter((id): id is string => typeof id === 'string') : [];
+  return typeof r.realRunId === 'string' ? [...ids, r.realRunId] : ids;
 }
 
 function requestId(raw: unknown): number | null {

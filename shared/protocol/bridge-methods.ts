@@ -30,6 +30,7 @@ import {
 } from './bridge';
 import type { PinReport } from '../pins/analyze';
 import { type RunConfig, RunConfigSchema } from './run-config';
+import { type ProgramRequest, ProgramRequestSchema, type ProgramStarted } from './program-request';
 
 // ---- wire values --------------------------------------------------------------------------------
 
@@ -150,6 +151,17 @@ export const BRIDGE_METHODS = {
     encode: (config: RunConfig) => ({ config }),
     decode: (p): [RunConfig] => [p.config],
     result: objectWith<{ runId: string }>({ runId: v.string() }),
+  }),
+  /**
+   * Profiles a Python program on the host under the recording agent (program-request.ts): one run
+   * per model version and one for the real process, in the list at once and live as it runs; its
+   * output comes as `output` events. Only where the host starts programs (serve: --allow-programs).
+   */
+  profileProgram: method({
+    params: v.strictObject({ request: ProgramRequestSchema }),
+    encode: (request: ProgramRequest) => ({ request }),
+    decode: (p): [ProgramRequest] => [{ ...p.request, args: [...p.request.args], models: [...p.request.models] }],
+    result: objectWith<ProgramStarted>({ runIds: v.array(v.string()), realRunId: v.string() }),
   }),
   /** Pause, resume (optionally with a larger memory budget), step, stop or remove a run. */
   command: method({

@@ -133,6 +133,17 @@ export type BridgeEvent =
   /** A `stateAt` replay of a run is under way: `applied` of `op` operations (equal: finished). */
   | { type: 'replay'; runId: string; op: number; applied: number }
   | { type: 'notice'; level: 'info' | 'error'; message: string }
+  /**
+   * Lines a profiled program wrote (bridge.profileProgram), for its runs' console: `runIds` are the
+   * program's runs; at most a bounded number of lines a notice, long lines cut.
+   */
+  | { type: 'output'; runIds: string[]; stream: 'stdout' | 'stderr'; lines: string[] }
+  /**
+   * A profiled program's real process as last measured (at most every half second while it runs):
+   * its RSS and peak RSS (the agent samples it every 100 ms), its real arena count, and how many of
+   * its operations the models have not applied yet.
+   */
+  | { type: 'program'; runIds: string[]; rssBytes: number | null; rssPeakBytes: number; realArenas: number | null; behindOps: number }
   /** An application-menu item the renderer acts on (Electron only; see electron/main/menu-template.ts). */
   | { type: 'menu'; action: MenuAction };
 
@@ -142,6 +153,7 @@ export type BridgeEvent =
  */
 export const MENU_ACTIONS = [
   'new-run',
+  'profile-program',
   'export',
   'theme-light',
   'theme-dark',

@@ -45,7 +45,17 @@ export const RunConfigSchema = v.strictObject({
    * A real-interpreter run: the same stream through this installed interpreter's own allocator
    * (docs/real-runs.md) instead of the engine; `python` above is then its version.
    */
-  real: v.optional(v.strictObject({ interpreter: v.pipe(v.string(), v.minLength(1), v.maxLength(4096)) })),
+  real: v.optional(
+    v.strictObject({
+      interpreter: v.pipe(v.string(), v.minLength(1), v.maxLength(4096)),
+      /**
+       * The real process of a profiled program (bridge.profileProgram): its own arena count as the
+       * agent's hook saw it, not this stream replayed from an empty heap, so no model run is its
+       * exact twin (blocks born before the hook are in it, not in the trace).
+       */
+      recorded: v.optional(v.literal(true)),
+    }),
+  ),
 });
 
 export type RunConfig = v.InferOutput<typeof RunConfigSchema>;

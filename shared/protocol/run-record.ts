@@ -214,6 +214,7 @@ export function reduceRun(record: RunRecord, event: RunEvent): RunRecord {
         state: event.state,
         // Stopped while paused at its budget: the session file and the report say so.
         ...(event.state === 'stopped' && record.budgetPause !== null ? { reason: `stopped at its memory budget: ${record.budgetPause.message}` } : {}),
+        ...(event.reason !== undefined ? { reason: event.reason } : {}),
         ops: Math.max(record.ops, event.ops),
         wallMs: Math.max(record.wallMs, event.wallMs),
       };

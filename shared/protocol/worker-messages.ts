@@ -91,7 +91,14 @@ export const WorkerToHostSchema = v.variant('type', [
    * hosts whose user owns the file (the app, the command line; not a browser of `serve`).
    */
   v.strictObject({ type: v.literal('error'), message: v.string(), fatal: v.boolean(), quoted: v.optional(v.string()) }),
-  v.strictObject({ type: v.literal('done'), state: v.picklist(['done', 'stopped']), ops: Count, wallMs: v.number() }),
+  /** `reason`: why it ended, when there is more to say than its state (a recorded program's exit status). */
+  v.strictObject({
+    type: v.literal('done'),
+    state: v.picklist(['done', 'stopped']),
+    ops: Count,
+    wallMs: v.number(),
+    reason: v.optional(v.pipe(v.string(), v.maxLength(4096))),
+  }),
 ]);
 
 export type WorkerToHost = v.InferOutput<typeof WorkerToHostSchema>;

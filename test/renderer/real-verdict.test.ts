@@ -41,6 +41,13 @@ describe('real-run verdicts in the compare panel', () => {
     expect(realPairs([model, other])).toEqual([]);
   });
 
+  it("gives a profiled program's real process no twin: it is measured, not the model's stream replayed", () => {
+    const model = summary('m', false);
+    const base = summary('r', true);
+    const recorded: RunSummary = { ...base, config: { ...base.config, real: { interpreter: '/usr/bin/python3', recorded: true } } };
+    expect(realPairs([model, recorded])).toEqual([]);
+  });
+
   it('says identical when every common sample agrees, and names the first difference otherwise', () => {
     const model = summary('m', false);
     const real = summary('r', true);

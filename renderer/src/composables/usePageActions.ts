@@ -8,6 +8,8 @@ import { nextTick, onBeforeUnmount, onMounted } from 'vue';
 import { browserShortcut, type ShortcutAction } from '../../../shared/protocol/shortcuts';
 import { doAction, onMenu } from '../services/host';
 import { useAppStore } from '../stores/app';
+import { useCatalogStore } from '../stores/catalog';
+import { useProgramStore } from '../stores/program';
 
 /** The first field of the run form (the version picker): where "New run" takes the user. */
 const RUN_FORM_FIELD = 'version-select';
@@ -24,6 +26,11 @@ export function usePageActions(): void {
           field?.scrollIntoView({ block: 'nearest' });
           field?.focus();
         });
+        return;
+      case 'profile-program':
+        // The app's File menu; a browser shows the header's button only where the server starts programs.
+        if (useCatalogStore().capabilities.programs) useProgramStore().dialogOpen = true;
+        else app.notify('error', 'This host does not start programs for this page (serve --allow-programs).');
         return;
       case 'toggle-run-list':
         app.runListHidden = !app.runListHidden;

@@ -15,9 +15,12 @@ export const VERDICT_KEYS: readonly SeriesKey[] = SERIES_KEYS.filter((k) => k !=
 export function realPairs(runs: readonly RunSummary[]): { real: RunSummary; model: RunSummary | null }[] {
   const key = (r: RunSummary): string =>
     JSON.stringify([r.config.workload, r.config.params, r.config.seed, r.config.arenas ?? null, r.config.ops ?? null, r.python?.version ?? r.config.python]);
-  return runs
-    .filter((r) => r.config.real !== undefined)
-    .map((real) => ({ real, model: runs.find((m) => m.config.real === undefined && key(m) === key(real)) ?? null }));
+  return (
+    runs
+      // A profiled program's real process is measured, not replayed: no model run is its exact twin.
+      .filter((r) => r.config.real !== undefined && r.config.real.recorded !== true)
+      .map((real) => ({ real, model: runs.find((m) => m.config.real === undefined && key(m) === key(real)) ?? null }))
+  );
 }
 
 /** Whether the host gave each sample's value (it does when the window holds no more samples than points). */

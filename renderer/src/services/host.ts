@@ -19,6 +19,8 @@ import type {
 import { DESKTOP_CAPABILITIES } from '../../../shared/protocol/capabilities';
 import type { RunConfig } from '../../../shared/protocol/run-config';
 import type { SessionUploaded, TraceUploaded } from '../../../shared/protocol/uploads';
+import type { ProgramRequest, ProgramStarted } from '../../../shared/protocol/program-request';
+import { useProgramStore } from '../stores/program';
 import { hostReachable, type LinkState } from '../model/link-state';
 import type { WsBridge } from '../bridge/ws-bridge';
 import { useAppStore } from '../stores/app';
@@ -86,6 +88,14 @@ function handle(pinia: Pinia, event: BridgeEvent): void {
     case 'replay':
       for (const l of [...replayListeners]) l(event);
       break;
+    case 'output':
+      useProgramStore(pinia).append(event.runIds, event.stream, event.lines);
+      break;
+    case 'program': {
+      const { type: _type, runIds, ...figures } = event;
+      useProgramStore(pinia).setFigures(runIds, figures);
+      break;
+    }
   }
 }
 
@@ -137,6 +147,22 @@ export async function startRun(config: RunConfig): Promise<string> {
   const { runId } = await need().startRun(config);
   useRunsStore().select(runId);
   return runId;
+}
+
+/**
+ * Profiles a Python program on the host: its runs are shown at once, the interpreter's own model
+ * selected and compared with the real process (drawn over the same axis). The host's refusal
+ * (naming the field) is thrown for the dialog to show.
+ */
+export async function profileProgram(request: ProgramRequest): Promise<ProgramStarted> {
+  const started = await need().profileProgram(request);
+  const runs = useRunsStore();
+  const model = started.runIds[0]!;
+  runs.select(model);
+  runs.compareIds = [];
+  runs.toggleCompare(model, true);
+  runs.toggleCompare(started.realRunId, true);
+  return started;
 }
 
 export async function runCommand(runId: string, command: RunCommand): Promise<void> {

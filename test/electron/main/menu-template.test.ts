@@ -62,6 +62,7 @@ describe('menu template', () => {
     const { template, calls } = build('linux');
     for (const id of [
       'new-run',
+      'profile-program',
       'export',
       'theme-dark',
       'theme-light',
@@ -76,6 +77,7 @@ describe('menu template', () => {
       click(byId(template, id));
     expect(calls).toEqual([
       'new-run',
+      'profile-program',
       'export',
       'theme-dark',
       'theme-light',

@@ -223,6 +223,11 @@ describe('a token holder without capabilities', () => {
     const c = await greeted(closedServer);
     const before = await runCount(closedServer);
     expect(errorOf(await c.request('startRun', { config: { ...endless, python: '/usr/bin/python3' } }))).toMatch(/invalid run configuration: python/);
+    // Profiling a program is refused the same way, before anything of the request is looked at.
+    const profile = { request: { interpreter: '/usr/bin/python3', script: join(secret, 'canary.txt') } };
+    const refusal = errorOf(await c.request('profileProgram', profile));
+    expect(refusal).toMatch(/does not start programs for clients \(start it with --allow-programs\)/);
+    expect(refusal).not.toContain('canary');
     expect(await runCount(closedServer)).toBe(before);
     c.close();
   });

@@ -28,6 +28,7 @@ const valid: Record<string, unknown> = {
   command: { id: 5, method: 'command', params: { runId: 'run-1', command: { type: 'step', ops: 100 } } },
   window: { id: 6, method: 'window', params: { query } },
   detail: { id: 7, method: 'detail', params: { runId: 'run-1', op: 12345 } },
+  profileProgram: { id: 8, method: 'profileProgram', params: { request: { interpreter: 'python3', module: 'http.server', args: ['8000'], models: ['3.12'] } } },
 };
 
 describe('bridge requests', () => {
@@ -133,6 +134,7 @@ const RESULTS: { [M in BridgeMethod]: BridgeResult<M> } = {
   interpreters: [],
   runs: [],
   startRun: { runId: 'run-1' },
+  profileProgram: { runIds: ['run-1'], realRunId: 'run-2' },
   command: undefined,
   window: { runId: 'run-1', axis: 'op', range: null, series: {}, phases: [] },
   detail: null,
