@@ -5,9 +5,10 @@
 import { appendFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { pythonsWithAgent } from '../support/pythons';
-import { ARTIFACTS, ROOT, e2eAvailable, startServe, type Served } from './harness';
+import { ARTIFACTS, ROOT, e2eAvailable } from './harness';
+import { expectNotOffered, useClosedServer } from './closed-server';
 import { useServedPage } from './served-page';
 
 const pythons = e2eAvailable() ? pythonsWithAgent([3, 8], 'e2e profile a program') : [];
@@ -16,16 +17,10 @@ const PROGRAMS = join(ROOT, 'test/fixtures/programs');
 
 describe.runIf(python !== undefined)('profiling a program in Chromium', () => {
   const e2e = useServedPage(['--allow-programs'], { viewport: { width: 1400, height: 1400 } });
-  let closed: Served;
-  beforeAll(async () => {
-    closed = await startServe();
-  }, 120_000);
-  afterAll(() => closed?.stop());
+  const closed = useClosedServer();
 
   it('is not offered by a server started without --allow-programs', async () => {
-    await e2e.page.goto(closed.url);
-    await expect.poll(() => e2e.page.locator('[data-testid="workload-select"] option').count(), { timeout: 20_000 }).toBeGreaterThan(3);
-    expect(await e2e.page.locator('[data-testid="program-open"]').count()).toBe(0);
+    await expectNotOffered(e2e.page, closed().url, 'program-open');
   });
 
   it('starts the program from the dialog; its runs grow while it runs, show its output, end with its exit status, and the real arenas are drawn', async () => {

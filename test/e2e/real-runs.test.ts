@@ -2,9 +2,10 @@
 // `serve --allow-programs`): the form offers the host's interpreters, both runs chart, the real one
 // dashed in the compare overlay, and the compare panel gives the verdict: identical.
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { pythonsWithAgent } from '../support/pythons';
-import { ARTIFACTS, e2eAvailable, startServe, type Served } from './harness';
+import { ARTIFACTS, e2eAvailable } from './harness';
+import { expectNotOffered, useClosedServer } from './closed-server';
 import { useServedPage } from './served-page';
 
 const pythons = e2eAvailable() ? pythonsWithAgent([3, 8], 'e2e real runs') : [];
@@ -12,17 +13,10 @@ const python = pythons.find((p) => p.line[0] === 3 && p.line[1] === 12) ?? pytho
 
 describe.runIf(python !== undefined)('real runs in Chromium', () => {
   const e2e = useServedPage(['--allow-programs'], { viewport: { width: 1400, height: 1200 } });
-  /** A server without --allow-programs, beside it. */
-  let closed: Served;
-  beforeAll(async () => {
-    closed = await startServe();
-  }, 120_000);
-  afterAll(() => closed?.stop());
+  const closed = useClosedServer();
 
   it('is not offered by a server started without --allow-programs', async () => {
-    await e2e.page.goto(closed.url);
-    await expect.poll(() => e2e.page.locator('[data-testid="workload-select"] option').count(), { timeout: 20_000 }).toBeGreaterThan(3);
-    expect(await e2e.page.locator('[data-testid="real-checkbox"]').count()).toBe(0);
+    await expectNotOffered(e2e.page, closed().url, 'real-checkbox');
   });
 
   it('runs a workload on the interpreter beside the model; both chart; the verdict is identical', async () => {
