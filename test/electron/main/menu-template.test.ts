@@ -60,35 +60,12 @@ describe('menu template', () => {
 
   it('sends page actions as menu actions and keeps sessions in main', () => {
     const { template, calls } = build('linux');
-    for (const id of [
-      'new-run',
-      'profile-program',
-      'export',
-      'theme-dark',
-      'theme-light',
-      'theme-system',
-      'toggle-run-list',
-      'toggle-detail',
-      'about',
-      'metric-definitions',
-      'open-session',
-      'save-session',
-    ])
-      click(byId(template, id));
-    expect(calls).toEqual([
-      'new-run',
-      'profile-program',
-      'export',
-      'theme-dark',
-      'theme-light',
-      'theme-system',
-      'toggle-run-list',
-      'toggle-detail',
-      'about',
-      'metric-definitions',
-      'open',
-      'save',
-    ]);
+    const ids = ['new-run', 'profile-program', 'export', 'theme-dark', 'theme-light', 'theme-system'];
+    ids.push('toggle-run-list', 'toggle-detail', 'about', 'metric-definitions', 'open-session', 'save-session');
+    for (const id of ids) click(byId(template, id));
+    // Each item sends the action of its name, but the session items, whose dialogs main keeps.
+    const SESSION: Record<string, string> = { 'open-session': 'open', 'save-session': 'save' };
+    expect(calls).toEqual(ids.map((id) => SESSION[id] ?? id));
   });
 
   it('leaves quitting and zoom to Electron roles, and developer tools out of a packaged app', () => {
