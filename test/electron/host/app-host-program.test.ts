@@ -2,33 +2,23 @@
 // does): its runs are in the list at once, grow while it runs, show its output, end with its exit
 // status, keep the real process's arena count beside the models, and are saved with their trace;
 // stopping a run stops the program; each bad request is refused with the field named.
-import { appendFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { AppHost } from '../../../electron/host/app-host';
+import { describe, expect, it } from 'vitest';
+import type { AppHost } from '../../../electron/host/app-host';
 import { handleBridgeRequest } from '../../../electron/host/bridge-dispatch';
-import { NodeLauncher } from '../../../electron/host/workers/node-launcher';
 import { servePolicy } from '../../../electron/host/policy/capabilities';
 import type { BridgeEvent, RunSummary } from '../../../shared/protocol/bridge';
 import { resolveVersion } from '../../../shared/engine';
-import { pythonsWithAgent } from '../../support/pythons';
 import { PROGRAMS } from '../node/record/record-harness';
 import { waitFor } from '../wait';
+import { hostFixture } from './host-fixture';
 
-const pythons = pythonsWithAgent([3, 8], 'profiling a program through the app host');
-const python = pythons.find((p) => p.line[0] === 3 && p.line[1] === 11) ?? pythons.at(-1);
-const tmp = mkdtempSync(join(tmpdir(), 'arenascope-host-program-'));
-const hosts: AppHost[] = [];
-afterAll(async () => {
-  await Promise.all(hosts.map((h) => h.dispose()));
-  rmSync(tmp, { recursive: true, force: true });
-});
+const fixture = hostFixture('profiling a program through the app host', 'arenascope-host-program-');
+const { python, tmp } = fixture;
 
 function host(options: { policy?: Awaited<ReturnType<typeof servePolicy>>; autosaveDir?: string } = {}): AppHost {
-  const h = new AppHost({ launcher: new NodeLauncher({ onStderrLine: () => undefined }), log: () => undefined, graceMs: 1000, flushMs: 50, ...options });
-  hosts.push(h);
-  return h;
+  return fixture.host({ flushMs: 50, ...options });
 }
 
 /** Every event the host sends, and the output lines so far. */

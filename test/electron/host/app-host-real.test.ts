@@ -2,33 +2,23 @@
 // the engine and on an installed CPython's own allocator, side by side, with identical figures at
 // every common sample; and each refusal (not an interpreter, the agent missing, the serve policy)
 // named, with nothing started.
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { AppHost } from '../../../electron/host/app-host';
-import { NodeLauncher } from '../../../electron/host/workers/node-launcher';
+import { describe, expect, it } from 'vitest';
+import type { AppHost } from '../../../electron/host/app-host';
 import { servePolicy } from '../../../electron/host/policy/capabilities';
 import type { RunSummary } from '../../../shared/protocol/bridge';
 import type { RunConfig } from '../../../shared/protocol/run-config';
 import { SERIES } from '../../../shared/run/sample';
-import { pythonsWithAgent } from '../../support/pythons';
 import { fakePython } from '../node/real/fake-python';
 import { waitFor } from '../wait';
+import { hostFixture } from './host-fixture';
 
-const pythons = pythonsWithAgent([3, 8], 'app host real runs');
-const python = pythons.find((p) => p.line[0] === 3 && p.line[1] === 11) ?? pythons.at(-1);
-const tmp = mkdtempSync(join(tmpdir(), 'arenascope-host-real-'));
-const hosts: AppHost[] = [];
-afterAll(async () => {
-  await Promise.all(hosts.map((h) => h.dispose()));
-  rmSync(tmp, { recursive: true, force: true });
-});
+const fixture = hostFixture('app host real runs', 'arenascope-host-real-');
+const { python, tmp } = fixture;
 
 function host(policy?: Awaited<ReturnType<typeof servePolicy>>): AppHost {
-  const h = new AppHost({ launcher: new NodeLauncher({ onStderrLine: () => undefined }), log: () => undefined, graceMs: 1000, ...(policy ? { policy } : {}) });
-  hosts.push(h);
-  return h;
+  return fixture.host(policy ? { policy } : {});
 }
 
 // Every checkpoint sampled (no rate cap), as the dashboard asks beside a real run.
