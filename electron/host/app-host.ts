@@ -181,6 +181,20 @@ export class AppHost implements Bridge {
     });
   }
 
+  /** A new live run: in the registry and the store, and in the autosaved session when there is one. */
+  private registerRun(runId: string, config: RunConfig, name: string, streamConfig: RunConfig, session: SessionWriter | null): HostRun {
+    const run = this.addRun(runId, config, name, true);
+    run.streamConfig = streamConfig;
+    this.store.addRun(runId);
+    if (session !== null && !this.sessionFailed) {
+      run.autosaved = true;
+      this.sessionRecords.add(run, { name, createdAt: run.createdAt });
+      // Old rows leave memory once written: the file holds them (autosave failing later only stops the spilling).
+      if (!this.sessionFailed) this.store.spillTo(runId, session.spillSource(runId));
+    }
+    return run;
+  }
+
   private listenTo(manager: RunManager): void {
     this.runsById.listen(manager);
     manager.onEvent(({ runId, event }) => {
@@ -243,15 +257,7 @@ export class AppHost implements Bridge {
     if (this.disposed) throw new Error('the host is shutting down');
     this.writer = session;
     const runId = this.nextId();
-    const run = this.addRun(runId, parsed.value, name, true);
-    run.streamConfig = workerConfig;
-    this.store.addRun(runId);
-    if (session !== null && !this.sessionFailed) {
-      run.autosaved = true;
-      this.sessionRecords.add(run, { name, createdAt: run.createdAt });
-      // Old rows leave memory once written: the file holds them (autosave failing later only stops the spilling).
-      if (!this.sessionFailed) this.store.spillTo(runId, session.spillSource(runId));
-    }
+    this.registerRun(runId, parsed.value, name, workerConfig, session);
     try {
       const manager = real ? this.reals.managerFor(real) : this.manager;
       this.managers.set(runId, manager);
@@ -323,15 +329,8 @@ export class AppHost implements Bridge {
     const ids = { models: prepared.versions.map(() => this.nextId()), real: '' };
     const added: HostRun[] = [];
     const add = (id: string, config: RunConfig, name: string): void => {
-      const run = this.addRun(id, config, name, true);
-      run.streamConfig = config;
+      const run = this.registerRun(id, config, name, config, session);
       run.ownName = true;
-      this.store.addRun(id);
-      if (session !== null && !this.sessionFailed) {
-        run.autosaved = true;
-        this.sessionRecords.add(run, { name, createdAt: run.createdAt });
-        if (!this.sessionFailed) this.store.spillTo(id, session.spillSource(id));
-      }
       added.push(run);
     };
     prepared.versions.forEach((v, i) => add(ids.models[i]!, configs.models[i]!, `${what} on ${own}, modelled as ${v.version}`));
