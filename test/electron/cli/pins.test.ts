@@ -23,11 +23,7 @@ describe('pins', () => {
     const params = { N: 300_000, k: 256, hold_live: 2000, hold_ops: 50_000 };
     const at = 500_000;
     const r = await run(
-      'pins',
-      '--workload',
-      'keep-every-kth',
-      '--python',
-      '3.11',
+      ...'pins --workload keep-every-kth --python 3.11'.split(' '),
       ...Object.entries(params).flatMap(([k, v]) => ['--set', `${k}=${v}`]),
       '--at',
       String(at),
@@ -48,20 +44,7 @@ describe('pins', () => {
   it('keep-every-kth, k = 256, 3.11: one origin row, the kept blocks, holding every pinned arena', async () => {
     // The fill of 300 000 blocks and the thinning: only the kept blocks are live.
     const r = await run(
-      'pins',
-      '--workload',
-      'keep-every-kth',
-      '--python',
-      '3.11',
-      '--set',
-      'N=300000',
-      '--set',
-      'k=256',
-      '--set',
-      'hold_live=0',
-      '--set',
-      'hold_ops=0',
-      '--at',
+      ...'pins --workload keep-every-kth --python 3.11 --set N=300000 --set k=256 --set hold_live=0 --set hold_ops=0 --at'.split(' '),
       String(300_000 + 298_828),
     );
     expect(r.code).toBe(0);
