@@ -56,3 +56,14 @@ export function onePositional(command: string, positionals: string[], what: stri
   if (positionals.length !== 1) throw new UsageError(`${command}: expected one ${what}, got ${positionals.length === 0 ? 'none' : positionals.join(' ')}`);
   return positionals[0]!;
 }
+
+/** `--set key=value` options as the workload's parameters (values as text: the workload's schema checks them). */
+export function parseSets(command: string, values: string[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const kv of values ?? []) {
+    const eq = kv.indexOf('=');
+    if (eq <= 0) throw new UsageError(`${command}: --set takes key=value, not '${kv}'`);
+    out[kv.slice(0, eq).trim()] = kv.slice(eq + 1).trim();
+  }
+  return out;
+}

@@ -17,7 +17,7 @@ import { resolveRun } from '../../../shared/run/resolve-run';
 import { DEFAULT_PIN_THRESHOLD, formatPins } from '../../../shared/pins';
 import { openSession } from '../../host/session/file';
 import { pinsAt } from '../../node/pins-at';
-import { parse, positiveIntOption } from '../options';
+import { parse, parseSets, positiveIntOption } from '../options';
 import { UsageError, asUsageError } from '../usage-error';
 
 export const pinsUsage =
@@ -90,12 +90,7 @@ export async function pinsCommand(argv: string[], out: (line: string) => void): 
     config = { ...saved.config, ops: at ?? saved.lastOp, sampleEvery: 1 };
     heading = `${saved.label} from ${file}, at operation ${(at ?? saved.lastOp).toLocaleString('en')}`;
   } else {
-    const params: Record<string, string> = {};
-    for (const kv of values.set ?? []) {
-      const eq = kv.indexOf('=');
-      if (eq <= 0) throw new UsageError(`pins: --set takes key=value, not '${kv}'`);
-      params[kv.slice(0, eq).trim()] = kv.slice(eq + 1).trim();
-    }
+    const params = parseSets('pins', values.set);
     if (values.workload === 'trace-replay' && params['path']) params['path'] = resolve(params['path']);
     config = {
       workload: values.workload!,

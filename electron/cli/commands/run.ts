@@ -34,7 +34,7 @@ import { SessionWriter } from '../../host/session/file';
 import { SeriesStore } from '../../../shared/series';
 import { toSnapshot } from '../../host/runs/detail-store';
 import { EXPORT_OPTIONS, exportToDir, readExportOptions } from './export';
-import { parse, positiveIntOption, rateOption } from '../options';
+import { parse, parseSets, positiveIntOption, rateOption } from '../options';
 import { UsageError, asUsageError } from '../usage-error';
 import { RealRunLauncher } from '../../host/workers/real-run-launcher';
 import { locateAgent } from '../../node/agent/locate';
@@ -57,16 +57,6 @@ export function parseDuration(text: string): number {
   const ms = Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h'];
   if (!(ms >= 1)) throw new UsageError(`run: --duration must be at least 1ms, not '${text}'`);
   return ms;
-}
-
-function parseSets(command: string, values: string[] | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const kv of values ?? []) {
-    const eq = kv.indexOf('=');
-    if (eq <= 0) throw new UsageError(`${command}: --set takes key=value, not '${kv}'`);
-    out[kv.slice(0, eq).trim()] = kv.slice(eq + 1).trim();
-  }
-  return out;
 }
 
 /** What the command keeps per run while it goes, besides the run's record. */

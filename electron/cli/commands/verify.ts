@@ -14,7 +14,7 @@ import type { StreamSource } from '../../node/real/op-stream';
 import { canonicalJson } from '../../../shared/replay/checkpoint-report';
 import { resolveRun } from '../../../shared/run/resolve-run';
 import { DEFAULT_SAMPLE_EVERY, type RunConfig } from '../../../shared/protocol/run-config';
-import { arenasOption, parse, positiveIntOption } from '../options';
+import { arenasOption, parse, parseSets, positiveIntOption } from '../options';
 import { UsageError, asUsageError } from '../usage-error';
 import { InputError } from '../../../shared/errors';
 
@@ -57,12 +57,7 @@ export function verifyArgs(argv: string[]): VerifyArgs {
     if (values.set || values.seed || values.ops) throw new UsageError('verify: --set, --seed and --ops apply to --workload, not to --trace');
     source = { kind: 'trace', path: resolve(values.trace) };
   } else {
-    const params: Record<string, string> = {};
-    for (const kv of values.set ?? []) {
-      const eq = kv.indexOf('=');
-      if (eq <= 0) throw new UsageError(`verify: --set takes key=value, not '${kv}'`);
-      params[kv.slice(0, eq).trim()] = kv.slice(eq + 1).trim();
-    }
+    const params = parseSets('verify', values.set);
     const ops = positiveIntOption('verify', 'ops', values.ops, VERIFY_DEFAULT_OPS, Number.MAX_SAFE_INTEGER);
     // The python field is filled in once the interpreter is known; checked here with a stand-in.
     const config: RunConfig = {
