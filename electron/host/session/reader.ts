@@ -149,7 +149,7 @@ function parseHeader(file: string, line: string, complete: boolean): HeaderRecor
     throw new SessionFileError(
       file,
       1,
-      `session format version ${JSON.stringify(version)} is not supported (this build reads versions ${READABLE_SESSION_VERSIONS.join(' and ')})`,
+      `session format version ${JSON.stringify(version)} is not supported (this build reads versions ${READABLE_SESSION_VERSIONS.slice(0, -1).join(', ')} and ${READABLE_SESSION_VERSIONS.at(-1)})`,
     );
   }
   const parsed = v.safeParse(HeaderRecordSchema, json);
