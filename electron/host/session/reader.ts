@@ -157,7 +157,11 @@ function parseHeader(file: string, line: string, complete: boolean): HeaderRecor
   // Files before version 4 hold the series up to `pinned_bytes` (LEGACY_SERIES_KEYS), read with it as 0.
   const keys = version >= 4 ? SERIES.map((s) => s.key) : LEGACY_SERIES_KEYS;
   if (parsed.output.series.join(',') !== keys.join(',')) {
-    throw new SessionFileError(file, 1, `bad header: series [${parsed.output.series.join(', ')}] differ from what this build reads in a version-${version} file: [${keys.join(', ')}]`);
+    throw new SessionFileError(
+      file,
+      1,
+      `bad header: series [${parsed.output.series.join(', ')}] differ from what this build reads in a version-${version} file: [${keys.join(', ')}]`,
+    );
   }
   // A version-2 file has no envelope; a version-3 one names the series its `min` and `max` columns stand for.
   const envelope = parsed.output.envelope ?? [];

@@ -4,7 +4,17 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { createAllocator } from '../../../shared/engine';
 import { analyzePins } from '../../../shared/pins';
-import { ENVELOPE_KEYS, isSeriesKey, SERIES, SERIES_COUNT, SERIES_INDEX, SERIES_KEYS, type SeriesKey, seriesIndexOf, writeSample } from '../../../shared/run/sample';
+import {
+  ENVELOPE_KEYS,
+  isSeriesKey,
+  SERIES,
+  SERIES_COUNT,
+  SERIES_INDEX,
+  SERIES_KEYS,
+  type SeriesKey,
+  seriesIndexOf,
+  writeSample,
+} from '../../../shared/run/sample';
 
 describe('SeriesKey', () => {
   it('is the union of the keys, not string', () => {

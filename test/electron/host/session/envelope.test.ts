@@ -103,9 +103,21 @@ describe('the envelope in session files', () => {
     const file = join(dir, 'v3.arenascope');
     const values = cols.slice(0, LEGACY_SERIES_KEYS.length).map((c) => c.slice(0, 5));
     const env = cols.slice(SERIES_COUNT, SERIES_COUNT + ENVELOPE_KEYS.length).map((c) => c.slice(0, 5));
-    const head = { t: 'session', format: 'arenascope-session', version: 3, createdAt: '2026-01-01T00:00:00.000Z', series: [...LEGACY_SERIES_KEYS], envelope: [...ENVELOPE_KEYS], flushMs: 2000 };
+    const head = {
+      t: 'session',
+      format: 'arenascope-session',
+      version: 3,
+      createdAt: '2026-01-01T00:00:00.000Z',
+      series: [...LEGACY_SERIES_KEYS],
+      envelope: [...ENVELOPE_KEYS],
+      flushMs: 2000,
+    };
     const write = (h: object) =>
-      writeFileSync(file, [h, { t: 'run', run: 'old', config }, { t: 'samples', run: 'old', columns: values, min: env, max: env }].map((l) => JSON.stringify(l)).join('\n') + '\n');
+      writeFileSync(
+        file,
+        [h, { t: 'run', run: 'old', config }, { t: 'samples', run: 'old', columns: values, min: env, max: env }].map((l) => JSON.stringify(l)).join('\n') +
+          '\n',
+      );
     write(head);
     const { session } = await openSession(file);
     const back = session.store.read(session.runs[0]!.id);
