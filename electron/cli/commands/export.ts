@@ -13,6 +13,8 @@ import type { Axis, ExportFormat } from '../../../shared/protocol/bridge';
 import { buildExport, DEFAULT_SIZE, type ExportOptions, type ExportSource, parseFormats, writeExportFiles } from '../../host/export';
 import { openSession } from '../../host/session/file';
 import { onePositional, parse, positiveIntOption } from '../options';
+import { errorMessage } from '../../../shared/errors';
+import { replayPins } from './pins';
 import { asUsageError, UsageError } from '../usage-error';
 
 export const exportUsage =
@@ -63,6 +65,25 @@ export function readExportOptions(
     theme,
     axis,
   };
+}
+
+/**
+ * Gives each model run of an HTML or JSON export its pins analysis at its last operation (`lastOp`),
+ * replayed in this process as `pins` does, so that the command line's report and JSON hold the same
+ * "Why is this memory kept?" table as the app's (the same ExportRun.pins the HTML and JSON writers
+ * render). A real interpreter's run, a run with no operation, or one whose replay fails gets none.
+ */
+export async function withPins(source: ExportSource, formats: readonly string[], lastOp: (id: string) => number): Promise<void> {
+  if (!formats.includes('html') && !formats.includes('json')) return;
+  for (const r of source.runs) {
+    const at = lastOp(r.id);
+    if (r.config.real || at <= 0) continue;
+    try {
+      r.pins = (await replayPins('export', r.config, at)).report;
+    } catch (error) {
+      process.stderr.write(`warning: no pins analysis for run ${r.id}: ${errorMessage(error)}\n`);
+    }
+  }
 }
 
 /** Builds the export and writes it into `dir` atomically; reports what it wrote, and how long it took. */
@@ -135,6 +156,7 @@ export async function exportCommand(argv: string[], out: (line: string) => void)
       ...(r.status ? { status: r.status } : {}),
     })),
   };
+  await withPins(source, choice.formats, (id) => session.runs.find((r) => r.id === id)?.status?.ops ?? session.store.stats(id).range?.op[1] ?? 0);
   await exportToDir('export', values.out, source, { ...choice, mode: values.compare ? 'compare' : 'runs', range }, out);
   return 0;
 }

@@ -13,7 +13,7 @@
 import { resolve } from 'node:path';
 import { createAllocator } from '../../../shared/engine';
 import type { RunConfig } from '../../../shared/protocol/run-config';
-import { resolveRun } from '../../../shared/run/resolve-run';
+import { resolveRun, type ResolvedRun } from '../../../shared/run/resolve-run';
 import { analyzePins, DEFAULT_PIN_THRESHOLD, driveTo, formatPins, PinReplay, type PinReport } from '../../../shared/pins';
 import { readTrace } from '../../node/trace-file';
 import { SERIES_INDEX } from '../../../shared/run/sample';
@@ -89,6 +89,30 @@ export async function pinsCommand(argv: string[], out: (line: string) => void): 
   return analyze(config, at, values, '', out);
 }
 
+/**
+ * Replays a model run's config to `at` (default: its budget) with births, and analyses its pins: what
+ * `pins` prints and what the command line's exports (`export`, `run --out`) put in the HTML report and
+ * the JSON, as the app's exports do.
+ */
+export async function replayPins(
+  command: string,
+  config: RunConfig,
+  at: number | undefined,
+  threshold = DEFAULT_PIN_THRESHOLD,
+): Promise<{ run: ResolvedRun; report: PinReport }> {
+  const run = asUsageError(command, () => resolveRun(config));
+  const replay = new PinReplay(createAllocator(run.version, { arenas: run.arenas }));
+  const stopAt = at ?? run.opsBudget;
+  if (run.tracePath !== null) {
+    await readTrace(run.tracePath, (batch) => {
+      if (replay.alloc.ops < stopAt) replay.apply(batch, 0, batch.length, stopAt);
+    });
+  } else {
+    driveTo(run.generator, replay, stopAt);
+  }
+  return { run, report: analyzePins(replay.alloc, { births: replay, threshold, workload: run.workload }) };
+}
+
 /** Replays `config` to `at` (default: its budget) and prints the pins report. */
 async function analyze(
   config: RunConfig,
@@ -105,17 +129,7 @@ async function analyze(
       throw new UsageError(`pins: --threshold must be a percentage above 0 and at most 100, not '${values.threshold}'`);
     threshold = pct / 100;
   }
-  const run = asUsageError('pins', () => resolveRun(config));
-  const replay = new PinReplay(createAllocator(run.version, { arenas: run.arenas }));
-  const stopAt = at ?? run.opsBudget;
-  if (run.tracePath !== null) {
-    await readTrace(run.tracePath, (batch) => {
-      if (replay.alloc.ops < stopAt) replay.apply(batch, 0, batch.length, stopAt);
-    });
-  } else {
-    driveTo(run.generator, replay, stopAt);
-  }
-  const report: PinReport = analyzePins(replay.alloc, { births: replay, threshold, workload: run.workload });
+  const { run, report } = await replayPins('pins', config, at, threshold);
   if (values.json) {
     out(JSON.stringify({ workload: run.workload.name, python: run.version.version, seed: run.seed.toString(), params: run.params, ...report }, null, 2));
   } else {

@@ -26,6 +26,7 @@ import { SAMPLE_WIDTH, SERIES, SERIES_INDEX } from '../../../shared/run/sample';
 import { SeriesSummary } from '../../../shared/run/summary';
 import { AtomicTextWriter, writeFileAtomic } from '../../node/atomic-file';
 import type { Launcher } from '../../host/workers/launcher';
+import type { ExportRun } from '../../host/export';
 import { NodeLauncher } from '../../host/workers/node-launcher';
 import { RunManager } from '../../host/workers/run-manager';
 import { type RecordedRun, RunRecorder, type RunSink } from '../../host/runs/recorder';
@@ -33,7 +34,7 @@ import { seriesSink, sessionSink } from '../../host/runs/sinks';
 import { SessionWriter } from '../../host/session/file';
 import { SeriesStore } from '../../../shared/series';
 import { toSnapshot } from '../../host/runs/detail-store';
-import { EXPORT_OPTIONS, exportToDir, readExportOptions } from './export';
+import { EXPORT_OPTIONS, exportToDir, readExportOptions, withPins } from './export';
 import { parse, positiveIntOption, rateOption } from '../options';
 import { UsageError, asUsageError } from '../usage-error';
 import { RealRunLauncher } from '../../host/workers/real-run-launcher';
@@ -336,7 +337,7 @@ export async function runAndExport(command: 'run' | 'compare', values: RunValues
   const verdicts = realVerdicts(tracks);
   for (const v of verdicts) out(verdictText(v));
   if (store && exporting && values.out) {
-    const runs = tracks.map((t) => ({
+    const runs: ExportRun[] = tracks.map((t) => ({
       id: t.runId,
       name: t.name,
       config: t.config,
@@ -344,6 +345,8 @@ export async function runAndExport(command: 'run' | 'compare', values: RunValues
       status: statusOf(t.record),
       detail: t.detail,
     }));
+    // Why each model run's arenas are kept at its end, in the report and the JSON (as the app's export).
+    await withPins({ store, runs }, exporting.formats, (id) => tracks.find((t) => t.runId === id)?.record.ops ?? 0);
     await exportToDir(
       command,
       values.out,
