@@ -15,8 +15,11 @@ export interface ChartDef {
   yUnit: YUnit;
 }
 
-/** The main chart: retained memory, from what the system gave (arenas) down to what was asked. */
-export const MEMORY_KEYS = ['arena_bytes', 'pool_bytes', 'block_bytes', 'requested_bytes'] as const satisfies readonly SeriesKey[];
+/**
+ * The main chart: retained memory, from what the system gave (arenas) down to what was asked; then
+ * the part of the arena bytes only a few blocks keep (pinned), so the user sees when fragmentation sets in.
+ */
+export const MEMORY_KEYS = ['arena_bytes', 'pool_bytes', 'block_bytes', 'requested_bytes', 'pinned_bytes'] as const satisfies readonly SeriesKey[];
 export const ARENA_KEYS = ['arenas', 'arenas_highwater', 'arenas_allocated_total', 'arenas_reclaimed'] as const satisfies readonly SeriesKey[];
 export const POOL_KEYS = ['pools_used', 'pools_full', 'pools_empty'] as const satisfies readonly SeriesKey[];
 
@@ -59,6 +62,7 @@ const SERIES_TITLES: Readonly<Record<ChartedKey, string>> = {
   arenas_highwater: 'Arenas high-water mark',
   arenas_allocated_total: 'Arenas allocated in total',
   arenas_reclaimed: 'Arenas given back',
+  pinned_bytes: 'Pinned arena bytes (arenas ≤ 10 % full)',
 };
 
 /** A series' chart title in a comparison. */

@@ -2,7 +2,8 @@
  * One sample of a run: the series the dashboard charts and `samples.csv` holds, in one fixed column
  * order so that samples travel and are stored as plain number rows (or columns), never as objects.
  */
-import type { Allocator } from '../engine/allocator';
+import { PH_COUNT, PH_SZIDX, type Allocator } from '../engine/allocator';
+import { DEFAULT_PIN_THRESHOLD } from '../pins/analyze';
 import {
   ENV_ARENAS,
   ENV_BLOCK_BYTES,
@@ -39,6 +40,11 @@ export const SERIES = [
   { key: 'arenas_highwater', unit: 'arenas', description: 'the most arenas allocated at once so far (narenas_highwater)' },
   { key: 'arenas_allocated_total', unit: 'arenas', description: 'arenas allocated since the run started, released ones included (ntimes_arena_allocated)' },
   { key: 'arenas_reclaimed', unit: 'arenas', description: 'arenas given back to the system so far (allocated total − current)' },
+  {
+    key: 'pinned_bytes',
+    unit: 'bytes',
+    description: 'bytes of arenas kept only by a few blocks: arenas with live blocks filling at most 10 % of them (the pins threshold) × ARENA_SIZE',
+  },
 ] as const satisfies readonly SeriesDef[];
 
 export type SeriesKey = (typeof SERIES)[number]['key'];
@@ -57,6 +63,21 @@ export function isSeriesKey(key: string): key is SeriesKey {
 export function seriesIndexOf(key: string): number {
   if (!isSeriesKey(key)) throw new RangeError(`unknown series ${JSON.stringify(key)} (known: ${SERIES_KEYS.join(', ')})`);
   return SERIES_INDEX[key];
+}
+
+/**
+ * Series keys of session files before `pinned_bytes` (versions 2 and 3): their samples carry these
+ * columns only. `withLegacySeries` fills the later ones with 0 (not recorded) so they read as today's rows.
+ */
+export const LEGACY_SERIES_KEYS: readonly SeriesKey[] = SERIES_KEYS.slice(0, SERIES_INDEX.pinned_bytes);
+
+/** Columns of a file older than `pinned_bytes` (LEGACY_SERIES_KEYS) padded to SERIES_COUNT with 0s; others as given. */
+export function withLegacySeries(columns: readonly number[][]): number[][] {
+  if (columns.length !== LEGACY_SERIES_KEYS.length) return [...columns];
+  const n = columns[0]?.length ?? 0;
+  const out = [...columns];
+  while (out.length < SERIES_COUNT) out.push(new Array<number>(n).fill(0));
+  return out;
 }
 
 /** Writes the current sample into `row[offset …]` in SERIES order, without allocating. */
@@ -84,6 +105,33 @@ export function writeSample(a: Allocator, wallMs: number, row: Float64Array | nu
   row[offset + 11] = a.narenasHighwater;
   row[offset + 12] = a.ntimesArenaAllocated;
   row[offset + 13] = a.ntimesArenaAllocated - a.narenasCurrent;
+  row[offset + 14] = pinnedArenaBytes(a);
+}
+
+/**
+ * Arena bytes held by pinned arenas: arenas with live blocks whose block bytes are at most
+ * DEFAULT_PIN_THRESHOLD of ARENA_SIZE (the test of shared/pins/analyze.ts, so the series and the
+ * pinning view agree). Walks the arenas' carved pools (`pool_address`) and their `ref.count`s, a few
+ * thousand reads per sample and no allocation; never called per operation.
+ */
+export function pinnedArenaBytes(a: Allocator): number {
+  const arenaSize = a.preset.ARENA_SIZE;
+  const limit = DEFAULT_PIN_THRESHOLD * arenaSize;
+  const bs = a.geometry.blockSize;
+  let pinned = 0;
+  for (let s = 0; s < a.maxarenas; s++) {
+    if (a.arenaAddress[s] !== 1) continue;
+    const carved = a.arenaPoolAddress[s]!;
+    let bytes = 0;
+    for (let k = 0; k < carved; k++) {
+      const p = (s << a.poolShift) + k;
+      const count = a.poolField(p, PH_COUNT);
+      if (count === 0) continue;
+      bytes += count * bs[a.poolField(p, PH_SZIDX)]!;
+    }
+    if (bytes > 0 && bytes <= limit) pinned++;
+  }
+  return pinned * arenaSize;
 }
 
 /**

@@ -16,7 +16,7 @@
 import { type FileHandle, open } from 'node:fs/promises';
 import { constants, createGunzip } from 'node:zlib';
 import * as v from 'valibot';
-import { ENVELOPE_KEYS, SERIES } from '../../../shared/run/sample';
+import { ENVELOPE_KEYS, LEGACY_SERIES_KEYS, SERIES, SERIES_COUNT, withLegacySeries } from '../../../shared/run/sample';
 import { SeriesStore } from '../../../shared/series';
 import { SessionFileError } from './error';
 import { inflatePrefix, isGzip, MEMBER_HEAD_BYTES, memberAt, memberHead } from './gzip';
@@ -149,14 +149,19 @@ function parseHeader(file: string, line: string, complete: boolean): HeaderRecor
     throw new SessionFileError(
       file,
       1,
-      `session format version ${JSON.stringify(version)} is not supported (this build reads versions ${READABLE_SESSION_VERSIONS.join(' and ')})`,
+      `session format version ${JSON.stringify(version)} is not supported (this build reads versions ${READABLE_SESSION_VERSIONS.slice(0, -1).join(', ')} and ${READABLE_SESSION_VERSIONS.at(-1)})`,
     );
   }
   const parsed = v.safeParse(HeaderRecordSchema, json);
   if (!parsed.success) throw new SessionFileError(file, 1, `bad header: ${describeIssues(parsed.issues)}`);
-  const keys = SERIES.map((s) => s.key);
+  // Files before version 4 hold the series up to `pinned_bytes` (LEGACY_SERIES_KEYS), read with it as 0.
+  const keys = version >= 4 ? SERIES.map((s) => s.key) : LEGACY_SERIES_KEYS;
   if (parsed.output.series.join(',') !== keys.join(',')) {
-    throw new SessionFileError(file, 1, `bad header: series [${parsed.output.series.join(', ')}] differ from this build's [${keys.join(', ')}]`);
+    throw new SessionFileError(
+      file,
+      1,
+      `bad header: series [${parsed.output.series.join(', ')}] differ from what this build reads in a version-${version} file: [${keys.join(', ')}]`,
+    );
   }
   // A version-2 file has no envelope; a version-3 one names the series its `min` and `max` columns stand for.
   const envelope = parsed.output.envelope ?? [];
@@ -467,15 +472,19 @@ class Loader {
         run.started = info;
         return undefined;
       }
-      case 'samples':
+      case 'samples': {
+        const named = this.header?.series.length ?? SERIES_COUNT;
+        if (r.columns.length !== named) return `samples of run ${JSON.stringify(r.run)} hold ${r.columns.length} columns, but the header names ${named} series`;
         try {
-          this.store.append(run.id, r.min !== undefined && r.max !== undefined ? [...r.columns, ...r.min, ...r.max] : r.columns);
+          const columns = withLegacySeries(r.columns);
+          this.store.append(run.id, r.min !== undefined && r.max !== undefined ? [...columns, ...r.min, ...r.max] : columns);
         } catch (error) {
           return errorMessage(error);
         }
         run.coalesced += r.coalesced ?? 0;
         this.took(r.run, r.columns[0]!.length);
         return undefined;
+      }
       case 'phase':
         this.store.addPhase(run.id, r.op, r.label);
         return undefined;

@@ -8,7 +8,7 @@
  * deleted meanwhile still reads (on systems that allow it).
  */
 import { closeSync, openSync, readSync } from 'node:fs';
-import { SAMPLE_WIDTH, SERIES_COUNT, withEnvelope } from '../../../shared/run/sample';
+import { SAMPLE_WIDTH, SERIES_COUNT, withEnvelope, withLegacySeries } from '../../../shared/run/sample';
 import type { SpillSource } from '../../../shared/series';
 import { memberAt } from './gzip';
 import type { RunIndex } from './row-index';
@@ -109,8 +109,8 @@ export class SessionSpillSource implements SpillSource {
         if (record.t === 'samples' && record.run === this.fileRunId && record.columns !== undefined) {
           const cols =
             record.min !== undefined && record.max !== undefined
-              ? [...record.columns, ...record.min, ...record.max]
-              : withEnvelope(record.columns.slice(0, SERIES_COUNT));
+              ? [...withLegacySeries(record.columns), ...record.min, ...record.max]
+              : withEnvelope(withLegacySeries(record.columns).slice(0, SERIES_COUNT));
           const n = cols[0]!.length;
           const lo = Math.max(row, start);
           const hi = Math.min(row + n, end);

@@ -5,7 +5,8 @@
  * the peak, and carved pools with no block). Without a hook (2.7) an arena is counted while it holds
  * a live block: exact for 2.7, which returns an arena as soon as it is empty; the arenas allocated
  * and reclaimed and the empty pools are not measured there and read 0, and the high-water mark is
- * the most arenas seen at a sample.
+ * the most arenas seen at a sample. `pinned_bytes` reads 0 on every version: a checkpoint counts
+ * pools per arena but not each arena's live block bytes, which the pin test needs.
  */
 import { SERIES_COUNT, SERIES_INDEX, type SeriesKey } from '../../../shared/run/sample';
 import type { HelperCheckpoint, HelperReady } from './real-helper';
@@ -36,6 +37,8 @@ export class RealSeries {
     set('arenas_highwater', c.arenas_highwater ?? this.peak);
     set('arenas_allocated_total', c.arena_hook?.allocated ?? 0);
     set('arenas_reclaimed', c.arena_hook?.freed ?? 0);
+    // Not measured (see above): 0 keeps the row finite, as the session file requires.
+    set('pinned_bytes', 0);
     return row;
   }
 }

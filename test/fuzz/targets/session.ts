@@ -173,6 +173,8 @@ const hostileJson = fc.oneof(
     [[]],
     Array(SERIES_COUNT).fill([]),
     Array(SERIES_COUNT).fill([1]),
+    // A version-2/3 row set (no pinned_bytes): valid only under a header of those versions.
+    Array(SERIES_COUNT - 1).fill([1]),
     [1, 2],
     { __proto__: 1 },
     2 ** 53,

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createAllocator, visitArenas } from '../../../shared/engine';
 import { OpBatch } from '../../../shared/ops/op-batch';
 import { analyzePins, driveTo, PinReplay } from '../../../shared/pins';
+import { pinnedArenaBytes } from '../../../shared/run/sample';
 import { createGenerator, getWorkload } from '../../../shared/workloads/registry';
 
 describe('pins: keep-every-kth, k = 256, 3.11', () => {
@@ -118,6 +119,7 @@ describe('pins: the seed scenario with one block kept per arena', () => {
     expect(r.summary.pinnedArenas).toBe(keep.size);
     expect(r.summary.pinningBlocks).toBe(keep.size);
     expect(r.summary.pinnedArenaBytes).toBe(keep.size * a.preset.ARENA_SIZE);
+    expect(pinnedArenaBytes(a)).toBe(r.summary.pinnedArenaBytes);
     for (const ar of r.arenas) {
       expect(ar.liveBlocks).toBe(1);
       expect(ar.usedPools).toBe(1);
@@ -180,6 +182,8 @@ describe('pins: agrees with a brute-force count from the visitor and the op stre
         replay.apply(batch);
         const a = replay.alloc;
         const r = analyzePins(a, { births: replay, threshold });
+        // The pinned_bytes series is the same count, taken per sample without the analysis.
+        if (threshold === 0.1) expect(pinnedArenaBytes(a)).toBe(r.summary.pinnedArenaBytes);
         // Brute force: arenas from the visitor, blocks from the op stream's live set.
         const arenaSize = a.preset.ARENA_SIZE;
         const perArena = new Map<number, { blocks: number; bytes: number; ages: number[] }>();

@@ -2,7 +2,19 @@
 // compiler: `npm run typecheck` fails when an @ts-expect-error below stops being an error), and keys
 // from outside are checked against the same table at run time.
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { ENVELOPE_KEYS, isSeriesKey, SERIES, SERIES_COUNT, SERIES_INDEX, SERIES_KEYS, type SeriesKey, seriesIndexOf } from '../../../shared/run/sample';
+import { createAllocator } from '../../../shared/engine';
+import { analyzePins } from '../../../shared/pins';
+import {
+  ENVELOPE_KEYS,
+  isSeriesKey,
+  SERIES,
+  SERIES_COUNT,
+  SERIES_INDEX,
+  SERIES_KEYS,
+  type SeriesKey,
+  seriesIndexOf,
+  writeSample,
+} from '../../../shared/run/sample';
 
 describe('SeriesKey', () => {
   it('is the union of the keys, not string', () => {
@@ -34,8 +46,29 @@ describe('keys from outside', () => {
 
   it('give their column, or an error that names the key and the known ones', () => {
     expect(seriesIndexOf('wall_ms')).toBe(1);
-    expect(seriesIndexOf('arenas_reclaimed')).toBe(SERIES_COUNT - 1);
+    // pinned_bytes was appended last (session files before version 4 end at arenas_reclaimed).
+    expect(seriesIndexOf('arenas_reclaimed')).toBe(SERIES_COUNT - 2);
+    expect(seriesIndexOf('pinned_bytes')).toBe(SERIES_COUNT - 1);
     expect(() => seriesIndexOf('toString')).toThrow(RangeError);
-    expect(() => seriesIndexOf('nope')).toThrow(/unknown series "nope" \(known: op, wall_ms, requested_bytes, .*arenas_reclaimed\)/);
+    expect(() => seriesIndexOf('nope')).toThrow(/unknown series "nope" \(known: op, wall_ms, requested_bytes, .*arenas_reclaimed, pinned_bytes\)/);
+  });
+});
+
+describe('pinned_bytes', () => {
+  it.each(['2.4', '2.7', '3.11'])('%s: 0 while arenas are full, then every arena kept by one block, as analyzePins says', (version) => {
+    const a = createAllocator(version);
+    const row = new Float64Array(SERIES_COUNT);
+    const handles: number[] = [];
+    for (let i = 0; i < 200_000; i++) handles.push(a.malloc(16));
+    writeSample(a, 0, row);
+    expect(row[SERIES_INDEX.pinned_bytes]).toBe(0);
+    const keep = new Map<number, number>();
+    for (const h of handles) if (!keep.has(a.arenaOf(h))) keep.set(a.arenaOf(h), h);
+    const kept = new Set(keep.values());
+    for (const h of handles) if (!kept.has(h)) a.free(h);
+    writeSample(a, 0, row);
+    expect(row[SERIES_INDEX.pinned_bytes]).toBe(keep.size * a.preset.ARENA_SIZE);
+    expect(row[SERIES_INDEX.pinned_bytes]).toBe(analyzePins(a).summary.pinnedArenaBytes);
+    expect(keep.size).toBeGreaterThan(1);
   });
 });

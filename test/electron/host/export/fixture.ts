@@ -67,6 +67,8 @@ export function syntheticSource(): ExportSource {
     col('pool_bytes')[i] = Math.round(arenas * 262_144 * (0.55 + 0.35 * Math.sin(9 * t) ** 2));
     col('block_bytes')[i] = Math.round(col('pool_bytes')[i]! * 0.8 + (i % 997 === 0 ? 300_000 : 0));
     col('requested_bytes')[i] = Math.round(col('block_bytes')[i]! * 0.9);
+    // Pinned arenas appear late, as a free phase leaves a few blocks in each.
+    col('pinned_bytes')[i] = t > 0.6 ? Math.min(arenas, Math.floor(10 * (t - 0.6))) * 262_144 : 0;
     col('pools_used')[i] = 20 + (i % 50);
     col('pools_full')[i] = Math.round(200 * t);
     col('pools_empty')[i] = Math.round(50 * (1 - t));

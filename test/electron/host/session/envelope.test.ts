@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RunConfig } from '../../../../shared/protocol/run-config';
-import { ENVELOPE_KEYS, MAX_COLUMN, MIN_COLUMN, SAMPLE_WIDTH, SERIES, SERIES_COUNT, SERIES_INDEX } from '../../../../shared/run/sample';
+import { ENVELOPE_KEYS, LEGACY_SERIES_KEYS, MAX_COLUMN, MIN_COLUMN, SAMPLE_WIDTH, SERIES, SERIES_COUNT, SERIES_INDEX } from '../../../../shared/run/sample';
+import { SESSION_VERSION } from '../../../../electron/host/session/records';
 import { CHUNK_ROWS, SeriesStore } from '../../../../shared/series';
 import { type FlushTimer, openSession, saveSession, SessionWriter } from '../../../../electron/host/session/file';
 
@@ -71,18 +72,18 @@ describe('the envelope in session files', () => {
     const saved = join(dir, 'saved.arenascope');
     await saveSession(saved, { store, runs: session.runs });
     const header = JSON.parse(readFileSync(saved, 'utf8').split('\n')[0]!) as { version: number; envelope: string[] };
-    expect(header.version).toBe(3);
+    expect(header.version).toBe(SESSION_VERSION);
     expect(header.envelope).toEqual([...ENVELOPE_KEYS]);
     const again = await openSession(saved);
     expect(again.session.store.window(again.session.runs[0]!.id, 'requested_bytes', (i - 2) * 10, (i + 2) * 10, 5).max[2]).toBe(spikeAt(i));
   });
 
-  it('a version-2 file (no envelope) opens: each value is its own min and max', async () => {
+  it('a version-2 file (no envelope, no pinned_bytes) opens: each value is its own min and max, pinned_bytes reads 0', async () => {
     const file = join(dir, 'v2.arenascope');
-    const values = cols.slice(0, SERIES_COUNT).map((c) => c.slice(0, 50));
+    const values = cols.slice(0, LEGACY_SERIES_KEYS.length).map((c) => c.slice(0, 50));
     values[REQ]![20] = 123;
     const lines = [
-      { t: 'session', format: 'arenascope-session', version: 2, createdAt: '2026-01-01T00:00:00.000Z', series: SERIES.map((s) => s.key), flushMs: 2000 },
+      { t: 'session', format: 'arenascope-session', version: 2, createdAt: '2026-01-01T00:00:00.000Z', series: [...LEGACY_SERIES_KEYS], flushMs: 2000 },
       { t: 'run', run: 'old', config },
       { t: 'samples', run: 'old', columns: values },
       { t: 'end', closedAt: '2026-01-01T00:01:00.000Z' },
@@ -95,6 +96,36 @@ describe('the envelope in session files', () => {
     const w = session.store.window(id, 'requested_bytes', -Infinity, Infinity, 50);
     expect(Array.from(w.max)).toEqual(values[REQ]);
     expect(Array.from(w.min)).toEqual(values[REQ]);
+    expect(Array.from(session.store.read(id)[SERIES_INDEX.pinned_bytes]!)).toEqual(new Array(50).fill(0));
+  });
+
+  it('a version-3 file (envelope, no pinned_bytes) opens with pinned_bytes 0; a version-4 header without pinned_bytes is refused', async () => {
+    const file = join(dir, 'v3.arenascope');
+    const values = cols.slice(0, LEGACY_SERIES_KEYS.length).map((c) => c.slice(0, 5));
+    const env = cols.slice(SERIES_COUNT, SERIES_COUNT + ENVELOPE_KEYS.length).map((c) => c.slice(0, 5));
+    const head = {
+      t: 'session',
+      format: 'arenascope-session',
+      version: 3,
+      createdAt: '2026-01-01T00:00:00.000Z',
+      series: [...LEGACY_SERIES_KEYS],
+      envelope: [...ENVELOPE_KEYS],
+      flushMs: 2000,
+    };
+    const write = (h: object) =>
+      writeFileSync(
+        file,
+        [h, { t: 'run', run: 'old', config }, { t: 'samples', run: 'old', columns: values, min: env, max: env }].map((l) => JSON.stringify(l)).join('\n') +
+          '\n',
+      );
+    write(head);
+    const { session } = await openSession(file);
+    const back = session.store.read(session.runs[0]!.id);
+    expect(back.length).toBe(SAMPLE_WIDTH);
+    expect(Array.from(back[SERIES_INDEX.arenas_reclaimed]!)).toEqual(values[SERIES_INDEX.arenas_reclaimed]);
+    expect(Array.from(back[SERIES_INDEX.pinned_bytes]!)).toEqual([0, 0, 0, 0, 0]);
+    write({ ...head, version: 4 });
+    await expect(openSession(file)).rejects.toThrow(/bad header: series .* differ from what this build reads in a version-4 file/);
   });
 
   it('refuses a samples record with half an envelope, or envelope columns of another length', async () => {
@@ -102,7 +133,7 @@ describe('the envelope in session files', () => {
     const head = {
       t: 'session',
       format: 'arenascope-session',
-      version: 3,
+      version: SESSION_VERSION,
       createdAt: '2026-01-01T00:00:00.000Z',
       series: SERIES.map((s) => s.key),
       envelope: [...ENVELOPE_KEYS],

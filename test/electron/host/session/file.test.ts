@@ -323,7 +323,7 @@ describe('the session writer', () => {
     expect(() => w.addRun('bad', { ...RUNS[0]!.config, sampleEvery: 0 })).toThrow(/cannot record run: field config.sampleEvery/);
     expect(() => w.appendSamples('nope', columns(1, 0))).toThrow(/run nope was not added/);
     expect(() => w.appendSamples('r', columns(1, 0).slice(1))).toThrow(
-      /expected 32 columns \(SERIES order, then the envelope.s minima and maxima\) or 14 \(no envelope\), got 13/,
+      /expected 33 columns \(SERIES order, then the envelope.s minima and maxima\) or 15 \(no envelope\), got 14/,
     );
     const bad = columns(2, 0);
     bad[5]![1] = NaN;
@@ -448,7 +448,7 @@ describe('damaged session files', () => {
     writeFileSync(path, readFileSync(plainFile, 'utf8').replace(`"version":${SESSION_VERSION}`, '"version":9'));
     const error = await openSession(path).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SessionFileError);
-    expect(error).toMatchObject({ file: path, record: 1, reason: 'session format version 9 is not supported (this build reads versions 2 and 3)' });
+    expect(error).toMatchObject({ file: path, record: 1, reason: 'session format version 9 is not supported (this build reads versions 2, 3 and 4)' });
     const gz = tempFile('v9.arenascope.gz');
     writeFileSync(gz, gzipSync(readFileSync(path)));
     await expect(openSession(gz)).rejects.toThrow(/version 9 is not supported/);

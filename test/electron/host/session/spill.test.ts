@@ -184,7 +184,7 @@ describe('the streamed reader', () => {
       format: 'arenascope-session',
       version: 2,
       createdAt: '2026-01-01T00:00:00.000Z',
-      series: (await import('../../../../shared/run/sample')).SERIES.map((d) => d.key),
+      series: (await import('../../../../shared/run/sample')).LEGACY_SERIES_KEYS,
       flushMs: 2000,
     });
     writeFileSync(file, `${header}\n{"t":"end","closedAt":"${'x'.repeat(70 << 20)}`);
