@@ -2,11 +2,13 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../../electron/cli/main';
 import { SessionWriter } from '../../../electron/host/session/file';
 import { createAllocator } from '../../../shared/engine';
-import { analyzePins, driveTo, PinReplay } from '../../../shared/pins';
+import { analyzePins, driveTo, PinReplay, summaryLine } from '../../../shared/pins';
+import { ARTIFACTS, e2eAvailable, openPage } from '../../e2e/harness';
 import type { RunConfig } from '../../../shared/protocol/run-config';
 import { SERIES_COUNT } from '../../../shared/run/sample';
 import { createGenerator, getWorkload } from '../../../shared/workloads/registry';
@@ -17,6 +19,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const params = { N: 300_000, k: 256, hold_live: 2000, hold_ops: 50_000 };
 const config: RunConfig = { workload: 'keep-every-kth', params, seed: '1', python: '3.11', sampleEvery: 1000 };
 const LAST_OP = 550_000;
+/** What the first test exported, for the browser to open. */
+let report: { file: string; slots: number[]; summary: string } | null = null;
 
 /** The cells of the table `data-table="ID"` of an HTML document, row by row (tags stripped). */
 function tableCells(html: string, id: string): string[][] {
@@ -72,5 +76,36 @@ describe('export SESSION --format html,json', () => {
       ),
     ) as { runs: { id: string; pins: unknown }[] };
     expect(json.runs.find((r) => r.id === 'run-1')!.pins).toEqual(JSON.parse(JSON.stringify(want)));
+    report = {
+      file: join(
+        out,
+        files.find((f) => f.endsWith('.html'))!,
+      ),
+      slots: pinned.slice(0, 20).map((a) => a.slot),
+      summary: summaryLine(want),
+    };
   });
+
+  // The same report as a reader sees it: opened in Chromium, the pinning table is there, row for row.
+  it.runIf(e2eAvailable())(
+    'shows the pinning table in a browser',
+    async () => {
+      expect(report, 'the report of the test above').not.toBeNull();
+      const { browser, page } = await openPage();
+      try {
+        await page.goto(pathToFileURL(report!.file).href);
+        const table = page.locator('[data-table="pins-run-1"]');
+        await table.scrollIntoViewIfNeeded();
+        const slots = await table
+          .locator('tbody tr')
+          .evaluateAll((trs) => trs.map((tr) => Number((tr as unknown as { cells: ArrayLike<{ textContent: string | null }> }).cells[0]!.textContent)));
+        expect(slots).toEqual(report!.slots);
+        expect(await page.locator('[data-testid="pins-summary-run-1"]').textContent()).toBe(`${report!.summary}.`);
+        await page.screenshot({ path: join(ARTIFACTS, 'report-pins.png'), fullPage: true });
+      } finally {
+        await browser.close();
+      }
+    },
+    60_000,
+  );
 });
