@@ -32,9 +32,11 @@ export class SamplesByOp {
  * high-water mark without a hook is the most arenas seen at a sample, not between samples.
  */
 export const HOOK_ONLY_SERIES: ReadonlySet<SeriesKey> = new Set<SeriesKey>(['pools_empty', 'arenas_allocated_total', 'arenas_reclaimed', 'arenas_highwater']);
+/** Series a real run does not measure at all (a checkpoint has no per-arena block bytes): never compared. */
+export const UNMEASURED_SERIES: ReadonlySet<SeriesKey> = new Set<SeriesKey>(['pinned_bytes']);
 
 export function sampleVerdict(model: { name: string; samples: SamplesByOp }, real: { name: string; samples: SamplesByOp; hooked: boolean }): SampleVerdict {
-  const keys = SERIES_KEYS.filter((k) => k !== 'op' && k !== 'wall_ms' && (real.hooked || !HOOK_ONLY_SERIES.has(k)));
+  const keys = SERIES_KEYS.filter((k) => k !== 'op' && k !== 'wall_ms' && !UNMEASURED_SERIES.has(k) && (real.hooked || !HOOK_ONLY_SERIES.has(k)));
   const maxDiff: Record<string, number> = Object.fromEntries(keys.map((k) => [k, 0]));
   let compared = 0;
   let identical = 0;

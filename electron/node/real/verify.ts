@@ -16,7 +16,7 @@ import { RealHelper, RealHelperError, type HelperCheckpoint, type HelperEnd, typ
 import { arenaModeFor, type RealInterpreter } from './real-interpreter';
 import { walkStream, type StreamSource } from './op-stream';
 import { RealSeries } from './real-series';
-import { HOOK_ONLY_SERIES } from './sample-verdict';
+import { HOOK_ONLY_SERIES, UNMEASURED_SERIES } from './sample-verdict';
 import { SERIES, SERIES_COUNT, writeSample } from '../../../shared/run/sample';
 
 /** A real checkpoint in the oracle's schema (what `compareRecord` reads as the expected line). */
@@ -99,7 +99,7 @@ export function diffCheckpoint(model: CheckpointRecord, real: RealRecord): strin
 export function diffSamples(model: Float64Array, real: Float64Array, hooked: boolean): string[] {
   const diffs: string[] = [];
   SERIES.forEach((s, i) => {
-    if (s.key === 'wall_ms' || (!hooked && HOOK_ONLY_SERIES.has(s.key))) return;
+    if (s.key === 'wall_ms' || UNMEASURED_SERIES.has(s.key) || (!hooked && HOOK_ONLY_SERIES.has(s.key))) return;
     if (model[i] !== real[i]) diffs.push(`${s.key}: model ${model[i]}, real ${real[i]}`);
   });
   return diffs;

@@ -10,6 +10,7 @@ import { servePolicy } from '../../../electron/host/policy/capabilities';
 import type { RunSummary } from '../../../shared/protocol/bridge';
 import type { RunConfig } from '../../../shared/protocol/run-config';
 import { SERIES } from '../../../shared/run/sample';
+import { UNMEASURED_SERIES } from '../../../shared/run/sample-verdict';
 import { fakePython } from '../node/real/fake-python';
 import { waitFor } from '../wait';
 import { hostFixture } from './host-fixture';
@@ -56,7 +57,7 @@ describe.runIf(python !== undefined)('real-interpreter runs through the app host
     expect(m).toMatchObject({ state: 'done', ops: 40_000 });
     expect(r).toMatchObject({ state: 'done', ops: 40_000, name: `${choice.version} real seed-16b-fill-free`, config: { real: { interpreter: choice.path } } });
     // Every series but wall time, at every sample: the model put everything where the interpreter did.
-    const keys = SERIES.map((s) => s.key).filter((k) => k !== 'wall_ms' && k !== 'op');
+    const keys = SERIES.map((s) => s.key).filter((k) => k !== 'wall_ms' && k !== 'op' && !UNMEASURED_SERIES.has(k));
     // Each sample's own value (a model point's max also carries its window's envelope; a real run has none).
     const window = (runId: string) => h.window({ runId, series: keys, from: -Infinity, to: Infinity, maxPoints: 10_000, axis: 'op', values: true });
     const [wm, wr] = [await window(model.runId), await window(real.runId)];
