@@ -8,13 +8,17 @@
  * through Python's allocators (the map and the chunks use the C library's malloc), one lock so that
  * threads share one stream in their true order.
  *
- * Ids are given in allocation order (0, 1, 2, ...) and never reused. A free of a block born before
+ * Ids are dense: a freed block's id is given to the next allocation (last freed, first reused), and
+ * a new one (0, 1, 2, ...) only when none is free, so the largest id stays near the largest live
+ * set. The host then indexes its tables by id directly instead of hashing 64-bit ids (pymtrace
+ * allows an id to be reused once freed). A free of a block born before
  * the hook has no id: it is skipped and counted; a realloc of such a block is written as a fresh
  * allocation and counted; blocks still alive at the end are counted (final_live_*).
  */
 #include <dlfcn.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -41,7 +45,9 @@ static struct {
   agent_map map;
   agent_stream *stream;
   agent_stream_cursor *cursor; /* the stream's: records are appended through it inline */
-  uint64_t next_id;
+  uint64_t next_id;   /* ids below it have been given out */
+  uint64_t *free_ids; /* ids of freed blocks, to give out again (C library memory); the last freed on top */
+  size_t nfree_ids, cap_free_ids;
   uint64_t ops; /* a/f/r records written */
   uint64_t checkpoint_every, max_ops;
   uint64_t next_special; /* the op count at which a periodic checkpoint or the op budget is due (UINT64_MAX: never) */
@@ -139,8 +145,24 @@ static inline void note_shrink(uint64_t dbytes, uint64_t dblocks) {
 }
 
 /* An address handed out while still mapped means a free we did not see: its old id is freed first. */
+/* The next allocation's id: the last one freed, else a new one. */
+static inline uint64_t take_id(void) { return G.nfree_ids ? G.free_ids[--G.nfree_ids] : G.next_id++; }
+
+/* Gives a freed id back. Should the list not grow (no memory), the id is simply not reused: ids stay unique. */
+static inline void give_id(uint64_t id) {
+  if (G.nfree_ids == G.cap_free_ids) {
+    size_t cap = G.cap_free_ids ? G.cap_free_ids * 2 : 4096;
+    uint64_t *grown = realloc(G.free_ids, cap * sizeof *grown);
+    if (!grown) return;
+    G.free_ids = grown;
+    G.cap_free_ids = cap;
+  }
+  G.free_ids[G.nfree_ids++] = id;
+}
+
 static void stale_free(uint64_t id, uint64_t size) {
   emit(AGENT_OP_FREE, id, 0);
+  give_id(id);
   G.ops_free++;
   G.stale_implicit_frees++;
   note_shrink(size, 1);
@@ -152,12 +174,11 @@ static void on_alloc(void *p, size_t size) {
   if (G.recording) {
     /* Read before the map and the stream are touched; cheap when off (one predictable branch). */
     uint32_t site = G.origins ? agent_origins_site() : 0;
-    uint64_t id = G.next_id, old_id, old_size;
+    uint64_t id = take_id(), old_id, old_size;
     int put = agent_map_put(&G.map, (uintptr_t)p, id, size, &old_id, &old_size);
     if (put < 0) {
       stop_recording_locked("out of memory for the address map");
     } else {
-      G.next_id++;
       if (put == 1) stale_free(old_id, old_size);
       if (G.recording) {
         emit(AGENT_OP_ALLOC | site << AGENT_SITE_SHIFT, id, clamp_size(size));
@@ -176,6 +197,7 @@ static void on_free(void *p) {
     uint64_t id, size;
     if (agent_map_take(&G.map, (uintptr_t)p, &id, &size)) {
       emit(AGENT_OP_FREE, id, 0);
+      give_id(id);
       G.ops_free++;
       note_shrink(size, 1);
       after_op();
@@ -454,5 +476,8 @@ AGENT_EXPORT int agent_record_stop(void) {
            (unsigned long long)agent_origins_unknown(), (unsigned long long)agent_origins_full());
   agent_stream_close(G.stream, summary);
   agent_map_destroy(&G.map);
+  free(G.free_ids);
+  G.free_ids = NULL;
+  G.nfree_ids = G.cap_free_ids = 0;
   return 0;
 }

@@ -4,7 +4,6 @@
  * process's own figures (its arena count, its RSS, forks) at their position in the op stream.
  */
 import { OpBatch } from '../../../shared/ops/op-batch';
-import { IdSlotTable } from '../../../shared/trace/id-slot-table';
 import {
   AGENT_ALLOC,
   AGENT_ARENA,
@@ -28,6 +27,9 @@ export interface RealEvent {
   value: number;
 }
 
+/** The largest id the host takes: ids are dense, so this is a live set of two billion objects. */
+const MAX_DENSE_ID = 2 ** 31 - 1;
+
 export class RecordedStream {
   /** a/f/r ops received. */
   ops = 0;
@@ -40,9 +42,11 @@ export class RecordedStream {
   realArenas: number | null = null;
   realArenasPeak = 0;
   rss: number | null = null;
-  private readonly slots = new IdSlotTable(true);
-  private readonly freeSlots: number[] = [];
-  private nextSlot = 0;
+  /**
+   * live[id] = 1 while the object is live. The agent's ids are dense (a freed id is given out again,
+   * agent/src/agent_record.c), so an id is its own slot in the models' tables: no id → slot hashing.
+   */
+  private live = new Uint8Array(1 << 16);
   /** One batch for every frame (its contents are valid only during onBatch): no 1.1 MB of columns allocated per frame. */
   private batch = new OpBatch(1 << 16);
 
@@ -71,25 +75,24 @@ export class RecordedStream {
       const op = word & AGENT_OP_MASK;
       switch (op) {
         case AGENT_ALLOC: {
-          const slot = this.freeSlots.length > 0 ? this.freeSlots.pop()! : this.nextSlot++;
-          if (!this.slots.insert(value, slot)) throw new AgentStreamError(`agent stream: id ${value} allocated while live`);
-          batch.alloc(slot, value, size);
+          if (value >= this.live.length) this.grow(value);
+          if (this.live[value] !== 0) throw new AgentStreamError(`agent stream: id ${value} allocated while live`);
+          this.live[value] = 1;
+          batch.alloc(value, value, size);
           if (siteColumn) siteColumn[batch.length - 1] = word >>> AGENT_SITE_SHIFT;
           this.ops++;
           break;
         }
         case AGENT_FREE: {
-          const slot = this.slots.remove(value);
-          if (slot < 0) throw new AgentStreamError(`agent stream: free of id ${value}, which is not live`);
-          this.freeSlots.push(slot);
-          batch.free(slot, value);
+          if (value >= this.live.length || this.live[value] === 0) throw new AgentStreamError(`agent stream: free of id ${value}, which is not live`);
+          this.live[value] = 0;
+          batch.free(value, value);
           this.ops++;
           break;
         }
         case AGENT_REALLOC: {
-          const slot = this.slots.get(value);
-          if (slot < 0) throw new AgentStreamError(`agent stream: realloc of id ${value}, which is not live`);
-          batch.realloc(slot, value, size);
+          if (value >= this.live.length || this.live[value] === 0) throw new AgentStreamError(`agent stream: realloc of id ${value}, which is not live`);
+          batch.realloc(value, value, size);
           this.ops++;
           break;
         }
@@ -118,6 +121,16 @@ export class RecordedStream {
       }
     }
     if (batch.length > 0) this.onBatch(batch);
+  }
+
+  /** Room for id `id` (ids are dense: beyond MAX_DENSE_ID the stream is not our agent's). */
+  private grow(id: number): void {
+    if (id > MAX_DENSE_ID) throw new AgentStreamError(`agent stream: id ${id} is beyond the agent's dense ids (at most ${MAX_DENSE_ID})`);
+    let size = this.live.length;
+    while (size <= id) size *= 2;
+    const grown = new Uint8Array(size);
+    grown.set(this.live);
+    this.live = grown;
   }
 
   /** Real figures are reported after the ops before them reached the models. */
