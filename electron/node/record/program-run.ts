@@ -1,6 +1,11 @@
 /**
- * One recorded program, end to end: the checks, the program under the agent, its trace written as
- * pymtrace v1 (gzip) while it runs, every model fed live, the real process's figures alongside.
+ * One recorded program, end to end: the checks, the program under the agent, every model fed live,
+ * the real process's figures alongside, and its trace as pymtrace v1 (gzip).
+ *
+ * Live, the trace text is made after the program has exited: while it runs the host only keeps
+ * the agent's records (16 bytes each; in memory up to a budget, then in `tracePath` + `.records`,
+ * kept-records.ts), and formats and compresses them once it is gone. Formatting and gzip were half of the host's CPU while the program ran, and on a
+ * machine with two cores that CPU came out of the program's share (docs/recording.md, Overhead).
  * The command line (`record`) and the app's "recorded program" runs both drive this; they differ in
  * where the samples go (a session file, the dashboard).
  */
@@ -11,7 +16,8 @@ import { createGzip } from 'node:zlib';
 import type { ResolvedVersion } from '../../../shared/engine';
 import { TraceWriter } from '../../../shared/trace';
 import type { InterpreterInfo } from '../python/interpreter';
-import type { AgentSummary } from './agent-frames';
+import { RECORD_BYTES, type AgentSummary, type RecordsFrame } from './agent-frames';
+import { KeptRecords } from './kept-records';
 import { LiveModel } from './live-models';
 import { RecordedStream, type RealEvent } from './recorded-stream';
 import { startRecording, type Recording, type RecordingEnd, type RecorderOptions } from './recorder';
@@ -35,6 +41,8 @@ export interface ProgramRunRequest {
   readonly tracePath: string;
   readonly chunkRecords?: number;
   readonly maxMemChunks?: number;
+  /** Live: bytes of the agent's records kept in memory for the trace before the rest go to a file (default KEPT_RECORDS_MEMORY_BYTES). */
+  readonly keptRecordsBytes?: number;
   /**
    * Deferred (`record --deferred`): while the program runs the host only stores its records (in
    * `tracePath` + `.spool`, removed after); the trace, the models and the real figures are made
@@ -117,6 +125,8 @@ export class ProgramRun {
   private readonly gzip;
   private readonly fileDone: Promise<void>;
   private readonly flushTimer: NodeJS.Timeout;
+  /** Live: the agent's records, in order, for the trace made after the exit (null: the trace is written as they come). */
+  private readonly records: KeptRecords | null;
   /** Where the bootstrap names the sites (--origins), read and removed when the program has ended. */
   private readonly sitesPath: string | null;
   private sitesNamed = 0;
@@ -151,9 +161,11 @@ export class ProgramRun {
       ],
       sites: request.origins !== undefined && request.format !== 'v1',
     });
+    this.records = request.deferred === true ? null : new KeptRecords(`${request.tracePath}.records`, request.keptRecordsBytes);
+    const traceNow = this.records === null;
     this.stream = new RecordedStream(
       (batch) => {
-        this.writer.writeBatch(batch);
+        if (traceNow) this.writer.writeBatch(batch);
         for (const m of this.models) m.apply(batch);
       },
       (event) => this.onReal(event),
@@ -176,11 +188,12 @@ export class ProgramRun {
       ...(request.origins && this.sitesPath ? { origins: { frames: request.origins.frames, sitesPath: this.sitesPath } } : {}),
     };
     this.recording = startRecording(options, (frame) => {
+      this.records?.add(frameBytes(frame));
       this.stream.take(frame);
       const lag = this.stream.produced - this.stream.ops;
       if (lag > this.maxLag) this.maxLag = lag;
       // Trace text to the gzip stream; a slow disk pauses the records (the agent buffers, then spills).
-      if (!this.gzip.write(this.writer.takeBytes()) && !this.waitingForDisk) {
+      if (traceNow && !this.gzip.write(this.writer.takeBytes()) && !this.waitingForDisk) {
         this.waitingForDisk = true;
         this.recording.pause();
         this.gzip.once('drain', () => {
@@ -229,6 +242,7 @@ export class ProgramRun {
       end = await this.recording.ended;
     } finally {
       clearInterval(this.flushTimer);
+      if (this.records) await this.traceFromRecords(this.records);
       // A trace always ends with `c end`: the agent writes it, unless recording stopped early (--max-ops) or the program died.
       if (!this.stream.sawEnd) this.writer.checkpoint('end');
       // The sites, named by the program once its hooks were out, close the trace (comments to a v1 reader).
@@ -267,6 +281,29 @@ export class ProgramRun {
     };
   }
 
+  /**
+   * The trace text of the records kept while the program ran: the same decoding as the models' (a
+   * second RecordedStream, so the text is what writing it live gave), a kept piece at a time,
+   * waiting for the gzip stream to drain.
+   */
+  private async traceFromRecords(records: KeptRecords): Promise<void> {
+    const traceStream = new RecordedStream(
+      (batch) => this.writer.writeBatch(batch),
+      () => undefined,
+      this.prepared.request.origins !== undefined,
+    );
+    for await (const piece of records.drain(RECORD_BYTES)) {
+      const count = piece.length / RECORD_BYTES;
+      traceStream.take({ view: new DataView(piece.buffer, piece.byteOffset, piece.length), offset: 0, count, produced: 0, spilledBytes: 0 });
+      if (!this.gzip.write(this.writer.takeBytes())) await new Promise<void>((done) => this.gzip.once('drain', () => done()));
+    }
+  }
+
   /** Ops the models had applied when the program's process exited: the rest is the live view's lag at the end. */
   private appliedAtExit: number | null = null;
+}
+
+/** A records frame's bytes (its records, without the frame header). */
+function frameBytes(frame: RecordsFrame): Uint8Array {
+  return new Uint8Array(frame.view.buffer, frame.view.byteOffset + frame.offset, frame.count * RECORD_BYTES);
 }

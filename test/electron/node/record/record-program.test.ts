@@ -38,6 +38,8 @@ describe.each(pythons.map((p) => [p.version, p] as const))('record under CPython
     expect(r.result.models.map((m) => m.version.version.split('.').slice(0, 2).join('.'))).toEqual(
       [py.version.split('.').slice(0, 2).join('.'), '3.8', '3.12'].filter((v, i, a) => a.indexOf(v) === i),
     );
+    // Live, the trace is made from the records kept while the program ran: that file is gone after.
+    expect(existsSync(`${r.tracePath}.records`)).toBe(false);
   }, 120_000);
 });
 
@@ -69,6 +71,18 @@ describe.skipIf(!newest)('the stream', () => {
     expect(r.result.ops).toBe(s.ops_alloc + s.ops_free + s.ops_realloc);
     expect(r.result.lagAtExit).toBe(r.result.ops);
     expect((await replayFile(r.tracePath, newest!.version)).ops).toBe(r.result.ops);
+  }, 120_000);
+
+  it('keeps the records for the trace past its memory budget in a file: the trace is whole, its ids dense, the file gone', async () => {
+    const r = await record(request(newest!.path, 'json_docs.py', { args: ['200'], keptRecordsBytes: 4096 }));
+    expect(r.result.end.code).toBe(0);
+    const m = r.result.models[0]!;
+    const replayed = await replayFile(r.tracePath, m.version.version);
+    expect(replayed).toEqual({ ops: m.alloc.ops, arenas: m.alloc.narenasCurrent, requested: m.alloc.requestedBytes, highwater: m.alloc.narenasHighwater });
+    expect(existsSync(`${r.tracePath}.records`)).toBe(false);
+    // A new id only when every one given out is live: the largest is the peak live count less one.
+    const ids = [...gunzipSync(readFileSync(r.tracePath)).toString('latin1').matchAll(/^a (\d+) /gm)].map((x) => Number(x[1]));
+    expect(Math.max(...ids)).toBe(r.result.summary!.peak_live_blocks - 1);
   }, 120_000);
 
   it('stops recording at --max-ops, the program running on, and the trace still ends with c end', async () => {
