@@ -353,6 +353,11 @@ agent_stream *agent_stream_open(const agent_stream_config *cfg, const agent_stre
   /* Non-blocking: a full pipe must never park the writer where exiting cannot reach it. */
   int fl = fcntl(cfg->fd, F_GETFL);
   if (fl >= 0) fcntl(cfg->fd, F_SETFL, fl | O_NONBLOCK);
+#ifdef F_SETPIPE_SZ
+  /* A 1 MiB pipe (the unprivileged limit) rather than 64 KiB: a frame goes in one write, not sixteen
+   * writes each waiting for the host to read, and both sides wake far less often. Failing is harmless. */
+  (void)fcntl(cfg->fd, F_SETPIPE_SZ, 1 << 20);
+#endif
   pthread_mutex_init(&s->qlock, NULL);
   pthread_cond_init(&s->qcond, NULL);
   s->spill_buf = malloc(chunk_bytes(s));
