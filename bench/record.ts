@@ -65,6 +65,8 @@ interface Recorded {
   ms: number;
   /** This process's CPU time (user + system) from the spawn to the program's exit: the host's work competing with the program. */
   hostCpuMs: number;
+  /** From the program's exit to the run finished: the models' lag and the trace written (live: all of the trace text). */
+  afterMs: number;
   result: ProgramRunResult;
 }
 
@@ -100,7 +102,7 @@ async function recorded(python: string, script: string, args: string[], models: 
   });
   const result = await run.finish();
   if (result.end.code !== 0) throw new Error(`${script} exited with ${result.end.code} when recorded`);
-  return { ms: exitedAt - t0, hostCpuMs, result };
+  return { ms: exitedAt - t0, hostCpuMs, afterMs: performance.now() - exitedAt, result };
 }
 
 const fmt = (n: number): string => Math.round(n).toLocaleString('en');
@@ -150,6 +152,7 @@ export async function recordBench(argv: string[]): Promise<number> {
         const rw = median(rs.map((r) => r.ms));
         const rc = median(rs.map((r) => r.result.summary!.cpu_user_ms + r.result.summary!.cpu_sys_ms));
         const hc = median(rs.map((r) => r.hostCpuMs));
+        const after = median(rs.map((r) => r.afterMs));
         const res = rs[rs.length - 1]!.result;
         worst[mode] = Math.max(worst[mode], rw / pw);
         const live = rec.get('live');
@@ -160,7 +163,8 @@ export async function recordBench(argv: string[]): Promise<number> {
           `  ${mode.padEnd(8)}: wall ${fmt(rw)} ms, ratio ${(rw / pw).toFixed(2)}x; program CPU ${fmt(rc)} ms, ratio ${(rc / pc).toFixed(2)}x; ` +
             `host CPU while it ran ${fmt(hc)} ms; ${fmt(res.ops)} ops, program ${fmt(res.ops / (rw / 1000))} ops/s; ` +
             `models ${res.models.map((m) => `${m.version.version} ${fmt(m.rate)} ops/s`).join(', ')}; ` +
-            `models behind at exit ${fmt(res.lagAtExit)} ops (max ${fmt(res.maxLag)}), spilled ${fmt(res.spilledBytes)} bytes${sites}\n`,
+            `models behind at exit ${fmt(res.lagAtExit)} ops (max ${fmt(res.maxLag)}), spilled ${fmt(res.spilledBytes)} bytes; ` +
+            `done ${fmt(after)} ms after the exit${sites}\n`,
         );
       }
     }
