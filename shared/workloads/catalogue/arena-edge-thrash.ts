@@ -13,11 +13,11 @@ import type { ResolvedParams, WorkloadDef, WorkloadTarget } from '../workload';
 const FILL = 0;
 const LOOP = 1;
 const DRAIN = 2;
+const MARKS = ['fill', 'loop', 'drain'];
 
 /** The A arenas' fill and the bursts that each need one more arena. */
 const ORIGINS = originTags('fill block', 'burst block');
-const FILL_BLOCK = ORIGINS.tag['fill block'];
-const BURST_BLOCK = ORIGINS.tag['burst block'];
+const { 'fill block': FILL_BLOCK, 'burst block': BURST_BLOCK } = ORIGINS.tag;
 
 /** Geometry assumed without a target: 3.10+ (16 KiB pools, 1 MiB arenas of 63 usable pools, 16-byte classes). */
 const DEFAULT_GEOMETRY = { poolSize: 16384, poolOverhead: 48, usablePools: 63, alignmentShift: 4 };
@@ -38,14 +38,11 @@ class ArenaEdgeThrash extends GeneratorBase {
   private readonly loops: number;
   private readonly burstIds: Float64Array;
   private readonly base: number;
-  private phase = FILL;
-  private marked = false;
   private filled = 0;
   private loop = 0;
   /** Position inside a loop: 0 … burst−1 ALLOCs, burst … 2·burst−1 FREEs (LIFO). */
   private k = 0;
   private drained = 0;
-  private drainCursor = 0;
 
   constructor(p: ResolvedParams, target?: WorkloadTarget) {
     super(2);
@@ -64,10 +61,7 @@ class ArenaEdgeThrash extends GeneratorBase {
     const t = this.objs;
     const burst = this.burstIds.length;
     while (out.length <= out.capacity - 2) {
-      if (!this.marked) {
-        out.mark(this.phase === FILL ? 'fill' : this.phase === LOOP ? 'loop' : 'drain');
-        this.marked = true;
-      }
+      this.markPhase(out, MARKS);
       const room = out.capacity - out.length;
       if (this.phase === FILL) {
         const end = Math.min(this.fillCount, this.filled + room);
@@ -75,10 +69,10 @@ class ArenaEdgeThrash extends GeneratorBase {
         t.live += end - this.filled;
         this.filled = end;
         t.nextId = this.base + end;
-        if (end === this.fillCount) this.next(LOOP);
+        if (end === this.fillCount) this.enter(LOOP);
       } else if (this.phase === LOOP) {
         if (this.loop === this.loops) {
-          this.next(DRAIN);
+          this.enter(DRAIN);
           continue;
         }
         const k = this.k;
@@ -109,11 +103,6 @@ class ArenaEdgeThrash extends GeneratorBase {
     }
   }
 
-  private next(phase: number): void {
-    this.phase = phase;
-    this.marked = false;
-  }
-
   protected override drainStep(out: OpBatch): boolean {
     const t = this.objs;
     const burst = this.burstIds.length;
@@ -123,13 +112,13 @@ class ArenaEdgeThrash extends GeneratorBase {
     for (;;) {
       // Skip what is not live: a run finished early in its fill has only [drained, filled) of a
       // planned fill that may be 10^9 blocks; walking the whole plan made such a drain take seconds.
-      let s = this.drainCursor;
+      let s = this.drainSlot;
       if (s < this.drained) s = this.drained;
       if (s >= this.filled && s < this.fillCount) s = this.fillCount;
-      this.drainCursor = s;
+      this.drainSlot = s;
       if (s >= total) break;
       if (out.full) return true;
-      this.drainCursor = s + 1;
+      this.drainSlot = s + 1;
       if (s < this.fillCount) {
         out.free(s, this.base + s);
         t.live--;

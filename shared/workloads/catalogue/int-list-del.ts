@@ -27,6 +27,7 @@ const KEEP = 1;
 const DEL = 2;
 const HOLD = 3;
 const DEL_KEEP = 4;
+const MARKS = ['build', 'keep', 'del', 'hold', 'del-keep'];
 
 class IntListDel extends GeneratorBase {
   private readonly n: number;
@@ -37,8 +38,6 @@ class IntListDel extends GeneratorBase {
   private readonly hold: number;
   private readonly listSize: number;
   private readonly base: number;
-  private phase = BUILD;
-  private marked = false;
   private built = 0;
   private cap = 0;
   private blocks = 0;
@@ -48,7 +47,6 @@ class IntListDel extends GeneratorBase {
   // Objects outside the int range: live flags and ids.
   private readonly extraIds = new Float64Array(5);
   private readonly extraLive = new Uint8Array(5);
-  private drainCursor = 0;
 
   constructor(p: ResolvedParams, target?: WorkloadTarget) {
     super(3);
@@ -94,10 +92,8 @@ class IntListDel extends GeneratorBase {
     while (out.length <= out.capacity - 3) {
       switch (this.phase) {
         case BUILD: {
-          if (!this.marked) {
-            out.mark('build');
+          if (this.markPhase(out, MARKS)) {
             this.allocExtra(out, 0, this.listSize);
-            this.marked = true;
             break;
           }
           const i = this.built;
@@ -129,20 +125,15 @@ class IntListDel extends GeneratorBase {
           break;
         }
         case KEEP:
-          if (!this.marked) {
-            out.mark('keep');
+          if (this.markPhase(out, MARKS)) {
             this.allocExtra(out, 2, this.listSize);
-            this.marked = true;
             break;
           }
           this.allocExtra(out, 3, 8 * Math.ceil(this.n / this.stride));
           this.next(DEL);
           break;
         case DEL: {
-          if (!this.marked) {
-            out.mark('del');
-            this.marked = true;
-          }
+          this.markPhase(out, MARKS);
           if (this.pos >= 0) {
             this.freeIntsDown(out, false);
             break;
@@ -159,10 +150,7 @@ class IntListDel extends GeneratorBase {
           break;
         }
         case HOLD:
-          if (!this.marked) {
-            out.mark('hold');
-            this.marked = true;
-          }
+          this.markPhase(out, MARKS);
           if (this.holdOps >= this.hold) {
             this.next(DEL_KEEP);
             break;
@@ -173,10 +161,7 @@ class IntListDel extends GeneratorBase {
           this.holdOps += 2;
           break;
         default:
-          if (!this.marked) {
-            out.mark('del-keep');
-            this.marked = true;
-          }
+          this.markPhase(out, MARKS);
           if (this.pos >= 0) {
             this.freeIntsDown(out, true);
             break;
@@ -214,8 +199,7 @@ class IntListDel extends GeneratorBase {
   }
 
   private next(phase: number): void {
-    this.phase = phase;
-    this.marked = false;
+    this.enter(phase);
     this.pos = this.n - 1;
   }
 
@@ -232,9 +216,9 @@ class IntListDel extends GeneratorBase {
   protected override drainStep(out: OpBatch): boolean {
     const t = this.objs;
     const total = this.n + 5 + this.blocks;
-    while (this.drainCursor < total) {
+    while (this.drainSlot < total) {
       if (out.full) return true;
-      const s = this.drainCursor++;
+      const s = this.drainSlot++;
       if (s < this.n) {
         if (this.intLive(s)) {
           out.free(s, this.idOf(s));

@@ -67,7 +67,6 @@ class InterpreterMix extends GeneratorBase {
   private readonly phaseObjs = Array.from({ length: LONG_PHASES }, () => new Int32Array(0));
   private readonly phaseCount = new Int32Array(LONG_PHASES);
   private ops = 0;
-  private phase = 1;
   private nextBoundary: number;
   private flushing = false;
   private importing: boolean;
@@ -103,6 +102,8 @@ class InterpreterMix extends GeneratorBase {
     this.importOps = Math.floor(num(p, 'import_frac') * this.phaseLen);
     this.importing = this.importOps > 0;
     this.nextBoundary = this.phaseLen;
+    // The modelled program's phases count from 1, as their marks do.
+    this.phase = 1;
   }
 
   protected produce(out: OpBatch): void {

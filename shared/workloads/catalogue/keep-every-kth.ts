@@ -16,13 +16,12 @@ const HOLD_FILL = 2;
 const HOLD_CHURN = 3;
 const RELEASE_SURVIVORS = 4;
 const RELEASE_HOLD = 5;
-const MARKS: Record<number, string> = { [FILL]: 'fill', [THIN]: 'thin', [HOLD_FILL]: 'hold', [RELEASE_SURVIVORS]: 'release' };
+/** PHASE labels by phase; the hold churn and the hold release continue the phase before them. */
+const MARKS = ['fill', 'thin', 'hold', undefined, 'release', undefined];
 
 /** A fill block is born kept (i mod k = offset) or to be thinned: the tag says which at its ALLOC. */
 const ORIGINS = originTags('kept block', 'thinned block', 'hold object');
-const KEPT = ORIGINS.tag['kept block'];
-const THINNED = ORIGINS.tag['thinned block'];
-const HOLD = ORIGINS.tag['hold object'];
+const { 'kept block': KEPT, 'thinned block': THINNED, 'hold object': HOLD } = ORIGINS.tag;
 
 class KeepEveryKth extends GeneratorBase {
   private readonly n: number;
@@ -35,8 +34,6 @@ class KeepEveryKth extends GeneratorBase {
   private readonly victimRng: Rng;
   private readonly holdIds: Float64Array;
   private readonly base: number;
-  private phase = FILL;
-  private marked = false;
   /** Blocks allocated by the fill. */
   private filled = 0;
   /** Every block below this index that is not a survivor has been freed. */
@@ -46,7 +43,6 @@ class KeepEveryKth extends GeneratorBase {
   private holdAllocated = 0;
   private holdFreed = 0;
   private holdDone = 0;
-  private drainCursor = 0;
 
   constructor(p: ResolvedParams, seed: Seed) {
     super(3);
@@ -62,19 +58,10 @@ class KeepEveryKth extends GeneratorBase {
     this.base = this.objs.nextId;
   }
 
-  private next(phase: number): void {
-    this.phase = phase;
-    this.marked = false;
-  }
-
   protected produce(out: OpBatch): void {
     const t = this.objs;
     while (out.length <= out.capacity - 3) {
-      if (!this.marked) {
-        const label = MARKS[this.phase];
-        if (label !== undefined) out.mark(label);
-        this.marked = true;
-      }
+      this.markPhase(out, MARKS);
       const room = out.capacity - out.length;
       switch (this.phase) {
         case FILL: {
@@ -89,7 +76,7 @@ class KeepEveryKth extends GeneratorBase {
           t.live += end - this.filled;
           t.nextId = this.base + end;
           this.filled = end;
-          if (end === this.n) this.next(THIN);
+          if (end === this.n) this.enter(THIN);
           break;
         }
         case THIN: {
@@ -107,7 +94,7 @@ class KeepEveryKth extends GeneratorBase {
           }
           t.live -= written;
           this.thinned = i;
-          if (i === this.n) this.next(this.holdLive > 0 ? HOLD_FILL : RELEASE_SURVIVORS);
+          if (i === this.n) this.enter(this.holdLive > 0 ? HOLD_FILL : RELEASE_SURVIVORS);
           break;
         }
         case HOLD_FILL: {
@@ -115,12 +102,12 @@ class KeepEveryKth extends GeneratorBase {
           this.holdIds[h] = t.nextId;
           out.alloc(this.n + h, t.nextId++, this.holdSize, HOLD);
           t.live++;
-          if (this.holdAllocated === this.holdLive) this.next(HOLD_CHURN);
+          if (this.holdAllocated === this.holdLive) this.enter(HOLD_CHURN);
           break;
         }
         case HOLD_CHURN: {
           if (this.holdDone >= this.holdOps) {
-            this.next(RELEASE_SURVIVORS);
+            this.enter(RELEASE_SURVIVORS);
             break;
           }
           const h = this.victimRng.uniformInt(this.holdLive);
@@ -137,7 +124,7 @@ class KeepEveryKth extends GeneratorBase {
           }
           if (i >= this.n) {
             this.released = this.n;
-            this.next(RELEASE_HOLD);
+            this.enter(RELEASE_HOLD);
             break;
           }
           out.free(i, this.base + i);
@@ -169,9 +156,9 @@ class KeepEveryKth extends GeneratorBase {
   protected override drainStep(out: OpBatch): boolean {
     const t = this.objs;
     const total = this.n + this.holdLive;
-    while (this.drainCursor < total) {
+    while (this.drainSlot < total) {
       if (out.full) return true;
-      const s = this.drainCursor++;
+      const s = this.drainSlot++;
       if (s < this.n) {
         if (this.blockLive(s)) {
           out.free(s, this.base + s);

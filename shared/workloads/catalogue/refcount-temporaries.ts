@@ -18,8 +18,7 @@ const MAX_DEPTH = 64;
 
 /** Whether a temporary survives its expression is drawn right after its ALLOC, in the same step (OpBatch.tag). */
 const ORIGINS = originTags('temporary', 'survivor');
-const TEMPORARY = ORIGINS.tag['temporary'];
-const SURVIVOR = ORIGINS.tag['survivor'];
+const { temporary: TEMPORARY, survivor: SURVIVOR } = ORIGINS.tag;
 
 class RefcountTemporaries extends GeneratorBase {
   private readonly sizes: SizeDist;

@@ -13,12 +13,18 @@ import type { ResolvedParams, WorkloadDef } from '../workload';
 
 const VICTIMS = ['uniform', 'fifo', 'lifo', 'batch'] as const;
 
+/** SteadyChurn's phases and marks. */
+const FILL = 0;
+const CHURN = 1;
+const CHURN_MARKS = ['fill', 'churn'];
+/** BatchChurn's phases and marks. */
+const PRODUCE = 0;
+const CONSUME = 1;
+const BATCH_MARKS = ['produce', 'consume'];
+
 /** The fill, then the replacements of the churn; victim = batch: each batch's record and its objects. */
 const ORIGINS = originTags('fill object', 'replacement', 'batch record', 'batch object');
-const FILL_OBJECT = ORIGINS.tag['fill object'];
-const REPLACEMENT = ORIGINS.tag['replacement'];
-const BATCH_RECORD = ORIGINS.tag['batch record'];
-const BATCH_OBJECT = ORIGINS.tag['batch object'];
+const { 'fill object': FILL_OBJECT, replacement: REPLACEMENT, 'batch record': BATCH_RECORD, 'batch object': BATCH_OBJECT } = ORIGINS.tag;
 
 class SteadyChurn extends GeneratorBase {
   private readonly slots: number;
@@ -27,8 +33,6 @@ class SteadyChurn extends GeneratorBase {
   private readonly victimRng: Rng;
   private readonly victim: string;
   private filled = 0;
-  private churning = false;
-  private churnMarked = false;
   private ring = 0;
 
   constructor(p: ResolvedParams, seed: Seed) {
@@ -47,20 +51,19 @@ class SteadyChurn extends GeneratorBase {
     const n = this.slots;
     // A step writes at most 2 operations: room for one more step ⇔ out.length ≤ limit.
     const limit = out.capacity - 2;
-    while (!this.churning) {
+    while (this.phase === FILL) {
       if (out.length > limit) return;
-      if (this.filled === 0) out.mark('fill');
+      this.markPhase(out, CHURN_MARKS);
       // Fresh table: the s-th ALLOC gets slot s, and a replacement keeps its slot.
       t.alloc(out, sizes.sample(sizeRng), FILL_OBJECT);
       if (++this.filled === n) {
-        this.churning = true;
+        this.enter(CHURN);
         if (out.length > limit) return;
       }
     }
-    if (!this.churnMarked) {
+    if (!this.phaseMarked) {
       if (out.length > limit) return;
-      out.mark('churn');
-      this.churnMarked = true;
+      this.markPhase(out, CHURN_MARKS);
     }
     switch (this.victim) {
       case 'uniform': {
@@ -89,8 +92,6 @@ class BatchChurn extends GeneratorBase {
   private readonly lo: number;
   private stack = new Int32Array(0);
   private depth = 0;
-  private producing = true;
-  private marked = false;
   /** Index inside the batch being produced or consumed. */
   private k = 0;
 
@@ -107,20 +108,14 @@ class BatchChurn extends GeneratorBase {
     const t = this.objs;
     const width = this.perBatch + 1;
     while (out.length <= out.capacity - 2) {
-      if (!this.marked) {
-        out.mark(this.producing ? 'produce' : 'consume');
-        this.marked = true;
-      }
-      if (this.producing) {
+      this.markPhase(out, BATCH_MARKS);
+      if (this.phase === PRODUCE) {
         const pos = this.depth * width + this.k;
         if (pos >= this.stack.length) this.stack = growInt32(this.stack, pos + 1);
         this.stack[pos] = this.k === 0 ? t.alloc(out, this.recordSize, BATCH_RECORD) : t.alloc(out, this.objectSize, BATCH_OBJECT);
         if (++this.k === width) {
           this.k = 0;
-          if (++this.depth === this.hi) {
-            this.producing = false;
-            this.marked = false;
-          }
+          if (++this.depth === this.hi) this.enter(CONSUME);
         }
       } else {
         // Objects 1..batch in index order, then the record at index 0.
@@ -129,10 +124,7 @@ class BatchChurn extends GeneratorBase {
         t.free(out, this.stack[base + idx]!);
         if (++this.k === width) {
           this.k = 0;
-          if (--this.depth === this.lo) {
-            this.producing = true;
-            this.marked = false;
-          }
+          if (--this.depth === this.lo) this.enter(PRODUCE);
         }
       }
     }

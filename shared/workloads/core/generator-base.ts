@@ -6,6 +6,9 @@
  * workload has not ended (set `done`). When a batch has some room left but less than a step,
  * the base class runs one step into a private batch of exactly `stepMax` operations and copies
  * it out over as many `fill` calls as it takes, so any batch size works, even 1.
+ *
+ * Phased workloads number their phases from 0 (the first) and move on with `enter(phase)`; the
+ * PHASE mark of a phase is written by `markPhase` at its first step, from a table of labels indexed by phase.
  */
 import { OP_ALLOC, OP_FREE, OP_MARK, OpBatch } from '../../ops/op-batch';
 import type { Generator } from '../workload';
@@ -14,6 +17,12 @@ import { LiveTable } from './live-table';
 export abstract class GeneratorBase implements Generator {
   done = false;
   protected readonly objs: LiveTable;
+  /** The phase the workload is in, numbered by the workload from 0. */
+  protected phase = 0;
+  /** Whether the current phase's PHASE mark has been written. */
+  protected phaseMarked = false;
+  /** The next slot a drain looks at (the default `drainStep` and the overrides that walk slots in order). */
+  protected drainSlot = 0;
   private readonly spill: OpBatch;
   private spillPos = 0;
   /** Net live objects and ALLOCs in spilled operations not yet copied out (the counts run ahead of the stream by these). */
@@ -21,7 +30,6 @@ export abstract class GeneratorBase implements Generator {
   private pendingAllocs = 0;
   private draining = false;
   private drainMarked = false;
-  private drainSlot = 0;
 
   /** `stepMax`: the most operations (marks included) one step can write. */
   protected constructor(
@@ -71,6 +79,24 @@ export abstract class GeneratorBase implements Generator {
     if (this.done && this.liveCount === 0) return;
     this.draining = true;
     this.done = false;
+  }
+
+  /** Moves to `phase`: its mark is written by the next `markPhase`. */
+  protected enter(phase: number): void {
+    this.phase = phase;
+    this.phaseMarked = false;
+  }
+
+  /**
+   * At the first step of a phase, writes its PHASE mark, `labels[phase]` (none where the table has
+   * a hole); true at that first step only.
+   */
+  protected markPhase(out: OpBatch, labels: readonly (string | undefined)[]): boolean {
+    if (this.phaseMarked) return false;
+    const label = labels[this.phase];
+    if (label !== undefined) out.mark(label);
+    this.phaseMarked = true;
+    return true;
   }
 
   /** Room left in `out`. */
