@@ -164,6 +164,16 @@ export function num(params: ResolvedParams, name: string): number {
   return v;
 }
 
+/** A generator's settings: number parameters by name, read once when it is created (`nums`). */
+export type Settings<Names extends readonly string[]> = Readonly<Record<Names[number], number>>;
+
+/** The number parameters `names` of `params`, by name: one read for all the settings a generator keeps. */
+export function nums<const Names extends readonly string[]>(params: ResolvedParams, names: Names): Settings<Names> {
+  const out = {} as Record<Names[number], number>;
+  for (const name of names as readonly Names[number][]) out[name] = num(params, name);
+  return out;
+}
+
 export function str(params: ResolvedParams, name: string): string {
   const v = params[name];
   if (typeof v !== 'string') throw new ParamError(name, v, 'expected a word (was the parameter validated?)');
