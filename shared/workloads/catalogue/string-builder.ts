@@ -9,7 +9,8 @@
 import type { OpBatch } from '../../ops/op-batch';
 import { GeneratorBase } from '../core/generator-base';
 import { exp } from '../fastmath';
-import { FOREVER, LifetimeQueue } from '../core/lifetime-queue';
+import { LifetimeQueue } from '../core/lifetime-queue';
+import { ParetoLife } from '../core/pareto-life';
 import { LAYOUT_CHOICES, resolveLayout } from '../core/python-layout';
 import { originTags } from '../origin-tags';
 import { choiceParam, num, numberParam, ParamError, realParam, str } from '../params';
@@ -42,8 +43,7 @@ class StringBuilder extends GeneratorBase {
   private readonly finalSpan: number;
   private readonly pieceMean: number;
   private readonly keep: number;
-  private readonly keepAlpha: number;
-  private readonly keepXm: number;
+  private readonly keptLife: ParetoLife;
   private readonly sizeRng: Rng;
   private readonly lifeRng: Rng;
   private readonly queue = new LifetimeQueue();
@@ -67,8 +67,7 @@ class StringBuilder extends GeneratorBase {
     this.finalSpan = Math.log(num(p, 'final_max') / this.finalMin);
     this.pieceMean = num(p, 'piece_mean');
     this.keep = chanceThreshold(num(p, 'keep'));
-    this.keepAlpha = num(p, 'keep_alpha');
-    this.keepXm = num(p, 'keep_xm');
+    this.keptLife = new ParetoLife(p, 'keep_alpha', 'keep_xm');
     this.sizeRng = stream(seed, 'size');
     this.lifeRng = stream(seed, 'life');
     const n = num(p, 'builders');
@@ -112,7 +111,7 @@ class StringBuilder extends GeneratorBase {
     const t = this.objs;
     if (this.keep > 0 && this.lifeRng.chance(this.keep)) {
       const q = this.queue;
-      const life = Math.min(FOREVER, Math.ceil(this.lifeRng.pareto(this.keepAlpha, this.keepXm)));
+      const life = this.keptLife.draw(this.lifeRng);
       // Scheduled object first, buffer second: the buffer (popped first) dies before its object.
       if (this.bytearray) q.schedule(this.objSlot[b]!, q.now + life);
       q.schedule(this.slot[b]!, q.now + life);
