@@ -6,7 +6,7 @@ import type { OpBatch } from '../../ops/op-batch';
 import { GeneratorBase } from '../core/generator-base';
 import { growInt32 } from '../core/live-table';
 import { originTags } from '../origin-tags';
-import { choiceParam, MAX_LIVE, num, numberParam, ParamError, sizesParam, str } from '../params';
+import { choiceParam, MAX_LIVE, num, numberParam, nums, ParamError, sizesParam, str, type Settings } from '../params';
 import { stream, type Rng, type Seed } from '../prng';
 import { SizeDist } from '../sizes';
 import type { ResolvedParams, WorkloadDef } from '../workload';
@@ -84,12 +84,10 @@ class SteadyChurn extends GeneratorBase {
 }
 
 /** Batches pushed on a stack until depth_hi, popped (objects in index order, then the record) until depth_lo. */
+const BATCH_SETTINGS = ['batch', 'object_size', 'record_size', 'depth_hi', 'depth_lo'] as const;
+
 class BatchChurn extends GeneratorBase {
-  private readonly perBatch: number;
-  private readonly objectSize: number;
-  private readonly recordSize: number;
-  private readonly hi: number;
-  private readonly lo: number;
+  private readonly s: Settings<typeof BATCH_SETTINGS>;
   private stack = new Int32Array(0);
   private depth = 0;
   /** Index inside the batch being produced or consumed. */
@@ -97,34 +95,31 @@ class BatchChurn extends GeneratorBase {
 
   constructor(p: ResolvedParams) {
     super(2);
-    this.perBatch = num(p, 'batch');
-    this.objectSize = num(p, 'object_size');
-    this.recordSize = num(p, 'record_size');
-    this.hi = num(p, 'depth_hi');
-    this.lo = num(p, 'depth_lo');
+    this.s = nums(p, BATCH_SETTINGS);
   }
 
   protected produce(out: OpBatch): void {
     const t = this.objs;
-    const width = this.perBatch + 1;
+    const s = this.s;
+    const width = s.batch + 1;
     while (out.length <= out.capacity - 2) {
       this.markPhase(out, BATCH_MARKS);
       if (this.phase === PRODUCE) {
         const pos = this.depth * width + this.k;
         if (pos >= this.stack.length) this.stack = growInt32(this.stack, pos + 1);
-        this.stack[pos] = this.k === 0 ? t.alloc(out, this.recordSize, BATCH_RECORD) : t.alloc(out, this.objectSize, BATCH_OBJECT);
+        this.stack[pos] = this.k === 0 ? t.alloc(out, s.record_size, BATCH_RECORD) : t.alloc(out, s.object_size, BATCH_OBJECT);
         if (++this.k === width) {
           this.k = 0;
-          if (++this.depth === this.hi) this.enter(CONSUME);
+          if (++this.depth === s.depth_hi) this.enter(CONSUME);
         }
       } else {
         // Objects 1..batch in index order, then the record at index 0.
         const base = (this.depth - 1) * width;
-        const idx = this.k < this.perBatch ? this.k + 1 : 0;
+        const idx = this.k < s.batch ? this.k + 1 : 0;
         t.free(out, this.stack[base + idx]!);
         if (++this.k === width) {
           this.k = 0;
-          if (--this.depth === this.lo) this.enter(PRODUCE);
+          if (--this.depth === s.depth_lo) this.enter(PRODUCE);
         }
       }
     }
