@@ -8,8 +8,8 @@
  */
 import type { OpBatch } from '../../ops/op-batch';
 import { GeneratorBase } from '../core/generator-base';
-import { exp } from '../fastmath';
 import { LifetimeQueue } from '../core/lifetime-queue';
+import { LogUniform } from '../core/log-uniform';
 import { ParetoLife } from '../core/pareto-life';
 import { LAYOUT_CHOICES, resolveLayout } from '../core/python-layout';
 import { originTags } from '../origin-tags';
@@ -39,8 +39,8 @@ class StringBuilder extends GeneratorBase {
   private readonly header: number;
   private readonly kind: number;
   private readonly bytearray: boolean;
-  private readonly finalMin: number;
-  private readonly finalSpan: number;
+  /** Final lengths of the strings (chars). */
+  private readonly finalLen: LogUniform;
   private readonly pieceMean: number;
   private readonly keep: number;
   private readonly keptLife: ParetoLife;
@@ -63,8 +63,7 @@ class StringBuilder extends GeneratorBase {
     const layout = resolveLayout(str(p, 'python'), target);
     const header = num(p, 'header');
     this.header = header > 0 ? header : this.kind === 1 ? layout.strAscii : layout.strWide;
-    this.finalMin = num(p, 'final_min');
-    this.finalSpan = Math.log(num(p, 'final_max') / this.finalMin);
+    this.finalLen = new LogUniform(p, 'final_min', 'final_max');
     this.pieceMean = num(p, 'piece_mean');
     this.keep = chanceThreshold(num(p, 'keep'));
     this.keptLife = new ParetoLife(p, 'keep_alpha', 'keep_xm');
@@ -96,7 +95,7 @@ class StringBuilder extends GeneratorBase {
   private start(out: OpBatch, b: number): void {
     const first = this.piece();
     const rng = this.sizeRng;
-    this.target[b] = Math.floor(this.finalMin * exp(rng.u01() * this.finalSpan));
+    this.target[b] = this.finalLen.draw(rng);
     this.len[b] = first;
     if (this.bytearray) {
       this.objSlot[b] = this.alloc(out, BYTEARRAY_OBJECT, O['bytearray object']);
