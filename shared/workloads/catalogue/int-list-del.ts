@@ -130,15 +130,8 @@ class IntListDel extends GeneratorBase {
           this.allocExtra(out, 3, 8 * Math.ceil(this.s.N / this.s.stride));
           this.next(DEL);
           break;
-        case DEL: {
-          this.markPhase(out, MARKS);
-          if (this.pos >= 0) {
-            this.freeIntsDown(out, false);
-            break;
-          }
-          if (this.extraLive[1]) this.freeExtra(out, 1);
-          else {
-            this.freeExtra(out, 0);
+        case DEL:
+          if (this.delStep(out, false, 0)) {
             this.next(this.s.stride > 0 ? HOLD : -1);
             if (this.phase < 0) {
               this.done = true;
@@ -146,7 +139,6 @@ class IntListDel extends GeneratorBase {
             }
           }
           break;
-        }
         case HOLD:
           this.markPhase(out, MARKS);
           if (this.holdOps >= this.s.hold) {
@@ -159,19 +151,28 @@ class IntListDel extends GeneratorBase {
           this.holdOps += 2;
           break;
         default:
-          this.markPhase(out, MARKS);
-          if (this.pos >= 0) {
-            this.freeIntsDown(out, true);
-            break;
-          }
-          if (this.extraLive[3]) this.freeExtra(out, 3);
-          else {
-            this.freeExtra(out, 2);
+          if (this.delStep(out, true, 2)) {
             this.done = true;
             return;
           }
       }
     }
+  }
+
+  /**
+   * One step of a `del`: of the first list (its non-survivors) or of the second (the survivors),
+   * the list object being extra object `list` and its item array `list + 1`. Frees its ints from
+   * the last down, then the item array, then the list; true once the list is freed.
+   */
+  private delStep(out: OpBatch, survivors: boolean, list: number): boolean {
+    this.markPhase(out, MARKS);
+    if (this.pos >= 0) this.freeIntsDown(out, survivors);
+    else if (this.extraLive[list + 1]) this.freeExtra(out, list + 1);
+    else {
+      this.freeExtra(out, list);
+      return true;
+    }
+    return false;
   }
 
   /** Up to a batch's room of FREEs walking down from `pos`: non-survivors (del L) or survivors (del keep). */
