@@ -7,7 +7,7 @@
 import type { OpBatch } from '../../ops/op-batch';
 import { GeneratorBase } from '../core/generator-base';
 import { originTags } from '../origin-tags';
-import { MAX_COUNT, MAX_LIVE, num, numberParam, ParamError } from '../params';
+import { MAX_COUNT, MAX_LIVE, num, numberParam, nums, ParamError, type Settings } from '../params';
 import type { ResolvedParams, WorkloadDef, WorkloadTarget } from '../workload';
 
 const FILL = 0;
@@ -32,10 +32,11 @@ export function blocksPerArena(size: number, target?: WorkloadTarget): number {
   return Math.floor((poolSize - overhead) / block) * pools;
 }
 
+const SETTINGS = ['size', 'loops'] as const;
+
 class ArenaEdgeThrash extends GeneratorBase {
-  private readonly size: number;
+  private readonly s: Settings<typeof SETTINGS>;
   private readonly fillCount: number;
-  private readonly loops: number;
   private readonly burstIds: Float64Array;
   private readonly base: number;
   private filled = 0;
@@ -46,32 +47,32 @@ class ArenaEdgeThrash extends GeneratorBase {
 
   constructor(p: ResolvedParams, target?: WorkloadTarget) {
     super(2);
-    this.size = num(p, 'size');
+    this.s = nums(p, SETTINGS);
     const fill = num(p, 'fill');
-    this.fillCount = fill > 0 ? fill : num(p, 'arenas') * blocksPerArena(this.size, target);
+    this.fillCount = fill > 0 ? fill : num(p, 'arenas') * blocksPerArena(this.s.size, target);
     if (this.fillCount + num(p, 'burst') > MAX_LIVE) {
       throw new ParamError('arenas', p.arenas, `the fill of ${this.fillCount} blocks plus the burst exceeds ${MAX_LIVE} live objects`);
     }
-    this.loops = num(p, 'loops');
     this.burstIds = new Float64Array(num(p, 'burst'));
     this.base = this.objs.nextId;
   }
 
   protected produce(out: OpBatch): void {
     const t = this.objs;
+    const { size, loops } = this.s;
     const burst = this.burstIds.length;
     while (out.length <= out.capacity - 2) {
       this.markPhase(out, MARKS);
       const room = out.capacity - out.length;
       if (this.phase === FILL) {
         const end = Math.min(this.fillCount, this.filled + room);
-        for (let i = this.filled; i < end; i++) out.alloc(i, this.base + i, this.size, FILL_BLOCK);
+        for (let i = this.filled; i < end; i++) out.alloc(i, this.base + i, size, FILL_BLOCK);
         t.live += end - this.filled;
         this.filled = end;
         t.nextId = this.base + end;
         if (end === this.fillCount) this.enter(LOOP);
       } else if (this.phase === LOOP) {
-        if (this.loop === this.loops) {
+        if (this.loop === loops) {
           this.enter(DRAIN);
           continue;
         }
@@ -79,7 +80,7 @@ class ArenaEdgeThrash extends GeneratorBase {
         if (k < burst) {
           const id = t.nextId++;
           this.burstIds[k] = id;
-          out.alloc(this.fillCount + k, id, this.size, BURST_BLOCK);
+          out.alloc(this.fillCount + k, id, size, BURST_BLOCK);
           t.live++;
         } else {
           const b = 2 * burst - 1 - k;

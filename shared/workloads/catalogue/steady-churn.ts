@@ -31,7 +31,8 @@ class SteadyChurn extends GeneratorBase {
   private readonly sizes: SizeDist;
   private readonly sizeRng: Rng;
   private readonly victimRng: Rng;
-  private readonly victim: string;
+  /** Which object a replacement takes (batch has a generator of its own). */
+  private readonly victim: (typeof VICTIMS)[number];
   private filled = 0;
   private ring = 0;
 
@@ -39,7 +40,7 @@ class SteadyChurn extends GeneratorBase {
     super(2);
     this.slots = num(p, 'L');
     this.sizes = SizeDist.parse(str(p, 'sizes'));
-    this.victim = str(p, 'victim');
+    this.victim = str(p, 'victim') as (typeof VICTIMS)[number];
     this.sizeRng = stream(seed, 'size');
     this.victimRng = stream(seed, 'victim');
   }
