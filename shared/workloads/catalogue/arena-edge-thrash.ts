@@ -62,7 +62,7 @@ class ArenaEdgeThrash extends GeneratorBase {
     const { size, loops } = this.s;
     const burst = this.burstIds.length;
     while (out.length <= out.capacity - 2) {
-      this.markPhase(out, MARKS);
+      if (!this.phaseMarked) this.markPhase(out, MARKS);
       const room = out.capacity - out.length;
       if (this.phase === FILL) {
         const end = Math.min(this.fillCount, this.filled + room);

@@ -90,7 +90,8 @@ class IntListDel extends GeneratorBase {
     while (out.length <= out.capacity - 3) {
       switch (this.phase) {
         case BUILD: {
-          if (this.markPhase(out, MARKS)) {
+          if (!this.phaseMarked) {
+            this.markPhase(out, MARKS);
             this.allocExtra(out, 0, this.listSize);
             break;
           }
@@ -123,7 +124,8 @@ class IntListDel extends GeneratorBase {
           break;
         }
         case KEEP:
-          if (this.markPhase(out, MARKS)) {
+          if (!this.phaseMarked) {
+            this.markPhase(out, MARKS);
             this.allocExtra(out, 2, this.listSize);
             break;
           }
@@ -140,7 +142,7 @@ class IntListDel extends GeneratorBase {
           }
           break;
         case HOLD:
-          this.markPhase(out, MARKS);
+          if (!this.phaseMarked) this.markPhase(out, MARKS);
           if (this.holdOps >= this.s.hold) {
             this.next(DEL_KEEP);
             break;
@@ -165,7 +167,7 @@ class IntListDel extends GeneratorBase {
    * the last down, then the item array, then the list; true once the list is freed.
    */
   private delStep(out: OpBatch, survivors: boolean, list: number): boolean {
-    this.markPhase(out, MARKS);
+    if (!this.phaseMarked) this.markPhase(out, MARKS);
     if (this.pos >= 0) this.freeIntsDown(out, survivors);
     else if (this.extraLive[list + 1]) this.freeExtra(out, list + 1);
     else {

@@ -52,7 +52,7 @@ class KeepEveryKth extends GeneratorBase {
     const t = this.objs;
     const s = this.s;
     while (out.length <= out.capacity - 3) {
-      this.markPhase(out, MARKS);
+      if (!this.phaseMarked) this.markPhase(out, MARKS);
       const room = out.capacity - out.length;
       switch (this.phase) {
         case FILL: {

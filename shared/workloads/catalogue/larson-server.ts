@@ -96,7 +96,7 @@ class LarsonServer extends GeneratorBase {
     const t = this.objs;
     const n = this.arr.length;
     while (out.length <= out.capacity - 4) {
-      this.markPhase(out, MARKS);
+      if (!this.phaseMarked) this.markPhase(out, MARKS);
       switch (this.phase) {
         case WARM_FILL:
           this.arr[this.k] = t.alloc(out, this.size(this.warmSize), WARM_BLOCK);

@@ -54,7 +54,7 @@ class SteadyChurn extends GeneratorBase {
     const limit = out.capacity - 2;
     while (this.phase === FILL) {
       if (out.length > limit) return;
-      this.markPhase(out, CHURN_MARKS);
+      if (!this.phaseMarked) this.markPhase(out, CHURN_MARKS);
       // Fresh table: the s-th ALLOC gets slot s, and a replacement keeps its slot.
       t.alloc(out, sizes.sample(sizeRng), FILL_OBJECT);
       if (++this.filled === n) {
@@ -104,7 +104,7 @@ class BatchChurn extends GeneratorBase {
     const s = this.s;
     const width = s.batch + 1;
     while (out.length <= out.capacity - 2) {
-      this.markPhase(out, BATCH_MARKS);
+      if (!this.phaseMarked) this.markPhase(out, BATCH_MARKS);
       if (this.phase === PRODUCE) {
         const pos = this.depth * width + this.k;
         if (pos >= this.stack.length) this.stack = growInt32(this.stack, pos + 1);

@@ -88,15 +88,15 @@ export abstract class GeneratorBase implements Generator {
   }
 
   /**
-   * At the first step of a phase, writes its PHASE mark, `labels[phase]` (none where the table has
-   * a hole); true at that first step only.
+   * Writes the PHASE mark of the phase just entered, `labels[phase]` (none where the table has a
+   * hole). Call it as `if (!this.phaseMarked) this.markPhase(out, LABELS)`: the check runs every
+   * step and stays in the workload's own code, where its property access sees one class only,
+   * while this shared method runs once a phase.
    */
-  protected markPhase(out: OpBatch, labels: readonly (string | undefined)[]): boolean {
-    if (this.phaseMarked) return false;
+  protected markPhase(out: OpBatch, labels: readonly (string | undefined)[]): void {
     const label = labels[this.phase];
     if (label !== undefined) out.mark(label);
     this.phaseMarked = true;
-    return true;
   }
 
   /** Room left in `out`. */
