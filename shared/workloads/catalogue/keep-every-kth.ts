@@ -57,11 +57,10 @@ class KeepEveryKth extends GeneratorBase {
       switch (this.phase) {
         case FILL: {
           const end = Math.min(s.N, this.filled + room);
-          const k = s.k;
-          const offset = s.offset;
+          const { k, offset, size } = s;
           let r = this.filled % k;
           for (let i = this.filled; i < end; i++) {
-            out.alloc(i, this.base + i, s.size, r === offset ? KEPT : THINNED);
+            out.alloc(i, this.base + i, size, r === offset ? KEPT : THINNED);
             if (++r === k) r = 0;
           }
           t.live += end - this.filled;
@@ -72,16 +71,17 @@ class KeepEveryKth extends GeneratorBase {
         }
         case THIN: {
           // Up to `room` frees, in allocation order, skipping i ≡ offset (mod k).
+          const { N: n, k, offset } = s;
           let i = this.thinned;
-          let r = i % s.k;
+          let r = i % k;
           let written = 0;
-          while (i < s.N && written < room) {
-            if (r !== s.offset) {
+          while (i < n && written < room) {
+            if (r !== offset) {
               out.free(i, this.base + i);
               written++;
             }
             i++;
-            if (++r === s.k) r = 0;
+            if (++r === k) r = 0;
           }
           t.live -= written;
           this.thinned = i;
