@@ -1,7 +1,9 @@
 /**
  * A whole number drawn log-uniformly between two parameters (a final string length, a short or
  * medium lifetime): floor(min · e^(u · ln(max / min))), u uniform in [0, 1), with the project's
- * exact `exp` so that every platform draws the same numbers.
+ * exact `exp`. `Rng.logUniform` draws the same number and clamps it; this keeps ln(max / min) from
+ * one draw to the next (Math.log costs more than the whole rest of a draw) and does not clamp, as
+ * the workloads that use it never did.
  */
 import { exp } from '../fastmath';
 import { num } from '../params';
