@@ -14,7 +14,7 @@ const ORDERS = ['fifo', 'lifo', 'random', 'strided'] as const;
 
 /** Every block is a fill block: one tag, so the pins view names them. */
 const ORIGINS = originTags('fill block');
-const { 'fill block': FILL_BLOCK } = ORIGINS.tag;
+const FILL_BLOCK = ORIGINS.tag['fill block'];
 
 const PHASE_FILL = 0;
 const PHASE_FREE = 1;

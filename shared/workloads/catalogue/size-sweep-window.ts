@@ -53,6 +53,7 @@ export function sh6Schedule(min: number, max: number): Array<[number, number]> {
 const ORIGINS = originTags('ring block', 'foreign block', 'batch block');
 const { 'ring block': RING_BLOCK, 'foreign block': FOREIGN_BLOCK, 'batch block': BATCH_BLOCK } = ORIGINS.tag;
 
+/** RingSweep's phases (it starts in RING); its marks follow the sweeps, not these. */
 const RING = 0;
 const RING_FREE = 1;
 

@@ -7,8 +7,9 @@
  * the base class runs one step into a private batch of exactly `stepMax` operations and copies
  * it out over as many `fill` calls as it takes, so any batch size works, even 1.
  *
- * Phased workloads number their phases from 0 (the first) and move on with `enter(phase)`; the
- * PHASE mark of a phase is written by `markPhase` at its first step, from a table of labels indexed by phase.
+ * Phased workloads number their phases (from 0 unless they set another start) and move on with
+ * `enter(phase)`; a phase's PHASE mark is written at its first step, by `markPhase` from a table
+ * of labels indexed by phase, or by the workload itself where the label is computed.
  */
 import { OP_ALLOC, OP_FREE, OP_MARK, OpBatch } from '../../ops/op-batch';
 import type { Generator } from '../workload';
@@ -17,7 +18,7 @@ import { LiveTable } from './live-table';
 export abstract class GeneratorBase implements Generator {
   done = false;
   protected readonly objs: LiveTable;
-  /** The phase the workload is in, numbered by the workload from 0. */
+  /** The phase the workload is in, as the workload numbers them. */
   protected phase = 0;
   /** Whether the current phase's PHASE mark has been written. */
   protected phaseMarked = false;
