@@ -164,6 +164,16 @@ export function num(params: ResolvedParams, name: string): number {
   return v;
 }
 
+/** A generator's settings: number parameters by name, read once when it is created (`nums`). */
+export type Settings<Names extends readonly string[]> = Readonly<Record<Names[number], number>>;
+
+/** The number parameters `names` of `params`, by name: one read for all the settings a generator keeps. */
+export function nums<const Names extends readonly string[]>(params: ResolvedParams, names: Names): Settings<Names> {
+  const out = {} as Record<Names[number], number>;
+  for (const name of names as readonly Names[number][]) out[name] = num(params, name);
+  return out;
+}
+
 export function str(params: ResolvedParams, name: string): string {
   const v = params[name];
   if (typeof v !== 'string') throw new ParamError(name, v, 'expected a word (was the parameter validated?)');
@@ -171,34 +181,28 @@ export function str(params: ResolvedParams, name: string): string {
 }
 
 /** Schema builders: keep the catalogue files short and their tables readable. */
-export function numberParam(
-  name: string,
-  unit: string,
-  def: number,
-  min: number,
-  max: number,
-  description: string,
-  opts: { integer?: boolean; exclusiveMin?: boolean; exclusiveMax?: boolean } = {},
-): NumberParam {
+/** A number parameter's row in a schema table: the columns every catalogue table writes, in order. */
+type NumberRow = [name: string, unit: string, def: number, min: number, max: number, description: string];
+interface RangeOpts {
+  exclusiveMin?: boolean;
+  exclusiveMax?: boolean;
+}
+
+export function numberParam(...row: [...NumberRow, opts?: RangeOpts & { integer?: boolean }]): NumberParam {
+  const [name, unit, def, min, max, description, opts = {}] = row;
   return { kind: 'number', name, unit, default: def, min, max, integer: opts.integer ?? true, description, ...pick(opts) };
 }
 
-function pick(opts: { exclusiveMin?: boolean; exclusiveMax?: boolean }): Partial<NumberParam> {
+function pick(opts: RangeOpts): Partial<NumberParam> {
   const out: Partial<NumberParam> = {};
   if (opts.exclusiveMin) out.exclusiveMin = true;
   if (opts.exclusiveMax) out.exclusiveMax = true;
   return out;
 }
 
-export function realParam(
-  name: string,
-  unit: string,
-  def: number,
-  min: number,
-  max: number,
-  description: string,
-  opts: { exclusiveMin?: boolean; exclusiveMax?: boolean } = {},
-): NumberParam {
+/** A number parameter that takes fractions too. */
+export function realParam(...row: [...NumberRow, opts?: RangeOpts]): NumberParam {
+  const [name, unit, def, min, max, description, opts] = row;
   return numberParam(name, unit, def, min, max, description, { ...opts, integer: false });
 }
 

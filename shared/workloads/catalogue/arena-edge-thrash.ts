@@ -7,17 +7,17 @@
 import type { OpBatch } from '../../ops/op-batch';
 import { GeneratorBase } from '../core/generator-base';
 import { originTags } from '../origin-tags';
-import { MAX_COUNT, MAX_LIVE, num, numberParam, ParamError } from '../params';
+import { MAX_COUNT, MAX_LIVE, num, numberParam, nums, ParamError, type Settings } from '../params';
 import type { ResolvedParams, WorkloadDef, WorkloadTarget } from '../workload';
 
 const FILL = 0;
 const LOOP = 1;
 const DRAIN = 2;
+const MARKS = ['fill', 'loop', 'drain'];
 
 /** The A arenas' fill and the bursts that each need one more arena. */
 const ORIGINS = originTags('fill block', 'burst block');
-const FILL_BLOCK = ORIGINS.tag['fill block'];
-const BURST_BLOCK = ORIGINS.tag['burst block'];
+const { 'fill block': FILL_BLOCK, 'burst block': BURST_BLOCK } = ORIGINS.tag;
 
 /** Geometry assumed without a target: 3.10+ (16 KiB pools, 1 MiB arenas of 63 usable pools, 16-byte classes). */
 const DEFAULT_GEOMETRY = { poolSize: 16384, poolOverhead: 48, usablePools: 63, alignmentShift: 4 };
@@ -32,60 +32,55 @@ export function blocksPerArena(size: number, target?: WorkloadTarget): number {
   return Math.floor((poolSize - overhead) / block) * pools;
 }
 
+const SETTINGS = ['size', 'loops'] as const;
+
 class ArenaEdgeThrash extends GeneratorBase {
-  private readonly size: number;
+  private readonly s: Settings<typeof SETTINGS>;
   private readonly fillCount: number;
-  private readonly loops: number;
   private readonly burstIds: Float64Array;
   private readonly base: number;
-  private phase = FILL;
-  private marked = false;
   private filled = 0;
   private loop = 0;
   /** Position inside a loop: 0 … burst−1 ALLOCs, burst … 2·burst−1 FREEs (LIFO). */
   private k = 0;
   private drained = 0;
-  private drainCursor = 0;
 
   constructor(p: ResolvedParams, target?: WorkloadTarget) {
     super(2);
-    this.size = num(p, 'size');
+    this.s = nums(p, SETTINGS);
     const fill = num(p, 'fill');
-    this.fillCount = fill > 0 ? fill : num(p, 'arenas') * blocksPerArena(this.size, target);
+    this.fillCount = fill > 0 ? fill : num(p, 'arenas') * blocksPerArena(this.s.size, target);
     if (this.fillCount + num(p, 'burst') > MAX_LIVE) {
       throw new ParamError('arenas', p.arenas, `the fill of ${this.fillCount} blocks plus the burst exceeds ${MAX_LIVE} live objects`);
     }
-    this.loops = num(p, 'loops');
     this.burstIds = new Float64Array(num(p, 'burst'));
     this.base = this.objs.nextId;
   }
 
   protected produce(out: OpBatch): void {
     const t = this.objs;
+    const { size, loops } = this.s;
     const burst = this.burstIds.length;
     while (out.length <= out.capacity - 2) {
-      if (!this.marked) {
-        out.mark(this.phase === FILL ? 'fill' : this.phase === LOOP ? 'loop' : 'drain');
-        this.marked = true;
-      }
+      if (!this.phaseMarked) this.markPhase(out, MARKS);
       const room = out.capacity - out.length;
       if (this.phase === FILL) {
         const end = Math.min(this.fillCount, this.filled + room);
-        for (let i = this.filled; i < end; i++) out.alloc(i, this.base + i, this.size, FILL_BLOCK);
+        for (let i = this.filled; i < end; i++) out.alloc(i, this.base + i, size, FILL_BLOCK);
         t.live += end - this.filled;
         this.filled = end;
         t.nextId = this.base + end;
-        if (end === this.fillCount) this.next(LOOP);
+        if (end === this.fillCount) this.enter(LOOP);
       } else if (this.phase === LOOP) {
-        if (this.loop === this.loops) {
-          this.next(DRAIN);
+        if (this.loop === loops) {
+          this.enter(DRAIN);
           continue;
         }
         const k = this.k;
         if (k < burst) {
           const id = t.nextId++;
           this.burstIds[k] = id;
-          out.alloc(this.fillCount + k, id, this.size, BURST_BLOCK);
+          out.alloc(this.fillCount + k, id, size, BURST_BLOCK);
           t.live++;
         } else {
           const b = 2 * burst - 1 - k;
@@ -109,11 +104,6 @@ class ArenaEdgeThrash extends GeneratorBase {
     }
   }
 
-  private next(phase: number): void {
-    this.phase = phase;
-    this.marked = false;
-  }
-
   protected override drainStep(out: OpBatch): boolean {
     const t = this.objs;
     const burst = this.burstIds.length;
@@ -123,13 +113,13 @@ class ArenaEdgeThrash extends GeneratorBase {
     for (;;) {
       // Skip what is not live: a run finished early in its fill has only [drained, filled) of a
       // planned fill that may be 10^9 blocks; walking the whole plan made such a drain take seconds.
-      let s = this.drainCursor;
+      let s = this.drainSlot;
       if (s < this.drained) s = this.drained;
       if (s >= this.filled && s < this.fillCount) s = this.fillCount;
-      this.drainCursor = s;
+      this.drainSlot = s;
       if (s >= total) break;
       if (out.full) return true;
-      this.drainCursor = s + 1;
+      this.drainSlot = s + 1;
       if (s < this.fillCount) {
         out.free(s, this.base + s);
         t.live--;

@@ -84,8 +84,6 @@ class DictOfListsEtl extends GeneratorBase {
   private readonly fieldSlots: Int32Array;
 
   private batch = 0;
-  private phase = PARSE;
-  private marked = false;
   private record = 0;
   private cursor = 0;
   private stage = T_KEY;
@@ -140,9 +138,9 @@ class DictOfListsEtl extends GeneratorBase {
 
   protected produce(out: OpBatch): void {
     while (out.capacity - out.length >= this.stepMax) {
-      if (!this.marked) {
+      if (!this.phaseMarked) {
         this.beginPhase(out);
-        this.marked = true;
+        this.phaseMarked = true;
       }
       switch (this.phase) {
         case PARSE:
@@ -171,8 +169,7 @@ class DictOfListsEtl extends GeneratorBase {
   }
 
   private next(phase: number): void {
-    this.phase = phase;
-    this.marked = false;
+    this.enter(phase);
     this.cursor = 0;
     this.stage = T_KEY;
   }

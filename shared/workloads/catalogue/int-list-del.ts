@@ -9,7 +9,7 @@ import type { OpBatch } from '../../ops/op-batch';
 import { GeneratorBase } from '../core/generator-base';
 import { LAYOUT_CHOICES, listGrowTo, resolveLayout } from '../core/python-layout';
 import { originTags } from '../origin-tags';
-import { choiceParam, MAX_COUNT, MAX_LIVE, num, numberParam, ParamError, str } from '../params';
+import { choiceParam, MAX_COUNT, MAX_LIVE, num, numberParam, nums, ParamError, str, type Settings } from '../params';
 import type { ResolvedParams, WorkloadDef, WorkloadTarget } from '../workload';
 
 /** 2.x ints live in private 1000-byte blocks of 41 ints each, from libc, never freed (§2.1). */
@@ -27,18 +27,17 @@ const KEEP = 1;
 const DEL = 2;
 const HOLD = 3;
 const DEL_KEEP = 4;
+const MARKS = ['build', 'keep', 'del', 'hold', 'del-keep'];
+
+const SETTINGS = ['N', 'stride', 'hold'] as const;
 
 class IntListDel extends GeneratorBase {
-  private readonly n: number;
+  private readonly s: Settings<typeof SETTINGS>;
   private readonly intSize: number;
   private readonly py2: boolean;
   private readonly growth: '3.9+' | '3.8-';
-  private readonly stride: number;
-  private readonly hold: number;
   private readonly listSize: number;
   private readonly base: number;
-  private phase = BUILD;
-  private marked = false;
   private built = 0;
   private cap = 0;
   private blocks = 0;
@@ -48,19 +47,16 @@ class IntListDel extends GeneratorBase {
   // Objects outside the int range: live flags and ids.
   private readonly extraIds = new Float64Array(5);
   private readonly extraLive = new Uint8Array(5);
-  private drainCursor = 0;
 
   constructor(p: ResolvedParams, target?: WorkloadTarget) {
     super(3);
     const layout = resolveLayout(str(p, 'python'), target);
-    this.n = num(p, 'N');
+    this.s = nums(p, SETTINGS);
     const intSize = num(p, 'int_size');
     this.intSize = intSize > 0 ? intSize : layout.int;
     this.py2 = str(p, 'int_mode') === 'py2';
     const growth = str(p, 'growth');
     this.growth = growth === 'auto' ? layout.listGrowth : growth === '3.9+' ? '3.9+' : '3.8-';
-    this.stride = num(p, 'stride');
-    this.hold = num(p, 'hold');
     this.listSize = layout.list;
     this.base = this.objs.nextId;
   }
@@ -76,17 +72,17 @@ class IntListDel extends GeneratorBase {
     this.extraIds[k] = id;
     this.extraLive[k] = 1;
     t.live++;
-    out.alloc(this.n + k, id, size, EXTRA_ORIGINS[k]!);
+    out.alloc(this.s.N + k, id, size, EXTRA_ORIGINS[k]!);
   }
 
   private freeExtra(out: OpBatch, k: number): void {
-    out.free(this.n + k, this.extraIds[k]!);
+    out.free(this.s.N + k, this.extraIds[k]!);
     this.extraLive[k] = 0;
     this.objs.live--;
   }
 
   private isSurvivor(i: number): boolean {
-    return this.stride > 0 && i % this.stride === 0;
+    return this.s.stride > 0 && i % this.s.stride === 0;
   }
 
   protected produce(out: OpBatch): void {
@@ -94,10 +90,9 @@ class IntListDel extends GeneratorBase {
     while (out.length <= out.capacity - 3) {
       switch (this.phase) {
         case BUILD: {
-          if (!this.marked) {
-            out.mark('build');
+          if (!this.phaseMarked) {
+            this.markPhase(out, MARKS);
             this.allocExtra(out, 0, this.listSize);
-            this.marked = true;
             break;
           }
           const i = this.built;
@@ -105,7 +100,7 @@ class IntListDel extends GeneratorBase {
           if (this.py2) {
             if (i % PY2_INTS_PER_BLOCK === 0) {
               const j = this.blocks++;
-              out.alloc(this.n + 5 + j, this.idOf(j), PY2_BLOCK_BYTES, O['py2 int block']);
+              out.alloc(this.s.N + 5 + j, this.idOf(j), PY2_BLOCK_BYTES, O['py2 int block']);
               t.live++;
             }
           } else {
@@ -119,51 +114,36 @@ class IntListDel extends GeneratorBase {
               this.extraIds[1] = this.base + 2;
               this.extraLive[1] = 1;
               t.live++;
-              out.alloc(this.n + 1, this.base + 2, 8 * cap, O['list item array']);
-            } else out.realloc(this.n + 1, this.extraIds[1]!, 8 * cap);
+              out.alloc(this.s.N + 1, this.base + 2, 8 * cap, O['list item array']);
+            } else out.realloc(this.s.N + 1, this.extraIds[1]!, 8 * cap);
             this.cap = cap;
           }
           this.built = len;
           t.nextId = this.base + 3 + (this.py2 ? this.blocks - 1 : i);
-          if (len === this.n) this.next(this.stride > 0 ? KEEP : DEL);
+          if (len === this.s.N) this.next(this.s.stride > 0 ? KEEP : DEL);
           break;
         }
         case KEEP:
-          if (!this.marked) {
-            out.mark('keep');
+          if (!this.phaseMarked) {
+            this.markPhase(out, MARKS);
             this.allocExtra(out, 2, this.listSize);
-            this.marked = true;
             break;
           }
-          this.allocExtra(out, 3, 8 * Math.ceil(this.n / this.stride));
+          this.allocExtra(out, 3, 8 * Math.ceil(this.s.N / this.s.stride));
           this.next(DEL);
           break;
-        case DEL: {
-          if (!this.marked) {
-            out.mark('del');
-            this.marked = true;
-          }
-          if (this.pos >= 0) {
-            this.freeIntsDown(out, false);
-            break;
-          }
-          if (this.extraLive[1]) this.freeExtra(out, 1);
-          else {
-            this.freeExtra(out, 0);
-            this.next(this.stride > 0 ? HOLD : -1);
+        case DEL:
+          if (this.delStep(out, false, 0)) {
+            this.next(this.s.stride > 0 ? HOLD : -1);
             if (this.phase < 0) {
               this.done = true;
               return;
             }
           }
           break;
-        }
         case HOLD:
-          if (!this.marked) {
-            out.mark('hold');
-            this.marked = true;
-          }
-          if (this.holdOps >= this.hold) {
+          if (!this.phaseMarked) this.markPhase(out, MARKS);
+          if (this.holdOps >= this.s.hold) {
             this.next(DEL_KEEP);
             break;
           }
@@ -173,22 +153,28 @@ class IntListDel extends GeneratorBase {
           this.holdOps += 2;
           break;
         default:
-          if (!this.marked) {
-            out.mark('del-keep');
-            this.marked = true;
-          }
-          if (this.pos >= 0) {
-            this.freeIntsDown(out, true);
-            break;
-          }
-          if (this.extraLive[3]) this.freeExtra(out, 3);
-          else {
-            this.freeExtra(out, 2);
+          if (this.delStep(out, true, 2)) {
             this.done = true;
             return;
           }
       }
     }
+  }
+
+  /**
+   * One step of a `del`: of the first list (its non-survivors) or of the second (the survivors),
+   * the list object being extra object `list` and its item array `list + 1`. Frees its ints from
+   * the last down, then the item array, then the list; true once the list is freed.
+   */
+  private delStep(out: OpBatch, survivors: boolean, list: number): boolean {
+    if (!this.phaseMarked) this.markPhase(out, MARKS);
+    if (this.pos >= 0) this.freeIntsDown(out, survivors);
+    else if (this.extraLive[list + 1]) this.freeExtra(out, list + 1);
+    else {
+      this.freeExtra(out, list);
+      return true;
+    }
+    return false;
   }
 
   /** Up to a batch's room of FREEs walking down from `pos`: non-survivors (del L) or survivors (del keep). */
@@ -214,9 +200,8 @@ class IntListDel extends GeneratorBase {
   }
 
   private next(phase: number): void {
-    this.phase = phase;
-    this.marked = false;
-    this.pos = this.n - 1;
+    this.enter(phase);
+    this.pos = this.s.N - 1;
   }
 
   /** Whether int i is live (pymalloc mode). */
@@ -231,19 +216,19 @@ class IntListDel extends GeneratorBase {
 
   protected override drainStep(out: OpBatch): boolean {
     const t = this.objs;
-    const total = this.n + 5 + this.blocks;
-    while (this.drainCursor < total) {
+    const total = this.s.N + 5 + this.blocks;
+    while (this.drainSlot < total) {
       if (out.full) return true;
-      const s = this.drainCursor++;
-      if (s < this.n) {
+      const s = this.drainSlot++;
+      if (s < this.s.N) {
         if (this.intLive(s)) {
           out.free(s, this.idOf(s));
           t.live--;
         }
-      } else if (s < this.n + 5) {
-        if (this.extraLive[s - this.n]) this.freeExtra(out, s - this.n);
+      } else if (s < this.s.N + 5) {
+        if (this.extraLive[s - this.s.N]) this.freeExtra(out, s - this.s.N);
       } else {
-        out.free(s, this.idOf(s - this.n - 5));
+        out.free(s, this.idOf(s - this.s.N - 5));
         t.live--;
       }
     }

@@ -12,9 +12,9 @@
  */
 import type { OpBatch } from '../../ops/op-batch';
 import { GeneratorBase } from '../core/generator-base';
-import { exp } from '../fastmath';
 import { LifetimeQueue } from '../core/lifetime-queue';
 import { growInt32 } from '../core/live-table';
+import { LogUniform } from '../core/log-uniform';
 import { originTags } from '../origin-tags';
 import { MAX_COUNT, num, numberParam, ParamError, realParam, sizesParam, str } from '../params';
 import { chanceThreshold, type Rng, type Seed, stream } from '../prng';
@@ -44,10 +44,8 @@ class InterpreterMix extends GeneratorBase {
   /** Cumulative category thresholds on a draw's high word, [normal ×3, import ×3] (the fourth category takes the rest). */
   private readonly cum = new Float64Array(6);
   private readonly immediateMean: number;
-  private readonly shortMin: number;
-  private readonly shortSpan: number;
-  private readonly mediumMin: number;
-  private readonly mediumSpan: number;
+  private readonly shortLife: LogUniform;
+  private readonly mediumLife: LogUniform;
   private readonly pPhaseEnd: number;
   private readonly leakRate: number;
   private readonly reallocRate: number;
@@ -67,7 +65,6 @@ class InterpreterMix extends GeneratorBase {
   private readonly phaseObjs = Array.from({ length: LONG_PHASES }, () => new Int32Array(0));
   private readonly phaseCount = new Int32Array(LONG_PHASES);
   private ops = 0;
-  private phase = 1;
   private nextBoundary: number;
   private flushing = false;
   private importing: boolean;
@@ -89,10 +86,8 @@ class InterpreterMix extends GeneratorBase {
     this.cum[4] = chanceThreshold(IMPORT_WEIGHTS[0] + IMPORT_WEIGHTS[1]);
     this.cum[5] = chanceThreshold(IMPORT_WEIGHTS[0] + IMPORT_WEIGHTS[1] + IMPORT_WEIGHTS[2]);
     this.immediateMean = num(p, 'immediate_mean');
-    this.shortMin = num(p, 'short_min');
-    this.shortSpan = Math.log(num(p, 'short_max') / this.shortMin);
-    this.mediumMin = num(p, 'medium_min');
-    this.mediumSpan = Math.log(num(p, 'medium_max') / this.mediumMin);
+    this.shortLife = new LogUniform(p, 'short_min', 'short_max');
+    this.mediumLife = new LogUniform(p, 'medium_min', 'medium_max');
     this.pPhaseEnd = chanceThreshold(num(p, 'p_phase_end'));
     this.leakRate = chanceThreshold(num(p, 'leak_rate'));
     this.reallocRate = chanceThreshold(num(p, 'realloc_rate'));
@@ -103,6 +98,8 @@ class InterpreterMix extends GeneratorBase {
     this.importOps = Math.floor(num(p, 'import_frac') * this.phaseLen);
     this.importing = this.importOps > 0;
     this.nextBoundary = this.phaseLen;
+    // The modelled program's phases count from 1, as their marks do.
+    this.phase = 1;
   }
 
   protected produce(out: OpBatch): void {
@@ -167,10 +164,10 @@ class InterpreterMix extends GeneratorBase {
       q.schedule(slot, q.now + life.geometric(this.immediateMean));
       out.tag(at, O['immediate']);
     } else if (u < this.cum[c + 1]!) {
-      q.schedule(slot, q.now + Math.floor(this.shortMin * exp(life.u01() * this.shortSpan)));
+      q.schedule(slot, q.now + this.shortLife.draw(life));
       out.tag(at, O['short-lived']);
     } else if (u < this.cum[c + 2]!) {
-      q.schedule(slot, q.now + Math.floor(this.mediumMin * exp(life.u01() * this.mediumSpan)));
+      q.schedule(slot, q.now + this.mediumLife.draw(life));
       out.tag(at, O['medium-lived']);
     } else if (!this.importing) {
       this.scopeToPhase(slot);

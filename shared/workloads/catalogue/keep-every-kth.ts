@@ -6,7 +6,7 @@
 import type { OpBatch } from '../../ops/op-batch';
 import { GeneratorBase } from '../core/generator-base';
 import { originTags } from '../origin-tags';
-import { MAX_COUNT, MAX_LIVE, num, numberParam, ParamError } from '../params';
+import { MAX_COUNT, MAX_LIVE, num, numberParam, nums, ParamError, type Settings } from '../params';
 import { stream, type Rng, type Seed } from '../prng';
 import type { ResolvedParams, WorkloadDef } from '../workload';
 
@@ -16,27 +16,20 @@ const HOLD_FILL = 2;
 const HOLD_CHURN = 3;
 const RELEASE_SURVIVORS = 4;
 const RELEASE_HOLD = 5;
-const MARKS: Record<number, string> = { [FILL]: 'fill', [THIN]: 'thin', [HOLD_FILL]: 'hold', [RELEASE_SURVIVORS]: 'release' };
+/** PHASE labels by phase; the hold churn and the hold release continue the phase before them. */
+const MARKS = ['fill', 'thin', 'hold', undefined, 'release', undefined];
 
 /** A fill block is born kept (i mod k = offset) or to be thinned: the tag says which at its ALLOC. */
 const ORIGINS = originTags('kept block', 'thinned block', 'hold object');
-const KEPT = ORIGINS.tag['kept block'];
-const THINNED = ORIGINS.tag['thinned block'];
-const HOLD = ORIGINS.tag['hold object'];
+const { 'kept block': KEPT, 'thinned block': THINNED, 'hold object': HOLD } = ORIGINS.tag;
+
+const SETTINGS = ['N', 'size', 'k', 'offset', 'hold_size', 'hold_live', 'hold_ops'] as const;
 
 class KeepEveryKth extends GeneratorBase {
-  private readonly n: number;
-  private readonly size: number;
-  private readonly k: number;
-  private readonly offset: number;
-  private readonly holdSize: number;
-  private readonly holdLive: number;
-  private readonly holdOps: number;
+  private readonly s: Settings<typeof SETTINGS>;
   private readonly victimRng: Rng;
   private readonly holdIds: Float64Array;
   private readonly base: number;
-  private phase = FILL;
-  private marked = false;
   /** Blocks allocated by the fill. */
   private filled = 0;
   /** Every block below this index that is not a survivor has been freed. */
@@ -46,98 +39,83 @@ class KeepEveryKth extends GeneratorBase {
   private holdAllocated = 0;
   private holdFreed = 0;
   private holdDone = 0;
-  private drainCursor = 0;
 
   constructor(p: ResolvedParams, seed: Seed) {
     super(3);
-    this.n = num(p, 'N');
-    this.size = num(p, 'size');
-    this.k = num(p, 'k');
-    this.offset = num(p, 'offset');
-    this.holdSize = num(p, 'hold_size');
-    this.holdLive = num(p, 'hold_live');
-    this.holdOps = num(p, 'hold_ops');
+    this.s = nums(p, SETTINGS);
     this.victimRng = stream(seed, 'victim');
-    this.holdIds = new Float64Array(this.holdLive);
+    this.holdIds = new Float64Array(this.s.hold_live);
     this.base = this.objs.nextId;
-  }
-
-  private next(phase: number): void {
-    this.phase = phase;
-    this.marked = false;
   }
 
   protected produce(out: OpBatch): void {
     const t = this.objs;
+    const s = this.s;
     while (out.length <= out.capacity - 3) {
-      if (!this.marked) {
-        const label = MARKS[this.phase];
-        if (label !== undefined) out.mark(label);
-        this.marked = true;
-      }
+      if (!this.phaseMarked) this.markPhase(out, MARKS);
       const room = out.capacity - out.length;
       switch (this.phase) {
         case FILL: {
-          const end = Math.min(this.n, this.filled + room);
-          const k = this.k;
-          const offset = this.offset;
+          const end = Math.min(s.N, this.filled + room);
+          const { k, offset, size } = s;
           let r = this.filled % k;
           for (let i = this.filled; i < end; i++) {
-            out.alloc(i, this.base + i, this.size, r === offset ? KEPT : THINNED);
+            out.alloc(i, this.base + i, size, r === offset ? KEPT : THINNED);
             if (++r === k) r = 0;
           }
           t.live += end - this.filled;
           t.nextId = this.base + end;
           this.filled = end;
-          if (end === this.n) this.next(THIN);
+          if (end === s.N) this.enter(THIN);
           break;
         }
         case THIN: {
           // Up to `room` frees, in allocation order, skipping i ≡ offset (mod k).
+          const { N: n, k, offset } = s;
           let i = this.thinned;
-          let r = i % this.k;
+          let r = i % k;
           let written = 0;
-          while (i < this.n && written < room) {
-            if (r !== this.offset) {
+          while (i < n && written < room) {
+            if (r !== offset) {
               out.free(i, this.base + i);
               written++;
             }
             i++;
-            if (++r === this.k) r = 0;
+            if (++r === k) r = 0;
           }
           t.live -= written;
           this.thinned = i;
-          if (i === this.n) this.next(this.holdLive > 0 ? HOLD_FILL : RELEASE_SURVIVORS);
+          if (i === s.N) this.enter(s.hold_live > 0 ? HOLD_FILL : RELEASE_SURVIVORS);
           break;
         }
         case HOLD_FILL: {
           const h = this.holdAllocated++;
           this.holdIds[h] = t.nextId;
-          out.alloc(this.n + h, t.nextId++, this.holdSize, HOLD);
+          out.alloc(s.N + h, t.nextId++, s.hold_size, HOLD);
           t.live++;
-          if (this.holdAllocated === this.holdLive) this.next(HOLD_CHURN);
+          if (this.holdAllocated === s.hold_live) this.enter(HOLD_CHURN);
           break;
         }
         case HOLD_CHURN: {
-          if (this.holdDone >= this.holdOps) {
-            this.next(RELEASE_SURVIVORS);
+          if (this.holdDone >= s.hold_ops) {
+            this.enter(RELEASE_SURVIVORS);
             break;
           }
-          const h = this.victimRng.uniformInt(this.holdLive);
-          out.free(this.n + h, this.holdIds[h]!);
+          const h = this.victimRng.uniformInt(s.hold_live);
+          out.free(s.N + h, this.holdIds[h]!);
           this.holdIds[h] = t.nextId;
-          out.alloc(this.n + h, t.nextId++, this.holdSize, HOLD);
+          out.alloc(s.N + h, t.nextId++, s.hold_size, HOLD);
           this.holdDone += 2;
           break;
         }
         case RELEASE_SURVIVORS: {
           let i = this.released;
-          if (i < this.n) {
-            if (i % this.k !== this.offset) i += (this.offset - (i % this.k) + this.k) % this.k;
+          if (i < s.N) {
+            if (i % s.k !== s.offset) i += (s.offset - (i % s.k) + s.k) % s.k;
           }
-          if (i >= this.n) {
-            this.released = this.n;
-            this.next(RELEASE_HOLD);
+          if (i >= s.N) {
+            this.released = s.N;
+            this.enter(RELEASE_HOLD);
             break;
           }
           out.free(i, this.base + i);
@@ -151,7 +129,7 @@ class KeepEveryKth extends GeneratorBase {
             return;
           }
           const h = this.holdFreed++;
-          out.free(this.n + h, this.holdIds[h]!);
+          out.free(s.N + h, this.holdIds[h]!);
           t.live--;
         }
       }
@@ -160,27 +138,29 @@ class KeepEveryKth extends GeneratorBase {
 
   /** Whether block i (i < N) is live. */
   private blockLive(i: number): boolean {
+    const s = this.s;
     if (i >= this.filled) return false;
-    const survivor = i % this.k === this.offset;
+    const survivor = i % s.k === s.offset;
     if (!survivor) return i >= this.thinned;
     return i >= this.released;
   }
 
   protected override drainStep(out: OpBatch): boolean {
     const t = this.objs;
-    const total = this.n + this.holdLive;
-    while (this.drainCursor < total) {
+    const n = this.s.N;
+    const total = n + this.s.hold_live;
+    while (this.drainSlot < total) {
       if (out.full) return true;
-      const s = this.drainCursor++;
-      if (s < this.n) {
-        if (this.blockLive(s)) {
-          out.free(s, this.base + s);
+      const slot = this.drainSlot++;
+      if (slot < n) {
+        if (this.blockLive(slot)) {
+          out.free(slot, this.base + slot);
           t.live--;
         }
       } else {
-        const h = s - this.n;
+        const h = slot - n;
         if (h < this.holdAllocated && h >= this.holdFreed) {
-          out.free(s, this.holdIds[h]!);
+          out.free(slot, this.holdIds[h]!);
           t.live--;
         }
       }

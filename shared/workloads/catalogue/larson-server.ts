@@ -19,11 +19,12 @@ import type { ResolvedParams, WorkloadDef } from '../workload';
 const WARM_FILL = 0;
 const WARM_REPLACE = 1;
 const RUN = 2;
+/** PHASE labels by phase: the warm-up's replacements continue its mark. */
+const MARKS = ['warmup', undefined, 'run'];
 
 /** Blocks of the warm-up (fill and random replacement over all slices) and of the threads' run. */
 const ORIGINS = originTags('warm-up block', 'thread block');
-const WARM_BLOCK = ORIGINS.tag['warm-up block'];
-const THREAD_BLOCK = ORIGINS.tag['thread block'];
+const { 'warm-up block': WARM_BLOCK, 'thread block': THREAD_BLOCK } = ORIGINS.tag;
 
 /** Either generator behind one interface: `below(n)` in [0, n). */
 interface Draws {
@@ -58,8 +59,6 @@ class LarsonServer extends GeneratorBase {
   /** Position in larson's block array → slot. */
   private readonly arr: Int32Array;
   private readonly replacements: Float64Array;
-  private phase = WARM_FILL;
-  private marked = false;
   private k = 0;
   private thread = 0;
   private turnLeft: number;
@@ -97,12 +96,9 @@ class LarsonServer extends GeneratorBase {
     const t = this.objs;
     const n = this.arr.length;
     while (out.length <= out.capacity - 4) {
+      if (!this.phaseMarked) this.markPhase(out, MARKS);
       switch (this.phase) {
         case WARM_FILL:
-          if (!this.marked) {
-            out.mark('warmup');
-            this.marked = true;
-          }
           this.arr[this.k] = t.alloc(out, this.size(this.warmSize), WARM_BLOCK);
           if (++this.k === n) {
             // "generate a random permutation of the chunks" (no allocator effect)
@@ -112,7 +108,7 @@ class LarsonServer extends GeneratorBase {
               this.arr[v] = this.arr[c - 1]!;
               this.arr[c - 1] = tmp;
             }
-            this.phase = WARM_REPLACE;
+            this.enter(WARM_REPLACE);
             this.k = 0;
           }
           break;
@@ -125,10 +121,6 @@ class LarsonServer extends GeneratorBase {
           this.k++;
           break;
         default: {
-          if (!this.marked) {
-            out.mark('run');
-            this.marked = true;
-          }
           const th = this.thread;
           const d = this.threadDraws[th]!;
           const victim = this.arr[th * this.chunks + d.below(this.chunks)]!;
@@ -149,8 +141,7 @@ class LarsonServer extends GeneratorBase {
       const global = (this.warmVictim as Lran2Draws).gen;
       for (let t = 0; t < this.threads; t++) this.threadDraws.push(new Lran2Draws(new Lran2(global.next())));
     }
-    this.phase = RUN;
-    this.marked = false;
+    this.enter(RUN);
   }
 }
 

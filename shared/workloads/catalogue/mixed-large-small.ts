@@ -7,7 +7,8 @@
  */
 import type { OpBatch } from '../../ops/op-batch';
 import { GeneratorBase } from '../core/generator-base';
-import { FOREVER, LifetimeQueue } from '../core/lifetime-queue';
+import { LifetimeQueue } from '../core/lifetime-queue';
+import { ParetoLife } from '../core/pareto-life';
 import { originTags } from '../origin-tags';
 import { MAX_COUNT, num, numberParam, realParam, sizesParam, str } from '../params';
 import { chanceThreshold, type Rng, type Seed, stream } from '../prng';
@@ -33,8 +34,7 @@ class MixedLargeSmall extends GeneratorBase {
   private readonly largeSizes: SizeDist;
   private readonly pLarge: number;
   private readonly pLargeKeep: number;
-  private readonly keepAlpha: number;
-  private readonly keepXm: number;
+  private readonly keptLife: ParetoLife;
   private readonly pPromote: number;
   private readonly pGrow: number;
   private readonly growFrom: number;
@@ -59,8 +59,7 @@ class MixedLargeSmall extends GeneratorBase {
     this.largeSizes = SizeDist.parse(str(p, 'large_sizes'));
     this.pLarge = chanceThreshold(num(p, 'p_large'));
     this.pLargeKeep = chanceThreshold(num(p, 'p_large_keep'));
-    this.keepAlpha = num(p, 'keep_alpha');
-    this.keepXm = num(p, 'keep_xm');
+    this.keptLife = new ParetoLife(p, 'keep_alpha', 'keep_xm');
     this.pPromote = chanceThreshold(num(p, 'p_promote'));
     this.pGrow = chanceThreshold(num(p, 'p_grow'));
     this.growFrom = num(p, 'grow_from');
@@ -115,7 +114,7 @@ class MixedLargeSmall extends GeneratorBase {
       if (life.chance(this.pLargeKeep)) {
         out.tag(largeAt, O['kept large buffer']);
         const q = this.queue;
-        q.schedule(large, q.now + Math.min(FOREVER, Math.ceil(life.pareto(this.keepAlpha, this.keepXm))));
+        q.schedule(large, q.now + this.keptLife.draw(life));
       } else t.free(out, large);
     }
     const cap = this.index.length;

@@ -23,8 +23,7 @@ const VICTIMS = ['random', 'oldest', 'newest'] as const;
 
 /** The cycle's parity picks the size distribution (with the class shift: int-like odd, string-like even cycles). */
 const ORIGINS = originTags('odd-cycle object', 'even-cycle object');
-const ODD_CYCLE = ORIGINS.tag['odd-cycle object'];
-const EVEN_CYCLE = ORIGINS.tag['even-cycle object'];
+const { 'odd-cycle object': ODD_CYCLE, 'even-cycle object': EVEN_CYCLE } = ORIGINS.tag;
 
 class RampCycles extends GeneratorBase {
   private readonly lmax: number;
@@ -52,8 +51,6 @@ class RampCycles extends GeneratorBase {
   private head = 0;
   private len = 0;
   private cycle = 1;
-  private phase = UP;
-  private marked = false;
   private phaseOps = 0;
 
   constructor(p: ResolvedParams, seed: Seed) {
@@ -116,9 +113,9 @@ class RampCycles extends GeneratorBase {
   protected produce(out: OpBatch): void {
     const limit = out.capacity - 3;
     while (out.length <= limit) {
-      if (!this.marked) {
+      if (!this.phaseMarked) {
         out.mark(`${PHASE_NAMES[this.phase]}-${this.cycle}`);
-        this.marked = true;
+        this.phaseMarked = true;
       }
       switch (this.phase) {
         case UP:
@@ -165,8 +162,7 @@ class RampCycles extends GeneratorBase {
   }
 
   private next(phase: number): void {
-    this.phase = phase;
-    this.marked = false;
+    this.enter(phase);
     this.phaseOps = 0;
   }
 }

@@ -6,7 +6,8 @@
  */
 import type { OpBatch } from '../../ops/op-batch';
 import { GeneratorBase } from '../core/generator-base';
-import { FOREVER, LifetimeQueue } from '../core/lifetime-queue';
+import { LifetimeQueue } from '../core/lifetime-queue';
+import { ParetoLife } from '../core/pareto-life';
 import { originTags } from '../origin-tags';
 import { realParam, sizesParam, num, str } from '../params';
 import { chanceThreshold, type Rng, type Seed, stream } from '../prng';
@@ -18,8 +19,7 @@ const MAX_DEPTH = 64;
 
 /** Whether a temporary survives its expression is drawn right after its ALLOC, in the same step (OpBatch.tag). */
 const ORIGINS = originTags('temporary', 'survivor');
-const TEMPORARY = ORIGINS.tag['temporary'];
-const SURVIVOR = ORIGINS.tag['survivor'];
+const { temporary: TEMPORARY, survivor: SURVIVOR } = ORIGINS.tag;
 
 class RefcountTemporaries extends GeneratorBase {
   private readonly sizes: SizeDist;
@@ -28,8 +28,7 @@ class RefcountTemporaries extends GeneratorBase {
   private readonly depthMean: number;
   private readonly swap: number;
   private readonly survive: number;
-  private readonly surviveAlpha: number;
-  private readonly surviveXm: number;
+  private readonly survivorLife: ParetoLife;
   private readonly queue = new LifetimeQueue();
   private readonly temps = new Int32Array(MAX_DEPTH);
   private started = false;
@@ -42,8 +41,7 @@ class RefcountTemporaries extends GeneratorBase {
     this.depthMean = num(p, 'depth_mean');
     this.swap = chanceThreshold(num(p, 'swap'));
     this.survive = chanceThreshold(num(p, 'survive'));
-    this.surviveAlpha = num(p, 'survive_alpha');
-    this.surviveXm = num(p, 'survive_xm');
+    this.survivorLife = new ParetoLife(p, 'survive_alpha', 'survive_xm');
   }
 
   protected produce(out: OpBatch): void {
@@ -73,7 +71,7 @@ class RefcountTemporaries extends GeneratorBase {
         const slot = t.alloc(out, sizes.sample(sizeRng), TEMPORARY);
         if (this.survive > 0 && life.chance(this.survive)) {
           out.tag(at, SURVIVOR);
-          q.schedule(slot, q.now + Math.min(FOREVER, Math.ceil(life.pareto(this.surviveAlpha, this.surviveXm))));
+          q.schedule(slot, q.now + this.survivorLife.draw(life));
         } else temps[n++] = slot;
       }
       if (n >= 2 && life.chance(this.swap)) {

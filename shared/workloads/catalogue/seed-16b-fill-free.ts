@@ -28,8 +28,6 @@ class SeedFillFree extends GeneratorBase {
   private readonly orderRng: Rng;
   private perm: Permutation | null = null;
   private round = 0;
-  private phase = PHASE_FILL;
-  private marked = false;
   /** Fill: next index to allocate. Free: frees written so far (j). */
   private i = 0;
   /** Strided: σ(j) kept incrementally, (j·stride) mod N without overflow. */
@@ -51,9 +49,9 @@ class SeedFillFree extends GeneratorBase {
     const n = this.n;
     while (out.capacity - out.length >= 2) {
       if (this.phase === PHASE_FILL) {
-        if (!this.marked) {
+        if (!this.phaseMarked) {
           out.mark(this.rounds > 1 ? `fill-${this.round + 1}` : 'fill');
-          this.marked = true;
+          this.phaseMarked = true;
         }
         // Hot loop: as many ALLOCs as fit.
         const room = out.capacity - out.length;
@@ -65,17 +63,16 @@ class SeedFillFree extends GeneratorBase {
         this.objs.nextId = base + end;
         this.i = end;
         if (this.i === n) {
-          this.phase = PHASE_FREE;
-          this.marked = false;
+          this.enter(PHASE_FREE);
           this.i = 0;
           this.strided = 0;
           if (this.order === 'random') this.perm = new Permutation(n, this.orderRng);
         }
         continue;
       }
-      if (!this.marked) {
+      if (!this.phaseMarked) {
         out.mark(this.rounds > 1 ? `free-${this.round + 1}` : 'free');
-        this.marked = true;
+        this.phaseMarked = true;
       }
       const room = out.capacity - out.length;
       const end = Math.min(n, this.i + room);
@@ -88,8 +85,7 @@ class SeedFillFree extends GeneratorBase {
           this.done = true;
           return;
         }
-        this.phase = PHASE_FILL;
-        this.marked = false;
+        this.enter(PHASE_FILL);
         this.i = 0;
         this.base = this.objs.nextId;
       }

@@ -51,10 +51,9 @@ export function sh6Schedule(min: number, max: number): Array<[number, number]> {
  * ALLOCs), sh8bench's foreign blocks, glibc-simple's batch blocks.
  */
 const ORIGINS = originTags('ring block', 'foreign block', 'batch block');
-const RING_BLOCK = ORIGINS.tag['ring block'];
-const FOREIGN_BLOCK = ORIGINS.tag['foreign block'];
-const BATCH_BLOCK = ORIGINS.tag['batch block'];
+const { 'ring block': RING_BLOCK, 'foreign block': FOREIGN_BLOCK, 'batch block': BATCH_BLOCK } = ORIGINS.tag;
 
+/** RingSweep's phases (it starts in RING); its marks follow the sweeps, not these. */
 const RING = 0;
 const RING_FREE = 1;
 
@@ -68,7 +67,6 @@ class RingSweep extends GeneratorBase {
   private readonly rounds: number;
   private readonly sh8: boolean;
   private readonly foreign: number;
-  private phase = RING;
   private round = 0;
   private entry = 0;
   private left: number;
@@ -230,11 +228,8 @@ class BatchSweep extends GeneratorBase {
   private readonly total: number;
   private readonly runs: number;
   private readonly ids = new Float64Array(BATCH_COUNTS[BATCH_COUNTS.length - 1]!).fill(-1);
-  private drainCursor = 0;
-  private combo = 0;
   private iteration = 0;
   private k = 0;
-  private marked = false;
 
   constructor(p: ResolvedParams) {
     super(2);
@@ -245,15 +240,17 @@ class BatchSweep extends GeneratorBase {
   protected produce(out: OpBatch): void {
     const t = this.objs;
     while (out.length <= out.capacity - 2) {
-      if (this.combo === BATCH_SIZES.length * BATCH_COUNTS.length) {
+      // A phase is one (size, n) combination.
+      const combo = this.phase;
+      if (combo === BATCH_SIZES.length * BATCH_COUNTS.length) {
         this.done = true;
         return;
       }
-      const size = BATCH_SIZES[Math.floor(this.combo / BATCH_COUNTS.length)]!;
-      const n = BATCH_COUNTS[this.combo % BATCH_COUNTS.length]!;
-      if (!this.marked) {
+      const size = BATCH_SIZES[Math.floor(combo / BATCH_COUNTS.length)]!;
+      const n = BATCH_COUNTS[combo % BATCH_COUNTS.length]!;
+      if (!this.phaseMarked) {
         out.mark(`batch-${size}x${n}`);
-        this.marked = true;
+        this.phaseMarked = true;
       }
       const k = this.k;
       if (k < n) {
@@ -273,8 +270,7 @@ class BatchSweep extends GeneratorBase {
         this.k = 0;
         if (++this.iteration === this.runs * Math.max(1, Math.floor(this.total / n))) {
           this.iteration = 0;
-          this.combo++;
-          this.marked = false;
+          this.enter(combo + 1);
         }
       }
     }
@@ -282,9 +278,9 @@ class BatchSweep extends GeneratorBase {
 
   protected override drainStep(out: OpBatch): boolean {
     // Live: the blocks of the current iteration not yet freed.
-    while (this.drainCursor < this.ids.length) {
+    while (this.drainSlot < this.ids.length) {
       if (out.full) return true;
-      const i = this.drainCursor++;
+      const i = this.drainSlot++;
       if (this.ids[i]! >= 0) {
         out.free(i, this.ids[i]!);
         this.ids[i] = -1;

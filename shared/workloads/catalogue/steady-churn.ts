@@ -6,36 +6,41 @@ import type { OpBatch } from '../../ops/op-batch';
 import { GeneratorBase } from '../core/generator-base';
 import { growInt32 } from '../core/live-table';
 import { originTags } from '../origin-tags';
-import { choiceParam, MAX_LIVE, num, numberParam, ParamError, sizesParam, str } from '../params';
+import { choiceParam, MAX_LIVE, num, numberParam, nums, ParamError, sizesParam, str, type Settings } from '../params';
 import { stream, type Rng, type Seed } from '../prng';
 import { SizeDist } from '../sizes';
 import type { ResolvedParams, WorkloadDef } from '../workload';
 
 const VICTIMS = ['uniform', 'fifo', 'lifo', 'batch'] as const;
 
+/** SteadyChurn's phases and marks. */
+const FILL = 0;
+const CHURN = 1;
+const CHURN_MARKS = ['fill', 'churn'];
+/** BatchChurn's phases and marks. */
+const PRODUCE = 0;
+const CONSUME = 1;
+const BATCH_MARKS = ['produce', 'consume'];
+
 /** The fill, then the replacements of the churn; victim = batch: each batch's record and its objects. */
 const ORIGINS = originTags('fill object', 'replacement', 'batch record', 'batch object');
-const FILL_OBJECT = ORIGINS.tag['fill object'];
-const REPLACEMENT = ORIGINS.tag['replacement'];
-const BATCH_RECORD = ORIGINS.tag['batch record'];
-const BATCH_OBJECT = ORIGINS.tag['batch object'];
+const { 'fill object': FILL_OBJECT, replacement: REPLACEMENT, 'batch record': BATCH_RECORD, 'batch object': BATCH_OBJECT } = ORIGINS.tag;
 
 class SteadyChurn extends GeneratorBase {
   private readonly slots: number;
   private readonly sizes: SizeDist;
   private readonly sizeRng: Rng;
   private readonly victimRng: Rng;
-  private readonly victim: string;
+  /** Which object a replacement takes (batch has a generator of its own). */
+  private readonly victim: (typeof VICTIMS)[number];
   private filled = 0;
-  private churning = false;
-  private churnMarked = false;
   private ring = 0;
 
   constructor(p: ResolvedParams, seed: Seed) {
     super(2);
     this.slots = num(p, 'L');
     this.sizes = SizeDist.parse(str(p, 'sizes'));
-    this.victim = str(p, 'victim');
+    this.victim = str(p, 'victim') as (typeof VICTIMS)[number];
     this.sizeRng = stream(seed, 'size');
     this.victimRng = stream(seed, 'victim');
   }
@@ -47,20 +52,19 @@ class SteadyChurn extends GeneratorBase {
     const n = this.slots;
     // A step writes at most 2 operations: room for one more step ⇔ out.length ≤ limit.
     const limit = out.capacity - 2;
-    while (!this.churning) {
+    while (this.phase === FILL) {
       if (out.length > limit) return;
-      if (this.filled === 0) out.mark('fill');
+      if (!this.phaseMarked) this.markPhase(out, CHURN_MARKS);
       // Fresh table: the s-th ALLOC gets slot s, and a replacement keeps its slot.
       t.alloc(out, sizes.sample(sizeRng), FILL_OBJECT);
       if (++this.filled === n) {
-        this.churning = true;
+        this.enter(CHURN);
         if (out.length > limit) return;
       }
     }
-    if (!this.churnMarked) {
+    if (!this.phaseMarked) {
       if (out.length > limit) return;
-      out.mark('churn');
-      this.churnMarked = true;
+      this.markPhase(out, CHURN_MARKS);
     }
     switch (this.victim) {
       case 'uniform': {
@@ -81,58 +85,42 @@ class SteadyChurn extends GeneratorBase {
 }
 
 /** Batches pushed on a stack until depth_hi, popped (objects in index order, then the record) until depth_lo. */
+const BATCH_SETTINGS = ['batch', 'object_size', 'record_size', 'depth_hi', 'depth_lo'] as const;
+
 class BatchChurn extends GeneratorBase {
-  private readonly perBatch: number;
-  private readonly objectSize: number;
-  private readonly recordSize: number;
-  private readonly hi: number;
-  private readonly lo: number;
+  private readonly s: Settings<typeof BATCH_SETTINGS>;
   private stack = new Int32Array(0);
   private depth = 0;
-  private producing = true;
-  private marked = false;
   /** Index inside the batch being produced or consumed. */
   private k = 0;
 
   constructor(p: ResolvedParams) {
     super(2);
-    this.perBatch = num(p, 'batch');
-    this.objectSize = num(p, 'object_size');
-    this.recordSize = num(p, 'record_size');
-    this.hi = num(p, 'depth_hi');
-    this.lo = num(p, 'depth_lo');
+    this.s = nums(p, BATCH_SETTINGS);
   }
 
   protected produce(out: OpBatch): void {
     const t = this.objs;
-    const width = this.perBatch + 1;
+    const s = this.s;
+    const width = s.batch + 1;
     while (out.length <= out.capacity - 2) {
-      if (!this.marked) {
-        out.mark(this.producing ? 'produce' : 'consume');
-        this.marked = true;
-      }
-      if (this.producing) {
+      if (!this.phaseMarked) this.markPhase(out, BATCH_MARKS);
+      if (this.phase === PRODUCE) {
         const pos = this.depth * width + this.k;
         if (pos >= this.stack.length) this.stack = growInt32(this.stack, pos + 1);
-        this.stack[pos] = this.k === 0 ? t.alloc(out, this.recordSize, BATCH_RECORD) : t.alloc(out, this.objectSize, BATCH_OBJECT);
+        this.stack[pos] = this.k === 0 ? t.alloc(out, s.record_size, BATCH_RECORD) : t.alloc(out, s.object_size, BATCH_OBJECT);
         if (++this.k === width) {
           this.k = 0;
-          if (++this.depth === this.hi) {
-            this.producing = false;
-            this.marked = false;
-          }
+          if (++this.depth === s.depth_hi) this.enter(CONSUME);
         }
       } else {
         // Objects 1..batch in index order, then the record at index 0.
         const base = (this.depth - 1) * width;
-        const idx = this.k < this.perBatch ? this.k + 1 : 0;
+        const idx = this.k < s.batch ? this.k + 1 : 0;
         t.free(out, this.stack[base + idx]!);
         if (++this.k === width) {
           this.k = 0;
-          if (--this.depth === this.lo) {
-            this.producing = true;
-            this.marked = false;
-          }
+          if (--this.depth === s.depth_lo) this.enter(PRODUCE);
         }
       }
     }

@@ -8,8 +8,9 @@
  */
 import type { OpBatch } from '../../ops/op-batch';
 import { GeneratorBase } from '../core/generator-base';
-import { exp } from '../fastmath';
-import { FOREVER, LifetimeQueue } from '../core/lifetime-queue';
+import { LifetimeQueue } from '../core/lifetime-queue';
+import { LogUniform } from '../core/log-uniform';
+import { ParetoLife } from '../core/pareto-life';
 import { LAYOUT_CHOICES, resolveLayout } from '../core/python-layout';
 import { originTags } from '../origin-tags';
 import { choiceParam, num, numberParam, ParamError, realParam, str } from '../params';
@@ -38,12 +39,11 @@ class StringBuilder extends GeneratorBase {
   private readonly header: number;
   private readonly kind: number;
   private readonly bytearray: boolean;
-  private readonly finalMin: number;
-  private readonly finalSpan: number;
+  /** Final lengths of the strings (chars). */
+  private readonly finalLen: LogUniform;
   private readonly pieceMean: number;
   private readonly keep: number;
-  private readonly keepAlpha: number;
-  private readonly keepXm: number;
+  private readonly keptLife: ParetoLife;
   private readonly sizeRng: Rng;
   private readonly lifeRng: Rng;
   private readonly queue = new LifetimeQueue();
@@ -63,12 +63,10 @@ class StringBuilder extends GeneratorBase {
     const layout = resolveLayout(str(p, 'python'), target);
     const header = num(p, 'header');
     this.header = header > 0 ? header : this.kind === 1 ? layout.strAscii : layout.strWide;
-    this.finalMin = num(p, 'final_min');
-    this.finalSpan = Math.log(num(p, 'final_max') / this.finalMin);
+    this.finalLen = new LogUniform(p, 'final_min', 'final_max');
     this.pieceMean = num(p, 'piece_mean');
     this.keep = chanceThreshold(num(p, 'keep'));
-    this.keepAlpha = num(p, 'keep_alpha');
-    this.keepXm = num(p, 'keep_xm');
+    this.keptLife = new ParetoLife(p, 'keep_alpha', 'keep_xm');
     this.sizeRng = stream(seed, 'size');
     this.lifeRng = stream(seed, 'life');
     const n = num(p, 'builders');
@@ -97,7 +95,7 @@ class StringBuilder extends GeneratorBase {
   private start(out: OpBatch, b: number): void {
     const first = this.piece();
     const rng = this.sizeRng;
-    this.target[b] = Math.floor(this.finalMin * exp(rng.u01() * this.finalSpan));
+    this.target[b] = this.finalLen.draw(rng);
     this.len[b] = first;
     if (this.bytearray) {
       this.objSlot[b] = this.alloc(out, BYTEARRAY_OBJECT, O['bytearray object']);
@@ -112,7 +110,7 @@ class StringBuilder extends GeneratorBase {
     const t = this.objs;
     if (this.keep > 0 && this.lifeRng.chance(this.keep)) {
       const q = this.queue;
-      const life = Math.min(FOREVER, Math.ceil(this.lifeRng.pareto(this.keepAlpha, this.keepXm)));
+      const life = this.keptLife.draw(this.lifeRng);
       // Scheduled object first, buffer second: the buffer (popped first) dies before its object.
       if (this.bytearray) q.schedule(this.objSlot[b]!, q.now + life);
       q.schedule(this.slot[b]!, q.now + life);

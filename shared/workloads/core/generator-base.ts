@@ -6,6 +6,10 @@
  * workload has not ended (set `done`). When a batch has some room left but less than a step,
  * the base class runs one step into a private batch of exactly `stepMax` operations and copies
  * it out over as many `fill` calls as it takes, so any batch size works, even 1.
+ *
+ * Phased workloads number their phases (from 0 unless they set another start) and move on with
+ * `enter(phase)`; a phase's PHASE mark is written at its first step, by `markPhase` from a table
+ * of labels indexed by phase, or by the workload itself where the label is computed.
  */
 import { OP_ALLOC, OP_FREE, OP_MARK, OpBatch } from '../../ops/op-batch';
 import type { Generator } from '../workload';
@@ -14,6 +18,12 @@ import { LiveTable } from './live-table';
 export abstract class GeneratorBase implements Generator {
   done = false;
   protected readonly objs: LiveTable;
+  /** The phase the workload is in, as the workload numbers them. */
+  protected phase = 0;
+  /** Whether the current phase's PHASE mark has been written. */
+  protected phaseMarked = false;
+  /** The next slot a drain looks at (the default `drainStep` and the overrides that walk slots in order). */
+  protected drainSlot = 0;
   private readonly spill: OpBatch;
   private spillPos = 0;
   /** Net live objects and ALLOCs in spilled operations not yet copied out (the counts run ahead of the stream by these). */
@@ -21,7 +31,6 @@ export abstract class GeneratorBase implements Generator {
   private pendingAllocs = 0;
   private draining = false;
   private drainMarked = false;
-  private drainSlot = 0;
 
   /** `stepMax`: the most operations (marks included) one step can write. */
   protected constructor(
@@ -71,6 +80,24 @@ export abstract class GeneratorBase implements Generator {
     if (this.done && this.liveCount === 0) return;
     this.draining = true;
     this.done = false;
+  }
+
+  /** Moves to `phase`: its mark is written by the next `markPhase`. */
+  protected enter(phase: number): void {
+    this.phase = phase;
+    this.phaseMarked = false;
+  }
+
+  /**
+   * Writes the PHASE mark of the phase just entered, `labels[phase]` (none where the table has a
+   * hole). Call it as `if (!this.phaseMarked) this.markPhase(out, LABELS)`: the check runs every
+   * step and stays in the workload's own code, where its property access sees one class only,
+   * while this shared method runs once a phase.
+   */
+  protected markPhase(out: OpBatch, labels: readonly (string | undefined)[]): void {
+    const label = labels[this.phase];
+    if (label !== undefined) out.mark(label);
+    this.phaseMarked = true;
   }
 
   /** Room left in `out`. */

@@ -41,93 +41,44 @@ export interface PyLayout {
 export type DictKeysLayout =
   { kind: 'compact'; header: number; strEntry: number; entry: number; tableAtCreation: boolean } | { kind: 'classic'; entry: number };
 
-const LAYOUTS: Record<LayoutId, PyLayout> = {
-  '3.12': {
-    id: '3.12',
-    covers: '3.12 and later',
-    strAscii: 40,
-    strWide: 56,
-    int: 32,
-    float: 24,
-    tupleBase: 40,
-    list: 56,
-    dict: 64,
-    slots2: 48,
-    listGrowth: '3.9+',
-    dictKeys: { kind: 'compact', header: 32, strEntry: 16, entry: 24, tableAtCreation: false },
-  },
-  '3.11': {
-    id: '3.11',
-    covers: '3.11',
-    strAscii: 48,
-    strWide: 72,
-    int: 32,
-    float: 24,
-    tupleBase: 40,
-    list: 56,
-    dict: 64,
-    slots2: 48,
-    listGrowth: '3.9+',
-    dictKeys: { kind: 'compact', header: 32, strEntry: 16, entry: 24, tableAtCreation: false },
-  },
-  '3.9': {
-    id: '3.9',
-    covers: '3.9 – 3.10',
-    strAscii: 48,
-    strWide: 72,
-    int: 28,
-    float: 24,
-    tupleBase: 40,
-    list: 56,
-    dict: 64,
-    slots2: 48,
-    listGrowth: '3.9+',
-    dictKeys: { kind: 'compact', header: 40, strEntry: 24, entry: 24, tableAtCreation: false },
-  },
-  '3.8': {
-    id: '3.8',
-    covers: '3.8',
-    strAscii: 48,
-    strWide: 72,
-    int: 28,
-    float: 24,
-    tupleBase: 40,
-    list: 56,
-    dict: 64,
-    slots2: 48,
-    listGrowth: '3.8-',
-    dictKeys: { kind: 'compact', header: 40, strEntry: 24, entry: 24, tableAtCreation: false },
-  },
-  '3.7': {
-    id: '3.7',
-    covers: '3.6 – 3.7',
-    strAscii: 48,
-    strWide: 72,
-    int: 28,
-    float: 24,
-    tupleBase: 56,
-    list: 72,
-    dict: 80,
-    slots2: 64,
-    listGrowth: '3.8-',
-    dictKeys: { kind: 'compact', header: 40, strEntry: 24, entry: 24, tableAtCreation: true },
-  },
-  // 2.x (used for 2.3–2.7 targets): sys.getsizeof of 2.7.18; dict 280 holds its 8-slot table.
-  '2.7': {
-    id: '2.7',
-    covers: '2.x',
-    strAscii: 36,
-    strWide: 72,
-    int: 24,
-    float: 24,
-    tupleBase: 56,
-    list: 72,
-    dict: 280,
-    slots2: 64,
-    listGrowth: '3.8-',
-    dictKeys: { kind: 'classic', entry: 24 },
-  },
+// Each layout below 3.12 is written as what changes from the next newer one.
+const PY312: PyLayout = {
+  id: '3.12',
+  covers: '3.12 and later',
+  strAscii: 40,
+  strWide: 56,
+  int: 32,
+  float: 24,
+  tupleBase: 40,
+  list: 56,
+  dict: 64,
+  slots2: 48,
+  listGrowth: '3.9+',
+  dictKeys: { kind: 'compact', header: 32, strEntry: 16, entry: 24, tableAtCreation: false },
 };
+const PY311: PyLayout = { ...PY312, id: '3.11', covers: '3.11', strAscii: 48, strWide: 72 };
+const PY39: PyLayout = {
+  ...PY311,
+  id: '3.9',
+  covers: '3.9 – 3.10',
+  int: 28,
+  dictKeys: { kind: 'compact', header: 40, strEntry: 24, entry: 24, tableAtCreation: false },
+};
+const PY38: PyLayout = { ...PY39, id: '3.8', covers: '3.8', listGrowth: '3.8-' };
+const PY37: PyLayout = {
+  ...PY38,
+  id: '3.7',
+  covers: '3.6 – 3.7',
+  tupleBase: 56,
+  list: 72,
+  dict: 80,
+  slots2: 64,
+  dictKeys: { kind: 'compact', header: 40, strEntry: 24, entry: 24, tableAtCreation: true },
+};
+// 2.x (used for 2.3–2.7 targets): sys.getsizeof of 2.7.18; dict 280 holds its 8-slot table.
+const PY27: PyLayout = { ...PY37, id: '2.7', covers: '2.x', strAscii: 36, int: 24, dict: 280, dictKeys: { kind: 'classic', entry: 24 } };
+
+const LAYOUTS: Record<LayoutId, PyLayout> = { '3.12': PY312, '3.11': PY311, '3.9': PY39, '3.8': PY38, '3.7': PY37, '2.7': PY27 };
 
 export const LAYOUT_CHOICES = ['auto', '3.12', '3.11', '3.9', '3.8', '3.7', '2.7'] as const;
 

@@ -1,7 +1,7 @@
 import { CATALOGUE_NAMES } from '../../support/catalogue-names';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ParamError, parseSeed, resolveParams } from '../../../shared/workloads/params';
+import { nums, ParamError, parseSeed, resolveParams } from '../../../shared/workloads/params';
 import { createGenerator, getWorkload, UnknownWorkloadError, WORKLOADS } from '../../../shared/workloads/registry';
 
 function refusal(f: () => unknown): ParamError {
@@ -128,5 +128,18 @@ describe('registry', () => {
       expect(tags, `${def.name} lists its origin tags`).toBeDefined();
       for (const name of def.origins ?? []) expect(tags, `${def.name}: ${name}`).toContain(`\`${name}\``);
     }
+  });
+});
+
+describe('nums (a generator settings read)', () => {
+  it('reads the named number parameters of validated parameters, by name', () => {
+    const p = resolveParams(getWorkload('keep-every-kth'), { N: 5000, k: 16 });
+    const s = nums(p, ['N', 'k', 'hold_live'] as const);
+    expect(s).toEqual({ N: 5000, k: 16, hold_live: 100_000 });
+  });
+
+  it('refuses a name that is not a number parameter, naming it', () => {
+    const p = resolveParams(getWorkload('steady-churn'));
+    expect(refusal(() => nums(p, ['L', 'victim'] as const)).param).toBe('victim');
   });
 });
