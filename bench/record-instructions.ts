@@ -15,6 +15,7 @@
  * third time recorded with origins (`record --origins`, `--frames N` deep, default 1), and the extra
  * instructions per allocation over recording without origins are printed.
  */
+import { probeInterpreter } from '../electron/node/python/interpreter';
 import { execFile, spawn } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -100,7 +101,8 @@ const M = (n: number): string => `${(n / 1e6).toFixed(1)} M`;
 
 export async function recordInstructionsBench(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { python: { type: 'string' }, origins: { type: 'boolean' }, frames: { type: 'string' } } });
-  const python = values.python ?? 'python3';
+  // The interpreter itself, not a launcher in front of it (a pyenv shim execs it, and callgrind does not follow exec).
+  const python = (await probeInterpreter(values.python ?? 'python3')).executable;
   const frames = values.origins ? Number(values.frames ?? 1) : 0;
   if (values.origins && !(Number.isInteger(frames) && frames >= 1 && frames <= 16))
     throw new Error(`--frames: "${values.frames}" is not a whole number from 1 to 16`);
