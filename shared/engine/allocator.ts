@@ -317,18 +317,15 @@ export class Allocator {
       lo[k] = this.envHeld[k]!;
       hi[k] = this.envHeld[ENV_COUNT + k]!;
     }
-    const widen = (k: number, value: number): void => {
-      lower(lo, k, value);
-      raise(hi, k, value);
-    };
-    widen(ENV_REQUESTED_BYTES, this.requestedBytes);
-    widen(ENV_BLOCK_BYTES, this.blockBytes);
-    widen(ENV_POOLS_USED, this.poolsUsed);
-    widen(ENV_POOLS_FULL, this.poolsFull);
-    widen(ENV_POOLS_IN_USE, this.poolsUsed + this.poolsFull);
-    widen(ENV_POOLS_EMPTY, this.poolsEmpty);
-    widen(ENV_ARENAS, this.narenasCurrent);
-    widen(ENV_LARGE_BYTES, this.largeBytes);
+    // A module function, not a closure made per call: a moving realloc is common (tsx also wraps each new closure in a naming call).
+    widen(lo, hi, ENV_REQUESTED_BYTES, this.requestedBytes);
+    widen(lo, hi, ENV_BLOCK_BYTES, this.blockBytes);
+    widen(lo, hi, ENV_POOLS_USED, this.poolsUsed);
+    widen(lo, hi, ENV_POOLS_FULL, this.poolsFull);
+    widen(lo, hi, ENV_POOLS_IN_USE, this.poolsUsed + this.poolsFull);
+    widen(lo, hi, ENV_POOLS_EMPTY, this.poolsEmpty);
+    widen(lo, hi, ENV_ARENAS, this.narenasCurrent);
+    widen(lo, hi, ENV_LARGE_BYTES, this.largeBytes);
   }
 
   /**
@@ -960,6 +957,12 @@ function grow<T extends Int32Array | Uint8Array | Float64Array>(a: T, n: number)
 }
 
 /** Envelope entry `k` goes down to `value` if lower (a quantity just fell). */
+/** Widens the envelope [min, max] of item k to take in `value`. */
+function widen(min: Float64Array, max: Float64Array, k: number, value: number): void {
+  lower(min, k, value);
+  raise(max, k, value);
+}
+
 function lower(min: Float64Array, k: number, value: number): void {
   if (value < min[k]!) min[k] = value;
 }
