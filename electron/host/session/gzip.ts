@@ -130,3 +130,69 @@ export function inflatePrefix(bytes: Uint8Array): Buffer {
     return Buffer.alloc(0);
   }
 }
+
+/** Compressed bytes and inflated text of a member run at most: one call's worth, and a bound on what a reader holds. */
+export const RUN_BYTES = 256 << 10;
+/** Members in a run at most. */
+const RUN_MEMBERS = 512;
+
+/** One member of a run: its size, and its trailer's ISIZE (the inflated size, mod 2^32). */
+export interface RunMember {
+  size: number;
+  isize: number;
+}
+
+/**
+ * The sized members at the start of `bytes` (the first one `first` bytes long, already checked),
+ * as many as are whole in `bytes` and fit RUN_BYTES both ways: a run a reader inflates in one call
+ * (inflateRun) instead of one zlib call per member, which for a long live session's thousands of
+ * small members cost more than the inflating itself. A member not sized or over `maxMember` ends it.
+ */
+export function memberRun(bytes: Uint8Array, first: number, maxMember: number): RunMember[] {
+  const run: RunMember[] = [];
+  let at = 0;
+  let size = first;
+  let text = 0;
+  for (;;) {
+    const isize = Buffer.from(bytes.buffer, bytes.byteOffset + at + size - 4, 4).readUInt32LE(0);
+    if (run.length > 0 && (at + size > RUN_BYTES || text + isize > RUN_BYTES)) break;
+    run.push({ size, isize });
+    at += size;
+    text += isize;
+    if (run.length === RUN_MEMBERS || bytes.length - at < MEMBER_HEAD_BYTES) break;
+    const h = memberHead(bytes.subarray(at, at + MEMBER_HEAD_BYTES), bytes.length - at);
+    if (h.kind !== 'sized' || h.size > maxMember) break;
+    size = h.size;
+  }
+  return run;
+}
+
+/**
+ * Inflates a member run (from the start of `bytes`) in one call, and cuts the text into the
+ * members' texts by their ISIZE. Null when anything is off — the run does not inflate, or the text is
+ * not exactly the sum of the ISIZEs — so that the caller reads the members one by one, and names
+ * the damaged one. (zlib checks each member's CRC-32 on the way; a size field damaged to span two
+ * members shows as text that does not add up.)
+ */
+export function inflateRun(bytes: Uint8Array, run: readonly RunMember[]): { parts: Buffer[]; whole: number } | null {
+  let compressed = 0;
+  let whole = 0;
+  for (const m of run) {
+    compressed += m.size;
+    whole += m.isize;
+  }
+  let data: Buffer;
+  try {
+    data = gunzipSync(bytes.subarray(0, compressed), { chunkSize: Math.min(Math.max(whole, 64), RUN_BYTES) });
+  } catch {
+    return null;
+  }
+  if (data.length !== whole) return null;
+  const parts: Buffer[] = [];
+  let at = 0;
+  for (const m of run) {
+    parts.push(data.subarray(at, at + m.isize));
+    at += m.isize;
+  }
+  return { parts, whole };
+}

@@ -12,6 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { RunConfig } from '../../../../shared/protocol/run-config';
 import { SERIES_COUNT } from '../../../../shared/run/sample';
 import { SESSION_VERSION } from '../../../../electron/host/session/records';
+import { MEMBER_HEAD_BYTES, memberHead } from '../../../../electron/host/session/gzip';
 import {
   type FlushTimer,
   openSession,
@@ -415,6 +416,28 @@ describe('damaged session files', () => {
   it('bit flips in a gzip session: CRC-checked members give an exact prefix, or a SessionFileError', async () => {
     await ready;
     await openBitFlipped(gzFile, 'flipped.arenascope.gz', true);
+  });
+
+  it('a damaged member among many read in one call is still named by its own offset, the members before it kept', async () => {
+    await ready;
+    const bytes = readFileSync(gzFile);
+    const offsets: number[] = [];
+    for (let at = 0; at < bytes.length; ) {
+      const h = memberHead(bytes.subarray(at, at + MEMBER_HEAD_BYTES), bytes.length - at);
+      if (h.kind !== 'sized') throw new Error(`member at ${at}: ${h.kind}`);
+      offsets.push(at);
+      at += h.size;
+    }
+    expect(offsets.length).toBeGreaterThan(8);
+    const k = offsets.length >> 1;
+    const copy = Buffer.from(bytes);
+    copy[offsets[k]! + MEMBER_HEAD_BYTES + 2]! ^= 0x55; // inside its deflate data: its CRC-32 (or the inflate) fails
+    const path = tempFile('member-damaged.arenascope.gz');
+    writeFileSync(path, copy);
+    const { session, warnings } = await openSession(path);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain(`(in the gzip member at byte ${offsets[k]}: `);
+    expectPrefixOfRuns(session, false);
   });
 
   it('bit flips in a plain session: a warning or a SessionFileError, never another exception', async () => {
