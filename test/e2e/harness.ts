@@ -44,7 +44,10 @@ export interface Served {
 /** `urlTimeoutMs`: how long serve may take to print its URL (it opens `--session` files first). */
 export async function startServe(extraArgs: string[] = [], urlTimeoutMs = 30_000): Promise<Served> {
   ensureRendererBuilt();
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'electron/cli/main.ts'), 'serve', '--port', '0', ...extraArgs], {
+  // SERVE_CPU_PROF=DIR: the server writes a CPU profile there when it stops (bench -- dashboard, to see the host's share).
+  const prof = process.env['SERVE_CPU_PROF'];
+  const node = prof ? ['--cpu-prof', '--cpu-prof-dir', prof] : [];
+  const child = spawn(process.execPath, [...node, '--import', 'tsx', join(ROOT, 'electron/cli/main.ts'), 'serve', '--port', '0', ...extraArgs], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
