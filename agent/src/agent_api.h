@@ -267,4 +267,7 @@ typedef struct {
 } agent_stream_stats;
 void agent_stream_get_stats(agent_stream *s, agent_stream_stats *out);
 
+/* The process's resident set size in bytes (/proc/self/statm), 0 when it cannot be read. */
+uint64_t agent_read_rss(void);
+
 #endif

@@ -393,6 +393,9 @@ AGENT_EXPORT int agent_record_start(int fd, int domains, uint64_t checkpoint_eve
   G.arena_start = G.arena_peak = G.arena_base_known ? arena_count() : -1;
   lock();
   G.recording = 1;
+  /* The RSS at the start, at op 0 (else the first reading waits for the writer's first pass, a whole
+   * chunk of ops later), and before the arena count, so the host's first row of the real process has both. */
+  if (rss_ms) emit(AGENT_OP_RSS, agent_read_rss(), 0);
   if (G.arena_base_known) emit(AGENT_OP_ARENA, (uint64_t)G.arena_start, 1);
   unlock();
   domain_ctx *ctxs[2] = {&ctx_obj, &ctx_mem};

@@ -226,7 +226,7 @@ static uint64_t now_ms(void) {
   return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
-static uint64_t read_rss(void) {
+uint64_t agent_read_rss(void) {
   int fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
   if (fd < 0) return 0;
   char buf[128];
@@ -242,7 +242,7 @@ static uint64_t read_rss(void) {
 /* Moves the partly filled chunk to the queue (and, when due, adds an RSS sample first). */
 static void rotate(agent_stream *s, int with_rss) {
   if (s->stopping) return; /* close() has taken the last chunk */
-  uint64_t rss = with_rss ? read_rss() : 0;
+  uint64_t rss = with_rss ? agent_read_rss() : 0;
   s->hooks.lock();
   if (with_rss && rss) s->hooks.append(AGENT_OP_RSS, rss, 0);
   if (s->cur && s->cursor.next != s->cur->rec) push(s, take_current(s)); /* an empty chunk stays where it is */
