@@ -76,6 +76,7 @@ class SyntheticRun {
         arenas_allocated_total: this.allocated,
         arenas_reclaimed: this.allocated - this.arenas,
         pinned_bytes: Math.floor(this.arenas * this.rnd() * 0.2) * 1_048_576,
+        rss_bytes: 0,
       };
       const row = SERIES_KEYS.map((k) => values[k]);
       for (let s = 0; s < SERIES_COUNT; s++) cols[s]!.push(row[s]!);

@@ -22,6 +22,7 @@ export const SERIES_COLORS: Readonly<Record<ChartedKey, string>> = {
   arenas_allocated_total: '#2b8a3e',
   arenas_reclaimed: '#9c36b5',
   pinned_bytes: '#e64980',
+  rss_bytes: '#495057',
 };
 
 /** Runs in an overlay take these in turn. */

@@ -63,6 +63,7 @@ const SERIES_TITLES: Readonly<Record<ChartedKey, string>> = {
   arenas_allocated_total: 'Arenas allocated in total',
   arenas_reclaimed: 'Arenas given back',
   pinned_bytes: 'Pinned arena bytes (arenas ≤ 10 % full)',
+  rss_bytes: 'RSS of the real process',
 };
 
 /** A series' chart title in a comparison. */

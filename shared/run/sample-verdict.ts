@@ -32,8 +32,11 @@ export class SamplesByOp {
  * high-water mark without a hook is the most arenas seen at a sample, not between samples.
  */
 export const HOOK_ONLY_SERIES: ReadonlySet<SeriesKey> = new Set<SeriesKey>(['pools_empty', 'arenas_allocated_total', 'arenas_reclaimed', 'arenas_highwater']);
-/** Series a real run does not measure at all (a checkpoint has no per-arena block bytes): never compared. */
-export const UNMEASURED_SERIES: ReadonlySet<SeriesKey> = new Set<SeriesKey>(['pinned_bytes']);
+/**
+ * Series never compared between a model and a real run: pinned_bytes, which a real run does not
+ * measure (a checkpoint has no per-arena block bytes), and rss_bytes, which a model does not (it has no process).
+ */
+export const UNMEASURED_SERIES: ReadonlySet<SeriesKey> = new Set<SeriesKey>(['pinned_bytes', 'rss_bytes']);
 
 export function sampleVerdict(model: { name: string; samples: SamplesByOp }, real: { name: string; samples: SamplesByOp; hooked: boolean }): SampleVerdict {
   const keys = SERIES_KEYS.filter((k) => k !== 'op' && k !== 'wall_ms' && !UNMEASURED_SERIES.has(k) && (real.hooked || !HOOK_ONLY_SERIES.has(k)));

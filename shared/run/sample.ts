@@ -45,6 +45,11 @@ export const SERIES = [
     unit: 'bytes',
     description: 'bytes of arenas kept only by a few blocks: arenas with live blocks filling at most 10 % of them (the pins threshold) × ARENA_SIZE',
   },
+  {
+    key: 'rss_bytes',
+    unit: 'bytes',
+    description: "resident set size of a recorded program's real process, as its recording agent read it; 0 where there is no process to measure (a model)",
+  },
 ] as const satisfies readonly SeriesDef[];
 
 export type SeriesKey = (typeof SERIES)[number]['key'];
@@ -66,14 +71,30 @@ export function seriesIndexOf(key: string): number {
 }
 
 /**
- * Series keys of session files before `pinned_bytes` (versions 2 and 3): their samples carry these
- * columns only. `withLegacySeries` fills the later ones with 0 (not recorded) so they read as today's rows.
+ * The series that joined after the first session layout, each with the session file version that
+ * added it, in SERIES order (always at the end). A file of an older version has the columns before
+ * them only; `withLegacySeries` fills the later ones with 0 (not recorded) so they read as today's rows.
  */
-export const LEGACY_SERIES_KEYS: readonly SeriesKey[] = SERIES_KEYS.slice(0, SERIES_INDEX.pinned_bytes);
+export const LATER_SERIES = [
+  { key: 'pinned_bytes', sessionVersion: 4 },
+  { key: 'rss_bytes', sessionVersion: 5 },
+] as const satisfies readonly { key: SeriesKey; sessionVersion: number }[];
 
-/** Columns of a file older than `pinned_bytes` (LEGACY_SERIES_KEYS) padded to SERIES_COUNT with 0s; others as given. */
+/** The series a session file of `version` holds, in column order. */
+export function seriesOfSessionVersion(version: number): readonly SeriesKey[] {
+  const later = LATER_SERIES.findIndex((s) => s.sessionVersion > version);
+  return later < 0 ? SERIES_KEYS : SERIES_KEYS.slice(0, SERIES_INDEX[LATER_SERIES[later]!.key]);
+}
+
+/** Series keys of the oldest layout (session files of versions 2 and 3), before any of LATER_SERIES. */
+export const LEGACY_SERIES_KEYS: readonly SeriesKey[] = seriesOfSessionVersion(3);
+
+/** Column counts an older session layout may have (each a prefix of SERIES), oldest first. */
+export const LEGACY_SERIES_COUNTS: readonly number[] = LATER_SERIES.map((s) => SERIES_INDEX[s.key]);
+
+/** Columns of an older layout (LEGACY_SERIES_COUNTS) padded to SERIES_COUNT with 0s; others as given. */
 export function withLegacySeries(columns: readonly number[][]): number[][] {
-  if (columns.length !== LEGACY_SERIES_KEYS.length) return [...columns];
+  if (!LEGACY_SERIES_COUNTS.includes(columns.length)) return [...columns];
   const n = columns[0]?.length ?? 0;
   const out = [...columns];
   while (out.length < SERIES_COUNT) out.push(new Array<number>(n).fill(0));
@@ -106,6 +127,7 @@ export function writeSample(a: Allocator, wallMs: number, row: Float64Array | nu
   row[offset + 12] = a.ntimesArenaAllocated;
   row[offset + 13] = a.ntimesArenaAllocated - a.narenasCurrent;
   row[offset + 14] = pinnedArenaBytes(a);
+  row[offset + 15] = 0; // rss_bytes: a model has no process
 }
 
 /**

@@ -83,5 +83,17 @@ describe.runIf(python !== undefined)('profiling a program in Chromium', () => {
     }
     await expect.poll(() => page.locator('[data-testid="program-console"] pre span.stderr').allTextContents(), { timeout: 30_000 }).toContain('bye\n');
     await page.locator('[data-testid="compare-panel"]').screenshot({ path: join(ARTIFACTS, 'profile-program-compare.png') });
+
+    // The real process's own run charts its RSS with its arenas (a model's does not: it has no process).
+    const realRow = rows.filter({ hasText: 'the real process' });
+    await realRow.click();
+    const view = page.locator('[data-testid="run-view"]');
+    await expect.poll(() => view.locator('[data-testid="metric-rss_bytes"]').count(), { timeout: 30_000 }).toBe(1);
+    await model.click();
+    await expect.poll(() => view.locator('[data-testid="metric-arena_bytes"]').count(), { timeout: 30_000 }).toBe(1);
+    expect(await view.locator('[data-testid="metric-rss_bytes"]').count()).toBe(0);
+    await realRow.click();
+    await expect.poll(() => view.locator('[data-testid="metric-rss_bytes"]').count(), { timeout: 30_000 }).toBe(1);
+    await view.screenshot({ path: join(ARTIFACTS, 'profile-program-real-rss.png') });
   }, 300_000);
 });

@@ -173,6 +173,8 @@ export class ProgramRuns {
       row[SERIES_INDEX.arenas] = r.arenas;
       row[SERIES_INDEX.arena_bytes] = r.arenas * this.arenaSize;
       row[SERIES_INDEX.arenas_highwater] = this.realPeak;
+      // The latest RSS the agent read (every 100 ms), over the same axis as the arenas; 0 before the first.
+      row[SERIES_INDEX.rss_bytes] = r.rssBytes ?? 0;
       for (let k = 0; k < SERIES_COUNT; k++) columns[k]!.push(row[k]!);
     }
     if (columns[0]!.length > 0) this.sink.event(this.ids.real, { type: 'samples', columns, coalesced: 0 });

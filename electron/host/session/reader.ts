@@ -16,7 +16,7 @@
 import { type FileHandle, open } from 'node:fs/promises';
 import { constants, createGunzip } from 'node:zlib';
 import * as v from 'valibot';
-import { ENVELOPE_KEYS, LEGACY_SERIES_KEYS, SERIES, SERIES_COUNT, withLegacySeries } from '../../../shared/run/sample';
+import { ENVELOPE_KEYS, SERIES_COUNT, seriesOfSessionVersion, withLegacySeries } from '../../../shared/run/sample';
 import { SeriesStore } from '../../../shared/series';
 import { SessionFileError } from './error';
 import { inflatePrefix, inflateRun, isGzip, MEMBER_HEAD_BYTES, memberAt, memberHead, memberRun } from './gzip';
@@ -155,8 +155,8 @@ function parseHeader(file: string, line: string, complete: boolean): HeaderRecor
   }
   const parsed = v.safeParse(HeaderRecordSchema, json);
   if (!parsed.success) throw new SessionFileError(file, 1, `bad header: ${describeIssues(parsed.issues)}`);
-  // Files before version 4 hold the series up to `pinned_bytes` (LEGACY_SERIES_KEYS), read with it as 0.
-  const keys = version >= 4 ? SERIES.map((s) => s.key) : LEGACY_SERIES_KEYS;
+  // An older file holds the series of its version only (a prefix of SERIES); the later ones read as 0.
+  const keys = seriesOfSessionVersion(version);
   if (parsed.output.series.join(',') !== keys.join(',')) {
     throw new SessionFileError(
       file,

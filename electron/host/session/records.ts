@@ -8,20 +8,21 @@
 import * as v from 'valibot';
 import { RunConfigSchema } from '../../../shared/protocol/run-config';
 import { RunStatusSchema, StartedInfoSchema } from '../../../shared/protocol/run-record';
-import { ENVELOPE_COUNT, LEGACY_SERIES_KEYS, SERIES_COUNT } from '../../../shared/run/sample';
+import { ENVELOPE_COUNT, LEGACY_SERIES_COUNTS, SERIES_COUNT } from '../../../shared/run/sample';
 
 export const SESSION_FORMAT = 'arenascope-session';
 /**
  * 2: the arena counters `arenas_highwater`, `arenas_allocated_total`, `arenas_reclaimed` joined the series.
  * 3: `samples` records may carry each window's envelope (`min`, `max`); the header names its series (`envelope`).
  * 4: the `pinned_bytes` series joined the series (the last column).
+ * 5: the `rss_bytes` series joined the series (the last column).
  */
-export const SESSION_VERSION = 4;
+export const SESSION_VERSION = 5;
 /**
- * Versions this build reads: a version-2 file is a version-3 file without envelopes; a version-2 or 3
- * file has no `pinned_bytes` column (LEGACY_SERIES_KEYS), read as 0 (not recorded).
+ * Versions this build reads: a version-2 file is a version-3 file without envelopes; a file older
+ * than a series of LATER_SERIES has no column for it (seriesOfSessionVersion), read as 0 (not recorded).
  */
-export const READABLE_SESSION_VERSIONS: readonly number[] = [2, 3, 4];
+export const READABLE_SESSION_VERSIONS: readonly number[] = [2, 3, 4, 5];
 /** Rows per `samples` record at most, so that no single line grows huge. */
 export const SAMPLES_PER_RECORD = 8192;
 
@@ -47,8 +48,8 @@ export type RunMeta = v.InferOutput<typeof RunMetaSchema>;
 const SampleColumns = v.pipe(
   v.array(v.array(Finite)),
   v.check(
-    (cols) => cols.length === SERIES_COUNT || cols.length === LEGACY_SERIES_KEYS.length,
-    `expected ${SERIES_COUNT} columns (one per series), or ${LEGACY_SERIES_KEYS.length} in a file of version 2 or 3`,
+    (cols) => cols.length === SERIES_COUNT || LEGACY_SERIES_COUNTS.includes(cols.length),
+    `expected ${SERIES_COUNT} columns (one per series), or ${LEGACY_SERIES_COUNTS.join(' or ')} in a file of an older version`,
   ),
   v.check((cols) => cols.every((c) => c.length === cols[0]!.length), 'columns differ in length'),
   // valibot runs every check of a pipe even after one failed: `[]` gets here past the length check.
@@ -63,7 +64,7 @@ const EnvelopeColumns = v.pipe(
 export const HeaderRecordSchema = v.strictObject({
   t: v.literal('session'),
   format: v.literal(SESSION_FORMAT),
-  version: v.union([v.literal(2), v.literal(3), v.literal(SESSION_VERSION)]),
+  version: v.union([v.literal(2), v.literal(3), v.literal(4), v.literal(SESSION_VERSION)]),
   /** ISO 8601 time the session was created. */
   createdAt: Timestamp,
   /** The series keys of every samples record's columns, in order (shared/run/sample.ts SERIES). */

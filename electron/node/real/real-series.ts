@@ -39,6 +39,8 @@ export class RealSeries {
     set('arenas_reclaimed', c.arena_hook?.freed ?? 0);
     // Not measured (see above): 0 keeps the row finite, as the session file requires.
     set('pinned_bytes', 0);
+    // The helper's own RSS would be the harness's, not a program's: not measured either.
+    set('rss_bytes', 0);
     return row;
   }
 }

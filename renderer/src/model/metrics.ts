@@ -3,6 +3,7 @@
  */
 import { SERIES } from '../../../shared/run/sample';
 import type { SeriesDef, SeriesKey } from '../../../shared/run/sample';
+import type { RunConfig } from '../../../shared/protocol/run-config';
 
 /** The charts' series (memory, arenas, pools): defined once in shared/charts, for the screen and the exports. */
 export { ARENA_KEYS, COMPARE_KEYS, MEMORY_KEYS, POOL_KEYS } from '../../../shared/charts/definitions';
@@ -12,6 +13,15 @@ export { ARENA_KEYS, COMPARE_KEYS, MEMORY_KEYS, POOL_KEYS } from '../../../share
  * pymalloc), so every series the engine samples is drawn somewhere on the dashboard.
  */
 export const SCREEN_MEMORY_KEYS = ['arena_bytes', 'pool_bytes', 'block_bytes', 'requested_bytes', 'large_bytes'] as const satisfies readonly SeriesKey[];
+
+/**
+ * The main chart's series for a run: a profiled program's real process adds its RSS (rss_bytes), the
+ * whole process's memory over the same axis as its arenas; no other run measures it (a model has no
+ * process), so none gets a line of zeros.
+ */
+export function memoryKeysOf(config: RunConfig): readonly SeriesKey[] {
+  return config.real?.recorded === true ? [...SCREEN_MEMORY_KEYS, 'rss_bytes'] : SCREEN_MEMORY_KEYS;
+}
 
 export function seriesDef(key: string): SeriesDef | undefined {
   return SERIES.find((s) => s.key === key);

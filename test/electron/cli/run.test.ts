@@ -45,7 +45,7 @@ function sessionSamples(file: string, runId: string): number {
 function csvRows(file: string): number[][] {
   const [header, ...rows] = readFileSync(file, 'utf8').trim().split('\n');
   expect(header).toBe(
-    'op,wall_ms,requested_bytes,block_bytes,pool_bytes,arena_bytes,arenas,pools_used,pools_full,pools_empty,large_bytes,arenas_highwater,arenas_allocated_total,arenas_reclaimed,pinned_bytes',
+    'op,wall_ms,requested_bytes,block_bytes,pool_bytes,arena_bytes,arenas,pools_used,pools_full,pools_empty,large_bytes,arenas_highwater,arenas_allocated_total,arenas_reclaimed,pinned_bytes,rss_bytes',
   );
   return rows.map((r) => r.split(',').map(Number));
 }
@@ -102,8 +102,8 @@ describe('run', () => {
     const rows = csvRows(join(out, 'samples.csv'));
     // 200,000 operations at every 1000: 201 rows (the empty allocator first), fewer than FREE_SAMPLES.
     expect(rows.map((row) => row[0])).toEqual(Array.from({ length: 201 }, (_, i) => i * 1000));
-    // samples.csv holds the SERIES values only: 15 since pinned_bytes joined them, last.
-    expect(rows[0]!.length).toBe(15);
+    // samples.csv holds the SERIES values only: 16 since pinned_bytes, then rss_bytes joined them, last.
+    expect(rows[0]!.length).toBe(16);
     expect(JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'))).toMatchObject({ maxSampleRate: 0.5 });
   });
 

@@ -85,7 +85,7 @@ describe.runIf(python !== undefined)('profiling a program through the app host',
     await waitFor('every run to end', () => all.every((id) => ENDED.includes(seen.run(id)?.state ?? '')), 60_000);
     for (const id of all) expect(seen.run(id), id).toMatchObject({ state: 'stopped', reason: 'the program exited with status 3' });
     expect(seen.events.some((e) => e.type === 'output' && e.stream === 'stderr' && e.lines.includes('bye'))).toBe(true);
-    // Its RSS and real arena count as last measured, for the console's header (RSS is not a run series).
+    // Its RSS and real arena count as last measured, for the console's header.
     const figures = seen.events.filter((e) => e.type === 'program');
     expect(figures.length).toBeGreaterThan(0);
     const last = figures.at(-1)!;
@@ -96,10 +96,10 @@ describe.runIf(python !== undefined)('profiling a program through the app host',
     expect(last.rssBytes!).toBeLessThanOrEqual(last.rssPeakBytes);
     expect(last.realArenas).toBeGreaterThan(0);
 
-    // The real process beside the models: its arena count, on the same operation axis.
+    // The real process beside the models: its arena count and its RSS, on the same operation axis.
     const w = await h.window({
       runId: started.realRunId,
-      series: ['arenas', 'arena_bytes'],
+      series: ['arenas', 'arena_bytes', 'rss_bytes'],
       from: -Infinity,
       to: Infinity,
       maxPoints: 1000,
@@ -112,6 +112,14 @@ describe.runIf(python !== undefined)('profiling a program through the app host',
     expect(Math.max(...arenas.x)).toBe(seen.run(started.realRunId)!.ops);
     const bytes = w.series['arena_bytes']!.samples!;
     expect(bytes.y[bytes.y.length - 1]).toBe(arenas.y[arenas.y.length - 1]! * resolveVersion(python!.version).preset.ARENA_SIZE);
+    // RSS as a series: measured (the agent reads it every 100 ms), within the peak the console shows.
+    const rss = w.series['rss_bytes']!.samples!;
+    expect(rss.x).toEqual(arenas.x);
+    expect(Math.max(...rss.y)).toBeGreaterThan(1 << 20);
+    expect(Math.max(...rss.y)).toBeLessThanOrEqual(last.rssPeakBytes);
+    // A model has no process: its RSS series is 0 throughout.
+    const modelRss = await h.window({ runId: model, series: ['rss_bytes'], from: -Infinity, to: Infinity, maxPoints: 100, axis: 'op', values: true });
+    expect(new Set(modelRss.series['rss_bytes']!.samples!.y)).toEqual(new Set([0]));
 
     // Saved with the session: the model runs replay the trace kept beside it.
     const modelRun = (await h.runs()).find((r) => r.runId === model)!;

@@ -270,7 +270,7 @@ describe('SeriesStore edge cases', () => {
     expect(() => store.append('r', row(500, 5, NaN))).toThrow(/not a finite number/);
     expect(() => store.append('r', row(500, 5, Infinity))).toThrow(/not a finite number/);
     expect(() => store.append('r', row(500, 5).slice(1))).toThrow(
-      /expected 33 columns \(SERIES order, then the envelope.s minima and maxima\) or 15 \(no envelope\), got 14/,
+      /expected 34 columns \(SERIES order, then the envelope.s minima and maxima\) or 16 \(no envelope\), got 15/,
     );
     const ragged = row(500, 5);
     ragged[4] = [1, 2];

@@ -277,8 +277,8 @@ describe('run session: the sample-rate cap', () => {
     expect(capped.length).toBeLessThan(29_000 / 10);
     for (let i = 1; i < capped.length; i++) expect(capped[i]![WALL]! - capped[i - 1]![WALL]!).toBeGreaterThanOrEqual(50);
     // Each row is wide: the values, then the envelope since the previous row.
-    // 15 series (pinned_bytes the last) + 9 minima + 9 maxima.
-    expect(rows[0]!.length).toBe(33);
+    // 16 series (pinned_bytes, then rss_bytes the last) + 9 minima + 9 maxima.
+    expect(rows[0]!.length).toBe(34);
   });
 
   it('0 means no cap; a step is never capped; set-sampling changes the cap', async () => {

@@ -6,6 +6,7 @@ import * as v from 'valibot';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BodyRecordSchema } from '../../../electron/host/session/records';
 import { openSession, SessionWriter } from '../../../electron/host/session/file';
+import { SERIES_COUNT, seriesOfSessionVersion } from '../../../shared/run/sample';
 
 const dir = mkdtempSync(join(tmpdir(), 'arenascope-regression-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -33,15 +34,16 @@ describe('a samples record with no columns', () => {
   });
 });
 
-describe('samples records whose column count does not match the header (pinned_bytes, version 4)', () => {
-  // The schema takes 15 columns (version 4) or 14 (versions 2 and 3, before pinned_bytes); the reader
-  // must hold each record to its own header's count, or a 14-column row would misread in a version-4 file.
+describe('samples records whose column count does not match the header (each version has its own series)', () => {
+  // The schema takes 16 columns (version 5), 15 (version 4, before rss_bytes) or 14 (versions 2 and 3,
+  // before pinned_bytes); the reader must hold each record to its own header's count, or a shorter row
+  // would misread in a newer file.
   const row = (n: number) => Array.from({ length: n }, (_, s) => [s + 1]);
   const rewrite = (path: string, version: number, columns: number[][]) => {
     const lines = readFileSync(path, 'utf8').trimEnd().split('\n');
     const header = JSON.parse(lines[0]!) as { version: number; series: string[] };
     header.version = version;
-    if (version < 4) header.series = header.series.slice(0, -1);
+    header.series = [...seriesOfSessionVersion(version)];
     lines[0] = JSON.stringify(header);
     lines.splice(2, 0, JSON.stringify({ t: 'samples', run: 'r1', columns }));
     writeFileSync(path, `${lines.join('\n')}\n`);
@@ -54,22 +56,29 @@ describe('samples records whose column count does not match the header (pinned_b
     return path;
   };
 
-  it('a version-4 file with 14 columns is damaged from that record, with a warning that says why', async () => {
-    const path = await written('v4-short.session');
-    rewrite(path, 4, row(14));
+  it.each([
+    [5, 15, 16],
+    [5, 14, 16],
+    [4, 14, 15],
+    [4, 16, 15],
+    [3, 15, 14],
+  ])('a version-%i file with %i columns is damaged from that record, with a warning that says why', async (version, columns, named) => {
+    const path = await written(`v${version}-${columns}.session`);
+    rewrite(path, version, row(columns));
     const opened = await openSession(path);
-    expect(opened.warnings[0]).toMatch(/record 3: samples of run "r1" hold 14 columns, but the header names 15 series/);
+    expect(opened.warnings[0]).toMatch(new RegExp(`record 3: samples of run "r1" hold ${columns} columns, but the header names ${named} series`));
   });
 
-  it('a version-3 file with 15 columns is damaged likewise; with 14 it opens, pinned_bytes 0', async () => {
-    const path = await written('v3-long.session');
-    rewrite(path, 3, row(15));
-    expect((await openSession(path)).warnings[0]).toMatch(/hold 15 columns, but the header names 14 series/);
-    const ok = await written('v3-ok.session');
-    rewrite(ok, 3, row(14));
-    const opened = await openSession(ok);
+  it.each([
+    [3, 14],
+    [4, 15],
+    [5, 16],
+  ])('a version-%i file with its %i columns opens, the series it lacks read as 0', async (version, columns) => {
+    const path = await written(`v${version}-ok.session`);
+    rewrite(path, version, row(columns));
+    const opened = await openSession(path);
     expect(opened.warnings).toEqual([]);
     const cols = opened.session.store.read(opened.session.runs[0]!.id);
-    expect(cols.slice(0, 15).map((c) => c[0])).toEqual([...row(14).map((c) => c[0]), 0]);
+    expect(cols.slice(0, SERIES_COUNT).map((c) => c[0])).toEqual([...row(columns).map((c) => c[0]), ...new Array<number>(SERIES_COUNT - columns).fill(0)]);
   });
 });

@@ -173,8 +173,9 @@ const hostileJson = fc.oneof(
     [[]],
     Array(SERIES_COUNT).fill([]),
     Array(SERIES_COUNT).fill([1]),
-    // A version-2/3 row set (no pinned_bytes): valid only under a header of those versions.
+    // Older row sets (version 4: no rss_bytes; versions 2/3: no pinned_bytes either): valid only under a header of their version.
     Array(SERIES_COUNT - 1).fill([1]),
+    Array(SERIES_COUNT - 2).fill([1]),
     [1, 2],
     { __proto__: 1 },
     2 ** 53,

@@ -7,12 +7,16 @@ import { analyzePins } from '../../../shared/pins';
 import {
   ENVELOPE_KEYS,
   isSeriesKey,
+  LEGACY_SERIES_COUNTS,
+  LEGACY_SERIES_KEYS,
   SERIES,
   SERIES_COUNT,
   SERIES_INDEX,
   SERIES_KEYS,
   type SeriesKey,
   seriesIndexOf,
+  seriesOfSessionVersion,
+  withLegacySeries,
   writeSample,
 } from '../../../shared/run/sample';
 
@@ -46,11 +50,30 @@ describe('keys from outside', () => {
 
   it('give their column, or an error that names the key and the known ones', () => {
     expect(seriesIndexOf('wall_ms')).toBe(1);
-    // pinned_bytes was appended last (session files before version 4 end at arenas_reclaimed).
-    expect(seriesIndexOf('arenas_reclaimed')).toBe(SERIES_COUNT - 2);
-    expect(seriesIndexOf('pinned_bytes')).toBe(SERIES_COUNT - 1);
+    // pinned_bytes, then rss_bytes were appended last (session files before version 4 end at arenas_reclaimed, before 5 at pinned_bytes).
+    expect(seriesIndexOf('arenas_reclaimed')).toBe(SERIES_COUNT - 3);
+    expect(seriesIndexOf('pinned_bytes')).toBe(SERIES_COUNT - 2);
+    expect(seriesIndexOf('rss_bytes')).toBe(SERIES_COUNT - 1);
     expect(() => seriesIndexOf('toString')).toThrow(RangeError);
-    expect(() => seriesIndexOf('nope')).toThrow(/unknown series "nope" \(known: op, wall_ms, requested_bytes, .*arenas_reclaimed, pinned_bytes\)/);
+    expect(() => seriesIndexOf('nope')).toThrow(/unknown series "nope" \(known: op, wall_ms, requested_bytes, .*arenas_reclaimed, pinned_bytes, rss_bytes\)/);
+  });
+});
+
+describe('session layouts', () => {
+  it('each session version holds a prefix of SERIES: the series that joined later read as 0 from older files', () => {
+    expect(seriesOfSessionVersion(2)).toEqual(SERIES_KEYS.slice(0, SERIES_INDEX.pinned_bytes));
+    expect(seriesOfSessionVersion(3)).toEqual(LEGACY_SERIES_KEYS);
+    expect(seriesOfSessionVersion(4)).toEqual(SERIES_KEYS.slice(0, SERIES_INDEX.rss_bytes));
+    expect(seriesOfSessionVersion(5)).toEqual(SERIES_KEYS);
+    expect(LEGACY_SERIES_COUNTS).toEqual([SERIES_COUNT - 2, SERIES_COUNT - 1]);
+    for (const n of LEGACY_SERIES_COUNTS) {
+      const padded = withLegacySeries(Array.from({ length: n }, (_, s) => [s + 1, s + 2]));
+      expect(padded).toHaveLength(SERIES_COUNT);
+      expect(padded.slice(n)).toEqual(Array.from({ length: SERIES_COUNT - n }, () => [0, 0]));
+      expect(padded[n - 1]).toEqual([n, n + 1]);
+    }
+    // Any other width is left as it is, for the reader to refuse by name.
+    expect(withLegacySeries([[1]])).toEqual([[1]]);
   });
 });
 

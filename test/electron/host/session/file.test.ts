@@ -324,7 +324,7 @@ describe('the session writer', () => {
     expect(() => w.addRun('bad', { ...RUNS[0]!.config, sampleEvery: 0 })).toThrow(/cannot record run: field config.sampleEvery/);
     expect(() => w.appendSamples('nope', columns(1, 0))).toThrow(/run nope was not added/);
     expect(() => w.appendSamples('r', columns(1, 0).slice(1))).toThrow(
-      /expected 33 columns \(SERIES order, then the envelope.s minima and maxima\) or 15 \(no envelope\), got 14/,
+      /expected 34 columns \(SERIES order, then the envelope.s minima and maxima\) or 16 \(no envelope\), got 15/,
     );
     const bad = columns(2, 0);
     bad[5]![1] = NaN;
@@ -422,7 +422,7 @@ describe('damaged session files', () => {
     await ready;
     const bytes = readFileSync(gzFile);
     const offsets: number[] = [];
-    for (let at = 0; at < bytes.length; ) {
+    for (let at = 0; at < bytes.length;) {
       const h = memberHead(bytes.subarray(at, at + MEMBER_HEAD_BYTES), bytes.length - at);
       if (h.kind !== 'sized') throw new Error(`member at ${at}: ${h.kind}`);
       offsets.push(at);
@@ -471,7 +471,7 @@ describe('damaged session files', () => {
     writeFileSync(path, readFileSync(plainFile, 'utf8').replace(`"version":${SESSION_VERSION}`, '"version":9'));
     const error = await openSession(path).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SessionFileError);
-    expect(error).toMatchObject({ file: path, record: 1, reason: 'session format version 9 is not supported (this build reads versions 2, 3 and 4)' });
+    expect(error).toMatchObject({ file: path, record: 1, reason: 'session format version 9 is not supported (this build reads versions 2, 3, 4 and 5)' });
     const gz = tempFile('v9.arenascope.gz');
     writeFileSync(gz, gzipSync(readFileSync(path)));
     await expect(openSession(gz)).rejects.toThrow(/version 9 is not supported/);
