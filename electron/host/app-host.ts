@@ -310,12 +310,13 @@ export class AppHost implements Bridge {
         // The console shows its lines as they are written, not when a buffer fills.
         env: { ...process.env, PYTHONUNBUFFERED: '1' },
         models: r.models,
-        domains: 'obj',
-        checkpointEvery: 0,
-        maxOps: 0,
+        domains: r.domains,
+        checkpointEvery: r.checkpointEvery,
+        maxOps: r.maxOps,
         sampleEvery: DEFAULT_SAMPLE_EVERY,
         stdio: 'pipe',
         tracePath,
+        deferred: r.deferred,
       });
       // The agent is the host's to have: missing, it is said before any run is listed or saved.
       locateAgent();

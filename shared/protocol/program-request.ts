@@ -9,6 +9,9 @@ import * as v from 'valibot';
 const Path = (what: string) => v.pipe(v.string(`${what} must be a string`), v.minLength(1, `${what} must not be empty`), v.maxLength(4096));
 
 export const MAX_PROGRAM_ARGS = 256;
+/** A whole count of operations ≥ 0 (0: off), as `record`'s `--checkpoint-every` and `--max-ops` take. */
+const OpCount = (what: string) =>
+  v.pipe(v.number(`${what} must be a number`), v.safeInteger(`${what} must be a whole number`), v.minValue(0, `${what} must be ≥ 0 (0: off)`));
 export const MAX_PROGRAM_MODELS = 16;
 
 export const ProgramRequestSchema = v.pipe(
@@ -25,6 +28,14 @@ export const ProgramRequestSchema = v.pipe(
     cwd: v.optional(Path('cwd')),
     /** Versions to model besides the interpreter's own ("3.12", "3.7.17"). */
     models: v.optional(v.pipe(v.array(v.pipe(v.string(), v.minLength(1), v.maxLength(40))), v.maxLength(MAX_PROGRAM_MODELS)), []),
+    /** The recording options `record` takes, with its defaults (docs/recording.md). Allocator domains to record: */
+    domains: v.optional(v.picklist(['obj', 'mem', 'both'], 'domains must be obj, mem or both'), 'obj'),
+    /** A `c` checkpoint every N operations (0: none). */
+    checkpointEvery: v.optional(OpCount('checkpointEvery'), 0),
+    /** Stop recording after N operations, the program running on (0: no limit). */
+    maxOps: v.optional(OpCount('maxOps'), 0),
+    /** Store the records while the program runs and model them after it exits (the runs chart then). */
+    deferred: v.optional(v.boolean('deferred must be true or false'), false),
   }),
   v.check((r) => (r.script === undefined) !== (r.module === undefined), 'give either script or module (exactly one)'),
 );

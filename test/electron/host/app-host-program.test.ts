@@ -2,7 +2,8 @@
 // does): its runs are in the list at once, grow while it runs, show its output, end with its exit
 // status, keep the real process's arena count beside the models, and are saved with their trace;
 // stopping a run stops the program; each bad request is refused with the field named.
-import { appendFileSync, existsSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AppHost } from '../../../electron/host/app-host';
@@ -141,6 +142,30 @@ describe.runIf(python !== undefined)('profiling a program through the app host',
     expect(replayed).toMatchObject({ state: 'done', ops: seen.run(model)!.ops });
   }, 180_000);
 
+  it('passes the recording options to the recording: --max-ops stops it early, --checkpoint-every marks the trace, --domains both, --deferred', async () => {
+    const h = host();
+    const seen = listen(h);
+    const started = await h.profileProgram({
+      interpreter: python!.path,
+      script: 'json_docs.py',
+      args: ['200'],
+      cwd: PROGRAMS,
+      domains: 'both',
+      checkpointEvery: 5000,
+      maxOps: 20_000,
+      deferred: true,
+    });
+    const all = [...started.runIds, started.realRunId];
+    await waitFor('every run to end', () => all.every((id) => ENDED.includes(seen.run(id)?.state ?? '')), 60_000);
+    // Recording stopped at 20,000 operations (the program ran on to its end, status 0).
+    expect(seen.run(started.realRunId)).toMatchObject({ state: 'done', ops: 20_000 });
+    const modelRun = (await h.runs()).find((r) => r.runId === started.runIds[0])!;
+    const text = gunzipSync(readFileSync(String(modelRun.config.params['path']))).toString('utf8');
+    expect(text).toMatch(/^# domains both$/m);
+    // `c start`, a checkpoint at each 5,000 ops of the 20,000 recorded, `c end`.
+    expect([...text.matchAll(/^c(?: .*)?$/gm)].length).toBeGreaterThanOrEqual(2 + 3);
+  }, 120_000);
+
   it('stops the program when a run is stopped, and says so in every run', async () => {
     const h = host();
     const seen = listen(h);
@@ -209,6 +234,11 @@ describe('profileProgram requests the host refuses before starting anything', ()
       [{ interpreter: 'python3', script: 'a.py', args: 'x' }, /args/],
       [{ interpreter: 'python3', script: 'a.py', models: [3.12] }, /models/],
       [{ interpreter: 'python3', script: 'a.py', shell: true }, /shell/],
+      [{ interpreter: 'python3', script: 'a.py', domains: 'all' }, /domains must be obj, mem or both/],
+      [{ interpreter: 'python3', script: 'a.py', checkpointEvery: -1 }, /checkpointEvery must be ≥ 0/],
+      [{ interpreter: 'python3', script: 'a.py', checkpointEvery: '100' }, /checkpointEvery must be a number/],
+      [{ interpreter: 'python3', script: 'a.py', maxOps: 1.5 }, /maxOps must be a whole number/],
+      [{ interpreter: 'python3', script: 'a.py', deferred: 'yes' }, /deferred must be true or false/],
     ];
     for (const [request, message] of bad) {
       const r = await call(request);
