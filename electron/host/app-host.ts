@@ -24,6 +24,7 @@ import {
   type ExportRequest,
   type ExportResult,
   type InterpreterChoice,
+  type ProgramConsoleState,
   PROTOCOL_VERSION,
   type RunCommand,
   type RunSummary,
@@ -53,6 +54,7 @@ import { openSession, saveSession, SessionWriter, type SessionRun, FINAL_STATES 
 import { DESKTOP_POLICY, type HostPolicy } from './policy/capabilities';
 import { admitRun } from './policy/run-access';
 import { RealInterpreters } from './workers/real-interpreters';
+import { ProgramBacklog } from './runs/program-backlog';
 import { ProgramRuns, programConfigs } from './runs/program-runs';
 import { prepareProgram, type PreparedProgram } from '../node/record/program-run';
 import { discoverInterpreters } from '../node/python/discover';
@@ -142,6 +144,8 @@ export class AppHost implements Bridge {
   private readonly exact: ExactStates;
   /** Profiled programs still running. */
   private readonly programs = new Set<ProgramRuns>();
+  /** Each profiled program's output tail and figures, while any of its runs is listed. */
+  private readonly backlogs = new Set<ProgramBacklog>();
   private programSeq = 0;
 
   constructor(private readonly options: AppHostOptions) {
@@ -339,14 +343,24 @@ export class AppHost implements Bridge {
     add(ids.real, configs.real, `${what} on ${own}, the real process`);
     const realRun = added[added.length - 1]!;
     realRun.streamConfig = null;
+    // What a page that connects later is given of it: kept until its last run is removed.
+    const backlog = new ProgramBacklog([...ids.models, ids.real]);
+    this.backlogs.add(backlog);
     let program: ProgramRuns;
     try {
       program = new ProgramRuns(prepared, ids, {
         event: (runId, event) => this.runsById.feed(runId, event),
-        output: (stream, lines) => this.emit({ type: 'output', runIds: [...ids.models, ids.real], stream, lines }),
-        figures: (figures) => this.emit({ type: 'program', runIds: [...ids.models, ids.real], ...figures }),
+        output: (stream, lines) => {
+          backlog.output(stream, lines);
+          this.emit({ type: 'output', runIds: [...ids.models, ids.real], stream, lines });
+        },
+        figures: (figures) => {
+          backlog.setFigures(figures);
+          this.emit({ type: 'program', runIds: [...ids.models, ids.real], ...figures });
+        },
       });
     } catch (error) {
+      this.backlogs.delete(backlog);
       for (const run of added) {
         this.runsById.remove(run.runId);
         this.store.removeRun(run.runId);
@@ -686,7 +700,13 @@ export class AppHost implements Bridge {
     this.exact.forget(runId);
     this.runsById.remove(runId);
     this.store.removeRun(runId);
+    for (const b of this.backlogs) if (!b.runIds.some((id) => this.runsById.get(id) !== undefined)) this.backlogs.delete(b);
     this.emit({ type: 'runs', runs: this.summaries() });
+  }
+
+  /** Every profiled program's console as kept (bridge.programConsoles). */
+  async programConsoles(): Promise<ProgramConsoleState[]> {
+    return [...this.backlogs].map((b) => b.state());
   }
 
   private get(runId: string): HostRun {

@@ -21,6 +21,7 @@ import {
   type ExportRequest,
   type ExportResult,
   type InterpreterChoice,
+  type ProgramConsoleState,
   type RunCommand,
   type RunSummary,
   type VersionInfo,
@@ -163,6 +164,12 @@ export const BRIDGE_METHODS = {
     decode: (p): [ProgramRequest] => [{ ...p.request, args: [...p.request.args], models: [...p.request.models] }],
     result: objectWith<ProgramStarted>({ runIds: v.array(v.string()), realRunId: v.string() }),
   }),
+  /**
+   * Every profiled program's console as the host kept it: the tail of its output and its last
+   * figures, for a page that connects late or again (program-backlog.ts says why the page can
+   * replace what it had with this).
+   */
+  programConsoles: noArgs(listOf<ProgramConsoleState>({ runIds: v.array(v.string()), lines: v.array(v.unknown()), dropped: v.number() })),
   /** Pause, resume (optionally with a larger memory budget), step, stop or remove a run. */
   command: method({
     params: v.strictObject({ runId: RunId, command: RunCommandSchema }),

@@ -18,6 +18,25 @@ export { PROTOCOL_VERSION };
 /** The global name the bridge is exposed under (`window[BRIDGE_GLOBAL]`). */
 export const BRIDGE_GLOBAL = 'arenascope';
 
+/** A profiled program's real process as last measured: RSS and its peak, real arena count, operations the models have not applied yet. */
+export interface ProgramFigures {
+  rssBytes: number | null;
+  rssPeakBytes: number;
+  realArenas: number | null;
+  behindOps: number;
+}
+
+/**
+ * What a page that connects late is given of a profiled program (bridge.programConsoles): its runs,
+ * the tail of its output (the lines that left it counted) and its last figures.
+ */
+export interface ProgramConsoleState {
+  runIds: string[];
+  lines: { stream: 'stdout' | 'stderr'; text: string }[];
+  dropped: number;
+  figures: ProgramFigures | null;
+}
+
 /** A CPython version family as the version picker shows it. */
 export interface VersionInfo {
   family: string;
@@ -143,7 +162,7 @@ export type BridgeEvent =
    * its RSS and peak RSS (the agent samples it every 100 ms), its real arena count, and how many of
    * its operations the models have not applied yet.
    */
-  | { type: 'program'; runIds: string[]; rssBytes: number | null; rssPeakBytes: number; realArenas: number | null; behindOps: number }
+  | ({ type: 'program'; runIds: string[] } & ProgramFigures)
   /** An application-menu item the renderer acts on (Electron only; see electron/main/menu-template.ts). */
   | { type: 'menu'; action: MenuAction };
 

@@ -1,6 +1,7 @@
 // Profiling a Python program from the dashboard (real Chromium through `serve --allow-programs`):
 // the dialog starts it, its runs appear at once and grow while it runs, its output reaches the
-// console, they end with its exit status, and the real process's arenas are drawn beside the model's.
+// console, they end with its exit status, the real process's arenas are drawn beside the model's and
+// its RSS with its arenas, and a page opened afterwards shows the same console.
 // The program is driven by a file it watches: the test waits for events, never for time.
 import { appendFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -95,5 +96,18 @@ describe.runIf(python !== undefined)('profiling a program in Chromium', () => {
     await realRow.click();
     await expect.poll(() => view.locator('[data-testid="metric-rss_bytes"]').count(), { timeout: 30_000 }).toBe(1);
     await view.screenshot({ path: join(ARTIFACTS, 'profile-program-real-rss.png') });
+
+    // A page opened after it all (a reload, a second browser) shows the same console: the host kept it.
+    const late = await e2e.browser.newPage({ viewport: { width: 1400, height: 1400 } });
+    try {
+      await late.goto(e2e.served.url);
+      await late.locator('[data-testid="run-row"]').filter({ hasText: 'the real process' }).click();
+      const lateLines = late.locator('[data-testid="program-console"] pre span');
+      await expect.poll(() => lateLines.allTextContents(), { timeout: 60_000 }).toEqual(await consoleLines.allTextContents());
+      expect(await lateLines.allTextContents()).toEqual(expect.arrayContaining(['grown 20000\n', 'grown 40000\n', 'bye\n']));
+      await expect.poll(() => late.locator('[data-testid="program-figures"]').textContent(), { timeout: 30_000 }).toMatch(/real arenas \d+ · RSS/);
+    } finally {
+      await late.close();
+    }
   }, 300_000);
 });

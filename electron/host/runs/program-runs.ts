@@ -9,6 +9,7 @@
  * ARENA_SIZE) and their high-water mark are measured; the block and pool series are not (the agent
  * sees arenas, not pools) and read 0.
  */
+import type { ProgramFigures } from '../../../shared/protocol/bridge';
 import { ENGINE_VERSION } from '../../../shared/engine';
 import type { RunEvent } from '../../../shared/protocol/run-record';
 import type { RunConfig } from '../../../shared/protocol/run-config';
@@ -26,13 +27,8 @@ export interface ProgramRunIds {
   readonly real: string;
 }
 
-/** The real process as last measured, for the dashboard's console header (its RSS is not a run series). */
-export interface ProgramFigures {
-  rssBytes: number | null;
-  rssPeakBytes: number;
-  realArenas: number | null;
-  behindOps: number;
-}
+/** The real process as last measured, for the dashboard's console header (shared/protocol/bridge.ts). */
+export type { ProgramFigures };
 
 export interface ProgramRunsSink {
   event(runId: string, event: RunEvent): void;

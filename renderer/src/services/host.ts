@@ -66,8 +66,9 @@ function handle(pinia: Pinia, event: BridgeEvent): void {
   switch (event.type) {
     case 'runs':
       runs.setRuns(event.runs);
-      // A whole new list (e.g. after a reconnect): every shown window may be stale.
+      // A whole new list (e.g. after a reconnect): every shown window may be stale, and so may the consoles.
       for (const r of event.runs) for (const l of [...dataListeners]) l(r.runId);
+      reloadConsoles(pinia);
       break;
     case 'run':
       runs.upsert(event.run);
@@ -112,6 +113,16 @@ export function connectHost(b: Bridge | undefined, pinia: Pinia): void {
   b.runs().then(
     (list) => useRunsStore(pinia).setRuns(list),
     (e: unknown) => app.notify('error', `Could not list the runs: ${errorMessage(e)}`),
+  );
+  reloadConsoles(pinia);
+}
+
+/** The profiled programs' consoles as the host kept them, in place of the page's (stores/program.ts replaceConsoles). */
+function reloadConsoles(pinia: Pinia): void {
+  if (!bridge) return;
+  bridge.programConsoles().then(
+    (states) => useProgramStore(pinia).replaceConsoles(states),
+    (e: unknown) => useAppStore(pinia).notify('error', `Could not load the programs' output: ${errorMessage(e)}`),
   );
 }
 

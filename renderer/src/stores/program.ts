@@ -5,6 +5,7 @@
  */
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
+import type { ProgramConsoleState } from '../../../shared/protocol/bridge';
 
 /** Lines a console keeps (older ones leave, and the panel says how many). */
 export const MAX_CONSOLE_LINES = 2000;
@@ -53,5 +54,15 @@ export const useProgramStore = defineStore('program', () => {
     }
   }
 
-  return { dialogOpen, consoles, consoleOf, append, setFigures };
+  /**
+   * The host's consoles (bridge.programConsoles) in place of this page's: asked when the page
+   * connects and whenever the run list is announced, so a page that came late, or lost its link for a
+   * while, shows what one there from the start shows. Exact, not merged: the answer follows every
+   * event sent before it. A program the host no longer has (its runs removed) leaves.
+   */
+  function replaceConsoles(states: readonly ProgramConsoleState[]): void {
+    consoles.value = states.map((s) => ({ runIds: [...s.runIds], lines: s.lines.map((l) => ({ ...l })), dropped: s.dropped, figures: s.figures }));
+  }
+
+  return { dialogOpen, consoles, consoleOf, append, setFigures, replaceConsoles };
 });

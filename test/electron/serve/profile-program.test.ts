@@ -64,6 +64,26 @@ describe.runIf(python !== undefined)('profileProgram over the WebSocket', () => 
     const ended = (id: string) =>
       c.events('run').some((e) => (e['run'] as { runId: string; state: string }).runId === id && (e['run'] as { state: string }).state === 'stopped');
     await waitFor('both runs to stop', () => ended(started.runIds[0]!) && ended(started.realRunId), 60_000);
+
+    // A page that connects after the output was written is given it: the console it shows is the first page's.
+    const late = new SocketClient(server);
+    await late.hello();
+    const consoles = await late.request('programConsoles', {});
+    expect(consoles.ok).toBe(true);
+    const mine = (consoles as { result: { runIds: string[]; lines: { stream: string; text: string }[]; dropped: number; figures: unknown }[] }).result.find(
+      (p) => p.runIds.includes(started.realRunId),
+    )!;
+    expect(mine.runIds).toEqual([...started.runIds, started.realRunId]);
+    const seen = c.events('output').flatMap((e) => (e['lines'] as string[]).map((text) => ({ stream: e['stream'], text })));
+    expect(mine.lines).toEqual(seen);
+    expect(mine.lines.map((l) => l.text)).toContain('ready');
+    expect(mine.dropped).toBe(0);
+    expect(mine.figures).toMatchObject({ rssPeakBytes: expect.any(Number) });
+    // Its runs removed, the program leaves the consoles too.
+    for (const id of [...started.runIds, started.realRunId]) expect((await c.request('command', { runId: id, command: { type: 'remove' } })).ok).toBe(true);
+    const after = (await late.request('programConsoles', {})) as { result: { runIds: string[] }[] };
+    expect(after.result.some((p) => p.runIds.includes(started.realRunId))).toBe(false);
+    late.close();
     c.close();
   }, 120_000);
 });
