@@ -11,7 +11,12 @@ import { ENVELOPE_COUNT, LEGACY_SERIES_KEYS, SERIES_COUNT } from '../../../../sh
 
 /** Plainly valid records of the current layout. */
 const validRecord = fc
-  .record({ run: fc.string({ minLength: 1, maxLength: 200 }), rows: fc.integer({ min: 1, max: 5 }), envelope: fc.boolean(), coalesced: fc.option(fc.nat(), { nil: undefined }) })
+  .record({
+    run: fc.string({ minLength: 1, maxLength: 200 }),
+    rows: fc.integer({ min: 1, max: 5 }),
+    envelope: fc.boolean(),
+    coalesced: fc.option(fc.nat(), { nil: undefined }),
+  })
   .chain((p) => {
     const col = fc.array(fc.integer(), { minLength: p.rows, maxLength: p.rows });
     return fc
@@ -56,13 +61,11 @@ const MUTATIONS: ((r: Rec, pick: number) => void)[] = [
 ];
 
 /** Records near the valid ones: a valid one with up to two things changed, as JSON text parsed back (as the reader gets it). */
-const nearRecord = fc
-  .tuple(validRecord, fc.array(fc.tuple(fc.nat(MUTATIONS.length - 1), fc.nat(1000)), { maxLength: 2 }))
-  .map(([record, changes]) => {
-    const r = structuredClone(record) as Rec;
-    for (const [m, pick] of changes) MUTATIONS[m]!(r, pick);
-    return JSON.parse(JSON.stringify(r)) as unknown;
-  });
+const nearRecord = fc.tuple(validRecord, fc.array(fc.tuple(fc.nat(MUTATIONS.length - 1), fc.nat(1000)), { maxLength: 2 })).map(([record, changes]) => {
+  const r = structuredClone(record) as Rec;
+  for (const [m, pick] of changes) MUTATIONS[m]!(r, pick);
+  return JSON.parse(JSON.stringify(r)) as unknown;
+});
 
 describe('samplesRecordFast', () => {
   it('accepts only what the schema accepts, and hands it on unchanged', () => {

@@ -81,7 +81,11 @@ describe.skipIf(!newest)('the stream', () => {
     expect(replayed).toEqual({ ops: m.alloc.ops, arenas: m.alloc.narenasCurrent, requested: m.alloc.requestedBytes, highwater: m.alloc.narenasHighwater });
     expect(existsSync(`${r.tracePath}.records`)).toBe(false);
     // A new id only when every one given out is live: the largest is the peak live count less one.
-    const ids = [...gunzipSync(readFileSync(r.tracePath)).toString('latin1').matchAll(/^a (\d+) /gm)].map((x) => Number(x[1]));
+    const ids = [
+      ...gunzipSync(readFileSync(r.tracePath))
+        .toString('latin1')
+        .matchAll(/^a (\d+) /gm),
+    ].map((x) => Number(x[1]));
     expect(Math.max(...ids)).toBe(r.result.summary!.peak_live_blocks - 1);
   }, 120_000);
 
