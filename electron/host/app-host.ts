@@ -34,7 +34,7 @@ import {
   type WorkloadInfo,
 } from '../../shared/protocol/bridge';
 import { DEFAULT_SAMPLE_EVERY, type RunConfig, RunConfigSchema } from '../../shared/protocol/run-config';
-import { type ProgramRequest, ProgramRequestSchema, type ProgramStarted } from '../../shared/protocol/program-request';
+import { PATH_PURPOSES, type PathPurpose, type ProgramRequest, ProgramRequestSchema, type ProgramStarted } from '../../shared/protocol/program-request';
 import { NEW_RUN_RECORD, runningMs, statusOf, suggestedBudgetMB, type RunRecord } from '../../shared/protocol/run-record';
 import { parseMessage } from '../../shared/protocol/worker-messages';
 import { resolveRun } from '../../shared/run/resolve-run';
@@ -90,6 +90,11 @@ export interface AppHostOptions {
    * that sets it (serve's `--run-memory`); none: any (the desktop's user owns the machine).
    */
   maxRunMemory?: { megabytes: number; option: string };
+  /**
+   * A native path dialog on the host's screen (electron/main/path-dialog.ts), for bridge.choosePath;
+   * none (serve, tests): the method is refused, and a browser types its paths.
+   */
+  choosePath?: (purpose: PathPurpose, current: string | undefined) => Promise<string | null>;
 }
 
 /** A request the host refuses: its message says which field or run is at fault. */
@@ -702,6 +707,15 @@ export class AppHost implements Bridge {
     this.store.removeRun(runId);
     for (const b of this.backlogs) if (!b.runIds.some((id) => this.runsById.get(id) !== undefined)) this.backlogs.delete(b);
     this.emit({ type: 'runs', runs: this.summaries() });
+  }
+
+  /** A path from the desktop's native dialog (bridge.choosePath); refused where there is none. */
+  async choosePath(purpose: PathPurpose, current?: string): Promise<string | null> {
+    if (!(PATH_PURPOSES as readonly string[]).includes(purpose))
+      throw new BridgeInputError(`invalid path request: purpose must be ${PATH_PURPOSES.join(', ')}`);
+    const choose = this.options.choosePath;
+    if (choose === undefined) throw new BridgeInputError('choosing a path in a dialog needs the desktop app: type the path instead');
+    return choose(purpose, current);
   }
 
   /** Every profiled program's console as kept (bridge.programConsoles). */

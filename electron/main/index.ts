@@ -17,6 +17,7 @@ import { buildMenuTemplate } from './menu-template';
 import { filesFromArgv, OpenQueue, openFiles } from './open-files';
 import { preloadPath, rendererLocation } from './paths';
 import type { TrustedRenderer } from './sender-check';
+import { choosePathDialog } from './path-dialog';
 import { openSessionDialog, saveSessionDialog } from './session-dialogs';
 import { mainWindowOptions } from './window-options';
 
@@ -147,6 +148,7 @@ function start(): void {
         autosaveDir: join(app.getPath('userData'), 'sessions'),
         app: `${app.getName()} ${app.getVersion()}`,
         log,
+        choosePath: (purpose, current) => choosePathDialog(mainWindow, purpose, current),
       });
       host = appHost;
       registerBridgeIpc(ipcMain, appHost, () => trusted, log);

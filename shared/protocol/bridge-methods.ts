@@ -31,7 +31,7 @@ import {
 } from './bridge';
 import type { PinReport } from '../pins/analyze';
 import { type RunConfig, RunConfigSchema } from './run-config';
-import { type ProgramRequest, ProgramRequestSchema, type ProgramStarted } from './program-request';
+import { PATH_PURPOSES, type PathPurpose, type ProgramRequest, ProgramRequestSchema, type ProgramStarted } from './program-request';
 
 // ---- wire values --------------------------------------------------------------------------------
 
@@ -170,6 +170,20 @@ export const BRIDGE_METHODS = {
    * replace what it had with this).
    */
   programConsoles: noArgs(listOf<ProgramConsoleState>({ runIds: v.array(v.string()), lines: v.array(v.unknown()), dropped: v.number() })),
+  /**
+   * A path chosen in a native dialog on the host's own screen (the desktop app only; a browser of
+   * serve types its paths): an interpreter or a script to profile, or a working folder. Null when
+   * the user cancelled. `current`, the field's value, is where the dialog opens.
+   */
+  choosePath: method({
+    params: v.strictObject({
+      purpose: v.picklist(PATH_PURPOSES, `purpose must be ${PATH_PURPOSES.join(', ')}`),
+      current: v.optional(v.pipe(v.string(), v.maxLength(4096))),
+    }),
+    encode: (purpose: PathPurpose, current?: string) => ({ purpose, ...(current !== undefined ? { current } : {}) }),
+    decode: (p): [PathPurpose, string | undefined] => [p.purpose, p.current],
+    result: outline<string | null>(v.nullable(v.string())),
+  }),
   /** Pause, resume (optionally with a larger memory budget), step, stop or remove a run. */
   command: method({
     params: v.strictObject({ runId: RunId, command: RunCommandSchema }),

@@ -9,6 +9,10 @@ import * as v from 'valibot';
 const Path = (what: string) => v.pipe(v.string(`${what} must be a string`), v.minLength(1, `${what} must not be empty`), v.maxLength(4096));
 
 export const MAX_PROGRAM_ARGS = 256;
+
+/** What a native path dialog is asked for (bridge.choosePath): the program dialog's path fields. */
+export const PATH_PURPOSES = ['interpreter', 'script', 'folder'] as const;
+export type PathPurpose = (typeof PATH_PURPOSES)[number];
 /** A whole count of operations ≥ 0 (0: off), as `record`'s `--checkpoint-every` and `--max-ops` take. */
 const OpCount = (what: string) =>
   v.pipe(v.number(`${what} must be a number`), v.safeInteger(`${what} must be a whole number`), v.minValue(0, `${what} must be ≥ 0 (0: off)`));

@@ -32,6 +32,8 @@ describe.runIf(python !== undefined)('profiling a program in Chromium', () => {
     const option = page.locator('[data-testid="program-interpreter"] option', { hasText: python!.version });
     await expect.poll(() => option.count(), { timeout: 60_000 }).toBeGreaterThan(0);
     await page.selectOption('[data-testid="program-interpreter"]', (await option.first().getAttribute('value'))!);
+    // A browser types its paths: the desktop's Browse buttons are not offered.
+    expect(await page.locator('[data-testid^="program-browse"]').count()).toBe(0);
 
     // A missing script: the host's refusal, naming it, in the dialog.
     await page.fill('[data-testid="program-target"]', 'no_such_script.py');

@@ -1,7 +1,7 @@
 // The run form follows what the host allows: no file-reading workload without --allow-files, the
 // allowed folders named with it, everything on the desktop.
 import { describe, expect, it } from 'vitest';
-import { offeredWorkloads, typedPaths, withheldNote } from '../../renderer/src/model/capabilities';
+import { nativePathDialogs, offeredWorkloads, typedPaths, withheldNote } from '../../renderer/src/model/capabilities';
 import type { WorkloadInfo } from '../../shared/protocol/bridge';
 import { DESKTOP_CAPABILITIES } from '../../shared/protocol/capabilities';
 
@@ -48,5 +48,15 @@ describe('offeredWorkloads', () => {
     const both = offeredWorkloads([replay], { ...uploads, files: 'confined', fileRoots: ['/srv'] });
     expect(both[0]!.params[0]!.description).toBe('The trace file to replay. A path on the server inside /srv (the folders it allows), or upload a trace file.');
     expect(typedPaths({ ...uploads, files: 'confined', fileRoots: ['/srv'] })).toBe(true);
+  });
+});
+
+describe('nativePathDialogs', () => {
+  it('offers Browse buttons on the desktop only: a browser of serve types its paths, whatever it may read', () => {
+    expect(nativePathDialogs(DESKTOP_CAPABILITIES)).toBe(true);
+    const uploads = { maxBytes: 1 << 30, chunkBytes: 1 << 20 };
+    expect(nativePathDialogs({ files: 'any', fileRoots: [], programs: true, uploads })).toBe(false);
+    expect(nativePathDialogs({ files: 'confined', fileRoots: ['/data'], programs: true, uploads })).toBe(false);
+    expect(nativePathDialogs({ files: 'none', fileRoots: [], programs: false, uploads: null })).toBe(false);
   });
 });

@@ -29,6 +29,14 @@ export function withheldNote(capabilities: HostCapabilities): string | null {
     : 'This server does not read its files for the browser (it was started without --allow-files): upload a trace to replay it.';
 }
 
+/**
+ * Whether the host can show a native path dialog (bridge.choosePath): the desktop app, whose host
+ * runs on the user's own screen. A browser of serve types its paths (its hello offers uploads instead).
+ */
+export function nativePathDialogs(capabilities: HostCapabilities): boolean {
+  return capabilities.uploads === null && capabilities.files === 'any';
+}
+
 /** Whether a path field takes a typed server path (else only an upload). */
 export function typedPaths(capabilities: HostCapabilities): boolean {
   return capabilities.files !== 'none';

@@ -19,7 +19,7 @@ import type {
 import { DESKTOP_CAPABILITIES } from '../../../shared/protocol/capabilities';
 import type { RunConfig } from '../../../shared/protocol/run-config';
 import type { SessionUploaded, TraceUploaded } from '../../../shared/protocol/uploads';
-import type { ProgramRequest, ProgramStarted } from '../../../shared/protocol/program-request';
+import type { PathPurpose, ProgramRequest, ProgramStarted } from '../../../shared/protocol/program-request';
 import { useProgramStore } from '../stores/program';
 import { hostReachable, type LinkState } from '../model/link-state';
 import type { WsBridge } from '../bridge/ws-bridge';
@@ -165,6 +165,11 @@ export async function startRun(config: RunConfig): Promise<string> {
  * selected and compared with the real process (drawn over the same axis). The host's refusal
  * (naming the field) is thrown for the dialog to show.
  */
+/** A path from the desktop's native dialog, or null when cancelled (only where nativePathDialogs says so). */
+export function choosePath(purpose: PathPurpose, current?: string): Promise<string | null> {
+  return need().choosePath(purpose, current);
+}
+
 export async function profileProgram(request: ProgramRequest): Promise<ProgramStarted> {
   const started = await need().profileProgram(request);
   const runs = useRunsStore();

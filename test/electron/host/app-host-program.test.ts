@@ -6,7 +6,7 @@ import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { AppHost } from '../../../electron/host/app-host';
+import type { AppHost, AppHostOptions } from '../../../electron/host/app-host';
 import { handleBridgeRequest } from '../../../electron/host/bridge-dispatch';
 import { servePolicy } from '../../../electron/host/policy/capabilities';
 import type { BridgeEvent, RunSummary } from '../../../shared/protocol/bridge';
@@ -18,7 +18,7 @@ import { hostFixture } from './host-fixture';
 const fixture = hostFixture('profiling a program through the app host', 'arenascope-host-program-');
 const { python, tmp } = fixture;
 
-function host(options: { policy?: Awaited<ReturnType<typeof servePolicy>>; autosaveDir?: string } = {}): AppHost {
+function host(options: Pick<AppHostOptions, 'policy' | 'autosaveDir' | 'choosePath'> = {}): AppHost {
   return fixture.host({ flushMs: 50, ...options });
 }
 
@@ -248,6 +248,28 @@ describe('profileProgram requests the host refuses before starting anything', ()
     const relative = await h.profileProgram({ interpreter: 'python3', script: 'a.py', cwd: 'relative/dir' }).catch((e: Error) => e.message);
     expect(relative).toMatch(/cwd must be an absolute path/);
     expect(await h.runs()).toEqual([]);
+  });
+
+  it('chooses a path with the native dialog where the host has one (the desktop), and refuses elsewhere, naming why', async () => {
+    const asked: [string, string | undefined][] = [];
+    const desktop = host({
+      choosePath: async (purpose, current) => {
+        asked.push([purpose, current]);
+        return purpose === 'folder' ? null : '/opt/python/bin/python3';
+      },
+    });
+    expect(await desktop.choosePath('interpreter', '/usr/bin/python3')).toBe('/opt/python/bin/python3');
+    expect(await desktop.choosePath('folder')).toBeNull();
+    expect(asked).toEqual([
+      ['interpreter', '/usr/bin/python3'],
+      ['folder', undefined],
+    ]);
+    const call = (params: unknown) => handleBridgeRequest(desktop, { id: 1, method: 'choosePath', params }, () => undefined);
+    expect(await call({ purpose: 'script' })).toMatchObject({ ok: true, result: '/opt/python/bin/python3' });
+    expect(await call({ purpose: 'anything' })).toMatchObject({ ok: false, error: expect.stringMatching(/purpose must be interpreter, script, folder/) });
+    expect(await call({ purpose: 'script', current: 7 })).toMatchObject({ ok: false, error: expect.stringMatching(/current/) });
+    const served = host({ policy: await servePolicy({ allowPrograms: true }) });
+    await expect(served.choosePath('script')).rejects.toThrow(/needs the desktop app: type the path instead/);
   });
 
   it('is refused by a server started without --allow-programs, and with it only for the interpreters it found', async () => {

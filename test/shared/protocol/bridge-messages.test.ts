@@ -135,6 +135,7 @@ const RESULTS: { [M in BridgeMethod]: BridgeResult<M> } = {
   runs: [],
   startRun: { runId: 'run-1' },
   profileProgram: { runIds: ['run-1'], realRunId: 'run-2' },
+  choosePath: '/usr/bin/python3',
   programConsoles: [{ runIds: ['run-1', 'run-2'], lines: [{ stream: 'stdout', text: 'hello' }], dropped: 0, figures: null }],
   command: undefined,
   window: { runId: 'run-1', axis: 'op', range: null, series: {}, phases: [] },
