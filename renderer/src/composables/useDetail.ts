@@ -4,19 +4,32 @@
  * how far it got); otherwise the host's latest snapshot at or before it (a live run's end, refetched
  * at most twice a second as it moves). When the host cannot rebuild a run (one that ran on a real
  * interpreter) the nearest snapshot is shown and `inexact` says why.
+ *
+ * A time the user picked is rebuilt at once. The window's end (nothing picked) is not rebuilt while
+ * the user zooms or pans: the nearest snapshot is shown at once, and the exact state is asked for
+ * once the view has been still for SETTLE_MS, and only when the replay is short (AUTO_EXACT_MAX_OPS;
+ * a click still asks for any). A replay takes a core for as long as it runs: started on every zoom
+ * of a week-long run, it was most of the half second a redraw waited on a 2-core machine.
  */
 import { ref, shallowRef, watch } from 'vue';
 import type { Ref, ShallowRef } from 'vue';
 import type { DetailSnapshot } from '../../../shared/protocol/bridge';
 import { errorMessage, fetchDetail, fetchStateAt } from '../services/host';
 import { useReplayProgress } from './useReplayProgress';
-import { useThrottle } from './useThrottle';
+import { useDebounce, useThrottle } from './useThrottle';
 
 export interface DetailTarget {
   runId: string;
   op: number;
   exact: boolean;
+  /** The user picked this time (a click): rebuilt at once, however far. Else it is the window's end. */
+  picked?: boolean;
 }
+
+/** The window's end is rebuilt on its own only up to this many operations (a click asks for any). */
+export const AUTO_EXACT_MAX_OPS = 200_000_000;
+/** The window's end is rebuilt once the view has been still this long. */
+export const SETTLE_MS = 800;
 
 export interface DetailState {
   detail: ShallowRef<DetailSnapshot | null>;
@@ -37,8 +50,10 @@ export function useDetail(target: () => DetailTarget | null): DetailState {
   const { progress, track } = useReplayProgress();
   let generation = 0;
 
-  async function load(): Promise<void> {
-    const t = target();
+  /** `exactNow` false: the nearest snapshot even where the target asks for the exact state (for now). */
+  async function load(exactNow = true): Promise<void> {
+    const given = target();
+    const t = given && !exactNow ? { ...given, exact: false } : given;
     const mine = ++generation;
     track(t?.exact ? t : null);
     if (!t) {
@@ -64,7 +79,7 @@ export function useDetail(target: () => DetailTarget | null): DetailState {
       }
       if (mine !== generation) return;
       detail.value = d;
-      inexact.value = why;
+      inexact.value = why ?? (given?.exact && !t!.exact ? notYet(given) : null);
       error.value = null;
     } catch (e) {
       if (mine === generation) error.value = errorMessage(e);
@@ -76,9 +91,28 @@ export function useDetail(target: () => DetailTarget | null): DetailState {
     }
   }
 
-  // At most two loads a second: a click is answered at once, panning a finished run's window does
-  // not start a replay per frame (a newer question cancels the older replay on the host anyway).
+  // At most two loads a second: a click is answered at once (a newer question cancels the older
+  // replay on the host anyway).
   const schedule = useThrottle(() => void load(), 500);
-  watch(target, schedule, { deep: true, immediate: true });
+  const nearest = useThrottle(() => void load(false), 500);
+  const settle = useDebounce(() => void load(), SETTLE_MS);
+  watch(
+    target,
+    () => {
+      settle.cancel();
+      const t = target();
+      if (t === null || !t.exact || t.picked === true) return schedule();
+      nearest();
+      if (t.op <= AUTO_EXACT_MAX_OPS) settle.schedule();
+    },
+    { deep: true, immediate: true },
+  );
   return { detail, error, progress, pending, inexact };
+}
+
+/** Why the window's end shows the nearest snapshot: not rebuilt yet, or too far to rebuild on its own. */
+function notYet(t: DetailTarget): string | null {
+  return t.op > AUTO_EXACT_MAX_OPS
+    ? `rebuilding it means replaying ${t.op.toLocaleString('en-US')} operations: click the chart at this time to ask for it`
+    : null;
 }

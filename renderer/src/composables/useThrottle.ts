@@ -26,6 +26,31 @@ export function throttle(fn: () => void, ms: number): { schedule: () => void; ca
   };
 }
 
+/** Runs `fn` once calls have stopped for `ms` (each call restarts the wait). */
+export function debounce(fn: () => void, ms: number): { schedule: () => void; cancel: () => void } {
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  return {
+    schedule() {
+      if (timer !== null) clearTimeout(timer);
+      timer = setTimeout(() => {
+        timer = null;
+        fn();
+      }, ms);
+    },
+    cancel() {
+      if (timer !== null) clearTimeout(timer);
+      timer = null;
+    },
+  };
+}
+
+/** `debounce` cancelled with the component. */
+export function useDebounce(fn: () => void, ms: number): { schedule: () => void; cancel: () => void } {
+  const d = debounce(fn, ms);
+  onBeforeUnmount(d.cancel);
+  return d;
+}
+
 /** `throttle` cancelled with the component. */
 export function useThrottle(fn: () => void, ms: number): () => void {
   const t = throttle(fn, ms);
