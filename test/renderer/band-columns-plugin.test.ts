@@ -1,0 +1,75 @@
+/**
+ * The screen's band fills: one whole-pixel rectangle per bucket where the band is dense (from the
+ * bucket's maximum down to its minimum), the polygon between the lines where it is sparse, nothing
+ * for a hidden band; and only the minima of a band are handed to the plugin instead of the Filler.
+ */
+import { describe, expect, it } from 'vitest';
+import { bandColumnsPlugin, withBandColumns } from '../../renderer/src/charts/band-columns-plugin';
+
+type Call = [string, ...number[]];
+
+function fakeChart(hi: { x: number; y: number }[], lo: { x: number; y: number }[], visible = [true, true]) {
+  const calls: Call[] = [];
+  const ctx = new Proxy({} as Record<string, unknown>, {
+    get: (_t, name: string) => (name === 'fillStyle' ? '' : (...args: number[]) => void calls.push([name, ...args])),
+    set: () => true,
+  });
+  const chart = {
+    ctx,
+    chartArea: { left: 0, top: 0, width: 1000, height: 500 },
+    data: { datasets: [{ fill: false }, { fill: false, bandColumns: true, backgroundColor: 'rgba(0,0,0,0.2)' }] },
+    isDatasetVisible: (i: number) => visible[i]!,
+    getDatasetMeta: (i: number) => ({ data: i === 0 ? hi : lo }),
+  };
+  (bandColumnsPlugin.beforeDatasetsDraw as unknown as (c: unknown) => void)(chart);
+  return calls;
+}
+
+describe('bandColumnsPlugin', () => {
+  it('draws a dense band as one rectangle per bucket, maximum down to minimum, on whole pixels', () => {
+    const hi = [0, 1, 2, 3].map((k) => ({ x: 10 + k, y: 100.4 - k }));
+    const lo = [0, 1, 2, 3].map((k) => ({ x: 10 + k, y: 200 + k }));
+    const rects = fakeChart(hi, lo).filter((c) => c[0] === 'fillRect');
+    expect(rects).toEqual([
+      ['fillRect', 10, 100, 1, 100],
+      ['fillRect', 11, 99, 1, 102],
+      ['fillRect', 12, 98, 1, 104],
+      ['fillRect', 13, 97, 1, 106],
+    ]);
+  });
+
+  it('draws a sparse band as the polygon between its lines, and a hidden band not at all', () => {
+    const hi = [
+      { x: 0, y: 10 },
+      { x: 500, y: 20 },
+    ];
+    const lo = [
+      { x: 0, y: 50 },
+      { x: 500, y: 60 },
+    ];
+    const calls = fakeChart(hi, lo);
+    expect(calls.filter((c) => c[0] === 'fillRect')).toEqual([]);
+    expect(calls.filter((c) => c[0] === 'lineTo' || c[0] === 'moveTo')).toEqual([
+      ['moveTo', 0, 10],
+      ['lineTo', 500, 20],
+      ['lineTo', 500, 60],
+      ['lineTo', 0, 50],
+    ]);
+    expect(calls.some((c) => c[0] === 'fill')).toBe(true);
+    const hidden = fakeChart(hi, lo, [true, false]);
+    expect(hidden.some((c) => c[0] === 'fill' || c[0] === 'fillRect')).toBe(false);
+  });
+
+  it("takes over only a band's minima from the Filler", () => {
+    const out = withBandColumns([
+      { label: 'a', fill: false },
+      { label: 'a (min)', fill: '-1' },
+      { label: 'b', fill: 'origin' },
+    ]);
+    expect(out).toEqual([
+      { label: 'a', fill: false },
+      { label: 'a (min)', fill: false, bandColumns: true },
+      { label: 'b', fill: 'origin' },
+    ]);
+  });
+});
