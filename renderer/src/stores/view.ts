@@ -33,7 +33,12 @@ export const useViewStore = defineStore('view', () => {
   }
 
   function setRange(r: [number, number] | null): void {
-    range.value = r && r[1] > r[0] ? r : null;
+    const next = r && r[1] > r[0] ? r : null;
+    // The zoom plugin reports a wheel zoom twice (at once, then when it settles): the same range
+    // again must not fetch and draw every chart's window a second time.
+    const now = range.value;
+    if (next !== null && now !== null && next[0] === now[0] && next[1] === now[1]) return;
+    range.value = next;
   }
 
   // A new run shown: its window and selected time are its own.
