@@ -67,15 +67,4 @@ export class KeptRecords {
       await unlink(this.spillPath).catch(() => undefined);
     }
   }
-
-  /** Lets go of everything without handing it on (the recording failed). */
-  async discard(): Promise<void> {
-    this.blocks = [];
-    this.memoryBytes = 0;
-    if (this.fd !== null) {
-      closeSync(this.fd);
-      this.fd = null;
-      await unlink(this.spillPath).catch(() => undefined);
-    }
-  }
 }

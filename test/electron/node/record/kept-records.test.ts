@@ -65,7 +65,7 @@ describe('KeptRecords', () => {
     expect((await drained(kept)).bytes).toEqual([...records(0, 17)]);
   });
 
-  it('a consumer that stops early, or a discard, still removes the file', async () => {
+  it('a consumer that stops early still removes the file', async () => {
     const path = join(dir, 'r');
     const kept = new KeptRecords(path, 0);
     kept.add(records(0, 100));
@@ -73,11 +73,6 @@ describe('KeptRecords', () => {
       expect(piece.length).toBe(64);
       break;
     }
-    expect(existsSync(path)).toBe(false);
-    const other = new KeptRecords(path, 0);
-    other.add(records(0, 3));
-    expect(existsSync(path)).toBe(true);
-    await other.discard();
     expect(existsSync(path)).toBe(false);
   });
 });
