@@ -11,8 +11,10 @@
  *   nfp2lasta[k] == the rightmost usable arena with k free pools.
  * unused_arena_objects holds exactly the slots with address 0, once each.
  * Counters equal their recomputation, and the byte breakdown sums to arenas × ARENA_SIZE.
+ * Requested bytes are checked when the caller, which keeps each object's size, says what each live
+ * block was asked for (`requestedOf`).
  */
-import { BLOCK_NIL, PH_COUNT, PH_FREEBLOCK, PH_NEXTPOOL, PH_NEXTSLOT, PH_PREVPOOL, PH_SZIDX, type Allocator } from './allocator';
+import { PH_COUNT, PH_FREEBLOCK, PH_NEXTPOOL, PH_NEXTSLOT, PH_PREVPOOL, PH_SZIDX, type Allocator } from './allocator';
 import { InternalError } from '../errors';
 
 const NIL = -1;
@@ -24,8 +26,11 @@ export class InvariantError extends InternalError {
   }
 }
 
+/** What a live small block (by handle) was asked for: known to the layer that keeps the objects. */
+export type RequestedOf = (handle: number) => number;
+
 /** Returns the list of violations (empty when the state is consistent). */
-export function findViolations(a: Allocator): string[] {
+export function findViolations(a: Allocator, requestedOf?: RequestedOf): string[] {
   const out: string[] = [];
   const bad = (msg: string): void => {
     if (out.length < 100) out.push(msg);
@@ -35,11 +40,8 @@ export function findViolations(a: Allocator): string[] {
   const G0 = P.freepools === 'global';
   const S = 1 << a.slotShift;
   const nPoolsCap = a.maxarenas * a.maxPools;
-  /** Next slot of a block's free-list link, NIL at the end. */
-  const link = (h: number): number => {
-    const nx = a.blockLink(h);
-    return nx === BLOCK_NIL ? NIL : nx;
-  };
+  /** Next slot of a block's free-list link, NIL at the end (LINK_LIVE, below 0, for a live block). */
+  const link = (h: number): number => a.blockLink(h);
 
   // --- usedpools lists ---------------------------------------------------------------------
   const inUsed = new Uint8Array(nPoolsCap);
@@ -110,6 +112,9 @@ export function findViolations(a: Allocator): string[] {
       const count = a.poolField(p, PH_COUNT);
       if (count === 0) {
         emptyTotal++;
+        for (let sl = 0; sl < 1 << a.slotShift; sl++) {
+          if (a.isLive((p << a.slotShift) + sl)) bad(`pool ${p}: empty but slot ${sl} holds the live code`);
+        }
         if (!inFree[p]) bad(`pool ${p}: empty but on no freepools list`);
         if (inUsed[p]) bad(`pool ${p}: empty but in usedpools`);
         continue;
@@ -142,7 +147,7 @@ export function findViolations(a: Allocator): string[] {
           break;
         }
         seenSlot[sl] = 1;
-        if (a.blocks[base + sl]! >>> 16 !== 0) bad(`pool ${p}: slot ${sl} is live and on the free list`);
+        if (a.isLive(base + sl)) bad(`pool ${p}: slot ${sl} is live and on the free list`);
         nfree++;
       }
       if (count + nfree + (nb - nextSlot) !== nb) {
@@ -153,15 +158,20 @@ export function findViolations(a: Allocator): string[] {
       const hi = (c + 1) << a.preset.ALIGNMENT_SHIFT;
       // Slots at or beyond nextoffset were never handed out, so only those below it can be live.
       for (let sl = 0; sl < nextSlot; sl++) {
-        const req = a.blocks[base + sl]! >>> 16;
-        if (req === 0) continue;
+        if (!a.isLive(base + sl)) continue;
         live++;
+        if (!requestedOf) continue;
+        const req = requestedOf(base + sl);
         requested += req;
         // A block holds a request of its class, or a smaller one kept in place by realloc (> 3/4).
         if (req <= lo && 4 * req <= 3 * hi) bad(`pool ${p}: slot ${sl} holds ${req} bytes, too small for class ${c}`);
         if (req > hi) bad(`pool ${p}: slot ${sl} holds ${req} bytes > block size ${hi}`);
       }
       if (live !== count) bad(`pool ${p}: ${live} live slots but count ${count}`);
+      // Liveness is the LIVE code alone (what free tests): no slot the pool has not handed out may hold it.
+      for (let sl = nextSlot; sl < 1 << a.slotShift; sl++) {
+        if (a.isLive(base + sl)) bad(`pool ${p}: slot ${sl} at/after nextoffset ${nextSlot} holds the live code`);
+      }
     }
   }
 
@@ -217,7 +227,7 @@ export function findViolations(a: Allocator): string[] {
   eq('pools in arenas', a.poolsInArenas, poolsInArenas);
   eq('pools carved', a.poolsCarved, carvedTotal);
   eq('empty pools', a.poolsEmpty, emptyTotal);
-  eq('requested bytes', a.requestedBytes, requested);
+  if (requestedOf) eq('requested bytes', a.requestedBytes, requested);
   if (a.narenasHighwater < current) bad(`narenas_highwater ${a.narenasHighwater} < current ${current}`);
   if (a.ntimesArenaAllocated < current) bad(`ntimes_arena_allocated ${a.ntimesArenaAllocated} < current ${current}`);
   for (let c = 0; c < g.nclasses; c++) {
@@ -255,7 +265,7 @@ export function findViolations(a: Allocator): string[] {
 }
 
 /** Throws an InvariantError listing every violation. */
-export function checkInvariants(a: Allocator): void {
-  const v = findViolations(a);
+export function checkInvariants(a: Allocator, requestedOf?: RequestedOf): void {
+  const v = findViolations(a, requestedOf);
   if (v.length > 0) throw new InvariantError(v);
 }

@@ -1,16 +1,20 @@
 /**
  * The replay loop: applies a columnar op batch to an allocator. Handles live in a table indexed
  * by the producer's dense slot numbers (shared/ops/op-batch.ts), so no map lookup is needed and
- * memory follows the live set.
+ * memory follows the live set. The table is the layer that knows objects, so it also keeps each
+ * one's requested size, which the engine needs to count requested bytes when it is freed.
  */
 import type { OpColumns } from '../ops/op-batch';
 import type { Allocator } from './allocator';
 
 export class HandleTable {
   handles: Int32Array;
+  /** The size last requested for the object in each slot (malloc or realloc; pymalloc sizes fit 16 bits, larger ones are not read). */
+  sizes: Uint16Array;
 
   constructor(capacity = 1024) {
     this.handles = new Int32Array(Math.max(16, capacity));
+    this.sizes = new Uint16Array(this.handles.length);
   }
 
   ensure(slot: number): void {
@@ -20,6 +24,9 @@ export class HandleTable {
     const next = new Int32Array(n);
     next.set(this.handles);
     this.handles = next;
+    const sizes = new Uint16Array(n);
+    sizes.set(this.sizes);
+    this.sizes = sizes;
   }
 }
 

@@ -55,18 +55,14 @@ export function visitArenas(a: Allocator, visit: (arena: ArenaVisit) => void): v
 }
 
 /**
- * Calls `visit(handle, requested)` for every live block of pool `p` (`arenaSlot * maxPools + k`), in
- * slot order. A block is live when its word holds a requested size (what `free` tests), so the walk
- * reads only blocks the pool has carved (`nextoffset`). Outside the hot path: for the pins analysis.
+ * Calls `visit(handle)` for every live block of pool `p` (`arenaSlot * maxPools + k`), in slot
+ * order. A block is live when its link holds the live code (what `free` tests), so the walk reads
+ * only blocks the pool has carved (`nextoffset`). Outside the hot path: for the pins analysis.
  */
-export function visitLiveBlocks(a: Allocator, p: number, visit: (handle: number, requested: number) => void): void {
+export function visitLiveBlocks(a: Allocator, p: number, visit: (handle: number) => void): void {
   const szidx = a.poolField(p, PH_SZIDX);
   if (szidx < 0 || a.poolField(p, PH_COUNT) === 0) return;
   const carved = a.poolField(p, PH_NEXTSLOT);
   const base = p << a.slotShift;
-  const B = a.blocks;
-  for (let s = 0; s < carved; s++) {
-    const req = B[base | s]! >>> 16;
-    if (req) visit(base | s, req);
-  }
+  for (let s = 0; s < carved; s++) if (a.isLive(base | s)) visit(base | s);
 }

@@ -30,8 +30,8 @@ export interface ArenaPins {
   liveBlocks: number;
   /** Block bytes of the live blocks. */
   liveBytes: number;
-  /** Bytes the program asked for in them. */
-  requestedBytes: number;
+  /** Bytes the program asked for in them; null when the analysis had no births (they keep the sizes). */
+  requestedBytes: number | null;
   /** Live bytes / ARENA_SIZE. */
   fill: number;
   /** What releasing the arena gives back: ARENA_SIZE. */
@@ -146,10 +146,10 @@ export function analyzePins(a: Allocator, options: PinOptions = {}): PinReport {
       if (pool.count === 0) continue;
       usedPools++;
       const p = (v.slot << a.poolShift) + pool.index;
-      visitLiveBlocks(a, p, (h, req) => {
+      visitLiveBlocks(a, p, (h) => {
         blocks++;
         bytes += bs[pool.szidx]!;
-        requested += req;
+        if (births) requested += births.requestedOf(h);
         byClass.set(pool.szidx, (byClass.get(pool.szidx) ?? 0) + 1);
         if (births) ages.push(now - births.bornAt(h));
         if (originOf) {
@@ -171,7 +171,7 @@ export function analyzePins(a: Allocator, options: PinOptions = {}): PinReport {
       usedPools,
       liveBlocks: blocks,
       liveBytes: bytes,
-      requestedBytes: requested,
+      requestedBytes: births ? requested : null,
       fill,
       releasable: arenaSize,
       pinned: blocks > 0 && bytes <= threshold * arenaSize,

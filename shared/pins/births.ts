@@ -25,6 +25,8 @@ export interface Births {
   siteOf(handle: number): number;
   /** Whether the stream carried sites (a batch with a site column). */
   readonly sited: boolean;
+  /** The size the block's object last asked for (malloc or realloc): the engine does not keep it. */
+  requestedOf(handle: number): number;
 }
 
 export class PinReplay implements Births {
@@ -32,6 +34,7 @@ export class PinReplay implements Births {
   private born = new Float64Array(0);
   private phase = new Int32Array(0);
   private tag = new Uint8Array(0);
+  private requested = new Uint16Array(0);
   /** Sites, only once a batch carried them: a plain run pays nothing. */
   private site: Int32Array<ArrayBuffer> | null = null;
   private slotSite: Int32Array<ArrayBuffer> | null = null;
@@ -50,6 +53,10 @@ export class PinReplay implements Births {
 
   phaseOf(handle: number): number {
     return this.phase[handle]!;
+  }
+
+  requestedOf(handle: number): number {
+    return this.requested[handle]!;
   }
 
   tagOf(handle: number): number {
@@ -110,7 +117,8 @@ export class PinReplay implements Births {
       if (k !== OP_ALLOC && k !== OP_REALLOC) continue;
       const h = this.table.handles[s]!;
       if (h < 0) continue;
-      this.ensure(a.blocks.length);
+      this.ensure(h + 1);
+      this.requested[h] = this.table.sizes[s]!;
       this.born[h] = this.slotBorn[s]!;
       this.phase[h] = this.slotPhase[s]!;
       this.tag[h] = this.slotTag[s]!;
@@ -132,6 +140,9 @@ export class PinReplay implements Births {
     this.born = growFloat64(this.born, n);
     this.phase = growInt32(this.phase, n);
     this.tag = growUint8(this.tag, n);
+    const requested = new Uint16Array(this.born.length);
+    requested.set(this.requested);
+    this.requested = requested;
     if (this.site) this.site = growInt32(this.site, n);
   }
 }

@@ -49,7 +49,7 @@ export const PinReportSchema = v.strictObject({
       usedPools: Count,
       liveBlocks: Count,
       liveBytes: Count,
-      requestedBytes: Count,
+      requestedBytes: v.nullable(Count),
       fill: Num,
       releasable: Count,
       pinned: v.boolean(),

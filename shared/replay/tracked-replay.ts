@@ -8,6 +8,8 @@ import { OP_ALLOC, OP_FREE, OP_MARK, OP_REALLOC, type OpColumns } from '../ops/o
 
 export class TrackedReplay {
   handles = new Int32Array(1024);
+  /** The size last requested for the object in each slot: the engine needs it to free the block. */
+  sizes = new Float64Array(1024);
   ids = new Float64Array(1024);
   live = new Uint8Array(1024);
   /** Slots ever used (live or not): the scan bound for reports. */
@@ -37,16 +39,21 @@ export class TrackedReplay {
         if (s >= this.handles.length) this.grow(s);
         if (this.live[s]) throw new Error(`slot ${s} is already live (id ${this.ids[s]})`);
         this.handles[s] = a.malloc(ops.size[i]!);
+        this.sizes[s] = ops.size[i]!;
         this.ids[s] = ops.id[i]!;
         this.live[s] = 1;
         if (s >= this.slotsUsed) this.slotsUsed = s + 1;
       } else if (k === OP_FREE) {
         if (!this.live[s]) throw new Error(`free of slot ${s}, which is not live`);
-        a.free(this.handles[s]!);
+        a.free(this.handles[s]!, this.sizes[s]!);
         this.live[s] = 0;
       } else if (k === OP_REALLOC) {
         if (!this.live[s]) throw new Error(`realloc of slot ${s}, which is not live`);
-        this.handles[s] = a.realloc(this.handles[s]!, ops.size[i]!);
+        const n = ops.size[i]!;
+        const q = a.realloc(this.handles[s]!, n, this.sizes[s]!);
+        this.handles[s] = q;
+        // 2.3/2.4 take realloc(p, 0) of a libc block into a pool as a 1-byte request.
+        this.sizes[s] = n === 0 && q >= 0 ? 1 : n;
       }
       this.opIndex++;
       this.applied++;
@@ -58,6 +65,9 @@ export class TrackedReplay {
     while (n <= slot) n *= 2;
     const h = new Int32Array(n);
     h.set(this.handles);
+    const sizes = new Float64Array(n);
+    sizes.set(this.sizes);
+    this.sizes = sizes;
     const ids = new Float64Array(n);
     ids.set(this.ids);
     const live = new Uint8Array(n);

@@ -10,6 +10,7 @@ import { readTraceBytes } from '../../shared/trace';
 import { parseSeed, resolveParams } from '../../shared/workloads/params';
 import { getWorkload } from '../../shared/workloads/registry';
 import { SizeDist } from '../../shared/workloads/sizes';
+import { sized } from './engine/sized';
 
 function thrown(fn: () => unknown): unknown {
   try {
@@ -45,7 +46,7 @@ describe('bad input is an InputError, with its own name and message', () => {
       /^python: unknown CPython version/,
     ],
     ['a trace line', () => readTraceBytes(new TextEncoder().encode('#pymtrace 1\nx 1\n')), 'TraceError', /:2: /],
-    ['a free of no block', () => createAllocator('3.11').free(12345), 'EngineError', /does not name a live block/],
+    ['a free of no block', () => sized(createAllocator('3.11')).free(12345), 'EngineError', /does not name a live block/],
   ];
   it.each(cases)('%s', (_what, fn, name, message) => {
     const error = thrown(fn);

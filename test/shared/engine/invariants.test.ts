@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createAllocator } from '../../../shared/engine';
 import { PH_COUNT, POOL_STRIDE_SHIFT } from '../../../shared/engine/allocator';
 import { checkInvariants, findViolations } from '../../../shared/engine/invariants';
+import { sized } from './sized';
 
 type Op =
   | { k: 'a'; size: number }
@@ -26,11 +27,11 @@ describe('invariants hold after every operation', () => {
   it.each(['2.4', '2.6', '3.6', '3.8', '3.9', '3.11'])('%s', (version) => {
     fc.assert(
       fc.property(fc.array(op, { maxLength: 60 }), fc.constantFrom('aligned' as const, 'misaligned' as const), (ops, arenas) => {
-        const a = createAllocator(version, { arenas });
+        const a = sized(createAllocator(version, { arenas }));
         const live: number[] = [];
         const step = (fn: () => void): void => {
           fn();
-          checkInvariants(a);
+          checkInvariants(a, a.requestedOf);
         };
         for (const o of ops) {
           if (o.k === 'a') step(() => live.push(a.malloc(o.size)));
@@ -45,12 +46,12 @@ describe('invariants hold after every operation', () => {
             step(() => (live[i] = a.realloc(live[i]!, o.size)));
           } else if (o.k === 'burst') {
             for (let j = 0; j < o.n; j++) live.push(a.malloc(o.size));
-            checkInvariants(a);
+            checkInvariants(a, a.requestedOf);
           } else if (o.k === 'drop') {
             const keep: number[] = [];
             live.forEach((h, j) => (j % o.every === 0 ? a.free(h) : keep.push(h)));
             live.splice(0, live.length, ...keep);
-            checkInvariants(a);
+            checkInvariants(a, a.requestedOf);
           }
         }
         for (const h of live) step(() => a.free(h));
@@ -64,13 +65,13 @@ describe('invariants hold after every operation', () => {
   });
 
   it('detects a corrupted state', () => {
-    const a = createAllocator('3.11');
+    const a = sized(createAllocator('3.11'));
     const h = a.malloc(16);
     a.malloc(16);
     expect(findViolations(a)).toEqual([]);
     a.pools[(a.poolOf(h) << POOL_STRIDE_SHIFT) + PH_COUNT]! += 1;
     expect(findViolations(a).join('\n')).toMatch(/count 3/);
-    const b = createAllocator('3.9');
+    const b = sized(createAllocator('3.9'));
     Array.from({ length: 3000 }, () => b.malloc(512));
     b.arenaNfree[0] = 5;
     expect(findViolations(b).length).toBeGreaterThan(0);

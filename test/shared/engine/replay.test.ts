@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { applyBatch, createAllocator, HandleTable } from '../../../shared/engine';
 import { checkInvariants } from '../../../shared/engine/invariants';
 import { OP_ALLOC, OP_FREE, OP_REALLOC, OpBatch } from '../../../shared/ops/op-batch';
+import { sized } from './sized';
 
 /** A random valid op stream over a live set, with dense slots. */
 function stream(seedOps: { k: number; size: number; pick: number }[]): OpBatch {
@@ -44,7 +45,7 @@ describe('applyOps', () => {
           const fast = createAllocator(version);
           const table = new HandleTable();
           expect(applyBatch(fast, table, b)).toBe(b.length);
-          const slow = createAllocator(version);
+          const slow = sized(createAllocator(version));
           const h = new Int32Array(b.length + 1);
           for (let i = 0; i < b.length; i++) {
             const s = b.slot[i]!;
@@ -54,7 +55,7 @@ describe('applyOps', () => {
           }
           expect(fast.stats()).toEqual(slow.stats());
           for (let s = 0; s < h.length && s < table.handles.length; s++) if (h[s] !== 0 || table.handles[s] !== 0) expect(table.handles[s]).toBe(h[s]);
-          checkInvariants(fast);
+          checkInvariants(fast, slow.requestedOf);
         },
       ),
       { numRuns: 40, seed: 7 },
@@ -62,7 +63,7 @@ describe('applyOps', () => {
   });
 
   it('skips marks and grows the handle table on demand', () => {
-    const a = createAllocator('3.11');
+    const a = sized(createAllocator('3.11'));
     const b = new OpBatch(8);
     b.alloc(5000, 1, 16);
     b.mark('x');

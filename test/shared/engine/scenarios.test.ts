@@ -42,7 +42,7 @@ describe('§9.1 scenario A: allocate 10 × 2^20 × 16 bytes, free them all', () 
     expect(peak.arenas.current).toBe(row.peakArenas);
     expect(peak.bytes.arenas).toBe(row.peakBytes);
     expect(peak.bytes.requested).toBe(N * 16);
-    for (let i = 0; i < N; i++) a.free(h[i]!);
+    for (let i = 0; i < N; i++) a.free(h[i]!, 16);
     const end = a.stats();
     expect(end.arenas.current).toBe(row.afterFreeAll);
     expect(end.bytes.arenas).toBe(row.retainedBytes);
@@ -53,7 +53,7 @@ describe('§9.1 scenario A: allocate 10 × 2^20 × 16 bytes, free them all', () 
   it('keeps exactly one arena under 3.9+ whatever the free order', () => {
     for (const v of ['3.9', '3.12']) {
       const { a, h } = fill(v, undefined);
-      for (let i = N - 1; i >= 0; i--) a.free(h[i]!);
+      for (let i = N - 1; i >= 0; i--) a.free(h[i]!, 16);
       expect(a.stats().arenas.current).toBe(1);
     }
   });
@@ -62,7 +62,7 @@ describe('§9.1 scenario A: allocate 10 × 2^20 × 16 bytes, free them all', () 
 describe('§9.2 scenario B: free all but every 256th block', () => {
   it.each(ROWS)('$version $arenas', (row) => {
     const { a, h } = fill(row.version, row.arenas);
-    for (let i = 0; i < N; i++) if (i % 256 !== 0) a.free(h[i]!);
+    for (let i = 0; i < N; i++) if (i % 256 !== 0) a.free(h[i]!, 16);
     const s = a.stats();
     const fourK = row.pools === 41446;
     expect(s.pools.used + s.pools.full).toBe(fourK ? 40960 : 10270);

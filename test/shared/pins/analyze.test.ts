@@ -5,6 +5,7 @@ import { OpBatch } from '../../../shared/ops/op-batch';
 import { analyzePins, driveTo, PinReplay } from '../../../shared/pins';
 import { pinnedArenaBytes } from '../../../shared/run/sample';
 import { createGenerator, getWorkload } from '../../../shared/workloads/registry';
+import { sized } from '../engine/sized';
 
 describe('pins: keep-every-kth, k = 256, 3.11', () => {
   it('every arena is pinned by exactly its kept blocks; one origin, the kept blocks', () => {
@@ -12,7 +13,7 @@ describe('pins: keep-every-kth, k = 256, 3.11', () => {
     const k = 256;
     const survivors = Math.ceil(N / k);
     const gen = createGenerator('keep-every-kth', { N, k, size: 16, hold_live: 0, hold_ops: 0 });
-    const replay = new PinReplay(createAllocator('3.11'));
+    const replay = new PinReplay(sized(createAllocator('3.11')));
     // The fill (N allocs) and the thinning (N − survivors frees): the survivors alone are live.
     driveTo(gen, replay, N + (N - survivors));
     const r = analyzePins(replay.alloc, { births: replay, workload: getWorkload('keep-every-kth') });
@@ -49,7 +50,7 @@ describe('pins: keep-every-kth, k = 256, 3.11', () => {
 
   it('with the hold objects churning, the kept blocks still hold every pinned arena', () => {
     const params = { N: 300_000, k: 256, size: 16, hold_live: 2000, hold_ops: 50_000 };
-    const replay = new PinReplay(createAllocator('3.11'));
+    const replay = new PinReplay(sized(createAllocator('3.11')));
     // Stop inside the hold churn: kept blocks and hold objects are live.
     driveTo(createGenerator('keep-every-kth', params), replay, 300_000 + 298_828 + 2000 + 20_000);
     const r = analyzePins(replay.alloc, { births: replay, workload: getWorkload('keep-every-kth') });
@@ -68,7 +69,7 @@ describe('pins: origins from workload tags', () => {
   const workload = { name: 'w', origins: ['cache key', 'value'] };
 
   it('names tagged blocks by the workload, untagged ones by size class × phase, a tagged REALLOC retags', () => {
-    const replay = new PinReplay(createAllocator('3.11'));
+    const replay = new PinReplay(sized(createAllocator('3.11')));
     const b = new OpBatch(64);
     b.mark('load');
     b.alloc(0, 1, 40, 1); // cache key
@@ -94,7 +95,7 @@ describe('pins: origins from workload tags', () => {
   });
 
   it('a stream without tags (a trace) keeps size class × phase even when the workload names tags', () => {
-    const replay = new PinReplay(createAllocator('3.11'));
+    const replay = new PinReplay(sized(createAllocator('3.11')));
     const b = new OpBatch(8);
     b.alloc(0, 1, 16);
     replay.apply(b);
@@ -106,7 +107,7 @@ describe('pins: origins from workload tags', () => {
 
 describe('pins: the seed scenario with one block kept per arena', () => {
   it.each(['2.4', '2.7', '3.8', '3.11'])('%s: each arena is pinned by its one block, and gives back ARENA_SIZE', (version) => {
-    const a = createAllocator(version);
+    const a = sized(createAllocator(version));
     const handles: number[] = [];
     // The 2009 scenario: 16-byte blocks filling several arenas of every family.
     for (let i = 0; i < 300_000; i++) handles.push(a.malloc(16));
@@ -147,7 +148,7 @@ describe('pins: agrees with a brute-force count from the visitor and the op stre
         // Build the batch and, beside it, what the brute force knows: each id's birth op, phase and size.
         const batch = new OpBatch(200_000);
         const live: { id: number; slot: number; size: number; small: boolean; born: number; phase: number }[] = [];
-        const replay = new PinReplay(createAllocator(version));
+        const replay = new PinReplay(sized(createAllocator(version)));
         const threshold0 = replay.alloc.preset.SMALL_REQUEST_THRESHOLD;
         const isSmall = (sz: number) => sz > 0 && sz <= threshold0;
         let nextId = 1;
@@ -232,9 +233,10 @@ describe('pins: agrees with a brute-force count from the visitor and the op stre
   });
 });
 
-/** Every live small handle, by scanning the block words directly (not through the pins walk). */
+/** Every live small handle, by testing every block slot of every arena slot (not through the pins walk). */
 function liveHandles(a: ReturnType<typeof createAllocator>): number[] {
   const out: number[] = [];
-  for (let h = 0; h < a.blocks.length; h++) if (a.blocks[h]! >>> 16) out.push(h);
+  const slots = a.linkChunks.length << a.arenaShift;
+  for (let h = 0; h < slots; h++) if (a.isLive(h)) out.push(h);
   return out;
 }

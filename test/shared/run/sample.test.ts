@@ -19,6 +19,7 @@ import {
   withLegacySeries,
   writeSample,
 } from '../../../shared/run/sample';
+import { sized } from '../engine/sized';
 
 describe('SeriesKey', () => {
   it('is the union of the keys, not string', () => {
@@ -79,7 +80,7 @@ describe('session layouts', () => {
 
 describe('pinned_bytes', () => {
   it.each(['2.4', '2.7', '3.11'])('%s: 0 while arenas are full, then every arena kept by one block, as analyzePins says', (version) => {
-    const a = createAllocator(version);
+    const a = sized(createAllocator(version));
     const row = new Float64Array(SERIES_COUNT);
     const handles: number[] = [];
     for (let i = 0; i < 200_000; i++) handles.push(a.malloc(16));

@@ -6,6 +6,7 @@ import { OP_ALLOC, OP_REALLOC, OpBatch } from '../../../shared/ops/op-batch';
 import { BatchFeed } from '../../../shared/run/batch-feed';
 import { RunLoop } from '../../../shared/run/run-loop';
 import { ENVELOPE_KEYS, MAX_COLUMN, MIN_COLUMN, SAMPLE_WIDTH, SERIES_COUNT, SERIES_INDEX, writeSample } from '../../../shared/run/sample';
+import { sized } from '../engine/sized';
 
 /**
  * `live` long-lived blocks, then `spike` blocks allocated, every third one reallocated (moved to
@@ -46,7 +47,7 @@ function runLoop(alloc: Allocator, batch: OpBatch, options: { sampleEvery: numbe
 
 /** The oracle: the same operations one by one, each series' values after every operation. */
 function statesAfterEachOp(version: string, batch: OpBatch): Float64Array[] {
-  const a = createAllocator(version);
+  const a = sized(createAllocator(version));
   const handles: number[] = [];
   const states: Float64Array[] = [];
   const take = (): void => {
@@ -75,7 +76,7 @@ describe('the envelope: a spike between two samples is in the next sample', () =
     ['3.12', true],
   ] as const)('%s (reallocs: %s): min and max of every enveloped series are exactly those of the states since the previous sample', (version, moves) => {
     const batch = spikeBatch(10, 30_000, 500, moves);
-    const alloc = createAllocator(version);
+    const alloc = sized(createAllocator(version));
     // The clock never moves: after the first sample, the cap skips every point until the end.
     const { loop, rows } = runLoop(alloc, batch, { sampleEvery: 1000, maxSampleRate: 20, freeSamples: 0, clock: () => 0 });
     expect(loop.run(Infinity)).toBe(batch.length);
@@ -127,7 +128,7 @@ describe('the rate cap', () => {
   const opsPerMs = 1000;
 
   function sampledOps(options: { maxSampleRate?: number; freeSamples?: number; capped?: boolean }, ops = 1_000_000): number[] {
-    const alloc = createAllocator('3.12');
+    const alloc = sized(createAllocator('3.12'));
     const { loop, rows } = runLoop(alloc, spikeBatch(0, 0, ops / 2), { sampleEvery: 1000, clock: () => alloc.ops / opsPerMs, ...options });
     if (options.capped === false) loop.rateCapped = false;
     expect(loop.run(Infinity)).toBe(ops);
@@ -159,7 +160,7 @@ describe('the rate cap', () => {
   });
 
   it('the cap can change during a run, and a bad rate is refused', () => {
-    const alloc = createAllocator('3.12');
+    const alloc = sized(createAllocator('3.12'));
     const { loop, rows } = runLoop(alloc, spikeBatch(0, 0, 100_000), {
       sampleEvery: 1000,
       maxSampleRate: 0,
