@@ -18,6 +18,7 @@ const LOADERS = {
   'record-fidelity': async () => (await import('./record-fidelity')).recordFidelityBench,
   soak: async () => (await import('./soak')).soakBench,
   engine: async () => (await import('./engine')).engineBench,
+  memory: async () => (await import('./memory')).memoryBench,
 } satisfies Record<string, () => Promise<Suite>>;
 
 /** What each suite measures, for the usage text. */
@@ -34,6 +35,7 @@ const WHAT: Record<keyof typeof LOADERS, string> = {
   'record-fidelity': 'record vs the reference capture (op counts) and oracle (checkpoints) on real programs',
   soak: "worker and host RSS slopes (MB/min) of each workload's defaults under the real host (serve), two runs at once",
   engine: 'the engine replaying traces vs the real CPython allocator (reference oracle)',
+  memory: "the engine's bytes per simulated arena byte for each family; --whole: a run's peak RSS against 0.2 B/B + 300 MB",
 };
 
 const [name, ...rest] = process.argv.slice(2);

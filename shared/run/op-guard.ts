@@ -85,6 +85,11 @@ export class OpGuard {
     }
   }
 
+  /** Bytes of the per-slot id table (the map of live ids, made only once an id comes back, not counted). */
+  get bytes(): number {
+    return this.slotId.byteLength;
+  }
+
   private buildLive(): Map<number, number> {
     const live = new Map<number, number>();
     for (let s = 0; s < this.slotId.length; s++) if (this.slotId[s] !== NONE) live.set(this.slotId[s]!, s);

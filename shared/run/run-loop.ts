@@ -85,6 +85,14 @@ export class RunLoop {
     alloc.resetEnvelope();
   }
 
+  /**
+   * Bytes the run keeps per object beside the engine: the handle table (handle and requested size
+   * per producer slot) and the guard's live id per slot.
+   */
+  get objectTableBytes(): number {
+    return this.table.handles.byteLength + this.table.sizes.byteLength + this.guard.bytes;
+  }
+
   /** Allocator operations applied so far. */
   get ops(): number {
     return this.alloc.ops;
