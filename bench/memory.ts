@@ -34,7 +34,8 @@ const GIB = 2 ** 30;
 export async function memoryBench(argv: string[]): Promise<number> {
   const values = benchOptions(argv, { whole: false, workload: SEED, params: null, python: null });
   if (values.whole) return whole(values.workload, values.params ?? 'size=512,N=41943040', values.python ?? '2.7,3.11');
-  if (values.workload !== SEED || values.params !== undefined) throw new Error('--workload and --params go with --whole (the family table is the seed scenario)');
+  if (values.workload !== SEED || values.params !== undefined)
+    throw new Error('--workload and --params go with --whole (the family table is the seed scenario)');
   return families(values.python ?? FAMILY_VERSIONS);
 }
 
@@ -51,7 +52,9 @@ function parseParams(text: string): Record<string, unknown> {
 }
 
 function families(versions: string): number {
-  console.log(`${'python'.padEnd(8)} ${'family'.padEnd(6)} ${'arenas'.padStart(7)} ${'arena MB'.padStart(9)} ${'engine MB'.padStart(10)} ${'engine B/B'.padStart(11)} ${'tables B/B'.padStart(11)}`);
+  console.log(
+    `${'python'.padEnd(8)} ${'family'.padEnd(6)} ${'arenas'.padStart(7)} ${'arena MB'.padStart(9)} ${'engine MB'.padStart(10)} ${'engine B/B'.padStart(11)} ${'tables B/B'.padStart(11)}`,
+  );
   let worst = 0;
   const def = getWorkload(SEED);
   for (const v of versions.split(',')) {

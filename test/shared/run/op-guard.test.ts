@@ -132,6 +132,34 @@ describe('OpGuard', () => {
     expect(e!.message).toMatch(new RegExp(`^internal error: workload w \\(parameters \\{\\}, seed 1\\) wrote an invalid operation at op ${index}: `));
   });
 
+  it('keeps ids exact past 2^32: a live id in 32 bits until the first larger one, then in doubles', () => {
+    const g = new OpGuard();
+    g.check(
+      batchOf([
+        ['a', 7, 0],
+        ['a', 2 ** 32 - 2, 1],
+      ]),
+    );
+    expect(g.bytes).toBe(1024 * 4);
+    g.check(
+      batchOf([
+        ['a', 2 ** 32 + 5, 2],
+        ['f', 7, 0],
+      ]),
+    );
+    expect(g.bytes).toBe(1024 * 8);
+    // The ids written before the change are still the live ones, to the unit.
+    expect(() => g.check(batchOf([['f', 2 ** 32 - 1, 1]]))).toThrow(/holds live id 4294967294/);
+    expect(() => g.check(batchOf([['f', 2 ** 32 + 4, 2]]))).toThrow(/holds live id 4294967301/);
+    g.check(
+      batchOf([
+        ['f', 2 ** 32 - 2, 1],
+        ['f', 2 ** 32 + 5, 2],
+      ]),
+    );
+    expect(() => g.check(batchOf([['f', 7, 0]]))).toThrow(/no object is live in the slot/);
+  });
+
   it('keeps its state across batches and grows past its first slot table', () => {
     const g = new OpGuard();
     g.check(batchOf([['a', 1, 5000]]));
