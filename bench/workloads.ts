@@ -12,6 +12,7 @@ import { WORKLOADS } from '../shared/workloads/registry';
 import { resolveParams } from '../shared/workloads/params';
 import { targetOf } from '../shared/run/target';
 import { benchOptions, wholeOption } from './options';
+import { startGeneratorThread } from '../electron/worker/generator-thread';
 
 const TARGET = 0.7;
 const SAMPLE_EVERY = 10_000;
@@ -58,7 +59,9 @@ export async function workloadsBench(argv: string[]): Promise<number> {
   const version = resolveVersion(values.python);
   const arenas = version.preset.defaultArenas;
   const only = values.only?.split(',');
-  console.log(`${'workload'.padEnd(22)} ${'ops'.padStart(9)} ${'bare Mops/s'.padStart(12)} ${'e2e Mops/s'.padStart(11)} ${'ratio'.padStart(6)}`);
+  console.log(
+    `${'workload'.padEnd(22)} ${'ops'.padStart(9)} ${'bare Mops/s'.padStart(12)} ${'e2e Mops/s'.padStart(11)} ${'ratio'.padStart(6)} ${'threaded'.padStart(9)} ${'ratio'.padStart(6)}`,
+  );
   let worst = Infinity;
   for (const def of WORKLOADS) {
     if (only && !only.includes(def.name)) continue;
@@ -67,6 +70,7 @@ export async function workloadsBench(argv: string[]): Promise<number> {
     const cols = capture(create, ops);
     const bare: number[] = [];
     const e2e: number[] = [];
+    const threaded: number[] = [];
     for (let r = 0; r <= runs; r++) {
       const a = createAllocator(version, { arenas });
       const t0 = performance.now();
@@ -78,16 +82,31 @@ export async function workloadsBench(argv: string[]): Promise<number> {
       while (loop.ops < cols.applied && !loop.done) loop.run(cols.applied - loop.ops);
       const t3 = performance.now();
       if (b.ops !== cols.applied) throw new Error(`${def.name}: end to end applied ${b.ops} ops, captured ${cols.applied}`);
+      // The worker's way: the generator on a thread of its own, writing ahead into a shared ring.
+      const c = createAllocator(version, { arenas });
+      const gen = startGeneratorThread({ workload: def.name, params, seed: 1n, target: targetOf(version, arenas) });
+      // Timed from its first batch: starting the thread (loading the modules) is paid once per run.
+      gen.waitReady();
+      const t4 = performance.now();
+      const tloop = new RunLoop(gen, c, { sampleEvery: SAMPLE_EVERY, clock: () => performance.now() - t4, onSample: () => {} });
+      while (tloop.ops < cols.applied && !tloop.done) tloop.run(cols.applied - tloop.ops);
+      const t5 = performance.now();
+      gen.close();
+      if (c.ops !== cols.applied) throw new Error(`${def.name}: threaded applied ${c.ops} ops, captured ${cols.applied}`);
       if (r === 0) continue; // warm-up
       bare.push(cols.applied / (t1 - t0) / 1000);
       e2e.push(cols.applied / (t3 - t2) / 1000);
+      threaded.push(cols.applied / (t5 - t4) / 1000);
     }
     const ratio = median(e2e) / median(bare);
-    worst = Math.min(worst, ratio);
+    const tratio = median(threaded) / median(bare);
+    worst = Math.min(worst, tratio);
     console.log(
-      `${def.name.padEnd(22)} ${String(cols.applied).padStart(9)} ${median(bare).toFixed(1).padStart(12)} ${median(e2e).toFixed(1).padStart(11)} ${(ratio * 100).toFixed(0).padStart(5)}%`,
+      `${def.name.padEnd(22)} ${String(cols.applied).padStart(9)} ${median(bare).toFixed(1).padStart(12)} ${median(e2e).toFixed(1).padStart(11)} ${(ratio * 100).toFixed(0).padStart(5)}% ${median(threaded).toFixed(1).padStart(9)} ${(tratio * 100).toFixed(0).padStart(5)}%`,
     );
   }
-  console.log(`worst ratio ${(worst * 100).toFixed(0)}% (target ≥ ${TARGET * 100}%): ${worst >= TARGET ? 'met' : 'NOT met'}`);
+  console.log(
+    `worst ratio, generator on its own thread (as the worker runs it) ${(worst * 100).toFixed(0)}% (target ≥ ${TARGET * 100}%): ${worst >= TARGET ? 'met' : 'NOT met'}`,
+  );
   return 0;
 }

@@ -27,6 +27,9 @@ import { TraceError } from '../../shared/trace/trace-error';
 import { MEMORY_CHECK_INTERVAL_MS, overBudget } from './memory-budget';
 import { Outbox } from './outbox';
 import { errorMessage, InputError } from '../../shared/errors';
+import { targetOf } from '../../shared/run/target';
+import type { Generator } from '../../shared/workloads/workload';
+import type { GeneratorRequest } from './generator-thread';
 
 export interface SessionEnv {
   /** Milliseconds on a monotonic clock. */
@@ -49,6 +52,11 @@ export interface SessionEnv {
    * Without it a run is not watched.
    */
   memoryBudget?: { readonly megabytes: number; rss(): number };
+  /**
+   * A catalogue workload's generator on a thread of its own (./generator-thread.ts), the same stream
+   * byte for byte; without it the generator runs between the engine's slices on this thread.
+   */
+  generatorThread?(request: GeneratorRequest): Generator & { close(): void };
 }
 
 /** Engine work between two looks at the message queue. */
@@ -76,6 +84,8 @@ export class RunSession {
   /** Operations left of a `step` (only while paused). */
   private stepLeft = 0;
   private run: ResolvedRun | null = null;
+  /** The generator's thread, ended with the run. */
+  private generatorThread: { close(): void } | null = null;
   private loop: RunLoop | null = null;
   private feed: BatchFeed | null = null;
   private trace: AsyncIterator<OpBatch> | null = null;
@@ -185,6 +195,11 @@ export class RunSession {
       run = resolveRun(config);
     } catch (error) {
       return this.fail(error instanceof InputError ? error.message : `cannot start: ${errorMessage(error)}`);
+    }
+    if (this.env.generatorThread && run.tracePath === null) {
+      const threaded = this.env.generatorThread({ workload: run.workload.name, params: run.params, seed: run.seed, target: targetOf(run.version, run.arenas) });
+      this.generatorThread = threaded;
+      run = { ...run, generator: threaded };
     }
     this.lifecycle = 'starting';
     this.run = run;
@@ -341,8 +356,12 @@ export class RunSession {
         }
         if (loop.done || loop.ops >= run.opsBudget || this.activeMs() >= run.durationMs) return this.finish('done');
         if (this.paused && this.stepLeft === 0) return this.stepDone();
-        // Fewer than asked and not done: a trace feed waiting for its next batch, which reschedules.
-        if (done < want) return;
+        // Fewer than asked and not done: a trace feed waiting for its next batch, which reschedules;
+        // or a generator thread that had nothing yet (its reader waited a while): come back.
+        if (done < want) {
+          if (this.feed === null) this.schedule();
+          return;
+        }
         if (t1 - sliceStart >= SLICE_MS) break;
       }
     } catch (error) {
@@ -502,6 +521,7 @@ export class RunSession {
 
   private end(): void {
     this.lifecycle = 'ended';
+    this.generatorThread?.close();
     this.stopFlushing?.();
     this.stopFlushing = null;
     this.wakeFeed();

@@ -5,8 +5,8 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { execArgvFor } from '../../node/tsx-exec-argv';
 import type { HostToWorker } from '../../../shared/protocol/worker-messages';
 import { exitReason, LastLine } from './exit-reason';
 import type { Launcher, WorkerExit, WorkerHandle } from './launcher';
@@ -30,12 +30,6 @@ export function defaultWorkerEntry(): string {
   return fileURLToPath(new URL('../../worker/index.ts', import.meta.url));
 }
 
-/** `--import <tsx loader>` as an absolute URL, so the child finds tsx whatever its working directory. */
-function tsxExecArgv(): string[] {
-  const loader = createRequire(import.meta.url).resolve('tsx');
-  return ['--import', pathToFileURL(loader).href];
-}
-
 export class NodeLauncher implements Launcher {
   readonly entry: string;
   private readonly execArgv: string[];
@@ -43,7 +37,7 @@ export class NodeLauncher implements Launcher {
 
   constructor(options: NodeLauncherOptions = {}) {
     this.entry = options.entry ?? defaultWorkerEntry();
-    this.execArgv = options.execArgv ?? (/\.[cm]?ts$/.test(this.entry) ? tsxExecArgv() : []);
+    this.execArgv = options.execArgv ?? execArgvFor(this.entry);
     this.onStderrLine = options.onStderrLine ?? ((line, pid) => void process.stderr.write(`[worker ${pid ?? '?'}] ${line}\n`));
   }
 
