@@ -20,14 +20,13 @@ import type { OpBatch } from '../../shared/ops/op-batch';
 import type { RunConfig } from '../../shared/protocol/run-config';
 import { HostToWorkerSchema, parseMessage, PROTOCOL_VERSION, type WorkerRunState, type WorkerToHost } from '../../shared/protocol/worker-messages';
 import type { BatchFeed } from '../../shared/run/batch-feed';
-import { resolveRun, type ResolvedRun } from '../../shared/run/resolve-run';
+import { resolveRun, type MakeGenerator, type ResolvedRun } from '../../shared/run/resolve-run';
 import { takeDetail } from '../../shared/run/detail';
 import { RunLoop } from '../../shared/run/run-loop';
 import { TraceError } from '../../shared/trace/trace-error';
 import { MEMORY_CHECK_INTERVAL_MS, overBudget } from './memory-budget';
 import { Outbox } from './outbox';
 import { errorMessage, InputError } from '../../shared/errors';
-import { targetOf } from '../../shared/run/target';
 import type { Generator } from '../../shared/workloads/workload';
 import type { GeneratorRequest } from './generator-thread';
 
@@ -86,6 +85,14 @@ export class RunSession {
   private run: ResolvedRun | null = null;
   /** The generator's thread, ended with the run. */
   private generatorThread: { close(): void } | null = null;
+
+  /** A catalogue workload's generator: on a thread of its own when the environment offers one. */
+  private readonly makeGenerator: MakeGenerator = (def, params, seed, target) => {
+    if (!this.env.generatorThread) return def.create(params, seed, target);
+    const threaded = this.env.generatorThread({ workload: def.name, params, seed, target });
+    this.generatorThread = threaded;
+    return threaded;
+  };
   private loop: RunLoop | null = null;
   private feed: BatchFeed | null = null;
   private trace: AsyncIterator<OpBatch> | null = null;
@@ -192,14 +199,9 @@ export class RunSession {
     }
     let run: ResolvedRun;
     try {
-      run = resolveRun(config);
+      run = resolveRun(config, this.makeGenerator);
     } catch (error) {
       return this.fail(error instanceof InputError ? error.message : `cannot start: ${errorMessage(error)}`);
-    }
-    if (this.env.generatorThread && run.tracePath === null) {
-      const threaded = this.env.generatorThread({ workload: run.workload.name, params: run.params, seed: run.seed, target: targetOf(run.version, run.arenas) });
-      this.generatorThread = threaded;
-      run = { ...run, generator: threaded };
     }
     this.lifecycle = 'starting';
     this.run = run;

@@ -9,7 +9,7 @@ import { DEFAULT_ENDLESS_OPS, DEFAULT_MAX_SAMPLE_INTERVAL_MS, DEFAULT_MAX_SAMPLE
 import { ParamError, parseSeed, resolveParams } from '../workloads/params';
 import { getWorkload } from '../workloads/registry';
 import { TRACE_REPLAY } from '../workloads/trace-replay';
-import type { Generator, ParamValue } from '../workloads/workload';
+import type { Generator, ParamValue, WorkloadDef, WorkloadTarget } from '../workloads/workload';
 import { BatchFeed } from './batch-feed';
 import { targetOf } from './target';
 import { InputError } from '../errors';
@@ -42,7 +42,12 @@ export interface ResolvedRun {
   maxSampleRate: number;
 }
 
-export function resolveRun(config: RunConfig): ResolvedRun {
+/** Makes a catalogue workload's generator from checked parameters (the worker's runs it on a thread of its own). */
+export type MakeGenerator = (def: WorkloadDef, params: Record<string, ParamValue>, seed: bigint, target: WorkloadTarget) => Generator;
+
+const inThisThread: MakeGenerator = (def, params, seed, target) => def.create(params, seed, target);
+
+export function resolveRun(config: RunConfig, makeGenerator: MakeGenerator = inThisThread): ResolvedRun {
   let version: ResolvedVersion;
   try {
     version = resolveVersion(config.python);
@@ -65,7 +70,7 @@ export function resolveRun(config: RunConfig): ResolvedRun {
     } else {
       const def = getWorkload(config.workload);
       const resolved = resolveParams(def, config.params);
-      generator = def.create(resolved, seed, targetOf(version, arenas));
+      generator = makeGenerator(def, resolved, seed, targetOf(version, arenas));
       params = { ...resolved };
       workload = { name: def.name, version: def.version, finite: def.finite, ...(def.origins ? { origins: def.origins } : {}) };
     }
