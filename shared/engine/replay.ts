@@ -7,6 +7,15 @@
 import type { OpColumns } from '../ops/op-batch';
 import type { Allocator } from './allocator';
 
+/**
+ * The requested size the engine counted for a block that `realloc(p, n)` returned as handle `q`: `n`,
+ * except that 2.3/2.4 take realloc(p, 0) of a libc block into a pool as a 1-byte request. What a
+ * layer that keeps sizes stores for the object, so that its free subtracts what was added.
+ */
+export function reallocatedSize(n: number, q: number): number {
+  return n === 0 && q >= 0 ? 1 : n;
+}
+
 export class HandleTable {
   handles: Int32Array;
   /** The size last requested for the object in each slot (malloc or realloc; pymalloc sizes fit 16 bits, larger ones are not read). */

@@ -4,6 +4,7 @@
  * shared/engine/replay.ts keeps only handles and is what benchmarks time.)
  */
 import type { Allocator } from '../engine/allocator';
+import { reallocatedSize } from '../engine/replay';
 import { OP_ALLOC, OP_FREE, OP_MARK, OP_REALLOC, type OpColumns } from '../ops/op-batch';
 
 export class TrackedReplay {
@@ -52,8 +53,7 @@ export class TrackedReplay {
         const n = ops.size[i]!;
         const q = a.realloc(this.handles[s]!, n, this.sizes[s]!);
         this.handles[s] = q;
-        // 2.3/2.4 take realloc(p, 0) of a libc block into a pool as a 1-byte request.
-        this.sizes[s] = n === 0 && q >= 0 ? 1 : n;
+        this.sizes[s] = reallocatedSize(n, q);
       }
       this.opIndex++;
       this.applied++;

@@ -4,6 +4,7 @@
  * `free(h)` and `realloc(h, n)` can be written as in C. The engine itself never keeps sizes.
  */
 import type { Allocator } from '../../../shared/engine';
+import { reallocatedSize } from '../../../shared/engine/replay';
 
 export type SizedAllocator = Allocator & {
   free(h: number): void;
@@ -30,8 +31,7 @@ export function sized(a: Allocator): SizedAllocator {
   s.realloc = (h: number, n: number, requested?: number): number => {
     const q = realloc(h, n, requested ?? sizes.get(h) ?? 0);
     sizes.delete(h);
-    // 2.3/2.4 take realloc(p, 0) of a libc block into a pool as a 1-byte request.
-    sizes.set(q, n === 0 && q >= 0 ? 1 : n);
+    sizes.set(q, reallocatedSize(n, q));
     return q;
   };
   s.requestedOf = (h: number): number => sizes.get(h) ?? 0;
