@@ -25,7 +25,7 @@ import { geometry } from './presets';
 import type { StatsSnapshot } from './stats';
 import { STATS_VERSION } from './stats';
 import { OP_ALLOC as OP_ALLOC_KIND, OP_FREE as OP_FREE_KIND, OP_REALLOC as OP_REALLOC_KIND } from '../ops/op-batch';
-import { reallocatedSize, type HandleTable } from './replay';
+import type { HandleTable } from './replay';
 import {
   ENV_ARENAS,
   ENV_BLOCK_BYTES,
@@ -501,7 +501,8 @@ export class Allocator {
         const b0 = this.blockBytes;
         const q = this.realloc(handles[s]!, n, sizes[s]!);
         handles[s] = q;
-        sizes[s] = reallocatedSize(n, q);
+        // reallocatedSize(n, q), written out: the call here measured +3.6 % instructions on seed-16b (code layout).
+        sizes[s] = n === 0 && q >= 0 ? 1 : n;
         P = this.pools;
         req += this.requestedBytes - r0;
         blk += this.blockBytes - b0;
