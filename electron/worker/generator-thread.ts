@@ -13,6 +13,7 @@ import { createOpRing, OpRingReader, pumpGenerator, type OpRingBuffers } from '.
 import type { ParamValue, WorkloadTarget } from '../../shared/workloads/workload';
 import { getWorkload } from '../../shared/workloads/registry';
 import { resolveParams } from '../../shared/workloads/params';
+import { OpGuard } from '../../shared/run/op-guard';
 
 /** What the thread needs to make the very generator the run loop's thread would have made. */
 export interface GeneratorRequest {
@@ -37,7 +38,9 @@ export function runGeneratorThread(data: GeneratorThreadData): void {
   try {
     const def = getWorkload(data.request.workload);
     const generator = def.create(resolveParams(def, data.request.params), data.request.seed, data.request.target);
-    pumpGenerator(generator, data.ring, new OpBatch(data.ring.capacity));
+    // The run loop's check of every operation, here on the generator's core (the reader says `checked`).
+    const { workload, params, seed } = data.request;
+    pumpGenerator(generator, data.ring, new OpBatch(data.ring.capacity), new OpGuard({ workload, params, seed }));
   } catch (error) {
     // Before the pump (a generator that cannot be made): the reader hears of it through the ring.
     new OpRingReader(data.ring).failWith(error instanceof Error ? `${error.name}: ${error.message}` : String(error));

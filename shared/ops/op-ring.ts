@@ -3,13 +3,14 @@
  * engine: a run then costs the slower of the two instead of their sum (docs/runs.md, "A generator on
  * the second core"). One writer (the generator's thread) and one reader (the run loop's thread).
  *
- * The stream is the generator's, byte for byte: the writer copies each batch the generator filled
- * into the next free slot, the reader copies slots out in order into the run loop's batches (a slot
+ * The stream is the generator's, byte for byte: the writer checks each batch the generator filled
+ * (the run loop's operation guard, shared/run/op-guard.ts: so the check costs the generator's core,
+ * not the engine's, and the reader says so with `checked`) and copies it into the next free slot, the reader copies slots out in order into the run loop's batches (a slot
  * may be split across them), renumbering mark labels. Nothing depends on timing but when a wait ends.
  *
  * Waiting uses Atomics.wait, which a Node main thread (the worker process) may do; a browser's may not.
  */
-import { OP_MARK, type OpBatch } from './op-batch';
+import { OP_MARK, type OpBatch, type OpColumns } from './op-batch';
 import type { Generator } from '../workloads/workload';
 import { InternalError } from '../errors';
 
@@ -122,20 +123,36 @@ function decode(from: Uint16Array, at: number, n: number): string {
   return text;
 }
 
-/** The generator's side: publishes each batch it filled. */
+/** What checks a batch before it is published: throws at its first invalid operation (an OpGuard). */
+export interface OpChecker {
+  check(batch: OpColumns): void;
+}
+
+/** The generator's side: checks and publishes each batch it filled. */
 export class OpRingWriter extends RingViews {
   private seq = 0;
+
+  constructor(
+    b: OpRingBuffers,
+    private readonly checker: OpChecker,
+  ) {
+    super(b);
+  }
 
   /** Whether the reader asked the generator to finish (drain). */
   get finishAsked(): boolean {
     return Atomics.load(this.control, FINISH) === 1;
   }
 
-  /** Waits for the next slot to be free, then copies `batch` into it. `last`: the generator has ended. */
+  /**
+   * Checks `batch`, waits for the next slot to be free, then copies `batch` into it. `last`: the
+   * generator has ended. An invalid operation throws the checker's error and publishes nothing.
+   */
   publish(batch: OpBatch, liveCount: number, allocCount: number, last: boolean): void {
     const cap = this.b.capacity;
     if (batch.length > cap) throw new RangeError(`a batch of ${batch.length} ops does not fit the ring's ${cap}`);
     if (batch.site !== null) throw new RangeError('an op ring does not carry sites (a recorded trace is read on the run loop’s thread)');
+    this.checker.check(batch);
     const i = this.seq++ % this.b.slots;
     const state = this.word(i, SLOT_STATE);
     while (Atomics.load(this.control, state) !== EMPTY) Atomics.wait(this.control, state, FULL);
@@ -179,6 +196,8 @@ export class OpRingReader extends RingViews implements Generator {
   private ended = false;
   liveCount = 0;
   allocCount = 0;
+  /** Every operation in a ring was checked by its writer: the run loop does not check again. */
+  readonly checked = true;
 
   get done(): boolean {
     return this.ended;
@@ -250,11 +269,12 @@ export class OpRingReader extends RingViews implements Generator {
 }
 
 /**
- * The loop of the generator's thread: fills a batch, publishes it, until the generator ends (asked
- * to finish by the reader, it drains first). A generator that throws ends the ring with its message.
+ * The loop of the generator's thread: fills a batch, checks and publishes it, until the generator
+ * ends (asked to finish by the reader, it drains first). A generator that throws, or writes an
+ * operation `checker` refuses, ends the ring with the error's message.
  */
-export function pumpGenerator(generator: Generator, ring: OpRingBuffers, batch: OpBatch): void {
-  const writer = new OpRingWriter(ring);
+export function pumpGenerator(generator: Generator, ring: OpRingBuffers, batch: OpBatch, checker: OpChecker): void {
+  const writer = new OpRingWriter(ring, checker);
   try {
     for (;;) {
       batch.clear();

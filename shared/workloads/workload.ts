@@ -85,6 +85,12 @@ export interface Generator {
    * `PHASE(drain)` and the frees, then `done` becomes true. Idempotent.
    */
   finish(): void;
+  /**
+   * True when every operation it writes was already checked by an OpGuard (shared/run/op-guard.ts)
+   * on the way in, so the run loop need not check it again: a ring whose writer checks on the
+   * generator's thread (shared/ops/op-ring.ts). Absent: the run loop checks.
+   */
+  readonly checked?: boolean;
 }
 
 export interface WorkloadDef {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { OP_ALLOC, OP_MARK, OpBatch } from '../../../shared/ops/op-batch';
 import { createOpRing, GeneratorThreadError, OpRingReader, OpRingWriter, pumpGenerator } from '../../../shared/ops/op-ring';
 import type { Generator } from '../../../shared/workloads/workload';
+import { OpGuard } from '../../../shared/run/op-guard';
 
 function batch(ops: number, from: number, label?: string): OpBatch {
   const b = new OpBatch(16);
@@ -15,7 +16,7 @@ function batch(ops: number, from: number, label?: string): OpBatch {
 describe('the op ring', () => {
   it('carries batches in order, split across smaller ones, marks renumbered, and says when it ended', () => {
     const ring = createOpRing(2, 16);
-    const w = new OpRingWriter(ring);
+    const w = new OpRingWriter(ring, new OpGuard());
     const r = new OpRingReader(ring);
     w.publish(batch(5, 0, 'start'), 5, 5, false);
     w.publish(batch(3, 5), 8, 8, true);
@@ -44,7 +45,7 @@ describe('the op ring', () => {
 
   it('hands the reader a finish request, and the writer’s failure as an error', () => {
     const ring = createOpRing(2, 16);
-    const w = new OpRingWriter(ring);
+    const w = new OpRingWriter(ring, new OpGuard());
     const r = new OpRingReader(ring);
     expect(w.finishAsked).toBe(false);
     r.finish();
@@ -56,7 +57,7 @@ describe('the op ring', () => {
   });
 
   it('refuses a batch larger than a slot, and a batch with sites', () => {
-    const w = new OpRingWriter(createOpRing(2, 4));
+    const w = new OpRingWriter(createOpRing(2, 4), new OpGuard());
     expect(() => w.publish(batch(5, 0), 0, 0, false)).toThrow(/does not fit/);
     const b = batch(1, 0);
     b.sites();
@@ -74,7 +75,39 @@ describe('the op ring', () => {
         throw new TypeError('bad step');
       },
     };
-    pumpGenerator(failing, ring, new OpBatch(16));
+    pumpGenerator(failing, ring, new OpBatch(16), new OpGuard());
     expect(() => new OpRingReader(ring).fill(new OpBatch(4))).toThrow('the generator thread failed: TypeError: bad step');
+  });
+
+  it('checks every batch on the writer’s side: an invalid operation ends the ring with the guard’s message, nothing of its batch published', () => {
+    const ring = createOpRing(2, 16);
+    let step = 0;
+    // Two batches: two allocations, then a free of an id that was never allocated.
+    const invalid: Generator = {
+      done: false,
+      liveCount: 0,
+      allocCount: 0,
+      finish() {},
+      fill(b) {
+        if (step++ === 0) {
+          b.alloc(0, 0, 16);
+          b.alloc(1, 1, 16);
+        } else {
+          b.alloc(2, 2, 16);
+          b.free(1, 7);
+        }
+      },
+    };
+    pumpGenerator(invalid, ring, new OpBatch(16), new OpGuard({ workload: 'w', params: { n: 1 }, seed: 3n }));
+    const r = new OpRingReader(ring);
+    expect(r.checked).toBe(true);
+    const out = new OpBatch(16);
+    r.fill(out);
+    expect(out.length).toBe(2);
+    out.clear();
+    expect(() => r.fill(out)).toThrow(
+      'the generator thread failed: InvalidOpError: internal error: workload w (parameters {"n":1}, seed 3) wrote an invalid operation at op 3: FREE of id 7 in slot 1: the slot holds live id 1',
+    );
+    expect(out.length).toBe(0);
   });
 });
