@@ -51,6 +51,11 @@ export function phaseMarks(result: WindowResult): PhaseMark[] {
   return out;
 }
 
+/** Whether two lists of phase marks say the same (a chart need not redraw for a new but equal list). */
+export function samePhaseMarks(a: readonly PhaseMark[], b: readonly PhaseMark[]): boolean {
+  return a.length === b.length && a.every((m, i) => m.x === b[i]!.x && m.label === b[i]!.label);
+}
+
 function band(key: string, label: string, color: string, s: { x: number[]; min: number[]; max: number[] }): ChartBand {
   return { key, label, color, x: s.x, min: s.min, max: s.max };
 }

@@ -106,9 +106,17 @@ describe.runIf(run)('dashboard in Chromium', () => {
     const box = (await chart.boundingBox())!;
     await e2e.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
     expect(await e2e.page.isEnabled('[data-testid="reset-zoom"]')).toBe(false);
+    const charts = ['chart-main', 'chart-arenas', 'chart-pools'].map((id) => e2e.page.locator(`[data-testid="${id}"]`));
+    const counts = (name: 'draws' | 'renders'): Promise<number[]> => Promise.all(charts.map(async (c) => Number((await c.getAttribute(`data-${name}`)) ?? '0')));
+    const drawsBefore = await counts('draws');
+    const rendersBefore = await counts('renders');
     await e2e.page.mouse.wheel(0, -600);
     // Zoomed: the page now has a window of its own, which "Whole run" resets.
     await expect.poll(() => e2e.page.isEnabled('[data-testid="reset-zoom"]'), { timeout: 10_000 }).toBe(true);
+    // Each chart is redrawn once, with its new window: not first with its stale points stretched,
+    // nor again when another chart's window arrives.
+    await expect.poll(async () => (await counts('draws')).map((n, i) => n - drawsBefore[i]!), { timeout: 10_000 }).toEqual([1, 1, 1]);
+    expect((await counts('renders')).map((n, i) => n - rendersBefore[i]!)).toEqual([1, 1, 1]);
     await shot('4-zoomed');
 
     // Compare both runs: retained after free as the engine computes it.
