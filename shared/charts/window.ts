@@ -16,16 +16,14 @@ export function storeWindow(store: SeriesStore, query: WindowQuery): WindowResul
     const [lo, hi] = store.rowRange(query.runId, query.from, query.to, query.axis);
     if (hi - lo <= query.maxPoints) rows = store.read(query.runId, lo, hi);
   }
-  for (const key of query.series) {
-    const w = store.window(query.runId, key, query.from, query.to, query.maxPoints, query.axis);
-    series[key] = {
-      x: Array.from(w.x),
-      min: Array.from(w.min),
-      max: Array.from(w.max),
-      last: store.lastValue(query.runId, key, query.from, query.to, query.axis),
-    };
+  const windows = store.windows(query.runId, query.series, query.from, query.to, query.maxPoints, query.axis);
+  const lasts = query.last === false ? null : store.lastValues(query.runId, query.series, query.from, query.to, query.axis);
+  query.series.forEach((key, k) => {
+    const w = windows[k]!;
+    series[key] = { x: Array.from(w.x), min: Array.from(w.min), max: Array.from(w.max) };
+    if (lasts !== null) series[key].last = lasts[k]!;
     if (rows !== null) series[key].samples = { x: Array.from(rows[SERIES_INDEX[query.axis]]!), y: Array.from(rows[SERIES_INDEX[key]]!) };
-  }
+  });
   const phases = store.phases(query.runId).map((p) => ({ op: p.op, wallMs: store.wallAtOp(query.runId, p.op), label: p.label }));
   return { runId: query.runId, axis: query.axis, range: stats.range === null ? null : stats.range[query.axis], series, phases };
 }

@@ -77,6 +77,7 @@ export const WindowQuerySchema = v.strictObject({
   maxPoints: v.pipe(v.number(), v.safeInteger(), v.minValue(1), v.maxValue(MAX_WINDOW_POINTS)),
   axis: v.picklist(['op', 'wall_ms']),
   values: v.optional(v.boolean()),
+  last: v.optional(v.boolean()),
 });
 
 const Size = v.pipe(v.number(), v.safeInteger(), v.minValue(EXPORT_MIN_SIZE), v.maxValue(EXPORT_MAX_SIZE));

@@ -113,6 +113,11 @@ export interface WindowQuery {
    * samples: what a sample-by-sample comparison needs (the points' min/max carry each sample's window).
    */
   values?: boolean;
+  /**
+   * false: no `last` per series. Finding it may read a spilled row back from the session file
+   * (milliseconds a request on a week-long run), and the charts do not show it. Default true.
+   */
+  last?: boolean;
 }
 
 /** Min/max-decimated points: per x bucket, the true minimum and maximum of each series. */
@@ -123,7 +128,8 @@ export interface WindowResult {
   range: [number, number] | null;
   /**
    * Per series: bucket x, minima and maxima (each sample's window envelope included), and `last`,
-   * the sampled value at the window's last sample (null when it has none): not an envelope.
+   * the sampled value at the window's last sample (null when it has none; absent when the query
+   * said `last: false`): not an envelope.
    */
   series: Record<string, { x: number[]; min: number[]; max: number[]; last?: number | null; samples?: { x: number[]; y: number[] } }>;
   phases: { op: number; wallMs: number | null; label: string }[];

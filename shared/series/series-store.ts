@@ -10,7 +10,7 @@
 import { SERIES_COUNT, seriesIndexOf } from '../run/sample';
 import { type Axis, AXIS_INDEX, type Phase, RunSeries } from './run-series';
 import { PAGE_ROWS, type SpillOptions, type SpillSource, type SpillStats } from './run-spill';
-import { decimate, type SeriesWindow } from './series-window';
+import { decimateMany, type SeriesWindow } from './series-window';
 
 export type { Axis, Phase, SeriesWindow };
 
@@ -110,14 +110,20 @@ export class SeriesStore {
    * lies in [from, to], or null when none does: what a chart's "value at the end" means.
    */
   lastValue(runId: string, key: string, from: number, to: number, axis: Axis = 'op'): number | null {
+    return this.lastValues(runId, [key], from, to, axis)[0]!;
+  }
+
+  /** `lastValue` of several series: the row is found, and read back when spilled, once for all. */
+  lastValues(runId: string, keys: readonly string[], from: number, to: number, axis: Axis = 'op'): (number | null)[] {
     const run = this.run(runId);
-    const s = seriesIndexOf(key);
+    const indices = keys.map(seriesIndexOf);
     const col = run.columns[AXIS_INDEX[axis]]!;
     let i = col.lowerBound(to);
     if (i >= run.length || col.get(i) > to) i--;
-    if (i < 0 || col.get(i) < from) return null;
+    if (i < 0 || col.get(i) < from) return indices.map(() => null);
     // Through read(): the row may have been spilled to the session file.
-    return this.read(runId, i, i + 1)[s]![0]!;
+    const row = this.read(runId, i, i + 1);
+    return indices.map((s) => row[s]![0]!);
   }
 
   /** Row indexes [lo, hi) of the samples whose `axis` value lies in [from, to]. */
@@ -175,12 +181,17 @@ export class SeriesStore {
    * for the run's first/last sample; from > to, or a range holding no sample, gives count 0.
    */
   window(runId: string, series: string, from: number, to: number, maxPoints: number, axis: Axis = 'op'): SeriesWindow {
+    return this.windows(runId, [series], from, to, maxPoints, axis)[0]!;
+  }
+
+  /** `window` of several series over the same range, in their order: the buckets are found once for all. */
+  windows(runId: string, series: readonly string[], from: number, to: number, maxPoints: number, axis: Axis = 'op'): SeriesWindow[] {
     const run = this.run(runId);
-    const s = seriesIndexOf(series);
+    const indices = series.map(seriesIndexOf);
     if (!Object.hasOwn(AXIS_INDEX, axis)) throw new RangeError(`unknown x axis ${JSON.stringify(axis)} (op or wall_ms)`);
     if (!Number.isSafeInteger(maxPoints) || maxPoints < 1) throw new RangeError(`maxPoints must be a positive integer, got ${maxPoints}`);
     if (Number.isNaN(from) || Number.isNaN(to)) throw new RangeError(`window bounds must be numbers, got ${from}..${to}`);
-    return decimate(run, s, AXIS_INDEX[axis], from, to, maxPoints);
+    return decimateMany(run, indices, AXIS_INDEX[axis], from, to, maxPoints);
   }
 
   /** Bytes of typed arrays held for one run, or for all runs. */

@@ -46,68 +46,94 @@ export function emptyWindow(): SeriesWindow {
   return { count: 0, x: none(), xEnd: none(), min: none(), minX: none(), max: none(), maxX: none(), samples: none() };
 }
 
-export function decimate(run: RunSeries, series: number, axis: number, from: number, to: number, maxPoints: number): SeriesWindow {
+/**
+ * Decimates several series over the same range at once: the rows where each bucket starts and stops
+ * depend on the x axis alone (and on whether the range is snapped to the pyramid's groups), so they
+ * are found once for every series that agrees on those, and each series only reads its extrema.
+ */
+export function decimateMany(run: RunSeries, series: readonly number[], axis: number, from: number, to: number, maxPoints: number): SeriesWindow[] {
   const xs = run.columns[axis]!;
   const n = xs.length;
-  if (n === 0 || !(from <= to)) return emptyWindow();
+  if (n === 0 || !(from <= to)) return series.map(emptyWindow);
   // Infinite ends mean "from the first sample" / "to the last".
   const lo = Number.isFinite(from) ? from : Math.min(xs.get(0), to);
   const hi = Number.isFinite(to) ? to : Math.max(xs.get(n - 1), lo);
-  let start = xs.lowerBound(lo);
-  let end = xs.upperBound(hi, start);
-  if (start >= end) return emptyWindow();
-  const values = run.columns[series]!;
-  const snap = end - start >= SNAP_ROWS_PER_POINT * maxPoints && values.anySpilled(start, end);
-  if (snap) {
-    // An end in a spilled chunk moves out to a whole group, so no row is read back from the file.
-    if (!values.resident(start)) start -= start % FANOUT;
-    if (!values.resident(end - 1)) end = Math.min(n, end + ((FANOUT - (end % FANOUT)) % FANOUT));
-  }
-
-  // Never more points than samples: the arrays are sized for the smaller of the two.
-  const capacity = Math.min(maxPoints, end - start);
+  const first = xs.lowerBound(lo);
+  const last = xs.upperBound(hi, first);
+  if (first >= last) return series.map(emptyWindow);
   const grid = (hi - lo) / maxPoints; // 0 when lo === hi: one bucket takes everything
-  const out = {
-    x: new Float64Array(capacity),
-    xEnd: new Float64Array(capacity),
-    min: new Float64Array(capacity),
-    minX: new Float64Array(capacity),
-    max: new Float64Array(capacity),
-    maxX: new Float64Array(capacity),
-    samples: new Float64Array(capacity),
-  };
-  const pyramid = run.pyramids[series]!;
-  const ext: RangeExtrema = { min: 0, minRow: 0, max: 0, maxRow: 0 };
+  /** Bucket row bounds per (start, end, snap): bounds[2k] and bounds[2k + 1] are bucket k's first row and its end. */
+  const boundsOf = new Map<string, Float64Array>();
+  return series.map((s) => {
+    let start = first;
+    let end = last;
+    const values = run.columns[s]!;
+    const snap = end - start >= SNAP_ROWS_PER_POINT * maxPoints && values.anySpilled(start, end);
+    if (snap) {
+      // An end in a spilled chunk moves out to a whole group, so no row is read back from the file.
+      if (!values.resident(start)) start -= start % FANOUT;
+      if (!values.resident(end - 1)) end = Math.min(n, end + ((FANOUT - (end % FANOUT)) % FANOUT));
+    }
+    const key = `${start} ${end} ${snap}`;
+    let bounds = boundsOf.get(key);
+    if (bounds === undefined) {
+      bounds = bucketBounds(xs, start, end, snap, lo, grid, maxPoints);
+      boundsOf.set(key, bounds);
+    }
+    return extremaOf(run, s, xs, bounds);
+  });
+}
+
+type XColumn = RunSeries['columns'][number];
+
+/** The buckets' row bounds over rows [start, end): non-empty buckets only, in x order. */
+function bucketBounds(xs: XColumn, start: number, end: number, snap: boolean, lo: number, grid: number, maxPoints: number): Float64Array {
+  // Never more points than samples: sized for the smaller of the two.
+  const bounds = new Float64Array(2 * Math.min(maxPoints, end - start));
   let count = 0;
   let row = start;
   // Every pass moves to a later bucket, so the loop ends after at most maxPoints passes, and each
-  // emitted point takes at least one sample, so count ≤ capacity.
+  // bucket takes at least one sample, so count ≤ the capacity.
   for (let b = 0; row < end; b++) {
     // Jump over empty buckets: go straight to the bucket of the next sample.
     if (grid > 0) b = Math.max(b, Math.min(maxPoints - 1, Math.floor((xs.get(row) - lo) / grid)));
     let stop = grid === 0 || b >= maxPoints - 1 ? end : xs.lowerBound(lo + (b + 1) * grid, row, end);
     if (snap && stop > row) stop = Math.min(end, Math.ceil(stop / FANOUT) * FANOUT);
     if (stop <= row) continue;
-    pyramid.extrema(row, stop, ext);
-    out.x[count] = xs.get(row);
-    out.xEnd[count] = xs.get(stop - 1);
-    out.min[count] = ext.min;
-    out.minX[count] = xs.get(ext.minRow);
-    out.max[count] = ext.max;
-    out.maxX[count] = xs.get(ext.maxRow);
-    out.samples[count] = stop - row;
+    bounds[2 * count] = row;
+    bounds[2 * count + 1] = stop;
     count++;
     row = stop;
   }
-  if (count === capacity) return { count, ...out };
-  return {
+  return count * 2 === bounds.length ? bounds : bounds.slice(0, 2 * count);
+}
+
+/** One point per bucket of `bounds`: its x extent, its extrema and where they are, its sample count. */
+function extremaOf(run: RunSeries, series: number, xs: XColumn, bounds: Float64Array): SeriesWindow {
+  const count = bounds.length / 2;
+  const out: SeriesWindow = {
     count,
-    x: out.x.slice(0, count),
-    xEnd: out.xEnd.slice(0, count),
-    min: out.min.slice(0, count),
-    minX: out.minX.slice(0, count),
-    max: out.max.slice(0, count),
-    maxX: out.maxX.slice(0, count),
-    samples: out.samples.slice(0, count),
+    x: new Float64Array(count),
+    xEnd: new Float64Array(count),
+    min: new Float64Array(count),
+    minX: new Float64Array(count),
+    max: new Float64Array(count),
+    maxX: new Float64Array(count),
+    samples: new Float64Array(count),
   };
+  const pyramid = run.pyramids[series]!;
+  const ext: RangeExtrema = { min: 0, minRow: 0, max: 0, maxRow: 0 };
+  for (let k = 0; k < count; k++) {
+    const row = bounds[2 * k]!;
+    const stop = bounds[2 * k + 1]!;
+    pyramid.extrema(row, stop, ext);
+    out.x[k] = xs.get(row);
+    out.xEnd[k] = xs.get(stop - 1);
+    out.min[k] = ext.min;
+    out.minX[k] = xs.get(ext.minRow);
+    out.max[k] = ext.max;
+    out.maxX[k] = xs.get(ext.maxRow);
+    out.samples[k] = stop - row;
+  }
+  return out;
 }

@@ -80,6 +80,24 @@ describe('run charts', () => {
     expect(yExtent(spec)).toEqual([0, 69_000]);
   });
 
+  it('several series read at once are each what it is alone; `last: false` leaves out the last values', () => {
+    const s = store();
+    const keys = [...RUN_CHARTS.memory.keys];
+    const query = { runId: 'r', series: keys, from: 30, to: 150, maxPoints: 7, axis: 'wall_ms' as const };
+    const w = storeWindow(s, query);
+    for (const k of keys) {
+      const alone = storeWindow(s, { ...query, series: [k] });
+      expect(w.series[k], k).toEqual(alone.series[k]);
+      expect(w.series[k]!.last, k).toBe(s.lastValue('r', k, 30, 150, 'wall_ms'));
+    }
+    const bare = storeWindow(s, { ...query, last: false });
+    for (const k of keys) {
+      expect(Object.hasOwn(bare.series[k]!, 'last'), k).toBe(false);
+      const { last: _, ...buckets } = w.series[k]!;
+      expect(bare.series[k], k).toEqual(buckets);
+    }
+  });
+
   it('a comparison: one band per run in the run colours, the union of their extents', () => {
     const a = store(50);
     const w1 = storeWindow(a, { runId: 'r', series: ['arena_bytes'], from: -Infinity, to: Infinity, maxPoints: 20, axis: 'op' });
