@@ -38,15 +38,20 @@ export function ensureRendererBuilt(): void {
 export interface Served {
   url: string;
   process: ChildProcess;
+  /** What the server wrote to stderr so far. */
+  stderr(): string;
   stop(): Promise<void>;
 }
 
-/** `urlTimeoutMs`: how long serve may take to print its URL (it opens `--session` files first). */
-export async function startServe(extraArgs: string[] = [], urlTimeoutMs = 30_000): Promise<Served> {
+/**
+ * `urlTimeoutMs`: how long serve may take to print its URL (it opens `--session` files first);
+ * `nodeArgs`: options for the server's Node (bench -- dashboard: `--inspect`, to read its heap).
+ */
+export async function startServe(extraArgs: string[] = [], urlTimeoutMs = 30_000, nodeArgs: string[] = []): Promise<Served> {
   ensureRendererBuilt();
   // SERVE_CPU_PROF=DIR: the server writes a CPU profile there when it stops (bench -- dashboard, to see the host's share).
   const prof = process.env['SERVE_CPU_PROF'];
-  const node = prof ? ['--cpu-prof', '--cpu-prof-dir', prof] : [];
+  const node = [...(prof ? ['--cpu-prof', '--cpu-prof-dir', prof] : []), ...nodeArgs];
   const child = spawn(process.execPath, [...node, '--import', 'tsx', join(ROOT, 'electron/cli/main.ts'), 'serve', '--port', '0', ...extraArgs], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -69,6 +74,7 @@ export async function startServe(extraArgs: string[] = [], urlTimeoutMs = 30_000
   return {
     url,
     process: child,
+    stderr: () => stderr,
     stop: () =>
       new Promise<void>((resolve) => {
         // Already gone (a test may kill it): its exit event has fired, nothing more will come.
