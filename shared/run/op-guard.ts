@@ -89,7 +89,7 @@ export class OpGuard {
       const s = slot[i]!;
       const d = id[i]!;
       // `d >>> 0 === d`: an integer in [0, 2^32); the table stores d + 1, so d < 2^32 − 1.
-      if (!((d >>> 0) === d && d < NARROW_IDS && s >= 0 && s < size)) break;
+      if (!(d >>> 0 === d && d < NARROW_IDS && s >= 0 && s < size)) break;
       const held = table[s]!;
       if (k === OP_ALLOC) {
         if (held !== 0) break;

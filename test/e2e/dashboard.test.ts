@@ -107,7 +107,8 @@ describe.runIf(run)('dashboard in Chromium', () => {
     await e2e.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
     expect(await e2e.page.isEnabled('[data-testid="reset-zoom"]')).toBe(false);
     const charts = ['chart-main', 'chart-arenas', 'chart-pools'].map((id) => e2e.page.locator(`[data-testid="${id}"]`));
-    const counts = (name: 'draws' | 'renders'): Promise<number[]> => Promise.all(charts.map(async (c) => Number((await c.getAttribute(`data-${name}`)) ?? '0')));
+    const counts = (name: 'draws' | 'renders'): Promise<number[]> =>
+      Promise.all(charts.map(async (c) => Number((await c.getAttribute(`data-${name}`)) ?? '0')));
     const drawsBefore = await counts('draws');
     const rendersBefore = await counts('renders');
     await e2e.page.mouse.wheel(0, -600);

@@ -81,7 +81,10 @@ function lineChart(points: { x: number; y: number }[], dataset: Record<string, u
   const calls: Call[] = [];
   const styles: unknown[] = [];
   const ctx = new Proxy({} as Record<string, unknown>, {
-    get: (_t, name: string) => (...args: number[]) => void calls.push([name, ...args]),
+    get:
+      (_t, name: string) =>
+      (...args: number[]) =>
+        void calls.push([name, ...args]),
     set: (_t, name: string, value: unknown) => {
       if (name === 'fillStyle') styles.push(value);
       return true;

@@ -50,7 +50,9 @@ export function useRunWindows(request: () => WindowRequest): RunWindows {
       const from = q.range ? q.range[0] : -Infinity;
       const to = q.range ? q.range[1] : Infinity;
       const maxPoints = Math.min(MAX_WINDOW_POINTS, Math.max(16, Math.round(q.maxPoints)));
-      const list = await Promise.all(q.runIds.map((runId) => fetchWindow({ runId, series: q.series, from, to, maxPoints, axis: q.axis, ...(q.last === false ? { last: false } : {}) })));
+      const list = await Promise.all(
+        q.runIds.map((runId) => fetchWindow({ runId, series: q.series, from, to, maxPoints, axis: q.axis, ...(q.last === false ? { last: false } : {}) })),
+      );
       if (mine !== generation) return;
       results.value = new Map(list.map((r) => [r.runId, r]));
       error.value = null;
