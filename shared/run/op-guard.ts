@@ -61,80 +61,35 @@ export class OpGuard {
     const kind = b.kind;
     const slot = b.slot;
     const id = b.id;
-    const n = b.length;
-    let i = 0;
-    while (i < n) {
-      const table = this.slotId;
-      // The common case in a loop of its own, over locals, with one table type (a run's ids fit 32
-      // bits): it stops at the first op it cannot settle alone, which the general check then takes.
-      if (table instanceof Uint32Array) i = this.checkNarrow(kind, slot, id, i, n, table);
-      if (i < n) this.checkOne(kind[i]!, slot[i]!, id[i]!);
-      i++;
-    }
-  }
-
-  /**
-   * Checks ops from `i` on while every id is an integer below 2^32 − 1 in a slot the table has, and
-   * every ALLOC's id is a new largest one or known not live; returns the index of the first op it
-   * did not settle (valid or not: the general check decides), `n` when it settled them all.
-   */
-  private checkNarrow(kind: Uint8Array, slot: Int32Array, id: Float64Array, i: number, n: number, table: Uint32Array): number {
-    const size = table.length;
-    const live = this.live;
-    let maxId = this.maxId;
-    let ops = this.ops;
-    for (; i < n; i++) {
+    for (let i = 0; i < b.length; i++) {
       const k = kind[i]!;
       if (k === OP_MARK) continue;
       const s = slot[i]!;
       const d = id[i]!;
-      // `d >>> 0 === d`: an integer in [0, 2^32); the table stores d + 1, so d < 2^32 − 1.
-      if (!(d >>> 0 === d && d < NARROW_IDS && s >= 0 && s < size)) break;
-      const held = table[s]!;
+      if (!(d >= 0 && d < MAX_ID && Math.floor(d) === d)) this.refuse(k, d, s, `the id is not an integer in [0, 2^53)`);
+      if (s < 0) this.refuse(k, d, s, 'the slot is negative');
+      if (s >= this.slotId.length) this.grow(s);
+      if (d >= NARROW_IDS && this.slotId instanceof Uint32Array) this.widen();
+      const held = this.slotId[s]! - 1;
       if (k === OP_ALLOC) {
-        if (held !== 0) break;
-        if (d > maxId) maxId = d;
-        else if (live === null || live.has(d)) break;
-        table[s] = d + 1;
-        if (live !== null) live.set(d, s);
-      } else if (k === OP_FREE) {
-        if (held !== d + 1) break;
-        table[s] = 0;
-        if (live !== null) live.delete(d);
-      } else if (k !== OP_REALLOC || held !== d + 1) break;
-      ops++;
+        if (held !== NONE) this.refuse(k, d, s, `the slot holds live id ${held}`);
+        if (d > this.maxId) this.maxId = d;
+        else {
+          const live = this.live ?? this.buildLive();
+          const other = live.get(d);
+          if (other !== undefined) this.refuse(k, d, s, `id ${d} is already live (slot ${other})`);
+        }
+        this.slotId[s] = d + 1;
+        this.live?.set(d, s);
+      } else if (k === OP_FREE || k === OP_REALLOC) {
+        if (held !== d) this.refuse(k, d, s, held === NONE ? 'no object is live in the slot' : `the slot holds live id ${held}`);
+        if (k === OP_FREE) {
+          this.slotId[s] = 0;
+          this.live?.delete(d);
+        }
+      } else this.refuse(k, d, s, `unknown operation kind ${k}`);
+      this.ops++;
     }
-    this.maxId = maxId;
-    this.ops = ops;
-    return i;
-  }
-
-  /** One operation, every case: grows and widens the table, builds the map of live ids, refuses. */
-  private checkOne(k: number, s: number, d: number): void {
-    if (k === OP_MARK) return;
-    if (!(d >= 0 && d < MAX_ID && Math.floor(d) === d)) this.refuse(k, d, s, `the id is not an integer in [0, 2^53)`);
-    if (s < 0) this.refuse(k, d, s, 'the slot is negative');
-    if (s >= this.slotId.length) this.grow(s);
-    if (d >= NARROW_IDS && this.slotId instanceof Uint32Array) this.widen();
-    const held = this.slotId[s]! - 1;
-    if (k === OP_ALLOC) {
-      if (held !== NONE) this.refuse(k, d, s, `the slot holds live id ${held}`);
-      if (d > this.maxId) this.maxId = d;
-      else {
-        const live = this.live ?? this.buildLive();
-        const other = live.get(d);
-        if (other !== undefined) this.refuse(k, d, s, `id ${d} is already live (slot ${other})`);
-      }
-      this.slotId[s] = d + 1;
-      this.live?.set(d, s);
-    } else if (k === OP_FREE || k === OP_REALLOC) {
-      if (held !== d) this.refuse(k, d, s, held === NONE ? 'no object is live in the slot' : `the slot holds live id ${held}`);
-      if (k === OP_FREE) {
-        this.slotId[s] = 0;
-        this.live?.delete(d);
-      }
-    } else this.refuse(k, d, s, `unknown operation kind ${k}`);
-    this.ops++;
   }
 
   /** Bytes of the per-slot id table (the map of live ids, made only once an id comes back, not counted). */
