@@ -8,12 +8,25 @@ import { bandColumnsPlugin, drawLineColumns, withBandColumns } from '../../rende
 
 type Call = [string, ...number[]];
 
-function fakeChart(hi: { x: number; y: number }[], lo: { x: number; y: number }[], visible = [true, true]) {
+/** A 2D context that records every call, and every fill style set. */
+function recordingContext() {
   const calls: Call[] = [];
+  const styles: unknown[] = [];
   const ctx = new Proxy({} as Record<string, unknown>, {
-    get: (_t, name: string) => (name === 'fillStyle' ? '' : (...args: number[]) => void calls.push([name, ...args])),
-    set: () => true,
+    get:
+      (_t, name: string) =>
+      (...args: number[]) =>
+        void calls.push([name, ...args]),
+    set: (_t, name: string, value: unknown) => {
+      if (name === 'fillStyle') styles.push(value);
+      return true;
+    },
   });
+  return { ctx, calls, styles };
+}
+
+function fakeChart(hi: { x: number; y: number }[], lo: { x: number; y: number }[], visible = [true, true]) {
+  const { ctx, calls } = recordingContext();
   const chart = {
     ctx,
     chartArea: { left: 0, top: 0, width: 1000, height: 500 },
@@ -78,18 +91,7 @@ describe('bandColumnsPlugin', () => {
 
 /** drawLineColumns on a one-dataset chart: what it drew, and whether Chart.js is left to stroke the line. */
 function lineChart(points: { x: number; y: number }[], dataset: Record<string, unknown>) {
-  const calls: Call[] = [];
-  const styles: unknown[] = [];
-  const ctx = new Proxy({} as Record<string, unknown>, {
-    get:
-      (_t, name: string) =>
-      (...args: number[]) =>
-        void calls.push([name, ...args]),
-    set: (_t, name: string, value: unknown) => {
-      if (name === 'fillStyle') styles.push(value);
-      return true;
-    },
-  });
+  const { ctx, calls, styles } = recordingContext();
   const chart = {
     ctx,
     chartArea: { left: 0, top: 0, width: 1000, height: 500 },
