@@ -9,7 +9,7 @@
 import { isMainThread, Worker, workerData } from 'node:worker_threads';
 import { threadEntry } from '../node/tsx-exec-argv';
 import { OpBatch } from '../../shared/ops/op-batch';
-import { createOpRing, OpRingReader, pumpGenerator, type OpRingBuffers } from '../../shared/ops/op-ring';
+import { CHECKED_AS_WRITTEN, createOpRing, OpRingReader, pumpGenerator, type OpRingBuffers } from '../../shared/ops/op-ring';
 import type { ParamValue, WorkloadTarget } from '../../shared/workloads/workload';
 import { getWorkload } from '../../shared/workloads/registry';
 import { resolveParams } from '../../shared/workloads/params';
@@ -38,9 +38,11 @@ export function runGeneratorThread(data: GeneratorThreadData): void {
   try {
     const def = getWorkload(data.request.workload);
     const generator = def.create(resolveParams(def, data.request.params), data.request.seed, data.request.target);
-    // The run loop's check of every operation, here on the generator's core (the reader says `checked`).
+    // The run loop's check of every operation, here on the generator's core (the reader says
+    // `checked`); none for a generator whose live table checked each operation as it wrote it.
     const { workload, params, seed } = data.request;
-    pumpGenerator(generator, data.ring, new OpBatch(data.ring.capacity), new OpGuard({ workload, params, seed }));
+    const source = { workload, params, seed };
+    pumpGenerator(generator, data.ring, new OpBatch(data.ring.capacity), generator.checked === true ? CHECKED_AS_WRITTEN : new OpGuard(source), source);
   } catch (error) {
     // Before the pump (a generator that cannot be made): the reader hears of it through the ring.
     new OpRingReader(data.ring).failWith(error instanceof Error ? `${error.name}: ${error.message}` : String(error));

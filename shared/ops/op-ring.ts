@@ -13,6 +13,7 @@
 import { OP_MARK, type OpBatch, type OpColumns } from './op-batch';
 import type { Generator } from '../workloads/workload';
 import { InternalError } from '../errors';
+import { withSource, type RunSource } from '../run/op-guard';
 
 /** Per slot in `control`: FULL or EMPTY, op count, label code units, 1 if the generator ended with it. */
 const SLOT_STATE = 0;
@@ -127,6 +128,9 @@ function decode(from: Uint16Array, at: number, n: number): string {
 export interface OpChecker {
   check(batch: OpColumns): void;
 }
+
+/** For a generator that checked each operation as it wrote it (Generator.checked): nothing left to check. */
+export const CHECKED_AS_WRITTEN: OpChecker = { check: () => {} };
 
 /** The generator's side: checks and publishes each batch it filled. */
 export class OpRingWriter extends RingViews {
@@ -271,9 +275,9 @@ export class OpRingReader extends RingViews implements Generator {
 /**
  * The loop of the generator's thread: fills a batch, checks and publishes it, until the generator
  * ends (asked to finish by the reader, it drains first). A generator that throws, or writes an
- * operation `checker` refuses, ends the ring with the error's message.
+ * operation `checker` refuses, ends the ring with the error's message (naming `source`, the run).
  */
-export function pumpGenerator(generator: Generator, ring: OpRingBuffers, batch: OpBatch, checker: OpChecker): void {
+export function pumpGenerator(generator: Generator, ring: OpRingBuffers, batch: OpBatch, checker: OpChecker, source?: RunSource): void {
   const writer = new OpRingWriter(ring, checker);
   try {
     for (;;) {
@@ -283,7 +287,8 @@ export function pumpGenerator(generator: Generator, ring: OpRingBuffers, batch: 
       writer.publish(batch, generator.liveCount, generator.allocCount, generator.done);
       if (generator.done) return;
     }
-  } catch (error) {
+  } catch (thrown) {
+    const error = withSource(thrown, source);
     writer.failWith(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
   }
 }

@@ -35,6 +35,15 @@ export class InvalidOpError extends InternalError {
   }
 }
 
+/**
+ * `error`, naming `source` if it is an InvalidOpError that names no run yet (a live table's: it
+ * checks the operations it writes, without knowing which run asked for them).
+ */
+export function withSource(error: unknown, source: RunSource | undefined): unknown {
+  if (error instanceof InvalidOpError && error.source === undefined && source !== undefined) return new InvalidOpError(source, error.opIndex, error.reason);
+  return error;
+}
+
 const MAX_ID = 2 ** 53;
 const NONE = -1;
 /** Ids below this fit the 32-bit table (stored as id + 1, 0 being a free slot). */

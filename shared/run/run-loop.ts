@@ -14,7 +14,7 @@ import type { Allocator } from '../engine/allocator';
 import { HandleTable } from '../engine/replay';
 import { OP_MARK, OpBatch } from '../ops/op-batch';
 import type { Generator } from '../workloads/workload';
-import { OpGuard, type RunSource } from './op-guard';
+import { OpGuard, withSource, type RunSource } from './op-guard';
 import { SAMPLE_WIDTH, takeSample } from './sample';
 
 /**
@@ -151,7 +151,11 @@ export class RunLoop {
         }
         b.clear();
         this.cursor = 0;
-        this.generator.fill(b);
+        try {
+          this.generator.fill(b);
+        } catch (error) {
+          throw withSource(error, this.options.source);
+        }
         if (this.generator.checked !== true) this.guard.check(b);
         // A generator fed from outside (a trace being read) may have nothing yet: return for more.
         if (b.length === 0) break;

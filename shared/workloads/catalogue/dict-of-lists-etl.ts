@@ -52,6 +52,8 @@ const T_ARRAY = 2;
 const T_LIST = 3;
 
 class DictOfListsEtl extends GeneratorBase {
+  // Every operation goes through the live table, which checks it (GeneratorBase).
+  override readonly checked = true;
   private readonly layout: PyLayout;
   private readonly batches: number;
   private readonly records: number;

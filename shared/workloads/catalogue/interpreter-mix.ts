@@ -37,6 +37,8 @@ const ORIGINS = originTags('immediate', 'short-lived', 'medium-lived', 'phase-sc
 const O = ORIGINS.tag;
 
 class InterpreterMix extends GeneratorBase {
+  // Every operation goes through the live table, which checks it (GeneratorBase).
+  override readonly checked = true;
   private readonly sizes: SizeDist;
   private readonly sizeRng: Rng;
   private readonly lifeRng: Rng;

@@ -47,6 +47,8 @@ class Lran2Draws implements Draws {
 }
 
 class LarsonServer extends GeneratorBase {
+  // Every operation goes through the live table, which checks it (GeneratorBase).
+  override readonly checked = true;
   private readonly threads: number;
   private readonly chunks: number;
   private readonly handoffEvery: number;

@@ -29,6 +29,8 @@ const ORIGINS = originTags('cache dict', 'dict key table', 'key string', 'list n
 const O = ORIGINS.tag;
 
 class LruCacheServer extends GeneratorBase {
+  // Every operation goes through the live table, which checks it (GeneratorBase).
+  override readonly checked = true;
   private readonly layout: PyLayout;
   private readonly zipf: ZipfSampler;
   private readonly keyRng: Rng;

@@ -28,6 +28,8 @@ const ORIGINS = originTags('small object', 'index entry', 'large buffer', 'kept 
 const O = ORIGINS.tag;
 
 class MixedLargeSmall extends GeneratorBase {
+  // Every operation goes through the live table, which checks it (GeneratorBase).
+  override readonly checked = true;
   private readonly requests: number;
   private readonly smallsMean: number;
   private readonly smallSizes: SizeDist;

@@ -26,6 +26,8 @@ function lifeTag(life: number): number {
 }
 
 class ParetoLifetimes extends GeneratorBase {
+  // Every operation goes through the live table, which checks it (GeneratorBase).
+  override readonly checked = true;
   private readonly alpha: number;
   private readonly xm: number;
   private readonly cap: number;

@@ -26,6 +26,8 @@ const ORIGINS = originTags('odd-cycle object', 'even-cycle object');
 const { 'odd-cycle object': ODD_CYCLE, 'even-cycle object': EVEN_CYCLE } = ORIGINS.tag;
 
 class RampCycles extends GeneratorBase {
+  // Every operation goes through the live table, which checks it (GeneratorBase).
+  override readonly checked = true;
   private readonly lmax: number;
   /** Coin thresholds (chanceThreshold) of the two ramps. */
   private readonly pUp: number;

@@ -22,6 +22,8 @@ const ORIGINS = originTags('temporary', 'survivor');
 const { temporary: TEMPORARY, survivor: SURVIVOR } = ORIGINS.tag;
 
 class RefcountTemporaries extends GeneratorBase {
+  // Every operation goes through the live table, which checks it (GeneratorBase).
+  override readonly checked = true;
   private readonly sizes: SizeDist;
   private readonly sizeRng: Rng;
   private readonly lifeRng: Rng;

@@ -27,6 +27,8 @@ const ORIGINS = originTags('fill object', 'replacement', 'batch record', 'batch 
 const { 'fill object': FILL_OBJECT, replacement: REPLACEMENT, 'batch record': BATCH_RECORD, 'batch object': BATCH_OBJECT } = ORIGINS.tag;
 
 class SteadyChurn extends GeneratorBase {
+  // Every operation goes through the live table, which checks it (GeneratorBase).
+  override readonly checked = true;
   private readonly slots: number;
   private readonly sizes: SizeDist;
   private readonly sizeRng: Rng;
@@ -88,6 +90,8 @@ class SteadyChurn extends GeneratorBase {
 const BATCH_SETTINGS = ['batch', 'object_size', 'record_size', 'depth_hi', 'depth_lo'] as const;
 
 class BatchChurn extends GeneratorBase {
+  // Every operation goes through the live table, which checks it (GeneratorBase).
+  override readonly checked = true;
   private readonly s: Settings<typeof BATCH_SETTINGS>;
   private stack = new Int32Array(0);
   private depth = 0;

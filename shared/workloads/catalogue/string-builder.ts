@@ -36,6 +36,8 @@ export function bytearrayCapacity(size: number, alloc: number): number {
 }
 
 class StringBuilder extends GeneratorBase {
+  // Every operation goes through the live table, which checks it (GeneratorBase).
+  override readonly checked = true;
   private readonly header: number;
   private readonly kind: number;
   private readonly bytearray: boolean;

@@ -10,13 +10,21 @@
  * Phased workloads number their phases (from 0 unless they set another start) and move on with
  * `enter(phase)`; a phase's PHASE mark is written at its first step, by `markPhase` from a table
  * of labels indexed by phase, or by the workload itself where the label is computed.
+ *
+ * A workload that writes every operation through its live table, which checks each one
+ * (live-table.ts), says so with `checked = true`: the run then skips the operation guard (the
+ * guard's own table of live ids cost some of them as much as the generator: docs/runs.md). The claim
+ * is held to on every `fill`: operations that reached the batch some other way end the run.
  */
 import { OP_ALLOC, OP_FREE, OP_MARK, OpBatch } from '../../ops/op-batch';
+import { InvalidOpError } from '../../run/op-guard';
 import type { Generator } from '../workload';
 import { LiveTable } from './live-table';
 
 export abstract class GeneratorBase implements Generator {
   done = false;
+  /** True in a workload whose every operation goes through `objs` (held to by `fill`). */
+  readonly checked: boolean = false;
   protected readonly objs: LiveTable;
   /** The phase the workload is in, as the workload numbers them. */
   protected phase = 0;
@@ -29,7 +37,11 @@ export abstract class GeneratorBase implements Generator {
   /** Net live objects and ALLOCs in spilled operations not yet copied out (the counts run ahead of the stream by these). */
   private pendingLive = 0;
   private pendingAllocs = 0;
+  /** Allocator operations (marks not counted) in the spill not yet copied out. */
+  private pendingOps = 0;
   private draining = false;
+  /** The workload ended in a step still in the spill: `done` waits until the spill is out. */
+  private endsAfterSpill = false;
   private drainMarked = false;
 
   /** `stepMax`: the most operations (marks included) one step can write. */
@@ -53,7 +65,33 @@ export abstract class GeneratorBase implements Generator {
   protected abstract produce(out: OpBatch): void;
 
   fill(batch: OpBatch): void {
+    if (!this.checked) {
+      this.fillSteps(batch);
+      return;
+    }
+    const length = batch.length;
+    const marks = batch.labels.length;
+    const written = this.objs.written;
+    const pending = this.pendingOps;
+    this.fillSteps(batch);
+    // Every operation that entered the batch was written by the table, now or into the spill before.
+    const entered = batch.length - length - (batch.labels.length - marks);
+    const fromTable = this.objs.written - written - (this.pendingOps - pending);
+    if (entered !== fromTable) {
+      throw new InvalidOpError(
+        undefined,
+        this.objs.written,
+        `${entered - fromTable} of ${entered} operations did not come from the live table of a workload that says all do`,
+      );
+    }
+  }
+
+  private fillSteps(batch: OpBatch): void {
     if (!this.flushSpill(batch)) return;
+    if (this.endsAfterSpill) {
+      this.endsAfterSpill = false;
+      this.done = true;
+    }
     if (this.done) return;
     if (this.draining) {
       this.drain(batch);
@@ -66,18 +104,27 @@ export abstract class GeneratorBase implements Generator {
       this.spillPos = 0;
       this.produce(sp);
       for (let i = 0; i < sp.length; i++) {
+        if (sp.kind[i] !== OP_MARK) this.pendingOps++;
         if (sp.kind[i] === OP_ALLOC) {
           this.pendingLive++;
           this.pendingAllocs++;
         } else if (sp.kind[i] === OP_FREE) this.pendingLive--;
       }
-      this.flushSpill(batch);
+      // The last step, spilled: the run may end only once it is all out.
+      if (!this.flushSpill(batch) && this.done) {
+        this.done = false;
+        this.endsAfterSpill = true;
+      }
     }
   }
 
   finish(): void {
     if (this.draining) return;
-    if (this.done && this.liveCount === 0) return;
+    if (this.endsAfterSpill) {
+      // Ended, its last step still spilled: a drain follows that step if anything is left after it.
+      if (this.objs.live === 0) return;
+      this.endsAfterSpill = false;
+    } else if (this.done && this.liveCount === 0) return;
     this.draining = true;
     this.done = false;
   }
@@ -112,6 +159,7 @@ export abstract class GeneratorBase implements Generator {
       if (batch.full) return false;
       const i = this.spillPos++;
       const kind = sp.kind[i]!;
+      if (kind !== OP_MARK) this.pendingOps--;
       if (kind === OP_MARK) batch.mark(sp.labels[sp.size[i]!]!);
       else if (kind === OP_ALLOC) {
         batch.alloc(sp.slot[i]!, sp.id[i]!, sp.size[i]!, sp.origin[i]!);

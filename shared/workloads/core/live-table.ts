@@ -4,8 +4,15 @@
  * Slots are handed out from the stack of freed slots first (so the slot space stays as small as
  * the peak live set) and otherwise from the high-water mark. Arrays grow by doubling: memory
  * follows the peak live set, never the history.
+ *
+ * Every operation it writes is valid by construction or checked here: an ALLOC goes to a slot the
+ * table knows is free and takes an id never used before; a FREE, REALLOC or replacement names a slot
+ * whose object is live, or throws InvalidOpError before writing anything (the id it reads for the
+ * operation is the check: no second table). A generator that writes only through its table needs
+ * no operation guard after it (GeneratorBase.checked).
  */
 import type { OpBatch } from '../../ops/op-batch';
+import { InvalidOpError } from '../../run/op-guard';
 
 const INITIAL = 1024;
 
@@ -21,6 +28,8 @@ export class LiveTable {
   live = 0;
   /** The next id; ids start at 1 and are never reused. */
   nextId = 1;
+  /** Operations this table has written (each one checked). */
+  written = 0;
 
   /** `trackSizes`: keep `sizes` up to date (one more random write per op, so only when needed). */
   constructor(private readonly trackSizes = false) {}
@@ -41,13 +50,18 @@ export class LiveTable {
     this.ids[slot] = id;
     if (this.trackSizes) this.sizes[slot] = size;
     this.live++;
+    this.written++;
     out.alloc(slot, id, size, origin);
     return slot;
   }
 
-  /** Writes FREE for the object in `slot` (which must be live). */
+  /** Writes FREE for the object in `slot`; throws InvalidOpError unless it is live. */
   free(out: OpBatch, slot: number): void {
-    out.free(slot, this.ids[slot]!);
+    const id = this.ids[slot]!;
+    // Outside the table (a negative, fractional or too large slot) reads undefined: refused too.
+    if (!(id >= 0)) this.refuse('FREE', slot);
+    this.written++;
+    out.free(slot, id);
     this.ids[slot] = -1;
     this.live--;
     if (this.top === this.freeSlots.length) this.freeSlots = growInt32(this.freeSlots);
@@ -59,17 +73,28 @@ export class LiveTable {
    * replacement step of churn workloads, without a round trip through the free-slot stack.
    */
   replace(out: OpBatch, slot: number, size: number, origin = 0): void {
-    out.free(slot, this.ids[slot]!);
+    const old = this.ids[slot]!;
+    if (!(old >= 0)) this.refuse('FREE', slot);
+    this.written += 2;
+    out.free(slot, old);
     const id = this.nextId++;
     this.ids[slot] = id;
     if (this.trackSizes) this.sizes[slot] = size;
     out.alloc(slot, id, size, origin);
   }
 
-  /** Writes REALLOC(size) for the object in `slot` (which must be live). */
+  /** Writes REALLOC(size) for the object in `slot`; throws InvalidOpError unless it is live. */
   realloc(out: OpBatch, slot: number, size: number): void {
+    const id = this.ids[slot]!;
+    if (!(id >= 0)) this.refuse('REALLOC', slot);
+    this.written++;
     if (this.trackSizes) this.sizes[slot] = size;
-    out.realloc(slot, this.ids[slot]!, size);
+    out.realloc(slot, id, size);
+  }
+
+  /** The generator broke its own bookkeeping; the run that asked names itself (withSource). */
+  private refuse(op: string, slot: number): never {
+    throw new InvalidOpError(undefined, this.written, `${op} of slot ${slot}: no object is live in the slot`);
   }
 
   isLive(slot: number): boolean {

@@ -1,9 +1,9 @@
 // The ring between a generator's thread and the run loop, driven from one thread: what goes in comes out.
 import { describe, expect, it } from 'vitest';
 import { OP_ALLOC, OP_MARK, OpBatch } from '../../../shared/ops/op-batch';
-import { createOpRing, GeneratorThreadError, OpRingReader, OpRingWriter, pumpGenerator } from '../../../shared/ops/op-ring';
+import { CHECKED_AS_WRITTEN, createOpRing, GeneratorThreadError, OpRingReader, OpRingWriter, pumpGenerator } from '../../../shared/ops/op-ring';
 import type { Generator } from '../../../shared/workloads/workload';
-import { OpGuard } from '../../../shared/run/op-guard';
+import { InvalidOpError, OpGuard } from '../../../shared/run/op-guard';
 
 function batch(ops: number, from: number, label?: string): OpBatch {
   const b = new OpBatch(16);
@@ -109,5 +109,23 @@ describe('the op ring', () => {
       'the generator thread failed: InvalidOpError: internal error: workload w (parameters {"n":1}, seed 3) wrote an invalid operation at op 3: FREE of id 7 in slot 1: the slot holds live id 1',
     );
     expect(out.length).toBe(0);
+  });
+
+  it('names the run in the refusal of a generator that checks as it writes (its live table knows no run)', () => {
+    const ring = createOpRing(2, 16);
+    const refusing: Generator = {
+      done: false,
+      liveCount: 0,
+      allocCount: 0,
+      checked: true,
+      finish() {},
+      fill() {
+        throw new InvalidOpError(undefined, 41, 'FREE of slot 9: no object is live in the slot');
+      },
+    };
+    pumpGenerator(refusing, ring, new OpBatch(16), CHECKED_AS_WRITTEN, { workload: 'w', params: {}, seed: 5n });
+    expect(() => new OpRingReader(ring).fill(new OpBatch(4))).toThrow(
+      'the generator thread failed: InvalidOpError: internal error: workload w (parameters {}, seed 5) wrote an invalid operation at op 41: FREE of slot 9: no object is live in the slot',
+    );
   });
 });
