@@ -659,7 +659,12 @@ export class AppHost implements Bridge {
     if (run.samplesTimer !== null) return;
     const wait = run.lastSamplesNotice + SAMPLES_NOTICE_MS - performance.now();
     if (wait <= 0) return this.sendSamplesNotice(run);
-    run.samplesTimer = setTimeout(() => this.sendSamplesNotice(run), wait);
+    // Node's timers keep their own millisecond clock, not performance.now(): on a loaded machine one
+    // fired 85 ms after the last notice. The timer looks again and waits for the rest, if any.
+    run.samplesTimer = setTimeout(() => {
+      run.samplesTimer = null;
+      this.samplesNotice(run);
+    }, wait);
   }
 
   /** Sends a notice that is waiting for its turn, so the last samples of a run are announced at once. */
