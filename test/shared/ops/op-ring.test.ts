@@ -13,6 +13,11 @@ function batch(ops: number, from: number, label?: string): OpBatch {
   return b;
 }
 
+/** A generator that never ends, whose every fill is `fill`: all the pump's tests need of one. */
+function generatorOf(fill: Generator['fill']): Generator {
+  return { done: false, liveCount: 0, allocCount: 0, finish() {}, fill };
+}
+
 describe('the op ring', () => {
   it('carries batches in order, split across smaller ones, marks renumbered, and says when it ended', () => {
     const ring = createOpRing(2, 16);
@@ -66,15 +71,9 @@ describe('the op ring', () => {
 
   it('ends the ring with the message of a generator that throws', () => {
     const ring = createOpRing(2, 16);
-    const failing: Generator = {
-      done: false,
-      liveCount: 0,
-      allocCount: 0,
-      finish() {},
-      fill() {
-        throw new TypeError('bad step');
-      },
-    };
+    const failing = generatorOf(() => {
+      throw new TypeError('bad step');
+    });
     pumpGenerator(failing, ring, new OpBatch(16), new OpGuard());
     expect(() => new OpRingReader(ring).fill(new OpBatch(4))).toThrow('the generator thread failed: TypeError: bad step');
   });
@@ -83,21 +82,15 @@ describe('the op ring', () => {
     const ring = createOpRing(2, 16);
     let step = 0;
     // Two batches: two allocations, then a free of an id that was never allocated.
-    const invalid: Generator = {
-      done: false,
-      liveCount: 0,
-      allocCount: 0,
-      finish() {},
-      fill(b) {
-        if (step++ === 0) {
-          b.alloc(0, 0, 16);
-          b.alloc(1, 1, 16);
-        } else {
-          b.alloc(2, 2, 16);
-          b.free(1, 7);
-        }
-      },
-    };
+    const invalid = generatorOf((b) => {
+      if (step++ === 0) {
+        b.alloc(0, 0, 16);
+        b.alloc(1, 1, 16);
+      } else {
+        b.alloc(2, 2, 16);
+        b.free(1, 7);
+      }
+    });
     pumpGenerator(invalid, ring, new OpBatch(16), new OpGuard({ workload: 'w', params: { n: 1 }, seed: 3n }));
     const r = new OpRingReader(ring);
     expect(r.checked).toBe(true);
@@ -114,14 +107,10 @@ describe('the op ring', () => {
   it('names the run in the refusal of a generator that checks as it writes (its live table knows no run)', () => {
     const ring = createOpRing(2, 16);
     const refusing: Generator = {
-      done: false,
-      liveCount: 0,
-      allocCount: 0,
-      checked: true,
-      finish() {},
-      fill() {
+      ...generatorOf(() => {
         throw new InvalidOpError(undefined, 41, 'FREE of slot 9: no object is live in the slot');
-      },
+      }),
+      checked: true,
     };
     pumpGenerator(refusing, ring, new OpBatch(16), CHECKED_AS_WRITTEN, { workload: 'w', params: {}, seed: 5n });
     expect(() => new OpRingReader(ring).fill(new OpBatch(4))).toThrow(
