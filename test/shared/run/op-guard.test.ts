@@ -140,14 +140,15 @@ describe('OpGuard', () => {
         ['a', 2 ** 32 - 2, 1],
       ]),
     );
-    expect(g.bytes).toBe(1024 * 4);
+    // One chunk of 2^16 slots.
+    expect(g.bytes).toBe(2 ** 16 * 4);
     g.check(
       batchOf([
         ['a', 2 ** 32 + 5, 2],
         ['f', 7, 0],
       ]),
     );
-    expect(g.bytes).toBe(1024 * 8);
+    expect(g.bytes).toBe(2 ** 16 * 8);
     // The ids written before the change are still the live ones, to the unit.
     expect(() => g.check(batchOf([['f', 2 ** 32 - 1, 1]]))).toThrow(/holds live id 4294967294/);
     expect(() => g.check(batchOf([['f', 2 ** 32 + 4, 2]]))).toThrow(/holds live id 4294967301/);
@@ -160,11 +161,28 @@ describe('OpGuard', () => {
     expect(() => g.check(batchOf([['f', 7, 0]]))).toThrow(/no object is live in the slot/);
   });
 
-  it('keeps its state across batches and grows past its first slot table', () => {
+  it('keeps its state across batches and grows past its first chunk of slots', () => {
     const g = new OpGuard();
-    g.check(batchOf([['a', 1, 5000]]));
+    g.check(batchOf([['a', 1, 70_000]]));
+    expect(g.bytes).toBe(2 * 2 ** 16 * 4);
     g.check(batchOf([['a', 2, 0]]));
-    expect(() => g.check(batchOf([['f', 2, 5000]]))).toThrow(/op 2: FREE of id 2 in slot 5000: the slot holds live id 1/);
+    expect(() => g.check(batchOf([['f', 2, 70_000]]))).toThrow(/op 2: FREE of id 2 in slot 70000: the slot holds live id 1/);
+    expect(() => g.check(batchOf([['f', 1, 4_464]]))).toThrow(/op 2: FREE of id 1 in slot 4464: no object is live in the slot/);
+    g.check(batchOf([['f', 1, 70_000]]));
+  });
+
+  it('finds a reused id live in a later chunk (the map of live ids is built from every chunk)', () => {
+    const g = new OpGuard();
+    g.check(
+      batchOf([
+        ['a', 9, 3],
+        ['a', 10, 131_075],
+        ['f', 9, 3],
+      ]),
+    );
+    // Id 9 comes back: the guard builds its map of live ids, and 10 is live in slot 131075.
+    g.check(batchOf([['a', 9, 4]]));
+    expect(() => g.check(batchOf([['a', 10, 5]]))).toThrow(/id 10 is already live \(slot 131075\)/);
   });
 });
 
