@@ -3,6 +3,15 @@
  * loop the command line and the worker use) against the bare engine replaying the very same
  * operation stream from memory. Prints ops/s of both and their ratio; target ≥ 70 %.
  *
+ * Beside them, the generator's thread alone (started as a run starts it, its ring drained by this
+ * thread and nothing else: `gen Mops/s`), and the two bounds it sets on the threaded ratio on a
+ * two-core machine: a pipeline of two threads goes no faster than its slower side (`pipeline` =
+ * generator / bare engine, at most 100 %), and even a perfect split of the whole work over both cores
+ * no faster than half their sum (`2 cores` = 2·generator / (generator + bare engine)). Neither counts
+ * the cores' slowing each other down, so the threaded ratio passes them only by the machine's noise.
+ *
+ * Each ratio is the median over the runs of a run's figure against that run's bare engine.
+ *
  * Every column times the same range of the stream, operations `--warm` to `--warm + --ops`: the
  * first `--warm` are applied untimed. The bare engine and the same-thread loop run in this thread,
  * compiled by the earlier repetitions; a generator thread is new in every run (as in the worker: one
@@ -18,7 +27,7 @@ import { WORKLOADS } from '../shared/workloads/registry';
 import { resolveParams } from '../shared/workloads/params';
 import { targetOf } from '../shared/run/target';
 import { benchOptions, wholeOption } from './options';
-import { startGeneratorThread } from '../electron/worker/generator-thread';
+import { startGeneratorThread, type ThreadedGenerator } from '../electron/worker/generator-thread';
 
 const TARGET = 0.7;
 const SAMPLE_EVERY = 10_000;
@@ -26,6 +35,32 @@ const SAMPLE_EVERY = 10_000;
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[(s.length - 1) >> 1]!;
+}
+
+/**
+ * Seconds the generator's thread takes to hand over allocator operations `from` to `to` (marks not
+ * counted) when this thread only drains the ring: the thread as a run starts it (its own isolate, the
+ * operation guard where the generator does not check its own operations), with publishing, and
+ * without an engine beside it.
+ */
+function generatorSeconds(thread: ThreadedGenerator, from: number, to: number): { seconds: number; ops: number } {
+  const batch = new OpBatch(1 << 14);
+  let made = 0;
+  while (made < from && !thread.done) {
+    batch.clear();
+    thread.fill(batch);
+    made += batch.length - batch.labels.length;
+  }
+  const start = made;
+  const t0 = performance.now();
+  while (made < to && !thread.done) {
+    batch.clear();
+    thread.fill(batch);
+    made += batch.length - batch.labels.length;
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  thread.close();
+  return { seconds, ops: made - start };
 }
 
 /** The first `ops` allocator operations of a workload, as in-memory columns. */
@@ -67,7 +102,7 @@ export async function workloadsBench(argv: string[]): Promise<number> {
   const arenas = version.preset.defaultArenas;
   const only = values.only?.split(',');
   console.log(
-    `${'workload'.padEnd(22)} ${'ops'.padStart(9)} ${'bare Mops/s'.padStart(12)} ${'e2e Mops/s'.padStart(11)} ${'ratio'.padStart(6)} ${'threaded'.padStart(9)} ${'ratio'.padStart(6)}`,
+    `${'workload'.padEnd(22)} ${'ops'.padStart(9)} ${'bare Mops/s'.padStart(12)} ${'e2e Mops/s'.padStart(11)} ${'ratio'.padStart(6)} ${'threaded'.padStart(9)} ${'ratio'.padStart(6)} ${'gen Mops/s'.padStart(10)} ${'pipeline'.padStart(9)} ${'2 cores'.padStart(8)}`,
   );
   let worst = Infinity;
   for (const def of WORKLOADS) {
@@ -81,6 +116,7 @@ export async function workloadsBench(argv: string[]): Promise<number> {
     const bare: number[] = [];
     const e2e: number[] = [];
     const threaded: number[] = [];
+    const alone: number[] = [];
     for (let r = 0; r <= runs; r++) {
       const a = createAllocator(version, { arenas });
       const table = new HandleTable(1024);
@@ -88,6 +124,8 @@ export async function workloadsBench(argv: string[]): Promise<number> {
       const t0 = performance.now();
       applyBatch(a, table, cols, from, cols.applied);
       const t1 = performance.now();
+      const request = { workload: def.name, params, seed: 1n, target: targetOf(version, arenas) };
+      const gen = generatorSeconds(startGeneratorThread(request), from, cols.applied);
       const b = createAllocator(version, { arenas });
       const loop = new RunLoop(create(), b, { sampleEvery: SAMPLE_EVERY, clock: () => performance.now(), onSample: () => {} });
       while (loop.ops < from && !loop.done) loop.run(from - loop.ops);
@@ -97,24 +135,32 @@ export async function workloadsBench(argv: string[]): Promise<number> {
       if (b.ops !== cols.applied) throw new Error(`${def.name}: end to end applied ${b.ops} ops, captured ${cols.applied}`);
       // The worker's way: the generator on a thread of its own, writing ahead into a shared ring.
       const c = createAllocator(version, { arenas });
-      const gen = startGeneratorThread({ workload: def.name, params, seed: 1n, target: targetOf(version, arenas) });
-      const tloop = new RunLoop(gen, c, { sampleEvery: SAMPLE_EVERY, clock: () => performance.now(), onSample: () => {} });
+      const thread = startGeneratorThread(request);
+      const tloop = new RunLoop(thread, c, { sampleEvery: SAMPLE_EVERY, clock: () => performance.now(), onSample: () => {} });
       while (tloop.ops < from && !tloop.done) tloop.run(from - tloop.ops);
       const t4 = performance.now();
       while (tloop.ops < cols.applied && !tloop.done) tloop.run(cols.applied - tloop.ops);
       const t5 = performance.now();
-      gen.close();
+      thread.close();
       if (c.ops !== cols.applied) throw new Error(`${def.name}: threaded applied ${c.ops} ops, captured ${cols.applied}`);
       if (r === 0) continue; // warm-up
       bare.push(timed / (t1 - t0) / 1000);
       e2e.push(timed / (t3 - t2) / 1000);
       threaded.push(timed / (t5 - t4) / 1000);
+      alone.push(gen.ops / gen.seconds / 1e6);
     }
-    const ratio = median(e2e) / median(bare);
-    const tratio = median(threaded) / median(bare);
+    // Each ratio is the median of one run's figures against the bare engine of the same run, timed
+    // seconds apart: this machine's speed drifts by a third over a suite, and a ratio of two medians
+    // would compare figures taken minutes apart.
+    const perRun = (xs: number[], f: (x: number, b: number) => number) => median(xs.map((x, i) => f(x, bare[i]!)));
+    const ratio = perRun(e2e, (x, b) => x / b);
+    const tratio = perRun(threaded, (x, b) => x / b);
+    const genRate = median(alone);
+    const pipeline = perRun(alone, (g, b) => Math.min(1, g / b));
+    const twoCores = perRun(alone, (g, b) => Math.min(1, (2 * g) / (g + b)));
     worst = Math.min(worst, tratio);
     console.log(
-      `${def.name.padEnd(22)} ${String(timed).padStart(9)} ${median(bare).toFixed(1).padStart(12)} ${median(e2e).toFixed(1).padStart(11)} ${(ratio * 100).toFixed(0).padStart(5)}% ${median(threaded).toFixed(1).padStart(9)} ${(tratio * 100).toFixed(0).padStart(5)}%`,
+      `${def.name.padEnd(22)} ${String(timed).padStart(9)} ${median(bare).toFixed(1).padStart(12)} ${median(e2e).toFixed(1).padStart(11)} ${(ratio * 100).toFixed(0).padStart(5)}% ${median(threaded).toFixed(1).padStart(9)} ${(tratio * 100).toFixed(0).padStart(5)}% ${genRate.toFixed(1).padStart(10)} ${(pipeline * 100).toFixed(0).padStart(8)}% ${(twoCores * 100).toFixed(0).padStart(7)}%`,
     );
   }
   console.log(
