@@ -18,6 +18,14 @@ const COUPLE_REFERENCE_BYTES = 64;
 const ORIGINS = originTags('life under 100 allocations', 'life 100 to 10^4', 'life 10^4 to 10^6', 'life 10^6 or more');
 const { tag } = ORIGINS;
 
+/**
+ * Sizes and lifetimes are drawn this many at a time, ahead of the step loop that uses them. Each of
+ * the two streams feeds one sampler only, so drawing ahead changes nothing in the operations; a loop
+ * of one sampler runs faster than the samplers inlined into the step with the live table and the
+ * queue (measured: the generator 12–35 % faster, docs/benchmarks.md).
+ */
+const AHEAD = 512;
+
 /** The tag of a lifetime: one per two decades. */
 function lifeTag(life: number): number {
   if (life < 100) return tag['life under 100 allocations'];
@@ -36,6 +44,10 @@ class ParetoLifetimes extends GeneratorBase {
   private readonly sizeRng: Rng;
   private readonly lifeRng: Rng;
   private readonly queue = new LifetimeQueue();
+  /** Sizes and lifetimes drawn ahead; the next to use is at `ahead` (AHEAD: none left). */
+  private readonly aheadSize = new Int32Array(AHEAD);
+  private readonly aheadLife = new Float64Array(AHEAD);
+  private ahead = AHEAD;
 
   constructor(p: ResolvedParams, seed: Seed) {
     super(1);
@@ -52,6 +64,8 @@ class ParetoLifetimes extends GeneratorBase {
   protected produce(out: OpBatch): void {
     const q = this.queue;
     const t = this.objs;
+    const sizes = this.aheadSize;
+    const lives = this.aheadLife;
     while (out.length < out.capacity) {
       const due = q.pop();
       if (due >= 0) {
@@ -59,16 +73,34 @@ class ParetoLifetimes extends GeneratorBase {
         continue;
       }
       q.advance();
-      const size = this.sizes.sample(this.sizeRng);
+      if (this.ahead === AHEAD) this.drawAhead();
+      const k = this.ahead++;
+      const life = lives[k]!;
       const at = out.length;
-      const slot = t.alloc(out, size);
-      let life = Math.ceil(this.lifeRng.pareto(this.alpha, this.xm));
-      if (this.couple) life = Math.ceil((life * size) / COUPLE_REFERENCE_BYTES);
-      if (life < 1) life = 1;
-      if (life > this.cap) life = this.cap;
+      const slot = t.alloc(out, sizes[k]!);
       out.tag(at, lifeTag(life));
       q.schedule(slot, q.now + life);
     }
+  }
+
+  /** The next AHEAD sizes, then the next AHEAD lifetimes (each stream in its own order). */
+  private drawAhead(): void {
+    const sizes = this.aheadSize;
+    const lives = this.aheadLife;
+    const dist = this.sizes;
+    const sizeRng = this.sizeRng;
+    for (let k = 0; k < AHEAD; k++) sizes[k] = dist.sample(sizeRng);
+    const lifeRng = this.lifeRng;
+    const alpha = this.alpha;
+    const xm = this.xm;
+    for (let k = 0; k < AHEAD; k++) {
+      let life = Math.ceil(lifeRng.pareto(alpha, xm));
+      if (this.couple) life = Math.ceil((life * sizes[k]!) / COUPLE_REFERENCE_BYTES);
+      if (life < 1) life = 1;
+      if (life > this.cap) life = this.cap;
+      lives[k] = life;
+    }
+    this.ahead = 0;
   }
 }
 
