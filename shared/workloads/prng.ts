@@ -15,6 +15,7 @@
  * its own fdlibm port, so Node and Electron of one V8 version agree on every machine). That is why a result file records the generator version with the seed and parameters.
  */
 
+import { BUCKET_SHIFT, bucketTable, cachedBucketTable } from './bucket-table';
 import { exp, ln } from './fastmath';
 
 const TWO32 = 4294967296;
@@ -235,6 +236,11 @@ export class Rng {
     return (hi * 2097152 + (this.buf[this.pos - 1]! >>> 11)) * TWO_M53;
   }
 
+  /** The u01 of the draw just made (by `nextHi`), without drawing again. */
+  lastU01(): number {
+    return ((this.buf[this.pos - 2]! >>> 0) * 2097152 + (this.buf[this.pos - 1]! >>> 11)) * TWO_M53;
+  }
+
   /**
    * `uniform_int(n)` in [0, n): Lemire's multiply-and-reject on the full 64-bit output — the
    * result is the high 64 bits of the 128-bit product x·n, and a draw is rejected when the low
@@ -317,19 +323,25 @@ export class Rng {
     return this.u01() < p;
   }
 
-  /** `geometric(mean m)` on 0, 1, 2, …: floor(ln(1−u) / ln(1−p)) with p = 1/(m+1) (ln: fastmath.ts). */
+  /**
+   * `geometric(mean m)` on 0, 1, 2, …: floor(ln(1−u) / ln(1−p)) with p = 1/(m+1) (ln: fastmath.ts);
+   * most draws read the result from the mean's bucket table instead (bucket-table.ts: the same number).
+   */
   geometric(mean: number): number {
     if (mean <= 0) return 0;
     if (mean !== this.geoMean) {
-      // Callers use one or two means: keep Math.log(1 − p) for the last one.
+      // Callers use one or two means: keep Math.log(1 − p) and the table for the last one.
       this.geoMean = mean;
       this.geoLogQ = Math.log(mean / (mean + 1));
+      this.geoTable = geometricTable(mean, this.geoLogQ);
     }
-    return Math.floor(ln(1 - this.u01()) / this.geoLogQ);
+    const v = this.geoTable[this.nextHi() >>> BUCKET_SHIFT]!;
+    return v >= 0 ? v : geometricOf(this.lastU01(), this.geoLogQ);
   }
 
   private geoMean = NaN;
   private geoLogQ = 0;
+  private geoTable: Float64Array = NO_TABLE;
 
   /** `exponential(mean m)` = −m·ln(1−u). */
   exponential(mean: number): number {
@@ -348,9 +360,52 @@ export class Rng {
    * Math.exp + Math.log on V8, and those twice these.
    */
   pareto(alpha: number, xm: number, cap = Infinity): number {
-    const v = xm * exp(-ln(1 - this.u01()) / alpha);
+    const v = paretoOf(this.u01(), alpha, xm);
     return v > cap ? cap : v;
   }
+
+  /**
+   * ⌈pareto(α, xm)⌉, a lifetime in whole events; most draws read it from the bucket table of (α, xm)
+   * (bucket-table.ts: the same number as Math.ceil(pareto(α, xm))).
+   */
+  paretoCeil(alpha: number, xm: number): number {
+    if (alpha !== this.parAlpha || xm !== this.parXm) {
+      this.parAlpha = alpha;
+      this.parXm = xm;
+      this.parTable = paretoCeilTable(alpha, xm);
+    }
+    const v = this.parTable[this.nextHi() >>> BUCKET_SHIFT]!;
+    return v >= 0 ? v : Math.ceil(paretoOf(this.lastU01(), alpha, xm));
+  }
+
+  private parAlpha = NaN;
+  private parXm = NaN;
+  private parTable: Float64Array = NO_TABLE;
+}
+
+/** A table with no shortcut (every bucket −1): the sampler computes every draw. */
+const NO_TABLE = new Float64Array(1 << 12).fill(-1);
+
+/** geometric's formula for one u01. */
+function geometricOf(u: number, logQ: number): number {
+  return Math.floor(ln(1 - u) / logQ);
+}
+
+/** pareto's formula for one u01, before any cap. */
+function paretoOf(u: number, alpha: number, xm: number): number {
+  return xm * exp(-ln(1 - u) / alpha);
+}
+
+function geometricTable(mean: number, logQ: number): Float64Array {
+  // Error of ln(1−u)/logQ: ~3·10^-13 / |logQ| + an ulp of the result; the tolerance is 10^4 times that.
+  const tolerance = (x: number) => 1e-9 * (1 + Math.abs(x) + 1 / Math.abs(logQ));
+  return cachedBucketTable(`geometric ${mean}`, () => bucketTable((u) => ln(1 - u) / logQ, Math.floor, tolerance));
+}
+
+function paretoCeilTable(alpha: number, xm: number): Float64Array {
+  // Relative error of xm·exp(−ln(1−u)/α): ~3·10^-13 / α + 10^-13; the tolerance is 10^3 times that.
+  const tolerance = (x: number) => 1e-9 * (1 + Math.abs(x)) * (1 + 1 / alpha);
+  return cachedBucketTable(`pareto ${alpha} ${xm}`, () => bucketTable((u) => paretoOf(u, alpha, xm), Math.ceil, tolerance));
 }
 
 /** p·2^32 rounded: the threshold `Rng.chance` compares with (0: never; 2^32: always). */

@@ -94,7 +94,7 @@ class ParetoLifetimes extends GeneratorBase {
     const alpha = this.alpha;
     const xm = this.xm;
     for (let k = 0; k < AHEAD; k++) {
-      let life = Math.ceil(lifeRng.pareto(alpha, xm));
+      let life = lifeRng.paretoCeil(alpha, xm);
       if (this.couple) life = Math.ceil((life * sizes[k]!) / COUPLE_REFERENCE_BYTES);
       if (life < 1) life = 1;
       if (life > this.cap) life = this.cap;

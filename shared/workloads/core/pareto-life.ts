@@ -20,6 +20,6 @@ export class ParetoLife {
 
   /** One life, drawn from `rng`. */
   draw(rng: Rng): number {
-    return Math.min(FOREVER, Math.ceil(rng.pareto(this.alpha, this.xm)));
+    return Math.min(FOREVER, rng.paretoCeil(this.alpha, this.xm));
   }
 }
