@@ -187,7 +187,7 @@ export class Rng {
       s2l = s[5]!,
       s3h = s[6]!,
       s3l = s[7]!;
-    for (let i = 0; i < 2 * BLOCK; i += 2) {
+    for (let i = 0; i < buf.length; i += 2) {
       // r = rotl(s1 * 5, 7) * 9. The high words take the carries from 16-bit partial products:
       // no data-dependent branch (a carry test mispredicts half the time and costs ~4× the draw).
       const ml = Math.imul(s1l, 5);
