@@ -35,12 +35,16 @@ export function bucketTable(f: (u: number) => number, round: (x: number) => numb
     const last = f((b + 1) / BUCKETS - TWO_M53);
     if (!(Number.isFinite(first) && Number.isFinite(last) && first >= 0)) continue;
     const r = round(first);
-    const t = tolerance(first);
-    const u = tolerance(last);
-    if (round(last) === r && round(first - t) === r && round(first + t) === r && round(last - u) === r && round(last + u) === r) table[b] = r;
+    const tFirst = tolerance(first);
+    const tLast = tolerance(last);
+    const ends = [first - tFirst, first + tFirst, last - tLast, last + tLast];
+    if (ends.every((x) => round(x) === r)) table[b] = r;
   }
   return table;
 }
+
+/** A table with no shortcut (every bucket −1): the sampler computes every draw. */
+export const NO_SHORTCUT: Float64Array = new Float64Array(BUCKETS).fill(-1);
 
 /** Tables are kept per sampler and parameters; past this many, a new one is made but not kept. */
 const MAX_CACHED = 256;

@@ -15,7 +15,7 @@
  * its own fdlibm port, so Node and Electron of one V8 version agree on every machine). That is why a result file records the generator version with the seed and parameters.
  */
 
-import { BUCKET_SHIFT, bucketTable, cachedBucketTable } from './bucket-table';
+import { BUCKET_SHIFT, bucketTable, cachedBucketTable, NO_SHORTCUT } from './bucket-table';
 import { exp, ln } from './fastmath';
 
 const TWO32 = 4294967296;
@@ -341,7 +341,7 @@ export class Rng {
 
   private geoMean = NaN;
   private geoLogQ = 0;
-  private geoTable: Float64Array = NO_TABLE;
+  private geoTable: Float64Array = NO_SHORTCUT;
 
   /** `exponential(mean m)` = −m·ln(1−u). */
   exponential(mean: number): number {
@@ -380,11 +380,8 @@ export class Rng {
 
   private parAlpha = NaN;
   private parXm = NaN;
-  private parTable: Float64Array = NO_TABLE;
+  private parTable: Float64Array = NO_SHORTCUT;
 }
-
-/** A table with no shortcut (every bucket −1): the sampler computes every draw. */
-const NO_TABLE = new Float64Array(1 << 12).fill(-1);
 
 /** geometric's formula for one u01. */
 function geometricOf(u: number, logQ: number): number {
