@@ -46,18 +46,17 @@ function median(xs: number[]): number {
 function generatorSeconds(thread: ThreadedGenerator, from: number, to: number): { seconds: number; ops: number } {
   const batch = new OpBatch(1 << 14);
   let made = 0;
-  while (made < from && !thread.done) {
-    batch.clear();
-    thread.fill(batch);
-    made += batch.length - batch.labels.length;
-  }
+  const drainTo = (ops: number) => {
+    while (made < ops && !thread.done) {
+      batch.clear();
+      thread.fill(batch);
+      made += batch.length - batch.labels.length;
+    }
+  };
+  drainTo(from);
   const start = made;
   const t0 = performance.now();
-  while (made < to && !thread.done) {
-    batch.clear();
-    thread.fill(batch);
-    made += batch.length - batch.labels.length;
-  }
+  drainTo(to);
   const seconds = (performance.now() - t0) / 1000;
   thread.close();
   return { seconds, ops: made - start };
